@@ -1,0 +1,94 @@
+//! Typed calls to the server's API, over the structs in `shared`.
+
+use std::fmt;
+
+use gloo_net::http::{Request, Response};
+use humiao_shared::org::{Campaign, School, Station, Topic};
+use humiao_shared::reach::DistrictReach;
+use humiao_shared::session::{NewSession, Session};
+use humiao_shared::{ErrorBody, Health};
+use serde::de::DeserializeOwned;
+
+/// Why a call failed: no answer at all, or an error answer with its body.
+#[derive(Debug, Clone)]
+pub enum ApiFailure {
+    Network(String),
+    Answer { status: u16, body: Option<ErrorBody> },
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiFailure::Network(detail) => {
+                write!(f, "无法连接服务器，请检查网络后重试。（{detail}）")
+            }
+            ApiFailure::Answer { body: Some(b), .. } => write!(f, "{}", b.message),
+            ApiFailure::Answer { status, body: None } => write!(f, "服务器返回错误（{status}）。"),
+        }
+    }
+}
+
+impl std::error::Error for ApiFailure {}
+
+pub type ApiResult<T> = Result<T, ApiFailure>;
+
+async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
+    let response = response.map_err(|e| ApiFailure::Network(e.to_string()))?;
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiFailure::Network(e.to_string()))
+    } else {
+        Err(ApiFailure::Answer {
+            status: response.status(),
+            body: response.json::<ErrorBody>().await.ok(),
+        })
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
+    read(Request::get(url).send().await).await
+}
+
+pub async fn health() -> ApiResult<Health> {
+    get("/api/health").await
+}
+
+pub async fn campaigns() -> ApiResult<Vec<Campaign>> {
+    get("/api/v1/campaigns").await
+}
+
+pub async fn stations() -> ApiResult<Vec<Station>> {
+    get("/api/v1/stations").await
+}
+
+pub async fn schools_of(station_id: i64) -> ApiResult<Vec<School>> {
+    get(&format!("/api/v1/schools?station_id={station_id}")).await
+}
+
+pub async fn topics() -> ApiResult<Vec<Topic>> {
+    get("/api/v1/topics").await
+}
+
+pub async fn recent_sessions(limit: u32) -> ApiResult<Vec<Session>> {
+    get(&format!("/api/v1/sessions?limit={limit}")).await
+}
+
+pub async fn district_reach(campaign_id: Option<i64>) -> ApiResult<Vec<DistrictReach>> {
+    match campaign_id {
+        Some(id) => get(&format!("/api/v1/aggregates/sessions-by-district?campaign_id={id}")).await,
+        None => get("/api/v1/aggregates/sessions-by-district").await,
+    }
+}
+
+pub async fn create_session(entry: &NewSession) -> ApiResult<Session> {
+    let request = Request::post("/api/v1/sessions")
+        .json(entry)
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    read(request.send().await).await
+}
+
+pub async fn districts() -> ApiResult<Vec<humiao_shared::org::District>> {
+    get("/api/v1/districts").await
+}

@@ -1,0 +1,5 @@
+//! One module per page.
+
+pub mod dashboard;
+pub mod log_session;
+pub mod recent;

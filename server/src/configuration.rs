@@ -1,0 +1,61 @@
+//! Command line and settings. Every setting is a flag with an `HUMIAO_*` environment
+//! variable behind it, so the same binary runs from a terminal, a service unit or a test.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Humiao (护苗): tracks the police youth safety and legal education campaign 警心护苗.
+#[derive(Debug, Parser)]
+#[command(name = "humiao", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Settings for serving when no command is given.
+    #[command(flatten)]
+    pub serve: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the API (the default when no command is given).
+    Serve(Settings),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, env = "HUMIAO_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Folder for the embedded SQLite database (created when missing).
+    #[arg(long, env = "HUMIAO_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Database to use, e.g. `sqlite://./data/humiao.db` or `postgres://user@host/db`.
+    /// Defaults to `humiao.db` inside the data folder.
+    #[arg(long, env = "HUMIAO_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Folder holding the built web app (index.html and the WASM module).
+    #[arg(long, env = "HUMIAO_ASSETS_DIR", default_value = "./target/site")]
+    pub assets_dir: PathBuf,
+
+    /// Do not load demonstration data into an empty database.
+    #[arg(long, env = "HUMIAO_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+impl Settings {
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("humiao.db").display()
+            ),
+        }
+    }
+}

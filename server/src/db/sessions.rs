@@ -1,0 +1,154 @@
+//! Education sessions: storing one, and reading them back.
+
+use humiao_shared::session::{Audience, Session, SessionFormat, ValidSession, Venue};
+use sqlx::{Any, AnyPool, Transaction};
+
+use super::{date, now_text, placeholders};
+
+/// Stores a validated session and its topics inside the caller's transaction.
+pub async fn insert_session(
+    tx: &mut Transaction<'_, Any>,
+    session: &ValidSession,
+    demo: bool,
+) -> Result<i64, sqlx::Error> {
+    let (school_id, venue) = match &session.venue {
+        Venue::School(id) => (Some(*id), None),
+        Venue::Other(name) => (None, Some(name.clone())),
+    };
+    let a = session.audience;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO sessions (campaign_id, station_id, school_id, venue, held_on, format,
+                               students, parents, teachers, others, notes, is_demo, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         RETURNING id",
+    )
+    .bind(session.campaign_id)
+    .bind(session.station_id)
+    .bind(school_id)
+    .bind(venue)
+    .bind(session.held_on.format("%Y-%m-%d").to_string())
+    .bind(session.format.code())
+    .bind(a.students)
+    .bind(a.parents)
+    .bind(a.teachers)
+    .bind(a.others)
+    .bind(session.notes.clone())
+    .bind(i64::from(demo))
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await?;
+    for topic_id in &session.topic_ids {
+        sqlx::query("INSERT INTO session_topics (session_id, topic_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(*topic_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    campaign_id: i64,
+    station_id: i64,
+    station: String,
+    district: String,
+    school_id: Option<i64>,
+    venue: String,
+    held_on: String,
+    format: String,
+    students: i64,
+    parents: i64,
+    teachers: i64,
+    others: i64,
+    notes: Option<String>,
+    is_demo: i64,
+}
+
+const SELECT_SESSIONS: &str = "
+    SELECT s.id, s.campaign_id, s.station_id, st.name AS station, d.name AS district,
+           s.school_id, COALESCE(sc.name, s.venue, '') AS venue, s.held_on, s.format,
+           s.students, s.parents, s.teachers, s.others, s.notes, s.is_demo
+    FROM sessions s
+    JOIN stations st ON st.id = s.station_id
+    JOIN districts d ON d.id = st.district_id
+    LEFT JOIN schools sc ON sc.id = s.school_id";
+
+/// Filters for listing sessions; `None` means any.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SessionFilter {
+    pub campaign_id: Option<i64>,
+    pub station_id: Option<i64>,
+}
+
+/// The newest sessions first, at most `limit`.
+pub async fn list_sessions(
+    pool: &AnyPool,
+    filter: SessionFilter,
+    limit: i64,
+) -> Result<Vec<Session>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT_SESSIONS}
+         WHERE ($1 IS NULL OR s.campaign_id = $1) AND ($2 IS NULL OR s.station_id = $2)
+         ORDER BY s.held_on DESC, s.id DESC LIMIT $3"
+    );
+    let rows: Vec<SessionRow> = sqlx::query_as(&sql)
+        .bind(filter.campaign_id)
+        .bind(filter.station_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    with_topics(pool, rows).await
+}
+
+pub async fn get_session(pool: &AnyPool, id: i64) -> Result<Option<Session>, sqlx::Error> {
+    let sql = format!("{SELECT_SESSIONS} WHERE s.id = $1");
+    let rows: Vec<SessionRow> = sqlx::query_as(&sql).bind(id).fetch_all(pool).await?;
+    Ok(with_topics(pool, rows).await?.pop())
+}
+
+/// Attaches each session's topics with one query for the whole page.
+async fn with_topics(pool: &AnyPool, rows: Vec<SessionRow>) -> Result<Vec<Session>, sqlx::Error> {
+    let mut topics: Vec<(i64, i64)> = Vec::new();
+    if !rows.is_empty() {
+        let sql = format!(
+            "SELECT session_id, topic_id FROM session_topics WHERE session_id IN ({})
+             ORDER BY session_id, topic_id",
+            placeholders(1, rows.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for row in &rows {
+            query = query.bind(row.id);
+        }
+        topics = query.fetch_all(pool).await?;
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(Session {
+                id: r.id,
+                campaign_id: r.campaign_id,
+                station_id: r.station_id,
+                station: r.station,
+                district: r.district,
+                school_id: r.school_id,
+                venue: r.venue,
+                held_on: date(&r.held_on)?,
+                format: SessionFormat::from_code(&r.format).unwrap_or(SessionFormat::Other),
+                topic_ids: topics
+                    .iter()
+                    .filter(|(s, _)| *s == r.id)
+                    .map(|(_, t)| *t)
+                    .collect(),
+                audience: Audience {
+                    students: r.students,
+                    parents: r.parents,
+                    teachers: r.teachers,
+                    others: r.others,
+                },
+                notes: r.notes,
+                demo: r.is_demo != 0,
+            })
+        })
+        .collect()
+}

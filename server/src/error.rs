@@ -1,0 +1,163 @@
+//! The API's one error type and its HTTP mapping.
+//!
+//! Handlers return `Result<_, ApiError>`; the answer's body is always
+//! `{code, message, fields}` (see `humiao_shared::ErrorBody`). Bodies are written in Chinese;
+//! the `localize` middleware rewrites them in English when the request asks for it.
+//! Internal causes are logged in full and never shown to the user.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use humiao_shared::error::FieldErrors;
+use humiao_shared::{ErrorBody, FieldCode, FieldError, Lang};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// The body is not JSON of the expected shape; `field` is where parsing stopped.
+    #[error("malformed JSON at {field}")]
+    InvalidJson { field: String },
+    #[error("bad query parameter {field}")]
+    InvalidQuery { field: String },
+    #[error("the body must be JSON")]
+    UnsupportedMediaType,
+    #[error("the body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("not found")]
+    NotFound,
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            // The pool could not hand out a connection: the database is down or overloaded,
+            // which the client should retry, not a bug.
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                ApiError::Unavailable(e)
+            }
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl ApiError {
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::InvalidJson { .. } => "invalid_json",
+            ApiError::InvalidQuery { .. } => "invalid_query",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::NotFound => "not_found",
+            ApiError::Unavailable(_) => "database_unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let (zh, en) = match self {
+            ApiError::Validation(_) => ("提交的内容有误，请按提示修改", "Some fields need correcting"),
+            ApiError::InvalidJson { .. } => ("请求格式不正确", "The request body is malformed"),
+            ApiError::InvalidQuery { .. } => ("查询参数不正确", "A query parameter is malformed"),
+            ApiError::UnsupportedMediaType => (
+                "请求内容必须是 JSON（Content-Type: application/json）",
+                "The body must be JSON (Content-Type: application/json)",
+            ),
+            ApiError::PayloadTooLarge { .. } => ("提交的内容过大", "The request body is too large"),
+            ApiError::NotFound => ("未找到", "Not found"),
+            ApiError::Unavailable(_) => (
+                "数据库暂时不可用，请稍后重试",
+                "The database is unavailable; try again shortly",
+            ),
+            ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
+        };
+        lang.pick(zh, en).to_string()
+    }
+
+    fn fields(&self, lang: Lang) -> Vec<FieldError> {
+        match self {
+            ApiError::Validation(errors) => errors.localize(lang),
+            ApiError::InvalidJson { field } | ApiError::InvalidQuery { field } => {
+                vec![FieldCode::InvalidType.at(field.clone(), lang)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_string(),
+            message: self.message(lang),
+            fields: self.fields(lang),
+        }
+    }
+
+    fn respond(&self, lang: Lang) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        if matches!(self, ApiError::Unavailable(_)) {
+            res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        }
+        res.json(self.body(lang))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidJson { .. } | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse<BoxBody> {
+        match self {
+            ApiError::Internal(e) => tracing::error!(error = format!("{e:#}"), "request failed"),
+            ApiError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
+        }
+        self.respond(Lang::Zh)
+    }
+}
+
+/// The language a request asks for.
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Middleware: re-renders an `ApiError` body in the request's language.
+pub async fn localize(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let lang = lang_of(req.request());
+    let res = next.call(req).await?.map_into_boxed_body();
+    if lang == Lang::Zh {
+        return Ok(res);
+    }
+    let english = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .map(|e| e.respond(lang));
+    Ok(match english {
+        Some(body) => res.into_response(body),
+        None => res,
+    })
+}

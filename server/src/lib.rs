@@ -1,0 +1,11 @@
+//! Humiao's server: configuration, start-up, storage, and the HTTP routes.
+
+pub mod clock;
+pub mod configuration;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,30 @@
+//! `humiao`: the server and its maintenance commands. See `humiao --help`.
+
+use clap::Parser;
+use humiao_server::configuration::{Cli, Command};
+use humiao_server::{startup::Application, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(settings)) => serve(settings).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line for the operator, with the causes, instead of a panic trace.
+            eprintln!("humiao: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: humiao_server::configuration::Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    println!("Humiao is serving on {}", app.url());
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! `/api/v1/charts`: the charts as SVG, drawn by the same functions the browser uses.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use humiao_shared::charts::{self, ChartName};
+use humiao_shared::Lang;
+use serde::{Deserialize, Serialize};
+
+use super::aggregates::{district_reach, Filter};
+use crate::db::Db;
+use crate::error::{lang_of, ApiError};
+use crate::extract::Query;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/charts", web::get().to(list))
+        .route("/charts/{file}", web::get().to(draw));
+}
+
+#[derive(Serialize)]
+struct ChartEntry {
+    name: &'static str,
+    title: &'static str,
+    svg: String,
+}
+
+async fn list(req: HttpRequest) -> HttpResponse {
+    let lang = lang_of(&req);
+    let entries: Vec<ChartEntry> = ChartName::ALL
+        .into_iter()
+        .map(|c| ChartEntry {
+            name: c.slug(),
+            title: c.title(lang),
+            svg: format!("/api/v1/charts/{}.svg", c.slug()),
+        })
+        .collect();
+    HttpResponse::Ok().json(entries)
+}
+
+#[derive(Deserialize)]
+struct ChartQuery {
+    campaign_id: Option<i64>,
+    /// `zh` or `en`; overrides `Accept-Language`, so an `<img src>` can pick the language.
+    lang: Option<Lang>,
+}
+
+async fn draw(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    file: web::Path<String>,
+    Query(q): Query<ChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let chart = file
+        .strip_suffix(".svg")
+        .and_then(ChartName::from_slug)
+        .ok_or(ApiError::NotFound)?;
+    let lang = q.lang.unwrap_or_else(|| lang_of(&req));
+    let filter = Filter {
+        campaign_id: q.campaign_id,
+    };
+    let svg = match chart {
+        ChartName::SessionsByDistrict => {
+            charts::sessions_by_district(&district_reach(&db, &filter).await?, lang)
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(svg))
+}

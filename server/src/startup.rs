@@ -1,0 +1,118 @@
+//! Builds the application from its settings: database, demo data, listener, routes.
+//!
+//! `Application::build` binds before it returns, so a test that asks for port 0 learns the
+//! real port from `port()` and can talk to the server at once.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context as _;
+use tracing_actix_web::TracingLogger;
+
+use crate::configuration::Settings;
+use crate::db::{Db, Engine};
+use crate::{clock, demo, error, routes};
+
+/// Scripts and styles come only from this server; the WASM module needs
+/// `wasm-unsafe-eval`; nothing may frame the app.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+    base-uri 'none'; frame-ancestors 'none'";
+
+pub struct Application {
+    port: u16,
+    host: String,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let url = settings.database_url();
+        if Engine::from_url(&url)? == Engine::Sqlite {
+            create_sqlite_folder(&url)?;
+        }
+        let db = Db::connect(&url).await?;
+        if !settings.no_demo && demo::is_empty(&db).await? {
+            demo::load(&db, clock::today()).await?;
+            tracing::info!("loaded the demonstration data into the empty database");
+        }
+
+        if !settings.assets_dir.join("index.html").is_file() {
+            tracing::warn!(
+                assets = %settings.assets_dir.display(),
+                "the web app is not built here; `cargo run` in the repository builds and serves it"
+            );
+        }
+
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let db_data = web::Data::new(db.clone());
+        let assets = settings.assets_dir.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(error::localize))
+                .wrap(Compress::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("Cache-Control", "no-cache"))
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("Content-Security-Policy", CSP)),
+                )
+                .wrap(TracingLogger::default())
+                .app_data(db_data.clone())
+                .configure(routes::configure_api)
+                .configure(routes::configure_app(assets.clone()))
+        })
+        .listen(listener)?
+        .run();
+
+        Ok(Application {
+            port: address.port(),
+            host: address.ip().to_string(),
+            server,
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}:{}", self.host, self.port)
+    }
+
+    /// The database the server uses, for tests that look behind the API.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// SQLite creates the file but not its folder.
+fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the data folder {}", parent.display()))?;
+        }
+    }
+    Ok(())
+}

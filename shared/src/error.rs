@@ -1,0 +1,127 @@
+//! The error body every 4xx answer carries, and the per-field problems inside it.
+//!
+//! `code` fields are stable machine codes that clients may match on; `message` fields are for
+//! people and come in the language the request asked for.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+
+/// The JSON body of every error answer: `{code, message, fields:[{field, code, message}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+}
+
+/// One problem with one field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's path in the request body, e.g. `audience.students`.
+    pub field: String,
+    pub code: FieldCode,
+    pub message: String,
+}
+
+/// What can be wrong with a field. The serialised name is the stable machine code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    Required,
+    TooLong,
+    InvalidDate,
+    DateInFuture,
+    OutsideCampaign,
+    NotANumber,
+    Negative,
+    NotWhole,
+    TooLarge,
+    NoAudience,
+    LargeAudienceUnconfirmed,
+    DuplicateTopic,
+    UnknownValue,
+    VenueConflict,
+    InvalidType,
+}
+
+impl FieldCode {
+    /// The message a person reads beside the field.
+    pub fn message(self, lang: Lang) -> &'static str {
+        use FieldCode::*;
+        let (zh, en) = match self {
+            Required => ("必填项", "This field is required"),
+            TooLong => ("内容过长", "This text is too long"),
+            InvalidDate => ("日期格式应为 年-月-日", "Use a date like 2024-07-24"),
+            DateInFuture => ("日期不能晚于今天", "The date cannot be in the future"),
+            OutsideCampaign => (
+                "日期不在所选行动的起止时间内",
+                "The date is outside the chosen campaign",
+            ),
+            NotANumber => ("请输入数字", "Enter a number"),
+            Negative => ("人数不能为负数", "A count cannot be negative"),
+            NotWhole => ("人数必须是整数", "A count must be a whole number"),
+            TooLarge => ("数值过大", "This number is too large"),
+            NoAudience => ("请至少填写一类受众人数", "Enter at least one audience count"),
+            LargeAudienceUnconfirmed => (
+                "单场受众超过 5000 人次，请勾选确认",
+                "More than 5,000 in one session: tick the box to confirm",
+            ),
+            DuplicateTopic => ("主题重复", "A topic is listed twice"),
+            UnknownValue => ("所选项不存在", "This choice does not exist"),
+            VenueConflict => (
+                "请选择学校或填写其他场所，二者只能选一",
+                "Choose a school or name another venue, not both",
+            ),
+            InvalidType => ("格式不正确", "This value has the wrong format"),
+        };
+        lang.pick(zh, en)
+    }
+
+    /// Makes the field error for `field` in the given language.
+    pub fn at(self, field: impl Into<String>, lang: Lang) -> FieldError {
+        FieldError {
+            field: field.into(),
+            code: self,
+            message: self.message(lang).to_string(),
+        }
+    }
+}
+
+/// Problems found in one request, in the order the fields appear.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(String, FieldCode)>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: impl Into<String>, code: FieldCode) {
+        self.0.push((field.into(), code));
+    }
+
+    /// Adds `other`'s problems, skipping fields that already have one: the first problem
+    /// found for a field is the one worth fixing first.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, code) in other.0 {
+            if self.get(&field).is_none() {
+                self.0.push((field, code));
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The code reported for `field`, if any: what a form shows beside that input.
+    pub fn get(&self, field: &str) -> Option<FieldCode> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, c)| *c)
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = (&str, FieldCode)> {
+        self.0.iter().map(|(f, c)| (f.as_str(), *c))
+    }
+
+    pub fn localize(&self, lang: Lang) -> Vec<FieldError> {
+        self.0.iter().map(|(f, c)| c.at(f.clone(), lang)).collect()
+    }
+}

@@ -1,0 +1,467 @@
+//! Education sessions (宣讲活动): what an officer logs after a talk, and the rules an entry
+//! must pass before it is stored.
+//!
+//! [`NewSession`] is the wire form, loose on purpose so that every problem can be reported
+//! beside its field; [`NewSession::validate`] turns it into a [`ValidSession`] or a list of
+//! field errors. Existence of the referenced station, school, campaign and topics is for the
+//! server to check, since only it has the data.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FieldCode, FieldErrors};
+
+/// More person-times than this in one session is unusual enough to need a confirmation.
+pub const LARGE_AUDIENCE: i64 = 5_000;
+/// No single venue holds more; anything above is a typing error.
+pub const MAX_COUNT: i64 = 1_000_000;
+pub const MAX_VENUE_CHARS: usize = 100;
+pub const MAX_NOTES_CHARS: usize = 2_000;
+
+/// How a session was given (形式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionFormat {
+    ClassTalk,
+    FirstLesson,
+    OpenDay,
+    SummerCamp,
+    OnlineParents,
+    ParentLetter,
+    MediaColumn,
+    Other,
+}
+
+impl SessionFormat {
+    pub const ALL: [SessionFormat; 8] = [
+        SessionFormat::ClassTalk,
+        SessionFormat::FirstLesson,
+        SessionFormat::OpenDay,
+        SessionFormat::SummerCamp,
+        SessionFormat::OnlineParents,
+        SessionFormat::ParentLetter,
+        SessionFormat::MediaColumn,
+        SessionFormat::Other,
+    ];
+
+    /// The stable code, as stored and sent over the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionFormat::ClassTalk => "class_talk",
+            SessionFormat::FirstLesson => "first_lesson",
+            SessionFormat::OpenDay => "open_day",
+            SessionFormat::SummerCamp => "summer_camp",
+            SessionFormat::OnlineParents => "online_parents",
+            SessionFormat::ParentLetter => "parent_letter",
+            SessionFormat::MediaColumn => "media_column",
+            SessionFormat::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SessionFormat> {
+        SessionFormat::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        let (zh, en) = match self {
+            SessionFormat::ClassTalk => ("课堂宣讲", "Classroom talk"),
+            SessionFormat::FirstLesson => ("开学第一课", "First lesson of term"),
+            SessionFormat::OpenDay => ("警营开放日", "Station open day"),
+            SessionFormat::SummerCamp => ("夏令营", "Summer camp"),
+            SessionFormat::OnlineParents => ("线上家长会", "Online parents' meeting"),
+            SessionFormat::ParentLetter => ("致家长一封信", "Letter to parents"),
+            SessionFormat::MediaColumn => ("宣传专栏", "Media column"),
+            SessionFormat::Other => ("其他", "Other"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+/// Audience counted per group, in person-times (人次).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Audience {
+    pub students: i64,
+    pub parents: i64,
+    pub teachers: i64,
+    pub others: i64,
+}
+
+impl Audience {
+    pub fn total(&self) -> i64 {
+        self.students + self.parents + self.teachers + self.others
+    }
+
+    fn fields(&self) -> [(&'static str, i64); 4] {
+        [
+            ("audience.students", self.students),
+            ("audience.parents", self.parents),
+            ("audience.teachers", self.teachers),
+            ("audience.others", self.others),
+        ]
+    }
+}
+
+/// A session as a client sends it to `POST /api/v1/sessions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewSession {
+    pub campaign_id: Option<i64>,
+    pub station_id: Option<i64>,
+    /// The school where it was held; `None` when it was held elsewhere (see `venue`).
+    pub school_id: Option<i64>,
+    /// Another venue: a community, a company, the station itself, online.
+    pub venue: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub format: Option<SessionFormat>,
+    pub topic_ids: Vec<i64>,
+    pub audience: Audience,
+    /// Set by the officer to confirm an audience above [`LARGE_AUDIENCE`].
+    pub confirm_large_audience: bool,
+    pub notes: Option<String>,
+}
+
+/// Where a session was held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Venue {
+    School(i64),
+    Other(String),
+}
+
+/// A session that passed every rule that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSession {
+    pub campaign_id: i64,
+    pub station_id: i64,
+    pub venue: Venue,
+    pub held_on: NaiveDate,
+    pub format: SessionFormat,
+    pub topic_ids: Vec<i64>,
+    pub audience: Audience,
+    pub notes: Option<String>,
+}
+
+/// What the rules need to know besides the entry itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub today: NaiveDate,
+    /// The chosen campaign's first and last day, when it is known.
+    pub campaign_window: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl NewSession {
+    pub fn validate(&self, ctx: &Context) -> Result<ValidSession, FieldErrors> {
+        let mut errors = FieldErrors::default();
+
+        if self.campaign_id.is_none() {
+            errors.push("campaign_id", FieldCode::Required);
+        }
+        if self.station_id.is_none() {
+            errors.push("station_id", FieldCode::Required);
+        }
+
+        let venue_text = self
+            .venue
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        let venue = match (self.school_id, venue_text) {
+            (Some(id), None) => Some(Venue::School(id)),
+            (None, Some(text)) if text.chars().count() > MAX_VENUE_CHARS => {
+                errors.push("venue", FieldCode::TooLong);
+                None
+            }
+            (None, Some(text)) => Some(Venue::Other(text.to_string())),
+            (None, None) => {
+                errors.push("school_id", FieldCode::Required);
+                None
+            }
+            (Some(_), Some(_)) => {
+                errors.push("venue", FieldCode::VenueConflict);
+                None
+            }
+        };
+
+        let held_on = match parse_date(&self.held_on) {
+            Err(code) => {
+                errors.push("held_on", code);
+                None
+            }
+            Ok(day) if day > ctx.today => {
+                errors.push("held_on", FieldCode::DateInFuture);
+                None
+            }
+            Ok(day) => match ctx.campaign_window {
+                Some((start, end)) if day < start || day > end => {
+                    errors.push("held_on", FieldCode::OutsideCampaign);
+                    None
+                }
+                _ => Some(day),
+            },
+        };
+
+        if self.format.is_none() {
+            errors.push("format", FieldCode::Required);
+        }
+
+        if self.topic_ids.is_empty() {
+            errors.push("topic_ids", FieldCode::Required);
+        } else {
+            let mut seen = self.topic_ids.clone();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen.len() != self.topic_ids.len() {
+                errors.push("topic_ids", FieldCode::DuplicateTopic);
+            }
+        }
+
+        let mut counts_ok = true;
+        for (field, value) in self.audience.fields() {
+            if let Err(code) = check_count(value) {
+                errors.push(field, code);
+                counts_ok = false;
+            }
+        }
+        if counts_ok {
+            let total = self.audience.total();
+            if total == 0 {
+                errors.push("audience", FieldCode::NoAudience);
+            } else if total > LARGE_AUDIENCE && !self.confirm_large_audience {
+                errors.push("confirm_large_audience", FieldCode::LargeAudienceUnconfirmed);
+            }
+        }
+
+        let notes = self
+            .notes
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if notes.is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
+            errors.push("notes", FieldCode::TooLong);
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Every `None` above pushed an error, so these all hold values here.
+        match (self.campaign_id, self.station_id, venue, held_on, self.format) {
+            (Some(campaign_id), Some(station_id), Some(venue), Some(held_on), Some(format)) => {
+                Ok(ValidSession {
+                    campaign_id,
+                    station_id,
+                    venue,
+                    held_on,
+                    format,
+                    topic_ids: self.topic_ids.clone(),
+                    audience: self.audience,
+                    notes: notes.map(str::to_string),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` as a form or a client sends it.
+pub fn parse_date(text: &str) -> Result<NaiveDate, FieldCode> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldCode::Required);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldCode::InvalidDate)
+}
+
+/// Parses a count typed into a form; an empty box means nobody of that group came.
+pub fn parse_count(text: &str) -> Result<i64, FieldCode> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    match text.parse::<i64>() {
+        Ok(n) => check_count(n).map(|()| n),
+        Err(_) if text.strip_prefix('-').is_some_and(|rest| rest.parse::<f64>().is_ok()) => {
+            Err(FieldCode::Negative)
+        }
+        // Digits only, yet no i64: far beyond any audience.
+        Err(_) if text.chars().all(|c| c.is_ascii_digit()) => Err(FieldCode::TooLarge),
+        Err(_) if text.parse::<f64>().is_ok_and(f64::is_finite) => Err(FieldCode::NotWhole),
+        Err(_) => Err(FieldCode::NotANumber),
+    }
+}
+
+fn check_count(n: i64) -> Result<(), FieldCode> {
+    if n < 0 {
+        Err(FieldCode::Negative)
+    } else if n > MAX_COUNT {
+        Err(FieldCode::TooLarge)
+    } else {
+        Ok(())
+    }
+}
+
+/// A stored session, as lists and the API return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub station_id: i64,
+    pub station: String,
+    pub district: String,
+    pub school_id: Option<i64>,
+    /// The school's name, or the other venue.
+    pub venue: String,
+    pub held_on: NaiveDate,
+    pub format: SessionFormat,
+    pub topic_ids: Vec<i64>,
+    pub audience: Audience,
+    pub notes: Option<String>,
+    pub demo: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn ctx() -> Context {
+        Context {
+            today: day("2024-12-30"),
+            campaign_window: Some((day("2024-01-01"), day("2024-12-31"))),
+        }
+    }
+
+    /// The talk at 博爱小学 on 2024-07-24, as the source article tells it.
+    fn valid() -> NewSession {
+        NewSession {
+            campaign_id: Some(3),
+            station_id: Some(12),
+            school_id: Some(40),
+            venue: None,
+            held_on: "2024-07-24".into(),
+            format: Some(SessionFormat::ClassTalk),
+            topic_ids: vec![1, 3],
+            audience: Audience {
+                students: 320,
+                parents: 40,
+                teachers: 12,
+                others: 0,
+            },
+            confirm_large_audience: false,
+            notes: Some("  防溺水专题  ".into()),
+        }
+    }
+
+    #[test]
+    fn a_complete_entry_is_accepted_and_trimmed() {
+        let ok = valid().validate(&ctx()).expect("valid");
+        assert_eq!(ok.venue, Venue::School(40));
+        assert_eq!(ok.held_on, day("2024-07-24"));
+        assert_eq!(ok.notes.as_deref(), Some("防溺水专题"));
+        assert_eq!(ok.audience.total(), 372);
+    }
+
+    #[test]
+    fn each_broken_field_is_reported_beside_that_field() {
+        type Edit = fn(&mut NewSession);
+        let cases: &[(&str, Edit, &str, FieldCode)] = &[
+            ("no campaign", |s| s.campaign_id = None, "campaign_id", FieldCode::Required),
+            ("no station", |s| s.station_id = None, "station_id", FieldCode::Required),
+            ("no venue at all", |s| s.school_id = None, "school_id", FieldCode::Required),
+            ("blank venue", |s| { s.school_id = None; s.venue = Some("   ".into()) }, "school_id", FieldCode::Required),
+            ("school and venue", |s| s.venue = Some("社区".into()), "venue", FieldCode::VenueConflict),
+            ("venue too long", |s| { s.school_id = None; s.venue = Some("区".repeat(101)) }, "venue", FieldCode::TooLong),
+            ("no date", |s| s.held_on = String::new(), "held_on", FieldCode::Required),
+            ("bad date", |s| s.held_on = "2024-13-01".into(), "held_on", FieldCode::InvalidDate),
+            ("slashes", |s| s.held_on = "2024/07/24".into(), "held_on", FieldCode::InvalidDate),
+            ("future", |s| s.held_on = "2024-12-31".into(), "held_on", FieldCode::DateInFuture),
+            ("before campaign", |s| s.held_on = "2023-12-31".into(), "held_on", FieldCode::OutsideCampaign),
+            ("no format", |s| s.format = None, "format", FieldCode::Required),
+            ("no topic", |s| s.topic_ids.clear(), "topic_ids", FieldCode::Required),
+            ("topic twice", |s| s.topic_ids = vec![2, 2], "topic_ids", FieldCode::DuplicateTopic),
+            ("negative students", |s| s.audience.students = -1, "audience.students", FieldCode::Negative),
+            ("huge parents", |s| s.audience.parents = MAX_COUNT + 1, "audience.parents", FieldCode::TooLarge),
+            ("nobody came", |s| s.audience = Audience::default(), "audience", FieldCode::NoAudience),
+            ("5001 unconfirmed", |s| s.audience = Audience { students: 5001, ..Audience::default() }, "confirm_large_audience", FieldCode::LargeAudienceUnconfirmed),
+            ("notes too long", |s| s.notes = Some("字".repeat(2001)), "notes", FieldCode::TooLong),
+        ];
+        for (name, edit, field, code) in cases {
+            let mut entry = valid();
+            edit(&mut entry);
+            let errors = entry.validate(&ctx()).expect_err(name);
+            assert_eq!(errors.get(field), Some(*code), "{name}: {errors:?}");
+            assert_eq!(errors.codes().count(), 1, "{name}: only one problem expected, got {errors:?}");
+        }
+    }
+
+    #[test]
+    fn boundaries_are_inclusive() {
+        type Edit = fn(&mut NewSession);
+        let cases: &[(&str, Edit)] = &[
+            ("exactly 5000", |s| s.audience = Audience { students: 4000, parents: 1000, ..Audience::default() }),
+            ("5001 confirmed", |s| { s.audience.students = 5001; s.confirm_large_audience = true }),
+            ("today", |s| s.held_on = "2024-12-30".into()),
+            ("campaign's first day", |s| s.held_on = "2024-01-01".into()),
+            ("other venue", |s| { s.school_id = None; s.venue = Some("雕庄派出所".into()) }),
+            ("100-character venue", |s| { s.school_id = None; s.venue = Some("区".repeat(100)) }),
+            ("only teachers came", |s| s.audience = Audience { teachers: 3, ..Audience::default() }),
+            ("no campaign window known", |_| {}),
+        ];
+        for (name, edit) in cases {
+            let mut entry = valid();
+            edit(&mut entry);
+            assert!(entry.validate(&ctx()).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let errors = NewSession::default().validate(&ctx()).unwrap_err();
+        let fields: Vec<_> = errors.codes().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["campaign_id", "station_id", "school_id", "held_on", "format", "topic_ids", "audience"]
+        );
+    }
+
+    #[test]
+    fn typed_counts_parse_like_a_person_means_them() {
+        let cases = [
+            ("", Ok(0)),
+            ("  42 ", Ok(42)),
+            ("0", Ok(0)),
+            ("-3", Err(FieldCode::Negative)),
+            ("1.5", Err(FieldCode::NotWhole)),
+            ("-1.5", Err(FieldCode::Negative)),
+            ("abc", Err(FieldCode::NotANumber)),
+            ("1e3", Err(FieldCode::NotWhole)),
+            ("99999999999999999999", Err(FieldCode::TooLarge)),
+            ("1000001", Err(FieldCode::TooLarge)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_count(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn wire_form_round_trips_and_tolerates_missing_fields() {
+        let json = serde_json::to_string(&valid()).unwrap();
+        let back: NewSession = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, valid());
+        let sparse: NewSession = serde_json::from_str(r#"{"format":"open_day"}"#).unwrap();
+        assert_eq!(sparse.format, Some(SessionFormat::OpenDay));
+        assert!(sparse.topic_ids.is_empty());
+    }
+
+    #[test]
+    fn format_codes_round_trip() {
+        for f in SessionFormat::ALL {
+            assert_eq!(SessionFormat::from_code(f.code()), Some(f));
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(json, format!("\"{}\"", f.code()));
+        }
+    }
+}

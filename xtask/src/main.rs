@@ -1,0 +1,91 @@
+//! The project's one entry point for people and CI.
+//!
+//! - `cargo run [-- SERVER FLAGS]`: builds the WASM app (release), then builds and runs the
+//!   server on it. Flags after `--` go to `humiao`, e.g. `cargo run -- --no-demo`.
+//! - `cargo xtask build [--dev]`: builds the web app only, into `target/site` (or
+//!   `target/site-dev`).
+//! - `cargo xtask test`: installs what the tests need, builds the web app, runs every test.
+//!
+//! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
+
+mod site;
+mod system;
+
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context as _, Result};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => site::build(profile(&args[1..])).map(|_| ()),
+        Some("test") => test(&args[1..]),
+        Some("run") => run(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{}", include_str!("usage.txt"));
+            Ok(())
+        }
+        _ => run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn profile(args: &[String]) -> site::Profile {
+    if args.iter().any(|a| a == "--dev") {
+        site::Profile::Dev
+    } else {
+        site::Profile::Release
+    }
+}
+
+/// Builds the release web app, then runs the server on it with `args`.
+fn run(args: &[String]) -> Result<()> {
+    let site = site::build(site::Profile::Release)?;
+    let mut server_args: Vec<String> = args.iter().filter(|a| *a != "--").cloned().collect();
+    let release = server_args.iter().any(|a| a == "--release");
+    server_args.retain(|a| a != "--release");
+    let mut cmd = cargo();
+    cmd.args(["run", "--quiet", "--package", "humiao-server", "--bin", "humiao"]);
+    if release {
+        cmd.arg("--release");
+    }
+    cmd.arg("--").args(&server_args).env("HUMIAO_ASSETS_DIR", &site);
+    status(&mut cmd)
+}
+
+/// Everything CI checks besides formatting and lints: unit, API and browser tests.
+fn test(args: &[String]) -> Result<()> {
+    system::ensure_test_packages()?;
+    let site = site::build(site::Profile::Dev)?;
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "--workspace",
+        // The frontend is WASM; its logic lives in `shared`, which is tested natively.
+        "--exclude",
+        "humiao-frontend",
+    ])
+    .args(args)
+    .env("HUMIAO_TEST_SITE", &site);
+    status(&mut cmd)
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+pub fn status(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{:?} failed ({status})", cmd.get_program());
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! What the browser tests need from the operating system: Chromium, its WebDriver and a
+//! CJK font. Installed from Debian's packages when missing and running as root; otherwise
+//! the test run stops and says what to install, rather than skipping the browser tests.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Result};
+
+const NEEDS: [(&str, &str); 3] = [
+    ("chromium", "/usr/bin/chromium"),
+    ("chromium-driver", "/usr/bin/chromedriver"),
+    ("fonts-noto-cjk", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+];
+
+pub fn ensure_test_packages() -> Result<()> {
+    let missing: Vec<&str> = NEEDS
+        .iter()
+        .filter(|(_, path)| !Path::new(path).exists())
+        .map(|(pkg, _)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "the browser tests need these Debian packages: sudo apt-get install -y {}",
+            missing.join(" ")
+        );
+    }
+    println!("installing {} …", missing.join(" "));
+    crate::status(Command::new("apt-get").args(["update", "-qq"]))?;
+    crate::status(
+        Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing),
+    )
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
