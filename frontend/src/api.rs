@@ -13,7 +13,10 @@ use serde::de::DeserializeOwned;
 #[derive(Debug, Clone)]
 pub enum ApiFailure {
     Network(String),
-    Answer { status: u16, body: Option<ErrorBody> },
+    Answer {
+        status: u16,
+        body: Option<ErrorBody>,
+    },
 }
 
 impl fmt::Display for ApiFailure {
@@ -77,7 +80,12 @@ pub async fn recent_sessions(limit: u32) -> ApiResult<Vec<Session>> {
 
 pub async fn district_reach(campaign_id: Option<i64>) -> ApiResult<Vec<DistrictReach>> {
     match campaign_id {
-        Some(id) => get(&format!("/api/v1/aggregates/sessions-by-district?campaign_id={id}")).await,
+        Some(id) => {
+            get(&format!(
+                "/api/v1/aggregates/sessions-by-district?campaign_id={id}"
+            ))
+            .await
+        }
         None => get("/api/v1/aggregates/sessions-by-district").await,
     }
 }

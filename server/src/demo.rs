@@ -20,13 +20,125 @@ const SEED: u64 = 2024_0724;
 
 /// District branches and the places their stations are named after; 87 in all.
 const DISTRICTS: [(&str, &str, &[&str]); 7] = [
-    ("TN", "天宁分局", &["天宁", "雕庄", "红梅", "兰陵", "茶山", "青龙", "郑陆", "北郊", "丽华", "东青", "舜山"]),
-    ("ZL", "钟楼分局", &["南大街", "五星", "永红", "北港", "西林", "邹区", "荷花池", "新闸", "怀德", "白云", "清潭"]),
-    ("XB", "新北分局（高新区）", &["三井", "龙虎塘", "河海", "新桥", "薛家", "罗溪", "西夏墅", "春江", "孟河", "奔牛", "魏村", "安家", "百丈", "万绥"]),
-    ("WJ", "武进分局", &["湖塘", "牛塘", "礼嘉", "洛阳", "雪堰", "前黄", "嘉泽", "湟里", "南夏墅", "西湖", "夏溪", "庙桥", "鸣凰", "卢家巷", "高新", "马杭", "寨桥", "漕桥", "运村", "坂上"]),
-    ("JT", "金坛分局", &["西城", "东城", "金城", "儒林", "直溪", "朱林", "薛埠", "指前", "尧塘", "开发区"]),
-    ("LY", "溧阳市公安局", &["溧城", "埭头", "上黄", "戴埠", "天目湖", "别桥", "上兴", "竹箦", "南渡", "社渚", "昆仑", "古县", "燕山"]),
-    ("JK", "经开区分局", &["戚墅堰", "丁堰", "潞城", "横林", "遥观", "横山桥", "崔桥", "芙蓉"]),
+    (
+        "TN",
+        "天宁分局",
+        &[
+            "天宁", "雕庄", "红梅", "兰陵", "茶山", "青龙", "郑陆", "北郊", "丽华", "东青", "舜山",
+        ],
+    ),
+    (
+        "ZL",
+        "钟楼分局",
+        &[
+            "南大街",
+            "五星",
+            "永红",
+            "北港",
+            "西林",
+            "邹区",
+            "荷花池",
+            "新闸",
+            "怀德",
+            "白云",
+            "清潭",
+        ],
+    ),
+    (
+        "XB",
+        "新北分局（高新区）",
+        &[
+            "三井",
+            "龙虎塘",
+            "河海",
+            "新桥",
+            "薛家",
+            "罗溪",
+            "西夏墅",
+            "春江",
+            "孟河",
+            "奔牛",
+            "魏村",
+            "安家",
+            "百丈",
+            "万绥",
+        ],
+    ),
+    (
+        "WJ",
+        "武进分局",
+        &[
+            "湖塘",
+            "牛塘",
+            "礼嘉",
+            "洛阳",
+            "雪堰",
+            "前黄",
+            "嘉泽",
+            "湟里",
+            "南夏墅",
+            "西湖",
+            "夏溪",
+            "庙桥",
+            "鸣凰",
+            "卢家巷",
+            "高新",
+            "马杭",
+            "寨桥",
+            "漕桥",
+            "运村",
+            "坂上",
+        ],
+    ),
+    (
+        "JT",
+        "金坛分局",
+        &[
+            "西城",
+            "东城",
+            "金城",
+            "儒林",
+            "直溪",
+            "朱林",
+            "薛埠",
+            "指前",
+            "尧塘",
+            "开发区",
+        ],
+    ),
+    (
+        "LY",
+        "溧阳市公安局",
+        &[
+            "溧城",
+            "埭头",
+            "上黄",
+            "戴埠",
+            "天目湖",
+            "别桥",
+            "上兴",
+            "竹箦",
+            "南渡",
+            "社渚",
+            "昆仑",
+            "古县",
+            "燕山",
+        ],
+    ),
+    (
+        "JK",
+        "经开区分局",
+        &[
+            "戚墅堰",
+            "丁堰",
+            "潞城",
+            "横林",
+            "遥观",
+            "横山桥",
+            "崔桥",
+            "芙蓉",
+        ],
+    ),
 ];
 
 const TOPICS: [(&str, &str, &str); 9] = [
@@ -158,7 +270,8 @@ async fn insert_schools(
     for (n, station) in stations.iter_mut().enumerate() {
         let count = if n < tenth { 10 } else { 9 };
         for (i, (suffix, kind, (low, high))) in SCHOOL_PATTERNS.iter().take(count).enumerate() {
-            let (mut name, mut kind, mut range) = (format!("{}{suffix}", station.place), *kind, (*low, *high));
+            let (mut name, mut kind, mut range) =
+                (format!("{}{suffix}", station.place), *kind, (*low, *high));
             // The schools the source article names.
             if station.place == "雕庄" && i == 0 {
                 name = "雕庄小学".into();
@@ -183,7 +296,10 @@ async fn insert_schools(
             .fetch_one(&mut **tx)
             .await?;
             let roll = rng.random_range(range.0..=range.1);
-            for (year, students) in [(2024, roll), (2025, roll * rng.random_range(95..=105) / 100)] {
+            for (year, students) in [
+                (2024, roll),
+                (2025, roll * rng.random_range(95..=105) / 100),
+            ] {
                 sqlx::query(
                     "INSERT INTO school_enrolments (school_id, school_year, students)
                      VALUES ($1, $2, $3)",
@@ -253,7 +369,9 @@ async fn insert_sessions(
     for (campaign_id, year) in campaigns {
         let year = year as i32;
         let first = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?.min(today);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31)
+            .context("year")?
+            .min(today);
         if last < first {
             continue;
         }
@@ -285,7 +403,12 @@ async fn insert_sessions(
             held_on: NaiveDate::from_ymd_opt(2024, 7, 24).context("date")?,
             format: SessionFormat::ClassTalk,
             topic_ids: vec![topic_ids[0], topic_ids[1]],
-            audience: Audience { students: 420, parents: 60, teachers: 18, others: 0 },
+            audience: Audience {
+                students: 420,
+                parents: 60,
+                teachers: 18,
+                others: 0,
+            },
             notes: Some("暑期安全专题宣讲（演示数据）".into()),
         };
         let open_day = ValidSession {
@@ -295,7 +418,12 @@ async fn insert_sessions(
             held_on: NaiveDate::from_ymd_opt(2024, 12, 29).context("date")?,
             format: SessionFormat::OpenDay,
             topic_ids: vec![topic_ids[2], topic_ids[7]],
-            audience: Audience { students: 46, parents: 38, teachers: 6, others: 22 },
+            audience: Audience {
+                students: 46,
+                parents: 38,
+                teachers: 6,
+                others: 22,
+            },
             notes: Some("警营开放日：一家企业与两所学校的员工、子女代表参加（演示数据）".into()),
         };
         for session in [talk, open_day] {
@@ -335,31 +463,66 @@ fn demo_session(
     let (venue, audience) = match format {
         SessionFormat::OpenDay => (
             Venue::Other(format!("{}派出所", station.place)),
-            Audience { students: r(20, 150), parents: r(10, 80), teachers: r(2, 10), others: r(0, 30) },
+            Audience {
+                students: r(20, 150),
+                parents: r(10, 80),
+                teachers: r(2, 10),
+                others: r(0, 30),
+            },
         ),
         SessionFormat::SummerCamp => (
             Venue::Other("常州市人民警察培训学校".into()),
-            Audience { students: r(30, 120), parents: 0, teachers: r(2, 8), others: r(0, 10) },
+            Audience {
+                students: r(30, 120),
+                parents: 0,
+                teachers: r(2, 8),
+                others: r(0, 10),
+            },
         ),
         SessionFormat::OnlineParents => (
             Venue::Other("线上".into()),
-            Audience { students: 0, parents: r(200, 3000), teachers: r(5, 60), others: 0 },
+            Audience {
+                students: 0,
+                parents: r(200, 3000),
+                teachers: r(5, 60),
+                others: 0,
+            },
         ),
         SessionFormat::ParentLetter => (
             Venue::School(station.schools[r(0, station.schools.len() as i64 - 1) as usize]),
-            Audience { students: 0, parents: r(500, 3000), teachers: 0, others: 0 },
+            Audience {
+                students: 0,
+                parents: r(500, 3000),
+                teachers: 0,
+                others: 0,
+            },
         ),
         SessionFormat::MediaColumn => (
             Venue::Other(format!("{}社区", station.place)),
-            Audience { students: 0, parents: 0, teachers: 0, others: r(200, 4000) },
+            Audience {
+                students: 0,
+                parents: 0,
+                teachers: 0,
+                others: r(200, 4000),
+            },
         ),
         SessionFormat::FirstLesson => (
             Venue::School(station.schools[r(0, station.schools.len() as i64 - 1) as usize]),
-            Audience { students: r(300, 2000), parents: r(0, 100), teachers: r(10, 80), others: 0 },
+            Audience {
+                students: r(300, 2000),
+                parents: r(0, 100),
+                teachers: r(10, 80),
+                others: 0,
+            },
         ),
         _ => (
             Venue::School(station.schools[r(0, station.schools.len() as i64 - 1) as usize]),
-            Audience { students: r(40, 600), parents: r(0, 50), teachers: r(2, 20), others: 0 },
+            Audience {
+                students: r(40, 600),
+                parents: r(0, 50),
+                teachers: r(2, 20),
+                others: 0,
+            },
         ),
     };
     let mut topics: Vec<i64> = (0..r(1, 3))

@@ -64,7 +64,10 @@ impl ApiError {
 
     fn message(&self, lang: Lang) -> String {
         let (zh, en) = match self {
-            ApiError::Validation(_) => ("提交的内容有误，请按提示修改", "Some fields need correcting"),
+            ApiError::Validation(_) => (
+                "提交的内容有误，请按提示修改",
+                "Some fields need correcting",
+            ),
             ApiError::InvalidJson { .. } => ("请求格式不正确", "The request body is malformed"),
             ApiError::InvalidQuery { .. } => ("查询参数不正确", "A query parameter is malformed"),
             ApiError::UnsupportedMediaType => (

@@ -131,7 +131,10 @@ fn draw_sessions_by_district(
         .map(|(i, r)| (SegmentValue::CenterOf(i), r.sessions))
         .collect();
     chart
-        .draw_secondary_series(LineSeries::new(points.clone(), SESSIONS_COLOUR.stroke_width(3)))?
+        .draw_secondary_series(LineSeries::new(
+            points.clone(),
+            SESSIONS_COLOUR.stroke_width(3),
+        ))?
         .label(sessions_label)
         .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], SESSIONS_COLOUR.stroke_width(3)));
     chart.draw_secondary_series(
@@ -154,15 +157,17 @@ fn draw_empty(root: &Area<'_>, title: &str, lang: Lang) -> DrawResult {
     root.fill(&WHITE)?;
     let centre = (WIDTH as i32 / 2, HEIGHT as i32 / 2);
     let style = |size| {
-        TextStyle::from((FONT, size).into_font())
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ))
+        TextStyle::from((FONT, size).into_font()).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ))
     };
     root.draw(&Text::new(title, (centre.0, 30), style(22)))?;
     root.draw(&Text::new(
-        lang.pick("所选范围内暂无宣讲记录", "No sessions in this selection yet"),
+        lang.pick(
+            "所选范围内暂无宣讲记录",
+            "No sessions in this selection yet",
+        ),
         centre,
         style(18).color(&BLACK.mix(0.55)),
     ))?;
@@ -179,7 +184,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -213,14 +218,24 @@ mod tests {
             Lang::Zh,
         );
         assert!(svg.starts_with("<svg"), "{svg}");
-        for text in ["各辖区宣讲场次与受众人次", "天宁分局", "钟楼分局", "受众（人次）", "宣讲场次", "3,000"] {
+        for text in [
+            "各辖区宣讲场次与受众人次",
+            "天宁分局",
+            "钟楼分局",
+            "受众（人次）",
+            "宣讲场次",
+            "3,000",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
     }
 
     #[test]
     fn names_that_look_like_markup_are_drawn_as_text() {
-        let svg = sessions_by_district(&[row(1, "<img src=x onerror=alert(1)> & Co", 1, 5)], Lang::En);
+        let svg = sessions_by_district(
+            &[row(1, "<img src=x onerror=alert(1)> & Co", 1, 5)],
+            Lang::En,
+        );
         assert!(!svg.contains("<img"), "{svg}");
         assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt; &amp; Co"));
     }
@@ -235,7 +250,13 @@ mod tests {
 
     #[test]
     fn thousands_are_grouped() {
-        for (n, want) in [(0, "0"), (999, "999"), (1000, "1,000"), (1_300_000, "1,300,000"), (-4500, "-4,500")] {
+        for (n, want) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1_300_000, "1,300,000"),
+            (-4500, "-4,500"),
+        ] {
             assert_eq!(thousands(n), want);
         }
     }

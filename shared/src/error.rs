@@ -63,7 +63,10 @@ impl FieldCode {
             Negative => ("人数不能为负数", "A count cannot be negative"),
             NotWhole => ("人数必须是整数", "A count must be a whole number"),
             TooLarge => ("数值过大", "This number is too large"),
-            NoAudience => ("请至少填写一类受众人数", "Enter at least one audience count"),
+            NoAudience => (
+                "请至少填写一类受众人数",
+                "Enter at least one audience count",
+            ),
             LargeAudienceUnconfirmed => (
                 "单场受众超过 5000 人次，请勾选确认",
                 "More than 5,000 in one session: tick the box to confirm",

@@ -19,7 +19,11 @@ impl Lang {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Lang::Zh
@@ -61,7 +65,11 @@ mod tests {
             ("*", Lang::Zh),
         ];
         for (header, want) in cases {
-            assert_eq!(Lang::from_accept_language(header), want, "header {header:?}");
+            assert_eq!(
+                Lang::from_accept_language(header),
+                want,
+                "header {header:?}"
+            );
         }
     }
 }

@@ -228,7 +228,10 @@ impl NewSession {
             if total == 0 {
                 errors.push("audience", FieldCode::NoAudience);
             } else if total > LARGE_AUDIENCE && !self.confirm_large_audience {
-                errors.push("confirm_large_audience", FieldCode::LargeAudienceUnconfirmed);
+                errors.push(
+                    "confirm_large_audience",
+                    FieldCode::LargeAudienceUnconfirmed,
+                );
             }
         }
 
@@ -245,7 +248,13 @@ impl NewSession {
             return Err(errors);
         }
         // Every `None` above pushed an error, so these all hold values here.
-        match (self.campaign_id, self.station_id, venue, held_on, self.format) {
+        match (
+            self.campaign_id,
+            self.station_id,
+            venue,
+            held_on,
+            self.format,
+        ) {
             (Some(campaign_id), Some(station_id), Some(venue), Some(held_on), Some(format)) => {
                 Ok(ValidSession {
                     campaign_id,
@@ -280,7 +289,11 @@ pub fn parse_count(text: &str) -> Result<i64, FieldCode> {
     }
     match text.parse::<i64>() {
         Ok(n) => check_count(n).map(|()| n),
-        Err(_) if text.strip_prefix('-').is_some_and(|rest| rest.parse::<f64>().is_ok()) => {
+        Err(_)
+            if text
+                .strip_prefix('-')
+                .is_some_and(|rest| rest.parse::<f64>().is_ok()) =>
+        {
             Err(FieldCode::Negative)
         }
         // Digits only, yet no i64: far beyond any audience.
@@ -368,32 +381,142 @@ mod tests {
     fn each_broken_field_is_reported_beside_that_field() {
         type Edit = fn(&mut NewSession);
         let cases: &[(&str, Edit, &str, FieldCode)] = &[
-            ("no campaign", |s| s.campaign_id = None, "campaign_id", FieldCode::Required),
-            ("no station", |s| s.station_id = None, "station_id", FieldCode::Required),
-            ("no venue at all", |s| s.school_id = None, "school_id", FieldCode::Required),
-            ("blank venue", |s| { s.school_id = None; s.venue = Some("   ".into()) }, "school_id", FieldCode::Required),
-            ("school and venue", |s| s.venue = Some("社区".into()), "venue", FieldCode::VenueConflict),
-            ("venue too long", |s| { s.school_id = None; s.venue = Some("区".repeat(101)) }, "venue", FieldCode::TooLong),
-            ("no date", |s| s.held_on = String::new(), "held_on", FieldCode::Required),
-            ("bad date", |s| s.held_on = "2024-13-01".into(), "held_on", FieldCode::InvalidDate),
-            ("slashes", |s| s.held_on = "2024/07/24".into(), "held_on", FieldCode::InvalidDate),
-            ("future", |s| s.held_on = "2024-12-31".into(), "held_on", FieldCode::DateInFuture),
-            ("before campaign", |s| s.held_on = "2023-12-31".into(), "held_on", FieldCode::OutsideCampaign),
-            ("no format", |s| s.format = None, "format", FieldCode::Required),
-            ("no topic", |s| s.topic_ids.clear(), "topic_ids", FieldCode::Required),
-            ("topic twice", |s| s.topic_ids = vec![2, 2], "topic_ids", FieldCode::DuplicateTopic),
-            ("negative students", |s| s.audience.students = -1, "audience.students", FieldCode::Negative),
-            ("huge parents", |s| s.audience.parents = MAX_COUNT + 1, "audience.parents", FieldCode::TooLarge),
-            ("nobody came", |s| s.audience = Audience::default(), "audience", FieldCode::NoAudience),
-            ("5001 unconfirmed", |s| s.audience = Audience { students: 5001, ..Audience::default() }, "confirm_large_audience", FieldCode::LargeAudienceUnconfirmed),
-            ("notes too long", |s| s.notes = Some("字".repeat(2001)), "notes", FieldCode::TooLong),
+            (
+                "no campaign",
+                |s| s.campaign_id = None,
+                "campaign_id",
+                FieldCode::Required,
+            ),
+            (
+                "no station",
+                |s| s.station_id = None,
+                "station_id",
+                FieldCode::Required,
+            ),
+            (
+                "no venue at all",
+                |s| s.school_id = None,
+                "school_id",
+                FieldCode::Required,
+            ),
+            (
+                "blank venue",
+                |s| {
+                    s.school_id = None;
+                    s.venue = Some("   ".into())
+                },
+                "school_id",
+                FieldCode::Required,
+            ),
+            (
+                "school and venue",
+                |s| s.venue = Some("社区".into()),
+                "venue",
+                FieldCode::VenueConflict,
+            ),
+            (
+                "venue too long",
+                |s| {
+                    s.school_id = None;
+                    s.venue = Some("区".repeat(101))
+                },
+                "venue",
+                FieldCode::TooLong,
+            ),
+            (
+                "no date",
+                |s| s.held_on = String::new(),
+                "held_on",
+                FieldCode::Required,
+            ),
+            (
+                "bad date",
+                |s| s.held_on = "2024-13-01".into(),
+                "held_on",
+                FieldCode::InvalidDate,
+            ),
+            (
+                "slashes",
+                |s| s.held_on = "2024/07/24".into(),
+                "held_on",
+                FieldCode::InvalidDate,
+            ),
+            (
+                "future",
+                |s| s.held_on = "2024-12-31".into(),
+                "held_on",
+                FieldCode::DateInFuture,
+            ),
+            (
+                "before campaign",
+                |s| s.held_on = "2023-12-31".into(),
+                "held_on",
+                FieldCode::OutsideCampaign,
+            ),
+            (
+                "no format",
+                |s| s.format = None,
+                "format",
+                FieldCode::Required,
+            ),
+            (
+                "no topic",
+                |s| s.topic_ids.clear(),
+                "topic_ids",
+                FieldCode::Required,
+            ),
+            (
+                "topic twice",
+                |s| s.topic_ids = vec![2, 2],
+                "topic_ids",
+                FieldCode::DuplicateTopic,
+            ),
+            (
+                "negative students",
+                |s| s.audience.students = -1,
+                "audience.students",
+                FieldCode::Negative,
+            ),
+            (
+                "huge parents",
+                |s| s.audience.parents = MAX_COUNT + 1,
+                "audience.parents",
+                FieldCode::TooLarge,
+            ),
+            (
+                "nobody came",
+                |s| s.audience = Audience::default(),
+                "audience",
+                FieldCode::NoAudience,
+            ),
+            (
+                "5001 unconfirmed",
+                |s| {
+                    s.audience = Audience {
+                        students: 5001,
+                        ..Audience::default()
+                    }
+                },
+                "confirm_large_audience",
+                FieldCode::LargeAudienceUnconfirmed,
+            ),
+            (
+                "notes too long",
+                |s| s.notes = Some("字".repeat(2001)),
+                "notes",
+                FieldCode::TooLong,
+            ),
         ];
         for (name, edit, field, code) in cases {
             let mut entry = valid();
             edit(&mut entry);
             let errors = entry.validate(&ctx()).expect_err(name);
             assert_eq!(errors.get(field), Some(*code), "{name}: {errors:?}");
-            assert_eq!(errors.codes().count(), 1, "{name}: only one problem expected, got {errors:?}");
+            assert_eq!(
+                errors.codes().count(),
+                1,
+                "{name}: only one problem expected, got {errors:?}"
+            );
         }
     }
 
@@ -401,13 +524,33 @@ mod tests {
     fn boundaries_are_inclusive() {
         type Edit = fn(&mut NewSession);
         let cases: &[(&str, Edit)] = &[
-            ("exactly 5000", |s| s.audience = Audience { students: 4000, parents: 1000, ..Audience::default() }),
-            ("5001 confirmed", |s| { s.audience.students = 5001; s.confirm_large_audience = true }),
+            ("exactly 5000", |s| {
+                s.audience = Audience {
+                    students: 4000,
+                    parents: 1000,
+                    ..Audience::default()
+                }
+            }),
+            ("5001 confirmed", |s| {
+                s.audience.students = 5001;
+                s.confirm_large_audience = true
+            }),
             ("today", |s| s.held_on = "2024-12-30".into()),
             ("campaign's first day", |s| s.held_on = "2024-01-01".into()),
-            ("other venue", |s| { s.school_id = None; s.venue = Some("雕庄派出所".into()) }),
-            ("100-character venue", |s| { s.school_id = None; s.venue = Some("区".repeat(100)) }),
-            ("only teachers came", |s| s.audience = Audience { teachers: 3, ..Audience::default() }),
+            ("other venue", |s| {
+                s.school_id = None;
+                s.venue = Some("雕庄派出所".into())
+            }),
+            ("100-character venue", |s| {
+                s.school_id = None;
+                s.venue = Some("区".repeat(100))
+            }),
+            ("only teachers came", |s| {
+                s.audience = Audience {
+                    teachers: 3,
+                    ..Audience::default()
+                }
+            }),
             ("no campaign window known", |_| {}),
         ];
         for (name, edit) in cases {
@@ -423,7 +566,15 @@ mod tests {
         let fields: Vec<_> = errors.codes().map(|(f, _)| f).collect();
         assert_eq!(
             fields,
-            ["campaign_id", "station_id", "school_id", "held_on", "format", "topic_ids", "audience"]
+            [
+                "campaign_id",
+                "station_id",
+                "school_id",
+                "held_on",
+                "format",
+                "topic_ids",
+                "audience"
+            ]
         );
     }
 

@@ -1,1 +1,114 @@
-//! Integration tests live in `tests/`; this library is empty.
+//! Helpers for the integration tests in `tests/tests/`: each test spawns the real server on
+//! port 0 with a fresh database of its own, and browser tests drive headless Chromium.
+
+pub mod browser;
+
+use std::path::PathBuf;
+
+use humiao_server::configuration::Settings;
+use humiao_server::db::Db;
+use humiao_server::startup::Application;
+use serde_json::Value;
+
+/// A running server with its own database, dropped with the test.
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    _data: tempfile::TempDir,
+}
+
+/// The built web app the tests serve; `cargo xtask test` builds it and sets the variable.
+pub fn site_dir() -> PathBuf {
+    std::env::var_os("HUMIAO_TEST_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site-dev"))
+}
+
+/// Starts the server on a fresh SQLite database holding the demo data.
+pub async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// Starts the server on a fresh, empty SQLite database.
+pub async fn spawn_empty_app() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(no_demo: bool) -> TestApp {
+    let data = tempfile::tempdir().expect("temporary folder");
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data.path().to_path_buf(),
+        database_url: None,
+        assets_dir: site_dir(),
+        no_demo,
+    };
+    let app = Application::build(settings)
+        .await
+        .expect("the server starts");
+    let url = app.url();
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        url,
+        client: reqwest::Client::new(),
+        db,
+        _data: data,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.json().await.expect("JSON body")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Rows in a table, read behind the API's back.
+    pub async fn count(&self, table: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count");
+        n
+    }
+
+    /// The id of the named row, e.g. `id_of("stations", "name", "雕庄派出所")`.
+    pub async fn id_of(&self, table: &str, column: &str, value: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as(&format!("SELECT id FROM {table} WHERE {column} = $1"))
+            .bind(value)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no {table}.{column} = {value}: {e}"));
+        id
+    }
+
+    /// The campaign running today (the demo holds one for every year up to this one).
+    pub async fn current_campaign(&self) -> i64 {
+        let year = chrono::Datelike::year(&humiao_server::clock::today());
+        self.id_of(
+            "campaigns",
+            "name",
+            &format!("{year}年警心护苗集中宣防行动"),
+        )
+        .await
+    }
+}

@@ -51,11 +51,20 @@ fn run(args: &[String]) -> Result<()> {
     let release = server_args.iter().any(|a| a == "--release");
     server_args.retain(|a| a != "--release");
     let mut cmd = cargo();
-    cmd.args(["run", "--quiet", "--package", "humiao-server", "--bin", "humiao"]);
+    cmd.args([
+        "run",
+        "--quiet",
+        "--package",
+        "humiao-server",
+        "--bin",
+        "humiao",
+    ]);
     if release {
         cmd.arg("--release");
     }
-    cmd.arg("--").args(&server_args).env("HUMIAO_ASSETS_DIR", &site);
+    cmd.arg("--")
+        .args(&server_args)
+        .env("HUMIAO_ASSETS_DIR", &site);
     status(&mut cmd)
 }
 

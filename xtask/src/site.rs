@@ -117,7 +117,9 @@ fn ensure_wasm_target() -> Result<()> {
         }
     }
     println!("adding the Rust target {TARGET} (once)…");
-    let status = Command::new("rustup").args(["target", "add", TARGET]).status();
+    let status = Command::new("rustup")
+        .args(["target", "add", TARGET])
+        .status();
     match status {
         Ok(s) if s.success() => Ok(()),
         _ => bail!("cannot add the {TARGET} target; run `rustup target add {TARGET}`"),

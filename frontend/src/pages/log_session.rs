@@ -90,8 +90,16 @@ pub fn LogSession() -> impl IntoView {
         let entry = NewSession {
             campaign_id: campaign_id.get_untracked(),
             station_id: station_id.get_untracked(),
-            school_id: if other { None } else { school_id.get_untracked() },
-            venue: if other { Some(venue.get_untracked()) } else { None },
+            school_id: if other {
+                None
+            } else {
+                school_id.get_untracked()
+            },
+            venue: if other {
+                Some(venue.get_untracked())
+            } else {
+                None
+            },
             held_on: held_on.get_untracked(),
             format: format.get_untracked(),
             topic_ids: topic_ids.get_untracked(),
@@ -113,11 +121,14 @@ pub fn LogSession() -> impl IntoView {
             return;
         }
         let (entry, mut problems) = collect();
-        let window = campaigns.get_untracked().and_then(Result::ok).and_then(|list| {
-            list.into_iter()
-                .find(|c| Some(c.id) == entry.campaign_id)
-                .map(|c| (c.starts_on, c.ends_on))
-        });
+        let window = campaigns
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|list| {
+                list.into_iter()
+                    .find(|c| Some(c.id) == entry.campaign_id)
+                    .map(|c| (c.starts_on, c.ends_on))
+            });
         let ctx = Context {
             today: today(),
             campaign_window: window,
@@ -147,7 +158,9 @@ pub fn LogSession() -> impl IntoView {
                     confirm_large.set(false);
                     saved.update(|n| *n += 1);
                 }
-                Err(ApiFailure::Answer { body: Some(body), .. }) => {
+                Err(ApiFailure::Answer {
+                    body: Some(body), ..
+                }) => {
                     let mut from_server = FieldErrors::default();
                     for f in &body.fields {
                         from_server.push(f.field.clone(), f.code);
@@ -168,11 +181,14 @@ pub fn LogSession() -> impl IntoView {
             })
         }
     };
-    let invalid = move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
 
     let station_options = move || match (districts.get(), stations.get()) {
         (Some(Ok(districts)), Some(Ok(stations))) => station_groups(districts, stations).into_any(),
-        (Some(Err(e)), _) | (_, Some(Err(e))) => view! { <option value="" disabled=true>{e.to_string()}</option> }.into_any(),
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
+            view! { <option value="" disabled=true>{e.to_string()}</option> }.into_any()
+        }
         _ => view! { <option value="" disabled=true>"加载中…"</option> }.into_any(),
     };
 

@@ -34,7 +34,10 @@ async fn fallback(req: ServiceRequest, index: &Path) -> Result<ServiceResponse, 
         let file = NamedFile::open_async(index).await?;
         Ok(ServiceResponse::new(req.clone(), file.into_response(&req)))
     } else {
-        Ok(ServiceResponse::new(req, ApiError::NotFound.error_response()))
+        Ok(ServiceResponse::new(
+            req,
+            ApiError::NotFound.error_response(),
+        ))
     }
 }
 

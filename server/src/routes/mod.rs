@@ -15,6 +15,8 @@ pub use app::configure as configure_app;
 
 /// Everything under `/api`.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    // An id that is not a number names nothing: 404 like any other unknown id.
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
     cfg.service(
         web::scope("/api")
             .configure(health::configure)
@@ -23,7 +25,8 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(reference::configure)
                     .configure(sessions::configure)
                     .configure(aggregates::configure)
-                    .configure(charts::configure),
+                    .configure(charts::configure)
+                    .default_service(web::to(not_found)),
             )
             .default_service(web::to(not_found)),
     );

@@ -38,7 +38,9 @@ async fn list(db: web::Data<Db>, Query(q): Query<ListQuery>) -> Result<HttpRespo
 }
 
 async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    let session = get_session(&db.pool, *id).await?.ok_or(ApiError::NotFound)?;
+    let session = get_session(&db.pool, *id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(session))
 }
 
@@ -67,7 +69,11 @@ async fn create(
     let mut tx = db.pool.begin().await?;
     let id = insert_session(&mut tx, &valid, false).await?;
     tx.commit().await?;
-    tracing::info!(session_id = id, station_id = valid.station_id, "session logged");
+    tracing::info!(
+        session_id = id,
+        station_id = valid.station_id,
+        "session logged"
+    );
 
     let session = get_session(&db.pool, id).await?.ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Created()
@@ -95,7 +101,10 @@ async fn check_references(
             errors.push("school_id", FieldCode::UnknownValue);
         }
     }
-    if !org::unknown_topics(pool, &input.topic_ids).await?.is_empty() {
+    if !org::unknown_topics(pool, &input.topic_ids)
+        .await?
+        .is_empty()
+    {
         errors.push("topic_ids", FieldCode::UnknownValue);
     }
     Ok(errors)

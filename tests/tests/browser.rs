@@ -1,0 +1,109 @@
+//! The app in headless Chromium: an officer logs a session through the form, and the
+//! leaders' chart and table include it.
+
+use humiao_tests::browser::Browser;
+use humiao_tests::spawn_app;
+
+/// Reads 天宁分局's session count from the table under the dashboard's chart.
+async fn tianning_sessions(browser: &Browser, url: &str) -> i64 {
+    browser
+        .client
+        .goto(&format!("{url}/dashboard"))
+        .await
+        .unwrap();
+    browser
+        .wait_for("#chart-sessions-by-district svg")
+        .await
+        .unwrap();
+    let text = browser
+        .text_of("#table-sessions-by-district tr[data-district='1'] td.sessions")
+        .await
+        .unwrap();
+    text.trim().parse().expect("a count")
+}
+
+#[tokio::test]
+async fn an_officer_logs_a_session_and_the_chart_counts_it() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    let before = tianning_sessions(&browser, &app.url).await;
+    let chart = browser
+        .wait_for("#chart-sessions-by-district svg")
+        .await
+        .unwrap();
+    assert!(chart.html(false).await.unwrap().contains("天宁分局"));
+    browser.screenshot("dashboard").await.unwrap();
+
+    browser.client.goto(&app.url).await.unwrap();
+    let station = app
+        .id_of("stations", "name", "雕庄派出所")
+        .await
+        .to_string();
+    let school = app.id_of("schools", "name", "雕庄小学").await.to_string();
+    browser
+        .wait_for(&format!("#station_id option[value='{station}']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(&format!("#school_id option[value='{school}']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let sessions_before = app.count("sessions").await;
+
+    // The shared rules run in the browser first: no topic chosen, nothing is sent.
+    browser
+        .wait_for("#audience-students")
+        .await
+        .unwrap()
+        .send_keys("120")
+        .await
+        .unwrap();
+    browser
+        .wait_for("button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let message = browser.text_of("#topic_ids-error").await.unwrap();
+    assert_eq!(message, "必填项");
+    assert_eq!(app.count("sessions").await, sessions_before);
+
+    browser
+        .wait_for(".chip")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for("#audience-parents")
+        .await
+        .unwrap()
+        .send_keys("15")
+        .await
+        .unwrap();
+    browser.screenshot("log-session").await.unwrap();
+    browser
+        .wait_for("button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let saved = browser.text_of(".notice.ok").await.unwrap();
+    assert!(
+        saved.contains("雕庄小学") && saved.contains("135 人次"),
+        "{saved}"
+    );
+    assert_eq!(app.count("sessions").await, sessions_before + 1);
+
+    assert_eq!(tianning_sessions(&browser, &app.url).await, before + 1);
+    browser.screenshot("dashboard-after").await.unwrap();
+}
