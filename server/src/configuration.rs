@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 /// Humiao (护苗): tracks the police youth safety and legal education campaign 警心护苗.
+///
+/// Without a command, serves the web app and the API. Every setting can also come from the
+/// environment variable shown beside it.
 #[derive(Debug, Parser)]
-#[command(name = "humiao", version, about, long_about = None)]
+#[command(name = "humiao", version)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]

@@ -111,6 +111,11 @@ impl FieldErrors {
         }
     }
 
+    /// Forgets the problem with `field`, e.g. once the user edits it.
+    pub fn remove(&mut self, field: &str) {
+        self.0.retain(|(f, _)| f != field);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

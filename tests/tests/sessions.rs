@@ -272,8 +272,8 @@ async fn bodies_that_are_not_json_or_too_large_are_refused() {
             "invalid_json",
         ),
         (
-            "a JSON list",
-            app.client.post(&url).json(&json!([1, 2])),
+            "a JSON string",
+            app.client.post(&url).json(&json!("a talk")),
             400,
             "invalid_json",
         ),

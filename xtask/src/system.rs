@@ -36,7 +36,7 @@ pub fn ensure_test_packages() -> Result<()> {
     crate::status(
         Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
-            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(["install", "-y", "-qq"])
             .args(&missing),
     )
 }

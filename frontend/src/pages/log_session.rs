@@ -183,6 +183,8 @@ pub fn LogSession() -> impl IntoView {
     };
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
+    // Editing a field takes its message away; the next submit checks it again.
+    let edited = move |field: &'static str| errors.update(|e| e.remove(field));
 
     let station_options = move || match (districts.get(), stations.get()) {
         (Some(Ok(districts)), Some(Ok(stations))) => station_groups(districts, stations).into_any(),
@@ -199,7 +201,7 @@ pub fn LogSession() -> impl IntoView {
                 <div class="field">
                     <label for="campaign_id">"所属行动"</label>
                     <select id="campaign_id" aria-invalid=invalid("campaign_id")
-                        on:change=move |ev| campaign_id.set(event_target_value(&ev).parse().ok())>
+                        on:change=move |ev| { edited("campaign_id"); campaign_id.set(event_target_value(&ev).parse().ok()) }>
                         <option value="" selected=move || campaign_id.get().is_none()>"请选择行动"</option>
                         {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                             let id = c.id;
@@ -212,7 +214,7 @@ pub fn LogSession() -> impl IntoView {
                     <label for="held_on">"日期"</label>
                     <input id="held_on" type="date" aria-invalid=invalid("held_on")
                         prop:value=move || held_on.get()
-                        on:input=move |ev| held_on.set(event_target_value(&ev)) />
+                        on:input=move |ev| { edited("held_on"); held_on.set(event_target_value(&ev)) } />
                     {error_for("held_on")}
                 </div>
             </div>
@@ -221,6 +223,7 @@ pub fn LogSession() -> impl IntoView {
                     <label for="station_id">"派出所"</label>
                     <select id="station_id" aria-invalid=invalid("station_id")
                         on:change=move |ev| {
+                            edited("station_id");
                             station_id.set(event_target_value(&ev).parse().ok());
                             school_id.set(None);
                         }>
@@ -251,12 +254,12 @@ pub fn LogSession() -> impl IntoView {
                     <input id="venue" type="text" maxlength="100" aria-invalid=invalid("venue")
                         placeholder="例如：雕庄派出所"
                         prop:value=move || venue.get()
-                        on:input=move |ev| venue.set(event_target_value(&ev)) />
+                        on:input=move |ev| { edited("venue"); venue.set(event_target_value(&ev)) } />
                     {error_for("venue")}
                 }>
                     <label for="school_id">"学校"</label>
                     <select id="school_id" aria-invalid=invalid("school_id")
-                        on:change=move |ev| school_id.set(event_target_value(&ev).parse().ok())>
+                        on:change=move |ev| { edited("school_id"); school_id.set(event_target_value(&ev).parse().ok()) }>
                         <option value="" selected=move || school_id.get().is_none()>
                             {move || if station_id.get().is_some() { "请选择学校" } else { "请先选择派出所" }}
                         </option>
@@ -267,7 +270,6 @@ pub fn LogSession() -> impl IntoView {
                     </select>
                     {error_for("school_id")}
                 </Show>
-                {error_for("venue")}
             </div>
             <fieldset class="field" style="border:0;padding:0;margin:0">
                 <legend class="label">"宣防主题（可多选）"</legend>
@@ -278,9 +280,9 @@ pub fn LogSession() -> impl IntoView {
                             let on = move || topic_ids.with(|ids| ids.contains(&id));
                             view! {
                                 <button type="button" class="chip" aria-pressed=move || on().to_string()
-                                    on:click=move |_| topic_ids.update(|ids| {
+                                    on:click=move |_| { edited("topic_ids"); topic_ids.update(|ids| {
                                         if let Some(pos) = ids.iter().position(|x| *x == id) { ids.remove(pos); } else { ids.push(id); }
-                                    })>
+                                    }) }>
                                     {t.name_zh}
                                 </button>
                             }
@@ -302,7 +304,7 @@ pub fn LogSession() -> impl IntoView {
                                 <input id=dom_id(field) type="text" inputmode="numeric" autocomplete="off"
                                     aria-invalid=invalid(field)
                                     prop:value=move || count.get()
-                                    on:input=move |ev| count.set(event_target_value(&ev)) />
+                                    on:input=move |ev| { edited(field); edited("audience"); count.set(event_target_value(&ev)) } />
                                 {error_for(field)}
                             </div>
                         }
@@ -311,7 +313,7 @@ pub fn LogSession() -> impl IntoView {
                 {error_for("audience")}
                 <label class="inline">
                     <input type="checkbox" id="confirm_large_audience" prop:checked=move || confirm_large.get()
-                        on:change=move |ev| confirm_large.set(event_target_checked(&ev)) />
+                        on:change=move |ev| { edited("confirm_large_audience"); confirm_large.set(event_target_checked(&ev)) } />
                     "确认单场受众超过 5000 人次"
                 </label>
                 {error_for("confirm_large_audience")}
@@ -320,7 +322,7 @@ pub fn LogSession() -> impl IntoView {
                 <label for="notes">"备注（不要填写未成年人姓名等个人信息）"</label>
                 <textarea id="notes" rows="2" maxlength="2000" aria-invalid=invalid("notes")
                     prop:value=move || notes.get()
-                    on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| { edited("notes"); notes.set(event_target_value(&ev)) }></textarea>
                 {error_for("notes")}
             </div>
             <div class="inline">
