@@ -25,14 +25,19 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and the API (the default when no command is given).
     Serve(Settings),
+    /// Write a consistent copy of the SQLite database to FILE, safely while it serves.
+    /// (For PostgreSQL use pg_dump; see README.)
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
+/// Which database to use.
 #[derive(Debug, Clone, Args)]
-pub struct Settings {
-    /// Address and port to listen on; port 0 picks a free one.
-    #[arg(long, env = "HUMIAO_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-
+pub struct DatabaseArgs {
     /// Folder for the embedded SQLite database (created when missing).
     #[arg(long, env = "HUMIAO_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
@@ -41,18 +46,10 @@ pub struct Settings {
     /// Defaults to `humiao.db` inside the data folder.
     #[arg(long, env = "HUMIAO_DATABASE_URL")]
     pub database_url: Option<String>,
-
-    /// Folder holding the built web app (index.html and the WASM module).
-    #[arg(long, env = "HUMIAO_ASSETS_DIR", default_value = "./target/site")]
-    pub assets_dir: PathBuf,
-
-    /// Do not load demonstration data into an empty database.
-    #[arg(long, env = "HUMIAO_NO_DEMO")]
-    pub no_demo: bool,
 }
 
-impl Settings {
-    pub fn database_url(&self) -> String {
+impl DatabaseArgs {
+    pub fn url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
             None => format!(
@@ -61,4 +58,22 @@ impl Settings {
             ),
         }
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, env = "HUMIAO_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Folder holding the built web app (index.html and the WASM module).
+    #[arg(long, env = "HUMIAO_ASSETS_DIR", default_value = "./target/site")]
+    pub assets_dir: PathBuf,
+
+    /// Do not load demonstration data into an empty database.
+    #[arg(long, env = "HUMIAO_NO_DEMO")]
+    pub no_demo: bool,
 }

@@ -297,7 +297,7 @@ async fn insert_schools(
             .await?;
             let roll = rng.random_range(range.0..=range.1);
             for (year, students) in [
-                (2024, roll),
+                (2024_i64, roll),
                 (2025, roll * rng.random_range(95..=105) / 100),
             ] {
                 sqlx::query(

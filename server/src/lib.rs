@@ -1,5 +1,6 @@
 //! Humiao's server: configuration, start-up, storage, and the HTTP routes.
 
+pub mod backup;
 pub mod clock;
 pub mod configuration;
 pub mod db;

@@ -30,7 +30,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let url = settings.database_url();
+        let url = settings.database.url();
         if Engine::from_url(&url)? == Engine::Sqlite {
             create_sqlite_folder(&url)?;
         }

@@ -1,21 +1,29 @@
 //! Helpers for the integration tests in `tests/tests/`: each test spawns the real server on
 //! port 0 with a fresh database of its own, and browser tests drive headless Chromium.
+//!
+//! `HUMIAO_TEST_ENGINE=postgres` runs the same tests on PostgreSQL: each test then creates
+//! its own database on `HUMIAO_TEST_POSTGRES` (default: the local server, user postgres)
+//! and drops it when done. `cargo xtask test` runs the suite once per engine.
 
 pub mod browser;
+pub mod database;
+pub mod process;
 
 use std::path::PathBuf;
 
-use humiao_server::configuration::Settings;
+use humiao_server::configuration::{DatabaseArgs, Settings};
 use humiao_server::db::Db;
 use humiao_server::startup::Application;
 use serde_json::Value;
+
+pub use database::TestDatabase;
 
 /// A running server with its own database, dropped with the test.
 pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
     pub db: Db,
-    _data: tempfile::TempDir,
+    pub database: TestDatabase,
 }
 
 /// The built web app the tests serve; `cargo xtask test` builds it and sets the variable.
@@ -25,26 +33,34 @@ pub fn site_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site-dev"))
 }
 
-/// Starts the server on a fresh SQLite database holding the demo data.
+/// The `humiao` binary, for tests that run the server as a process of its own.
+pub fn server_binary() -> PathBuf {
+    std::env::var_os("HUMIAO_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/humiao"))
+}
+
+/// Starts the server on a fresh database holding the demo data.
 pub async fn spawn_app() -> TestApp {
     spawn(false).await
 }
 
-/// Starts the server on a fresh, empty SQLite database.
+/// Starts the server on a fresh, empty database.
 pub async fn spawn_empty_app() -> TestApp {
     spawn(true).await
 }
 
+/// Starts the server with demo data on the given database.
+pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
+    spawn_with(database, false).await
+}
+
 async fn spawn(no_demo: bool) -> TestApp {
-    let data = tempfile::tempdir().expect("temporary folder");
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: data.path().to_path_buf(),
-        database_url: None,
-        assets_dir: site_dir(),
-        no_demo,
-    };
-    let app = Application::build(settings)
+    spawn_with(TestDatabase::create().await, no_demo).await
+}
+
+async fn spawn_with(database: TestDatabase, no_demo: bool) -> TestApp {
+    let app = Application::build(database.settings(no_demo))
         .await
         .expect("the server starts");
     let url = app.url();
@@ -54,7 +70,20 @@ async fn spawn(no_demo: bool) -> TestApp {
         url,
         client: reqwest::Client::new(),
         db,
-        _data: data,
+        database,
+    }
+}
+
+/// Settings for a server on `database_url`, listening on a free port.
+pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        database: DatabaseArgs {
+            data_dir,
+            database_url: Some(database_url.to_string()),
+        },
+        assets_dir: site_dir(),
+        no_demo,
     }
 }
 

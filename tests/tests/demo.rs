@@ -1,8 +1,7 @@
 //! The demo data matches the real figures of DOMAIN.md.
 
-use humiao_server::configuration::Settings;
 use humiao_server::startup::Application;
-use humiao_tests::{site_dir, spawn_app, spawn_empty_app};
+use humiao_tests::{spawn_app, spawn_empty_app, TestDatabase};
 
 #[tokio::test]
 async fn demo_data_has_the_real_city_shape() {
@@ -66,16 +65,9 @@ async fn no_demo_leaves_the_database_empty_and_the_dashboard_says_so() {
 
 #[tokio::test]
 async fn a_restart_does_not_load_the_demo_twice() {
-    let data = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: data.path().to_path_buf(),
-        database_url: None,
-        assets_dir: site_dir(),
-        no_demo: false,
-    };
+    let database = TestDatabase::create().await;
     for start in 1..=2 {
-        let app = Application::build(settings.clone()).await.unwrap();
+        let app = Application::build(database.settings(false)).await.unwrap();
         let (schools,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schools")
             .fetch_one(&app.db().pool)
             .await

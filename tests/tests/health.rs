@@ -1,15 +1,16 @@
 //! `GET /api/health`, start-up, and what every unknown path answers.
 
-use humiao_server::configuration::Settings;
+use std::env::temp_dir;
+
 use humiao_server::startup::Application;
-use humiao_tests::{site_dir, spawn_app};
+use humiao_tests::{settings_for, site_dir, spawn_app};
 
 #[tokio::test]
 async fn health_reports_ok_the_engine_and_the_demo_flag() {
     let app = spawn_app().await;
     let body = app.get_json("/api/health").await;
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["database"], "sqlite");
+    assert_eq!(body["database"], app.database.engine.name());
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(body["demo"], true);
 }
@@ -53,14 +54,8 @@ async fn the_app_is_served_at_its_own_routes_too() {
 
 #[tokio::test]
 async fn an_unreachable_database_stops_start_up_with_a_clear_error() {
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: std::env::temp_dir(),
-        // Nothing listens on port 1.
-        database_url: Some("postgres://postgres@127.0.0.1:1/humiao".into()),
-        assets_dir: site_dir(),
-        no_demo: true,
-    };
+    // Nothing listens on port 1.
+    let settings = settings_for("postgres://postgres@127.0.0.1:1/humiao", temp_dir(), true);
     let err = Application::build(settings)
         .await
         .err()
@@ -71,13 +66,7 @@ async fn an_unreachable_database_stops_start_up_with_a_clear_error() {
 
 #[tokio::test]
 async fn an_unknown_database_scheme_is_refused() {
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: std::env::temp_dir(),
-        database_url: Some("mysql://localhost/humiao".into()),
-        assets_dir: site_dir(),
-        no_demo: true,
-    };
+    let settings = settings_for("mysql://localhost/humiao", temp_dir(), true);
     let err = Application::build(settings)
         .await
         .err()

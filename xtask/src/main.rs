@@ -8,6 +8,7 @@
 //!
 //! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
 
+mod postgres;
 mod site;
 mod system;
 
@@ -68,10 +69,17 @@ fn run(args: &[String]) -> Result<()> {
     status(&mut cmd)
 }
 
-/// Everything CI checks besides formatting and lints: unit, API and browser tests.
+/// Everything CI checks besides formatting and lints: unit, API and browser tests, the
+/// integration suite once on SQLite and once on PostgreSQL.
 fn test(args: &[String]) -> Result<()> {
     system::ensure_test_packages()?;
+    postgres::ensure_running()?;
     let site = site::build(site::Profile::Dev)?;
+    // Some tests run the server as a process of its own (restarts, kill -9, two instances).
+    status(cargo().args(["build", "--package", "humiao-server", "--bin", "humiao"]))?;
+    let binary = site::target_dir().join("debug").join("humiao");
+
+    println!("== every test, on SQLite ==");
     let mut cmd = cargo();
     cmd.args([
         "test",
@@ -81,7 +89,18 @@ fn test(args: &[String]) -> Result<()> {
         "humiao-frontend",
     ])
     .args(args)
-    .env("HUMIAO_TEST_SITE", &site);
+    .env("HUMIAO_TEST_SITE", &site)
+    .env("HUMIAO_TEST_BIN", &binary)
+    .env("HUMIAO_TEST_ENGINE", "sqlite");
+    status(&mut cmd)?;
+
+    println!("== the integration suite, on PostgreSQL ==");
+    let mut cmd = cargo();
+    cmd.args(["test", "--package", "humiao-tests"])
+        .args(args)
+        .env("HUMIAO_TEST_SITE", &site)
+        .env("HUMIAO_TEST_BIN", &binary)
+        .env("HUMIAO_TEST_ENGINE", "postgres");
     status(&mut cmd)
 }
 

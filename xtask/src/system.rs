@@ -1,5 +1,5 @@
 //! What the browser tests need from the operating system: Chromium, its WebDriver and a
-//! CJK font. Installed from Debian's packages when missing and running as root; otherwise
+//! CJK font (PostgreSQL is in `postgres.rs`). Installed from Debian's packages when missing and running as root; otherwise
 //! the test run stops and says what to install, rather than skipping the browser tests.
 
 use std::path::Path;
@@ -32,16 +32,21 @@ pub fn ensure_test_packages() -> Result<()> {
         );
     }
     println!("installing {} …", missing.join(" "));
+    apt_install(&missing)
+}
+
+/// Installs Debian packages (the caller checked that this runs as root).
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     crate::status(Command::new("apt-get").args(["update", "-qq"]))?;
     crate::status(
         Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
             .args(["install", "-y", "-qq"])
-            .args(&missing),
+            .args(packages),
     )
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -132,11 +132,11 @@ pub async fn campaign_window(
 }
 
 pub async fn station_exists(pool: &AnyPool, station_id: i64) -> Result<bool, sqlx::Error> {
-    exists(pool, "SELECT 1 FROM stations WHERE id = $1", station_id).await
+    exists(pool, "SELECT id FROM stations WHERE id = $1", station_id).await
 }
 
 pub async fn school_exists(pool: &AnyPool, school_id: i64) -> Result<bool, sqlx::Error> {
-    exists(pool, "SELECT 1 FROM schools WHERE id = $1", school_id).await
+    exists(pool, "SELECT id FROM schools WHERE id = $1", school_id).await
 }
 
 async fn exists(pool: &AnyPool, sql: &str, id: i64) -> Result<bool, sqlx::Error> {

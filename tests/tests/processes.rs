@@ -1,0 +1,192 @@
+//! The server as separate processes: two instances on one database, and crashes mid-load.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use humiao_tests::database::Engine;
+use humiao_tests::process::ServerProcess;
+use humiao_tests::TestDatabase;
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+/// The ids a valid session entry refers to, looked up once through the API.
+struct Refs {
+    campaign_id: i64,
+    station_id: i64,
+    school_id: i64,
+    topic_id: i64,
+}
+
+async fn refs(client: &reqwest::Client, url: &str) -> Refs {
+    let get = |path: &'static str| {
+        let client = client.clone();
+        let url = url.to_string();
+        async move {
+            client
+                .get(format!("{url}{path}"))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let today = humiao_server::clock::today();
+    let campaigns = get("/api/v1/campaigns").await;
+    let campaign = campaigns
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["year"] == chrono::Datelike::year(&today))
+        .expect("this year's campaign");
+    let schools = get("/api/v1/schools?q=%E9%9B%95%E5%BA%84%E5%B0%8F%E5%AD%A6").await;
+    Refs {
+        campaign_id: campaign["id"].as_i64().unwrap(),
+        station_id: schools[0]["station_id"].as_i64().unwrap(),
+        school_id: schools[0]["id"].as_i64().unwrap(),
+        topic_id: get("/api/v1/topics").await[0]["id"].as_i64().unwrap(),
+    }
+}
+
+fn entry(refs: &Refs, marker: &str) -> Value {
+    json!({
+        "campaign_id": refs.campaign_id,
+        "station_id": refs.station_id,
+        "school_id": refs.school_id,
+        "held_on": humiao_server::clock::today().to_string(),
+        "format": "class_talk",
+        "topic_ids": [refs.topic_id],
+        "audience": {"students": 30, "teachers": 1},
+        "notes": marker,
+    })
+}
+
+#[tokio::test]
+async fn what_one_instance_writes_the_other_reads() {
+    let database = TestDatabase::create().await;
+    let a = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
+    let b = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
+    assert_ne!(a.url, b.url);
+    let client = reqwest::Client::new();
+    let refs = refs(&client, &b.url).await;
+
+    let created: Value = client
+        .post(format!("{}/api/v1/sessions", a.url))
+        .json(&entry(&refs, "written through A"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().expect("created");
+
+    let read: Value = client
+        .get(format!("{}/api/v1/sessions/{id}", b.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read, created);
+    let listed: Value = client
+        .get(format!("{}/api/v1/sessions?limit=1", b.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["id"], id);
+}
+
+/// Sends sessions from several clients, `kill -9`s the server once enough were
+/// acknowledged, restarts it, and checks each acknowledged session is there exactly once.
+#[tokio::test]
+async fn every_acknowledged_write_survives_kill_9() {
+    const CLIENTS: usize = 8;
+    const KILL_AFTER: usize = 150;
+    const ROUNDS: usize = 3;
+
+    let database = TestDatabase::create().await;
+    let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
+    let client = reqwest::Client::new();
+    let refs = Arc::new(refs(&client, &server.url).await);
+
+    let mut acknowledged: Vec<String> = Vec::new();
+    for round in 0..ROUNDS {
+        let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+        let count = Arc::new(AtomicUsize::new(0));
+        let enough = Arc::new(tokio::sync::Notify::new());
+        let mut writers = Vec::new();
+        for c in 0..CLIENTS {
+            let (client, url, refs) = (client.clone(), server.url.clone(), refs.clone());
+            let (acked, count, enough) = (acked.clone(), count.clone(), enough.clone());
+            writers.push(tokio::spawn(async move {
+                // Bounded: the server is killed long before a client sends this many.
+                for i in 0..10_000 {
+                    let marker = format!("crash {round}/{c}/{i}");
+                    let res = client
+                        .post(format!("{url}/api/v1/sessions"))
+                        .json(&entry(&refs, &marker))
+                        .send()
+                        .await;
+                    match res {
+                        Ok(r) if r.status() == 201 => {
+                            acked.lock().unwrap().push(marker);
+                            if count.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER {
+                                enough.notify_one();
+                            }
+                        }
+                        Ok(r) => panic!("unexpected answer {} before the crash", r.status()),
+                        // The server is gone: this write was never acknowledged.
+                        Err(_) => return,
+                    }
+                }
+            }));
+        }
+        enough.notified().await;
+        server.kill9();
+        for w in writers {
+            w.await.unwrap();
+        }
+        acknowledged.extend(acked.lock().unwrap().drain(..));
+        server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
+    }
+    assert!(acknowledged.len() >= ROUNDS * KILL_AFTER);
+
+    // Every acknowledged session is stored exactly once, with its topic.
+    let db = humiao_server::db::Db::connect(&database.url).await.unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.notes, COUNT(t.topic_id) FROM sessions s
+         JOIN session_topics t ON t.session_id = s.id
+         WHERE s.notes LIKE 'crash %' GROUP BY s.id, s.notes",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let mut stored: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
+    stored.sort_unstable();
+    for marker in &acknowledged {
+        let copies = stored.iter().filter(|s| **s == marker.as_str()).count();
+        assert_eq!(copies, 1, "{marker} stored {copies} times");
+    }
+    assert!(
+        rows.iter().all(|(_, topics)| *topics == 1),
+        "no session lost its topic"
+    );
+
+    if database.engine == Engine::Sqlite {
+        let mut conn = sqlx::SqliteConnection::connect(&database.url)
+            .await
+            .unwrap();
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+    drop(server);
+}

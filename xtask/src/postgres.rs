@@ -1,0 +1,74 @@
+//! The PostgreSQL server the test suite runs against: the local one on 127.0.0.1:5432.
+//! Started when it is installed but stopped; installed from Debian's packages (and given
+//! trust authentication for local TCP, as on the development machines) when missing.
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _, Result};
+
+const ADDRESS: &str = "127.0.0.1:5432";
+
+pub fn ensure_running() -> Result<()> {
+    if listening() {
+        return Ok(());
+    }
+    if !crate::system::is_root() {
+        bail!("PostgreSQL is not listening on {ADDRESS}; start it, or run the tests as root");
+    }
+    let fresh = !Path::new("/usr/bin/pg_ctlcluster").exists() || clusters()?.is_empty();
+    if fresh {
+        println!("installing PostgreSQL …");
+        crate::system::apt_install(&["postgresql"])?;
+    }
+    let versions = clusters()?;
+    let version = versions
+        .last()
+        .context("no PostgreSQL cluster in /etc/postgresql")?;
+    if fresh {
+        trust_local_tcp(version)?;
+    }
+    println!("starting PostgreSQL {version} …");
+    crate::status(Command::new("pg_ctlcluster").args([
+        "--skip-systemctl-redirect",
+        version,
+        "main",
+        "start",
+    ]))?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if listening() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bail!("PostgreSQL started but does not listen on {ADDRESS}")
+}
+
+fn listening() -> bool {
+    let address: SocketAddr = ADDRESS.parse().expect("a valid address");
+    TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok()
+}
+
+fn clusters() -> Result<Vec<String>> {
+    let mut versions: Vec<String> = match std::fs::read_dir("/etc/postgresql") {
+        Ok(dir) => dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    versions.sort_by_key(|v| v.parse::<u32>().unwrap_or(0));
+    Ok(versions)
+}
+
+/// The tests connect as `postgres` over TCP without a password, as on these machines.
+fn trust_local_tcp(version: &str) -> Result<()> {
+    let hba = format!("/etc/postgresql/{version}/main/pg_hba.conf");
+    let current = std::fs::read_to_string(&hba).with_context(|| hba.clone())?;
+    let trust = "host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n";
+    std::fs::write(&hba, format!("{trust}{current}")).with_context(|| hba.clone())?;
+    Ok(())
+}
