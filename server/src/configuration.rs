@@ -27,6 +27,8 @@ pub enum Command {
     Serve(Settings),
     /// Write a consistent copy of the SQLite database to FILE, safely while it serves.
     /// (For PostgreSQL use pg_dump; see README.)
+    /// Fill an empty database with realistic synthetic data, the same for the same seed.
+    Gen(GenArgs),
     Backup {
         /// Where to write the copy; must not exist yet.
         file: PathBuf,
@@ -34,6 +36,8 @@ pub enum Command {
         database: DatabaseArgs,
     },
 }
+
+pub use crate::gen::GenArgs;
 
 /// Which database to use.
 #[derive(Debug, Clone, Args)]

@@ -19,7 +19,7 @@ use crate::db::{self, Db};
 const SEED: u64 = 2024_0724;
 
 /// District branches and the places their stations are named after; 87 in all.
-const DISTRICTS: [(&str, &str, &[&str]); 7] = [
+pub const DISTRICTS: [(&str, &str, &[&str]); 7] = [
     (
         "TN",
         "天宁分局",
@@ -141,7 +141,7 @@ const DISTRICTS: [(&str, &str, &[&str]); 7] = [
     ),
 ];
 
-const TOPICS: [(&str, &str, &str); 9] = [
+pub const TOPICS: [(&str, &str, &str); 9] = [
     ("drowning", "防溺水", "Drowning prevention"),
     ("traffic", "交通安全", "Traffic safety"),
     ("fraud", "识诈防骗", "Fraud awareness"),
@@ -154,7 +154,7 @@ const TOPICS: [(&str, &str, &str); 9] = [
 ];
 
 /// The first three are named in the source article; the rest are invented.
-const FILMS: [(&str, i64); 10] = [
+pub const FILMS: [(&str, i64); 10] = [
     ("青少年心理危机的正确应对", 18),
     ("缤纷暑假平安“警”相随", 15),
     ("独一无二的生命", 20),

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod gen;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use humiao_server::configuration::{Cli, Command};
-use humiao_server::{backup, startup::Application, telemetry};
+use humiao_server::{backup, gen, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -11,6 +11,13 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(settings)) => serve(settings).await,
+        Some(Command::Gen(args)) => gen::run(&args).await.map(|s| {
+            println!(
+                "generated {} cities, {} districts, {} stations, {} schools, {} sessions, \
+                 {} screening confirmations",
+                s.cities, s.districts, s.stations, s.schools, s.sessions, s.confirmations
+            )
+        }),
         Some(Command::Backup { file, database }) => backup::run(&database, &file)
             .await
             .map(|()| println!("backup written to {}", file.display())),

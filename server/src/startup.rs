@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use tracing_actix_web::TracingLogger;
 
 use crate::configuration::Settings;
-use crate::db::{Db, Engine};
+use crate::db::Db;
 use crate::{clock, demo, error, routes};
 
 /// Scripts and styles come only from this server; the WASM module needs
@@ -30,11 +30,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let url = settings.database.url();
-        if Engine::from_url(&url)? == Engine::Sqlite {
-            create_sqlite_folder(&url)?;
-        }
-        let db = Db::connect(&url).await?;
+        let db = Db::connect(&settings.database.url()).await?;
         if !settings.no_demo && demo::is_empty(&db).await? {
             demo::load(&db, clock::today()).await?;
             tracing::info!("loaded the demonstration data into the empty database");
@@ -95,24 +91,4 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-}
-
-/// SQLite creates the file but not its folder.
-fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(parent) = std::path::Path::new(path).parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the data folder {}", parent.display()))?;
-        }
-    }
-    Ok(())
 }

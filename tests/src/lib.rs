@@ -141,3 +141,27 @@ impl TestApp {
         .await
     }
 }
+
+/// Asserts that the `station_month_reach` rollup equals what the sessions add up to.
+pub async fn assert_rollup_matches_sessions(db: &Db) {
+    type Row = (i64, i64, String, i64, i64, i64, i64, i64);
+    let raw: Vec<Row> = sqlx::query_as(
+        "SELECT campaign_id, station_id, substr(held_on, 1, 7) AS month, COUNT(*),
+                CAST(SUM(students) AS BIGINT), CAST(SUM(parents) AS BIGINT),
+                CAST(SUM(teachers) AS BIGINT), CAST(SUM(others) AS BIGINT)
+         FROM sessions GROUP BY campaign_id, station_id, substr(held_on, 1, 7)
+         ORDER BY campaign_id, station_id, month",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("sessions add up");
+    let rollup: Vec<Row> = sqlx::query_as(
+        "SELECT campaign_id, station_id, month, sessions, students, parents, teachers, others
+         FROM station_month_reach WHERE sessions > 0 ORDER BY campaign_id, station_id, month",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("rollup");
+    assert!(!raw.is_empty());
+    assert_eq!(rollup, raw, "the rollup disagrees with the sessions");
+}

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use humiao_tests::database::Engine;
 use humiao_tests::process::ServerProcess;
-use humiao_tests::TestDatabase;
+use humiao_tests::{assert_rollup_matches_sessions, TestDatabase};
 use serde_json::{json, Value};
 use sqlx::Connection;
 

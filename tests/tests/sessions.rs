@@ -1,6 +1,6 @@
 //! `POST /api/v1/sessions` and the reach it adds to the leaders' figures.
 
-use humiao_tests::{spawn_app, TestApp};
+use humiao_tests::{assert_rollup_matches_sessions, spawn_app, TestApp};
 use serde_json::{json, Value};
 
 /// A valid entry: a talk on drowning at 雕庄小学, given today by 雕庄派出所.

@@ -57,6 +57,9 @@ impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let engine = Engine::from_url(url)?;
+        if engine == Engine::Sqlite {
+            create_sqlite_folder(url)?;
+        }
         let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
@@ -122,4 +125,24 @@ pub fn placeholders(first: usize, n: usize) -> String {
 /// Current time as stored in `created_at` columns.
 pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// SQLite creates the file but not its folder.
+fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the data folder {}", parent.display()))?;
+        }
+    }
+    Ok(())
 }

@@ -44,7 +44,38 @@ pub async fn insert_session(
             .execute(&mut **tx)
             .await?;
     }
+    add_to_rollup(tx, session).await?;
     Ok(id)
+}
+
+/// Adds a new session to `station_month_reach`, in the transaction that stores it, so the
+/// rollup and the sessions can never disagree.
+async fn add_to_rollup(
+    tx: &mut Transaction<'_, Any>,
+    session: &ValidSession,
+) -> Result<(), sqlx::Error> {
+    let a = session.audience;
+    sqlx::query(
+        "INSERT INTO station_month_reach
+             (campaign_id, station_id, month, sessions, students, parents, teachers, others)
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7)
+         ON CONFLICT (campaign_id, station_id, month) DO UPDATE SET
+             sessions = station_month_reach.sessions + 1,
+             students = station_month_reach.students + excluded.students,
+             parents = station_month_reach.parents + excluded.parents,
+             teachers = station_month_reach.teachers + excluded.teachers,
+             others = station_month_reach.others + excluded.others",
+    )
+    .bind(session.campaign_id)
+    .bind(session.station_id)
+    .bind(session.held_on.format("%Y-%m").to_string())
+    .bind(a.students)
+    .bind(a.parents)
+    .bind(a.teachers)
+    .bind(a.others)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
