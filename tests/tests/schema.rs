@@ -11,6 +11,9 @@ use sqlx::{PgPool, SqlitePool};
 /// One fact about the schema, comparable across engines.
 type Facts = BTreeSet<String>;
 
+/// A key constraint: kind, name, columns, referenced table and column.
+type KeyRow = (String, String, Vec<String>, Option<String>, Option<String>);
+
 fn portable_type(engine_type: &str) -> &'static str {
     match engine_type.to_ascii_lowercase().as_str() {
         "integer" | "bigint" => "int64",
@@ -128,9 +131,8 @@ async fn postgres_facts(url: &str) -> Facts {
             ));
         }
         // Keys, as lists of columns in key order.
-        let keys: Vec<(String, String, Vec<String>, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT c.contype::text, c.conname::text,
+        let keys: Vec<KeyRow> = sqlx::query_as(
+            "SELECT c.contype::text, c.conname::text,
                     ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
                           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
                           ORDER BY k.i),
@@ -138,11 +140,11 @@ async fn postgres_facts(url: &str) -> Facts {
                     (SELECT a.attname::text FROM pg_attribute a
                      WHERE a.attrelid = c.confrelid AND a.attnum = c.confkey[1])
              FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u', 'f')",
-            )
-            .bind(&table)
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        )
+        .bind(&table)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         for (kind, _name, cols, to_table, to_col) in keys {
             let cols = cols.join(", ");
             let fact = match kind.as_str() {

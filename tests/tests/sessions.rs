@@ -61,6 +61,7 @@ async fn a_logged_session_is_stored_and_counted_for_its_district() {
         after["parents"].as_i64(),
         before["parents"].as_i64().map(|n| n + 40)
     );
+    assert_rollup_matches_sessions(&app.db).await;
 }
 
 #[tokio::test]
