@@ -177,6 +177,7 @@ async fn every_acknowledged_write_survives_kill_9() {
         rows.iter().all(|(_, topics)| *topics == 1),
         "no session lost its topic"
     );
+    assert_rollup_matches_sessions(&db).await;
 
     if database.engine == Engine::Sqlite {
         let mut conn = sqlx::SqliteConnection::connect(&database.url)
