@@ -37,14 +37,35 @@ pub enum ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            // The pool could not hand out a connection: the database is down or overloaded,
-            // which the client should retry, not a bug.
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                ApiError::Unavailable(e)
-            }
-            other => ApiError::Internal(other.into()),
+        if is_unavailable(&e) {
+            ApiError::Unavailable(e)
+        } else {
+            ApiError::Internal(e.into())
         }
+    }
+}
+
+/// Errors that mean "the database cannot answer now": down, restarting, refusing
+/// connections or overloaded. The client should retry; it is not a bug.
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: connection exceptions (08), insufficient resources (53), operator
+            // intervention such as a shutdown (57P), database not accepting connections
+            // (55000). SQLite: busy (5) and locked (6) beyond the busy timeout.
+            code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57P")
+                || code == "55000"
+                || code == "5"
+                || code == "6"
+        }),
+        _ => false,
     }
 }
 
