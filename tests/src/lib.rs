@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod database;
+pub mod fixtures;
 pub mod process;
 
 use std::path::PathBuf;

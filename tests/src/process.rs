@@ -45,6 +45,10 @@ impl ServerProcess {
         Ok(ServerProcess { child, url })
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Ends the process at once, as a power cut or the OOM killer would.
     pub fn kill9(&mut self) {
         let _ = self.child.kill();

@@ -7,7 +7,9 @@ use sqlx::{Connection, Executor, PgConnection};
 async fn set_connections(database: &TestDatabase, allowed: bool) {
     let name = database.url.rsplit('/').next().unwrap();
     let server = humiao_tests::database::postgres_server();
-    let mut admin = PgConnection::connect(&format!("{server}/postgres")).await.unwrap();
+    let mut admin = PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .unwrap();
     admin
         .execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {allowed}").as_str())
         .await

@@ -4,63 +4,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use humiao_tests::database::Engine;
+use humiao_tests::fixtures::{demo_refs, session_entry};
 use humiao_tests::process::ServerProcess;
 use humiao_tests::{assert_rollup_matches_sessions, TestDatabase};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sqlx::Connection;
-
-/// The ids a valid session entry refers to, looked up once through the API.
-struct Refs {
-    campaign_id: i64,
-    station_id: i64,
-    school_id: i64,
-    topic_id: i64,
-}
-
-async fn refs(client: &reqwest::Client, url: &str) -> Refs {
-    let get = |path: &'static str| {
-        let client = client.clone();
-        let url = url.to_string();
-        async move {
-            client
-                .get(format!("{url}{path}"))
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
-    };
-    let today = humiao_server::clock::today();
-    let campaigns = get("/api/v1/campaigns").await;
-    let campaign = campaigns
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["year"] == chrono::Datelike::year(&today))
-        .expect("this year's campaign");
-    let schools = get("/api/v1/schools?q=%E9%9B%95%E5%BA%84%E5%B0%8F%E5%AD%A6").await;
-    Refs {
-        campaign_id: campaign["id"].as_i64().unwrap(),
-        station_id: schools[0]["station_id"].as_i64().unwrap(),
-        school_id: schools[0]["id"].as_i64().unwrap(),
-        topic_id: get("/api/v1/topics").await[0]["id"].as_i64().unwrap(),
-    }
-}
-
-fn entry(refs: &Refs, marker: &str) -> Value {
-    json!({
-        "campaign_id": refs.campaign_id,
-        "station_id": refs.station_id,
-        "school_id": refs.school_id,
-        "held_on": humiao_server::clock::today().to_string(),
-        "format": "class_talk",
-        "topic_ids": [refs.topic_id],
-        "audience": {"students": 30, "teachers": 1},
-        "notes": marker,
-    })
-}
 
 #[tokio::test]
 async fn what_one_instance_writes_the_other_reads() {
@@ -69,11 +17,11 @@ async fn what_one_instance_writes_the_other_reads() {
     let b = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
     assert_ne!(a.url, b.url);
     let client = reqwest::Client::new();
-    let refs = refs(&client, &b.url).await;
+    let refs = demo_refs(&client, &b.url).await;
 
     let created: Value = client
         .post(format!("{}/api/v1/sessions", a.url))
-        .json(&entry(&refs, "written through A"))
+        .json(&session_entry(&refs, "written through A"))
         .send()
         .await
         .unwrap()
@@ -113,7 +61,7 @@ async fn every_acknowledged_write_survives_kill_9() {
     let database = TestDatabase::create().await;
     let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
     let client = reqwest::Client::new();
-    let refs = Arc::new(refs(&client, &server.url).await);
+    let refs = Arc::new(demo_refs(&client, &server.url).await);
 
     let mut acknowledged: Vec<String> = Vec::new();
     for round in 0..ROUNDS {
@@ -130,7 +78,7 @@ async fn every_acknowledged_write_survives_kill_9() {
                     let marker = format!("crash {round}/{c}/{i}");
                     let res = client
                         .post(format!("{url}/api/v1/sessions"))
-                        .json(&entry(&refs, &marker))
+                        .json(&session_entry(&refs, &marker))
                         .send()
                         .await;
                     match res {

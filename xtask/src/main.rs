@@ -5,6 +5,7 @@
 //! - `cargo xtask build [--dev]`: builds the web app only, into `target/site` (or
 //!   `target/site-dev`).
 //! - `cargo xtask test`: installs what the tests need, builds the web app, runs every test.
+//! - `cargo xtask bench [--quick]`: the benchmarks; prints a Markdown table.
 //!
 //! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
 
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Some("build") => site::build(profile(&args[1..])).map(|_| ()),
         Some("test") => test(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{}", include_str!("usage.txt"));
             Ok(())
@@ -102,6 +104,28 @@ fn test(args: &[String]) -> Result<()> {
         .env("HUMIAO_TEST_BIN", &binary)
         .env("HUMIAO_TEST_ENGINE", "postgres");
     status(&mut cmd)
+}
+
+/// The benchmarks, on release builds of the server and the load generator.
+fn bench(args: &[String]) -> Result<()> {
+    postgres::ensure_running()?;
+    status(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "humiao-server",
+        "--bin",
+        "humiao",
+        "--package",
+        "humiao-bench",
+    ]))?;
+    let release = site::target_dir().join("release");
+    status(
+        Command::new(release.join("humiao-bench"))
+            .args(args)
+            .env("HUMIAO_TEST_BIN", release.join("humiao"))
+            .env("RUST_LOG", "warn"),
+    )
 }
 
 pub fn cargo() -> Command {

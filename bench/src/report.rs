@@ -1,0 +1,133 @@
+//! The results and their Markdown table.
+
+use std::time::Duration;
+
+use humiao_tests::database::Engine;
+
+use crate::Options;
+
+#[derive(Default)]
+pub struct Report {
+    pub writes: Vec<WriteRow>,
+    pub dashboards: Vec<DashboardRow>,
+}
+
+pub struct WriteRow {
+    pub engine: Engine,
+    pub health_rps: f64,
+    pub write_rps: f64,
+    pub latency: Latency,
+    pub failed: usize,
+    pub acknowledged: usize,
+    pub stored: usize,
+    pub memory_mib: Option<f64>,
+}
+
+pub struct DashboardRow {
+    pub engine: Engine,
+    pub scale: String,
+    pub years: u16,
+    pub sessions: i64,
+    pub http: Latency,
+    pub sql: Latency,
+    pub svg: Latency,
+    pub memory_mib: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Latency {
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+impl Latency {
+    pub fn of(mut samples: Vec<Duration>) -> Latency {
+        samples.sort_unstable();
+        let at = |q: f64| {
+            samples
+                .get(((samples.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or_default()
+        };
+        Latency {
+            p50: at(0.50),
+            p99: at(0.99),
+        }
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn mib(m: Option<f64>) -> String {
+    m.map(|m| format!("{m:.0}")).unwrap_or_else(|| "?".into())
+}
+
+impl Report {
+    pub fn markdown(&self, options: &Options) -> String {
+        let mut out = format!(
+            "#### Writes: {} clients posting sessions for {} s (release server, {} cores)\n\n",
+            options.clients,
+            options.write_secs,
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        out.push_str("| engine | health req/s | session writes/s | writes ÷ health | p50 ms | p99 ms | failed | acknowledged = stored | server peak RSS MiB |\n");
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for w in &self.writes {
+            out.push_str(&format!(
+                "| {} | {:.0} | {:.0} | {:.2} | {} | {} | {} | {} |{}|\n",
+                w.engine.name(),
+                w.health_rps,
+                w.write_rps,
+                w.write_rps / w.health_rps.max(1.0),
+                ms(w.latency.p50),
+                ms(w.latency.p99),
+                w.failed,
+                if w.acknowledged == w.stored {
+                    format!("yes ({})", w.stored)
+                } else {
+                    format!("**no**: {} vs {}", w.acknowledged, w.stored)
+                },
+                mib(w.memory_mib),
+            ));
+        }
+        out.push_str(
+            "\n#### Dashboard: sessions and audience by district for one year (2025), 200 sequential requests\n\n",
+        );
+        out.push_str("| engine | scale | sessions in database | HTTP p50 ms | HTTP p99 ms | same SQL direct p50 ms | HTTP ÷ SQL | chart SVG p50 ms | server peak RSS MiB |\n");
+        out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for d in &self.dashboards {
+            out.push_str(&format!(
+                "| {} | {} ({} y) | {} | {} | {} | {} | {:.2} | {} | {} |\n",
+                d.engine.name(),
+                d.scale,
+                d.years,
+                d.sessions,
+                ms(d.http.p50),
+                ms(d.http.p99),
+                ms(d.sql.p50),
+                d.http.p50.as_secs_f64() / d.sql.p50.as_secs_f64().max(1e-9),
+                ms(d.svg.p50),
+                mib(d.memory_mib),
+            ));
+        }
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            let p50 = |scale: &str| {
+                self.dashboards
+                    .iter()
+                    .find(|d| d.engine == engine && d.scale == scale)
+                    .map(|d| d.http.p50.as_secs_f64())
+            };
+            if let (Some(city), Some(province)) = (p50("city"), p50("province")) {
+                out.push_str(&format!(
+                    "\n{}: province ÷ city dashboard time = {:.2}",
+                    engine.name(),
+                    province / city
+                ));
+            }
+        }
+        out.push('\n');
+        out
+    }
+}

@@ -1,0 +1,92 @@
+//! Databases for the benchmark: fresh ones for writes, generated ones (made once, kept
+//! under `target/bench-data` or as `humiao_bench_*` PostgreSQL databases) for reads.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{bail, Context as _, Result};
+use humiao_tests::database::{postgres_server, Engine};
+use sqlx::{Connection, Executor, PgConnection};
+
+pub fn data_dir() -> PathBuf {
+    humiao_tests::browser::screenshot_dir().join("../bench-data")
+}
+
+/// The URL of a database generated at `scale` for `years`, generating it when missing.
+pub async fn generated(engine: Engine, scale: &str, years: u16) -> Result<String> {
+    let name = format!("humiao_bench_{scale}_{years}");
+    match engine {
+        Engine::Sqlite => {
+            let dir = data_dir();
+            std::fs::create_dir_all(&dir)?;
+            let file = dir.join(format!("{name}.db"));
+            if !file.exists() {
+                let partial = dir.join(format!("{name}.partial.db"));
+                let _ = std::fs::remove_file(&partial);
+                gen(
+                    &format!("sqlite://{}?mode=rwc", partial.display()),
+                    scale,
+                    years,
+                )?;
+                std::fs::rename(&partial, &file)?;
+            }
+            Ok(format!("sqlite://{}", file.display()))
+        }
+        Engine::Postgres => {
+            let mut admin =
+                PgConnection::connect(&format!("{}/postgres", postgres_server())).await?;
+            let exists: Option<(String,)> =
+                sqlx::query_as("SELECT datname::text FROM pg_database WHERE datname = $1")
+                    .bind(&name)
+                    .fetch_optional(&mut admin)
+                    .await?;
+            if exists.is_none() {
+                // Generated under another name and renamed when complete, so an interrupted
+                // run never leaves a half-filled database behind under the real name.
+                let partial = format!("{name}_partial");
+                admin
+                    .execute(format!("DROP DATABASE IF EXISTS {partial}").as_str())
+                    .await?;
+                admin
+                    .execute(format!("CREATE DATABASE {partial}").as_str())
+                    .await?;
+                gen(&format!("{}/{partial}", postgres_server()), scale, years)?;
+                admin
+                    .execute(format!("ALTER DATABASE {partial} RENAME TO {name}").as_str())
+                    .await?;
+            }
+            let url = format!("{}/{name}", postgres_server());
+            let mut db = PgConnection::connect(&url).await?;
+            db.execute("ANALYZE").await?;
+            Ok(url)
+        }
+    }
+}
+
+fn gen(url: &str, scale: &str, years: u16) -> Result<()> {
+    println!("generating {scale} scale, {years} years, into {url} (once) …");
+    let status = Command::new(humiao_tests::server_binary())
+        .args([
+            "gen",
+            "--scale",
+            scale,
+            "--years",
+            &years.to_string(),
+            "--database-url",
+            url,
+        ])
+        .status()
+        .context("cannot run humiao gen")?;
+    if !status.success() {
+        bail!("humiao gen failed ({status})");
+    }
+    Ok(())
+}
+
+/// The peak resident set of a process so far, in MiB (Linux's VmHWM).
+pub fn peak_memory_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
