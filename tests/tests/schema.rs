@@ -205,3 +205,47 @@ async fn sqlite_and_postgres_migrations_describe_the_same_schema() {
         "the schemas differ:\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
     );
 }
+
+/// A migration that fails part-way must leave nothing of itself behind.
+#[tokio::test]
+async fn a_failing_migration_leaves_the_database_as_it_was() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let database = TestDatabase::create_on(engine).await;
+        let db = Db::connect(&database.url).await.expect("migrations apply");
+        let folder = tempfile::tempdir().unwrap();
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(engine.name());
+        for entry in std::fs::read_dir(source).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), folder.path().join(entry.file_name())).unwrap();
+        }
+        std::fs::write(
+            folder.path().join("9999_broken.sql"),
+            "CREATE TABLE half_done (x BIGINT);\nINSERT INTO no_such_table VALUES (1);\n",
+        )
+        .unwrap();
+        let migrator = sqlx::migrate::Migrator::new(folder.path()).await.unwrap();
+        assert!(migrator.run(&db.pool).await.is_err(), "{}", engine.name());
+
+        let leftover = match engine {
+            Engine::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'",
+            Engine::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'half_done'"
+            }
+        };
+        let (tables,): (i64,) = sqlx::query_as(leftover).fetch_one(&db.pool).await.unwrap();
+        assert_eq!(
+            tables,
+            0,
+            "{}: the broken migration's table is gone",
+            engine.name()
+        );
+        let (recorded,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE version = 9999")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(recorded, 0, "{}", engine.name());
+    }
+}

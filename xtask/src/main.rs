@@ -112,10 +112,9 @@ fn bench(args: &[String]) -> Result<()> {
     status(cargo().args([
         "build",
         "--release",
+        "--bins",
         "--package",
         "humiao-server",
-        "--bin",
-        "humiao",
         "--package",
         "humiao-bench",
     ]))?;

@@ -1,10 +1,9 @@
 //! The organisation and reference data: districts, stations, schools, topics, campaigns.
 
-use chrono::NaiveDate;
 use humiao_shared::org::{Campaign, District, School, SchoolKind, Station, Topic};
 use sqlx::AnyPool;
 
-use super::{date, placeholders};
+use super::date;
 
 pub async fn list_districts(pool: &AnyPool) -> Result<Vec<District>, sqlx::Error> {
     let rows: Vec<(i64, String, String)> =
@@ -116,56 +115,4 @@ pub async fn list_campaigns(pool: &AnyPool) -> Result<Vec<Campaign>, sqlx::Error
             })
         })
         .collect()
-}
-
-/// The first and last day of a campaign, or `None` when there is no such campaign.
-pub async fn campaign_window(
-    pool: &AnyPool,
-    campaign_id: i64,
-) -> Result<Option<(NaiveDate, NaiveDate)>, sqlx::Error> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT starts_on, ends_on FROM campaigns WHERE id = $1")
-            .bind(campaign_id)
-            .fetch_optional(pool)
-            .await?;
-    row.map(|(s, e)| Ok((date(&s)?, date(&e)?))).transpose()
-}
-
-pub async fn station_exists(pool: &AnyPool, station_id: i64) -> Result<bool, sqlx::Error> {
-    exists(pool, "SELECT id FROM stations WHERE id = $1", station_id).await
-}
-
-pub async fn school_exists(pool: &AnyPool, school_id: i64) -> Result<bool, sqlx::Error> {
-    exists(pool, "SELECT id FROM schools WHERE id = $1", school_id).await
-}
-
-async fn exists(pool: &AnyPool, sql: &str, id: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(sql).bind(id).fetch_optional(pool).await?;
-    Ok(row.is_some())
-}
-
-/// Of the given topic ids, those that name no topic.
-pub async fn unknown_topics(pool: &AnyPool, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT id FROM topics WHERE id IN ({})",
-        placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    let found: Vec<i64> = query
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
-    Ok(ids
-        .iter()
-        .copied()
-        .filter(|id| !found.contains(id))
-        .collect())
 }

@@ -1,9 +1,99 @@
 //! Education sessions: storing one, and reading them back.
 
-use humiao_shared::session::{Audience, Session, SessionFormat, ValidSession, Venue};
+use chrono::NaiveDate;
+use humiao_shared::session::{Audience, NewSession, Session, SessionFormat, ValidSession, Venue};
 use sqlx::{Any, AnyPool, Transaction};
 
 use super::{date, now_text, placeholders};
+
+/// What the stored data says about the ids a new session refers to, read in one query:
+/// enough to check them and to answer with the stored session without reading it back.
+#[derive(Debug, Clone, Default)]
+pub struct References {
+    pub campaign_window: Option<(NaiveDate, NaiveDate)>,
+    /// The station's name and its district's name.
+    pub station: Option<(String, String)>,
+    pub school: Option<String>,
+    /// How many of the entry's topic ids name a topic.
+    pub known_topics: usize,
+}
+
+pub async fn lookup_references(
+    pool: &AnyPool,
+    input: &NewSession,
+) -> Result<References, sqlx::Error> {
+    let topics = if input.topic_ids.is_empty() {
+        "SELECT CAST(0 AS BIGINT)".to_string()
+    } else {
+        format!(
+            "SELECT COUNT(*) FROM topics WHERE id IN ({})",
+            placeholders(4, input.topic_ids.len())
+        )
+    };
+    let sql = format!(
+        "SELECT (SELECT starts_on FROM campaigns WHERE id = $1),
+                (SELECT ends_on FROM campaigns WHERE id = $1),
+                (SELECT name FROM stations WHERE id = $2),
+                (SELECT d.name FROM stations st JOIN districts d ON d.id = st.district_id
+                 WHERE st.id = $2),
+                (SELECT name FROM schools WHERE id = $3),
+                ({topics})"
+    );
+    type Row = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql)
+        .bind(input.campaign_id)
+        .bind(input.station_id)
+        .bind(input.school_id);
+    for topic in &input.topic_ids {
+        query = query.bind(*topic);
+    }
+    let (starts, ends, station, district, school, known) = query.fetch_one(pool).await?;
+    let campaign_window = match (starts, ends) {
+        (Some(s), Some(e)) => Some((date(&s)?, date(&e)?)),
+        _ => None,
+    };
+    Ok(References {
+        campaign_window,
+        station: station.zip(district),
+        school,
+        known_topics: usize::try_from(known).unwrap_or(0),
+    })
+}
+
+impl References {
+    /// The stored form of `session`, as a read would return it.
+    pub fn stored(&self, id: i64, session: &ValidSession) -> Session {
+        let (station, district) = self.station.clone().unwrap_or_default();
+        let (school_id, venue) = match &session.venue {
+            Venue::School(school) => (Some(*school), self.school.clone().unwrap_or_default()),
+            Venue::Other(name) => (None, name.clone()),
+        };
+        let mut topic_ids = session.topic_ids.clone();
+        topic_ids.sort_unstable();
+        Session {
+            id,
+            campaign_id: session.campaign_id,
+            station_id: session.station_id,
+            station,
+            district,
+            school_id,
+            venue,
+            held_on: session.held_on,
+            format: session.format,
+            topic_ids,
+            audience: session.audience,
+            notes: session.notes.clone(),
+            demo: false,
+        }
+    }
+}
 
 /// Stores a validated session and its topics inside the caller's transaction.
 pub async fn insert_session(
@@ -37,13 +127,18 @@ pub async fn insert_session(
     .bind(now_text())
     .fetch_one(&mut **tx)
     .await?;
+    let rows: Vec<String> = (0..session.topic_ids.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO session_topics (session_id, topic_id) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(id);
     for topic_id in &session.topic_ids {
-        sqlx::query("INSERT INTO session_topics (session_id, topic_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(*topic_id)
-            .execute(&mut **tx)
-            .await?;
+        query = query.bind(*topic_id);
     }
+    query.execute(&mut **tx).await?;
     add_to_rollup(tx, session).await?;
     Ok(id)
 }

@@ -5,11 +5,12 @@ use actix_web::{web, HttpResponse};
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::session::{Context, NewSession};
 use serde::Deserialize;
-use sqlx::AnyPool;
 
 use crate::clock;
-use crate::db::sessions::{get_session, insert_session, list_sessions, SessionFilter};
-use crate::db::{org, Db};
+use crate::db::sessions::{
+    get_session, insert_session, list_sessions, lookup_references, References, SessionFilter,
+};
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 
@@ -48,15 +49,12 @@ async fn create(
     db: web::Data<Db>,
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
-    let window = match input.campaign_id {
-        Some(id) => org::campaign_window(&db.pool, id).await?,
-        None => None,
-    };
+    let refs = lookup_references(&db.pool, &input).await?;
     let ctx = Context {
         today: clock::today(),
-        campaign_window: window,
+        campaign_window: refs.campaign_window,
     };
-    let reference_errors = check_references(&db.pool, &input, window.is_some()).await?;
+    let reference_errors = check_references(&refs, &input);
     let valid = match input.validate(&ctx) {
         Ok(valid) if reference_errors.is_empty() => valid,
         Ok(_) => return Err(ApiError::Validation(reference_errors)),
@@ -66,8 +64,8 @@ async fn create(
         }
     };
 
-    let mut tx = db.pool.begin().await?;
-    let id = insert_session(&mut tx, &valid, false).await?;
+    let mut tx = db.begin_write().await?;
+    let id = insert_session(&mut tx.tx, &valid, false).await?;
     tx.commit().await?;
     tracing::info!(
         session_id = id,
@@ -75,37 +73,29 @@ async fn create(
         "session logged"
     );
 
-    let session = get_session(&db.pool, id).await?.ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/sessions/{id}")))
-        .json(session))
+        .json(refs.stored(id, &valid)))
 }
 
 /// Reports every id in the entry that names nothing stored.
-async fn check_references(
-    pool: &AnyPool,
-    input: &NewSession,
-    campaign_found: bool,
-) -> Result<FieldErrors, ApiError> {
+fn check_references(refs: &References, input: &NewSession) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    if input.campaign_id.is_some() && !campaign_found {
+    if input.campaign_id.is_some() && refs.campaign_window.is_none() {
         errors.push("campaign_id", FieldCode::UnknownValue);
     }
-    if let Some(id) = input.station_id {
-        if !org::station_exists(pool, id).await? {
-            errors.push("station_id", FieldCode::UnknownValue);
-        }
+    if input.station_id.is_some() && refs.station.is_none() {
+        errors.push("station_id", FieldCode::UnknownValue);
     }
-    if let Some(id) = input.school_id {
-        if !org::school_exists(pool, id).await? {
-            errors.push("school_id", FieldCode::UnknownValue);
-        }
+    if input.school_id.is_some() && refs.school.is_none() {
+        errors.push("school_id", FieldCode::UnknownValue);
     }
-    if !org::unknown_topics(pool, &input.topic_ids)
-        .await?
-        .is_empty()
-    {
+    // Duplicates are the shared rules' to report; count each id once here.
+    let mut distinct = input.topic_ids.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if refs.known_topics < distinct.len() {
         errors.push("topic_ids", FieldCode::UnknownValue);
     }
-    Ok(errors)
+    errors
 }
