@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use tracing_actix_web::TracingLogger;
 
 use crate::configuration::Settings;
+use crate::db::writer::SessionWriter;
 use crate::db::Db;
 use crate::{clock, demo, error, routes};
 
@@ -47,6 +48,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
         let db_data = web::Data::new(db.clone());
+        let writer = web::Data::new(SessionWriter::start(db.clone()));
         let assets = settings.assets_dir.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -61,6 +63,7 @@ impl Application {
                 )
                 .wrap(TracingLogger::default())
                 .app_data(db_data.clone())
+                .app_data(writer.clone())
                 .configure(routes::configure_api)
                 .configure(routes::configure_app(assets.clone()))
         })

@@ -7,17 +7,16 @@
 pub mod aggregates;
 pub mod org;
 pub mod sessions;
+pub mod writer;
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use sqlx::{AnyPool, Executor};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -52,22 +51,6 @@ impl Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
-    /// SQLite takes one writer at a time, and a writer that finds the lock taken sleeps in
-    /// growing steps (its busy handler). Queuing this process's writers here instead hands
-    /// the lock on at once, which keeps p99 latency low under many concurrent writes.
-    writer: Arc<Mutex<()>>,
-}
-
-/// A write transaction; on SQLite it also holds this process's writer turn.
-pub struct WriteTx {
-    pub tx: Transaction<'static, Any>,
-    _turn: Option<OwnedMutexGuard<()>>,
-}
-
-impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
-    }
 }
 
 impl Db {
@@ -115,23 +98,7 @@ impl Db {
             .run(&pool)
             .await
             .context("cannot apply database migrations")?;
-        Ok(Db {
-            pool,
-            engine,
-            writer: Arc::new(Mutex::new(())),
-        })
-    }
-
-    /// Begins a transaction that will write.
-    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let turn = match self.engine {
-            Engine::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Engine::Postgres => None,
-        };
-        Ok(WriteTx {
-            tx: self.pool.begin().await?,
-            _turn: turn,
-        })
+        Ok(Db { pool, engine })
     }
 
     /// Answers when the database does.

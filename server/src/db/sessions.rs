@@ -1,5 +1,7 @@
 //! Education sessions: storing one, and reading them back.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use humiao_shared::session::{Audience, NewSession, Session, SessionFormat, ValidSession, Venue};
 use sqlx::{Any, AnyPool, Transaction};
@@ -101,75 +103,124 @@ pub async fn insert_session(
     session: &ValidSession,
     demo: bool,
 ) -> Result<i64, sqlx::Error> {
-    let (school_id, venue) = match &session.venue {
-        Venue::School(id) => (Some(*id), None),
-        Venue::Other(name) => (None, Some(name.clone())),
-    };
-    let a = session.audience;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO sessions (campaign_id, station_id, school_id, venue, held_on, format,
-                               students, parents, teachers, others, notes, is_demo, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         RETURNING id",
-    )
-    .bind(session.campaign_id)
-    .bind(session.station_id)
-    .bind(school_id)
-    .bind(venue)
-    .bind(session.held_on.format("%Y-%m-%d").to_string())
-    .bind(session.format.code())
-    .bind(a.students)
-    .bind(a.parents)
-    .bind(a.teachers)
-    .bind(a.others)
-    .bind(session.notes.clone())
-    .bind(i64::from(demo))
-    .bind(now_text())
-    .fetch_one(&mut **tx)
-    .await?;
-    let rows: Vec<String> = (0..session.topic_ids.len())
-        .map(|i| format!("($1, ${})", i + 2))
-        .collect();
-    let sql = format!(
-        "INSERT INTO session_topics (session_id, topic_id) VALUES {}",
-        rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql).bind(id);
-    for topic_id in &session.topic_ids {
-        query = query.bind(*topic_id);
-    }
-    query.execute(&mut **tx).await?;
-    add_to_rollup(tx, session).await?;
-    Ok(id)
+    let ids = insert_sessions(tx, std::slice::from_ref(session), demo).await?;
+    Ok(ids[0])
 }
 
-/// Adds a new session to `station_month_reach`, in the transaction that stores it, so the
-/// rollup and the sessions can never disagree.
+/// Stores validated sessions, their topics and their share of the reach rollup inside the
+/// caller's transaction, in about one statement per session; returns their ids in order.
+pub async fn insert_sessions(
+    tx: &mut Transaction<'_, Any>,
+    sessions: &[ValidSession],
+    demo: bool,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let created_at = now_text();
+    let mut ids = Vec::with_capacity(sessions.len());
+    for session in sessions {
+        let (school_id, venue) = match &session.venue {
+            Venue::School(id) => (Some(*id), None),
+            Venue::Other(name) => (None, Some(name.clone())),
+        };
+        let a = session.audience;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO sessions (campaign_id, station_id, school_id, venue, held_on, format,
+                                   students, parents, teachers, others, notes, is_demo, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             RETURNING id",
+        )
+        .bind(session.campaign_id)
+        .bind(session.station_id)
+        .bind(school_id)
+        .bind(venue)
+        .bind(session.held_on.format("%Y-%m-%d").to_string())
+        .bind(session.format.code())
+        .bind(a.students)
+        .bind(a.parents)
+        .bind(a.teachers)
+        .bind(a.others)
+        .bind(session.notes.clone())
+        .bind(i64::from(demo))
+        .bind(&created_at)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.push(id);
+    }
+
+    let links: Vec<(i64, i64)> = ids
+        .iter()
+        .zip(sessions)
+        .flat_map(|(id, s)| s.topic_ids.iter().map(move |t| (*id, *t)))
+        .collect();
+    for chunk in links.chunks(500) {
+        let sql = format!(
+            "INSERT INTO session_topics (session_id, topic_id) VALUES {}",
+            rows_of(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql);
+        for (session, topic) in chunk {
+            query = query.bind(*session).bind(*topic);
+        }
+        query.execute(&mut **tx).await?;
+    }
+
+    add_to_rollup(tx, sessions).await?;
+    Ok(ids)
+}
+
+/// `($1, $2), ($3, $4), …`: `rows` groups of `width` placeholders.
+fn rows_of(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(r * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds new sessions to `station_month_reach`, in the transaction that stores them, so the
+/// rollup and the sessions can never disagree. Keys are summed first: one statement may not
+/// update the same row twice.
 async fn add_to_rollup(
     tx: &mut Transaction<'_, Any>,
-    session: &ValidSession,
+    sessions: &[ValidSession],
 ) -> Result<(), sqlx::Error> {
-    let a = session.audience;
-    sqlx::query(
-        "INSERT INTO station_month_reach
-             (campaign_id, station_id, month, sessions, students, parents, teachers, others)
-         VALUES ($1, $2, $3, 1, $4, $5, $6, $7)
-         ON CONFLICT (campaign_id, station_id, month) DO UPDATE SET
-             sessions = station_month_reach.sessions + 1,
-             students = station_month_reach.students + excluded.students,
-             parents = station_month_reach.parents + excluded.parents,
-             teachers = station_month_reach.teachers + excluded.teachers,
-             others = station_month_reach.others + excluded.others",
-    )
-    .bind(session.campaign_id)
-    .bind(session.station_id)
-    .bind(session.held_on.format("%Y-%m").to_string())
-    .bind(a.students)
-    .bind(a.parents)
-    .bind(a.teachers)
-    .bind(a.others)
-    .execute(&mut **tx)
-    .await?;
+    let mut sums: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
+    for s in sessions {
+        let key = (
+            s.campaign_id,
+            s.station_id,
+            s.held_on.format("%Y-%m").to_string(),
+        );
+        let sum = sums.entry(key).or_default();
+        let a = s.audience;
+        for (total, add) in sum
+            .iter_mut()
+            .zip([1, a.students, a.parents, a.teachers, a.others])
+        {
+            *total += add;
+        }
+    }
+    let sums: Vec<_> = sums.into_iter().collect();
+    for chunk in sums.chunks(200) {
+        let sql = format!(
+            "INSERT INTO station_month_reach
+                 (campaign_id, station_id, month, sessions, students, parents, teachers, others)
+             VALUES {}
+             ON CONFLICT (campaign_id, station_id, month) DO UPDATE SET
+                 sessions = station_month_reach.sessions + excluded.sessions,
+                 students = station_month_reach.students + excluded.students,
+                 parents = station_month_reach.parents + excluded.parents,
+                 teachers = station_month_reach.teachers + excluded.teachers,
+                 others = station_month_reach.others + excluded.others",
+            rows_of(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for ((campaign, station, month), sum) in chunk {
+            query = query.bind(*campaign).bind(*station).bind(month.clone());
+            for value in sum {
+                query = query.bind(*value);
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use crate::clock;
 use crate::db::sessions::{
-    get_session, insert_session, list_sessions, lookup_references, References, SessionFilter,
+    get_session, list_sessions, lookup_references, References, SessionFilter,
 };
+use crate::db::writer::SessionWriter;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
@@ -47,6 +48,7 @@ async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiE
 
 async fn create(
     db: web::Data<Db>,
+    writer: web::Data<SessionWriter>,
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
     let refs = lookup_references(&db.pool, &input).await?;
@@ -64,9 +66,7 @@ async fn create(
         }
     };
 
-    let mut tx = db.begin_write().await?;
-    let id = insert_session(&mut tx.tx, &valid, false).await?;
-    tx.commit().await?;
+    let id = writer.insert(valid.clone()).await?;
     tracing::info!(
         session_id = id,
         station_id = valid.station_id,
