@@ -7,7 +7,7 @@
 //!   ≈1.3 million sessions and ≈550,000 screening confirmations.
 //!
 //! Rows go in as multi-row INSERTs with explicit ids (the database is empty), in
-//! transactions of a few ten thousand rows; the reach rollup is computed once at the end.
+//! transactions of a few ten thousand rows; the reach rollups are computed once at the end.
 
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
@@ -112,6 +112,16 @@ pub async fn run(args: &GenArgs) -> anyhow::Result<Summary> {
          SELECT campaign_id, station_id, substr(held_on, 1, 7), COUNT(*),
                 SUM(students), SUM(parents), SUM(teachers), SUM(others)
          FROM sessions GROUP BY campaign_id, station_id, substr(held_on, 1, 7)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO district_month_reach
+             (campaign_id, district_id, month, sessions, students, parents, teachers, others)
+         SELECT r.campaign_id, st.district_id, r.month, SUM(r.sessions),
+                SUM(r.students), SUM(r.parents), SUM(r.teachers), SUM(r.others)
+         FROM station_month_reach r JOIN stations st ON st.id = r.station_id
+         GROUP BY r.campaign_id, st.district_id, r.month",
     )
     .execute(&mut *tx)
     .await?;

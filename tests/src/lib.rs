@@ -143,7 +143,7 @@ impl TestApp {
     }
 }
 
-/// Asserts that the `station_month_reach` rollup equals what the sessions add up to.
+/// Asserts that the reach rollups equal what the sessions add up to.
 pub async fn assert_rollup_matches_sessions(db: &Db) {
     type Row = (i64, i64, String, i64, i64, i64, i64, i64);
     let raw: Vec<Row> = sqlx::query_as(
@@ -164,5 +164,31 @@ pub async fn assert_rollup_matches_sessions(db: &Db) {
     .await
     .expect("rollup");
     assert!(!raw.is_empty());
-    assert_eq!(rollup, raw, "the rollup disagrees with the sessions");
+    assert_eq!(
+        rollup, raw,
+        "the station rollup disagrees with the sessions"
+    );
+
+    let raw: Vec<Row> = sqlx::query_as(
+        "SELECT s.campaign_id, st.district_id, substr(s.held_on, 1, 7) AS month, COUNT(*),
+                CAST(SUM(s.students) AS BIGINT), CAST(SUM(s.parents) AS BIGINT),
+                CAST(SUM(s.teachers) AS BIGINT), CAST(SUM(s.others) AS BIGINT)
+         FROM sessions s JOIN stations st ON st.id = s.station_id
+         GROUP BY s.campaign_id, st.district_id, substr(s.held_on, 1, 7)
+         ORDER BY s.campaign_id, st.district_id, month",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("sessions add up by district");
+    let rollup: Vec<Row> = sqlx::query_as(
+        "SELECT campaign_id, district_id, month, sessions, students, parents, teachers, others
+         FROM district_month_reach WHERE sessions > 0 ORDER BY campaign_id, district_id, month",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("district rollup");
+    assert_eq!(
+        rollup, raw,
+        "the district rollup disagrees with the sessions"
+    );
 }

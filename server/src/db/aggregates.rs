@@ -1,5 +1,6 @@
-//! Aggregates for the leaders' charts and tables, read from the `station_month_reach`
-//! rollup (see migrations/*/0002) rather than from every session.
+//! Aggregates for the leaders' charts and tables, read from the reach rollups
+//! (`station_month_reach`, `district_month_reach`; see migrations/) rather than from every
+//! session, so their cost grows with the answer, not with the history.
 
 use humiao_shared::reach::DistrictReach;
 use sqlx::AnyPool;
@@ -12,8 +13,7 @@ pub const SESSIONS_BY_DISTRICT: &str = "SELECT d.id, d.name,
                 CAST(COALESCE(SUM(r.teachers), 0) AS BIGINT),
                 CAST(COALESCE(SUM(r.others), 0) AS BIGINT)
          FROM districts d
-         LEFT JOIN stations st ON st.district_id = d.id
-         LEFT JOIN station_month_reach r ON r.station_id = st.id AND r.campaign_id = $1
+         LEFT JOIN district_month_reach r ON r.district_id = d.id AND r.campaign_id = $1
          GROUP BY d.id, d.name, d.sort_order
          ORDER BY d.sort_order, d.id";
 

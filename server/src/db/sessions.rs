@@ -175,46 +175,80 @@ fn rows_of(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-/// Adds new sessions to `station_month_reach`, in the transaction that stores them, so the
-/// rollup and the sessions can never disagree. Keys are summed first: one statement may not
-/// update the same row twice.
+/// Adds new sessions to the reach rollups (`station_month_reach`, `district_month_reach`)
+/// in the transaction that stores them, so the rollups and the sessions never disagree.
+/// Keys are summed first, since one statement may not update the same row twice.
 async fn add_to_rollup(
     tx: &mut Transaction<'_, Any>,
     sessions: &[ValidSession],
 ) -> Result<(), sqlx::Error> {
-    let mut sums: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
+    let districts = districts_of(tx, sessions).await?;
+    let mut by_station: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
+    let mut by_district: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
     for s in sessions {
-        let key = (
-            s.campaign_id,
-            s.station_id,
-            s.held_on.format("%Y-%m").to_string(),
-        );
-        let sum = sums.entry(key).or_default();
+        let month = s.held_on.format("%Y-%m").to_string();
         let a = s.audience;
-        for (total, add) in sum
-            .iter_mut()
-            .zip([1, a.students, a.parents, a.teachers, a.others])
-        {
-            *total += add;
+        let add = [1, a.students, a.parents, a.teachers, a.others];
+        let district = districts.get(&s.station_id).copied().unwrap_or_default();
+        for (sums, key) in [
+            (
+                &mut by_station,
+                (s.campaign_id, s.station_id, month.clone()),
+            ),
+            (&mut by_district, (s.campaign_id, district, month)),
+        ] {
+            let sum = sums.entry(key).or_default();
+            for (total, n) in sum.iter_mut().zip(add) {
+                *total += n;
+            }
         }
     }
+    upsert_rollup(tx, "station_month_reach", "station_id", by_station).await?;
+    upsert_rollup(tx, "district_month_reach", "district_id", by_district).await
+}
+
+/// The district of each station the sessions name.
+async fn districts_of(
+    tx: &mut Transaction<'_, Any>,
+    sessions: &[ValidSession],
+) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
+    let mut stations: Vec<i64> = sessions.iter().map(|s| s.station_id).collect();
+    stations.sort_unstable();
+    stations.dedup();
+    let sql = format!(
+        "SELECT id, district_id FROM stations WHERE id IN ({})",
+        placeholders(1, stations.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for station in &stations {
+        query = query.bind(*station);
+    }
+    Ok(query.fetch_all(&mut **tx).await?.into_iter().collect())
+}
+
+async fn upsert_rollup(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    unit: &str,
+    sums: BTreeMap<(i64, i64, String), [i64; 5]>,
+) -> Result<(), sqlx::Error> {
     let sums: Vec<_> = sums.into_iter().collect();
     for chunk in sums.chunks(200) {
         let sql = format!(
-            "INSERT INTO station_month_reach
-                 (campaign_id, station_id, month, sessions, students, parents, teachers, others)
+            "INSERT INTO {table}
+                 (campaign_id, {unit}, month, sessions, students, parents, teachers, others)
              VALUES {}
-             ON CONFLICT (campaign_id, station_id, month) DO UPDATE SET
-                 sessions = station_month_reach.sessions + excluded.sessions,
-                 students = station_month_reach.students + excluded.students,
-                 parents = station_month_reach.parents + excluded.parents,
-                 teachers = station_month_reach.teachers + excluded.teachers,
-                 others = station_month_reach.others + excluded.others",
+             ON CONFLICT (campaign_id, {unit}, month) DO UPDATE SET
+                 sessions = {table}.sessions + excluded.sessions,
+                 students = {table}.students + excluded.students,
+                 parents = {table}.parents + excluded.parents,
+                 teachers = {table}.teachers + excluded.teachers,
+                 others = {table}.others + excluded.others",
             rows_of(chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
-        for ((campaign, station, month), sum) in chunk {
-            query = query.bind(*campaign).bind(*station).bind(month.clone());
+        for ((campaign, unit_id, month), sum) in chunk {
+            query = query.bind(*campaign).bind(*unit_id).bind(month.clone());
             for value in sum {
                 query = query.bind(*value);
             }
