@@ -180,6 +180,14 @@ pub async fn dashboard(
         res.bytes().await.expect("body");
     })
     .await;
+    // The same server's round trip for an answer that needs no database: the HTTP floor.
+    let floor_url = format!("{}/api/v1/charts", server.url);
+    let floor = time(SAMPLES, || async {
+        let res = client.get(&floor_url).send().await.expect("answer");
+        assert!(res.status().is_success());
+        res.bytes().await.expect("body");
+    })
+    .await;
     let sql = time(SAMPLES, || async {
         let rows: Vec<(i64, String, i64, i64, i64, i64, i64)> =
             sqlx::query_as(SESSIONS_BY_DISTRICT)
@@ -198,6 +206,7 @@ pub async fn dashboard(
         http,
         sql,
         svg,
+        floor,
         memory_mib: setup::peak_memory_mib(server.pid()),
     });
     Ok(())

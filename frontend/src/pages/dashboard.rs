@@ -10,6 +10,8 @@ use humiao_shared::reach::DistrictReach;
 use humiao_shared::Lang;
 use leptos::prelude::*;
 
+use crate::components::error_notice;
+
 use crate::api;
 
 #[component]
@@ -41,11 +43,7 @@ pub fn Dashboard() -> impl IntoView {
             </div>
         </div>
         <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
-            <ErrorBoundary fallback=|errors| view! {
-                <p class="notice bad" role="alert">
-                    {move || errors.get().into_iter().next().map(|(_, e)| e.to_string())}
-                </p>
-            }>
+            <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
                     reach.await.map(|rows| view! { <Reach rows=rows /> })
                 })}

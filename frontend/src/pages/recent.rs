@@ -3,6 +3,8 @@
 use humiao_shared::session::Session;
 use leptos::prelude::*;
 
+use crate::components::error_notice;
+
 use crate::api;
 
 #[component]
@@ -17,11 +19,7 @@ pub fn RecentSessions(
     view! {
         <h2>"最近记录"</h2>
         <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
-            <ErrorBoundary fallback=|errors| view! {
-                <p class="notice bad" role="alert">
-                    {move || errors.get().into_iter().next().map(|(_, e)| e.to_string())}
-                </p>
-            }>
+            <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
                     sessions.await.map(|list| {
                         if list.is_empty() {
