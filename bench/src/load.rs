@@ -134,7 +134,7 @@ async fn count_sessions(db: &Db) -> Result<i64> {
     Ok(n)
 }
 
-const SAMPLES: usize = 200;
+const SAMPLES: usize = 500;
 
 pub async fn dashboard(
     engine: Engine,

@@ -95,7 +95,7 @@ impl Report {
             ));
         }
         out.push_str(
-            "\n#### Dashboard: sessions and audience by district for one year (2025), 200 sequential requests\n\n",
+            "\n#### Dashboard: sessions and audience by district for one year (2025), 500 sequential requests each\n\n",
         );
         out.push_str("| engine | scale | sessions in database | HTTP p50 ms | HTTP p99 ms | same SQL direct p50 ms | HTTP ÷ SQL | HTTP floor p50 ms | (HTTP − floor) ÷ SQL | chart SVG p50 ms | server peak RSS MiB |\n");
         out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

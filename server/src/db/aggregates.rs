@@ -14,11 +14,12 @@ pub const SESSIONS_BY_DISTRICT: &str = "SELECT d.id, d.name,
                 CAST(COALESCE(SUM(r.others), 0) AS BIGINT)
          FROM districts d
          LEFT JOIN district_month_reach r ON r.district_id = d.id AND r.campaign_id = $1
+         WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = $1)
          GROUP BY d.id, d.name, d.sort_order
          ORDER BY d.sort_order, d.id";
 
 /// Sessions and audience per district within one campaign; every district appears, even
-/// one without sessions, so a chart shows the gap.
+/// one without sessions, so a chart shows the gap. No rows when the campaign does not exist.
 pub async fn sessions_by_district(
     pool: &AnyPool,
     campaign_id: i64,

@@ -116,3 +116,11 @@ pub async fn list_campaigns(pool: &AnyPool) -> Result<Vec<Campaign>, sqlx::Error
         })
         .collect()
 }
+
+pub async fn campaign_exists(pool: &AnyPool, campaign_id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM campaigns WHERE id = $1")
+        .bind(campaign_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some())
+}

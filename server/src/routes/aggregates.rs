@@ -33,18 +33,17 @@ async fn sessions_by_district(
 
 /// Sessions and audience per district for the filter's campaign; empty without campaigns.
 pub async fn district_reach(db: &Db, filter: &Filter) -> Result<Vec<DistrictReach>, ApiError> {
-    let campaigns = org::list_campaigns(&db.pool).await?;
-    let campaign = match filter.campaign_id {
-        Some(id) => Some(
-            campaigns
-                .iter()
-                .find(|c| c.id == id)
-                .ok_or(ApiError::NotFound)?,
-        ),
-        None => Campaign::current(&campaigns, clock::today()),
+    let campaign_id = match filter.campaign_id {
+        Some(id) => id,
+        None => match Campaign::current(&org::list_campaigns(&db.pool).await?, clock::today()) {
+            Some(c) => c.id,
+            None => return Ok(Vec::new()),
+        },
     };
-    match campaign {
-        Some(c) => Ok(aggregates::sessions_by_district(&db.pool, c.id).await?),
-        None => Ok(Vec::new()),
+    let rows = aggregates::sessions_by_district(&db.pool, campaign_id).await?;
+    // One query on the usual path; only an empty answer needs to know why.
+    if rows.is_empty() && !org::campaign_exists(&db.pool, campaign_id).await? {
+        return Err(ApiError::NotFound);
     }
+    Ok(rows)
 }
