@@ -139,3 +139,22 @@ async fn every_acknowledged_write_survives_kill_9() {
     }
     drop(server);
 }
+
+#[tokio::test]
+async fn an_unreachable_database_at_start_up_is_one_line_and_a_failure_exit() {
+    // Nothing listens on port 1.
+    let out = std::process::Command::new(humiao_tests::server_binary())
+        .args(["--bind", "127.0.0.1:0", "--no-demo"])
+        .args(["--database-url", "postgres://postgres@127.0.0.1:1/humiao"])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("humiao: cannot open the postgres database"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

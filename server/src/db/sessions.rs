@@ -1,4 +1,5 @@
-//! Education sessions: storing one, and reading them back.
+//! Education sessions: checking what a new one refers to, storing them (with their topics
+//! and their share of the reach rollups) and reading them back.
 
 use std::collections::BTreeMap;
 
