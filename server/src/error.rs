@@ -23,6 +23,10 @@ pub enum ApiError {
     InvalidJson { field: String },
     #[error("bad query parameter {field}")]
     InvalidQuery { field: String },
+    #[error("bad header {field}")]
+    InvalidHeader { field: String },
+    #[error("the idempotency key was used with another request")]
+    IdempotencyKeyReused,
     #[error("the body must be JSON")]
     UnsupportedMediaType,
     #[error("the body is larger than {limit} bytes")]
@@ -75,6 +79,8 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::InvalidJson { .. } => "invalid_json",
             ApiError::InvalidQuery { .. } => "invalid_query",
+            ApiError::InvalidHeader { .. } => "invalid_header",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::NotFound => "not_found",
@@ -91,6 +97,11 @@ impl ApiError {
             ),
             ApiError::InvalidJson { .. } => ("请求格式不正确", "The request body is malformed"),
             ApiError::InvalidQuery { .. } => ("查询参数不正确", "A query parameter is malformed"),
+            ApiError::InvalidHeader { .. } => ("请求头不正确", "A request header is malformed"),
+            ApiError::IdempotencyKeyReused => (
+                "该幂等键已用于另一份不同的提交",
+                "This Idempotency-Key was already used with a different request",
+            ),
             ApiError::UnsupportedMediaType => (
                 "请求内容必须是 JSON（Content-Type: application/json）",
                 "The body must be JSON (Content-Type: application/json)",
@@ -109,7 +120,9 @@ impl ApiError {
     fn fields(&self, lang: Lang) -> Vec<FieldError> {
         match self {
             ApiError::Validation(errors) => errors.localize(lang),
-            ApiError::InvalidJson { field } | ApiError::InvalidQuery { field } => {
+            ApiError::InvalidJson { field }
+            | ApiError::InvalidQuery { field }
+            | ApiError::InvalidHeader { field } => {
                 vec![FieldCode::InvalidType.at(field.clone(), lang)]
             }
             _ => Vec::new(),
@@ -137,7 +150,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::InvalidJson { .. } | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidJson { .. }
+            | ApiError::InvalidQuery { .. }
+            | ApiError::InvalidHeader { .. } => StatusCode::BAD_REQUEST,
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound => StatusCode::NOT_FOUND,

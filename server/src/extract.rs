@@ -87,3 +87,34 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
         )
     }
 }
+
+/// The optional `Idempotency-Key` header of a create request.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+/// Long enough for a UUID or a client's own scheme; short enough to index.
+pub const MAX_KEY_LEN: usize = 128;
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let key = match req.headers().get("Idempotency-Key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => match value.to_str() {
+                Ok(text)
+                    if !text.is_empty()
+                        && text.len() <= MAX_KEY_LEN
+                        && text.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Ok(IdempotencyKey(Some(text.to_string())))
+                }
+                _ => Err(ApiError::InvalidHeader {
+                    field: "Idempotency-Key".into(),
+                }),
+            },
+        };
+        std::future::ready(key)
+    }
+}

@@ -48,6 +48,22 @@ async fn what_one_instance_writes_the_other_reads() {
         .await
         .unwrap();
     assert_eq!(listed[0]["id"], id);
+
+    // An idempotency key taken through A is honoured by B.
+    let keyed = session_entry(&refs, "keyed through A");
+    let mut answers = Vec::new();
+    for url in [&a.url, &b.url] {
+        let res = client
+            .post(format!("{url}/api/v1/sessions"))
+            .header("Idempotency-Key", "shared-between-instances")
+            .json(&keyed)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        answers.push(res.json::<Value>().await.unwrap());
+    }
+    assert_eq!(answers[0], answers[1]);
 }
 
 /// Sends sessions from several clients, `kill -9`s the server once enough were

@@ -5,6 +5,7 @@
 //! `CAST(SUM(..) AS BIGINT)` where PostgreSQL would otherwise answer NUMERIC.
 
 pub mod aggregates;
+pub mod idempotency;
 pub mod org;
 pub mod sessions;
 pub mod writer;

@@ -2,27 +2,37 @@
 //!
 //! Officers' entries arrive one per request, and each durable commit costs an fsync and a
 //! transaction's worth of statements. The writer task takes whatever entries are waiting
-//! (up to `MAX_BATCH`), stores them in one transaction and answers each request with its
-//! id once that transaction is committed, so an acknowledged entry is always durable.
-//! If a batch fails, its entries are retried one by one, so one bad entry cannot take the
-//! others down with it. One writer per server process also means SQLite never makes this
-//! process's writers wait on each other through its sleeping busy handler.
+//! (up to `MAX_BATCH`), stores them in one transaction and answers each request once that
+//! transaction is committed, so an acknowledged entry is always durable. If a batch fails,
+//! its entries are retried one by one, so one bad entry (say, a second request with the
+//! same idempotency key) cannot take the others down with it. One writer per server
+//! process also means SQLite never makes this process's writers wait on each other through
+//! its sleeping busy handler.
 
-use humiao_shared::session::ValidSession;
+use humiao_shared::session::{Session, ValidSession};
 use tokio::sync::{mpsc, oneshot};
 
-use super::sessions::insert_sessions;
+use super::idempotency::{self, Recorded};
+use super::sessions::{insert_sessions, References};
 use super::Db;
 
 const MAX_BATCH: usize = 128;
 const QUEUE: usize = 4096;
 
-type Reply = oneshot::Sender<Result<i64, sqlx::Error>>;
+/// A session to store, with what is needed to answer for it.
+pub struct Job {
+    pub session: ValidSession,
+    pub refs: References,
+    /// The request's idempotency key and the hash of its body, when it had one.
+    pub key: Option<(String, String)>,
+}
+
+type Reply = oneshot::Sender<Result<Session, sqlx::Error>>;
 
 /// A handle to the writer task; cheap to clone.
 #[derive(Clone)]
 pub struct SessionWriter {
-    queue: mpsc::Sender<(ValidSession, Reply)>,
+    queue: mpsc::Sender<(Job, Reply)>,
 }
 
 impl SessionWriter {
@@ -33,43 +43,60 @@ impl SessionWriter {
         SessionWriter { queue }
     }
 
-    /// Stores a session; answers once it is committed.
-    pub async fn insert(&self, session: ValidSession) -> Result<i64, sqlx::Error> {
+    /// Stores a session; answers with it as stored, once it is committed.
+    pub async fn insert(&self, job: Job) -> Result<Session, sqlx::Error> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send((session, reply))
+            .send((job, reply))
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
         answer.await.map_err(|_| sqlx::Error::PoolClosed)?
     }
 }
 
-async fn run(db: Db, mut jobs: mpsc::Receiver<(ValidSession, Reply)>) {
+async fn run(db: Db, mut queue: mpsc::Receiver<(Job, Reply)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (sessions, replies): (Vec<_>, Vec<_>) = std::mem::take(&mut batch).into_iter().unzip();
-        match store(&db, &sessions).await {
-            Ok(ids) => {
-                for (reply, id) in replies.into_iter().zip(ids) {
-                    let _ = reply.send(Ok(id));
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (jobs, replies): (Vec<_>, Vec<_>) = std::mem::take(&mut batch).into_iter().unzip();
+        match store(&db, &jobs).await {
+            Ok(stored) => {
+                for (reply, session) in replies.into_iter().zip(stored) {
+                    let _ = reply.send(Ok(session));
                 }
             }
-            Err(e) if sessions.len() == 1 => {
-                let _ = replies.into_iter().next().map(|r| r.send(Err(e)));
+            Err(e) if jobs.len() == 1 => {
+                if let Some(reply) = replies.into_iter().next() {
+                    let _ = reply.send(Err(e));
+                }
             }
             Err(_) => {
-                for (session, reply) in sessions.into_iter().zip(replies) {
-                    let one = store(&db, std::slice::from_ref(&session)).await;
-                    let _ = reply.send(one.map(|ids| ids[0]));
+                for (job, reply) in jobs.iter().zip(replies) {
+                    let one = store(&db, std::slice::from_ref(job)).await;
+                    let _ = reply.send(one.map(|mut stored| stored.remove(0)));
                 }
             }
         }
     }
 }
 
-async fn store(db: &Db, sessions: &[ValidSession]) -> Result<Vec<i64>, sqlx::Error> {
+async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
+    let sessions: Vec<ValidSession> = jobs.iter().map(|j| j.session.clone()).collect();
     let mut tx = db.pool.begin().await?;
-    let ids = insert_sessions(&mut tx, sessions, false).await?;
+    let ids = insert_sessions(&mut tx, &sessions, false).await?;
+    let mut stored = Vec::with_capacity(jobs.len());
+    for (job, id) in jobs.iter().zip(ids) {
+        let session = job.refs.stored(id, &job.session);
+        if let Some((key, request_hash)) = &job.key {
+            let recorded = Recorded {
+                request_hash: request_hash.clone(),
+                resource_id: id,
+                response: serde_json::to_string(&session)
+                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+            };
+            idempotency::record(&mut tx, key, "sessions", &recorded).await?;
+        }
+        stored.push(session);
+    }
     tx.commit().await?;
-    Ok(ids)
+    Ok(stored)
 }

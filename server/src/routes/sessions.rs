@@ -7,13 +7,14 @@ use humiao_shared::session::{Context, NewSession};
 use serde::Deserialize;
 
 use crate::clock;
+use crate::db::idempotency::{self, Recorded};
 use crate::db::sessions::{
     get_session, list_sessions, lookup_references, References, SessionFilter,
 };
-use crate::db::writer::SessionWriter;
+use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::extract::{Json, Query};
+use crate::extract::{IdempotencyKey, Json, Query};
 
 const MAX_PAGE: i64 = 500;
 
@@ -46,11 +47,21 @@ async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiE
     Ok(HttpResponse::Ok().json(session))
 }
 
+/// Logs a session. With an `Idempotency-Key`, a retry of the same request is answered as
+/// the first time and stores nothing new, even when the retries race each other.
 async fn create(
     db: web::Data<Db>,
     writer: web::Data<SessionWriter>,
+    IdempotencyKey(key): IdempotencyKey,
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
+    let request_hash = idempotency::fingerprint(&input);
+    if let Some(key) = &key {
+        if let Some(first) = idempotency::find(&db.pool, key).await? {
+            return replay(first, &request_hash);
+        }
+    }
+
     let refs = lookup_references(&db.pool, &input).await?;
     let ctx = Context {
         today: clock::today(),
@@ -66,16 +77,50 @@ async fn create(
         }
     };
 
-    let id = writer.insert(valid.clone()).await?;
-    tracing::info!(
-        session_id = id,
-        station_id = valid.station_id,
-        "session logged"
-    );
+    let job = Job {
+        session: valid,
+        refs,
+        key: key.clone().map(|k| (k, request_hash.clone())),
+    };
+    match writer.insert(job).await {
+        Ok(session) => {
+            tracing::info!(
+                session_id = session.id,
+                station_id = session.station_id,
+                "session logged"
+            );
+            Ok(HttpResponse::Created()
+                .insert_header((header::LOCATION, format!("/api/v1/sessions/{}", session.id)))
+                .json(session))
+        }
+        // A concurrent request with the same key was stored first: answer as it was.
+        Err(e) if idempotency::is_taken(&e) => {
+            let first = match &key {
+                Some(key) => idempotency::find(&db.pool, key).await?,
+                None => None,
+            };
+            match first {
+                Some(first) => replay(first, &request_hash),
+                None => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
 
+/// The first answer again, if this is the same request; 422 if the key was reused.
+fn replay(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError> {
+    if first.request_hash != request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/sessions/{id}")))
-        .json(refs.stored(id, &valid)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/sessions/{}", first.resource_id),
+        ))
+        .insert_header(("Idempotent-Replayed", "true"))
+        .content_type("application/json")
+        .body(first.response))
 }
 
 /// Reports every id in the entry that names nothing stored.
