@@ -27,6 +27,14 @@ pub enum ApiError {
     InvalidHeader { field: String },
     #[error("the idempotency key was used with another request")]
     IdempotencyKeyReused,
+    /// The request clashes with a stored record, which the answer carries as `current`.
+    #[error("conflict: {code}")]
+    Conflict {
+        code: Conflict,
+        current: serde_json::Value,
+    },
+    #[error("an If-Match header is required")]
+    PreconditionRequired,
     #[error("the body must be JSON")]
     UnsupportedMediaType,
     #[error("the body is larger than {limit} bytes")]
@@ -81,6 +89,8 @@ impl ApiError {
             ApiError::InvalidQuery { .. } => "invalid_query",
             ApiError::InvalidHeader { .. } => "invalid_header",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::Conflict { code, .. } => code.code(),
+            ApiError::PreconditionRequired => "if_match_required",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::NotFound => "not_found",
@@ -101,6 +111,25 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => (
                 "该幂等键已用于另一份不同的提交",
                 "This Idempotency-Key was already used with a different request",
+            ),
+            ApiError::Conflict {
+                code: Conflict::DuplicateSession,
+                ..
+            } => (
+                "已有派出所、场所、日期、形式和主题都相同的记录；如确为另一场，请勾选确认后再提交",
+                "A session with the same station, venue, date, format and topics exists; \
+                 confirm that this is another one to log it",
+            ),
+            ApiError::Conflict {
+                code: Conflict::EditConflict,
+                ..
+            } => (
+                "这条记录已被修改，请查看最新内容后重试",
+                "This record was changed meanwhile; review the current version and retry",
+            ),
+            ApiError::PreconditionRequired => (
+                "修改或删除须带上读取时得到的版本（If-Match）",
+                "Send the version you read (If-Match) to change or delete a record",
             ),
             ApiError::UnsupportedMediaType => (
                 "请求内容必须是 JSON（Content-Type: application/json）",
@@ -142,7 +171,18 @@ impl ApiError {
         if matches!(self, ApiError::Unavailable(_)) {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
-        res.json(self.body(lang))
+        match self {
+            ApiError::Conflict { current, .. } => {
+                if let Some(version) = current.get("version").and_then(|v| v.as_i64()) {
+                    res.insert_header((header::ETAG, crate::extract::etag(version)));
+                }
+                res.json(ConflictBody {
+                    error: self.body(lang),
+                    current,
+                })
+            }
+            _ => res.json(self.body(lang)),
+        }
     }
 }
 
@@ -154,6 +194,8 @@ impl ResponseError for ApiError {
             | ApiError::InvalidQuery { .. }
             | ApiError::InvalidHeader { .. } => StatusCode::BAD_REQUEST,
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -170,6 +212,36 @@ impl ResponseError for ApiError {
         }
         self.respond(Lang::Zh)
     }
+}
+
+/// Which clash a 409 reports.
+#[derive(Debug, Clone, Copy)]
+pub enum Conflict {
+    DuplicateSession,
+    EditConflict,
+}
+
+impl Conflict {
+    fn code(self) -> &'static str {
+        match self {
+            Conflict::DuplicateSession => "duplicate_session",
+            Conflict::EditConflict => "edit_conflict",
+        }
+    }
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A 409's body: the usual error fields and the stored record it clashes with.
+#[derive(serde::Serialize)]
+struct ConflictBody<'a> {
+    #[serde(flatten)]
+    error: ErrorBody,
+    current: &'a serde_json::Value,
 }
 
 /// The language a request asks for.

@@ -118,3 +118,33 @@ impl FromRequest for IdempotencyKey {
         std::future::ready(key)
     }
 }
+
+/// The `ETag` of a record's version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an `If-Match` header names, if the request has one.
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Option<i64>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let version = match req.headers().get(header::IF_MATCH) {
+            None => Ok(IfMatch(None)),
+            Some(value) => value
+                .to_str()
+                .ok()
+                .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+                .and_then(|v| v.parse::<i64>().ok())
+                .map(|v| IfMatch(Some(v)))
+                .ok_or(ApiError::InvalidHeader {
+                    field: "If-Match".into(),
+                }),
+        };
+        std::future::ready(version)
+    }
+}

@@ -119,6 +119,9 @@ pub struct NewSession {
     pub audience: Audience,
     /// Set by the officer to confirm an audience above [`LARGE_AUDIENCE`].
     pub confirm_large_audience: bool,
+    /// Set to log a session although one with the same station, venue, date, format and
+    /// topics exists (e.g. two classes taught the same talk the same day).
+    pub confirm_distinct: bool,
     pub notes: Option<String>,
 }
 
@@ -330,6 +333,8 @@ pub struct Session {
     pub audience: Audience,
     pub notes: Option<String>,
     pub demo: bool,
+    /// Changes with every edit; sent back in `If-Match` to edit or delete.
+    pub version: i64,
 }
 
 #[cfg(test)]
@@ -364,6 +369,7 @@ mod tests {
                 others: 0,
             },
             confirm_large_audience: false,
+            confirm_distinct: false,
             notes: Some("  防溺水专题  ".into()),
         }
     }

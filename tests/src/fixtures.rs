@@ -49,7 +49,8 @@ pub async fn demo_refs(client: &reqwest::Client, url: &str) -> Refs {
     }
 }
 
-/// A valid session held today, marked by its notes.
+/// A valid session held today, marked by its notes. It confirms it is distinct, since load
+/// and crash tests send many that differ only in their notes.
 pub fn session_entry(refs: &Refs, marker: &str) -> Value {
     json!({
         "campaign_id": refs.campaign_id,
@@ -60,5 +61,6 @@ pub fn session_entry(refs: &Refs, marker: &str) -> Value {
         "topic_ids": [refs.topic_id],
         "audience": {"students": 30, "teachers": 1},
         "notes": marker,
+        "confirm_distinct": true,
     })
 }

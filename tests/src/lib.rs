@@ -143,14 +143,15 @@ impl TestApp {
     }
 }
 
-/// Asserts that the reach rollups equal what the sessions add up to.
+/// Asserts that the reach rollups equal what the sessions that are not deleted add up to.
 pub async fn assert_rollup_matches_sessions(db: &Db) {
     type Row = (i64, i64, String, i64, i64, i64, i64, i64);
     let raw: Vec<Row> = sqlx::query_as(
         "SELECT campaign_id, station_id, substr(held_on, 1, 7) AS month, COUNT(*),
                 CAST(SUM(students) AS BIGINT), CAST(SUM(parents) AS BIGINT),
                 CAST(SUM(teachers) AS BIGINT), CAST(SUM(others) AS BIGINT)
-         FROM sessions GROUP BY campaign_id, station_id, substr(held_on, 1, 7)
+         FROM sessions WHERE deleted_at IS NULL
+         GROUP BY campaign_id, station_id, substr(held_on, 1, 7)
          ORDER BY campaign_id, station_id, month",
     )
     .fetch_all(&db.pool)
@@ -174,6 +175,7 @@ pub async fn assert_rollup_matches_sessions(db: &Db) {
                 CAST(SUM(s.students) AS BIGINT), CAST(SUM(s.parents) AS BIGINT),
                 CAST(SUM(s.teachers) AS BIGINT), CAST(SUM(s.others) AS BIGINT)
          FROM sessions s JOIN stations st ON st.id = s.station_id
+         WHERE s.deleted_at IS NULL
          GROUP BY s.campaign_id, st.district_id, substr(s.held_on, 1, 7)
          ORDER BY s.campaign_id, st.district_id, month",
     )

@@ -19,7 +19,7 @@ async fn a_backup_taken_during_writes_restores_to_a_working_database() {
     let entry = json!({
         "campaign_id": campaign, "station_id": station, "school_id": school,
         "held_on": humiao_server::clock::today().to_string(), "format": "class_talk",
-        "topic_ids": [topic], "audience": {"students": 50}
+        "topic_ids": [topic], "audience": {"students": 50}, "confirm_distinct": true
     });
 
     // Writers keep posting until the backup is done.

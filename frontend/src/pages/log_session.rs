@@ -51,6 +51,9 @@ pub fn LogSession() -> impl IntoView {
     let topic_ids = RwSignal::new(Vec::<i64>::new());
     let counts: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let confirm_large = RwSignal::new(false);
+    // Shown once the server said an identical session exists (409 duplicate_session).
+    let duplicate = RwSignal::new(false);
+    let confirm_distinct = RwSignal::new(false);
     let notes = RwSignal::new(String::new());
 
     let errors = RwSignal::new(FieldErrors::default());
@@ -110,6 +113,7 @@ pub fn LogSession() -> impl IntoView {
                 others: values[3],
             },
             confirm_large_audience: confirm_large.get_untracked(),
+            confirm_distinct: confirm_distinct.get_untracked(),
             notes: Some(notes.get_untracked()),
         };
         (entry, problems)
@@ -156,6 +160,8 @@ pub fn LogSession() -> impl IntoView {
                     }
                     notes.set(String::new());
                     confirm_large.set(false);
+                    duplicate.set(false);
+                    confirm_distinct.set(false);
                     saved.update(|n| *n += 1);
                 }
                 Err(ApiFailure::Answer {
@@ -325,6 +331,13 @@ pub fn LogSession() -> impl IntoView {
                     on:input=move |ev| { edited("notes"); notes.set(event_target_value(&ev)) }></textarea>
                 {error_for("notes")}
             </div>
+            <Show when=move || duplicate.get()>
+                <label class="inline">
+                    <input type="checkbox" id="confirm_distinct" prop:checked=move || confirm_distinct.get()
+                        on:change=move |ev| confirm_distinct.set(event_target_checked(&ev)) />
+                    "确认这是另一场宣讲（例如同一天为不同班级各讲一次）"
+                </label>
+            </Show>
             <div class="inline">
                 <button type="submit" class="primary" disabled=move || saving.get()>
                     {move || if saving.get() { "保存中…" } else { "保存" }}

@@ -5,8 +5,10 @@
 //! `CAST(SUM(..) AS BIGINT)` where PostgreSQL would otherwise answer NUMERIC.
 
 pub mod aggregates;
+pub mod audit;
 pub mod idempotency;
 pub mod org;
+pub mod session_edits;
 pub mod sessions;
 pub mod writer;
 

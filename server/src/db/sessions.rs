@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use humiao_shared::session::{Audience, NewSession, Session, SessionFormat, ValidSession, Venue};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
 use super::{date, now_text, placeholders};
 
@@ -94,6 +94,7 @@ impl References {
             audience: session.audience,
             notes: session.notes.clone(),
             demo: false,
+            version: 1,
         }
     }
 }
@@ -164,7 +165,7 @@ pub async fn insert_sessions(
         query.execute(&mut **tx).await?;
     }
 
-    add_to_rollup(tx, sessions).await?;
+    add_to_rollup(tx, sessions, 1).await?;
     Ok(ids)
 }
 
@@ -179,9 +180,11 @@ fn rows_of(rows: usize, width: usize) -> String {
 /// Adds new sessions to the reach rollups (`station_month_reach`, `district_month_reach`)
 /// in the transaction that stores them, so the rollups and the sessions never disagree.
 /// Keys are summed first, since one statement may not update the same row twice.
-async fn add_to_rollup(
+/// `sign` is 1 to add the sessions and -1 to take them away (an edit or a delete).
+pub(super) async fn add_to_rollup(
     tx: &mut Transaction<'_, Any>,
     sessions: &[ValidSession],
+    sign: i64,
 ) -> Result<(), sqlx::Error> {
     let districts = districts_of(tx, sessions).await?;
     let mut by_station: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
@@ -189,7 +192,7 @@ async fn add_to_rollup(
     for s in sessions {
         let month = s.held_on.format("%Y-%m").to_string();
         let a = s.audience;
-        let add = [1, a.students, a.parents, a.teachers, a.others];
+        let add = [1, a.students, a.parents, a.teachers, a.others].map(|n| n * sign);
         let district = districts.get(&s.station_id).copied().unwrap_or_default();
         for (sums, key) in [
             (
@@ -204,8 +207,41 @@ async fn add_to_rollup(
             }
         }
     }
-    upsert_rollup(tx, "station_month_reach", "station_id", by_station).await?;
-    upsert_rollup(tx, "district_month_reach", "district_id", by_district).await
+    if sign > 0 {
+        upsert_rollup(tx, "station_month_reach", "station_id", by_station).await?;
+        upsert_rollup(tx, "district_month_reach", "district_id", by_district).await
+    } else {
+        subtract_rollup(tx, "station_month_reach", "station_id", by_station).await?;
+        subtract_rollup(tx, "district_month_reach", "district_id", by_district).await
+    }
+}
+
+/// Takes (negative) sums off rows that exist, since the sessions were counted in them.
+/// An upsert would not do: its candidate row, with negative counts, fails the CHECKs.
+async fn subtract_rollup(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    unit: &str,
+    sums: BTreeMap<(i64, i64, String), [i64; 5]>,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "UPDATE {table} SET sessions = sessions + $1, students = students + $2,
+                parents = parents + $3, teachers = teachers + $4, others = others + $5
+         WHERE campaign_id = $6 AND {unit} = $7 AND month = $8"
+    );
+    for ((campaign, unit_id, month), sum) in sums {
+        let mut query = sqlx::query(&sql);
+        for value in sum {
+            query = query.bind(value);
+        }
+        query
+            .bind(campaign)
+            .bind(unit_id)
+            .bind(month)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The district of each station the sessions name.
@@ -276,12 +312,13 @@ struct SessionRow {
     others: i64,
     notes: Option<String>,
     is_demo: i64,
+    version: i64,
 }
 
 const SELECT_SESSIONS: &str = "
     SELECT s.id, s.campaign_id, s.station_id, st.name AS station, d.name AS district,
            s.school_id, COALESCE(sc.name, s.venue, '') AS venue, s.held_on, s.format,
-           s.students, s.parents, s.teachers, s.others, s.notes, s.is_demo
+           s.students, s.parents, s.teachers, s.others, s.notes, s.is_demo, s.version
     FROM sessions s
     JOIN stations st ON st.id = s.station_id
     JOIN districts d ON d.id = st.district_id
@@ -302,26 +339,40 @@ pub async fn list_sessions(
 ) -> Result<Vec<Session>, sqlx::Error> {
     let sql = format!(
         "{SELECT_SESSIONS}
-         WHERE ($1 IS NULL OR s.campaign_id = $1) AND ($2 IS NULL OR s.station_id = $2)
+         WHERE s.deleted_at IS NULL
+           AND ($1 IS NULL OR s.campaign_id = $1) AND ($2 IS NULL OR s.station_id = $2)
          ORDER BY s.held_on DESC, s.id DESC LIMIT $3"
     );
+    let mut conn = pool.acquire().await?;
     let rows: Vec<SessionRow> = sqlx::query_as(&sql)
         .bind(filter.campaign_id)
         .bind(filter.station_id)
         .bind(limit)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
-    with_topics(pool, rows).await
+    with_topics(&mut conn, rows).await
 }
 
+/// A session that has not been deleted.
 pub async fn get_session(pool: &AnyPool, id: i64) -> Result<Option<Session>, sqlx::Error> {
-    let sql = format!("{SELECT_SESSIONS} WHERE s.id = $1");
-    let rows: Vec<SessionRow> = sqlx::query_as(&sql).bind(id).fetch_all(pool).await?;
-    Ok(with_topics(pool, rows).await?.pop())
+    fetch_session(&mut *pool.acquire().await?, id).await
+}
+
+/// The same, on a given connection (e.g. inside a transaction).
+pub async fn fetch_session(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Session>, sqlx::Error> {
+    let sql = format!("{SELECT_SESSIONS} WHERE s.id = $1 AND s.deleted_at IS NULL");
+    let rows: Vec<SessionRow> = sqlx::query_as(&sql).bind(id).fetch_all(&mut *conn).await?;
+    Ok(with_topics(conn, rows).await?.pop())
 }
 
 /// Attaches each session's topics with one query for the whole page.
-async fn with_topics(pool: &AnyPool, rows: Vec<SessionRow>) -> Result<Vec<Session>, sqlx::Error> {
+async fn with_topics(
+    conn: &mut AnyConnection,
+    rows: Vec<SessionRow>,
+) -> Result<Vec<Session>, sqlx::Error> {
     let mut topics: Vec<(i64, i64)> = Vec::new();
     if !rows.is_empty() {
         let sql = format!(
@@ -333,7 +384,7 @@ async fn with_topics(pool: &AnyPool, rows: Vec<SessionRow>) -> Result<Vec<Sessio
         for row in &rows {
             query = query.bind(row.id);
         }
-        topics = query.fetch_all(pool).await?;
+        topics = query.fetch_all(&mut *conn).await?;
     }
     rows.into_iter()
         .map(|r| {
@@ -360,6 +411,7 @@ async fn with_topics(pool: &AnyPool, rows: Vec<SessionRow>) -> Result<Vec<Sessio
                 },
                 notes: r.notes,
                 demo: r.is_demo != 0,
+                version: r.version,
             })
         })
         .collect()

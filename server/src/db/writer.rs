@@ -12,6 +12,7 @@
 use humiao_shared::session::{Session, ValidSession};
 use tokio::sync::{mpsc, oneshot};
 
+use super::audit::{self, Change};
 use super::idempotency::{self, Recorded};
 use super::sessions::{insert_sessions, References};
 use super::Db;
@@ -97,6 +98,17 @@ async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
         }
         stored.push(session);
     }
+    let changes: Vec<Change<'_, Session>> = stored
+        .iter()
+        .map(|s| Change {
+            action: "create",
+            resource: "sessions",
+            resource_id: s.id,
+            before: None,
+            after: Some(s),
+        })
+        .collect();
+    audit::record(&mut tx, None, &changes).await?;
     tx.commit().await?;
     Ok(stored)
 }

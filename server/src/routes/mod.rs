@@ -2,6 +2,7 @@
 
 mod aggregates;
 mod app;
+mod audit;
 mod charts;
 mod health;
 mod reference;
@@ -26,6 +27,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(sessions::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
+                    .configure(audit::configure)
                     .default_service(web::to(not_found)),
             )
             .default_service(web::to(not_found)),

@@ -3,25 +3,30 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::session::{Context, NewSession};
+use humiao_shared::session::{Context, NewSession, Session, ValidSession};
 use serde::Deserialize;
+use sqlx::{Any, Transaction};
 
 use crate::clock;
+use crate::db::audit::{self, Change};
 use crate::db::idempotency::{self, Recorded};
+use crate::db::session_edits::{delete_session, find_duplicate, update_session, Outcome};
 use crate::db::sessions::{
     get_session, list_sessions, lookup_references, References, SessionFilter,
 };
 use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
-use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, Json, Query};
+use crate::error::{ApiError, Conflict};
+use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
 
 const MAX_PAGE: i64 = 500;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sessions", web::get().to(list))
         .route("/sessions", web::post().to(create))
-        .route("/sessions/{id}", web::get().to(get));
+        .route("/sessions/{id}", web::get().to(get))
+        .route("/sessions/{id}", web::put().to(update))
+        .route("/sessions/{id}", web::delete().to(delete));
 }
 
 #[derive(Deserialize)]
@@ -44,7 +49,9 @@ async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiE
     let session = get_session(&db.pool, *id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(session))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(session.version)))
+        .json(session))
 }
 
 /// Logs a session. With an `Idempotency-Key`, a retry of the same request is answered as
@@ -62,20 +69,13 @@ async fn create(
         }
     }
 
-    let refs = lookup_references(&db.pool, &input).await?;
-    let ctx = Context {
-        today: clock::today(),
-        campaign_window: refs.campaign_window,
-    };
-    let reference_errors = check_references(&refs, &input);
-    let valid = match input.validate(&ctx) {
-        Ok(valid) if reference_errors.is_empty() => valid,
-        Ok(_) => return Err(ApiError::Validation(reference_errors)),
-        Err(mut errors) => {
-            errors.extend(reference_errors);
-            return Err(ApiError::Validation(errors));
+    let (valid, refs) = validate(&db, &input).await?;
+
+    if !input.confirm_distinct {
+        if let Some(existing) = find_duplicate(&db.pool, &valid, None).await? {
+            return Err(conflict(Conflict::DuplicateSession, &existing));
         }
-    };
+    }
 
     let job = Job {
         session: valid,
@@ -121,6 +121,97 @@ fn replay(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError>
         .insert_header(("Idempotent-Replayed", "true"))
         .content_type("application/json")
         .body(first.response))
+}
+
+/// Edits a session: the whole entry again, with the version read in `If-Match`.
+async fn update(
+    db: web::Data<Db>,
+    id: web::Path<i64>,
+    IfMatch(version): IfMatch,
+    Json(input): Json<NewSession>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let version = version.ok_or(ApiError::PreconditionRequired)?;
+    if get_session(&db.pool, id).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    let (valid, refs) = validate(&db, &input).await?;
+    if !input.confirm_distinct {
+        if let Some(existing) = find_duplicate(&db.pool, &valid, Some(id)).await? {
+            return Err(conflict(Conflict::DuplicateSession, &existing));
+        }
+    }
+    let mut tx = db.pool.begin().await?;
+    let outcome = update_session(&mut tx, id, version, &valid, &refs).await?;
+    let after = finish(tx, id, outcome, "update").await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(after.version)))
+        .json(after))
+}
+
+/// Deletes a session; it stays in the audit log. `If-Match`, when sent, must be current.
+async fn delete(
+    db: web::Data<Db>,
+    id: web::Path<i64>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let mut tx = db.pool.begin().await?;
+    let outcome = delete_session(&mut tx, id, version).await?;
+    finish(tx, id, outcome, "delete").await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Audits and commits a done change, or turns a refused one into its error answer.
+/// Returns the record as it now is (the one before, after a delete).
+async fn finish(
+    mut tx: Transaction<'static, Any>,
+    id: i64,
+    outcome: Outcome,
+    action: &'static str,
+) -> Result<Session, ApiError> {
+    match outcome {
+        Outcome::Done { before, after } => {
+            let change = Change {
+                action,
+                resource: "sessions",
+                resource_id: id,
+                before: Some(&before),
+                after: after.as_ref(),
+            };
+            audit::record(&mut tx, None, &[change]).await?;
+            tx.commit().await?;
+            tracing::info!(session_id = id, action, "session changed");
+            Ok(after.unwrap_or(before))
+        }
+        Outcome::Stale(current) => Err(conflict(Conflict::EditConflict, &current)),
+        Outcome::Missing => Err(ApiError::NotFound),
+    }
+}
+
+fn conflict(code: Conflict, current: &Session) -> ApiError {
+    match serde_json::to_value(current) {
+        Ok(current) => ApiError::Conflict { code, current },
+        Err(e) => ApiError::Internal(e.into()),
+    }
+}
+
+/// The shared rules and the reference check, with every problem reported at once.
+async fn validate(db: &Db, input: &NewSession) -> Result<(ValidSession, References), ApiError> {
+    let refs = lookup_references(&db.pool, input).await?;
+    let ctx = Context {
+        today: clock::today(),
+        campaign_window: refs.campaign_window,
+    };
+    let reference_errors = check_references(&refs, input);
+    match input.validate(&ctx) {
+        Ok(valid) if reference_errors.is_empty() => Ok((valid, refs)),
+        Ok(_) => Err(ApiError::Validation(reference_errors)),
+        Err(mut errors) => {
+            errors.extend(reference_errors);
+            Err(ApiError::Validation(errors))
+        }
+    }
 }
 
 /// Reports every id in the entry that names nothing stored.

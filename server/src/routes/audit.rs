@@ -1,0 +1,33 @@
+//! `GET /api/v1/audit`: the audit trail, per record or per user, newest first.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::db::audit::{list, AuditFilter};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::extract::Query;
+
+const MAX_PAGE: i64 = 500;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/audit", web::get().to(audit));
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    resource: Option<String>,
+    resource_id: Option<i64>,
+    actor: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn audit(db: web::Data<Db>, Query(q): Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    let filter = AuditFilter {
+        resource: q.resource,
+        resource_id: q.resource_id,
+        actor: q.actor,
+    };
+    let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
+    Ok(HttpResponse::Ok().json(list(&db.pool, &filter, limit).await?))
+}
