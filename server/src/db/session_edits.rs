@@ -49,7 +49,7 @@ pub enum Outcome {
     /// Done: the record before and after (`None` after a delete).
     Done {
         before: Session,
-        after: Option<Session>,
+        after: Option<Box<Session>>,
     },
     /// The version sent is not the current one; here is the current record.
     Stale(Session),
@@ -123,7 +123,7 @@ pub async fn update_session(
     after.demo = before.demo;
     Ok(Outcome::Done {
         before,
-        after: Some(after),
+        after: Some(Box::new(after)),
     })
 }
 

@@ -177,12 +177,12 @@ async fn finish(
                 resource: "sessions",
                 resource_id: id,
                 before: Some(&before),
-                after: after.as_ref(),
+                after: after.as_deref(),
             };
             audit::record(&mut tx, None, &[change]).await?;
             tx.commit().await?;
             tracing::info!(session_id = id, action, "session changed");
-            Ok(after.unwrap_or(before))
+            Ok(after.map_or(before, |after| *after))
         }
         Outcome::Stale(current) => Err(conflict(Conflict::EditConflict, &current)),
         Outcome::Missing => Err(ApiError::NotFound),
