@@ -1,5 +1,6 @@
 //! Headless Chromium driven over WebDriver (Debian's `chromium` and `chromium-driver`).
 
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -27,10 +28,29 @@ impl Browser {
         let port = free_port()?;
         let mut driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .context("cannot start chromedriver (`cargo xtask test` installs it)")?;
+        let stdout = driver.stdout.take().context("chromedriver's output")?;
+        // chromedriver says when it listens; the end of its output means it gave up. The
+        // thread keeps reading afterwards, so that later output never meets a closed pipe.
+        let (said, heard) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut said = Some(said);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.contains("started successfully") {
+                    if let Some(said) = said.take() {
+                        let _ = said.send(());
+                    }
+                }
+            }
+        });
+        let ready = heard.await.is_ok();
+        if !ready {
+            let _ = driver.kill();
+            bail!("chromedriver exited before it listened");
+        }
         let profile = tempfile::tempdir()?;
         let mut caps = Capabilities::new();
         caps.insert(
@@ -47,7 +67,7 @@ impl Browser {
             }),
         );
         let webdriver = format!("http://127.0.0.1:{port}");
-        let client = connect_when_ready(&webdriver, caps).await;
+        let client = connect(&webdriver, caps).await;
         match client {
             Ok(client) => Ok(Browser {
                 client,
@@ -103,26 +123,10 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// chromedriver needs a moment to listen; a refused connection means "not yet".
-async fn connect_when_ready(webdriver: &str, caps: Capabilities) -> Result<Client> {
-    let mut last = None;
-    for _ in 0..100 {
-        match ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(webdriver)
-            .await
-        {
-            Ok(client) => return Ok(client),
-            Err(
-                e @ (fantoccini::error::NewSessionError::Failed(_)
-                | fantoccini::error::NewSessionError::FailedC(_)
-                | fantoccini::error::NewSessionError::Lost(_)),
-            ) => {
-                last = Some(e.to_string());
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => bail!("cannot start a Chromium session: {e}"),
-        }
-    }
-    bail!("chromedriver did not answer: {}", last.unwrap_or_default())
+async fn connect(webdriver: &str, caps: Capabilities) -> Result<Client> {
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .context("cannot start a Chromium session")
 }

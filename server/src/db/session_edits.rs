@@ -5,7 +5,7 @@ use humiao_shared::session::{Session, ValidSession, Venue};
 use sqlx::{Any, AnyPool, Transaction};
 
 use super::now_text;
-use super::sessions::{add_to_rollup, fetch_session, get_session, References};
+use super::sessions::{add_to_rollup, fetch_session, get_session, venue_columns, References};
 
 /// A stored session that matches `session` on station, venue, date, format and topics,
 /// other than `except`.
@@ -14,10 +14,7 @@ pub async fn find_duplicate(
     session: &ValidSession,
     except: Option<i64>,
 ) -> Result<Option<Session>, sqlx::Error> {
-    let (school_id, venue) = match &session.venue {
-        Venue::School(id) => (Some(*id), None),
-        Venue::Other(name) => (None, Some(name.clone())),
-    };
+    let (school_id, venue) = venue_columns(&session.venue);
     let candidates: Vec<(i64,)> = sqlx::query_as(
         "SELECT id FROM sessions
          WHERE station_id = $1 AND held_on = $2 AND format = $3 AND deleted_at IS NULL
@@ -70,10 +67,7 @@ pub async fn update_session(
     if before.version != expected_version {
         return Ok(Outcome::Stale(before));
     }
-    let (school_id, venue) = match &session.venue {
-        Venue::School(id) => (Some(*id), None),
-        Venue::Other(name) => (None, Some(name.clone())),
-    };
+    let (school_id, venue) = venue_columns(&session.venue);
     let a = session.audience;
     // The version in the WHERE clause makes a concurrent edit lose cleanly.
     let changed = sqlx::query(

@@ -119,10 +119,7 @@ pub async fn insert_sessions(
     let created_at = now_text();
     let mut ids = Vec::with_capacity(sessions.len());
     for session in sessions {
-        let (school_id, venue) = match &session.venue {
-            Venue::School(id) => (Some(*id), None),
-            Venue::Other(name) => (None, Some(name.clone())),
-        };
+        let (school_id, venue) = venue_columns(&session.venue);
         let a = session.audience;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO sessions (campaign_id, station_id, school_id, venue, held_on, format,
@@ -167,6 +164,14 @@ pub async fn insert_sessions(
 
     add_to_rollup(tx, sessions, 1).await?;
     Ok(ids)
+}
+
+/// The `school_id` and `venue` columns of a venue: exactly one is set.
+pub(super) fn venue_columns(venue: &Venue) -> (Option<i64>, Option<String>) {
+    match venue {
+        Venue::School(id) => (Some(*id), None),
+        Venue::Other(name) => (None, Some(name.clone())),
+    }
 }
 
 /// `($1, $2), ($3, $4), …`: `rows` groups of `width` placeholders.

@@ -1,4 +1,5 @@
-//! `/api/v1/sessions`: officers log education sessions; lists show the latest.
+//! `/api/v1/sessions`: officers log, list, edit and delete education sessions. Creates are
+//! idempotent with a key and refuse duplicates; edits and deletes need the version read.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
