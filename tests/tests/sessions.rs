@@ -328,3 +328,99 @@ async fn lists_filter_by_station_newest_first() {
     );
     assert_eq!(list[0]["demo"], false, "today's entry leads");
 }
+
+/// What a list answers: its rows and the `X-Total-Count` header.
+async fn page(app: &TestApp, query: &str) -> (Vec<Value>, i64) {
+    let res = app.get(&format!("/api/v1/sessions?{query}")).await;
+    assert_eq!(res.status(), 200, "{query}");
+    let total = res.headers()["x-total-count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (res.json::<Vec<Value>>().await.unwrap(), total)
+}
+
+#[tokio::test]
+async fn lists_filter_page_and_sort() {
+    let app = spawn_app().await;
+    let district = app.id_of("districts", "code", "TN").await;
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    let school = app.id_of("schools", "name", "博爱小学").await;
+    let topic = app.id_of("topics", "code", "fraud").await;
+    let stations_of_district: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM stations WHERE district_id = $1")
+            .bind(district)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let in_district = move |s: &Value| {
+        stations_of_district
+            .iter()
+            .any(|(id,)| s["station_id"] == *id)
+    };
+
+    // (query, what every row must satisfy, the SQL count it must match)
+    type Check = Box<dyn Fn(&Value) -> bool>;
+    let cases: Vec<(String, Check, String)> = vec![
+        (format!("district_id={district}"), Box::new(in_district),
+         format!("SELECT COUNT(*) FROM sessions s JOIN stations st ON st.id = s.station_id WHERE st.district_id = {district}")),
+        (format!("station_id={station}"), Box::new(move |s| s["station_id"] == station),
+         format!("SELECT COUNT(*) FROM sessions WHERE station_id = {station}")),
+        (format!("school_id={school}"), Box::new(move |s| s["school_id"] == school),
+         format!("SELECT COUNT(*) FROM sessions WHERE school_id = {school}")),
+        (format!("topic_id={topic}"), Box::new(move |s| s["topic_ids"].as_array().unwrap().contains(&Value::from(topic))),
+         format!("SELECT COUNT(*) FROM session_topics WHERE topic_id = {topic}")),
+        ("from=2024-07-01&to=2024-07-31".into(),
+         Box::new(|s| ("2024-07-01".."2024-08-01").contains(&s["held_on"].as_str().unwrap())),
+         "SELECT COUNT(*) FROM sessions WHERE held_on BETWEEN '2024-07-01' AND '2024-07-31'".into()),
+    ];
+    for (query, check, sql) in cases {
+        let (rows, total) = page(&app, &format!("{query}&limit=500")).await;
+        let (want,): (i64,) = sqlx::query_as(&sql).fetch_one(&app.db.pool).await.unwrap();
+        assert!(want > 0, "{query}: the demo data has some");
+        assert_eq!(total, want, "{query}");
+        assert_eq!(rows.len() as i64, want.min(500), "{query}");
+        assert!(rows.iter().all(|s| check(s)), "{query}");
+    }
+
+    // Pages do not overlap and add up.
+    let (first, total) = page(&app, "limit=7&page=1").await;
+    let (second, _) = page(&app, "limit=7&page=2").await;
+    assert_eq!(total, app.count("sessions").await);
+    assert_eq!((first.len(), second.len()), (7, 7));
+    assert!(first
+        .iter()
+        .all(|a| second.iter().all(|b| a["id"] != b["id"])));
+
+    let audience = |s: &Value| -> i64 {
+        ["students", "parents", "teachers", "others"]
+            .iter()
+            .map(|k| s["audience"][k].as_i64().unwrap())
+            .sum()
+    };
+    let (largest, _) = page(&app, "sort=audience_desc&limit=50").await;
+    assert!(largest
+        .windows(2)
+        .all(|w| audience(&w[0]) >= audience(&w[1])));
+    let (oldest, _) = page(&app, "sort=held_on_asc&limit=50").await;
+    assert!(oldest
+        .windows(2)
+        .all(|w| w[0]["held_on"].as_str() <= w[1]["held_on"].as_str()));
+}
+
+#[tokio::test]
+async fn bad_list_parameters_are_named() {
+    let app = spawn_app().await;
+    for (query, field) in [
+        ("from=yesterday", "from"),
+        ("to=2024-02-30", "to"),
+        ("sort=random", "sort"),
+        ("page=first", "page"),
+    ] {
+        let res = app.get(&format!("/api/v1/sessions?{query}")).await;
+        assert_eq!(res.status(), 400, "{query}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["fields"][0]["field"], field, "{query}");
+    }
+}

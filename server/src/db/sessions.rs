@@ -333,29 +333,91 @@ const SELECT_SESSIONS: &str = "
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SessionFilter {
     pub campaign_id: Option<i64>,
+    pub district_id: Option<i64>,
     pub station_id: Option<i64>,
+    pub school_id: Option<i64>,
+    pub topic_id: Option<i64>,
+    /// First and last day, both included.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }
 
-/// The newest sessions first, at most `limit`.
+/// How a list is ordered; ties go to the newest entry.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionSort {
+    #[default]
+    HeldOnDesc,
+    HeldOnAsc,
+    AudienceDesc,
+    AudienceAsc,
+}
+
+impl SessionSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            SessionSort::HeldOnDesc => "s.held_on DESC, s.id DESC",
+            SessionSort::HeldOnAsc => "s.held_on ASC, s.id DESC",
+            SessionSort::AudienceDesc => {
+                "s.students + s.parents + s.teachers + s.others DESC, s.id DESC"
+            }
+            SessionSort::AudienceAsc => {
+                "s.students + s.parents + s.teachers + s.others ASC, s.id DESC"
+            }
+        }
+    }
+}
+
+const FILTERS: &str = "s.deleted_at IS NULL
+    AND ($1 IS NULL OR s.campaign_id = $1)
+    AND ($2 IS NULL OR st.district_id = $2)
+    AND ($3 IS NULL OR s.station_id = $3)
+    AND ($4 IS NULL OR s.school_id = $4)
+    AND ($5 IS NULL OR EXISTS (SELECT 1 FROM session_topics t
+                               WHERE t.session_id = s.id AND t.topic_id = $5))
+    AND ($6 IS NULL OR s.held_on >= $6)
+    AND ($7 IS NULL OR s.held_on <= $7)";
+
+fn bind_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments<'q>>,
+    filter: &SessionFilter,
+) -> sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments<'q>> {
+    let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    query
+        .bind(filter.campaign_id)
+        .bind(filter.district_id)
+        .bind(filter.station_id)
+        .bind(filter.school_id)
+        .bind(filter.topic_id)
+        .bind(day(filter.from))
+        .bind(day(filter.to))
+}
+
+/// One page of sessions and how many match in all.
 pub async fn list_sessions(
     pool: &AnyPool,
-    filter: SessionFilter,
+    filter: &SessionFilter,
+    sort: SessionSort,
     limit: i64,
-) -> Result<Vec<Session>, sqlx::Error> {
-    let sql = format!(
-        "{SELECT_SESSIONS}
-         WHERE s.deleted_at IS NULL
-           AND ($1 IS NULL OR s.campaign_id = $1) AND ($2 IS NULL OR s.station_id = $2)
-         ORDER BY s.held_on DESC, s.id DESC LIMIT $3"
-    );
+    offset: i64,
+) -> Result<(Vec<Session>, i64), sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    let rows: Vec<SessionRow> = sqlx::query_as(&sql)
-        .bind(filter.campaign_id)
-        .bind(filter.station_id)
+    let count = format!(
+        "SELECT COUNT(*) FROM sessions s JOIN stations st ON st.id = s.station_id WHERE {FILTERS}"
+    );
+    let (total,): (i64,) = bind_filter(sqlx::query_as(&count), filter)
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql = format!(
+        "{SELECT_SESSIONS} WHERE {FILTERS} ORDER BY {} LIMIT $8 OFFSET $9",
+        sort.order_by()
+    );
+    let rows: Vec<SessionRow> = bind_filter(sqlx::query_as(&sql), filter)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&mut *conn)
         .await?;
-    with_topics(&mut conn, rows).await
+    Ok((with_topics(&mut conn, rows).await?, total))
 }
 
 /// A session that has not been deleted.

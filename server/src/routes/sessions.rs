@@ -3,6 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::session::{Context, NewSession, Session, ValidSession};
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use crate::db::audit::{self, Change};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::session_edits::{delete_session, find_duplicate, update_session, Outcome};
 use crate::db::sessions::{
-    get_session, list_sessions, lookup_references, References, SessionFilter,
+    get_session, list_sessions, lookup_references, References, SessionFilter, SessionSort,
 };
 use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
@@ -33,17 +34,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize)]
 struct ListQuery {
     campaign_id: Option<i64>,
+    district_id: Option<i64>,
     station_id: Option<i64>,
+    school_id: Option<i64>,
+    topic_id: Option<i64>,
+    /// `YYYY-MM-DD`, included.
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    #[serde(default)]
+    sort: SessionSort,
+    /// Rows per page (1–500, default 50) and the page, from 1.
     limit: Option<i64>,
+    page: Option<i64>,
 }
 
+/// A page of sessions; `X-Total-Count` says how many match in all.
 async fn list(db: web::Data<Db>, Query(q): Query<ListQuery>) -> Result<HttpResponse, ApiError> {
     let filter = SessionFilter {
         campaign_id: q.campaign_id,
+        district_id: q.district_id,
         station_id: q.station_id,
+        school_id: q.school_id,
+        topic_id: q.topic_id,
+        from: q.from,
+        to: q.to,
     };
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    Ok(HttpResponse::Ok().json(list_sessions(&db.pool, filter, limit).await?))
+    let offset = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
+    let (page, total) = list_sessions(&db.pool, &filter, q.sort, limit, offset).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("X-Total-Count", total.to_string()))
+        .json(page))
 }
 
 async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
