@@ -381,7 +381,7 @@ async fn lists_filter_page_and_sort() {
         assert!(want > 0, "{query}: the demo data has some");
         assert_eq!(total, want, "{query}");
         assert_eq!(rows.len() as i64, want.min(500), "{query}");
-        assert!(rows.iter().all(|s| check(s)), "{query}");
+        assert!(rows.iter().all(check), "{query}");
     }
 
     // Pages do not overlap and add up.
