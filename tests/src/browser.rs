@@ -94,6 +94,16 @@ impl Browser {
             .with_context(|| format!("waiting for {css}"))
     }
 
+    /// Waits for the element and clicks it.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        Ok(self.wait_for(css).await?.click().await?)
+    }
+
+    /// Waits for the input and types into it.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        Ok(self.wait_for(css).await?.send_keys(text).await?)
+    }
+
     pub async fn text_of(&self, css: &str) -> Result<String> {
         Ok(self.wait_for(css).await?.text().await?)
     }

@@ -41,62 +41,29 @@ async fn an_officer_logs_a_session_and_the_chart_counts_it() {
         .to_string();
     let school = app.id_of("schools", "name", "雕庄小学").await.to_string();
     browser
-        .wait_for(&format!("#station_id option[value='{station}']"))
-        .await
-        .unwrap()
-        .click()
+        .click(&format!("#station_id option[value='{station}']"))
         .await
         .unwrap();
     browser
-        .wait_for(&format!("#school_id option[value='{school}']"))
-        .await
-        .unwrap()
-        .click()
+        .click(&format!("#school_id option[value='{school}']"))
         .await
         .unwrap();
     let sessions_before = app.count("sessions").await;
 
     // The shared rules run in the browser first: no topic chosen, nothing is sent.
     browser
-        .wait_for("#audience-students")
-        .await
-        .unwrap()
-        .send_keys("120")
+        .type_into("#audience-students", "120")
         .await
         .unwrap();
-    browser
-        .wait_for("button[type=submit]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("button[type=submit]").await.unwrap();
     let message = browser.text_of("#topic_ids-error").await.unwrap();
     assert_eq!(message, "必填项");
     assert_eq!(app.count("sessions").await, sessions_before);
 
-    browser
-        .wait_for(".chip")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .wait_for("#audience-parents")
-        .await
-        .unwrap()
-        .send_keys("15")
-        .await
-        .unwrap();
+    browser.click(".chip").await.unwrap();
+    browser.type_into("#audience-parents", "15").await.unwrap();
     browser.screenshot("log-session").await.unwrap();
-    browser
-        .wait_for("button[type=submit]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("button[type=submit]").await.unwrap();
     let saved = browser.text_of(".notice.ok").await.unwrap();
     assert!(
         saved.contains("雕庄小学") && saved.contains("135 人次"),
