@@ -21,6 +21,7 @@ const SESSIONS_COLOUR: RGBColor = RGBColor(221, 107, 32);
 
 /// A chart the API can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ChartName {
     SessionsByDistrict,

@@ -9,6 +9,7 @@ use crate::Lang;
 
 /// The JSON body of every error answer: `{code, message, fields:[{field, code, message}]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -18,6 +19,7 @@ pub struct ErrorBody {
 
 /// One problem with one field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's path in the request body, e.g. `audience.students`.
     pub field: String,
@@ -27,6 +29,7 @@ pub struct FieldError {
 
 /// What can be wrong with a field. The serialised name is the stable machine code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldCode {
     Required,
@@ -44,6 +47,18 @@ pub enum FieldCode {
     UnknownValue,
     VenueConflict,
     InvalidType,
+    TooSmall,
+    InvalidCode,
+    InvalidMonth,
+    DuplicateValue,
+    EndsBeforeStart,
+    PeriodTooLong,
+    YearMismatch,
+    OutsideWindow,
+    OutsideCourse,
+    ExceedsEnrolment,
+    NotAssigned,
+    NotAttended,
 }
 
 impl FieldCode {
@@ -78,6 +93,42 @@ impl FieldCode {
                 "Choose a school or name another venue, not both",
             ),
             InvalidType => ("格式不正确", "This value has the wrong format"),
+            TooSmall => ("数值过小", "This number is too small"),
+            InvalidCode => (
+                "编码只能包含英文字母、数字、- 和 _",
+                "Use only letters, digits, - and _",
+            ),
+            InvalidMonth => ("月份格式应为 年-月", "Use a month like 2024-09"),
+            DuplicateValue => ("有重复的项", "Something is listed twice"),
+            EndsBeforeStart => (
+                "结束日期不能早于开始日期",
+                "The end date cannot be before the start date",
+            ),
+            PeriodTooLong => ("起止时间跨度过长", "The period is too long"),
+            YearMismatch => (
+                "开始日期应在所填年度内",
+                "The start date must fall in the year given",
+            ),
+            OutsideWindow => (
+                "日期不在规定的观看时段内",
+                "The date is outside the viewing period",
+            ),
+            OutsideCourse => (
+                "日期不在培训班的起止时间内",
+                "The date is outside the course",
+            ),
+            ExceedsEnrolment => (
+                "学生人数超过该校在册人数",
+                "More students than the school has on its roll",
+            ),
+            NotAssigned => (
+                "不在本次观看任务之内",
+                "This is not part of the viewing assignment",
+            ),
+            NotAttended => (
+                "未参加任何一天培训，不能记为结业",
+                "A trainee who attended no day cannot complete the course",
+            ),
         };
         lang.pick(zh, en)
     }
@@ -99,6 +150,22 @@ pub struct FieldErrors(Vec<(String, FieldCode)>);
 impl FieldErrors {
     pub fn push(&mut self, field: impl Into<String>, code: FieldCode) {
         self.0.push((field.into(), code));
+    }
+
+    /// Records a failed check beside `field` and hands back the value of a passed one, so a
+    /// rule can go on checking the other fields either way.
+    pub fn check<T>(
+        &mut self,
+        field: impl Into<String>,
+        result: Result<T, FieldCode>,
+    ) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.push(field, code);
+                None
+            }
+        }
     }
 
     /// Adds `other`'s problems, skipping fields that already have one: the first problem

@@ -5,9 +5,19 @@
 
 pub mod charts;
 pub mod error;
+/// Films (宣教片) that schools are asked to screen.
+pub mod film;
 pub mod i18n;
 pub mod org;
+/// Outcome indicators (帮扶成效): aggregate counts per station and month.
+pub mod outcome;
+/// Checks every record shares: text, codes, counts, id lists, periods.
+pub mod rules;
+/// Screening assignments (观看任务) and the schools' confirmations (观看确认).
+pub mod screening;
 pub mod session;
+/// Speaker trainings (宣讲员培训班) and who attended them.
+pub mod training;
 
 /// Audience and reach figures shown to leaders.
 pub mod reach;
@@ -17,6 +27,7 @@ pub use i18n::Lang;
 
 /// Health report served at `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     /// `sqlite` or `postgres`.

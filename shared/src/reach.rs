@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Sessions and audience (人次) of one district within one campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistrictReach {
     pub district_id: i64,
     pub district: String,

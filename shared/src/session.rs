@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldCode, FieldErrors};
+use crate::rules;
 
 /// More person-times than this in one session is unusual enough to need a confirmation.
 pub const LARGE_AUDIENCE: i64 = 5_000;
@@ -20,6 +21,7 @@ pub const MAX_NOTES_CHARS: usize = 2_000;
 
 /// How a session was given (形式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionFormat {
     ClassTalk,
@@ -79,6 +81,7 @@ impl SessionFormat {
 
 /// Audience counted per group, in person-times (人次).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Audience {
     pub students: i64,
@@ -104,6 +107,7 @@ impl Audience {
 
 /// A session as a client sends it to `POST /api/v1/sessions`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewSession {
     pub campaign_id: Option<i64>,
@@ -195,34 +199,24 @@ impl NewSession {
                 errors.push("held_on", FieldCode::DateInFuture);
                 None
             }
-            Ok(day) => match ctx.campaign_window {
-                Some((start, end)) if day < start || day > end => {
-                    errors.push("held_on", FieldCode::OutsideCampaign);
-                    None
-                }
-                _ => Some(day),
-            },
+            Ok(day) => errors.check(
+                "held_on",
+                rules::inside(day, ctx.campaign_window, FieldCode::OutsideCampaign),
+            ),
         };
 
         if self.format.is_none() {
             errors.push("format", FieldCode::Required);
         }
 
-        if self.topic_ids.is_empty() {
-            errors.push("topic_ids", FieldCode::Required);
-        } else {
-            let mut seen = self.topic_ids.clone();
-            seen.sort_unstable();
-            seen.dedup();
-            if seen.len() != self.topic_ids.len() {
-                errors.push("topic_ids", FieldCode::DuplicateTopic);
-            }
-        }
+        let topic_ids = errors.check(
+            "topic_ids",
+            rules::chosen(&self.topic_ids, FieldCode::DuplicateTopic),
+        );
 
         let mut counts_ok = true;
         for (field, value) in self.audience.fields() {
-            if let Err(code) = check_count(value) {
-                errors.push(field, code);
+            if errors.check(field, rules::count(value)).is_none() {
                 counts_ok = false;
             }
         }
@@ -238,14 +232,12 @@ impl NewSession {
             }
         }
 
-        let notes = self
-            .notes
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
-        if notes.is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
-            errors.push("notes", FieldCode::TooLong);
-        }
+        let notes = errors
+            .check(
+                "notes",
+                rules::optional_text(self.notes.as_deref(), MAX_NOTES_CHARS),
+            )
+            .flatten();
 
         if !errors.is_empty() {
             return Err(errors);
@@ -257,19 +249,25 @@ impl NewSession {
             venue,
             held_on,
             self.format,
+            topic_ids,
         ) {
-            (Some(campaign_id), Some(station_id), Some(venue), Some(held_on), Some(format)) => {
-                Ok(ValidSession {
-                    campaign_id,
-                    station_id,
-                    venue,
-                    held_on,
-                    format,
-                    topic_ids: self.topic_ids.clone(),
-                    audience: self.audience,
-                    notes: notes.map(str::to_string),
-                })
-            }
+            (
+                Some(campaign_id),
+                Some(station_id),
+                Some(venue),
+                Some(held_on),
+                Some(format),
+                Some(topic_ids),
+            ) => Ok(ValidSession {
+                campaign_id,
+                station_id,
+                venue,
+                held_on,
+                format,
+                topic_ids,
+                audience: self.audience,
+                notes,
+            }),
             _ => Err(errors),
         }
     }
@@ -291,7 +289,7 @@ pub fn parse_count(text: &str) -> Result<i64, FieldCode> {
         return Ok(0);
     }
     match text.parse::<i64>() {
-        Ok(n) => check_count(n).map(|()| n),
+        Ok(n) => rules::count(n),
         Err(_)
             if text
                 .strip_prefix('-')
@@ -306,18 +304,9 @@ pub fn parse_count(text: &str) -> Result<i64, FieldCode> {
     }
 }
 
-fn check_count(n: i64) -> Result<(), FieldCode> {
-    if n < 0 {
-        Err(FieldCode::Negative)
-    } else if n > MAX_COUNT {
-        Err(FieldCode::TooLarge)
-    } else {
-        Ok(())
-    }
-}
-
 /// A stored session, as lists and the API return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub id: i64,
     pub campaign_id: i64,
