@@ -121,6 +121,20 @@ impl ApiError {
                  confirm that this is another one to log it",
             ),
             ApiError::Conflict {
+                code: Conflict::DuplicateRecord,
+                ..
+            } => (
+                "已有相同的记录（编号、名称或年份相同），请修改已有的那条",
+                "A record with the same code, name or year exists; edit that one instead",
+            ),
+            ApiError::Conflict {
+                code: Conflict::InUse,
+                ..
+            } => (
+                "还有其他记录引用这一条，不能删除",
+                "Other records still refer to this one, so it cannot be deleted",
+            ),
+            ApiError::Conflict {
                 code: Conflict::EditConflict,
                 ..
             } => (
@@ -218,6 +232,10 @@ impl ResponseError for ApiError {
 #[derive(Debug, Clone, Copy)]
 pub enum Conflict {
     DuplicateSession,
+    /// Another record already has this record's natural key (a code, a title, a year…).
+    DuplicateRecord,
+    /// Live records still point at this one, so it cannot be deleted.
+    InUse,
     EditConflict,
 }
 
@@ -225,6 +243,8 @@ impl Conflict {
     fn code(self) -> &'static str {
         match self {
             Conflict::DuplicateSession => "duplicate_session",
+            Conflict::DuplicateRecord => "duplicate_record",
+            Conflict::InUse => "in_use",
             Conflict::EditConflict => "edit_conflict",
         }
     }
@@ -237,10 +257,12 @@ impl std::fmt::Display for Conflict {
 }
 
 /// A 409's body: the usual error fields and the stored record it clashes with.
-#[derive(serde::Serialize)]
-struct ConflictBody<'a> {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ConflictBody<'a> {
     #[serde(flatten)]
     error: ErrorBody,
+    /// The stored record as it is now.
+    #[schema(value_type = Object)]
     current: &'a serde_json::Value,
 }
 

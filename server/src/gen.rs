@@ -364,7 +364,8 @@ impl Generator {
         Ok(id)
     }
 
-    /// Every school shows every film of the year and confirms it once.
+    /// One assignment a year asks every school to show every film; every school confirms
+    /// each film once.
     async fn confirmations(
         &mut self,
         tx: &mut Transaction<'_, Any>,
@@ -373,37 +374,64 @@ impl Generator {
         stations: &[StationSeed],
     ) -> anyhow::Result<()> {
         let opens = NaiveDate::from_ymd_opt(year, 3, 1).context("date")?;
-        let mut assignments = Vec::new();
-        let mut rows = Vec::new();
-        for film in 1..=demo::FILMS.len() as i64 {
-            let id = self.id("screening_assignments");
-            assignments.push(id);
-            rows.push(vec![
-                V::I(id),
-                V::I(campaign),
-                V::I(film),
-                V::T(format!("{year}-03-01")),
-                V::T(format!("{year}-12-20")),
-            ]);
-        }
+        let created = format!("{year}-12-31T00:00:00.000Z");
+        let assignment = self.id("screening_assignments");
         insert(
             tx,
             "screening_assignments",
-            &["id", "campaign_id", "film_id", "opens_on", "closes_on"],
-            rows,
+            &[
+                "id",
+                "campaign_id",
+                "title",
+                "opens_on",
+                "closes_on",
+                "created_at",
+            ],
+            vec![vec![
+                V::I(assignment),
+                V::I(campaign),
+                V::T(format!("{year}年宣教片观看")),
+                V::T(format!("{year}-03-01")),
+                V::T(format!("{year}-12-20")),
+                V::T(created.clone()),
+            ]],
         )
         .await?;
-        let created = format!("{year}-12-31T00:00:00.000Z");
+        let films: Vec<i64> = (1..=demo::FILMS.len() as i64).collect();
+        let film_rows = films
+            .iter()
+            .map(|&film| vec![V::I(assignment), V::I(film)])
+            .collect();
+        insert(
+            tx,
+            "assignment_films",
+            &["assignment_id", "film_id"],
+            film_rows,
+        )
+        .await?;
+        let school_rows = stations
+            .iter()
+            .flat_map(|station| station.schools.iter())
+            .map(|&(school, _)| vec![V::I(assignment), V::I(school)])
+            .collect();
+        insert(
+            tx,
+            "assignment_schools",
+            &["assignment_id", "school_id"],
+            school_rows,
+        )
+        .await?;
         let mut rows = Vec::new();
         for station in stations {
             for &(school, roll) in &station.schools {
-                for &assignment in &assignments {
+                for &film in &films {
                     let students = roll * self.range(60, 98) / 100;
                     let day = opens + chrono::Duration::days(self.range(0, 290));
                     rows.push(vec![
                         V::I(self.id("screening_confirmations")),
                         V::I(assignment),
                         V::I(school),
+                        V::I(film),
                         V::T(day.to_string()),
                         V::I(students),
                         V::I(students * self.range(0, 90) / 100),
@@ -422,6 +450,7 @@ impl Generator {
                 "id",
                 "assignment_id",
                 "school_id",
+                "film_id",
                 "shown_on",
                 "students",
                 "parents",

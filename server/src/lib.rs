@@ -8,6 +8,8 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod gen;
+pub mod openapi;
+pub mod records;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

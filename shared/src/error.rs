@@ -59,6 +59,8 @@ pub enum FieldCode {
     ExceedsEnrolment,
     NotAssigned,
     NotAttended,
+    /// The station chosen is not in the district chosen.
+    NotInDistrict,
 }
 
 impl FieldCode {
@@ -128,6 +130,10 @@ impl FieldCode {
             NotAttended => (
                 "未参加任何一天培训，不能记为结业",
                 "A trainee who attended no day cannot complete the course",
+            ),
+            NotInDistrict => (
+                "所选派出所不属于所选分局",
+                "This station is not in the chosen district",
             ),
         };
         lang.pick(zh, en)

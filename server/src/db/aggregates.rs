@@ -2,8 +2,18 @@
 //! (`station_month_reach`, `district_month_reach`; see migrations/) rather than from every
 //! session, so their cost grows with the answer, not with the history.
 
+use chrono::NaiveDate;
+use humiao_shared::aggregate::{
+    unique_reach, AggregateFilter, AudienceSummary, DistrictCoverage, DistrictTraining,
+    FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
+};
+use humiao_shared::org::school_year_of;
+use humiao_shared::outcome::Indicator;
 use humiao_shared::reach::DistrictReach;
-use sqlx::AnyPool;
+use humiao_shared::session::SessionFormat;
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::records::{day, Conditions};
 
 /// The SQL behind [`sessions_by_district`]; public so the benchmark can time it directly.
 pub const SESSIONS_BY_DISTRICT: &str = "SELECT d.id, d.name,
@@ -43,5 +53,349 @@ pub async fn sessions_by_district(
                 }
             },
         )
+        .collect())
+}
+
+/// The slice an aggregate covers once its campaign is known: the filter's own bounds, or
+/// the campaign's window where it gives none.
+#[derive(Debug, Clone)]
+pub struct Slice {
+    pub filter: AggregateFilter,
+    pub campaign_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Slice {
+    /// Conditions on sessions (`t`) joined to their station (`st`).
+    fn sessions(&self) -> Conditions {
+        let f = &self.filter;
+        let mut c = Conditions::live();
+        c.int("t.campaign_id = ?", self.campaign_id);
+        c.text("t.held_on >= ?", day(self.from));
+        c.text("t.held_on <= ?", day(self.to));
+        c.eq("st.district_id", f.district_id);
+        c.eq("t.station_id", f.station_id);
+        c.eq("t.school_id", f.school_id);
+        c.eq_text("t.format", f.format.map(SessionFormat::code));
+        if let Some(topic) = f.topic_id {
+            c.int(
+                "EXISTS (SELECT 1 FROM session_topics x WHERE x.session_id = t.id AND x.topic_id = ?)",
+                topic,
+            );
+        }
+        c
+    }
+
+    /// Can the station rollup answer, i.e. does the slice cut only by campaign, place and
+    /// whole months?
+    fn fits_rollup(&self, window: (NaiveDate, NaiveDate)) -> bool {
+        let f = &self.filter;
+        f.school_id.is_none()
+            && f.topic_id.is_none()
+            && f.format.is_none()
+            && self.from == window.0
+            && self.to == window.1
+    }
+}
+
+const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT),
+    CAST(COALESCE(SUM(t.parents), 0) AS BIGINT), CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT),
+    CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
+
+const ROLLUP_SUMS: &str = "CAST(COALESCE(SUM(t.sessions), 0) AS BIGINT),
+    CAST(COALESCE(SUM(t.students), 0) AS BIGINT), CAST(COALESCE(SUM(t.parents), 0) AS BIGINT),
+    CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT), CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
+
+type SumRow = (String, String, i64, i64, i64, i64, i64);
+
+/// Sessions and audience per month, district, station, topic or format.
+pub async fn reach(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+    window: (NaiveDate, NaiveDate),
+    group: GroupBy,
+) -> Result<Vec<ReachRow>, sqlx::Error> {
+    let rollup = slice.fits_rollup(window)
+        && matches!(group, GroupBy::Month | GroupBy::District | GroupBy::Station);
+    let rows: Vec<SumRow> = if rollup {
+        // One row per station and month: the cost follows the answer, not the history.
+        let (key, label, join) = match group {
+            GroupBy::Month => ("t.month", "t.month", ""),
+            GroupBy::District => (
+                "CAST(st.district_id AS TEXT)",
+                "d.name",
+                "JOIN districts d ON d.id = st.district_id",
+            ),
+            _ => ("CAST(t.station_id AS TEXT)", "st.name", ""),
+        };
+        let mut c = Conditions::all();
+        c.int("t.campaign_id = ?", slice.campaign_id);
+        c.eq("st.district_id", slice.filter.district_id);
+        c.eq("t.station_id", slice.filter.station_id);
+        let sql = format!(
+            "SELECT {key}, {label}, {ROLLUP_SUMS}
+             FROM station_month_reach t JOIN stations st ON st.id = t.station_id {join}
+             WHERE {} GROUP BY {key}, {label} ORDER BY {key}",
+            c.sql()
+        );
+        c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?
+    } else {
+        let (key, label, join) = match group {
+            GroupBy::Month => ("substr(t.held_on, 1, 7)", "substr(t.held_on, 1, 7)", ""),
+            GroupBy::District => (
+                "CAST(st.district_id AS TEXT)",
+                "d.name",
+                "JOIN districts d ON d.id = st.district_id",
+            ),
+            GroupBy::Station => ("CAST(t.station_id AS TEXT)", "st.name", ""),
+            GroupBy::Topic => (
+                "CAST(tp.id AS TEXT)",
+                "tp.name_zh",
+                "JOIN session_topics y ON y.session_id = t.id JOIN topics tp ON tp.id = y.topic_id",
+            ),
+            GroupBy::Format => ("t.format", "t.format", ""),
+        };
+        let c = slice.sessions();
+        let sql = format!(
+            "SELECT {key}, {label}, {SUMS}
+             FROM sessions t JOIN stations st ON st.id = t.station_id {join}
+             WHERE {} GROUP BY {key}, {label} ORDER BY {key}",
+            c.sql()
+        );
+        c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?
+    };
+    let mut rows: Vec<ReachRow> = rows
+        .into_iter()
+        .map(
+            |(key, label, sessions, students, parents, teachers, others)| ReachRow {
+                label: match group {
+                    GroupBy::Format => SessionFormat::from_code(&label)
+                        .map_or(label, |f| f.label(humiao_shared::Lang::Zh).to_string()),
+                    _ => label,
+                },
+                key,
+                sessions,
+                students,
+                parents,
+                teachers,
+                others,
+            },
+        )
+        .collect();
+    // Ids sort as numbers, months and codes as text.
+    if matches!(group, GroupBy::District | GroupBy::Station | GroupBy::Topic) {
+        rows.sort_by_key(|r| r.key.parse::<i64>().unwrap_or(i64::MAX));
+    }
+    Ok(rows)
+}
+
+/// Sessions, 人次 per group and unique students reached within the slice.
+pub async fn audience(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<AudienceSummary, sqlx::Error> {
+    let c = slice.sessions();
+    let sql = format!(
+        "SELECT {SUMS} FROM sessions t JOIN stations st ON st.id = t.station_id WHERE {}",
+        c.sql()
+    );
+    let (sessions, students, parents, teachers, others): (i64, i64, i64, i64, i64) =
+        c.bind(sqlx::query_as(&sql)).fetch_one(&mut *conn).await?;
+
+    // Each school counts at most its roll in the school year the slice ends in.
+    let sql = format!(
+        "SELECT t.school_id, CAST(SUM(t.students) AS BIGINT),
+                (SELECT e.students FROM school_enrolments e
+                 WHERE e.school_id = t.school_id AND e.school_year <= ${n}
+                 ORDER BY e.school_year DESC LIMIT 1)
+         FROM sessions t JOIN stations st ON st.id = t.station_id
+         WHERE {} AND t.school_id IS NOT NULL
+         GROUP BY t.school_id",
+        c.sql(),
+        n = c.next_placeholder()
+    );
+    let per_school: Vec<(i64, i64, Option<i64>)> = c
+        .bind(sqlx::query_as(&sql))
+        .bind(i64::from(school_year_of(slice.to)))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(AudienceSummary {
+        sessions,
+        students,
+        parents,
+        teachers,
+        others,
+        unique_students: per_school
+            .iter()
+            .map(|(_, reached, roll)| unique_reach(*reached, *roll))
+            .sum(),
+        schools_reached: per_school.len() as i64,
+    })
+}
+
+/// Per film of the campaign's assignments: schools expected and schools that confirmed,
+/// overall and per district.
+pub async fn screening_coverage(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<Vec<FilmCoverage>, sqlx::Error> {
+    let f = &slice.filter;
+    let mut c = Conditions::all();
+    c.raw("a.deleted_at IS NULL AND sc.deleted_at IS NULL");
+    c.int("a.campaign_id = ?", slice.campaign_id);
+    c.eq("sc.district_id", f.district_id);
+    c.eq("sc.station_id", f.station_id);
+    c.eq("sc.id", f.school_id);
+    let n = c.next_placeholder();
+    // A school confirmed a film when it did so within the slice's days.
+    let sql = format!(
+        "SELECT f.id, f.title, d.id, d.name,
+                COUNT(DISTINCT x.school_id),
+                COUNT(DISTINCT c.school_id),
+                CAST(COALESCE(SUM(c.students), 0) AS BIGINT),
+                CAST(COALESCE(SUM(c.parents), 0) AS BIGINT)
+         FROM screening_assignments a
+         JOIN assignment_films af ON af.assignment_id = a.id
+         JOIN films f ON f.id = af.film_id
+         JOIN assignment_schools x ON x.assignment_id = a.id
+         JOIN schools sc ON sc.id = x.school_id
+         JOIN districts d ON d.id = sc.district_id
+         LEFT JOIN screening_confirmations c
+           ON c.assignment_id = a.id AND c.school_id = x.school_id AND c.film_id = f.id
+          AND c.deleted_at IS NULL AND c.shown_on >= ${n} AND c.shown_on <= ${}
+         WHERE {}
+         GROUP BY f.id, f.title, d.id, d.name, d.sort_order
+         ORDER BY f.id, d.sort_order, d.id",
+        n + 1,
+        c.sql()
+    );
+    type Row = (i64, String, i64, String, i64, i64, i64, i64);
+    let rows: Vec<Row> = c
+        .bind(sqlx::query_as(&sql))
+        .bind(day(slice.from))
+        .bind(day(slice.to))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut films: Vec<FilmCoverage> = Vec::new();
+    for (film_id, title, district_id, district, expected, confirmed, students, parents) in rows {
+        if films.last().is_none_or(|f| f.film_id != film_id) {
+            films.push(FilmCoverage {
+                film_id,
+                title,
+                expected: 0,
+                confirmed: 0,
+                students: 0,
+                parents: 0,
+                by_district: Vec::new(),
+            });
+        }
+        if let Some(film) = films.last_mut() {
+            // Districts do not share schools, so the city's figures are their sums.
+            film.expected += expected;
+            film.confirmed += confirmed;
+            film.students += students;
+            film.parents += parents;
+            film.by_district.push(DistrictCoverage {
+                district_id,
+                district,
+                expected,
+                confirmed,
+            });
+        }
+    }
+    Ok(films)
+}
+
+/// Stations with a speaker who completed a course running within the slice's days.
+pub async fn training_coverage(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<TrainingCoverage, sqlx::Error> {
+    let f = &slice.filter;
+    let mut c = Conditions::all();
+    c.raw("st.deleted_at IS NULL");
+    c.eq("st.district_id", f.district_id);
+    c.eq("st.id", f.station_id);
+    let n = c.next_placeholder();
+    let trained = format!(
+        "SELECT 1 FROM trainees e JOIN trainings g ON g.id = e.training_id
+         WHERE e.station_id = st.id AND e.completed = 1 AND e.deleted_at IS NULL
+           AND g.deleted_at IS NULL AND g.starts_on <= ${} AND g.ends_on >= ${n}",
+        n + 1
+    );
+    let sql = format!(
+        "SELECT d.id, d.name, COUNT(*),
+                CAST(COALESCE(SUM(CASE WHEN EXISTS ({trained}) THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM stations st JOIN districts d ON d.id = st.district_id
+         WHERE {} GROUP BY d.id, d.name, d.sort_order ORDER BY d.sort_order, d.id",
+        c.sql()
+    );
+    let rows: Vec<(i64, String, i64, i64)> = c
+        .bind(sqlx::query_as(&sql))
+        .bind(day(slice.from))
+        .bind(day(slice.to))
+        .fetch_all(&mut *conn)
+        .await?;
+    let speakers_sql = format!(
+        "SELECT COUNT(*) FROM trainees e JOIN trainings g ON g.id = e.training_id
+         JOIN stations st ON st.id = e.station_id
+         WHERE {} AND e.completed = 1 AND e.deleted_at IS NULL AND g.deleted_at IS NULL
+           AND g.starts_on <= ${} AND g.ends_on >= ${n}",
+        c.sql(),
+        n + 1
+    );
+    let (speakers,): (i64,) = c
+        .bind(sqlx::query_as(&speakers_sql))
+        .bind(day(slice.from))
+        .bind(day(slice.to))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(TrainingCoverage {
+        stations: rows.iter().map(|r| r.2).sum(),
+        trained: rows.iter().map(|r| r.3).sum(),
+        speakers,
+        by_district: rows
+            .into_iter()
+            .map(
+                |(district_id, district, stations, trained)| DistrictTraining {
+                    district_id,
+                    district,
+                    stations,
+                    trained,
+                },
+            )
+            .collect(),
+    })
+}
+
+/// Each indicator's monthly total over the slice's stations.
+pub async fn outcome_series(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<Vec<OutcomePoint>, sqlx::Error> {
+    let f = &slice.filter;
+    let mut c = Conditions::live();
+    c.text("t.month >= ?", slice.from.format("%Y-%m").to_string());
+    c.text("t.month <= ?", slice.to.format("%Y-%m").to_string());
+    c.eq("st.district_id", f.district_id);
+    c.eq("t.station_id", f.station_id);
+    let sql = format!(
+        "SELECT t.month, t.indicator, CAST(SUM(t.value) AS BIGINT)
+         FROM outcome_values t JOIN stations st ON st.id = t.station_id
+         WHERE {} GROUP BY t.month, t.indicator ORDER BY t.month, t.indicator",
+        c.sql()
+    );
+    let rows: Vec<(String, String, i64)> =
+        c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(month, indicator, value)| {
+            Some(OutcomePoint {
+                month,
+                indicator: Indicator::from_code(&indicator)?,
+                value,
+            })
+        })
         .collect())
 }

@@ -6,7 +6,7 @@ use sqlx::{Any, AnyPool, Transaction};
 use super::{now_text, placeholders};
 
 /// One change, as the API lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,

@@ -7,7 +7,6 @@
 pub mod aggregates;
 pub mod audit;
 pub mod idempotency;
-pub mod org;
 pub mod session_edits;
 pub mod sessions;
 pub mod writer;
@@ -102,6 +101,17 @@ impl Db {
             .await
             .context("cannot apply database migrations")?;
         Ok(Db { pool, engine })
+    }
+
+    /// A transaction that will write. SQLite takes its write lock at the start: a read
+    /// transaction that later writes cannot be upgraded while another writer went first
+    /// (SQLITE_BUSY at once, whatever the busy timeout), whereas waiting for the lock at
+    /// `BEGIN` queues writers behind each other.
+    pub async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Answers when the database does.

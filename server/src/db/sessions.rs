@@ -343,7 +343,7 @@ pub struct SessionFilter {
 }
 
 /// How a list is ordered; ties go to the newest entry.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionSort {
     #[default]

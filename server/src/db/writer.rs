@@ -82,7 +82,7 @@ async fn run(db: Db, mut queue: mpsc::Receiver<(Job, Reply)>) {
 
 async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
     let sessions: Vec<ValidSession> = jobs.iter().map(|j| j.session.clone()).collect();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.write_tx().await?;
     let ids = insert_sessions(&mut tx, &sessions, false).await?;
     let mut stored = Vec::with_capacity(jobs.len());
     for (job, id) in jobs.iter().zip(ids) {

@@ -1,49 +1,169 @@
-//! `/api/v1/aggregates/*`: the figures behind the leaders' charts and tables.
+//! `/api/v1/aggregates/*`: the figures behind the leaders' charts and tables. Every
+//! aggregate takes the same filters ([`AggregateFilter`]); the campaign defaults to the
+//! one running today.
 
 use actix_web::{web, HttpResponse};
+use humiao_shared::aggregate::{AggregateFilter, GroupBy};
+use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::org::Campaign;
 use humiao_shared::reach::DistrictReach;
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use crate::clock;
-use crate::db::{aggregates, org, Db};
+use crate::db::aggregates::{self, Slice};
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::Query;
+use crate::records::campaigns::Campaigns;
+use crate::records::{Conditions, Resource};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/aggregates/sessions-by-district",
         web::get().to(sessions_by_district),
-    );
+    )
+    .route("/aggregates/reach", web::get().to(reach))
+    .route("/aggregates/audience", web::get().to(audience))
+    .route(
+        "/aggregates/screening-coverage",
+        web::get().to(screening_coverage),
+    )
+    .route(
+        "/aggregates/training-coverage",
+        web::get().to(training_coverage),
+    )
+    .route("/aggregates/outcomes", web::get().to(outcomes));
 }
 
-/// Which slice of the data an aggregate covers.
-#[derive(Debug, Deserialize)]
-pub struct Filter {
-    /// Defaults to the campaign running today, else the latest.
-    pub campaign_id: Option<i64>,
+/// What the rows of `GET /aggregates/reach` are per.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Grouping {
+    #[serde(default)]
+    pub group_by: GroupBy,
 }
 
 async fn sessions_by_district(
     db: web::Data<Db>,
-    Query(filter): Query<Filter>,
+    Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(district_reach(&db, &filter).await?))
 }
 
-/// Sessions and audience per district for the filter's campaign; empty without campaigns.
-pub async fn district_reach(db: &Db, filter: &Filter) -> Result<Vec<DistrictReach>, ApiError> {
-    let campaign_id = match filter.campaign_id {
-        Some(id) => id,
-        None => match Campaign::current(&org::list_campaigns(&db.pool).await?, clock::today()) {
-            Some(c) => c.id,
-            None => return Ok(Vec::new()),
-        },
+async fn reach(
+    db: web::Data<Db>,
+    Query(grouping): Query<Grouping>,
+    Query(filter): Query<AggregateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let Some((slice, window)) = resolve(&mut conn, filter).await? else {
+        return Ok(HttpResponse::Ok().json(Vec::<()>::new()));
     };
-    let rows = aggregates::sessions_by_district(&db.pool, campaign_id).await?;
-    // One query on the usual path; only an empty answer needs to know why.
-    if rows.is_empty() && !org::campaign_exists(&db.pool, campaign_id).await? {
-        return Err(ApiError::NotFound);
+    let rows = aggregates::reach(&mut conn, &slice, window, grouping.group_by).await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+async fn audience(
+    db: web::Data<Db>,
+    Query(filter): Query<AggregateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let summary = match resolve(&mut conn, filter).await? {
+        Some((slice, _)) => aggregates::audience(&mut conn, &slice).await?,
+        None => Default::default(),
+    };
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+async fn screening_coverage(
+    db: web::Data<Db>,
+    Query(filter): Query<AggregateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let films = match resolve(&mut conn, filter).await? {
+        Some((slice, _)) => aggregates::screening_coverage(&mut conn, &slice).await?,
+        None => Vec::new(),
+    };
+    Ok(HttpResponse::Ok().json(films))
+}
+
+async fn training_coverage(
+    db: web::Data<Db>,
+    Query(filter): Query<AggregateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let coverage = match resolve(&mut conn, filter).await? {
+        Some((slice, _)) => aggregates::training_coverage(&mut conn, &slice).await?,
+        None => Default::default(),
+    };
+    Ok(HttpResponse::Ok().json(coverage))
+}
+
+async fn outcomes(
+    db: web::Data<Db>,
+    Query(filter): Query<AggregateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let series = match resolve(&mut conn, filter).await? {
+        Some((slice, _)) => aggregates::outcome_series(&mut conn, &slice).await?,
+        None => Vec::new(),
+    };
+    Ok(HttpResponse::Ok().json(series))
+}
+
+/// Every live campaign, latest first.
+pub async fn campaigns(conn: &mut AnyConnection) -> Result<Vec<Campaign>, sqlx::Error> {
+    Campaigns::load(conn, &Conditions::live(), "ORDER BY t.year DESC").await
+}
+
+/// The campaign and days a filter means. `None` when there is no campaign at all (the
+/// answer is then empty); 404 when the filter names a campaign or year that does not exist.
+async fn resolve(
+    conn: &mut AnyConnection,
+    filter: AggregateFilter,
+) -> Result<Option<(Slice, (chrono::NaiveDate, chrono::NaiveDate))>, ApiError> {
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        if to < from {
+            let mut errors = FieldErrors::default();
+            errors.push("to", FieldCode::EndsBeforeStart);
+            return Err(ApiError::Validation(errors));
+        }
     }
-    Ok(rows)
+    let all = campaigns(conn).await?;
+    let campaign = match (filter.campaign_id, filter.year) {
+        (Some(id), _) => Some(all.iter().find(|c| c.id == id).ok_or(ApiError::NotFound)?),
+        (None, Some(year)) => Some(
+            all.iter()
+                .find(|c| c.year == year)
+                .ok_or(ApiError::NotFound)?,
+        ),
+        (None, None) => Campaign::current(&all, clock::today()),
+    };
+    let Some(campaign) = campaign else {
+        return Ok(None);
+    };
+    let window = (campaign.starts_on, campaign.ends_on);
+    Ok(Some((
+        Slice {
+            campaign_id: campaign.id,
+            from: filter.from.unwrap_or(window.0),
+            to: filter.to.unwrap_or(window.1),
+            filter,
+        },
+        window,
+    )))
+}
+
+/// Sessions and audience per district for the filter's campaign; empty without campaigns.
+pub async fn district_reach(
+    db: &Db,
+    filter: &AggregateFilter,
+) -> Result<Vec<DistrictReach>, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let campaign_id = match resolve(&mut conn, filter.clone()).await? {
+        Some((slice, _)) => slice.campaign_id,
+        None => return Ok(Vec::new()),
+    };
+    Ok(aggregates::sessions_by_district(&db.pool, campaign_id).await?)
 }

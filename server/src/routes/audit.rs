@@ -14,8 +14,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/audit", web::get().to(audit));
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
     resource: Option<String>,
     resource_id: Option<i64>,
     actor: Option<String>,

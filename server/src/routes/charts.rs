@@ -5,22 +5,29 @@ use humiao_shared::charts::{self, ChartName};
 use humiao_shared::Lang;
 use serde::{Deserialize, Serialize};
 
-use super::aggregates::{district_reach, Filter};
+use super::aggregates::district_reach;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::extract::Query;
+use humiao_shared::aggregate::AggregateFilter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/charts", web::get().to(list))
         .route("/charts/{file}", web::get().to(draw));
 }
 
-#[derive(Serialize)]
-struct ChartEntry {
+/// One chart the server draws.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChartEntry {
+    /// The name in the chart's URL.
     name: &'static str,
     title: &'static str,
+    /// Where the SVG is.
     svg: String,
 }
+
+/// `GET /api/v1/charts`.
+pub type ChartList = Vec<ChartEntry>;
 
 async fn list(req: HttpRequest) -> HttpResponse {
     let lang = lang_of(&req);
@@ -35,8 +42,9 @@ async fn list(req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok().json(entries)
 }
 
-#[derive(Deserialize)]
-struct ChartQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChartQuery {
     campaign_id: Option<i64>,
     /// `zh` or `en`; overrides `Accept-Language`, so an `<img src>` can pick the language.
     lang: Option<Lang>,
@@ -53,8 +61,9 @@ async fn draw(
         .and_then(ChartName::from_slug)
         .ok_or(ApiError::NotFound)?;
     let lang = q.lang.unwrap_or_else(|| lang_of(&req));
-    let filter = Filter {
+    let filter = AggregateFilter {
         campaign_id: q.campaign_id,
+        ..Default::default()
     };
     let svg = match chart {
         ChartName::SessionsByDistrict => {

@@ -1,16 +1,28 @@
 //! HTTP routes: one module per resource, each with its own `configure`.
 
-mod aggregates;
+pub mod aggregates;
 mod app;
-mod audit;
-mod charts;
+pub mod audit;
+pub mod charts;
 mod health;
-mod reference;
-mod sessions;
+pub mod org;
+pub mod sessions;
 
 use actix_web::web;
 
 use crate::error::ApiError;
+use crate::records::assignments::Assignments;
+use crate::records::campaigns::Campaigns;
+use crate::records::confirmations::Confirmations;
+use crate::records::districts::Districts;
+use crate::records::films::Films;
+use crate::records::handlers;
+use crate::records::outcomes::Outcomes;
+use crate::records::schools::Schools;
+use crate::records::stations::Stations;
+use crate::records::topics::Topics;
+use crate::records::trainees::Trainees;
+use crate::records::trainings::Trainings;
 
 pub use app::configure as configure_app;
 
@@ -18,12 +30,26 @@ pub use app::configure as configure_app;
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // An id that is not a number names nothing: 404 like any other unknown id.
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
+    // The document and its interactive page sit beside the `/api` scope, whose fallback
+    // would otherwise answer 404 for them.
+    cfg.configure(crate::openapi::configure);
     cfg.service(
         web::scope("/api")
             .configure(health::configure)
             .service(
                 web::scope("/v1")
-                    .configure(reference::configure)
+                    .configure(org::configure)
+                    .configure(handlers::configure::<Districts>)
+                    .configure(handlers::configure::<Stations>)
+                    .configure(handlers::configure::<Schools>)
+                    .configure(handlers::configure::<Topics>)
+                    .configure(handlers::configure::<Campaigns>)
+                    .configure(handlers::configure::<Films>)
+                    .configure(handlers::configure::<Assignments>)
+                    .configure(handlers::configure::<Confirmations>)
+                    .configure(handlers::configure::<Trainings>)
+                    .configure(handlers::configure::<Trainees>)
+                    .configure(handlers::configure::<Outcomes>)
                     .configure(sessions::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)

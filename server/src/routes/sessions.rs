@@ -31,8 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sessions/{id}", web::delete().to(delete));
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
     campaign_id: Option<i64>,
     district_id: Option<i64>,
     station_id: Option<i64>,
@@ -163,7 +164,7 @@ async fn update(
             return Err(conflict(Conflict::DuplicateSession, &existing));
         }
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.write_tx().await?;
     let outcome = update_session(&mut tx, id, version, &valid, &refs).await?;
     let after = finish(tx, id, outcome, "update").await?;
     Ok(HttpResponse::Ok()
@@ -178,7 +179,7 @@ async fn delete(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.write_tx().await?;
     let outcome = delete_session(&mut tx, id, version).await?;
     finish(tx, id, outcome, "delete").await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,0 +1,650 @@
+//! The OpenAPI document (`GET /api/openapi.json`), built from the code: every record's
+//! operations come from its [`Resource`] implementation (schemas from the shared types,
+//! filters from its `Filter`), the other routes are described here beside one another.
+//! A test compares the document with the routes the server answers, so neither can grow
+//! without the other.
+
+use actix_web::{web, HttpResponse};
+use humiao_shared::aggregate::{
+    AggregateFilter, AudienceSummary, FilmCoverage, OutcomePoint, ReachRow, TrainingCoverage,
+};
+use humiao_shared::reach::DistrictReach;
+use humiao_shared::session::{NewSession, Session};
+use humiao_shared::{ErrorBody, Health};
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, Paths};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{
+    ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required,
+};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::db::audit::AuditEntry;
+use crate::error::ConflictBody;
+use crate::records::handlers::Page;
+use crate::records::{
+    assignments::Assignments, campaigns::Campaigns, confirmations::Confirmations,
+    districts::Districts, films::Films, outcomes::Outcomes, schools::Schools, stations::Stations,
+    topics::Topics, trainees::Trainees, trainings::Trainings, OnExisting, Resource,
+};
+use crate::routes::aggregates::Grouping;
+use crate::routes::audit::AuditQuery;
+use crate::routes::charts::{ChartList, ChartQuery};
+use crate::routes::org::OrgTree;
+use crate::routes::sessions::ListQuery as SessionQuery;
+
+/// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
+/// vendored in the binary: the page works without the internet).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/docs", web::get().to(to_docs))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", build()));
+}
+
+async fn to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
+/// The whole document.
+pub fn build() -> OpenApi {
+    let mut doc = Doc::default();
+    doc.health_and_org();
+    doc.sessions();
+    doc.resource::<Districts>();
+    doc.resource::<Stations>();
+    doc.resource::<Schools>();
+    doc.resource::<Topics>();
+    doc.resource::<Campaigns>();
+    doc.resource::<Films>();
+    doc.resource::<Assignments>();
+    doc.resource::<Confirmations>();
+    doc.resource::<Trainings>();
+    doc.resource::<Trainees>();
+    doc.resource::<Outcomes>();
+    doc.aggregates();
+    doc.charts_and_audit();
+    doc.finish()
+}
+
+/// Paths and the schemas they refer to, gathered as operations are added.
+#[derive(Default)]
+struct Doc {
+    paths: Paths,
+    schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+/// One operation being described.
+struct Op {
+    builder: OperationBuilder,
+    /// The `$ref` of the error body, which every error answer carries.
+    error: RefOr<Schema>,
+}
+
+impl Doc {
+    /// A `$ref` to `T`'s schema, registering it (and what it refers to) once.
+    fn schema<T: ToSchema>(&mut self) -> RefOr<Schema> {
+        let name = T::name().to_string();
+        if !self.schemas.iter().any(|(n, _)| *n == name) {
+            let mut nested = Vec::new();
+            T::schemas(&mut nested);
+            for (n, s) in nested {
+                if !self.schemas.iter().any(|(known, _)| *known == n) {
+                    self.schemas.push((n, s));
+                }
+            }
+            self.schemas.push((name.clone(), T::schema()));
+        }
+        RefOr::Ref(Ref::from_schema_name(name))
+    }
+
+    fn array_of<T: ToSchema>(&mut self) -> RefOr<Schema> {
+        let item = self.schema::<T>();
+        RefOr::T(Schema::Array(ArrayBuilder::new().items(item).build()))
+    }
+
+    fn add(&mut self, method: HttpMethod, path: &str, op: Op) {
+        self.paths
+            .add_path_operation(path, vec![method], op.builder.build());
+    }
+
+    fn op(&mut self, tag: &str, id: &str, summary: &str) -> Op {
+        let error = self.schema::<ErrorBody>();
+        let unavailable = ResponseBuilder::new()
+            .description("The database is unreachable; retry later")
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(integer()))
+                    .description(Some("Seconds to wait before retrying"))
+                    .build(),
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(error.clone())).build(),
+            )
+            .build();
+        Op {
+            error: error.clone(),
+            builder: OperationBuilder::new()
+                .tag(tag)
+                .operation_id(Some(id))
+                .summary(Some(summary))
+                .response(
+                    "400",
+                    json_error(&error, "A query parameter, header or the body is malformed"),
+                )
+                .response(
+                    "404",
+                    json_error(&error, "Nothing with this id, or no such path"),
+                )
+                .response("503", unavailable),
+        }
+    }
+
+    fn finish(self) -> OpenApi {
+        OpenApiBuilder::new()
+            .info(
+                InfoBuilder::new()
+                    .title("Humiao 护苗 API")
+                    .version(env!("CARGO_PKG_VERSION"))
+                    .description(Some(
+                        "The 警心护苗 campaign: sessions, schools, films and screenings, \
+                         trainings, outcome indicators, and the aggregates behind the \
+                         leaders' dashboards. Errors are {code, message, fields}; messages \
+                         are Chinese unless Accept-Language asks for English.",
+                    ))
+                    .build(),
+            )
+            .paths(self.paths)
+            .components(Some(
+                ComponentsBuilder::new()
+                    .schemas_from_iter(self.schemas)
+                    .build(),
+            ))
+            .build()
+    }
+
+    fn health_and_org(&mut self) {
+        let health = self.schema::<Health>();
+        let op = self.op(
+            "health",
+            "health",
+            "Is the server up, and on which database?",
+        );
+        self.add(HttpMethod::Get, "/api/health", op.ok(health, ""));
+        let tree = self.schema::<OrgTree>();
+        let op = self.op(
+            "organisation",
+            "org_tree",
+            "The city bureau, its districts and stations as one tree",
+        );
+        self.add(HttpMethod::Get, "/api/v1/org", op.ok(tree, ""));
+    }
+
+    /// The five operations every [`Resource`] has.
+    fn resource<R: Resource>(&mut self) {
+        let name = R::NAME;
+        let record = self.schema::<R::Record>();
+        let records = self.array_of::<R::Record>();
+        let input = self.schema::<R::Input>();
+        let conflict = self.schema::<ConflictBody>();
+        let collection = format!("/api/v1/{name}");
+        let item = format!("/api/v1/{name}/{{id}}");
+        let sorts: Vec<&str> = R::SORTS.iter().map(|(k, _)| *k).collect();
+
+        let op = self
+            .op(name, &format!("list_{name}"), R::SUMMARY)
+            .params(Page::into_params(|| Some(ParameterIn::Query)))
+            .params(R::Filter::into_params(|| Some(ParameterIn::Query)))
+            .list(records, &sorts);
+        self.add(HttpMethod::Get, &collection, op);
+
+        let mut op = self
+            .op(
+                name,
+                &format!("create_{name}"),
+                &format!("Adds one ({name})"),
+            )
+            .body(input.clone())
+            .idempotency_key()
+            .created(record.clone())
+            .invalid()
+            .conflict(
+                conflict.clone(),
+                "Another record has this natural key; the answer carries it",
+            );
+        if R::ON_EXISTING == OnExisting::Update {
+            op = op.ok(
+                record.clone(),
+                "The existing record with this natural key was updated",
+            );
+        }
+        self.add(HttpMethod::Post, &collection, op);
+
+        let op = self
+            .op(name, &format!("get_{name}"), &format!("One of the {name}"))
+            .id()
+            .ok(record.clone(), "");
+        self.add(HttpMethod::Get, &item, op);
+
+        let op = self
+            .op(
+                name,
+                &format!("update_{name}"),
+                &format!("Replaces one of the {name}"),
+            )
+            .id()
+            .if_match(true)
+            .body(input)
+            .ok(record, "")
+            .invalid()
+            .conflict(
+                conflict.clone(),
+                "The version sent is stale, or the natural key is taken",
+            )
+            .precondition_required();
+        self.add(HttpMethod::Put, &item, op);
+
+        let op = self
+            .op(
+                name,
+                &format!("delete_{name}"),
+                &format!("Deletes one of the {name} (kept as history)"),
+            )
+            .id()
+            .if_match(false)
+            .no_content()
+            .conflict(
+                conflict,
+                "The version sent is stale, or live records refer to this one",
+            );
+        self.add(HttpMethod::Delete, &item, op);
+    }
+
+    fn sessions(&mut self) {
+        let session = self.schema::<Session>();
+        let sessions = self.array_of::<Session>();
+        let input = self.schema::<NewSession>();
+        let conflict = self.schema::<ConflictBody>();
+        let op = self
+            .op(
+                "sessions",
+                "list_sessions",
+                "Education sessions, newest first",
+            )
+            .params(SessionQuery::into_params(|| Some(ParameterIn::Query)))
+            .list(sessions, &[]);
+        self.add(HttpMethod::Get, "/api/v1/sessions", op);
+        let op = self
+            .op("sessions", "create_sessions", "Logs a session")
+            .body(input.clone())
+            .idempotency_key()
+            .created(session.clone())
+            .invalid()
+            .conflict(conflict.clone(), "The same station, venue, date, format and topics are logged already; confirm_distinct logs it anyway");
+        self.add(HttpMethod::Post, "/api/v1/sessions", op);
+        let op = self
+            .op("sessions", "get_sessions", "One session")
+            .id()
+            .ok(session.clone(), "");
+        self.add(HttpMethod::Get, "/api/v1/sessions/{id}", op);
+        let op = self
+            .op("sessions", "update_sessions", "Edits a session")
+            .id()
+            .if_match(true)
+            .body(input)
+            .ok(session, "")
+            .invalid()
+            .conflict(
+                conflict.clone(),
+                "The version sent is stale, or the edit duplicates another session",
+            )
+            .precondition_required();
+        self.add(HttpMethod::Put, "/api/v1/sessions/{id}", op);
+        let op = self
+            .op(
+                "sessions",
+                "delete_sessions",
+                "Deletes a session (kept as history)",
+            )
+            .id()
+            .if_match(false)
+            .no_content()
+            .conflict(conflict, "The version sent is stale");
+        self.add(HttpMethod::Delete, "/api/v1/sessions/{id}", op);
+    }
+
+    fn aggregates(&mut self) {
+        let filter = || AggregateFilter::into_params(|| Some(ParameterIn::Query));
+        let cases: [(&str, &str, RefOr<Schema>); 6] = [
+            (
+                "sessions-by-district",
+                "Sessions and audience per district (every district, even with none)",
+                self.array_of::<DistrictReach>(),
+            ),
+            (
+                "reach",
+                "Sessions and audience per month, district, station, topic or format",
+                self.array_of::<ReachRow>(),
+            ),
+            (
+                "audience",
+                "Sessions, 人次 per audience group, unique students reached",
+                self.schema::<AudienceSummary>(),
+            ),
+            (
+                "screening-coverage",
+                "Per film: schools that confirmed of schools expected, by district",
+                self.array_of::<FilmCoverage>(),
+            ),
+            (
+                "training-coverage",
+                "Stations with a trained speaker of all stations, by district",
+                self.schema::<TrainingCoverage>(),
+            ),
+            (
+                "outcomes",
+                "Outcome indicators per month over the slice's stations",
+                self.array_of::<OutcomePoint>(),
+            ),
+        ];
+        for (slug, summary, answer) in cases {
+            let mut op = self
+                .op(
+                    "aggregates",
+                    &format!("aggregate_{}", slug.replace('-', "_")),
+                    summary,
+                )
+                .params(filter())
+                .ok(answer, "")
+                .invalid();
+            if slug == "reach" {
+                op = op.params(Grouping::into_params(|| Some(ParameterIn::Query)));
+            }
+            self.add(HttpMethod::Get, &format!("/api/v1/aggregates/{slug}"), op);
+        }
+    }
+
+    fn charts_and_audit(&mut self) {
+        let list = self.schema::<ChartList>();
+        let op = self
+            .op("charts", "list_charts", "The charts the server draws")
+            .ok(list, "");
+        self.add(HttpMethod::Get, "/api/v1/charts", op);
+        let svg = RefOr::T(Schema::Object(
+            ObjectBuilder::new().schema_type(Type::String).build(),
+        ));
+        let mut op = self
+            .op(
+                "charts",
+                "draw_chart",
+                "A chart as SVG, for the filter's campaign",
+            )
+            .params(ChartQuery::into_params(|| Some(ParameterIn::Query)));
+        op.builder = op
+            .builder
+            .parameter(
+                ParameterBuilder::new()
+                    .name("file")
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
+                    .description(Some(
+                        "The chart's name and `.svg`, e.g. `sessions-by-district.svg`",
+                    ))
+                    .schema(Some(string_pattern(r"^[a-z-]+\.svg$"))),
+            )
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description("The chart")
+                    .content(
+                        "image/svg+xml",
+                        ContentBuilder::new().schema(Some(svg)).build(),
+                    )
+                    .build(),
+            );
+        self.add(HttpMethod::Get, "/api/v1/charts/{file}", op);
+        let entries = self.array_of::<AuditEntry>();
+        let op = self
+            .op(
+                "audit",
+                "list_audit",
+                "Changes to records, newest first, per record or per user",
+            )
+            .params(AuditQuery::into_params(|| Some(ParameterIn::Query)))
+            .ok(entries, "");
+        self.add(HttpMethod::Get, "/api/v1/audit", op);
+    }
+}
+
+impl Op {
+    fn params(mut self, params: Vec<utoipa::openapi::path::Parameter>) -> Op {
+        self.builder = self.builder.parameters(Some(params));
+        self
+    }
+
+    fn id(mut self) -> Op {
+        self.builder = self.builder.parameter(
+            ParameterBuilder::new()
+                .name("id")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(integer())),
+        );
+        self
+    }
+
+    fn idempotency_key(mut self) -> Op {
+        self.builder = self.builder.parameter(
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Any 1–128 visible ASCII characters, new for each new record: a retry \
+                     with the same key and body gets the first answer and stores nothing new",
+                ))
+                .schema(Some(string_pattern(r"^[!-~]{1,128}$"))),
+        );
+        self
+    }
+
+    fn if_match(mut self, required: bool) -> Op {
+        self.builder = self.builder.parameter(
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(if required {
+                    Required::True
+                } else {
+                    Required::False
+                })
+                .description(Some("The ETag read with the record, e.g. \"3\""))
+                .schema(Some(string_pattern(r#"^"[0-9]{1,18}"$"#))),
+        );
+        self
+    }
+
+    fn body(mut self, schema: RefOr<Schema>) -> Op {
+        self.builder = self.builder.request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(schema)).build(),
+                )
+                .build(),
+        ));
+        self.builder = self
+            .builder
+            .response(
+                "413",
+                json_error(&self.error, "The body is larger than 256 KB"),
+            )
+            .response("415", json_error(&self.error, "The body is not JSON"));
+        self
+    }
+
+    fn ok(mut self, schema: RefOr<Schema>, description: &str) -> Op {
+        let description = if description.is_empty() {
+            "OK"
+        } else {
+            description
+        };
+        self.builder = self.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description(description)
+                .header("ETag", etag_header())
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(schema)).build(),
+                )
+                .build(),
+        );
+        self
+    }
+
+    fn list(mut self, schema: RefOr<Schema>, sorts: &[&str]) -> Op {
+        let description = if sorts.is_empty() {
+            "A page of the list".to_string()
+        } else {
+            format!("A page of the list; sort keys: {}", sorts.join(", "))
+        };
+        self.builder = self.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description(description)
+                .header(
+                    "X-Total-Count",
+                    HeaderBuilder::new()
+                        .schema(Some(integer()))
+                        .description(Some("How many match in all"))
+                        .build(),
+                )
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(schema)).build(),
+                )
+                .build(),
+        );
+        self
+    }
+
+    fn created(mut self, schema: RefOr<Schema>) -> Op {
+        self.builder = self.builder.response(
+            "201",
+            ResponseBuilder::new()
+                .description(
+                    "Stored (or, for a retry with the same Idempotency-Key, stored before)",
+                )
+                .header(
+                    "Location",
+                    HeaderBuilder::new().schema(Some(string())).build(),
+                )
+                .header("ETag", etag_header())
+                .header(
+                    "Idempotent-Replayed",
+                    HeaderBuilder::new()
+                        .schema(Some(string()))
+                        .description(Some("`true` when this is the first answer again"))
+                        .build(),
+                )
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(schema)).build(),
+                )
+                .build(),
+        );
+        self
+    }
+
+    fn no_content(mut self) -> Op {
+        self.builder = self
+            .builder
+            .response("204", ResponseBuilder::new().description("Deleted").build());
+        self
+    }
+
+    fn invalid(mut self) -> Op {
+        self.builder = self.builder.response(
+            "422",
+            json_error(
+                &self.error,
+                "A rule failed: `fields` lists each field with its problem; or the \
+                 Idempotency-Key was used with another body",
+            ),
+        );
+        self
+    }
+
+    fn conflict(mut self, body: RefOr<Schema>, description: &str) -> Op {
+        self.builder = self.builder.response(
+            "409",
+            ResponseBuilder::new()
+                .description(description)
+                .header("ETag", etag_header())
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(body)).build(),
+                )
+                .build(),
+        );
+        self
+    }
+
+    fn precondition_required(mut self) -> Op {
+        self.builder = self
+            .builder
+            .response("428", json_error(&self.error, "If-Match is missing"));
+        self
+    }
+}
+
+fn integer() -> RefOr<Schema> {
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int64,
+            )))
+            .build(),
+    ))
+}
+
+fn string() -> RefOr<Schema> {
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new().schema_type(Type::String).build(),
+    ))
+}
+
+fn string_pattern(pattern: &str) -> RefOr<Schema> {
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(pattern))
+            .build(),
+    ))
+}
+
+fn etag_header() -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(Some(string()))
+        .description(Some("The record's version, for If-Match"))
+        .build()
+}
+
+fn json_error(error: &RefOr<Schema>, description: &str) -> utoipa::openapi::response::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(error.clone())).build(),
+        )
+        .build()
+}

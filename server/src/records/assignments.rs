@@ -1,0 +1,238 @@
+//! Screening assignments: a campaign asks a set of schools to screen a set of films
+//! within a window.
+
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::screening::{Assignment, NewAssignment, ValidAssignment};
+use serde::Deserialize;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use super::{
+    checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
+};
+use crate::error::ApiError;
+
+pub struct Assignments;
+
+/// Filters of `GET /api/v1/assignments`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentFilter {
+    pub campaign_id: Option<i64>,
+    /// Assignments that expect this school.
+    pub school_id: Option<i64>,
+    /// Assignments that include this film.
+    pub film_id: Option<i64>,
+    /// Assignments whose window includes this day or ends after it (`YYYY-MM-DD`).
+    pub from: Option<chrono::NaiveDate>,
+    /// Assignments whose window starts on or before this day.
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl Resource for Assignments {
+    const NAME: &'static str = "assignments";
+    const TABLE: &'static str = "screening_assignments";
+    const FROM: &'static str = "screening_assignments t";
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("opens_on", "t.opens_on, t.id"),
+        ("-opens_on", "t.opens_on DESC, t.id DESC"),
+    ];
+    const KEY_FIELD: &'static str = "title";
+    const SUMMARY: &'static str = "Screening assignments: films, the schools expected, a window";
+
+    type Input = NewAssignment;
+    type Valid = ValidAssignment;
+    type Record = Assignment;
+    type Filter = AssignmentFilter;
+
+    async fn validate(
+        conn: &mut AnyConnection,
+        input: &NewAssignment,
+    ) -> Result<ValidAssignment, ApiError> {
+        let mut refs = FieldErrors::default();
+        let window = match input.campaign_id {
+            None => None,
+            Some(id) => {
+                let row: Option<(String, String)> = sqlx::query_as(
+                    "SELECT starts_on, ends_on FROM campaigns WHERE id = $1 AND deleted_at IS NULL",
+                )
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match row {
+                    Some((starts, ends)) => Some((date(&starts)?, date(&ends)?)),
+                    None => {
+                        refs.push("campaign_id", FieldCode::UnknownValue);
+                        None
+                    }
+                }
+            }
+        };
+        for (field, table, ids) in [
+            ("film_ids", "films", &input.film_ids),
+            ("school_ids", "schools", &input.school_ids),
+        ] {
+            let mut distinct = ids.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if count_live(conn, table, &distinct).await? < distinct.len() {
+                refs.push(field, FieldCode::UnknownValue);
+            }
+        }
+        checked(input.validate(window), refs)
+    }
+
+    fn filter(filter: &AssignmentFilter, c: &mut Conditions) {
+        c.eq("t.campaign_id", filter.campaign_id);
+        if let Some(school) = filter.school_id {
+            c.int(
+                "EXISTS (SELECT 1 FROM assignment_schools x WHERE x.assignment_id = t.id AND x.school_id = ?)",
+                school,
+            );
+        }
+        if let Some(film) = filter.film_id {
+            c.int(
+                "EXISTS (SELECT 1 FROM assignment_films x WHERE x.assignment_id = t.id AND x.film_id = ?)",
+                film,
+            );
+        }
+        if let Some(from) = filter.from {
+            c.text("t.closes_on >= ?", day(from));
+        }
+        if let Some(to) = filter.to {
+            c.text("t.opens_on <= ?", day(to));
+        }
+    }
+
+    async fn load(
+        conn: &mut AnyConnection,
+        c: &Conditions,
+        tail: &str,
+    ) -> Result<Vec<Assignment>, sqlx::Error> {
+        let sql = format!(
+            "SELECT t.id, t.campaign_id, t.title, t.opens_on, t.closes_on, t.version
+             FROM {} WHERE {} {tail}",
+            Self::FROM,
+            c.sql()
+        );
+        let rows: Vec<(i64, i64, String, String, String, i64)> =
+            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let films = links(conn, "assignment_films", "assignment_id", "film_id", &ids).await?;
+        let schools = links(
+            conn,
+            "assignment_schools",
+            "assignment_id",
+            "school_id",
+            &ids,
+        )
+        .await?;
+        rows.into_iter()
+            .map(|(id, campaign_id, title, opens, closes, version)| {
+                Ok(Assignment {
+                    id,
+                    campaign_id,
+                    title,
+                    film_ids: items_of(&films, id),
+                    school_ids: items_of(&schools, id),
+                    opens_on: date(&opens)?,
+                    closes_on: date(&closes)?,
+                    version,
+                })
+            })
+            .collect()
+    }
+
+    async fn existing(
+        conn: &mut AnyConnection,
+        v: &ValidAssignment,
+    ) -> Result<Option<Found>, sqlx::Error> {
+        let row = sqlx::query_as(
+            "SELECT id, deleted_at FROM screening_assignments WHERE campaign_id = $1 AND title = $2",
+        )
+        .bind(v.campaign_id)
+        .bind(&v.title)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(Found::from_row(row))
+    }
+
+    async fn insert(
+        tx: &mut Transaction<'static, Any>,
+        v: &ValidAssignment,
+    ) -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO screening_assignments (campaign_id, title, opens_on, closes_on, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(v.campaign_id)
+        .bind(&v.title)
+        .bind(day(v.opens_on))
+        .bind(day(v.closes_on))
+        .bind(crate::db::now_text())
+        .fetch_one(&mut **tx)
+        .await?;
+        set_contents(tx, id, v).await?;
+        Ok(id)
+    }
+
+    async fn update(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        v: &ValidAssignment,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE screening_assignments SET campaign_id = $1, title = $2, opens_on = $3,
+                    closes_on = $4
+             WHERE id = $5",
+        )
+        .bind(v.campaign_id)
+        .bind(&v.title)
+        .bind(day(v.opens_on))
+        .bind(day(v.closes_on))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        set_contents(tx, id, v).await
+    }
+
+    /// Schools' confirmations refer to the assignment; they stay countable only with it.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM screening_confirmations
+             WHERE assignment_id = $1 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(n > 0)
+    }
+
+    fn version(a: &Assignment) -> i64 {
+        a.version
+    }
+}
+
+async fn set_contents(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    v: &ValidAssignment,
+) -> Result<(), sqlx::Error> {
+    set_links(
+        tx,
+        "assignment_films",
+        "assignment_id",
+        "film_id",
+        id,
+        &v.film_ids,
+    )
+    .await?;
+    set_links(
+        tx,
+        "assignment_schools",
+        "assignment_id",
+        "school_id",
+        id,
+        &v.school_ids,
+    )
+    .await
+}

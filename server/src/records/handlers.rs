@@ -1,0 +1,367 @@
+//! The HTTP behaviour every [`Resource`] shares: list, get, create, update, delete.
+//!
+//! - A create with an `Idempotency-Key` is stored once: a retry with the same body gets the
+//!   first answer, another body with the key gets 422, and racing retries make one row
+//!   (the key is recorded in the record's own transaction).
+//! - Reads carry the version as `ETag`; an update needs it in `If-Match` and a stale one is
+//!   409 with the current record.
+//! - A create whose natural key is taken is 409 with the existing record, or updates it
+//!   where the domain says a second entry replaces the first.
+//! - Deletes are soft; every change is written to the audit log with before and after.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use humiao_shared::error::{FieldCode, FieldErrors};
+use serde::Deserialize;
+use sqlx::{Any, Transaction};
+
+use super::{fetch, Conditions, Found, OnExisting, Resource, MAX_PAGE};
+use crate::db::audit::{self, Change};
+use crate::db::idempotency::{self, Recorded};
+use crate::db::{now_text, Db};
+use crate::error::{ApiError, Conflict};
+use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
+
+/// The routes of one resource under `/api/v1/{NAME}`.
+pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {
+    let collection = format!("/{}", R::NAME);
+    let item = format!("/{}/{{id}}", R::NAME);
+    cfg.route(&collection, web::get().to(list::<R>))
+        .route(&collection, web::post().to(create::<R>))
+        .route(&item, web::get().to(get::<R>))
+        .route(&item, web::put().to(update::<R>))
+        .route(&item, web::delete().to(delete::<R>));
+}
+
+/// Paging and order, common to every list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    /// Rows per page, 1–1000 (the default depends on the list).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+    /// The page, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    /// A sort key of the list; `-` before it reverses the order where offered.
+    pub sort: Option<String>,
+}
+
+async fn list<R: Resource>(
+    db: web::Data<Db>,
+    Query(page): Query<Page>,
+    Query(filter): Query<R::Filter>,
+) -> Result<HttpResponse, ApiError> {
+    let order = match page.sort.as_deref() {
+        None => R::SORTS[0].1,
+        Some(key) => R::SORTS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, order)| *order)
+            .ok_or(ApiError::InvalidQuery {
+                field: "sort".into(),
+            })?,
+    };
+    let limit = page.limit.unwrap_or(R::PAGE).clamp(1, MAX_PAGE);
+    let offset = (page.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
+
+    let mut conditions = Conditions::live();
+    R::filter(&filter, &mut conditions);
+    let mut conn = db.pool.acquire().await?;
+    let count = format!(
+        "SELECT COUNT(*) FROM {} WHERE {}",
+        R::FROM,
+        conditions.sql()
+    );
+    let (total,): (i64,) = conditions
+        .bind(sqlx::query_as(&count))
+        .fetch_one(&mut *conn)
+        .await?;
+    // Both numbers are integers computed here, so they go into the SQL as text.
+    let tail = format!("ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let rows = R::load(&mut conn, &conditions, &tail).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("X-Total-Count", total.to_string()))
+        .json(rows))
+}
+
+async fn get<R: Resource>(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let record = fetch::<R>(&mut conn, *id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(R::version(&record))))
+        .json(record))
+}
+
+async fn create<R: Resource>(
+    db: web::Data<Db>,
+    IdempotencyKey(key): IdempotencyKey,
+    Json(input): Json<R::Input>,
+) -> Result<HttpResponse, ApiError> {
+    let request_hash = idempotency::fingerprint(&input);
+    if let Some(key) = &key {
+        if let Some(first) = idempotency::find(&db.pool, key).await? {
+            return replay::<R>(first, &request_hash);
+        }
+    }
+    let valid = R::validate(&mut *db.pool.acquire().await?, &input).await?;
+
+    let mut tx = db.write_tx().await?;
+    let (id, action, before, status) = match R::existing(&mut tx, &valid).await? {
+        Some(Found { id, live: true }) if R::ON_EXISTING == OnExisting::Update => {
+            let before = fetch::<R>(&mut tx, id).await?;
+            bump_version::<R>(&mut tx, id, None).await?;
+            R::update(&mut tx, id, &valid).await?;
+            (id, "update", before, StatusCode::OK)
+        }
+        Some(Found { id, live: true }) => return Err(duplicate::<R>(&db, id).await),
+        // A deleted record with this key comes back, with the new content and its history.
+        Some(Found { id, live: false }) => {
+            let sql = format!(
+                "UPDATE {} SET deleted_at = NULL, updated_at = $1, version = version + 1
+                 WHERE id = $2",
+                R::TABLE
+            );
+            sqlx::query(&sql)
+                .bind(now_text())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            R::update(&mut tx, id, &valid).await?;
+            (id, "restore", None, StatusCode::CREATED)
+        }
+        None => match R::insert(&mut tx, &valid).await {
+            Ok(id) => (id, "create", None, StatusCode::CREATED),
+            Err(e) => {
+                return after_unique_violation::<R>(&db, e, &key, &request_hash, &valid).await
+            }
+        },
+    };
+    let after = fetch::<R>(&mut tx, id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{} {id} vanished", R::NAME)))?;
+    record_change::<R>(&mut tx, action, id, before.as_ref(), Some(&after)).await?;
+    let response = serde_json::to_string(&after).map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(key) = &key {
+        let recorded = Recorded {
+            request_hash: request_hash.clone(),
+            resource_id: id,
+            response: response.clone(),
+        };
+        if let Err(e) = idempotency::record(&mut tx, key, R::NAME, &recorded).await {
+            drop(tx);
+            return after_unique_violation::<R>(&db, e, &Some(key.clone()), &request_hash, &valid)
+                .await;
+        }
+    }
+    if let Err(e) = tx.commit().await {
+        return after_unique_violation::<R>(&db, e, &key, &request_hash, &valid).await;
+    }
+    tracing::info!(resource = R::NAME, id, "record stored");
+    Ok(HttpResponse::build(status)
+        .insert_header((header::LOCATION, location::<R>(id)))
+        .insert_header((header::ETAG, etag(R::version(&after))))
+        .content_type("application/json")
+        .body(response))
+}
+
+/// A create that lost a race: to a retry with the same key (answer as the first), or to
+/// another create with the same natural key (409 with it). Anything else is an error.
+async fn after_unique_violation<R: Resource>(
+    db: &Db,
+    error: sqlx::Error,
+    key: &Option<String>,
+    request_hash: &str,
+    valid: &R::Valid,
+) -> Result<HttpResponse, ApiError> {
+    if !idempotency::is_taken(&error) {
+        return Err(error.into());
+    }
+    if let Some(key) = key {
+        if let Some(first) = idempotency::find(&db.pool, key).await? {
+            return replay::<R>(first, request_hash);
+        }
+    }
+    let mut conn = db.pool.acquire().await?;
+    match R::existing(&mut conn, valid).await? {
+        Some(found) => Err(clash::<R>(db, found).await),
+        None => Err(error.into()),
+    }
+}
+
+/// The first answer again, if this is the same request; 422 if the key was reused.
+fn replay<R: Resource>(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError> {
+    if first.request_hash != request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location::<R>(first.resource_id)))
+        .insert_header(("Idempotent-Replayed", "true"))
+        .content_type("application/json")
+        .body(first.response))
+}
+
+fn location<R: Resource>(id: i64) -> String {
+    format!("/api/v1/{}/{id}", R::NAME)
+}
+
+async fn update<R: Resource>(
+    db: web::Data<Db>,
+    id: web::Path<i64>,
+    IfMatch(version): IfMatch,
+    Json(input): Json<R::Input>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let version = version.ok_or(ApiError::PreconditionRequired)?;
+    let mut tx = db.write_tx().await?;
+    let before = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    let valid = R::validate(&mut tx, &input).await?;
+    if R::version(&before) != version {
+        return Err(conflict::<R>(Conflict::EditConflict, &before));
+    }
+    if let Some(other) = R::existing(&mut tx, &valid).await? {
+        if other.id != id {
+            drop(tx);
+            return Err(clash::<R>(&db, other).await);
+        }
+    }
+    if !bump_version::<R>(&mut tx, id, Some(version)).await? {
+        return Err(stale::<R>(&mut tx, id).await);
+    }
+    if let Err(e) = R::update(&mut tx, id, &valid).await {
+        drop(tx);
+        if idempotency::is_taken(&e) {
+            if let Some(other) = R::existing(&mut *db.pool.acquire().await?, &valid).await? {
+                return Err(clash::<R>(&db, other).await);
+            }
+        }
+        return Err(e.into());
+    }
+    let after = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    record_change::<R>(&mut tx, "update", id, Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    tracing::info!(resource = R::NAME, id, "record updated");
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(R::version(&after))))
+        .json(after))
+}
+
+/// Soft-deletes a record; it stays in the database and the audit log. `If-Match`, when
+/// sent, must be current.
+async fn delete<R: Resource>(
+    db: web::Data<Db>,
+    id: web::Path<i64>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let mut tx = db.write_tx().await?;
+    let before = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    let current = R::version(&before);
+    if version.is_some_and(|v| v != current) {
+        return Err(conflict::<R>(Conflict::EditConflict, &before));
+    }
+    if R::in_use(&mut tx, id).await? {
+        return Err(conflict::<R>(Conflict::InUse, &before));
+    }
+    let sql = format!(
+        "UPDATE {} SET deleted_at = $1, updated_at = $1, version = version + 1
+         WHERE id = $2 AND version = $3 AND deleted_at IS NULL",
+        R::TABLE
+    );
+    let done = sqlx::query(&sql)
+        .bind(now_text())
+        .bind(id)
+        .bind(current)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if done == 0 {
+        return Err(stale::<R>(&mut tx, id).await);
+    }
+    record_change::<R>(&mut tx, "delete", id, Some(&before), None).await?;
+    tx.commit().await?;
+    tracing::info!(resource = R::NAME, id, "record deleted");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Moves a live record's version on, if it is still `expected` (any, when `None`).
+/// The version in the `WHERE` clause makes a concurrent edit lose cleanly.
+async fn bump_version<R: Resource>(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    expected: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "UPDATE {} SET version = version + 1, updated_at = $1
+         WHERE id = $2 AND deleted_at IS NULL AND ($3 IS NULL OR version = $3)",
+        R::TABLE
+    );
+    let done = sqlx::query(&sql)
+        .bind(now_text())
+        .bind(id)
+        .bind(expected)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(done > 0)
+}
+
+async fn record_change<R: Resource>(
+    tx: &mut Transaction<'static, Any>,
+    action: &'static str,
+    id: i64,
+    before: Option<&R::Record>,
+    after: Option<&R::Record>,
+) -> Result<(), sqlx::Error> {
+    let change = Change {
+        action,
+        resource: R::NAME,
+        resource_id: id,
+        before,
+        after,
+    };
+    audit::record(tx, None, &[change]).await
+}
+
+/// The answer to an edit that lost to a concurrent one: 409 with the record as it is now.
+async fn stale<R: Resource>(tx: &mut Transaction<'static, Any>, id: i64) -> ApiError {
+    match fetch::<R>(tx, id).await {
+        Ok(Some(current)) => conflict::<R>(Conflict::EditConflict, &current),
+        Ok(None) => ApiError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+/// The answer when another record holds the natural key asked for: 409 with it when it
+/// is live; when it was deleted (it keeps its key as history), 422 on the key's field.
+async fn clash<R: Resource>(db: &Db, other: Found) -> ApiError {
+    if other.live {
+        duplicate::<R>(db, other.id).await
+    } else {
+        let mut errors = FieldErrors::default();
+        errors.push(R::KEY_FIELD, FieldCode::DuplicateValue);
+        ApiError::Validation(errors)
+    }
+}
+
+/// 409 with the live record `id`, which already has the natural key asked for.
+async fn duplicate<R: Resource>(db: &Db, id: i64) -> ApiError {
+    let found = match db.pool.acquire().await {
+        Ok(mut conn) => fetch::<R>(&mut conn, id).await,
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(Some(existing)) => conflict::<R>(Conflict::DuplicateRecord, &existing),
+        Ok(None) => ApiError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+fn conflict<R: Resource>(code: Conflict, current: &R::Record) -> ApiError {
+    match serde_json::to_value(current) {
+        Ok(current) => ApiError::Conflict { code, current },
+        Err(e) => ApiError::Internal(e.into()),
+    }
+}

@@ -1,0 +1,264 @@
+//! Every record of the campaign besides sessions — the organisation, schools, topics,
+//! campaigns, films, screenings, trainings and outcome values — served the same way:
+//! list with filters, paging and sorting; get with an `ETag`; create with an optional
+//! `Idempotency-Key`; update with `If-Match`; soft delete; every change audited.
+//!
+//! A record type says what is particular to it (its rules, its SQL, its natural key) by
+//! implementing [`Resource`]; [`handlers`] holds the HTTP behaviour they all share, so that
+//! a retry, a stale edit or a duplicate is answered alike everywhere.
+
+pub mod assignments;
+pub mod campaigns;
+pub mod confirmations;
+pub mod districts;
+pub mod films;
+pub mod handlers;
+pub mod outcomes;
+pub mod schools;
+pub mod stations;
+pub mod topics;
+pub mod trainees;
+pub mod trainings;
+mod where_clause;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use crate::error::ApiError;
+pub use where_clause::Conditions;
+
+/// What a create does when a live record already has the new one's natural key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    /// 409 with the existing record: the client edits that one instead.
+    Conflict,
+    /// The create updates the existing record (a school's second confirmation of a film).
+    Update,
+}
+
+/// One kind of record. Implementations hold its SQL and rules; the handlers do the rest.
+///
+/// The async functions take a connection so that they run inside the handler's transaction.
+// actix-web runs each worker on one thread, so the futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Resource: 'static {
+    /// The URL segment under `/api/v1`, also the resource name in the audit log.
+    const NAME: &'static str;
+    /// The table; its rows have `id`, `version`, `updated_at` and `deleted_at`.
+    const TABLE: &'static str;
+    /// Rows from the `FROM` clause [`Resource::load`] reads, with the table as `t`.
+    const FROM: &'static str;
+    /// Sort keys a list accepts, each with its `ORDER BY`; the first is the default.
+    const SORTS: &'static [(&'static str, &'static str)];
+    /// A list answers this many rows unless asked otherwise (at most [`MAX_PAGE`]).
+    const PAGE: i64 = 50;
+    const ON_EXISTING: OnExisting = OnExisting::Conflict;
+    /// The input field that holds the natural key, where a clash with a deleted record
+    /// is reported.
+    const KEY_FIELD: &'static str;
+    /// A one-line summary for the API documentation, e.g. "Schools and their rolls".
+    const SUMMARY: &'static str;
+
+    /// The body of a create or an update.
+    type Input: DeserializeOwned + Serialize + utoipa::ToSchema + 'static;
+    /// The input once every rule passed.
+    type Valid;
+    /// The record as the API returns it.
+    type Record: Serialize + utoipa::ToSchema + 'static;
+    /// The list's filters, from the query string.
+    type Filter: DeserializeOwned + utoipa::IntoParams + 'static;
+
+    /// The shared rules plus whatever needs the database (do the ids name live records?).
+    async fn validate(
+        conn: &mut AnyConnection,
+        input: &Self::Input,
+    ) -> Result<Self::Valid, ApiError>;
+
+    /// Adds the filter's conditions (on `t` and the joins of [`Resource::FROM`]).
+    fn filter(filter: &Self::Filter, conditions: &mut Conditions);
+
+    /// The live records matching `conditions`, with `tail` (ORDER BY, LIMIT) appended.
+    async fn load(
+        conn: &mut AnyConnection,
+        conditions: &Conditions,
+        tail: &str,
+    ) -> Result<Vec<Self::Record>, sqlx::Error>;
+
+    /// The record, live or deleted, with the same natural key, if any. The key is unique
+    /// over deleted rows too: a create with a deleted record's key brings that record back.
+    async fn existing(
+        conn: &mut AnyConnection,
+        valid: &Self::Valid,
+    ) -> Result<Option<Found>, sqlx::Error>;
+
+    /// Stores a new record and returns its id.
+    async fn insert(
+        tx: &mut Transaction<'static, Any>,
+        valid: &Self::Valid,
+    ) -> Result<i64, sqlx::Error>;
+
+    /// Replaces a record's content; the handler has already moved its version on.
+    async fn update(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        valid: &Self::Valid,
+    ) -> Result<(), sqlx::Error>;
+
+    /// True when live records still point at this one, so it must not be deleted.
+    async fn in_use(_conn: &mut AnyConnection, _id: i64) -> Result<bool, sqlx::Error> {
+        Ok(false)
+    }
+
+    fn version(record: &Self::Record) -> i64;
+}
+
+/// A record found by its natural key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub id: i64,
+    pub live: bool,
+}
+
+impl Found {
+    /// From a row of `SELECT id, deleted_at`.
+    pub fn from_row(row: Option<(i64, Option<String>)>) -> Option<Found> {
+        row.map(|(id, deleted_at)| Found {
+            id,
+            live: deleted_at.is_none(),
+        })
+    }
+}
+
+/// No list answers more rows than this at once.
+pub const MAX_PAGE: i64 = 1000;
+
+/// The record with this id, if it is live.
+pub async fn fetch<R: Resource>(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<R::Record>, sqlx::Error> {
+    let mut conditions = Conditions::live();
+    conditions.eq("t.id", Some(id));
+    Ok(R::load(conn, &conditions, "").await?.pop())
+}
+
+/// Is `id` a live row of `table`? For the reference checks of the rules.
+pub async fn is_live(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let Some(id) = id else { return Ok(false) };
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1 AND deleted_at IS NULL");
+    let (n,): (i64,) = sqlx::query_as(&sql).bind(id).fetch_one(&mut *conn).await?;
+    Ok(n > 0)
+}
+
+/// How many of `ids` (distinct) are live rows of `table`.
+pub async fn count_live(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    ids: &[i64],
+) -> Result<usize, sqlx::Error> {
+    let mut distinct = ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut found = 0;
+    // Bound parameter lists stay well under every engine's limit.
+    for chunk in distinct.chunks(500) {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {table} WHERE deleted_at IS NULL AND id IN ({})",
+            crate::db::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let (n,) = query.fetch_one(&mut *conn).await?;
+        found += n as usize;
+    }
+    Ok(found)
+}
+
+/// Rows of a link table (`owner` → `item`) for the given owners, ordered by item.
+pub async fn links(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    owner: &'static str,
+    item: &'static str,
+    owners: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let mut rows = Vec::new();
+    for chunk in owners.chunks(500) {
+        let sql = format!(
+            "SELECT {owner}, {item} FROM {table} WHERE {owner} IN ({}) ORDER BY {owner}, {item}",
+            crate::db::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
+/// The items linked to `owner`, from rows that [`links`] returned.
+pub fn items_of(rows: &[(i64, i64)], owner: i64) -> Vec<i64> {
+    rows.iter()
+        .filter(|(o, _)| *o == owner)
+        .map(|(_, i)| *i)
+        .collect()
+}
+
+/// Replaces the items linked to `owner` in a link table.
+pub async fn set_links(
+    tx: &mut Transaction<'static, Any>,
+    table: &'static str,
+    owner: &'static str,
+    item: &'static str,
+    owner_id: i64,
+    items: &[i64],
+) -> Result<(), sqlx::Error> {
+    let sql = format!("DELETE FROM {table} WHERE {owner} = $1");
+    sqlx::query(&sql).bind(owner_id).execute(&mut **tx).await?;
+    for chunk in items.chunks(400) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, ${})", i + 2))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({owner}, {item}) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(owner_id);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A stored `YYYY-MM-DD` as a date.
+pub use crate::db::date;
+
+/// A date as it is stored.
+pub fn day(date: chrono::NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The rules' verdict with the reference problems found beside it, every problem at once.
+pub fn checked<V>(
+    rules: Result<V, humiao_shared::error::FieldErrors>,
+    references: humiao_shared::error::FieldErrors,
+) -> Result<V, ApiError> {
+    match rules {
+        Ok(valid) if references.is_empty() => Ok(valid),
+        Ok(_) => Err(ApiError::Validation(references)),
+        Err(mut errors) => {
+            errors.extend(references);
+            Err(ApiError::Validation(errors))
+        }
+    }
+}

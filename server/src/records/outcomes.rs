@@ -1,0 +1,161 @@
+//! Outcome indicators: one aggregate count per station, month and indicator (minors
+//! mentored, re-offences, night-wandering minors cared for…). No child's name or identity
+//! is stored: the counts are all there is.
+
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::outcome::{Indicator, NewOutcome, Outcome, ValidOutcome};
+use serde::Deserialize;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use super::{checked, is_live, Conditions, Found, Resource};
+use crate::clock;
+use crate::error::ApiError;
+
+pub struct Outcomes;
+
+/// Filters of `GET /api/v1/outcomes`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutcomeFilter {
+    pub district_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub indicator: Option<Indicator>,
+    /// First month included, `YYYY-MM`.
+    pub from: Option<String>,
+    /// Last month included, `YYYY-MM`.
+    pub to: Option<String>,
+}
+
+impl Resource for Outcomes {
+    const NAME: &'static str = "outcomes";
+    const TABLE: &'static str = "outcome_values";
+    const FROM: &'static str = "outcome_values t JOIN stations st ON st.id = t.station_id";
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("-month", "t.month DESC, st.code, t.indicator"),
+        ("month", "t.month, st.code, t.indicator"),
+        ("station", "st.code, t.month, t.indicator"),
+    ];
+    const PAGE: i64 = 200;
+    const KEY_FIELD: &'static str = "indicator";
+    const SUMMARY: &'static str = "Outcome indicator values per station and month";
+
+    type Input = NewOutcome;
+    type Valid = ValidOutcome;
+    type Record = Outcome;
+    type Filter = OutcomeFilter;
+
+    async fn validate(
+        conn: &mut AnyConnection,
+        input: &NewOutcome,
+    ) -> Result<ValidOutcome, ApiError> {
+        let mut refs = FieldErrors::default();
+        if input.station_id.is_some() && !is_live(conn, "stations", input.station_id).await? {
+            refs.push("station_id", FieldCode::UnknownValue);
+        }
+        checked(input.validate(clock::today()), refs)
+    }
+
+    fn filter(filter: &OutcomeFilter, c: &mut Conditions) {
+        c.eq("st.district_id", filter.district_id);
+        c.eq("t.station_id", filter.station_id);
+        c.eq_text("t.indicator", filter.indicator.map(Indicator::code));
+        // Months compare as text; a malformed bound simply matches nothing odd.
+        if let Some(from) = filter.from.as_deref() {
+            c.text("t.month >= ?", from.trim().to_string());
+        }
+        if let Some(to) = filter.to.as_deref() {
+            c.text("t.month <= ?", to.trim().to_string());
+        }
+    }
+
+    async fn load(
+        conn: &mut AnyConnection,
+        c: &Conditions,
+        tail: &str,
+    ) -> Result<Vec<Outcome>, sqlx::Error> {
+        let sql = format!(
+            "SELECT t.id, t.station_id, t.month, t.indicator, t.value, t.version
+             FROM {} WHERE {} {tail}",
+            Self::FROM,
+            c.sql()
+        );
+        let rows: Vec<(i64, i64, String, String, i64, i64)> =
+            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        rows.into_iter()
+            .map(|(id, station_id, month, indicator, value, version)| {
+                let indicator = Indicator::from_code(&indicator).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown indicator {indicator}").into())
+                })?;
+                Ok(Outcome {
+                    id,
+                    station_id,
+                    month,
+                    indicator,
+                    value,
+                    version,
+                })
+            })
+            .collect()
+    }
+
+    async fn existing(
+        conn: &mut AnyConnection,
+        v: &ValidOutcome,
+    ) -> Result<Option<Found>, sqlx::Error> {
+        let row = sqlx::query_as(
+            "SELECT id, deleted_at FROM outcome_values
+             WHERE station_id = $1 AND month = $2 AND indicator = $3",
+        )
+        .bind(v.station_id)
+        .bind(month(v))
+        .bind(v.indicator.code())
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(Found::from_row(row))
+    }
+
+    async fn insert(
+        tx: &mut Transaction<'static, Any>,
+        v: &ValidOutcome,
+    ) -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO outcome_values (station_id, month, indicator, value, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(v.station_id)
+        .bind(month(v))
+        .bind(v.indicator.code())
+        .bind(v.value)
+        .bind(crate::db::now_text())
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    async fn update(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        v: &ValidOutcome,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE outcome_values SET station_id = $1, month = $2, indicator = $3, value = $4
+             WHERE id = $5",
+        )
+        .bind(v.station_id)
+        .bind(month(v))
+        .bind(v.indicator.code())
+        .bind(v.value)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    fn version(o: &Outcome) -> i64 {
+        o.version
+    }
+}
+
+fn month(v: &ValidOutcome) -> String {
+    v.month.format("%Y-%m").to_string()
+}

@@ -1,0 +1,218 @@
+//! Schools: each in one district and in one station's area, with its roll per school
+//! year (coverage uses the roll of the period).
+
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::org::{Enrolment, NewSchool, School, SchoolKind, ValidSchool};
+use serde::Deserialize;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use super::{checked, is_live, Conditions, Found, Resource};
+use crate::db::placeholders;
+use crate::error::ApiError;
+
+pub struct Schools;
+
+/// Filters of `GET /api/v1/schools`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SchoolFilter {
+    pub district_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub kind: Option<SchoolKind>,
+    /// Part of the name, as typed in a search box.
+    pub q: Option<String>,
+}
+
+impl Resource for Schools {
+    const NAME: &'static str = "schools";
+    const TABLE: &'static str = "schools";
+    const FROM: &'static str = "schools t";
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("name", "t.name, t.id"),
+        ("code", "t.code"),
+        ("station", "t.station_id, t.name, t.id"),
+    ];
+    const KEY_FIELD: &'static str = "code";
+    const SUMMARY: &'static str = "Schools, their district and station, and their rolls";
+
+    type Input = NewSchool;
+    type Valid = ValidSchool;
+    type Record = School;
+    type Filter = SchoolFilter;
+
+    async fn validate(
+        conn: &mut AnyConnection,
+        input: &NewSchool,
+    ) -> Result<ValidSchool, ApiError> {
+        let mut refs = FieldErrors::default();
+        if input.district_id.is_some() && !is_live(conn, "districts", input.district_id).await? {
+            refs.push("district_id", FieldCode::UnknownValue);
+        }
+        if let Some(station_id) = input.station_id {
+            let district: Option<(i64,)> = sqlx::query_as(
+                "SELECT district_id FROM stations WHERE id = $1 AND deleted_at IS NULL",
+            )
+            .bind(station_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            match district {
+                None => refs.push("station_id", FieldCode::UnknownValue),
+                Some((d,)) if input.district_id.is_some_and(|id| id != d) => {
+                    refs.push("station_id", FieldCode::NotInDistrict)
+                }
+                Some(_) => {}
+            }
+        }
+        checked(input.validate(), refs)
+    }
+
+    fn filter(filter: &SchoolFilter, c: &mut Conditions) {
+        c.eq("t.district_id", filter.district_id);
+        c.eq("t.station_id", filter.station_id);
+        c.eq_text("t.kind", filter.kind.map(SchoolKind::code));
+        c.contains("t.name", filter.q.as_deref());
+    }
+
+    async fn load(
+        conn: &mut AnyConnection,
+        c: &Conditions,
+        tail: &str,
+    ) -> Result<Vec<School>, sqlx::Error> {
+        let sql = format!(
+            "SELECT t.id, t.code, t.name, t.kind, t.district_id, t.station_id, t.version
+             FROM {} WHERE {} {tail}",
+            Self::FROM,
+            c.sql()
+        );
+        let rows: Vec<(i64, String, String, String, i64, i64, i64)> =
+            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let rolls = enrolments(conn, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, code, name, kind, district_id, station_id, version)| {
+                let enrolments: Vec<Enrolment> = rolls
+                    .iter()
+                    .filter(|(school, _)| *school == id)
+                    .map(|(_, e)| *e)
+                    .collect();
+                School {
+                    id,
+                    code,
+                    name,
+                    kind: SchoolKind::from_code(&kind).unwrap_or(SchoolKind::Other),
+                    district_id,
+                    station_id,
+                    enrolment: enrolments.last().map_or(0, |e| e.students),
+                    enrolments,
+                    version,
+                }
+            })
+            .collect())
+    }
+
+    async fn existing(
+        conn: &mut AnyConnection,
+        v: &ValidSchool,
+    ) -> Result<Option<Found>, sqlx::Error> {
+        let row = sqlx::query_as("SELECT id, deleted_at FROM schools WHERE code = $1")
+            .bind(&v.code)
+            .fetch_optional(&mut *conn)
+            .await?;
+        Ok(Found::from_row(row))
+    }
+
+    async fn insert(
+        tx: &mut Transaction<'static, Any>,
+        v: &ValidSchool,
+    ) -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO schools (district_id, station_id, code, name, kind)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(v.district_id)
+        .bind(v.station_id)
+        .bind(&v.code)
+        .bind(&v.name)
+        .bind(v.kind.code())
+        .fetch_one(&mut **tx)
+        .await?;
+        set_enrolments(tx, id, &v.enrolments).await?;
+        Ok(id)
+    }
+
+    async fn update(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        v: &ValidSchool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE schools SET district_id = $1, station_id = $2, code = $3, name = $4, kind = $5
+             WHERE id = $6",
+        )
+        .bind(v.district_id)
+        .bind(v.station_id)
+        .bind(&v.code)
+        .bind(&v.name)
+        .bind(v.kind.code())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        set_enrolments(tx, id, &v.enrolments).await
+    }
+
+    fn version(s: &School) -> i64 {
+        s.version
+    }
+}
+
+/// The rolls of the given schools, by school and year.
+async fn enrolments(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, Enrolment)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT school_id, school_year, students FROM school_enrolments
+             WHERE school_id IN ({}) ORDER BY school_id, school_year",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for (school, year, students) in query.fetch_all(&mut *conn).await? {
+            out.push((
+                school,
+                Enrolment {
+                    school_year: year as i32,
+                    students,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+async fn set_enrolments(
+    tx: &mut Transaction<'static, Any>,
+    school_id: i64,
+    rolls: &[Enrolment],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM school_enrolments WHERE school_id = $1")
+        .bind(school_id)
+        .execute(&mut **tx)
+        .await?;
+    for roll in rolls {
+        sqlx::query(
+            "INSERT INTO school_enrolments (school_id, school_year, students) VALUES ($1, $2, $3)",
+        )
+        .bind(school_id)
+        .bind(i64::from(roll.school_year))
+        .bind(roll.students)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! Police stations (派出所), each in one district and with its care workstation
+//! (关爱工作站): the second level of the organisation tree.
+
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::org::{NewStation, Station, ValidStation};
+use serde::Deserialize;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use super::{checked, is_live, Conditions, Found, Resource};
+use crate::error::ApiError;
+
+pub struct Stations;
+
+/// Filters of `GET /api/v1/stations`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StationFilter {
+    pub district_id: Option<i64>,
+    /// Part of the name or code.
+    pub q: Option<String>,
+}
+
+impl Resource for Stations {
+    const NAME: &'static str = "stations";
+    const TABLE: &'static str = "stations";
+    const FROM: &'static str = "stations t";
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("code", "t.code"),
+        ("name", "t.name, t.id"),
+        ("district", "t.district_id, t.code"),
+    ];
+    const PAGE: i64 = 1000;
+    const KEY_FIELD: &'static str = "code";
+    const SUMMARY: &'static str = "Police stations and their care workstations";
+
+    type Input = NewStation;
+    type Valid = ValidStation;
+    type Record = Station;
+    type Filter = StationFilter;
+
+    async fn validate(
+        conn: &mut AnyConnection,
+        input: &NewStation,
+    ) -> Result<ValidStation, ApiError> {
+        let mut refs = FieldErrors::default();
+        if input.district_id.is_some() && !is_live(conn, "districts", input.district_id).await? {
+            refs.push("district_id", FieldCode::UnknownValue);
+        }
+        checked(input.validate(), refs)
+    }
+
+    fn filter(filter: &StationFilter, c: &mut Conditions) {
+        c.eq("t.district_id", filter.district_id);
+        if let Some(q) = filter.q.as_deref() {
+            c.contains("(t.name || ' ' || t.code)", Some(q));
+        }
+    }
+
+    async fn load(
+        conn: &mut AnyConnection,
+        c: &Conditions,
+        tail: &str,
+    ) -> Result<Vec<Station>, sqlx::Error> {
+        let sql = format!(
+            "SELECT t.id, t.code, t.name, t.district_id, t.workstation, t.version
+             FROM {} WHERE {} {tail}",
+            Self::FROM,
+            c.sql()
+        );
+        let rows: Vec<(i64, String, String, i64, Option<String>, i64)> =
+            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, code, name, district_id, workstation, version)| Station {
+                    id,
+                    code,
+                    name,
+                    district_id,
+                    workstation,
+                    version,
+                },
+            )
+            .collect())
+    }
+
+    async fn existing(
+        conn: &mut AnyConnection,
+        v: &ValidStation,
+    ) -> Result<Option<Found>, sqlx::Error> {
+        let row = sqlx::query_as("SELECT id, deleted_at FROM stations WHERE code = $1")
+            .bind(&v.code)
+            .fetch_optional(&mut *conn)
+            .await?;
+        Ok(Found::from_row(row))
+    }
+
+    async fn insert(
+        tx: &mut Transaction<'static, Any>,
+        v: &ValidStation,
+    ) -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO stations (district_id, code, name, workstation)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(v.district_id)
+        .bind(&v.code)
+        .bind(&v.name)
+        .bind(v.workstation.clone())
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    async fn update(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        v: &ValidStation,
+    ) -> Result<(), sqlx::Error> {
+        let (old_district,): (i64,) =
+            sqlx::query_as("SELECT district_id FROM stations WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+        sqlx::query(
+            "UPDATE stations SET district_id = $1, code = $2, name = $3, workstation = $4
+             WHERE id = $5",
+        )
+        .bind(v.district_id)
+        .bind(&v.code)
+        .bind(&v.name)
+        .bind(v.workstation.clone())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if old_district != v.district_id {
+            rebuild_district_reach(tx, &[old_district, v.district_id]).await?;
+        }
+        Ok(())
+    }
+
+    /// A station with live schools or sessions stays: its records would lose their place.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM schools WHERE station_id = $1 AND deleted_at IS NULL)
+                  + (SELECT COUNT(*) FROM sessions WHERE station_id = $1 AND deleted_at IS NULL)",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(n > 0)
+    }
+
+    fn version(s: &Station) -> i64 {
+        s.version
+    }
+}
+
+/// Recounts the district rollup of `districts` from the station rollup, after a station
+/// moved between them: its sessions now count for the new district.
+async fn rebuild_district_reach(
+    tx: &mut Transaction<'static, Any>,
+    districts: &[i64],
+) -> Result<(), sqlx::Error> {
+    for district in districts {
+        sqlx::query("DELETE FROM district_month_reach WHERE district_id = $1")
+            .bind(*district)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO district_month_reach
+                 (campaign_id, district_id, month, sessions, students, parents, teachers, others)
+             SELECT r.campaign_id, st.district_id, r.month, SUM(r.sessions), SUM(r.students),
+                    SUM(r.parents), SUM(r.teachers), SUM(r.others)
+             FROM station_month_reach r JOIN stations st ON st.id = r.station_id
+             WHERE st.district_id = $1
+             GROUP BY r.campaign_id, st.district_id, r.month",
+        )
+        .bind(*district)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
