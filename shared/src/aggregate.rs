@@ -30,6 +30,7 @@ pub struct AggregateFilter {
     pub station_id: Option<i64>,
     pub school_id: Option<i64>,
     pub topic_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub format: Option<SessionFormat>,
 }
 

@@ -19,6 +19,7 @@ pub struct Outcomes;
 pub struct OutcomeFilter {
     pub district_id: Option<i64>,
     pub station_id: Option<i64>,
+    #[param(inline)]
     pub indicator: Option<Indicator>,
     /// First month included, `YYYY-MM`.
     pub from: Option<String>,

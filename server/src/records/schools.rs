@@ -18,6 +18,7 @@ pub struct Schools;
 pub struct SchoolFilter {
     pub district_id: Option<i64>,
     pub station_id: Option<i64>,
+    #[param(inline)]
     pub kind: Option<SchoolKind>,
     /// Part of the name, as typed in a search box.
     pub q: Option<String>,

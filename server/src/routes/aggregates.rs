@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct Grouping {
     #[serde(default)]
+    #[param(inline)]
     pub group_by: GroupBy,
 }
 

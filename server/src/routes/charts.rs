@@ -47,6 +47,7 @@ async fn list(req: HttpRequest) -> HttpResponse {
 pub struct ChartQuery {
     campaign_id: Option<i64>,
     /// `zh` or `en`; overrides `Accept-Language`, so an `<img src>` can pick the language.
+    #[param(inline)]
     lang: Option<Lang>,
 }
 

@@ -43,6 +43,7 @@ pub struct ListQuery {
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     #[serde(default)]
+    #[param(inline)]
     sort: SessionSort,
     /// Rows per page (1–500, default 50) and the page, from 1.
     limit: Option<i64>,
