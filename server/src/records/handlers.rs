@@ -62,8 +62,19 @@ async fn list<R: Resource>(
                 field: "sort".into(),
             })?,
     };
-    let limit = page.limit.unwrap_or(R::PAGE).clamp(1, MAX_PAGE);
-    let offset = (page.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
+    let limit = page.limit.unwrap_or(R::PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::InvalidQuery {
+            field: "limit".into(),
+        });
+    }
+    let page_number = page.page.unwrap_or(1);
+    if page_number < 1 {
+        return Err(ApiError::InvalidQuery {
+            field: "page".into(),
+        });
+    }
+    let offset = (page_number - 1).saturating_mul(limit);
 
     let mut conditions = Conditions::live();
     R::filter(&filter, &mut conditions);

@@ -3,7 +3,7 @@
 //! is stored: the counts are all there is.
 
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::outcome::{Indicator, NewOutcome, Outcome, ValidOutcome};
+use humiao_shared::outcome::{parse_month, Indicator, NewOutcome, Outcome, ValidOutcome};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -22,9 +22,26 @@ pub struct OutcomeFilter {
     #[param(inline)]
     pub indicator: Option<Indicator>,
     /// First month included, `YYYY-MM`.
-    pub from: Option<String>,
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    pub from: Option<Month>,
     /// Last month included, `YYYY-MM`.
-    pub to: Option<String>,
+    #[param(value_type = Option<String>, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    pub to: Option<Month>,
+}
+
+/// A `YYYY-MM` query parameter; anything else is a 400 naming the parameter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Month(String);
+
+impl TryFrom<String> for Month {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Month, Self::Error> {
+        parse_month(&text)
+            .map(|first_day| Month(first_day.format("%Y-%m").to_string()))
+            .map_err(|_| "expected a month like 2024-09")
+    }
 }
 
 impl Resource for Outcomes {
@@ -60,12 +77,12 @@ impl Resource for Outcomes {
         c.eq("st.district_id", filter.district_id);
         c.eq("t.station_id", filter.station_id);
         c.eq_text("t.indicator", filter.indicator.map(Indicator::code));
-        // Months compare as text; a malformed bound simply matches nothing odd.
-        if let Some(from) = filter.from.as_deref() {
-            c.text("t.month >= ?", from.trim().to_string());
+        // `YYYY-MM` sorts as it reads, so months compare as text.
+        if let Some(Month(from)) = &filter.from {
+            c.text("t.month >= ?", from.clone());
         }
-        if let Some(to) = filter.to.as_deref() {
-            c.text("t.month <= ?", to.trim().to_string());
+        if let Some(Month(to)) = &filter.to {
+            c.text("t.month <= ?", to.clone());
         }
     }
 
