@@ -1,6 +1,10 @@
 -- Every record the campaign produces can be listed, edited and deleted like sessions:
 -- a version for If-Match, soft deletes that keep history, and the time of the last edit.
 -- (See migrations/sqlite/0006_records.sql, which must describe the same tables.)
+-- Sessions note how long they lasted and who spoke, when the officer knows.
+ALTER TABLE sessions ADD COLUMN duration_minutes BIGINT;
+ALTER TABLE sessions ADD COLUMN speakers TEXT;
+
 ALTER TABLE districts ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE districts ADD COLUMN updated_at TEXT;
 ALTER TABLE districts ADD COLUMN deleted_at TEXT;

@@ -18,6 +18,10 @@ pub const LARGE_AUDIENCE: i64 = 5_000;
 pub const MAX_COUNT: i64 = 1_000_000;
 pub const MAX_VENUE_CHARS: usize = 100;
 pub const MAX_NOTES_CHARS: usize = 2_000;
+/// A day-long event (an open day, a summer camp) is the longest session there is.
+pub const MAX_DURATION_MINUTES: i64 = 24 * 60;
+/// The speakers' names, e.g. "张警官、李警官".
+pub const MAX_SPEAKERS_CHARS: usize = 200;
 
 /// How a session was given (形式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,6 +131,10 @@ pub struct NewSession {
     /// topics exists (e.g. two classes taught the same talk the same day).
     pub confirm_distinct: bool,
     pub notes: Option<String>,
+    /// How long it lasted, in minutes, when known.
+    pub duration_minutes: Option<i64>,
+    /// Who spoke (adult officers' names), when noted.
+    pub speakers: Option<String>,
 }
 
 /// Where a session was held.
@@ -147,6 +155,8 @@ pub struct ValidSession {
     pub topic_ids: Vec<i64>,
     pub audience: Audience,
     pub notes: Option<String>,
+    pub duration_minutes: Option<i64>,
+    pub speakers: Option<String>,
 }
 
 /// What the rules need to know besides the entry itself.
@@ -238,6 +248,19 @@ impl NewSession {
                 rules::optional_text(self.notes.as_deref(), MAX_NOTES_CHARS),
             )
             .flatten();
+        let speakers = errors
+            .check(
+                "speakers",
+                rules::optional_text(self.speakers.as_deref(), MAX_SPEAKERS_CHARS),
+            )
+            .flatten();
+        let duration_minutes = match self.duration_minutes {
+            None => None,
+            Some(minutes) => errors.check(
+                "duration_minutes",
+                rules::within(minutes, 1, MAX_DURATION_MINUTES),
+            ),
+        };
 
         if !errors.is_empty() {
             return Err(errors);
@@ -267,6 +290,8 @@ impl NewSession {
                 topic_ids,
                 audience: self.audience,
                 notes,
+                duration_minutes,
+                speakers,
             }),
             _ => Err(errors),
         }
@@ -321,6 +346,10 @@ pub struct Session {
     pub topic_ids: Vec<i64>,
     pub audience: Audience,
     pub notes: Option<String>,
+    #[serde(default)]
+    pub duration_minutes: Option<i64>,
+    #[serde(default)]
+    pub speakers: Option<String>,
     pub demo: bool,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
@@ -360,6 +389,8 @@ mod tests {
             confirm_large_audience: false,
             confirm_distinct: false,
             notes: Some("  防溺水专题  ".into()),
+            duration_minutes: Some(45),
+            speakers: Some("张警官".into()),
         }
     }
 
@@ -499,6 +530,24 @@ mod tests {
                 "notes too long",
                 |s| s.notes = Some("字".repeat(2001)),
                 "notes",
+                FieldCode::TooLong,
+            ),
+            (
+                "no time at all",
+                |s| s.duration_minutes = Some(0),
+                "duration_minutes",
+                FieldCode::TooSmall,
+            ),
+            (
+                "longer than a day",
+                |s| s.duration_minutes = Some(24 * 60 + 1),
+                "duration_minutes",
+                FieldCode::TooLarge,
+            ),
+            (
+                "speakers too long",
+                |s| s.speakers = Some("警".repeat(201)),
+                "speakers",
                 FieldCode::TooLong,
             ),
         ];

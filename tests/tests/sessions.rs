@@ -424,3 +424,25 @@ async fn bad_list_parameters_are_named() {
         assert_eq!(body["fields"][0]["field"], field, "{query}");
     }
 }
+
+#[tokio::test]
+async fn a_session_keeps_its_duration_and_speakers() {
+    let app = spawn_app().await;
+    let mut entry = talk_at_diaozhuang(&app).await;
+    entry["duration_minutes"] = 45.into();
+    entry["speakers"] = "张警官、李警官".into();
+    let res = app.post_json("/api/v1/sessions", &entry).await;
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    let read = app
+        .get_json(&format!("/api/v1/sessions/{}", created["id"]))
+        .await;
+    assert_eq!(read["duration_minutes"], 45);
+    assert_eq!(read["speakers"], "张警官、李警官");
+
+    entry["duration_minutes"] = 0.into();
+    let res = app.post_json("/api/v1/sessions", &entry).await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "duration_minutes");
+}

@@ -115,6 +115,9 @@ pub fn LogSession() -> impl IntoView {
             confirm_large_audience: confirm_large.get_untracked(),
             confirm_distinct: confirm_distinct.get_untracked(),
             notes: Some(notes.get_untracked()),
+            // The form does not ask for these yet (the web-app issue adds them).
+            duration_minutes: None,
+            speakers: None,
         };
         (entry, problems)
     };

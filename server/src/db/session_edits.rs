@@ -73,7 +73,8 @@ pub async fn update_session(
     let changed = sqlx::query(
         "UPDATE sessions SET campaign_id = $1, station_id = $2, school_id = $3, venue = $4,
                 held_on = $5, format = $6, students = $7, parents = $8, teachers = $9,
-                others = $10, notes = $11, updated_at = $12, version = version + 1
+                others = $10, notes = $11, updated_at = $12, version = version + 1,
+                duration_minutes = $15, speakers = $16
          WHERE id = $13 AND version = $14 AND deleted_at IS NULL",
     )
     .bind(session.campaign_id)
@@ -90,6 +91,8 @@ pub async fn update_session(
     .bind(now_text())
     .bind(id)
     .bind(expected_version)
+    .bind(session.duration_minutes)
+    .bind(session.speakers.clone())
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -171,5 +174,7 @@ fn as_valid(s: &Session) -> ValidSession {
         topic_ids: s.topic_ids.clone(),
         audience: s.audience,
         notes: s.notes.clone(),
+        duration_minutes: s.duration_minutes,
+        speakers: s.speakers.clone(),
     }
 }

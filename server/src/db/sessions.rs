@@ -93,6 +93,8 @@ impl References {
             topic_ids,
             audience: session.audience,
             notes: session.notes.clone(),
+            duration_minutes: session.duration_minutes,
+            speakers: session.speakers.clone(),
             demo: false,
             version: 1,
         }
@@ -123,8 +125,9 @@ pub async fn insert_sessions(
         let a = session.audience;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO sessions (campaign_id, station_id, school_id, venue, held_on, format,
-                                   students, parents, teachers, others, notes, is_demo, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                   students, parents, teachers, others, notes, is_demo, created_at,
+                                   duration_minutes, speakers)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              RETURNING id",
         )
         .bind(session.campaign_id)
@@ -140,6 +143,8 @@ pub async fn insert_sessions(
         .bind(session.notes.clone())
         .bind(i64::from(demo))
         .bind(&created_at)
+        .bind(session.duration_minutes)
+        .bind(session.speakers.clone())
         .fetch_one(&mut **tx)
         .await?;
         ids.push(id);
@@ -316,6 +321,8 @@ struct SessionRow {
     teachers: i64,
     others: i64,
     notes: Option<String>,
+    duration_minutes: Option<i64>,
+    speakers: Option<String>,
     is_demo: i64,
     version: i64,
 }
@@ -323,7 +330,8 @@ struct SessionRow {
 const SELECT_SESSIONS: &str = "
     SELECT s.id, s.campaign_id, s.station_id, st.name AS station, d.name AS district,
            s.school_id, COALESCE(sc.name, s.venue, '') AS venue, s.held_on, s.format,
-           s.students, s.parents, s.teachers, s.others, s.notes, s.is_demo, s.version
+           s.students, s.parents, s.teachers, s.others, s.notes, s.duration_minutes, s.speakers,
+           s.is_demo, s.version
     FROM sessions s
     JOIN stations st ON st.id = s.station_id
     JOIN districts d ON d.id = st.district_id
@@ -477,6 +485,8 @@ async fn with_topics(
                     others: r.others,
                 },
                 notes: r.notes,
+                duration_minutes: r.duration_minutes,
+                speakers: r.speakers,
                 demo: r.is_demo != 0,
                 version: r.version,
             })
