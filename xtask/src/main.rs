@@ -4,11 +4,14 @@
 //!   server on it. Flags after `--` go to `humiao`, e.g. `cargo run -- --no-demo`.
 //! - `cargo xtask build [--dev]`: builds the web app only, into `target/site` (or
 //!   `target/site-dev`).
-//! - `cargo xtask test`: installs what the tests need, builds the web app, runs every test.
+//! - `cargo xtask test`: installs what the tests need, builds the web app, runs every test,
+//!   then fuzzes the API with schemathesis (`HUMIAO_SKIP_FUZZ=1` skips that step).
+//! - `cargo xtask fuzz`: builds the server and fuzzes the API only.
 //! - `cargo xtask bench [--quick]`: the benchmarks; prints a Markdown table.
 //!
 //! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
 
+mod fuzz;
 mod postgres;
 mod site;
 mod system;
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz::build_and_run(),
         Some("help" | "--help" | "-h") => {
             println!("{}", include_str!("usage.txt"));
             Ok(())
@@ -72,7 +76,7 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 /// Everything CI checks besides formatting and lints: unit, API and browser tests, the
-/// integration suite once on SQLite and once on PostgreSQL.
+/// integration suite once on SQLite and once on PostgreSQL, then the API fuzzed.
 fn test(args: &[String]) -> Result<()> {
     system::ensure_test_packages()?;
     postgres::ensure_running()?;
@@ -103,7 +107,9 @@ fn test(args: &[String]) -> Result<()> {
         .env("HUMIAO_TEST_SITE", &site)
         .env("HUMIAO_TEST_BIN", &binary)
         .env("HUMIAO_TEST_ENGINE", "postgres");
-    status(&mut cmd)
+    status(&mut cmd)?;
+
+    fuzz::run()
 }
 
 /// The benchmarks, on release builds of the server and the load generator.

@@ -1,0 +1,206 @@
+//! The API fuzzed by schemathesis against a live server: every operation in the server's own
+//! OpenAPI document gets valid and invalid inputs, and every check must pass (no 5xx, no
+//! response that breaks the document, every invalid input rejected). What is tested is set in
+//! `tests/schemathesis/schemathesis.toml`; this file installs schemathesis, starts the server
+//! on a fresh SQLite database with the demo data, points schemathesis at it and lets it print
+//! its summary. `HUMIAO_SKIP_FUZZ=1` skips the step for quick local runs.
+//!
+//! Schemathesis comes from PyPI, pinned, into a virtualenv in the target folder, and is
+//! installed only when that virtualenv lacks the pinned version.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _, Result};
+
+use crate::site;
+
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
+/// Migrations and the demo data take well under a second; this only bounds a hung start.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+const SERVING: &str = "Humiao is serving on ";
+
+/// `cargo xtask fuzz`: builds the server, then fuzzes it (the step `cargo xtask test` ends with).
+pub fn build_and_run() -> Result<()> {
+    crate::status(crate::cargo().args(["build", "--package", "humiao-server", "--bin", "humiao"]))?;
+    run()
+}
+
+/// Fuzzes the server binary `cargo xtask test` builds, `target/debug/humiao`.
+pub fn run() -> Result<()> {
+    println!("== the API fuzzed by schemathesis ==");
+    if std::env::var_os("HUMIAO_SKIP_FUZZ").is_some_and(|v| v == "1") {
+        println!("skipped: HUMIAO_SKIP_FUZZ=1");
+        return Ok(());
+    }
+    let st = ensure_schemathesis()?;
+    let work = site::target_dir().join("schemathesis");
+    let config = site::workspace_root()
+        .join("tests")
+        .join("schemathesis")
+        .join("schemathesis.toml");
+    let server = Server::start(&site::target_dir().join("debug").join("humiao"), &work)?;
+    let spec = format!("{}/api/openapi.json", server.url);
+
+    let started = Instant::now();
+    let mut cmd = Command::new(&st);
+    cmd.arg("--config-file")
+        .arg(&config)
+        .args(["run", &spec])
+        // Schemathesis keeps its Hypothesis files in the folder it runs in: not the repository.
+        .current_dir(&work);
+    println!("{}", shown(&cmd));
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {}", st.display()))?;
+    println!(
+        "schemathesis took {:.0} s; the server's log is in {}",
+        started.elapsed().as_secs_f64(),
+        server.log.display()
+    );
+    if !status.success() {
+        bail!("schemathesis reported failures ({status}); its summary is above");
+    }
+    Ok(())
+}
+
+/// Returns the `st` executable of the virtualenv, creating it and installing the pinned
+/// schemathesis when it is missing or another version.
+fn ensure_schemathesis() -> Result<PathBuf> {
+    let venv = site::target_dir().join("schemathesis-venv");
+    let python = venv.join("bin").join("python");
+    if installed_version(&python).as_deref() == Some(SCHEMATHESIS_VERSION) {
+        return Ok(venv.join("bin").join("st"));
+    }
+    if !python.exists() {
+        crate::status(Command::new("python3").args(["-m", "venv"]).arg(&venv)).context(
+            "cannot create a Python virtualenv for schemathesis; \
+             it needs python3 with its venv module (Debian: python3-venv)",
+        )?;
+    }
+    println!(
+        "installing schemathesis {SCHEMATHESIS_VERSION} into {} (once) …",
+        venv.display()
+    );
+    crate::status(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+    ]))
+    .context("cannot install schemathesis from PyPI")?;
+    Ok(venv.join("bin").join("st"))
+}
+
+fn installed_version(python: &Path) -> Option<String> {
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import importlib.metadata as m; print(m.version('schemathesis'))",
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The command line, to show what ran (arguments unquoted).
+fn shown(cmd: &Command) -> String {
+    let mut line = cmd.get_program().to_string_lossy().into_owned();
+    for arg in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&arg.to_string_lossy());
+    }
+    line
+}
+
+/// `humiao` on a fresh SQLite database in `work/data`, with the demo data so that lists and
+/// ids lead somewhere. Killed when dropped, so a failed run does not leave it listening.
+struct Server {
+    child: Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(binary: &Path, work: &Path) -> Result<Server> {
+        let data = work.join("data");
+        if data.exists() {
+            std::fs::remove_dir_all(&data)
+                .with_context(|| format!("cannot empty {}", data.display()))?;
+        }
+        std::fs::create_dir_all(&data).with_context(|| format!("{}", data.display()))?;
+        // Every rejected request is logged; thousands of those would bury schemathesis'
+        // summary, so the server writes to a file.
+        let log = work.join("server.log");
+        let mut log_file = File::create(&log).with_context(|| format!("{}", log.display()))?;
+        let stderr = log_file.try_clone()?;
+
+        let mut child = Command::new(binary)
+            .args(["--bind", "127.0.0.1:0"])
+            .arg("--data-dir")
+            .arg(&data)
+            // What `cargo xtask test` has built; only the API is fuzzed, so without it the
+            // server merely logs a warning.
+            .arg("--assets-dir")
+            .arg(site::target_dir().join("site-dev"))
+            .env("RUST_LOG", "warn")
+            // An outer HUMIAO_DATABASE_URL or HUMIAO_NO_DEMO would replace the fresh demo database.
+            .env_remove("HUMIAO_DATABASE_URL")
+            .env_remove("HUMIAO_NO_DEMO")
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let stdout = child.stdout.take().context("the server's stdout")?;
+
+        // The server prints its URL once it listens; the rest of its output, before and after,
+        // goes to the log. Reading on in a thread also keeps the pipe from filling up.
+        let (url_tx, url_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(url) = line.strip_prefix(SERVING) {
+                    let _ = url_tx.send(url.trim().to_string());
+                }
+                let _ = writeln!(log_file, "{line}");
+            }
+        });
+        let mut server = Server {
+            child,
+            url: String::new(),
+            log,
+        };
+        server.url = match url_rx.recv_timeout(START_TIMEOUT) {
+            Ok(url) => url,
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = server.child.wait()?;
+                bail!(
+                    "the server exited before serving ({status}); its log is in {}",
+                    server.log.display()
+                );
+            }
+            Err(RecvTimeoutError::Timeout) => bail!(
+                "the server printed no URL within {} s; its log is in {}",
+                START_TIMEOUT.as_secs(),
+                server.log.display()
+            ),
+        };
+        Ok(server)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
