@@ -1,7 +1,9 @@
 //! The demo data matches the real figures of DOMAIN.md.
 
+use std::collections::HashMap;
+
 use humiao_server::startup::Application;
-use humiao_tests::{spawn_app, spawn_empty_app, TestDatabase};
+use humiao_tests::{spawn_app, spawn_empty_app, TestApp, TestDatabase};
 
 #[tokio::test]
 async fn demo_data_has_the_real_city_shape() {
@@ -74,4 +76,108 @@ async fn a_restart_does_not_load_the_demo_twice() {
             .unwrap();
         assert_eq!(schools, 855, "after start {start}");
     }
+}
+
+/// Sums each indicator of `GET /aggregates/outcomes` over the months of the answer.
+async fn outcome_totals(app: &TestApp, query: &str) -> HashMap<String, i64> {
+    let series = app
+        .get_json(&format!("/api/v1/aggregates/outcomes?{query}"))
+        .await;
+    let mut totals = HashMap::new();
+    for point in series.as_array().unwrap() {
+        *totals
+            .entry(point["indicator"].as_str().unwrap().to_string())
+            .or_default() += point["value"].as_i64().unwrap();
+    }
+    totals
+}
+
+#[tokio::test]
+async fn the_demo_holds_the_reports_2024_figures() {
+    let app = spawn_app().await;
+
+    let training = app
+        .get_json("/api/v1/aggregates/training-coverage?year=2024")
+        .await;
+    for (field, want) in [("stations", 87), ("trained", 87), ("speakers", 94)] {
+        assert_eq!(training[field], want, "training coverage: {field}");
+    }
+
+    let films = app
+        .get_json("/api/v1/aggregates/screening-coverage?year=2024")
+        .await;
+    let films = films.as_array().unwrap();
+    assert_eq!(films.len(), 10, "every film was assigned");
+    for film in films {
+        let expected = film["expected"].as_i64().unwrap();
+        let confirmed = film["confirmed"].as_i64().unwrap();
+        assert_eq!(expected, 855, "{}", film["title"]);
+        assert!(
+            confirmed > expected * 3 / 4 && confirmed <= expected,
+            "{}: {confirmed} of {expected}",
+            film["title"]
+        );
+    }
+    // 1.3 million+ students and parents: each school's largest audience for any film.
+    let (reached,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(s + p) AS BIGINT) FROM (
+             SELECT MAX(c.students) AS s, MAX(c.parents) AS p
+             FROM screening_confirmations c
+             JOIN screening_assignments a ON a.id = c.assignment_id
+             JOIN campaigns k ON k.id = a.campaign_id
+             WHERE k.year = 2024 GROUP BY c.school_id) AS per_school",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        (1_300_000..1_400_000).contains(&reached),
+        "{reached} students and parents"
+    );
+
+    let city = outcome_totals(&app, "year=2024").await;
+    let sanjing = app.id_of("stations", "name", "三井派出所").await;
+    let sanjing_totals = outcome_totals(&app, &format!("year=2024&station_id={sanjing}")).await;
+    let longhutang = app.id_of("stations", "name", "龙虎塘派出所").await;
+    let longhutang_totals =
+        outcome_totals(&app, &format!("year=2024&station_id={longhutang}")).await;
+    let cases = [
+        ("the city", &city, "minors_mentored", 1038),
+        ("the city", &city, "reoffences", 33),
+        ("the city", &city, "volunteer_teams", 24),
+        ("三井", &sanjing_totals, "night_wandering_cared", 162),
+        ("龙虎塘", &longhutang_totals, "returned_to_school", 10),
+    ];
+    for (whose, totals, indicator, want) in cases {
+        assert_eq!(totals.get(indicator), Some(&want), "{whose}: {indicator}");
+    }
+    assert!(city["runaway_calls"] >= 1000, "1000+ runaway calls");
+    assert_eq!(
+        city["follow_ups"], city["runaway_calls"],
+        "every call followed up"
+    );
+
+    // Thefts by minors at 三井 fell by 30% once the night care began in September.
+    let series = app
+        .get_json(&format!(
+            "/api/v1/aggregates/outcomes?year=2024&station_id={sanjing}"
+        ))
+        .await;
+    let (mut before, mut after) = (0, 0);
+    for point in series.as_array().unwrap() {
+        if point["indicator"] == "juvenile_thefts" {
+            let value = point["value"].as_i64().unwrap();
+            if point["month"].as_str().unwrap() < "2024-09" {
+                before += value;
+            } else {
+                after += value;
+            }
+        }
+    }
+    // Monthly averages over eight months before and four after: after / 4 = 0.7 × before / 8.
+    assert_eq!(
+        after * 8 * 10,
+        before * 4 * 7,
+        "{before} before, {after} after"
+    );
 }

@@ -320,6 +320,7 @@ async fn concurrent_retries_of_a_create_make_one_row() {
     let (assignment, _) = parents(&app, &ids).await;
     let body = json!({"assignment_id": assignment, "school_id": ids.school, "film_id": ids.film,
                       "shown_on": ids.day, "students": 100, "parents": 0, "classes": 3, "method": "online"});
+    let before = app.count("screening_confirmations").await;
     let sends = (0..8).map(|_| {
         app.client
             .post(format!("{}/api/v1/confirmations", app.url))
@@ -331,7 +332,7 @@ async fn concurrent_retries_of_a_create_make_one_row() {
     for answer in answers {
         assert_eq!(answer.unwrap().status(), 201);
     }
-    assert_eq!(app.count("screening_confirmations").await, 1);
+    assert_eq!(app.count("screening_confirmations").await, before + 1);
 }
 
 #[tokio::test]
@@ -371,6 +372,7 @@ async fn a_school_confirms_a_film_once_and_a_second_confirmation_updates_it() {
     let (assignment, _) = parents(&app, &ids).await;
     let body = json!({"assignment_id": assignment, "school_id": ids.school, "film_id": ids.film,
                       "shown_on": ids.day, "students": 100, "parents": 10, "classes": 3, "method": "assembly"});
+    let before = app.count("screening_confirmations").await;
     let first = create(&app, "confirmations", &body).await;
     let again = app
         .post_json(
@@ -387,7 +389,7 @@ async fn a_school_confirms_a_film_once_and_a_second_confirmation_updates_it() {
     assert_eq!(again["id"], first["id"]);
     assert_eq!(again["students"], 150);
     assert_eq!(again["version"], 2);
-    assert_eq!(app.count("screening_confirmations").await, 1);
+    assert_eq!(app.count("screening_confirmations").await, before + 1);
 }
 
 #[tokio::test]
@@ -402,6 +404,7 @@ async fn confirmations_are_checked_against_the_assignment_and_the_roll() {
         .unwrap();
     let valid = json!({"assignment_id": assignment, "school_id": ids.school, "film_id": ids.film,
                        "shown_on": ids.day, "students": 10, "parents": 0, "classes": 1, "method": "online"});
+    let before = app.count("screening_confirmations").await;
     let cases = [
         (
             json!({"students": roll + 1}),
@@ -447,7 +450,7 @@ async fn confirmations_are_checked_against_the_assignment_and_the_roll() {
     }
     assert_eq!(
         app.count("screening_confirmations").await,
-        0,
+        before,
         "nothing half-stored"
     );
 }

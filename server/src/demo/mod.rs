@@ -4,7 +4,8 @@
 //! district branches, 87 stations (三井, 龙虎塘 and 雕庄 among them), 855 schools, the
 //! campaign's 9 topics and 10 films. School names, enrolments and most sessions are
 //! invented, deterministically from one seed; every demo session carries `is_demo = 1` and
-//! the database is marked in `app_meta`, which the app shows as a banner.
+//! the database is marked in `app_meta`, which the app shows as a banner. The screenings,
+//! trainings and outcome figures are in [`campaign_records`].
 
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
@@ -15,6 +16,8 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::{Any, Transaction};
 
 use crate::db::{self, Db};
+
+mod campaign_records;
 
 const SEED: u64 = 2024_0724;
 
@@ -247,6 +250,7 @@ pub async fn load(db: &Db, today: NaiveDate) -> anyhow::Result<()> {
     insert_schools(&mut tx, &mut rng, &mut stations).await?;
     let topic_ids = insert_reference(&mut tx, today).await?;
     insert_sessions(&mut tx, &mut rng, &stations, &topic_ids, today).await?;
+    campaign_records::insert(&mut tx, &stations, today).await?;
     tx.commit().await.context("cannot store the demo data")?;
     Ok(())
 }
@@ -410,6 +414,8 @@ async fn insert_sessions(
                 others: 0,
             },
             notes: Some("暑期安全专题宣讲（演示数据）".into()),
+            duration_minutes: Some(45),
+            speakers: None,
         };
         let open_day = ValidSession {
             campaign_id: campaign_2024,
@@ -425,6 +431,8 @@ async fn insert_sessions(
                 others: 22,
             },
             notes: Some("警营开放日：一家企业与两所学校的员工、子女代表参加（演示数据）".into()),
+            duration_minutes: Some(180),
+            speakers: None,
         };
         for session in [talk, open_day] {
             db::sessions::insert_session(tx, &session, true).await?;
@@ -539,5 +547,7 @@ fn demo_session(
         topic_ids: topics,
         audience,
         notes: None,
+        duration_minutes: None,
+        speakers: None,
     }
 }
