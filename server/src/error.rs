@@ -41,6 +41,9 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("not found")]
     NotFound,
+    /// The path exists, the method does not; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: &'static str },
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
     #[error(transparent)]
@@ -94,6 +97,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -151,6 +155,10 @@ impl ApiError {
             ),
             ApiError::PayloadTooLarge { .. } => ("提交的内容过大", "The request body is too large"),
             ApiError::NotFound => ("未找到", "Not found"),
+            ApiError::MethodNotAllowed { .. } => (
+                "该地址不支持这种请求方法",
+                "This address does not take this method",
+            ),
             ApiError::Unavailable(_) => (
                 "数据库暂时不可用，请稍后重试",
                 "The database is unavailable; try again shortly",
@@ -185,6 +193,9 @@ impl ApiError {
         if matches!(self, ApiError::Unavailable(_)) {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
+        if let ApiError::MethodNotAllowed { allow } = self {
+            res.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
+        }
         match self {
             ApiError::Conflict { current, .. } => {
                 if let Some(version) = current.get("version").and_then(|v| v.as_i64()) {
@@ -213,6 +224,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -222,7 +234,8 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Internal(e) => tracing::error!(error = format!("{e:#}"), "request failed"),
             ApiError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
-            _ => {}
+            // The machine code says what was wrong; values stay out of the log.
+            other => tracing::debug!(code = other.code(), "request refused"),
         }
         self.respond(Lang::Zh)
     }

@@ -14,7 +14,7 @@ use tracing_actix_web::TracingLogger;
 use crate::configuration::Settings;
 use crate::db::writer::SessionWriter;
 use crate::db::Db;
-use crate::{clock, demo, error, routes};
+use crate::{clock, demo, error, routes, telemetry};
 
 /// Scripts and styles come only from this server; the WASM module needs
 /// `wasm-unsafe-eval`; nothing may frame the app.
@@ -61,7 +61,7 @@ impl Application {
                         .add(("Referrer-Policy", "same-origin"))
                         .add(("Content-Security-Policy", CSP)),
                 )
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<telemetry::RequestSpan>::new())
                 .app_data(db_data.clone())
                 .app_data(writer.clone())
                 .configure(routes::configure_api)

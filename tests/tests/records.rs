@@ -537,3 +537,35 @@ async fn lists_filter_page_and_sort() {
         .sum();
     assert_eq!(stations, 87);
 }
+
+#[tokio::test]
+async fn a_method_a_path_does_not_take_is_405_naming_those_it_does() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (reqwest::Method::PATCH, "/api/v1/districts", "GET, POST"),
+        (
+            reqwest::Method::POST,
+            "/api/v1/schools/1",
+            "GET, PUT, DELETE",
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/aggregates/audience",
+            "GET",
+        ),
+        (reqwest::Method::PUT, "/api/health", "GET"),
+    ] {
+        let res = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["code"],
+            "method_not_allowed"
+        );
+    }
+}

@@ -26,11 +26,17 @@ use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
 pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {
     let collection = format!("/{}", R::NAME);
     let item = format!("/{}/{{id}}", R::NAME);
-    cfg.route(&collection, web::get().to(list::<R>))
-        .route(&collection, web::post().to(create::<R>))
-        .route(&item, web::get().to(get::<R>))
-        .route(&item, web::put().to(update::<R>))
-        .route(&item, web::delete().to(delete::<R>));
+    cfg.service(
+        crate::routes::resource(&collection, "GET, POST")
+            .route(web::get().to(list::<R>))
+            .route(web::post().to(create::<R>)),
+    )
+    .service(
+        crate::routes::resource(&item, "GET, PUT, DELETE")
+            .route(web::get().to(get::<R>))
+            .route(web::put().to(update::<R>))
+            .route(web::delete().to(delete::<R>)),
+    );
 }
 
 /// Paging and order, common to every list.

@@ -19,21 +19,20 @@ use crate::records::campaigns::Campaigns;
 use crate::records::{Conditions, Resource};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/aggregates/sessions-by-district",
-        web::get().to(sessions_by_district),
+    use super::resource;
+    cfg.service(
+        resource("/aggregates/sessions-by-district", "GET")
+            .route(web::get().to(sessions_by_district)),
     )
-    .route("/aggregates/reach", web::get().to(reach))
-    .route("/aggregates/audience", web::get().to(audience))
-    .route(
-        "/aggregates/screening-coverage",
-        web::get().to(screening_coverage),
+    .service(resource("/aggregates/reach", "GET").route(web::get().to(reach)))
+    .service(resource("/aggregates/audience", "GET").route(web::get().to(audience)))
+    .service(
+        resource("/aggregates/screening-coverage", "GET").route(web::get().to(screening_coverage)),
     )
-    .route(
-        "/aggregates/training-coverage",
-        web::get().to(training_coverage),
+    .service(
+        resource("/aggregates/training-coverage", "GET").route(web::get().to(training_coverage)),
     )
-    .route("/aggregates/outcomes", web::get().to(outcomes));
+    .service(resource("/aggregates/outcomes", "GET").route(web::get().to(outcomes)));
 }
 
 /// What the rows of `GET /aggregates/reach` are per.

@@ -11,7 +11,7 @@ use crate::extract::Query;
 const MAX_PAGE: i64 = 500;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/audit", web::get().to(audit));
+    cfg.service(super::resource("/audit", "GET").route(web::get().to(audit)));
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

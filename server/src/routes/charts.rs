@@ -12,8 +12,8 @@ use crate::extract::Query;
 use humiao_shared::aggregate::AggregateFilter;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/charts", web::get().to(list))
-        .route("/charts/{file}", web::get().to(draw));
+    cfg.service(super::resource("/charts", "GET").route(web::get().to(list)))
+        .service(super::resource("/charts/{file}", "GET").route(web::get().to(draw)));
 }
 
 /// One chart the server draws.

@@ -8,7 +8,7 @@ use crate::demo;
 use crate::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health));
+    cfg.service(super::resource("/health", "GET").route(web::get().to(health)));
 }
 
 async fn health(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {

@@ -60,6 +60,13 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// A path whose routes are added to it; any other method is 405 with `Allow: {allow}`.
+pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed { allow })
+    }))
+}
+
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }

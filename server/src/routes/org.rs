@@ -12,7 +12,7 @@ use crate::records::stations::Stations;
 use crate::records::{Conditions, Resource};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/org", web::get().to(tree));
+    cfg.service(super::resource("/org", "GET").route(web::get().to(tree)));
 }
 
 /// The city bureau and everything under it.

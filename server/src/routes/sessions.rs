@@ -24,11 +24,17 @@ use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
 const MAX_PAGE: i64 = 500;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions", web::get().to(list))
-        .route("/sessions", web::post().to(create))
-        .route("/sessions/{id}", web::get().to(get))
-        .route("/sessions/{id}", web::put().to(update))
-        .route("/sessions/{id}", web::delete().to(delete));
+    cfg.service(
+        super::resource("/sessions", "GET, POST")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        super::resource("/sessions/{id}", "GET, PUT, DELETE")
+            .route(web::get().to(get))
+            .route(web::put().to(update))
+            .route(web::delete().to(delete)),
+    );
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
