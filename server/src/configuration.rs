@@ -25,10 +25,11 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and the API (the default when no command is given).
     Serve(Settings),
-    /// Write a consistent copy of the SQLite database to FILE, safely while it serves.
-    /// (For PostgreSQL use pg_dump; see README.)
     /// Fill an empty database with realistic synthetic data, the same for the same seed.
     Gen(GenArgs),
+    /// Write a consistent copy of the SQLite database to FILE, safely while it serves.
+    /// (For PostgreSQL use pg_dump; see README.)
+    #[command(verbatim_doc_comment)]
     Backup {
         /// Where to write the copy; must not exist yet.
         file: PathBuf,
