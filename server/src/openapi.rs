@@ -6,7 +6,8 @@
 
 use actix_web::{web, HttpResponse};
 use humiao_shared::aggregate::{
-    AggregateFilter, AudienceSummary, FilmCoverage, OutcomePoint, ReachRow, TrainingCoverage,
+    AggregateFilter, AudienceSummary, FilmCoverage, OutcomePoint, ReachRow, ScreeningReach,
+    TrainingCoverage,
 };
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::{NewSession, Session};
@@ -321,7 +322,7 @@ impl Doc {
 
     fn aggregates(&mut self) {
         let filter = || AggregateFilter::into_params(|| Some(ParameterIn::Query));
-        let cases: [(&str, &str, RefOr<Schema>); 6] = [
+        let cases: [(&str, &str, RefOr<Schema>); 7] = [
             (
                 "sessions-by-district",
                 "Sessions and audience per district (every district, even with none)",
@@ -341,6 +342,11 @@ impl Doc {
                 "screening-coverage",
                 "Per film: schools that confirmed of schools expected, by district",
                 self.array_of::<FilmCoverage>(),
+            ),
+            (
+                "screening-reach",
+                "Schools the films reached and the people who watched (largest audience per school)",
+                self.schema::<ScreeningReach>(),
             ),
             (
                 "training-coverage",

@@ -119,6 +119,20 @@ pub struct FilmCoverage {
     pub by_district: Vec<DistrictCoverage>,
 }
 
+/// The people the films reached: the schools that confirmed at least one film of those
+/// expected, and per school the largest audience of any one film (the same pupils watch
+/// several films), students capped at the school's roll.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScreeningReach {
+    /// Schools asked to screen at least one film.
+    pub schools_expected: i64,
+    /// Of those, schools that confirmed at least one.
+    pub schools_confirmed: i64,
+    pub students: i64,
+    pub parents: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistrictCoverage {

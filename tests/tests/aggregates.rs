@@ -276,6 +276,13 @@ async fn screening_coverage_counts_each_confirming_school_once_and_never_above_e
     for film in coverage.as_array().unwrap() {
         assert!(film["confirmed"].as_i64() <= film["expected"].as_i64());
     }
+
+    // School 0 watched two films (200 and 50 pupils): the same pupils, so 200 people.
+    let reach = app.get_json("/api/v1/aggregates/screening-reach").await;
+    assert_eq!(reach["schools_expected"], 3);
+    assert_eq!(reach["schools_confirmed"], 2);
+    assert_eq!(reach["students"], 200 + 300);
+    assert_eq!(reach["parents"], 10 + 10);
 }
 
 #[tokio::test]

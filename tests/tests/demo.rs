@@ -119,17 +119,15 @@ async fn the_demo_holds_the_reports_2024_figures() {
         );
     }
     // 1.3 million+ students and parents: each school's largest audience for any film.
-    let (reached,): (i64,) = sqlx::query_as(
-        "SELECT CAST(SUM(s + p) AS BIGINT) FROM (
-             SELECT MAX(c.students) AS s, MAX(c.parents) AS p
-             FROM screening_confirmations c
-             JOIN screening_assignments a ON a.id = c.assignment_id
-             JOIN campaigns k ON k.id = a.campaign_id
-             WHERE k.year = 2024 GROUP BY c.school_id) AS per_school",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
+    let reach = app
+        .get_json("/api/v1/aggregates/screening-reach?year=2024")
+        .await;
+    assert_eq!(reach["schools_expected"], 855);
+    assert_eq!(
+        reach["schools_confirmed"], 855,
+        "every school confirmed at least one film"
+    );
+    let reached = reach["students"].as_i64().unwrap() + reach["parents"].as_i64().unwrap();
     assert!(
         (1_300_000..1_400_000).contains(&reached),
         "{reached} students and parents"

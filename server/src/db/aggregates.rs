@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{
     unique_reach, AggregateFilter, AudienceSummary, DistrictCoverage, DistrictTraining,
-    FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
+    FilmCoverage, GroupBy, OutcomePoint, ReachRow, ScreeningReach, TrainingCoverage,
 };
 use humiao_shared::org::school_year_of;
 use humiao_shared::outcome::Indicator;
@@ -305,6 +305,56 @@ pub async fn screening_coverage(
         }
     }
     Ok(films)
+}
+
+/// Schools and people the campaign's films reached within the slice.
+pub async fn screening_reach(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<ScreeningReach, sqlx::Error> {
+    let f = &slice.filter;
+    let mut c = Conditions::all();
+    c.raw("a.deleted_at IS NULL AND sc.deleted_at IS NULL");
+    c.int("a.campaign_id = ?", slice.campaign_id);
+    c.eq("sc.district_id", f.district_id);
+    c.eq("sc.station_id", f.station_id);
+    c.eq("sc.id", f.school_id);
+    let n = c.next_placeholder();
+    let sql = format!(
+        "SELECT x.school_id,
+                CAST(COALESCE(MAX(cf.students), 0) AS BIGINT),
+                CAST(COALESCE(MAX(cf.parents), 0) AS BIGINT),
+                COUNT(cf.id),
+                (SELECT e.students FROM school_enrolments e
+                 WHERE e.school_id = x.school_id AND e.school_year <= ${}
+                 ORDER BY e.school_year DESC LIMIT 1)
+         FROM screening_assignments a
+         JOIN assignment_schools x ON x.assignment_id = a.id
+         JOIN schools sc ON sc.id = x.school_id
+         LEFT JOIN screening_confirmations cf
+           ON cf.assignment_id = a.id AND cf.school_id = x.school_id AND cf.deleted_at IS NULL
+          AND cf.shown_on >= ${n} AND cf.shown_on <= ${}
+          AND EXISTS (SELECT 1 FROM assignment_films af
+                      WHERE af.assignment_id = a.id AND af.film_id = cf.film_id)
+         WHERE {}
+         GROUP BY x.school_id",
+        n + 2,
+        n + 1,
+        c.sql()
+    );
+    let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = c
+        .bind(sqlx::query_as(&sql))
+        .bind(day(slice.from))
+        .bind(day(slice.to))
+        .bind(i64::from(school_year_of(slice.to)))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ScreeningReach {
+        schools_expected: rows.len() as i64,
+        schools_confirmed: rows.iter().filter(|r| r.3 > 0).count() as i64,
+        students: rows.iter().map(|r| unique_reach(r.1, r.4)).sum(),
+        parents: rows.iter().map(|r| r.2).sum(),
+    })
 }
 
 /// Stations with a speaker who completed a course running within the slice's days.

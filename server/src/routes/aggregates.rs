@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/aggregates/screening-coverage", "GET").route(web::get().to(screening_coverage)),
     )
+    .service(resource("/aggregates/screening-reach", "GET").route(web::get().to(screening_reach)))
     .service(
         resource("/aggregates/training-coverage", "GET").route(web::get().to(training_coverage)),
     )
@@ -86,6 +87,18 @@ async fn screening_coverage(
         None => Vec::new(),
     };
     Ok(HttpResponse::Ok().json(films))
+}
+
+async fn screening_reach(
+    db: web::Data<Db>,
+    Query(filter): Query<AggregateFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = db.pool.acquire().await?;
+    let reach = match resolve(&mut conn, filter).await? {
+        Some((slice, _)) => aggregates::screening_reach(&mut conn, &slice).await?,
+        None => Default::default(),
+    };
+    Ok(HttpResponse::Ok().json(reach))
 }
 
 async fn training_coverage(
