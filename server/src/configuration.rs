@@ -36,9 +36,12 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Add, list or disable accounts.
+    User(UserArgs),
 }
 
 pub use crate::gen::GenArgs;
+pub use crate::users::UserArgs;
 
 /// Which database to use.
 #[derive(Debug, Clone, Args)]

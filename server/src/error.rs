@@ -41,6 +41,26 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("not found")]
     NotFound,
+    /// No one is signed in (no cookie, or a session that ended).
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("the session expired")]
+    SessionExpired,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("the account is disabled")]
+    AccountDisabled,
+    /// Signed in, but the role or scope does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("cross-site request")]
+    CrossSite,
+    #[error("too many failed logins")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("the link expired")]
+    LinkExpired,
+    #[error("the link was revoked")]
+    LinkRevoked,
     /// The path exists, the method does not; `allow` lists the methods it has.
     #[error("method not allowed")]
     MethodNotAllowed { allow: &'static str },
@@ -97,6 +117,15 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::NotFound => "not_found",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::SessionExpired => "session_expired",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::AccountDisabled => "account_disabled",
+            ApiError::Forbidden => "forbidden",
+            ApiError::CrossSite => "cross_site_request",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::LinkExpired => "link_expired",
+            ApiError::LinkRevoked => "link_revoked",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal",
@@ -155,6 +184,33 @@ impl ApiError {
             ),
             ApiError::PayloadTooLarge { .. } => ("提交的内容过大", "The request body is too large"),
             ApiError::NotFound => ("未找到", "Not found"),
+            ApiError::Unauthenticated => ("请先登录", "Please sign in"),
+            ApiError::SessionExpired => (
+                "登录已超时，请重新登录",
+                "Your session has expired; please sign in again",
+            ),
+            ApiError::InvalidCredentials => ("用户名或密码不正确", "Wrong username or password"),
+            ApiError::AccountDisabled => (
+                "该账号已停用，请联系管理员",
+                "This account is disabled; ask an administrator",
+            ),
+            ApiError::Forbidden => ("您没有这项操作的权限", "You may not do this"),
+            ApiError::CrossSite => (
+                "请求来自其他网站，已拒绝",
+                "This request came from another site and was refused",
+            ),
+            ApiError::TooManyAttempts { .. } => (
+                "登录失败次数过多，请稍后再试",
+                "Too many failed logins; try again later",
+            ),
+            ApiError::LinkExpired => (
+                "该链接已过期，请向管理员索取新的链接",
+                "This link has expired; ask an administrator for a new one",
+            ),
+            ApiError::LinkRevoked => (
+                "该链接已被撤销，请向管理员索取新的链接",
+                "This link was revoked; ask an administrator for a new one",
+            ),
             ApiError::MethodNotAllowed { .. } => (
                 "该地址不支持这种请求方法",
                 "This address does not take this method",
@@ -193,6 +249,9 @@ impl ApiError {
         if matches!(self, ApiError::Unavailable(_)) {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+        }
         if let ApiError::MethodNotAllowed { allow } = self {
             res.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
         }
@@ -224,6 +283,14 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Unauthenticated | ApiError::SessionExpired | ApiError::InvalidCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::AccountDisabled | ApiError::Forbidden | ApiError::CrossSite => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::LinkExpired | ApiError::LinkRevoked => StatusCode::GONE,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,5 +1,6 @@
 //! Humiao's server: configuration, start-up, storage, and the HTTP routes.
 
+pub mod auth;
 pub mod backup;
 pub mod clock;
 pub mod configuration;
@@ -13,3 +14,4 @@ pub mod records;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod users;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use humiao_server::configuration::{Cli, Command};
-use humiao_server::{backup, gen, startup::Application, telemetry};
+use humiao_server::{backup, gen, startup::Application, telemetry, users};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -21,6 +21,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Backup { file, database }) => backup::run(&database, &file)
             .await
             .map(|()| println!("backup written to {}", file.display())),
+        Some(Command::User(args)) => users::run(&args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -36,6 +36,14 @@ impl Application {
             demo::load(&db, clock::today()).await?;
             tracing::info!("loaded the demonstration data into the empty database");
         }
+        if !crate::auth::store::has_admin(&db.pool).await? {
+            // Said on standard output too: it is the first thing a new operator must do.
+            let hint = "no administrator account yet: create one with \
+                        `humiao user add --username admin --role admin` \
+                        (it reads the password from standard input)";
+            println!("Humiao: {hint}");
+            tracing::warn!("{hint}");
+        }
 
         if !settings.assets_dir.join("index.html").is_file() {
             tracing::warn!(

@@ -34,6 +34,8 @@ pub struct FieldError {
 pub enum FieldCode {
     Required,
     TooLong,
+    /// Shorter than the minimum (a password).
+    TooShort,
     InvalidDate,
     DateInFuture,
     OutsideCampaign,
@@ -70,6 +72,7 @@ impl FieldCode {
         let (zh, en) = match self {
             Required => ("必填项", "This field is required"),
             TooLong => ("内容过长", "This text is too long"),
+            TooShort => ("至少需要 10 个字符", "Use at least 10 characters"),
             InvalidDate => ("日期格式应为 年-月-日", "Use a date like 2024-07-24"),
             DateInFuture => ("日期不能晚于今天", "The date cannot be in the future"),
             OutsideCampaign => (

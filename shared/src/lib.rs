@@ -3,6 +3,8 @@
 //! Everything here is pure: no I/O, no clock. The same validation runs in the form before
 //! sending and in the API before storing, so a user sees the same message in both places.
 
+/// Accounts, roles and the password rule.
+pub mod account;
 /// The figures behind the dashboards and the filters they take.
 pub mod aggregate;
 pub mod charts;

@@ -67,12 +67,51 @@ async fn spawn_with(database: TestDatabase, no_demo: bool) -> TestApp {
     let url = app.url();
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
+    if no_demo {
+        // The demo brings its accounts; an empty database gets the one administrator.
+        let hash = humiao_server::auth::password::hash(DEMO_PASSWORD).expect("hash");
+        humiao_server::auth::store::add_user(
+            &db.pool,
+            "admin",
+            &hash,
+            humiao_shared::account::Role::Admin,
+            humiao_server::auth::store::ScopeRef::City,
+        )
+        .await
+        .expect("an administrator");
+    }
+    let client = signed_in(&url, "admin").await;
     TestApp {
         url,
-        client: reqwest::Client::new(),
+        client,
         db,
         database,
     }
+}
+
+/// The demo accounts' password.
+pub const DEMO_PASSWORD: &str = humiao_server::demo::accounts::PASSWORD;
+
+/// A client that keeps the session cookie (for the server's host, whatever its port: one
+/// login serves every instance on one database), not signed in.
+pub fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a client")
+}
+
+/// A client signed in as `username` with the demo password.
+pub async fn signed_in(url: &str, username: &str) -> reqwest::Client {
+    let client = cookie_client();
+    let res = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login sent");
+    assert_eq!(res.status(), 200, "{username} signs in");
+    client
 }
 
 /// Settings for a server on `database_url`, listening on a free port.
@@ -89,6 +128,11 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
 }
 
 impl TestApp {
+    /// A client signed in as one of the demo accounts.
+    pub async fn client_as(&self, username: &str) -> reqwest::Client {
+        signed_in(&self.url, username).await
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.url))

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use humiao_server::db::Db;
 use humiao_server::startup::Application;
-use humiao_tests::{assert_rollup_matches_sessions, server_binary, TestDatabase};
+use humiao_tests::{assert_rollup_matches_sessions, server_binary, signed_in, TestDatabase};
 use serde_json::json;
 
 fn gen(database: &TestDatabase, seed: u64) -> std::process::Output {
@@ -98,7 +98,19 @@ async fn generated_data_serves_and_takes_new_sessions() {
         "held_on": "2025-06-01", "format": "class_talk", "topic_ids": [1],
         "audience": {"students": 40}
     });
-    let res = reqwest::Client::new()
+    // Generated data has no accounts: the operator adds the first one.
+    let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD).unwrap();
+    humiao_server::auth::store::add_user(
+        &db.pool,
+        "admin",
+        &hash,
+        humiao_shared::account::Role::Admin,
+        humiao_server::auth::store::ScopeRef::City,
+    )
+    .await
+    .unwrap();
+    let res = signed_in(&url, "admin")
+        .await
         .post(format!("{url}/api/v1/sessions"))
         .json(&entry)
         .send()

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use humiao_tests::database::Engine;
 use humiao_tests::fixtures::{demo_refs, session_entry};
 use humiao_tests::process::ServerProcess;
-use humiao_tests::{assert_rollup_matches_sessions, TestDatabase};
+use humiao_tests::{assert_rollup_matches_sessions, signed_in, TestDatabase};
 use serde_json::Value;
 use sqlx::Connection;
 
@@ -16,7 +16,8 @@ async fn what_one_instance_writes_the_other_reads() {
     let a = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
     let b = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
     assert_ne!(a.url, b.url);
-    let client = reqwest::Client::new();
+    // Signed in through A: the session is in the shared database, so B knows it too.
+    let client = signed_in(&a.url, "admin").await;
     let refs = demo_refs(&client, &b.url).await;
 
     let created: Value = client
@@ -76,7 +77,8 @@ async fn every_acknowledged_write_survives_kill_9() {
 
     let database = TestDatabase::create().await;
     let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
-    let client = reqwest::Client::new();
+    // The session outlives the kills: it is in the database.
+    let client = signed_in(&server.url, "admin").await;
     let refs = Arc::new(demo_refs(&client, &server.url).await);
 
     let mut acknowledged: Vec<String> = Vec::new();

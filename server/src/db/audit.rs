@@ -20,6 +20,8 @@ pub struct AuditEntry {
 
 /// A change to record.
 pub struct Change<'a, T: Serialize> {
+    /// Who made it (the signed-in user's name).
+    pub actor: Option<&'a str>,
     pub action: &'static str,
     pub resource: &'static str,
     pub resource_id: i64,
@@ -30,7 +32,6 @@ pub struct Change<'a, T: Serialize> {
 /// Records changes inside the transaction that makes them, in one statement.
 pub async fn record<T: Serialize>(
     tx: &mut Transaction<'_, Any>,
-    actor: Option<&str>,
     changes: &[Change<'_, T>],
 ) -> Result<(), sqlx::Error> {
     let json = |v: Option<&T>| -> Result<Option<String>, sqlx::Error> {
@@ -52,7 +53,7 @@ pub async fn record<T: Serialize>(
         for c in chunk {
             query = query
                 .bind(at.clone())
-                .bind(actor.map(str::to_string))
+                .bind(c.actor.map(str::to_string))
                 .bind(c.action)
                 .bind(c.resource)
                 .bind(c.resource_id)
@@ -61,6 +62,79 @@ pub async fn record<T: Serialize>(
         }
         query.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// Something that is not a change to a record but belongs in the trail: a login, a failed
+/// one, a logout, a request refused for lack of rights. The resource is the account (or the
+/// school's link); nothing secret is recorded.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub actor: String,
+    pub action: &'static str,
+    pub resource: &'static str,
+    pub resource_id: i64,
+}
+
+impl Event {
+    pub fn login(username: &str, user_id: i64) -> Event {
+        Event::user(username, "login", user_id)
+    }
+
+    /// `user_id` is `None` for an unknown username (recorded as typed, as the actor).
+    pub fn failed_login(username: &str, user_id: Option<i64>) -> Event {
+        Event::user(username, "login_failed", user_id.unwrap_or(0))
+    }
+
+    pub fn denied_login(username: &str) -> Event {
+        Event::user(username, "login_refused", 0)
+    }
+
+    pub fn link_login(actor: &str, link_id: i64) -> Event {
+        Event {
+            actor: actor.to_string(),
+            action: "login",
+            resource: "school_links",
+            resource_id: link_id,
+        }
+    }
+
+    pub fn logout(viewer: &crate::auth::Viewer) -> Event {
+        Event::user(viewer.actor(), "logout", viewer.user_id.unwrap_or(0))
+    }
+
+    /// A request the viewer's role or scope does not allow.
+    pub fn denied(viewer: &crate::auth::Viewer, resource: &'static str, id: i64) -> Event {
+        Event {
+            actor: viewer.actor().to_string(),
+            action: "denied",
+            resource,
+            resource_id: id,
+        }
+    }
+
+    fn user(username: &str, action: &'static str, id: i64) -> Event {
+        Event {
+            actor: username.chars().take(100).collect(),
+            action,
+            resource: "users",
+            resource_id: id,
+        }
+    }
+}
+
+/// Records an event on its own.
+pub async fn event(pool: &AnyPool, event: &Event) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, resource, resource_id) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now_text())
+    .bind(&event.actor)
+    .bind(event.action)
+    .bind(event.resource)
+    .bind(event.resource_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

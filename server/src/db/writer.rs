@@ -26,6 +26,8 @@ pub struct Job {
     pub refs: References,
     /// The request's idempotency key and the hash of its body, when it had one.
     pub key: Option<(String, String)>,
+    /// Who logs it, for the audit trail.
+    pub actor: String,
 }
 
 type Reply = oneshot::Sender<Result<Session, sqlx::Error>>;
@@ -100,7 +102,9 @@ async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
     }
     let changes: Vec<Change<'_, Session>> = stored
         .iter()
-        .map(|s| Change {
+        .zip(jobs)
+        .map(|(s, job)| Change {
+            actor: Some(job.actor.as_str()),
             action: "create",
             resource: "sessions",
             resource_id: s.id,
@@ -108,7 +112,7 @@ async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
             after: Some(s),
         })
         .collect();
-    audit::record(&mut tx, None, &changes).await?;
+    audit::record(&mut tx, &changes).await?;
     tx.commit().await?;
     Ok(stored)
 }

@@ -17,6 +17,7 @@ use sqlx::{Any, Transaction};
 
 use crate::db::{self, Db};
 
+pub mod accounts;
 mod campaign_records;
 
 const SEED: u64 = 2024_0724;
@@ -252,6 +253,9 @@ pub async fn load(db: &Db, today: NaiveDate) -> anyhow::Result<()> {
     insert_sessions(&mut tx, &mut rng, &stations, &topic_ids, today).await?;
     campaign_records::insert(&mut tx, &stations, today).await?;
     tx.commit().await.context("cannot store the demo data")?;
+    accounts::insert(db)
+        .await
+        .context("cannot add the demo accounts")?;
     Ok(())
 }
 

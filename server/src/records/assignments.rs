@@ -9,7 +9,9 @@ use sqlx::{Any, AnyConnection, Transaction};
 use super::{
     checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
 };
+use crate::auth::Viewer;
 use crate::error::ApiError;
+use humiao_shared::account::Role;
 
 pub struct Assignments;
 
@@ -100,6 +102,23 @@ impl Resource for Assignments {
         }
         if let Some(to) = filter.to {
             c.text("t.opens_on <= ?", day(to));
+        }
+    }
+
+    /// Leaders and administrators see every assignment; a school those that expect it;
+    /// officers have no part in screenings.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        match (viewer.role, viewer.school()) {
+            (Role::Admin | Role::Leader, _) => Ok(()),
+            (Role::School, Some(school)) => {
+                c.int(
+                    "EXISTS (SELECT 1 FROM assignment_schools x
+                             WHERE x.assignment_id = t.id AND x.school_id = ?)",
+                    school,
+                );
+                Ok(())
+            }
+            _ => Err(ApiError::Forbidden),
         }
     }
 

@@ -10,8 +10,10 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{checked, date, day, is_live, Conditions, Found, OnExisting, Resource};
+use crate::auth::Viewer;
 use crate::clock;
 use crate::error::ApiError;
+use humiao_shared::account::Role;
 
 pub struct Confirmations;
 
@@ -136,6 +138,24 @@ impl Resource for Confirmations {
         if let Some(to) = filter.to {
             c.text("t.shown_on <= ?", day(to));
         }
+    }
+
+    /// A school sees its own confirmations, an officer those of the station's schools, a
+    /// leader those of the scope's schools.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        match viewer.role {
+            Role::School => c.eq("t.school_id", viewer.school()),
+            Role::Officer => c.eq("sc.station_id", viewer.station()),
+            Role::Admin | Role::Leader => c.eq("sc.district_id", viewer.district()),
+        }
+        Ok(())
+    }
+
+    const WRITERS: &'static [Role] = &[Role::Admin, Role::School];
+
+    /// A school confirms for itself only.
+    fn may_write(viewer: &Viewer, valid: &ValidConfirmation) -> bool {
+        viewer.is_admin() || viewer.school() == Some(valid.school_id)
     }
 
     async fn load(

@@ -15,8 +15,9 @@ use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Deserialize;
 use sqlx::{Any, Transaction};
 
-use super::{fetch, Conditions, Found, OnExisting, Resource, MAX_PAGE};
-use crate::db::audit::{self, Change};
+use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource, MAX_PAGE};
+use crate::auth::Viewer;
+use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
@@ -55,6 +56,7 @@ pub struct Page {
 
 async fn list<R: Resource>(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(page): Query<Page>,
     Query(filter): Query<R::Filter>,
 ) -> Result<HttpResponse, ApiError> {
@@ -83,6 +85,7 @@ async fn list<R: Resource>(
     let offset = (page_number - 1).saturating_mul(limit);
 
     let mut conditions = Conditions::live();
+    R::read_scope(&viewer, &mut conditions)?;
     R::filter(&filter, &mut conditions);
     let mut conn = db.pool.acquire().await?;
     let count = format!(
@@ -102,9 +105,13 @@ async fn list<R: Resource>(
         .json(rows))
 }
 
-async fn get<R: Resource>(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get<R: Resource>(
+    db: web::Data<Db>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let mut conn = db.pool.acquire().await?;
-    let record = fetch::<R>(&mut conn, *id)
+    let record = fetch_visible::<R>(&mut conn, &viewer, *id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
@@ -114,9 +121,11 @@ async fn get<R: Resource>(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpR
 
 async fn create<R: Resource>(
     db: web::Data<Db>,
+    viewer: Viewer,
     IdempotencyKey(key): IdempotencyKey,
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
+    allowed_to_write::<R>(&db, &viewer).await?;
     let request_hash = idempotency::fingerprint(&input);
     if let Some(key) = &key {
         if let Some(first) = idempotency::find(&db.pool, key).await? {
@@ -124,6 +133,9 @@ async fn create<R: Resource>(
         }
     }
     let valid = R::validate(&mut *db.pool.acquire().await?, &input).await?;
+    if !R::may_write(&viewer, &valid) {
+        return Err(denied::<R>(&db, &viewer, 0).await);
+    }
 
     let mut tx = db.write_tx().await?;
     let (id, action, before, status) = match R::existing(&mut tx, &valid).await? {
@@ -159,7 +171,7 @@ async fn create<R: Resource>(
     let after = fetch::<R>(&mut tx, id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{} {id} vanished", R::NAME)))?;
-    record_change::<R>(&mut tx, action, id, before.as_ref(), Some(&after)).await?;
+    record_change::<R>(&mut tx, &viewer, action, id, before.as_ref(), Some(&after)).await?;
     let response = serde_json::to_string(&after).map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = &key {
         let recorded = Recorded {
@@ -226,15 +238,23 @@ fn location<R: Resource>(id: i64) -> String {
 
 async fn update<R: Resource>(
     db: web::Data<Db>,
+    viewer: Viewer,
     id: web::Path<i64>,
     IfMatch(version): IfMatch,
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    allowed_to_write::<R>(&db, &viewer).await?;
     let version = version.ok_or(ApiError::PreconditionRequired)?;
     let mut tx = db.write_tx().await?;
-    let before = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    let before = fetch_visible::<R>(&mut tx, &viewer, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let valid = R::validate(&mut tx, &input).await?;
+    if !R::may_write(&viewer, &valid) {
+        drop(tx);
+        return Err(denied::<R>(&db, &viewer, id).await);
+    }
     if R::version(&before) != version {
         return Err(conflict::<R>(Conflict::EditConflict, &before));
     }
@@ -257,7 +277,7 @@ async fn update<R: Resource>(
         return Err(e.into());
     }
     let after = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
-    record_change::<R>(&mut tx, "update", id, Some(&before), Some(&after)).await?;
+    record_change::<R>(&mut tx, &viewer, "update", id, Some(&before), Some(&after)).await?;
     tx.commit().await?;
     tracing::info!(resource = R::NAME, id, "record updated");
     Ok(HttpResponse::Ok()
@@ -269,12 +289,20 @@ async fn update<R: Resource>(
 /// sent, must be current.
 async fn delete<R: Resource>(
     db: web::Data<Db>,
+    viewer: Viewer,
     id: web::Path<i64>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    allowed_to_write::<R>(&db, &viewer).await?;
     let mut tx = db.write_tx().await?;
-    let before = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    let before = fetch_visible::<R>(&mut tx, &viewer, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !R::may_delete(&viewer, &before) {
+        drop(tx);
+        return Err(denied::<R>(&db, &viewer, id).await);
+    }
     let current = R::version(&before);
     if version.is_some_and(|v| v != current) {
         return Err(conflict::<R>(Conflict::EditConflict, &before));
@@ -297,7 +325,7 @@ async fn delete<R: Resource>(
     if done == 0 {
         return Err(stale::<R>(&mut tx, id).await);
     }
-    record_change::<R>(&mut tx, "delete", id, Some(&before), None).await?;
+    record_change::<R>(&mut tx, &viewer, "delete", id, Some(&before), None).await?;
     tx.commit().await?;
     tracing::info!(resource = R::NAME, id, "record deleted");
     Ok(HttpResponse::NoContent().finish())
@@ -327,19 +355,38 @@ async fn bump_version<R: Resource>(
 
 async fn record_change<R: Resource>(
     tx: &mut Transaction<'static, Any>,
+    viewer: &Viewer,
     action: &'static str,
     id: i64,
     before: Option<&R::Record>,
     after: Option<&R::Record>,
 ) -> Result<(), sqlx::Error> {
     let change = Change {
+        actor: Some(viewer.actor()),
         action,
         resource: R::NAME,
         resource_id: id,
         before,
         after,
     };
-    audit::record(tx, None, &[change]).await
+    audit::record(tx, &[change]).await
+}
+
+/// 403 for a role that changes none of these records; audited.
+async fn allowed_to_write<R: Resource>(db: &Db, viewer: &Viewer) -> Result<(), ApiError> {
+    if R::WRITERS.contains(&viewer.role) {
+        Ok(())
+    } else {
+        Err(denied::<R>(db, viewer, 0).await)
+    }
+}
+
+/// Records that the viewer was refused, and answers 403.
+async fn denied<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
+    match audit::event(&db.pool, &Event::denied(viewer, R::NAME, id)).await {
+        Ok(()) => ApiError::Forbidden,
+        Err(e) => e.into(),
+    }
 }
 
 /// The answer to an edit that lost to a concurrent one: 409 with the record as it is now.

@@ -25,7 +25,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use crate::auth::Viewer;
 use crate::error::ApiError;
+use humiao_shared::account::Role;
 pub use where_clause::Conditions;
 
 /// What a create does when a live record already has the new one's natural key.
@@ -105,6 +107,26 @@ pub trait Resource: 'static {
         valid: &Self::Valid,
     ) -> Result<(), sqlx::Error>;
 
+    /// Which records the viewer may read: adds the scope's conditions to `c`, or refuses
+    /// (403) a role that reads none of them. No default: each record type decides.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError>;
+
+    /// Roles that may create or change these records at all; the rest get 403 before their
+    /// input is even read.
+    const WRITERS: &'static [Role] = &[Role::Admin];
+
+    /// May the viewer (one of [`Resource::WRITERS`]) store a record with this content?
+    /// Administrators may; others only within their scope.
+    fn may_write(viewer: &Viewer, _valid: &Self::Valid) -> bool {
+        viewer.is_admin()
+    }
+
+    /// May the viewer delete this (visible) record? Administrators only, unless a record
+    /// type says otherwise.
+    fn may_delete(viewer: &Viewer, _record: &Self::Record) -> bool {
+        viewer.is_admin()
+    }
+
     /// True when live records still point at this one, so it must not be deleted.
     async fn in_use(_conn: &mut AnyConnection, _id: i64) -> Result<bool, sqlx::Error> {
         Ok(false)
@@ -139,6 +161,18 @@ pub async fn fetch<R: Resource>(
     id: i64,
 ) -> Result<Option<R::Record>, sqlx::Error> {
     let mut conditions = Conditions::live();
+    conditions.eq("t.id", Some(id));
+    Ok(R::load(conn, &conditions, "").await?.pop())
+}
+
+/// The record with this id, if it is live and the viewer may read it.
+pub async fn fetch_visible<R: Resource>(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Option<R::Record>, ApiError> {
+    let mut conditions = Conditions::live();
+    R::read_scope(viewer, &mut conditions)?;
     conditions.eq("t.id", Some(id));
     Ok(R::load(conn, &conditions, "").await?.pop())
 }

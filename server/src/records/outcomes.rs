@@ -8,8 +8,10 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{checked, is_live, Conditions, Found, Resource};
+use crate::auth::Viewer;
 use crate::clock;
 use crate::error::ApiError;
+use humiao_shared::account::Role;
 
 pub struct Outcomes;
 
@@ -84,6 +86,23 @@ impl Resource for Outcomes {
         if let Some(Month(to)) = &filter.to {
             c.text("t.month <= ?", to.clone());
         }
+    }
+
+    /// An officer sees the station's, a leader the scope's; schools none.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        match viewer.role {
+            Role::School => return Err(ApiError::Forbidden),
+            Role::Officer => c.eq("t.station_id", viewer.station()),
+            Role::Admin | Role::Leader => c.eq("st.district_id", viewer.district()),
+        }
+        Ok(())
+    }
+
+    const WRITERS: &'static [Role] = &[Role::Admin, Role::Officer];
+
+    /// An officer records the station's own only.
+    fn may_write(viewer: &Viewer, valid: &ValidOutcome) -> bool {
+        viewer.is_admin() || viewer.station() == Some(valid.station_id)
     }
 
     async fn load(

@@ -7,8 +7,10 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{checked, is_live, Conditions, Found, Resource};
+use crate::auth::Viewer;
 use crate::db::placeholders;
 use crate::error::ApiError;
+use humiao_shared::account::Role;
 
 pub struct Schools;
 
@@ -72,6 +74,16 @@ impl Resource for Schools {
         c.eq("t.station_id", filter.station_id);
         c.eq_text("t.kind", filter.kind.map(SchoolKind::code));
         c.contains("t.name", filter.q.as_deref());
+    }
+
+    /// A school sees itself; officers and district leaders the schools of their district
+    /// (an officer finds a neighbouring area's school too); the city sees all.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        match viewer.role {
+            Role::School => c.eq("t.id", viewer.school()),
+            _ => c.eq("t.district_id", viewer.district()),
+        }
+        Ok(())
     }
 
     async fn load(

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{checked, is_live, Conditions, Found, Resource};
+use crate::auth::Viewer;
 use crate::error::ApiError;
 
 pub struct Stations;
@@ -54,6 +55,11 @@ impl Resource for Stations {
         if let Some(q) = filter.q.as_deref() {
             c.contains("(t.name || ' ' || t.code)", Some(q));
         }
+    }
+
+    /// Reference data: every signed-in person picks from it.
+    fn read_scope(_viewer: &Viewer, _c: &mut Conditions) -> Result<(), ApiError> {
+        Ok(())
     }
 
     async fn load(

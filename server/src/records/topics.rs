@@ -5,6 +5,7 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{Conditions, Found, Resource};
+use crate::auth::Viewer;
 use crate::error::ApiError;
 
 pub struct Topics;
@@ -38,6 +39,11 @@ impl Resource for Topics {
 
     fn filter(filter: &TopicFilter, c: &mut Conditions) {
         c.contains("(t.name_zh || ' ' || t.name_en)", filter.q.as_deref());
+    }
+
+    /// Reference data: every signed-in person picks from it.
+    fn read_scope(_viewer: &Viewer, _c: &mut Conditions) -> Result<(), ApiError> {
+        Ok(())
     }
 
     async fn load(

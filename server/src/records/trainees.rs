@@ -7,9 +7,11 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{checked, date, day, is_live, Conditions, Found, Resource};
+use crate::auth::Viewer;
 use crate::clock;
 use crate::db::placeholders;
 use crate::error::ApiError;
+use humiao_shared::account::Role;
 
 pub struct Trainees;
 
@@ -69,6 +71,23 @@ impl Resource for Trainees {
         c.eq("st.district_id", filter.district_id);
         c.eq("t.station_id", filter.station_id);
         c.eq("t.completed", filter.completed.map(i64::from));
+    }
+
+    /// An officer sees the station's, a leader the scope's; schools none.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        match viewer.role {
+            Role::School => return Err(ApiError::Forbidden),
+            Role::Officer => c.eq("t.station_id", viewer.station()),
+            Role::Admin | Role::Leader => c.eq("st.district_id", viewer.district()),
+        }
+        Ok(())
+    }
+
+    const WRITERS: &'static [Role] = &[Role::Admin, Role::Officer];
+
+    /// An officer records the station's own only.
+    fn may_write(viewer: &Viewer, valid: &ValidTrainee) -> bool {
+        viewer.is_admin() || viewer.station() == Some(valid.station_id)
     }
 
     async fn load(

@@ -10,6 +10,7 @@ use humiao_shared::reach::DistrictReach;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
+use crate::auth::Viewer;
 use crate::clock;
 use crate::db::aggregates::{self, Slice};
 use crate::db::Db;
@@ -17,6 +18,8 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::records::campaigns::Campaigns;
 use crate::records::{Conditions, Resource};
+use crate::routes::Place;
+use humiao_shared::account::Role;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use super::resource;
@@ -47,16 +50,20 @@ pub struct Grouping {
 
 async fn sessions_by_district(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     Ok(HttpResponse::Ok().json(district_reach(&db, &filter).await?))
 }
 
 async fn reach(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(grouping): Query<Grouping>,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     let mut conn = db.pool.acquire().await?;
     let Some((slice, window)) = resolve(&mut conn, filter).await? else {
         return Ok(HttpResponse::Ok().json(Vec::<()>::new()));
@@ -67,8 +74,10 @@ async fn reach(
 
 async fn audience(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     let mut conn = db.pool.acquire().await?;
     let summary = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::audience(&mut conn, &slice).await?,
@@ -79,8 +88,10 @@ async fn audience(
 
 async fn screening_coverage(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     let mut conn = db.pool.acquire().await?;
     let films = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::screening_coverage(&mut conn, &slice).await?,
@@ -91,8 +102,10 @@ async fn screening_coverage(
 
 async fn screening_reach(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     let mut conn = db.pool.acquire().await?;
     let reach = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::screening_reach(&mut conn, &slice).await?,
@@ -103,8 +116,10 @@ async fn screening_reach(
 
 async fn training_coverage(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     let mut conn = db.pool.acquire().await?;
     let coverage = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::training_coverage(&mut conn, &slice).await?,
@@ -115,14 +130,37 @@ async fn training_coverage(
 
 async fn outcomes(
     db: web::Data<Db>,
+    viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = within_scope(&viewer, filter)?;
     let mut conn = db.pool.acquire().await?;
     let series = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::outcome_series(&mut conn, &slice).await?,
         None => Vec::new(),
     };
     Ok(HttpResponse::Ok().json(series))
+}
+
+/// The filter narrowed to the viewer's scope: a district leader's figures are the
+/// district's, an officer's the station's. Schools have no dashboard.
+pub fn within_scope(
+    viewer: &Viewer,
+    mut filter: AggregateFilter,
+) -> Result<AggregateFilter, ApiError> {
+    if viewer.role == Role::School {
+        return Err(ApiError::Forbidden);
+    }
+    let mut place = Place {
+        district_id: filter.district_id,
+        station_id: filter.station_id,
+        school_id: filter.school_id,
+    };
+    place.narrow_to(viewer)?;
+    filter.district_id = place.district_id;
+    filter.station_id = place.station_id;
+    filter.school_id = place.school_id;
+    Ok(filter)
 }
 
 /// Every live campaign, latest first.
@@ -169,14 +207,37 @@ async fn resolve(
 }
 
 /// Sessions and audience per district for the filter's campaign; empty without campaigns.
+/// The whole city (every district, even one without sessions) comes from the district
+/// rollup; any narrower slice from the same figures as `reach?group_by=district`.
 pub async fn district_reach(
     db: &Db,
     filter: &AggregateFilter,
 ) -> Result<Vec<DistrictReach>, ApiError> {
     let mut conn = db.pool.acquire().await?;
-    let campaign_id = match resolve(&mut conn, filter.clone()).await? {
-        Some((slice, _)) => slice.campaign_id,
-        None => return Ok(Vec::new()),
+    let Some((slice, window)) = resolve(&mut conn, filter.clone()).await? else {
+        return Ok(Vec::new());
     };
-    Ok(aggregates::sessions_by_district(&db.pool, campaign_id).await?)
+    let whole_city = AggregateFilter {
+        campaign_id: filter.campaign_id,
+        year: filter.year,
+        from: filter.from,
+        to: filter.to,
+        ..Default::default()
+    };
+    if *filter == whole_city && slice.from == window.0 && slice.to == window.1 {
+        return Ok(aggregates::sessions_by_district(&db.pool, slice.campaign_id).await?);
+    }
+    let rows = aggregates::reach(&mut conn, &slice, window, GroupBy::District).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DistrictReach {
+            district_id: r.key.parse().unwrap_or_default(),
+            district: r.label,
+            sessions: r.sessions,
+            students: r.students,
+            parents: r.parents,
+            teachers: r.teachers,
+            others: r.others,
+        })
+        .collect())
 }

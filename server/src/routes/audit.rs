@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use crate::auth::Viewer;
 use crate::db::audit::{list, AuditFilter};
 use crate::db::Db;
 use crate::error::ApiError;
@@ -23,7 +24,20 @@ pub struct AuditQuery {
     limit: Option<i64>,
 }
 
-async fn audit(db: web::Data<Db>, Query(q): Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+/// Administrators only: the trail names every account and what it changed.
+async fn audit(
+    db: web::Data<Db>,
+    viewer: Viewer,
+    Query(q): Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !viewer.is_admin() {
+        crate::db::audit::event(
+            &db.pool,
+            &crate::db::audit::Event::denied(&viewer, "audit", 0),
+        )
+        .await?;
+        return Err(ApiError::Forbidden);
+    }
     let filter = AuditFilter {
         resource: q.resource,
         resource_id: q.resource_id,

@@ -5,7 +5,8 @@ use humiao_shared::charts::{self, ChartName};
 use humiao_shared::Lang;
 use serde::{Deserialize, Serialize};
 
-use super::aggregates::district_reach;
+use super::aggregates::{district_reach, within_scope};
+use crate::auth::Viewer;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::extract::Query;
@@ -29,7 +30,7 @@ pub struct ChartEntry {
 /// `GET /api/v1/charts`.
 pub type ChartList = Vec<ChartEntry>;
 
-async fn list(req: HttpRequest) -> HttpResponse {
+async fn list(req: HttpRequest, _viewer: Viewer) -> HttpResponse {
     let lang = lang_of(&req);
     let entries: Vec<ChartEntry> = ChartName::ALL
         .into_iter()
@@ -54,6 +55,7 @@ pub struct ChartQuery {
 async fn draw(
     req: HttpRequest,
     db: web::Data<Db>,
+    viewer: Viewer,
     file: web::Path<String>,
     Query(q): Query<ChartQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -62,10 +64,13 @@ async fn draw(
         .and_then(ChartName::from_slug)
         .ok_or(ApiError::NotFound)?;
     let lang = q.lang.unwrap_or_else(|| lang_of(&req));
-    let filter = AggregateFilter {
-        campaign_id: q.campaign_id,
-        ..Default::default()
-    };
+    let filter = within_scope(
+        &viewer,
+        AggregateFilter {
+            campaign_id: q.campaign_id,
+            ..Default::default()
+        },
+    )?;
     let svg = match chart {
         ChartName::SessionsByDistrict => {
             charts::sessions_by_district(&district_reach(&db, &filter).await?, lang)

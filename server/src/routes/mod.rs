@@ -3,6 +3,7 @@
 pub mod aggregates;
 mod app;
 pub mod audit;
+pub mod auth;
 pub mod charts;
 mod health;
 pub mod org;
@@ -38,6 +39,10 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             .configure(health::configure)
             .service(
                 web::scope("/v1")
+                    .wrap(actix_web::middleware::from_fn(
+                        crate::auth::csrf::same_origin,
+                    ))
+                    .configure(auth::configure)
                     .configure(org::configure)
                     .configure(handlers::configure::<Districts>)
                     .configure(handlers::configure::<Stations>)
@@ -58,6 +63,45 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             )
             .default_service(web::to(not_found)),
     );
+}
+
+/// The place a list or an aggregate is asked about, narrowed to what the viewer may see.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Place {
+    pub district_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub school_id: Option<i64>,
+}
+
+impl Place {
+    /// Fills in the viewer's district, station or school; asking about another one is 404,
+    /// as for any id the viewer may not see.
+    pub fn narrow_to(&mut self, viewer: &crate::auth::Viewer) -> Result<(), ApiError> {
+        use crate::auth::Scope;
+        let (district, station, school) = match viewer.scope {
+            Scope::City => (None, None, None),
+            Scope::District(d) => (Some(d), None, None),
+            Scope::Station { district, station } => (Some(district), Some(station), None),
+            Scope::School {
+                district,
+                station,
+                school,
+            } => (Some(district), Some(station), Some(school)),
+        };
+        for (field, mine) in [
+            (&mut self.district_id, district),
+            (&mut self.station_id, station),
+            (&mut self.school_id, school),
+        ] {
+            match (mine, *field) {
+                (None, _) => {}
+                (Some(mine), None) => *field = Some(mine),
+                (Some(mine), Some(asked)) if asked == mine => {}
+                _ => return Err(ApiError::NotFound),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A path whose routes are added to it; any other method is 405 with `Allow: {allow}`.

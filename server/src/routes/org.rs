@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use humiao_shared::org::{District, Station};
 use serde::Serialize;
 
+use crate::auth::Viewer;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::records::districts::Districts;
@@ -30,7 +31,8 @@ pub struct DistrictNode {
     pub stations: Vec<Station>,
 }
 
-pub async fn tree(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
+/// Reference data: every signed-in person may read it.
+pub async fn tree(db: web::Data<Db>, _viewer: Viewer) -> Result<HttpResponse, ApiError> {
     let mut conn = db.pool.acquire().await?;
     let city: Option<(String, String)> =
         sqlx::query_as("SELECT code, name FROM cities ORDER BY id LIMIT 1")

@@ -9,8 +9,9 @@ use humiao_shared::session::{Context, NewSession, Session, ValidSession};
 use serde::Deserialize;
 use sqlx::{Any, Transaction};
 
+use crate::auth::{Scope, Viewer};
 use crate::clock;
-use crate::db::audit::{self, Change};
+use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::session_edits::{delete_session, find_duplicate, update_session, Outcome};
 use crate::db::sessions::{
@@ -20,6 +21,8 @@ use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
 use crate::error::{ApiError, Conflict};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
+use crate::routes::Place;
+use humiao_shared::account::Role;
 
 const MAX_PAGE: i64 = 500;
 
@@ -57,12 +60,22 @@ pub struct ListQuery {
 }
 
 /// A page of sessions; `X-Total-Count` says how many match in all.
-async fn list(db: web::Data<Db>, Query(q): Query<ListQuery>) -> Result<HttpResponse, ApiError> {
-    let filter = SessionFilter {
-        campaign_id: q.campaign_id,
+async fn list(
+    db: web::Data<Db>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut place = Place {
         district_id: q.district_id,
         station_id: q.station_id,
         school_id: q.school_id,
+    };
+    place.narrow_to(&viewer)?;
+    let filter = SessionFilter {
+        campaign_id: q.campaign_id,
+        district_id: place.district_id,
+        station_id: place.station_id,
+        school_id: place.school_id,
         topic_id: q.topic_id,
         from: q.from,
         to: q.to,
@@ -75,10 +88,12 @@ async fn list(db: web::Data<Db>, Query(q): Query<ListQuery>) -> Result<HttpRespo
         .json(page))
 }
 
-async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    let session = get_session(&db.pool, *id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+async fn get(
+    db: web::Data<Db>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let session = visible(&db, &viewer, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(session.version)))
         .json(session))
@@ -88,10 +103,12 @@ async fn get(db: web::Data<Db>, id: web::Path<i64>) -> Result<HttpResponse, ApiE
 /// the first time and stores nothing new, even when the retries race each other.
 async fn create(
     db: web::Data<Db>,
+    viewer: Viewer,
     writer: web::Data<SessionWriter>,
     IdempotencyKey(key): IdempotencyKey,
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
+    may_log(&db, &viewer, None).await?;
     let request_hash = idempotency::fingerprint(&input);
     if let Some(key) = &key {
         if let Some(first) = idempotency::find(&db.pool, key).await? {
@@ -100,6 +117,7 @@ async fn create(
     }
 
     let (valid, refs) = validate(&db, &input).await?;
+    may_log(&db, &viewer, Some(valid.station_id)).await?;
 
     if !input.confirm_distinct {
         if let Some(existing) = find_duplicate(&db.pool, &valid, None).await? {
@@ -111,6 +129,7 @@ async fn create(
         session: valid,
         refs,
         key: key.clone().map(|k| (k, request_hash.clone())),
+        actor: viewer.actor().to_string(),
     };
     match writer.insert(job).await {
         Ok(session) => {
@@ -156,16 +175,17 @@ fn replay(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError>
 /// Edits a session: the whole entry again, with the version read in `If-Match`.
 async fn update(
     db: web::Data<Db>,
+    viewer: Viewer,
     id: web::Path<i64>,
     IfMatch(version): IfMatch,
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    may_log(&db, &viewer, None).await?;
     let version = version.ok_or(ApiError::PreconditionRequired)?;
-    if get_session(&db.pool, id).await?.is_none() {
-        return Err(ApiError::NotFound);
-    }
+    visible(&db, &viewer, id).await?;
     let (valid, refs) = validate(&db, &input).await?;
+    may_log(&db, &viewer, Some(valid.station_id)).await?;
     if !input.confirm_distinct {
         if let Some(existing) = find_duplicate(&db.pool, &valid, Some(id)).await? {
             return Err(conflict(Conflict::DuplicateSession, &existing));
@@ -173,7 +193,7 @@ async fn update(
     }
     let mut tx = db.write_tx().await?;
     let outcome = update_session(&mut tx, id, version, &valid, &refs).await?;
-    let after = finish(tx, id, outcome, "update").await?;
+    let after = finish(tx, &viewer, id, outcome, "update").await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(after.version)))
         .json(after))
@@ -182,13 +202,16 @@ async fn update(
 /// Deletes a session; it stays in the audit log. `If-Match`, when sent, must be current.
 async fn delete(
     db: web::Data<Db>,
+    viewer: Viewer,
     id: web::Path<i64>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    may_log(&db, &viewer, None).await?;
+    visible(&db, &viewer, id).await?;
     let mut tx = db.write_tx().await?;
     let outcome = delete_session(&mut tx, id, version).await?;
-    finish(tx, id, outcome, "delete").await?;
+    finish(tx, &viewer, id, outcome, "delete").await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -196,6 +219,7 @@ async fn delete(
 /// Returns the record as it now is (the one before, after a delete).
 async fn finish(
     mut tx: Transaction<'static, Any>,
+    viewer: &Viewer,
     id: i64,
     outcome: Outcome,
     action: &'static str,
@@ -203,13 +227,14 @@ async fn finish(
     match outcome {
         Outcome::Done { before, after } => {
             let change = Change {
+                actor: Some(viewer.actor()),
                 action,
                 resource: "sessions",
                 resource_id: id,
                 before: Some(&before),
                 after: after.as_deref(),
             };
-            audit::record(&mut tx, None, &[change]).await?;
+            audit::record(&mut tx, &[change]).await?;
             tx.commit().await?;
             tracing::info!(session_id = id, action, "session changed");
             Ok(after.map_or(before, |after| *after))
@@ -217,6 +242,44 @@ async fn finish(
         Outcome::Stale(current) => Err(conflict(Conflict::EditConflict, &current)),
         Outcome::Missing => Err(ApiError::NotFound),
     }
+}
+
+/// The session, if the viewer may read it: a district's leader the district's, an
+/// officer the station's, a school those held there.
+async fn visible(db: &Db, viewer: &Viewer, id: i64) -> Result<Session, ApiError> {
+    let session = get_session(&db.pool, id).await?.ok_or(ApiError::NotFound)?;
+    let seen = match viewer.scope {
+        Scope::City => true,
+        Scope::District(district) => {
+            let (d,): (i64,) = sqlx::query_as("SELECT district_id FROM stations WHERE id = $1")
+                .bind(session.station_id)
+                .fetch_one(&db.pool)
+                .await?;
+            d == district
+        }
+        Scope::Station { station, .. } => session.station_id == station,
+        Scope::School { school, .. } => session.school_id == Some(school),
+    };
+    if seen {
+        Ok(session)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// May the viewer log or change sessions (of `station`, once known)? Administrators any,
+/// officers their station's; the others none. Refusals are audited.
+async fn may_log(db: &Db, viewer: &Viewer, station: Option<i64>) -> Result<(), ApiError> {
+    let allowed = match viewer.role {
+        Role::Admin => true,
+        Role::Officer => station.is_none_or(|s| viewer.station() == Some(s)),
+        Role::Leader | Role::School => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    audit::event(&db.pool, &Event::denied(viewer, "sessions", 0)).await?;
+    Err(ApiError::Forbidden)
 }
 
 fn conflict(code: Conflict, current: &Session) -> ApiError {

@@ -1,0 +1,129 @@
+//! `humiao user add|list|disable`: accounts from the command line. The password is read
+//! from standard input (one line), never from an argument, where `ps` and shell history
+//! would keep it.
+
+use std::io::BufRead;
+
+use anyhow::{bail, Context as _};
+use clap::{Args, Subcommand};
+use humiao_shared::account::{check_password, Role};
+
+use crate::auth::password;
+use crate::auth::store::{self, ScopeRef};
+use crate::configuration::DatabaseArgs;
+use crate::db::Db;
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub action: UserAction,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add an account; its password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, leader, officer or school.
+        #[arg(long)]
+        role: String,
+        /// The code of the district (a district's leader), station (an officer) or school
+        /// (a school) the account is limited to; none for an administrator or a city leader.
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// List the accounts (never their passwords).
+    List,
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+}
+
+pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
+    let db = Db::connect(&args.database.url()).await?;
+    match &args.action {
+        UserAction::Add {
+            username,
+            role,
+            scope,
+        } => {
+            let role = Role::from_code(role).with_context(|| {
+                format!("unknown role {role}: use admin, leader, officer or school")
+            })?;
+            let scope = scope_of(&db, role, scope.as_deref()).await?;
+            let password = read_password()?;
+            let hash = password::hash(&password)?;
+            let username = username.trim();
+            if username.is_empty() {
+                bail!("the username is empty");
+            }
+            if store::find_user(&db.pool, username).await?.is_some() {
+                bail!("there is already an account named {username}");
+            }
+            store::add_user(&db.pool, username, &hash, role, scope).await?;
+            println!("added {username} ({})", role.code());
+        }
+        UserAction::List => {
+            for user in store::list_users(&db.pool).await? {
+                let place = match (user.school_id, user.station_id, user.district_id) {
+                    (Some(id), _, _) => format!("school {id}"),
+                    (None, Some(id), _) => format!("station {id}"),
+                    (None, None, Some(id)) => format!("district {id}"),
+                    _ => "city".to_string(),
+                };
+                let state = if user.disabled { "disabled" } else { "active" };
+                println!("{}\t{}\t{place}\t{state}", user.username, user.role.code());
+            }
+        }
+        UserAction::Disable { username } => {
+            if !store::disable_user(&db.pool, username).await? {
+                bail!("there is no account named {username}");
+            }
+            println!("disabled {username}; its sessions have ended");
+        }
+    }
+    Ok(())
+}
+
+/// The password on standard input's first line, checked against the rule.
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if let Err(code) = check_password(&password) {
+        bail!("{}", code.message(humiao_shared::Lang::En));
+    }
+    Ok(password)
+}
+
+/// The scope a role needs, from a district, station or school code.
+async fn scope_of(db: &Db, role: Role, code: Option<&str>) -> anyhow::Result<ScopeRef> {
+    let find = |table: &'static str, code: &str| {
+        let sql = format!("SELECT id FROM {table} WHERE code = $1 AND deleted_at IS NULL");
+        let code = code.to_string();
+        let pool = db.pool.clone();
+        async move {
+            let row: Option<(i64,)> = sqlx::query_as(&sql)
+                .bind(&code)
+                .fetch_optional(&pool)
+                .await?;
+            row.map(|(id,)| id)
+                .with_context(|| format!("no {table} has the code {code}"))
+        }
+    };
+    Ok(match (role, code) {
+        (Role::Admin, None) | (Role::Leader, None) => ScopeRef::City,
+        (Role::Admin, Some(_)) => bail!("an administrator has the whole city: drop --scope"),
+        (Role::Leader, Some(code)) => ScopeRef::District(find("districts", code).await?),
+        (Role::Officer, Some(code)) => ScopeRef::Station(find("stations", code).await?),
+        (Role::School, Some(code)) => ScopeRef::School(find("schools", code).await?),
+        (Role::Officer | Role::School, None) => {
+            bail!("an officer needs --scope STATION_CODE, a school --scope SCHOOL_CODE")
+        }
+    })
+}
