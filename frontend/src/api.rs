@@ -3,6 +3,7 @@
 use std::fmt;
 
 use gloo_net::http::{Request, Response};
+use humiao_shared::account::{Login, Me};
 use humiao_shared::org::{Campaign, School, Station, Topic};
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::{NewSession, Session};
@@ -50,8 +51,14 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
     }
 }
 
+/// The app is in Chinese, whatever the browser's language: the server's messages must be
+/// too. (The language switch will set this from the user's choice.)
+fn chinese(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    request.header("Accept-Language", "zh-CN")
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
-    read(Request::get(url).send().await).await
+    read(chinese(Request::get(url)).send().await).await
 }
 
 pub async fn health() -> ApiResult<Health> {
@@ -90,8 +97,35 @@ pub async fn district_reach(campaign_id: Option<i64>) -> ApiResult<Vec<DistrictR
     }
 }
 
+/// Who is signed in; 401 when no one is.
+pub async fn me() -> ApiResult<Me> {
+    get("/api/v1/auth/me").await
+}
+
+pub async fn login(login: &Login) -> ApiResult<Me> {
+    let request = chinese(Request::post("/api/v1/auth/login"))
+        .json(login)
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    read(request.send().await).await
+}
+
+pub async fn logout() -> ApiResult<()> {
+    let response = chinese(Request::post("/api/v1/auth/logout"))
+        .send()
+        .await
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(ApiFailure::Answer {
+            status: response.status(),
+            body: response.json::<ErrorBody>().await.ok(),
+        })
+    }
+}
+
 pub async fn create_session(entry: &NewSession) -> ApiResult<Session> {
-    let request = Request::post("/api/v1/sessions")
+    let request = chinese(Request::post("/api/v1/sessions"))
         .json(entry)
         .map_err(|e| ApiFailure::Network(e.to_string()))?;
     read(request.send().await).await

@@ -1,23 +1,69 @@
-//! The shell around every page: header, navigation, demo banner and routes.
+//! The shell around every page: header, navigation, demo banner, sign-in and routes.
+//! Nothing but the sign-in page shows until the server says who is signed in.
 
+use humiao_shared::account::{Me, Role};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::api;
-use crate::pages::{dashboard::Dashboard, log_session::LogSession};
+use crate::api::{self, ApiFailure};
+use crate::pages::{dashboard::Dashboard, log_session::LogSession, login::LoginPage};
+
+/// Who is signed in: not known yet, no one, or someone.
+#[derive(Debug, Clone, PartialEq)]
+enum Session {
+    Checking,
+    SignedOut,
+    SignedIn(Me),
+    /// The server could not be asked (offline): say so rather than show the sign-in form.
+    Unreachable(String),
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "管理员",
+        Role::Leader => "领导",
+        Role::Officer => "宣讲员",
+        Role::School => "学校",
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     let health = LocalResource::new(api::health);
+    let session = RwSignal::new(Session::Checking);
+    spawn_local(async move {
+        session.set(match api::me().await {
+            Ok(me) => Session::SignedIn(me),
+            Err(ApiFailure::Answer { .. }) => Session::SignedOut,
+            Err(e) => Session::Unreachable(e.to_string()),
+        });
+    });
+    let sign_out = move |_| {
+        spawn_local(async move {
+            // Signed out either way: a failed request leaves a session that expires anyway.
+            let _ = api::logout().await;
+            session.set(Session::SignedOut);
+        });
+    };
+
     view! {
         <Router>
             <header class="top">
                 <span class="brand">"护苗 · 警心护苗"</span>
-                <nav aria-label="主导航">
-                    <A href="/">"记录宣讲"</A>
-                    <A href="/dashboard">"领导看板"</A>
-                </nav>
+                {move || match session.get() {
+                    Session::SignedIn(me) => view! {
+                        <nav aria-label="主导航">
+                            <A href="/">"记录宣讲"</A>
+                            <A href="/dashboard">"领导看板"</A>
+                        </nav>
+                        <span class="who">{format!("{}（{}）", me.username, role_name(me.role))}</span>
+                        <button type="button" class="link" on:click=sign_out>"退出"</button>
+                    }
+                    .into_any(),
+                    _ => ().into_any(),
+                }}
             </header>
             {move || {
                 health
@@ -33,10 +79,23 @@ pub fn App() -> impl IntoView {
                     })
             }}
             <main>
-                <Routes fallback=|| view! { <p>"页面不存在。"</p> }>
-                    <Route path=path!("/") view=LogSession />
-                    <Route path=path!("/dashboard") view=Dashboard />
-                </Routes>
+                {move || match session.get() {
+                    Session::Checking => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                    Session::Unreachable(why) => {
+                        view! { <p class="notice bad" role="alert">{why}</p> }.into_any()
+                    }
+                    Session::SignedOut => view! {
+                        <LoginPage on_signed_in=move |me| session.set(Session::SignedIn(me)) />
+                    }
+                    .into_any(),
+                    Session::SignedIn(_) => view! {
+                        <Routes fallback=|| view! { <p>"页面不存在。"</p> }>
+                            <Route path=path!("/") view=LogSession />
+                            <Route path=path!("/dashboard") view=Dashboard />
+                        </Routes>
+                    }
+                    .into_any(),
+                }}
             </main>
         </Router>
     }

@@ -2,7 +2,7 @@
 //! leaders' chart and table include it.
 
 use humiao_tests::browser::Browser;
-use humiao_tests::spawn_app;
+use humiao_tests::{spawn_app, DEMO_PASSWORD};
 
 /// Reads 天宁分局's session count from the table under the dashboard's chart.
 async fn tianning_sessions(browser: &Browser, url: &str) -> i64 {
@@ -22,10 +22,36 @@ async fn tianning_sessions(browser: &Browser, url: &str) -> i64 {
     text.trim().parse().expect("a count")
 }
 
+/// Signs in through the form; a wrong password first shows the server's message.
+async fn sign_in(browser: &Browser, url: &str, username: &str) {
+    browser.client.goto(url).await.unwrap();
+    browser.type_into("#username", username).await.unwrap();
+    browser
+        .type_into("#password", "not the password")
+        .await
+        .unwrap();
+    browser
+        .click("form.login button[type=submit]")
+        .await
+        .unwrap();
+    let refused = browser.text_of("form.login [role=alert]").await.unwrap();
+    assert_eq!(refused, "用户名或密码不正确");
+    browser.screenshot("login").await.unwrap();
+    // The form empties the password after a refusal.
+    browser.type_into("#password", DEMO_PASSWORD).await.unwrap();
+    browser
+        .click("form.login button[type=submit]")
+        .await
+        .unwrap();
+    let who = browser.text_of("header .who").await.unwrap();
+    assert!(who.starts_with(username), "{who}");
+}
+
 #[tokio::test]
 async fn an_officer_logs_a_session_and_the_chart_counts_it() {
     let app = spawn_app().await;
     let browser = Browser::start().await.expect("Chromium starts");
+    sign_in(&browser, &app.url, "admin").await;
     let before = tianning_sessions(&browser, &app.url).await;
     let chart = browser
         .wait_for("#chart-sessions-by-district svg")

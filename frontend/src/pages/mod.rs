@@ -2,4 +2,5 @@
 
 pub mod dashboard;
 pub mod log_session;
+pub mod login;
 pub mod recent;
