@@ -9,6 +9,7 @@ use humiao_shared::aggregate::{
     AggregateFilter, AudienceSummary, FilmCoverage, OutcomePoint, ReachRow, ScreeningReach,
     TrainingCoverage,
 };
+use humiao_shared::link::{IssuedLink, NewLinks, SchoolLink};
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::{NewSession, Session};
 use humiao_shared::{ErrorBody, Health};
@@ -18,6 +19,7 @@ use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, Para
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
     ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required,
 };
@@ -34,9 +36,12 @@ use crate::records::{
 };
 use crate::routes::aggregates::Grouping;
 use crate::routes::audit::AuditQuery;
+use crate::routes::auth::LinkLogin;
 use crate::routes::charts::{ChartList, ChartQuery};
+use crate::routes::links::{LinkQuery, SheetQuery};
 use crate::routes::org::OrgTree;
 use crate::routes::sessions::ListQuery as SessionQuery;
+use humiao_shared::account::{Login, Me};
 
 /// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
 /// vendored in the binary: the page works without the internet).
@@ -51,10 +56,14 @@ async fn to_docs() -> HttpResponse {
         .finish()
 }
 
+/// The name of the session cookie's security scheme.
+const COOKIE_AUTH: &str = "session_cookie";
+
 /// The whole document.
 pub fn build() -> OpenApi {
     let mut doc = Doc::default();
     doc.health_and_org();
+    doc.auth();
     doc.sessions();
     doc.resource::<Districts>();
     doc.resource::<Stations>();
@@ -69,6 +78,7 @@ pub fn build() -> OpenApi {
     doc.resource::<Outcomes>();
     doc.aggregates();
     doc.charts_and_audit();
+    doc.links();
     doc.finish()
 }
 
@@ -113,7 +123,26 @@ impl Doc {
             .add_path_operation(path, vec![method], op.builder.build());
     }
 
+    /// An operation for signed-in people: the session cookie, 401 without it, 403 when the
+    /// role or scope does not allow it.
     fn op(&mut self, tag: &str, id: &str, summary: &str) -> Op {
+        let mut op = self.public_op(tag, id, summary);
+        op.builder = op
+            .builder
+            .security(SecurityRequirement::new(COOKIE_AUTH, Vec::<String>::new()))
+            .response(
+                "401",
+                json_error(&op.error, "No one is signed in, or the session expired"),
+            )
+            .response(
+                "403",
+                json_error(&op.error, "The role or scope does not allow this"),
+            );
+        op
+    }
+
+    /// An operation anyone may call.
+    fn public_op(&mut self, tag: &str, id: &str, summary: &str) -> Op {
         let error = self.schema::<ErrorBody>();
         let unavailable = ResponseBuilder::new()
             .description("The database is unreachable; retry later")
@@ -165,6 +194,15 @@ impl Doc {
             .components(Some(
                 ComponentsBuilder::new()
                     .schemas_from_iter(self.schemas)
+                    .security_scheme(
+                        COOKIE_AUTH,
+                        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                            crate::auth::COOKIE,
+                            "Set by POST /api/v1/auth/login (or /auth/link); HttpOnly, \
+                             SameSite=Strict. State-changing requests from a browser must \
+                             come from this server's pages (Origin).",
+                        ))),
+                    )
                     .build(),
             ))
             .build()
@@ -172,7 +210,7 @@ impl Doc {
 
     fn health_and_org(&mut self) {
         let health = self.schema::<Health>();
-        let op = self.op(
+        let op = self.public_op(
             "health",
             "health",
             "Is the server up, and on which database?",
@@ -185,6 +223,45 @@ impl Doc {
             "The city bureau, its districts and stations as one tree",
         );
         self.add(HttpMethod::Get, "/api/v1/org", op.ok(tree, ""));
+    }
+
+    fn auth(&mut self) {
+        let me = self.schema::<Me>();
+        let login = self.schema::<Login>();
+        let link = self.schema::<LinkLogin>();
+        let op = self
+            .public_op(
+                "auth",
+                "login",
+                "Signs in; the answer sets the session cookie",
+            )
+            .body(login)
+            .signed_in(me.clone())
+            .invalid()
+            .response("401", "Wrong username or password")
+            .response("403", "The account is disabled")
+            .too_many();
+        self.add(HttpMethod::Post, "/api/v1/auth/login", op);
+        let op = self
+            .public_op(
+                "auth",
+                "link_login",
+                "A school signs in with the secret of its link",
+            )
+            .body(link)
+            .signed_in(me.clone())
+            .response("410", "The link expired or was revoked");
+        self.add(HttpMethod::Post, "/api/v1/auth/link", op);
+        let op = self
+            .op(
+                "auth",
+                "logout",
+                "Signs out: the session ends on the server",
+            )
+            .no_content();
+        self.add(HttpMethod::Post, "/api/v1/auth/logout", op);
+        let op = self.op("auth", "me", "Who is signed in").ok(me, "");
+        self.add(HttpMethod::Get, "/api/v1/auth/me", op);
     }
 
     /// The five operations every [`Resource`] has.
@@ -426,6 +503,95 @@ impl Doc {
             .ok(entries, "");
         self.add(HttpMethod::Get, "/api/v1/audit", op);
     }
+
+    /// Schools' links: administrators only.
+    fn links(&mut self) {
+        let listed = self.array_of::<SchoolLink>();
+        let mut op = self
+            .op(
+                "links",
+                "list_links",
+                "Schools' links, newest first, without their secrets (which are not stored)",
+            )
+            .params(LinkQuery::into_params(|| Some(ParameterIn::Query)))
+            .admin_only();
+        op.builder = op.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("The links with their state: active, expired or revoked")
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(listed)).build(),
+                )
+                .build(),
+        );
+        self.add(HttpMethod::Get, "/api/v1/links", op);
+
+        let input = self.schema::<NewLinks>();
+        let issued = self.array_of::<IssuedLink>();
+        let mut op = self
+            .op(
+                "links",
+                "issue_links",
+                "Issues a link per school (every school when none is named) for one campaign; \
+                 each school's earlier links for the campaign are revoked",
+            )
+            .body(input)
+            .invalid()
+            .admin_only();
+        op.builder = op.builder.response(
+            "201",
+            ResponseBuilder::new()
+                .description(
+                    "The links issued, each with its address: the only time the secret in \
+                     it is shown (the server keeps its hash)",
+                )
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(issued)).build(),
+                )
+                .build(),
+        );
+        self.add(HttpMethod::Post, "/api/v1/links", op);
+
+        let mut op = self
+            .op(
+                "links",
+                "print_link_sheet",
+                "A printable A4 sheet with a QR code per school. It issues the links it \
+                 prints: loading it revokes the schools' earlier links for the campaign",
+            )
+            .params(SheetQuery::into_params(|| Some(ParameterIn::Query)))
+            .invalid()
+            .admin_only();
+        op.builder = op.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("An HTML page, 12 cards per A4 page")
+                .content(
+                    "text/html",
+                    ContentBuilder::new().schema(Some(string())).build(),
+                )
+                .build(),
+        );
+        self.add(HttpMethod::Get, "/api/v1/links/sheet", op);
+
+        let mut op = self
+            .op(
+                "links",
+                "revoke_link",
+                "Revokes a link; sessions opened with it stop working at once",
+            )
+            .id()
+            .admin_only();
+        op.builder = op.builder.response(
+            "204",
+            ResponseBuilder::new()
+                .description("Revoked (or already revoked)")
+                .build(),
+        );
+        self.add(HttpMethod::Delete, "/api/v1/links/{id}", op);
+    }
 }
 
 impl Op {
@@ -570,6 +736,57 @@ impl Op {
         self
     }
 
+    /// 200 with who signed in, and the cookie.
+    fn signed_in(mut self, me: RefOr<Schema>) -> Op {
+        self.builder = self.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("Signed in")
+                .header(
+                    "Set-Cookie",
+                    HeaderBuilder::new()
+                        .schema(Some(string()))
+                        .description(Some("The session cookie (HttpOnly, SameSite=Strict)"))
+                        .build(),
+                )
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(me)).build(),
+                )
+                .build(),
+        );
+        self
+    }
+
+    /// An error answer with the error body.
+    fn response(mut self, status: &str, description: &str) -> Op {
+        self.builder = self
+            .builder
+            .response(status, json_error(&self.error, description));
+        self
+    }
+
+    /// 429 with `Retry-After`, after too many failed logins.
+    fn too_many(mut self) -> Op {
+        self.builder = self.builder.response(
+            "429",
+            ResponseBuilder::new()
+                .description("Too many failed logins for this account or address")
+                .header(
+                    "Retry-After",
+                    HeaderBuilder::new().schema(Some(integer())).build(),
+                )
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(self.error.clone()))
+                        .build(),
+                )
+                .build(),
+        );
+        self
+    }
+
     fn no_content(mut self) -> Op {
         self.builder = self
             .builder
@@ -601,6 +818,21 @@ impl Op {
                 )
                 .build(),
         );
+        self
+    }
+
+    /// Signed in as an administrator, or refused.
+    fn admin_only(mut self) -> Op {
+        self.builder = self
+            .builder
+            .response(
+                "401",
+                json_error(&self.error, "No one is signed in, or the session expired"),
+            )
+            .response(
+                "403",
+                json_error(&self.error, "Administrators only (the refusal is audited)"),
+            );
         self
     }
 

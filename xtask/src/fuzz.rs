@@ -45,12 +45,24 @@ pub fn run() -> Result<()> {
         .join("schemathesis.toml");
     let server = Server::start(&site::target_dir().join("debug").join("humiao"), &work)?;
     let spec = format!("{}/api/openapi.json", server.url);
+    // Fuzzed as the demo administrator, who may call every operation; schemathesis also
+    // sends requests without the cookie and expects them refused (its ignored_auth check).
+    let cookie = sign_in(&server.url, "admin", DEMO_PASSWORD)?;
 
     let started = Instant::now();
     let mut cmd = Command::new(&st);
     cmd.arg("--config-file")
         .arg(&config)
         .args(["run", &spec])
+        // The session cookie's value, for the document's `session_cookie` scheme (see the
+        // [auth] section of the config): schemathesis then knows it, and can also leave it
+        // out to check that requests without it are refused.
+        .env(
+            "HUMIAO_FUZZ_SESSION",
+            cookie.split_once('=').map_or("", |(_, value)| value),
+        )
+        // Signing out would end the session the rest of the run uses.
+        .args(["--exclude-operation-id", "logout"])
         // Schemathesis keeps its Hypothesis files in the folder it runs in: not the repository.
         .current_dir(&work);
     println!("{}", shown(&cmd));
@@ -110,6 +122,40 @@ fn installed_version(python: &Path) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The demo accounts' password (server/src/demo/accounts.rs, README).
+const DEMO_PASSWORD: &str = "humiao-demo-2024";
+
+/// Signs in with one plain HTTP/1.1 request and returns the session cookie (`name=value`).
+fn sign_in(url: &str, username: &str, password: &str) -> Result<String> {
+    use std::io::Read as _;
+    let authority = url.trim_start_matches("http://");
+    let body = format!(r#"{{"username":"{username}","password":"{password}"}}"#);
+    let mut stream = std::net::TcpStream::connect(authority)
+        .with_context(|| format!("cannot reach {authority}"))?;
+    write!(
+        stream,
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {authority}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    if !answer.starts_with("HTTP/1.1 200") {
+        bail!(
+            "signing in as {username} failed: {}",
+            answer.lines().next().unwrap_or("")
+        );
+    }
+    answer
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim().split(';').next().unwrap_or("").to_string())
+        })
+        .context("the login answer set no cookie")
 }
 
 /// The command line, to show what ran (arguments unquoted).
