@@ -10,7 +10,7 @@ use humiao_server::db::Db;
 use humiao_tests::database::Engine;
 use humiao_tests::fixtures::{demo_refs, session_entry};
 use humiao_tests::process::ServerProcess;
-use humiao_tests::TestDatabase;
+use humiao_tests::{signed_in, TestDatabase};
 
 use crate::report::{DashboardRow, Latency, Report, WriteRow};
 use crate::setup;
@@ -25,16 +25,17 @@ struct Load {
 }
 
 /// Runs `clients` loops of `request` until `duration` has passed.
-async fn run_load<F, Fut>(clients: usize, duration: Duration, request: F) -> Load
+async fn run_load<F, Fut>(
+    client: reqwest::Client,
+    clients: usize,
+    duration: Duration,
+    request: F,
+) -> Load
 where
     F: Fn(reqwest::Client, usize, usize) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = bool> + Send,
 {
     let request = Arc::new(request);
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .build()
-        .expect("client");
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
@@ -75,13 +76,14 @@ where
 pub async fn writes(engine: Engine, options: &Options, report: &mut Report) -> Result<()> {
     let database = TestDatabase::create_on(engine).await;
     let server = ServerProcess::start(&database.url, &database.data_dir())?;
-    let client = reqwest::Client::new();
+    // Every client writes as the demo administrator, over one shared session.
+    let client = signed_in(&server.url, "admin").await;
     let refs = Arc::new(demo_refs(&client, &server.url).await);
     let db = Db::connect(&database.url).await?;
     let before = count_sessions(&db).await?;
 
     let url = server.url.clone();
-    let health = run_load(options.clients, Duration::from_secs(5), move |client, _, _| {
+    let health = run_load(client.clone(), options.clients, Duration::from_secs(5), move |client, _, _| {
         let url = url.clone();
         async move {
             matches!(client.get(format!("{url}/api/health")).send().await, Ok(r) if r.status().is_success())
@@ -91,6 +93,7 @@ pub async fn writes(engine: Engine, options: &Options, report: &mut Report) -> R
 
     let url = server.url.clone();
     let writes = run_load(
+        client.clone(),
         options.clients,
         Duration::from_secs(options.write_secs),
         move |client, c, i| {
@@ -159,7 +162,22 @@ pub async fn dashboard(
         .fetch_one(&db.pool)
         .await?;
 
-    let client = reqwest::Client::new();
+    // Generated data has no accounts: the operator's first step, done here.
+    if humiao_server::auth::store::find_user(&db.pool, "admin")
+        .await?
+        .is_none()
+    {
+        let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD)?;
+        humiao_server::auth::store::add_user(
+            &db.pool,
+            "admin",
+            &hash,
+            humiao_shared::account::Role::Admin,
+            humiao_server::auth::store::ScopeRef::City,
+        )
+        .await?;
+    }
+    let client = signed_in(&server.url, "admin").await;
     let aggregate = format!(
         "{}/api/v1/aggregates/sessions-by-district?campaign_id={campaign}",
         server.url
