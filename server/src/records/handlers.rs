@@ -85,7 +85,9 @@ async fn list<R: Resource>(
     let offset = (page_number - 1).saturating_mul(limit);
 
     let mut conditions = Conditions::live();
-    R::read_scope(&viewer, &mut conditions)?;
+    if let Err(e) = R::read_scope(&viewer, &mut conditions) {
+        return Err(audited::<R>(&db, &viewer, e).await);
+    }
     R::filter(&filter, &mut conditions);
     let mut conn = db.pool.acquire().await?;
     let count = format!(
@@ -111,9 +113,10 @@ async fn get<R: Resource>(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = db.pool.acquire().await?;
-    let record = fetch_visible::<R>(&mut conn, &viewer, *id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let record = match fetch_visible::<R>(&mut conn, &viewer, *id).await {
+        Ok(record) => record.ok_or(ApiError::NotFound)?,
+        Err(e) => return Err(audited_id::<R>(&db, &viewer, e, *id).await),
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(R::version(&record))))
         .json(record))
@@ -378,6 +381,18 @@ async fn allowed_to_write<R: Resource>(db: &Db, viewer: &Viewer) -> Result<(), A
         Ok(())
     } else {
         Err(denied::<R>(db, viewer, 0).await)
+    }
+}
+
+/// A refusal to read is audited like a refusal to write; other errors pass unchanged.
+async fn audited<R: Resource>(db: &Db, viewer: &Viewer, error: ApiError) -> ApiError {
+    audited_id::<R>(db, viewer, error, 0).await
+}
+
+async fn audited_id<R: Resource>(db: &Db, viewer: &Viewer, error: ApiError, id: i64) -> ApiError {
+    match error {
+        ApiError::Forbidden => denied::<R>(db, viewer, id).await,
+        other => other,
     }
 }
 

@@ -53,7 +53,7 @@ async fn sessions_by_district(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     Ok(HttpResponse::Ok().json(district_reach(&db, &filter).await?))
 }
 
@@ -63,7 +63,7 @@ async fn reach(
     Query(grouping): Query<Grouping>,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let Some((slice, window)) = resolve(&mut conn, filter).await? else {
         return Ok(HttpResponse::Ok().json(Vec::<()>::new()));
@@ -77,7 +77,7 @@ async fn audience(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let summary = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::audience(&mut conn, &slice).await?,
@@ -91,7 +91,7 @@ async fn screening_coverage(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let films = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::screening_coverage(&mut conn, &slice).await?,
@@ -105,7 +105,7 @@ async fn screening_reach(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let reach = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::screening_reach(&mut conn, &slice).await?,
@@ -119,7 +119,7 @@ async fn training_coverage(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let coverage = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::training_coverage(&mut conn, &slice).await?,
@@ -133,7 +133,7 @@ async fn outcomes(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&viewer, filter)?;
+    let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let series = match resolve(&mut conn, filter).await? {
         Some((slice, _)) => aggregates::outcome_series(&mut conn, &slice).await?,
@@ -144,11 +144,14 @@ async fn outcomes(
 
 /// The filter narrowed to the viewer's scope: a district leader's figures are the
 /// district's, an officer's the station's. Schools have no dashboard.
-pub fn within_scope(
+pub async fn within_scope(
+    db: &Db,
     viewer: &Viewer,
     mut filter: AggregateFilter,
 ) -> Result<AggregateFilter, ApiError> {
     if viewer.role == Role::School {
+        let denial = crate::db::audit::Event::denied(viewer, "aggregates", 0);
+        crate::db::audit::event(&db.pool, &denial).await?;
         return Err(ApiError::Forbidden);
     }
     let mut place = Place {

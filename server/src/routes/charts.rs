@@ -65,12 +65,14 @@ async fn draw(
         .ok_or(ApiError::NotFound)?;
     let lang = q.lang.unwrap_or_else(|| lang_of(&req));
     let filter = within_scope(
+        &db,
         &viewer,
         AggregateFilter {
             campaign_id: q.campaign_id,
             ..Default::default()
         },
-    )?;
+    )
+    .await?;
     let svg = match chart {
         ChartName::SessionsByDistrict => {
             charts::sessions_by_district(&district_reach(&db, &filter).await?, lang)
