@@ -100,3 +100,29 @@ async fn a_malformed_key_is_refused_and_nothing_is_stored() {
     }
     assert_eq!(app.count("sessions").await, before);
 }
+
+#[tokio::test]
+async fn one_accounts_key_is_not_another_accounts() {
+    let app = spawn_app().await;
+    let entry = session_entry(
+        &demo_refs(&app.client, &app.url).await,
+        "same key, two people",
+    );
+    let officer = app.client_as("officer.diaozhuang").await;
+    let before = app.count("sessions").await;
+    let mut ids = Vec::new();
+    for client in [&app.client, &officer] {
+        let res = client
+            .post(format!("{}/api/v1/sessions", app.url))
+            .header("Idempotency-Key", "k-shared")
+            .json(&entry)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        assert!(!res.headers().contains_key("idempotent-replayed"));
+        ids.push(res.json::<Value>().await.unwrap()["id"].clone());
+    }
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!(app.count("sessions").await, before + 2);
+}

@@ -49,6 +49,12 @@ pub async fn record(
     Ok(())
 }
 
+/// A client's key as stored: each account has its own keys, so one account's retry can
+/// never be answered with another account's record.
+pub fn scoped(actor: &str, key: &str) -> String {
+    format!("{actor}\u{1f}{key}")
+}
+
 /// The SHA-256 of a parsed request, hex: two bodies that parse alike are the same request.
 pub fn fingerprint<T: serde::Serialize>(request: &T) -> String {
     use sha2::{Digest, Sha256};

@@ -129,6 +129,7 @@ async fn create<R: Resource>(
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
     allowed_to_write::<R>(&db, &viewer).await?;
+    let key = key.map(|k| idempotency::scoped(viewer.actor(), &k));
     let request_hash = idempotency::fingerprint(&input);
     if let Some(key) = &key {
         if let Some(first) = idempotency::find(&db.pool, key).await? {

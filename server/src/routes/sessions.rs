@@ -109,6 +109,7 @@ async fn create(
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
     may_log(&db, &viewer, None).await?;
+    let key = key.map(|k| idempotency::scoped(viewer.actor(), &k));
     let request_hash = idempotency::fingerprint(&input);
     if let Some(key) = &key {
         if let Some(first) = idempotency::find(&db.pool, key).await? {
