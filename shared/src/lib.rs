@@ -12,6 +12,8 @@ pub mod error;
 /// Films (宣教片) that schools are asked to screen.
 pub mod film;
 pub mod i18n;
+/// Schools' links: issued per school and campaign, printed as QR codes.
+pub mod link;
 pub mod org;
 /// Outcome indicators (帮扶成效): aggregate counts per station and month.
 pub mod outcome;

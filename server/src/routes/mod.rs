@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod charts;
 mod health;
+pub mod links;
 pub mod org;
 pub mod sessions;
 
@@ -43,6 +44,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                         crate::auth::csrf::same_origin,
                     ))
                     .configure(auth::configure)
+                    .configure(links::configure)
                     .configure(org::configure)
                     .configure(handlers::configure::<Districts>)
                     .configure(handlers::configure::<Stations>)
