@@ -109,14 +109,20 @@ async fn a_link_opens_a_session_for_its_school_which_confirms_only_its_own_scree
     assert_eq!(res.status(), 200);
     let listed: Vec<Value> = res.json().await.unwrap();
     let expected = app
-        .get(&format!("/api/v1/assignments?school_id={diaozhuang}"))
+        .get(&format!(
+            "/api/v1/assignments?school_id={diaozhuang}&campaign_id={campaign}"
+        ))
         .await
         .headers()["x-total-count"]
         .to_str()
         .unwrap()
         .parse::<usize>()
         .unwrap();
-    assert_eq!(listed.len(), expected, "the school sees its assignments");
+    assert_eq!(
+        listed.len(),
+        expected,
+        "the school sees its assignments of the link's campaign"
+    );
     assert!(listed.iter().any(|a| a["id"] == assignment));
     for a in &listed {
         let schools = a["school_ids"].as_array().unwrap();
@@ -139,6 +145,29 @@ async fn a_link_opens_a_session_for_its_school_which_confirms_only_its_own_scree
         403,
         "not for another school"
     );
+
+    // Another campaign's assignment (the demo has one a year) is outside the link.
+    let (other,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM screening_assignments a
+         JOIN assignment_schools x ON x.assignment_id = a.id
+         WHERE a.campaign_id <> $1 AND x.school_id = $2 ORDER BY a.id LIMIT 1",
+    )
+    .bind(campaign)
+    .bind(diaozhuang)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let res = school_client
+        .post(format!("{}/api/v1/confirmations", app.url))
+        .json(
+            &json!({"assignment_id": other, "school_id": diaozhuang, "film_id": film,
+                      "shown_on": "2024-06-03", "students": 10, "parents": 2, "classes": 1,
+                      "method": "classroom"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "only the link's campaign");
 }
 
 #[tokio::test]

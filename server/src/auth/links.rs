@@ -22,11 +22,12 @@ use crate::db::{now_text, placeholders, Db};
 use crate::error::ApiError;
 use crate::records::{checked, count_live, is_live};
 
-type LinkRow = (i64, i64, i64, i64, String, Option<String>);
+type LinkRow = (i64, i64, i64, i64, String, Option<String>, i64);
 
 async fn load_by_secret(pool: &AnyPool, secret: &str) -> Result<Option<LinkRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT l.id, l.school_id, sc.station_id, sc.district_id, l.expires_at, l.revoked_at
+        "SELECT l.id, l.school_id, sc.station_id, sc.district_id, l.expires_at, l.revoked_at,
+                l.campaign_id
          FROM school_links l JOIN schools sc ON sc.id = l.school_id
          WHERE l.token_hash = $1",
     )
@@ -65,7 +66,7 @@ pub async fn viewer(pool: &AnyPool, link_id: i64, now: DateTime<Utc>) -> Result<
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     usable(&row, now)?;
-    let (_, school, station, district, _, _) = row;
+    let (_, school, station, district, _, _, campaign) = row;
     Ok(Viewer {
         user_id: None,
         username: format!("link:{school}"),
@@ -75,12 +76,14 @@ pub async fn viewer(pool: &AnyPool, link_id: i64, now: DateTime<Utc>) -> Result<
             station,
             school,
         },
+        campaign: Some(campaign),
     })
 }
 
 async fn load_by_id(pool: &AnyPool, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT l.id, l.school_id, sc.station_id, sc.district_id, l.expires_at, l.revoked_at
+        "SELECT l.id, l.school_id, sc.station_id, sc.district_id, l.expires_at, l.revoked_at,
+                l.campaign_id
          FROM school_links l JOIN schools sc ON sc.id = l.school_id
          WHERE l.id = $1",
     )

@@ -53,6 +53,8 @@ pub struct Viewer {
     pub username: String,
     pub role: Role,
     pub scope: Scope,
+    /// The one campaign a school that came in through its link may act in.
+    pub campaign: Option<i64>,
 }
 
 impl Viewer {

@@ -273,6 +273,7 @@ async fn user_viewer(pool: &AnyPool, user_id: i64) -> Result<Viewer, ApiError> {
         scope: user.scope(),
         username: user.username,
         role: user.role,
+        campaign: None,
     })
 }
 

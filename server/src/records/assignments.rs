@@ -111,6 +111,8 @@ impl Resource for Assignments {
         match (viewer.role, viewer.school()) {
             (Role::Admin | Role::Leader, _) => Ok(()),
             (Role::School, Some(school)) => {
+                // Through a link: that link's campaign only.
+                c.eq("t.campaign_id", viewer.campaign);
                 c.int(
                     "EXISTS (SELECT 1 FROM assignment_schools x
                              WHERE x.assignment_id = t.id AND x.school_id = ?)",

@@ -144,7 +144,10 @@ impl Resource for Confirmations {
     /// leader those of the scope's schools.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
         match viewer.role {
-            Role::School => c.eq("t.school_id", viewer.school()),
+            Role::School => {
+                c.eq("t.school_id", viewer.school());
+                c.eq("a.campaign_id", viewer.campaign);
+            }
             Role::Officer => c.eq("sc.station_id", viewer.station()),
             Role::Admin | Role::Leader => c.eq("sc.district_id", viewer.district()),
         }
@@ -153,9 +156,30 @@ impl Resource for Confirmations {
 
     const WRITERS: &'static [Role] = &[Role::Admin, Role::School];
 
-    /// A school confirms for itself only.
-    fn may_write(viewer: &Viewer, valid: &ValidConfirmation) -> bool {
-        viewer.is_admin() || viewer.school() == Some(valid.school_id)
+    /// A school confirms for itself only, and through a link only within the link's
+    /// campaign.
+    async fn may_write(
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+        valid: &ValidConfirmation,
+    ) -> Result<bool, sqlx::Error> {
+        if viewer.is_admin() {
+            return Ok(true);
+        }
+        if viewer.school() != Some(valid.school_id) {
+            return Ok(false);
+        }
+        let Some(campaign) = viewer.campaign else {
+            return Ok(true);
+        };
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM screening_assignments WHERE id = $1 AND campaign_id = $2",
+        )
+        .bind(valid.assignment_id)
+        .bind(campaign)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(n > 0)
     }
 
     async fn load(

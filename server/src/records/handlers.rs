@@ -136,8 +136,11 @@ async fn create<R: Resource>(
             return replay::<R>(first, &request_hash);
         }
     }
-    let valid = R::validate(&mut *db.pool.acquire().await?, &input).await?;
-    if !R::may_write(&viewer, &valid) {
+    let mut conn = db.pool.acquire().await?;
+    let valid = R::validate(&mut conn, &input).await?;
+    let allowed = R::may_write(&mut conn, &viewer, &valid).await?;
+    drop(conn);
+    if !allowed {
         return Err(denied::<R>(&db, &viewer, 0).await);
     }
 
@@ -255,7 +258,7 @@ async fn update<R: Resource>(
         .await?
         .ok_or(ApiError::NotFound)?;
     let valid = R::validate(&mut tx, &input).await?;
-    if !R::may_write(&viewer, &valid) {
+    if !R::may_write(&mut tx, &viewer, &valid).await? {
         drop(tx);
         return Err(denied::<R>(&db, &viewer, id).await);
     }

@@ -117,8 +117,12 @@ pub trait Resource: 'static {
 
     /// May the viewer (one of [`Resource::WRITERS`]) store a record with this content?
     /// Administrators may; others only within their scope.
-    fn may_write(viewer: &Viewer, _valid: &Self::Valid) -> bool {
-        viewer.is_admin()
+    async fn may_write(
+        _conn: &mut AnyConnection,
+        viewer: &Viewer,
+        _valid: &Self::Valid,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(viewer.is_admin())
     }
 
     /// May the viewer delete this (visible) record? Administrators only, unless a record

@@ -101,8 +101,12 @@ impl Resource for Outcomes {
     const WRITERS: &'static [Role] = &[Role::Admin, Role::Officer];
 
     /// An officer records the station's own only.
-    fn may_write(viewer: &Viewer, valid: &ValidOutcome) -> bool {
-        viewer.is_admin() || viewer.station() == Some(valid.station_id)
+    async fn may_write(
+        _conn: &mut AnyConnection,
+        viewer: &Viewer,
+        valid: &ValidOutcome,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(viewer.is_admin() || viewer.station() == Some(valid.station_id))
     }
 
     async fn load(

@@ -104,6 +104,7 @@ async fn login(
         scope: user.scope(),
         username: user.username,
         role: user.role,
+        campaign: None,
     };
     Ok(HttpResponse::Ok()
         .cookie(cookie(&req, token))
