@@ -109,6 +109,14 @@ pub async fn login(login: &Login) -> ApiResult<Me> {
     read(request.send().await).await
 }
 
+/// A school opens its link: the secret from the address's `#` part.
+pub async fn link_login(secret: &str) -> ApiResult<Me> {
+    let request = chinese(Request::post("/api/v1/auth/link"))
+        .json(&serde_json::json!({ "secret": secret }))
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    read(request.send().await).await
+}
+
 pub async fn logout() -> ApiResult<()> {
     let response = chinese(Request::post("/api/v1/auth/logout"))
         .send()

@@ -20,6 +20,17 @@ enum Session {
     Unreachable(String),
 }
 
+/// The secret of a school's link, when the page was opened as `/s#secret`.
+fn link_secret() -> Option<String> {
+    let location = window().location();
+    if location.pathname().ok()? != "/s" {
+        return None;
+    }
+    let hash = location.hash().ok()?;
+    let secret = hash.trim_start_matches('#').trim().to_string();
+    (!secret.is_empty()).then_some(secret)
+}
+
 fn role_name(role: Role) -> &'static str {
     match role {
         Role::Admin => "管理员",
@@ -33,7 +44,22 @@ fn role_name(role: Role) -> &'static str {
 pub fn App() -> impl IntoView {
     let health = LocalResource::new(api::health);
     let session = RwSignal::new(Session::Checking);
+    let link_problem = RwSignal::new(None::<String>);
     spawn_local(async move {
+        // A school's QR code opens `/s#secret`: the secret never reaches the server's logs
+        // (browsers do not send the part after `#`) and is taken out of the address at once.
+        if let Some(secret) = link_secret() {
+            let _ = window().history().and_then(|h| {
+                h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+            });
+            match api::link_login(&secret).await {
+                Ok(me) => {
+                    session.set(Session::SignedIn(me));
+                    return;
+                }
+                Err(e) => link_problem.set(Some(e.to_string())),
+            }
+        }
         session.set(match api::me().await {
             Ok(me) => Session::SignedIn(me),
             Err(ApiFailure::Answer { .. }) => Session::SignedOut,
@@ -85,6 +111,9 @@ pub fn App() -> impl IntoView {
                         view! { <p class="notice bad" role="alert">{why}</p> }.into_any()
                     }
                     Session::SignedOut => view! {
+                        {move || link_problem.get().map(|p| view! {
+                            <p class="notice bad" role="alert">{p}</p>
+                        })}
                         <LoginPage on_signed_in=move |me| session.set(Session::SignedIn(me)) />
                     }
                     .into_any(),

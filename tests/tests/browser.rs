@@ -100,3 +100,28 @@ async fn an_officer_logs_a_session_and_the_chart_counts_it() {
     assert_eq!(tianning_sessions(&browser, &app.url).await, before + 1);
     browser.screenshot("dashboard-after").await.unwrap();
 }
+
+#[tokio::test]
+async fn a_school_opens_its_link_and_is_signed_in_without_a_password() {
+    let app = spawn_app().await;
+    let school = app.id_of("schools", "name", "雕庄小学").await;
+    let res = app
+        .post_json(
+            "/api/v1/links",
+            &serde_json::json!({"campaign_id": app.current_campaign().await, "school_ids": [school]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let links: serde_json::Value = res.json().await.unwrap();
+    let url = links[0]["url"].as_str().unwrap();
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.goto(url).await.unwrap();
+    let who = browser.text_of("header .who").await.unwrap();
+    assert_eq!(who, format!("link:{school}（学校）"));
+    let address = browser.client.current_url().await.unwrap();
+    assert!(
+        address.fragment().is_none(),
+        "the secret leaves the address bar: {address}"
+    );
+}
