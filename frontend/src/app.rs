@@ -117,13 +117,17 @@ pub fn App() -> impl IntoView {
                         <LoginPage on_signed_in=move |me| session.set(Session::SignedIn(me)) />
                     }
                     .into_any(),
-                    Session::SignedIn(_) => view! {
+                    Session::SignedIn(me) => {
+                        // Pages read who is signed in (an officer's station, say).
+                        provide_context(me);
+                        view! {
                         <Routes fallback=|| view! { <p>"页面不存在。"</p> }>
                             <Route path=path!("/") view=LogSession />
                             <Route path=path!("/dashboard") view=Dashboard />
                         </Routes>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                 }}
             </main>
         </Router>

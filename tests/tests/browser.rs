@@ -51,7 +51,7 @@ async fn sign_in(browser: &Browser, url: &str, username: &str) {
 async fn an_officer_logs_a_session_and_the_chart_counts_it() {
     let app = spawn_app().await;
     let browser = Browser::start().await.expect("Chromium starts");
-    sign_in(&browser, &app.url, "admin").await;
+    sign_in(&browser, &app.url, "officer.diaozhuang").await;
     let before = tianning_sessions(&browser, &app.url).await;
     let chart = browser
         .wait_for("#chart-sessions-by-district svg")
@@ -66,10 +66,11 @@ async fn an_officer_logs_a_session_and_the_chart_counts_it() {
         .await
         .to_string();
     let school = app.id_of("schools", "name", "雕庄小学").await.to_string();
+    // The officer's station is chosen already (once the list has loaded).
     browser
-        .click(&format!("#station_id option[value='{station}']"))
+        .wait_for(&format!("#station_id option[value='{station}']:checked"))
         .await
-        .unwrap();
+        .expect("the officer's station is selected");
     browser
         .click(&format!("#school_id option[value='{school}']"))
         .await

@@ -42,7 +42,9 @@ pub fn LogSession() -> impl IntoView {
     let topics = LocalResource::new(api::topics);
 
     let campaign_id = RwSignal::new(None::<i64>);
-    let station_id = RwSignal::new(None::<i64>);
+    // An officer logs for the station: it is chosen already.
+    let me = use_context::<humiao_shared::account::Me>();
+    let station_id = RwSignal::new(me.and_then(|m| m.station_id));
     let school_id = RwSignal::new(None::<i64>);
     let other_venue = RwSignal::new(false);
     let venue = RwSignal::new(String::new());
@@ -196,7 +198,9 @@ pub fn LogSession() -> impl IntoView {
     let edited = move |field: &'static str| errors.update(|e| e.remove(field));
 
     let station_options = move || match (districts.get(), stations.get()) {
-        (Some(Ok(districts)), Some(Ok(stations))) => station_groups(districts, stations).into_any(),
+        (Some(Ok(districts)), Some(Ok(stations))) => {
+            station_groups(districts, stations, station_id).into_any()
+        }
         (Some(Err(e)), _) | (_, Some(Err(e))) => {
             view! { <option value="" disabled=true>{e.to_string()}</option> }.into_any()
         }
@@ -358,7 +362,11 @@ pub fn LogSession() -> impl IntoView {
 }
 
 /// The stations grouped under their districts.
-fn station_groups(districts: Vec<District>, stations: Vec<Station>) -> impl IntoView {
+fn station_groups(
+    districts: Vec<District>,
+    stations: Vec<Station>,
+    chosen: RwSignal<Option<i64>>,
+) -> impl IntoView {
     districts
         .into_iter()
         .map(|d| {
@@ -369,7 +377,14 @@ fn station_groups(districts: Vec<District>, stations: Vec<Station>) -> impl Into
                 .collect();
             view! {
                 <optgroup label=d.name>
-                    {members.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
+                    {members.into_iter().map(|s| {
+                        let id = s.id;
+                        view! {
+                            <option value=id.to_string() selected=move || chosen.get() == Some(id)>
+                                {s.name}
+                            </option>
+                        }
+                    }).collect_view()}
                 </optgroup>
             }
         })
