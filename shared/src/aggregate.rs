@@ -178,7 +178,8 @@ pub struct OutcomePoint {
     /// `YYYY-MM`.
     pub month: String,
     pub indicator: Indicator,
-    pub value: i64,
+    /// `null` when a single station's count is 1–4 and the viewer is not an administrator.
+    pub value: Option<i64>,
 }
 
 #[cfg(test)]

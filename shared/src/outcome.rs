@@ -103,10 +103,28 @@ pub struct Outcome {
     /// `YYYY-MM`.
     pub month: String,
     pub indicator: Indicator,
-    /// The count for that station, month and indicator.
-    pub value: i64,
+    /// The count for that station, month and indicator; `null` when it is 1–4 and the
+    /// viewer is not an administrator (shown as "<5"), so that no child can be singled out.
+    pub value: Option<i64>,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
+}
+
+/// Counts from 1 to this minus one are hidden at station level from all but administrators.
+pub const SMALL_COUNT: i64 = 5;
+
+/// A station-level count as a non-administrator may see it: `None` (shown as "<5") for 1–4.
+pub fn shown(value: i64) -> Option<i64> {
+    if (1..SMALL_COUNT).contains(&value) {
+        None
+    } else {
+        Some(value)
+    }
+}
+
+/// How a count that may be hidden reads in a table: the number, or "<5".
+pub fn display(value: Option<i64>) -> String {
+    value.map_or_else(|| format!("<{SMALL_COUNT}"), |v| v.to_string())
 }
 
 /// An outcome figure as a station sends it.
@@ -183,6 +201,23 @@ pub fn parse_month(text: &str) -> Result<NaiveDate, FieldCode> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn small_station_counts_are_hidden_but_zero_and_five_are_not() {
+        let cases = [
+            (0, Some(0)),
+            (1, None),
+            (4, None),
+            (5, Some(5)),
+            (162, Some(162)),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(shown(value), expected, "{value}");
+        }
+        assert_eq!(display(None), "<5");
+        assert_eq!(display(Some(12)), "12");
+    }
+
     use super::*;
     use crate::rules::table::{assert_table, Case};
     use crate::session::MAX_COUNT;

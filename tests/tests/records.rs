@@ -569,3 +569,53 @@ async fn a_method_a_path_does_not_take_is_405_naming_those_it_does() {
         );
     }
 }
+
+#[tokio::test]
+async fn small_station_counts_are_hidden_from_all_but_administrators() {
+    let app = spawn_app().await;
+    let sanjing = app.id_of("stations", "name", "三井派出所").await;
+    let month = &clock::today().to_string()[..7];
+    let created = create(
+        &app,
+        "outcomes",
+        &json!({"station_id": sanjing, "month": month, "indicator": "reoffences", "value": 3}),
+    )
+    .await;
+    let path = format!("/api/v1/outcomes/{}", created["id"]);
+    assert_eq!(
+        app.get_json(&path).await["value"],
+        3,
+        "the administrator sees it"
+    );
+    let series = format!("/api/v1/aggregates/outcomes?station_id={sanjing}&from={month}-01");
+    let point = |body: Value| -> Value {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["indicator"] == "reoffences" && p["month"] == *month)
+            .map(|p| p["value"].clone())
+            .expect("the month's point")
+    };
+    assert_eq!(point(app.get_json(&series).await), 3);
+    for viewer in ["officer.sanjing", "leader"] {
+        let client = app.client_as(viewer).await;
+        let read: Value = client
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(read["value"], Value::Null, "{viewer} sees <5");
+        let body: Value = client
+            .get(format!("{}{series}", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(point(body), Value::Null, "{viewer}'s chart shows <5");
+    }
+}

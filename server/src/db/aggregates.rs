@@ -420,9 +420,11 @@ pub async fn training_coverage(
 }
 
 /// Each indicator's monthly total over the slice's stations.
+/// With `hide_small`, a one-station series shows 1–4 as unknown (`None`).
 pub async fn outcome_series(
     conn: &mut AnyConnection,
     slice: &Slice,
+    hide_small: bool,
 ) -> Result<Vec<OutcomePoint>, sqlx::Error> {
     let f = &slice.filter;
     let mut c = Conditions::live();
@@ -444,7 +446,11 @@ pub async fn outcome_series(
             Some(OutcomePoint {
                 month,
                 indicator: Indicator::from_code(&indicator)?,
-                value,
+                value: if hide_small {
+                    humiao_shared::outcome::shown(value)
+                } else {
+                    Some(value)
+                },
             })
         })
         .collect())

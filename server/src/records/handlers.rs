@@ -101,7 +101,11 @@ async fn list<R: Resource>(
         .await?;
     // Both numbers are integers computed here, so they go into the SQL as text.
     let tail = format!("ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let rows = R::load(&mut conn, &conditions, &tail).await?;
+    let rows: Vec<R::Record> = R::load(&mut conn, &conditions, &tail)
+        .await?
+        .into_iter()
+        .map(|r| R::redact(&viewer, r))
+        .collect();
     Ok(HttpResponse::Ok()
         .insert_header(("X-Total-Count", total.to_string()))
         .json(rows))
@@ -114,7 +118,7 @@ async fn get<R: Resource>(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = db.pool.acquire().await?;
     let record = match fetch_visible::<R>(&mut conn, &viewer, *id).await {
-        Ok(record) => record.ok_or(ApiError::NotFound)?,
+        Ok(record) => R::redact(&viewer, record.ok_or(ApiError::NotFound)?),
         Err(e) => return Err(audited_id::<R>(&db, &viewer, e, *id).await),
     };
     Ok(HttpResponse::Ok()

@@ -136,6 +136,11 @@ pub trait Resource: 'static {
         Ok(false)
     }
 
+    /// The record as this viewer may see it in a list or a read (e.g. small counts hidden).
+    fn redact(_viewer: &Viewer, record: Self::Record) -> Self::Record {
+        record
+    }
+
     fn version(record: &Self::Record) -> i64;
 }
 

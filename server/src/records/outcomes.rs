@@ -132,7 +132,7 @@ impl Resource for Outcomes {
                     station_id,
                     month,
                     indicator,
-                    value,
+                    value: Some(value),
                     version,
                 })
             })
@@ -190,6 +190,14 @@ impl Resource for Outcomes {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// Small counts single out children: hidden from all but administrators.
+    fn redact(viewer: &Viewer, mut outcome: Outcome) -> Outcome {
+        if !viewer.is_admin() {
+            outcome.value = outcome.value.and_then(humiao_shared::outcome::shown);
+        }
+        outcome
     }
 
     fn version(o: &Outcome) -> i64 {

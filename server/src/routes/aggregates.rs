@@ -136,7 +136,12 @@ async fn outcomes(
     let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let series = match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => aggregates::outcome_series(&mut conn, &slice).await?,
+        Some((slice, _)) => {
+            // One station's figures are station level: small counts are hidden from all
+            // but administrators.
+            let hide_small = !viewer.is_admin() && slice.filter.station_id.is_some();
+            aggregates::outcome_series(&mut conn, &slice, hide_small).await?
+        }
         None => Vec::new(),
     };
     Ok(HttpResponse::Ok().json(series))
