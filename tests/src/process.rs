@@ -1,26 +1,50 @@
-//! The `humiao` binary run as a process of its own, for restarts, `kill -9` and several
-//! instances on one database.
+//! The `humiao` binary run as a process of its own, for restarts, `kill -9`, several
+//! instances on one database, and reading what it logs.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 use anyhow::{bail, Context as _, Result};
 
 pub struct ServerProcess {
     child: Child,
     pub url: String,
+    /// What the process writes, when started with [`ServerProcess::start_logged`].
+    log: Option<Log>,
+}
+
+/// The lines of a process's stdout and stderr, gathered by a thread per stream.
+struct Log {
+    lines: Arc<Mutex<Vec<String>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+/// The command that starts `humiao` on the database, listening on a free port.
+fn command(database_url: &str, data_dir: &Path) -> Command {
+    let mut command = Command::new(crate::server_binary());
+    command
+        .args(["--bind", "127.0.0.1:0", "--database-url", database_url])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--assets-dir")
+        .arg(crate::site_dir());
+    command
+}
+
+/// The server prints this line once it listens.
+fn serving_url(line: &str) -> Option<String> {
+    line.strip_prefix("Humiao is serving on ")
+        .map(|url| url.trim().to_string())
 }
 
 impl ServerProcess {
     /// Starts `humiao` on the database and waits until it says where it serves.
     pub fn start(database_url: &str, data_dir: &Path) -> Result<ServerProcess> {
-        let mut child = Command::new(crate::server_binary())
-            .args(["--bind", "127.0.0.1:0", "--database-url", database_url])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--assets-dir")
-            .arg(crate::site_dir())
+        let mut child = command(database_url, data_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -28,12 +52,12 @@ impl ServerProcess {
             .with_context(|| format!("cannot start {}", crate::server_binary().display()))?;
         let stdout = child.stdout.take().context("stdout")?;
         let mut lines = BufReader::new(stdout).lines();
-        // The server prints this line once it listens; end of output means it exited.
+        // End of output before that line means it exited.
         let url = loop {
             match lines.next() {
                 Some(line) => {
-                    if let Some(url) = line?.strip_prefix("Humiao is serving on ") {
-                        break url.trim().to_string();
+                    if let Some(url) = serving_url(&line?) {
+                        break url;
                     }
                 }
                 None => {
@@ -42,7 +66,51 @@ impl ServerProcess {
                 }
             }
         };
-        Ok(ServerProcess { child, url })
+        Ok(ServerProcess {
+            child,
+            url,
+            log: None,
+        })
+    }
+
+    /// Starts `humiao` with `RUST_LOG={filter}` and keeps every line it writes to stdout or
+    /// stderr, for [`ServerProcess::stop_and_read_log`].
+    pub fn start_logged(
+        database_url: &str,
+        data_dir: &Path,
+        filter: &str,
+    ) -> Result<ServerProcess> {
+        let mut child = command(database_url, data_dir)
+            .env("RUST_LOG", filter)
+            // Plain text: no colour codes between a field's name and its value.
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", crate::server_binary().display()))?;
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().context("stdout")?;
+        let stderr = child.stderr.take().context("stderr")?;
+        let readers = vec![
+            gather(stdout, lines.clone(), Some(tx)),
+            gather(stderr, lines.clone(), None),
+        ];
+        let log = Log { lines, readers };
+        // The stdout reader ends, dropping its sender, when the process exits.
+        let url = match rx.iter().find_map(|line| serving_url(&line)) {
+            Some(url) => url,
+            None => {
+                let status = child.wait()?;
+                let lines = log.lines.lock().map(|l| l.join("\n")).unwrap_or_default();
+                bail!("the server exited before serving ({status}):\n{lines}");
+            }
+        };
+        Ok(ServerProcess {
+            child,
+            url,
+            log: Some(log),
+        })
     }
 
     pub fn pid(&self) -> u32 {
@@ -54,6 +122,50 @@ impl ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Ends the process and returns every line it wrote; empty unless it was started with
+    /// [`ServerProcess::start_logged`]. Reading to the end of both streams makes sure no
+    /// line written before the end is missed.
+    pub fn stop_and_read_log(mut self) -> Vec<String> {
+        self.kill9();
+        let Some(log) = self.log.take() else {
+            return Vec::new();
+        };
+        for reader in log.readers {
+            let _ = reader.join();
+        }
+        let lines = log.lines.lock().map(|l| l.clone()).unwrap_or_default();
+        lines
+    }
+}
+
+/// A thread that reads `stream` line by line into `lines` (and `tx`) until it ends. Bytes
+/// that are not UTF-8 are kept as replacement characters rather than ending the reading,
+/// which would block the server once the pipe is full.
+fn gather(
+    stream: impl Read + Send + 'static,
+    lines: Arc<Mutex<Vec<String>>>,
+    tx: Option<mpsc::Sender<String>>,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let line = String::from_utf8_lossy(&buf).trim_end().to_string();
+                    if let Some(tx) = &tx {
+                        let _ = tx.send(line.clone());
+                    }
+                    if let Ok(mut lines) = lines.lock() {
+                        lines.push(line);
+                    }
+                }
+            }
+        }
+    })
 }
 
 impl Drop for ServerProcess {
