@@ -290,6 +290,11 @@ impl Resource for Confirmations {
         Ok(())
     }
 
+    /// A school may take back its own confirmation.
+    fn may_delete(viewer: &Viewer, record: &Confirmation) -> bool {
+        viewer.is_admin() || viewer.school() == Some(record.school_id)
+    }
+
     fn version(c: &Confirmation) -> i64 {
         c.version
     }

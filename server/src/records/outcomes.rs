@@ -200,6 +200,11 @@ impl Resource for Outcomes {
         outcome
     }
 
+    /// An officer may take back the station's own entries.
+    fn may_delete(viewer: &Viewer, record: &Outcome) -> bool {
+        viewer.is_admin() || viewer.station() == Some(record.station_id)
+    }
+
     fn version(o: &Outcome) -> i64 {
         o.version
     }

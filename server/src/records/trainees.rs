@@ -193,6 +193,11 @@ impl Resource for Trainees {
         set_days(tx, id, v).await
     }
 
+    /// An officer may take back the station's own entries.
+    fn may_delete(viewer: &Viewer, record: &Trainee) -> bool {
+        viewer.is_admin() || viewer.station() == Some(record.station_id)
+    }
+
     fn version(t: &Trainee) -> i64 {
         t.version
     }
