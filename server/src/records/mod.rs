@@ -144,6 +144,22 @@ pub trait Resource: 'static {
     fn version(record: &Self::Record) -> i64;
 }
 
+/// The read scope of a station's own records (trainees, outcome values), from `t` joined
+/// to its station as `st`: an officer sees the station's, a leader the scope's; schools none.
+pub fn station_records(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+    match viewer.role {
+        Role::School => return Err(ApiError::Forbidden),
+        Role::Officer => c.eq("t.station_id", viewer.station()),
+        Role::Admin | Role::Leader => c.eq("st.district_id", viewer.district()),
+    }
+    Ok(())
+}
+
+/// May the viewer write a record of `station`? Administrators any, officers their own.
+pub fn own_station(viewer: &Viewer, station: i64) -> bool {
+    viewer.is_admin() || viewer.station() == Some(station)
+}
+
 /// A record found by its natural key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Found {

@@ -88,14 +88,8 @@ impl Resource for Outcomes {
         }
     }
 
-    /// An officer sees the station's, a leader the scope's; schools none.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
-        match viewer.role {
-            Role::School => return Err(ApiError::Forbidden),
-            Role::Officer => c.eq("t.station_id", viewer.station()),
-            Role::Admin | Role::Leader => c.eq("st.district_id", viewer.district()),
-        }
-        Ok(())
+        super::station_records(viewer, c)
     }
 
     const WRITERS: &'static [Role] = &[Role::Admin, Role::Officer];
@@ -106,7 +100,7 @@ impl Resource for Outcomes {
         viewer: &Viewer,
         valid: &ValidOutcome,
     ) -> Result<bool, sqlx::Error> {
-        Ok(viewer.is_admin() || viewer.station() == Some(valid.station_id))
+        Ok(super::own_station(viewer, valid.station_id))
     }
 
     async fn load(
@@ -202,7 +196,7 @@ impl Resource for Outcomes {
 
     /// An officer may take back the station's own entries.
     fn may_delete(viewer: &Viewer, record: &Outcome) -> bool {
-        viewer.is_admin() || viewer.station() == Some(record.station_id)
+        super::own_station(viewer, record.station_id)
     }
 
     fn version(o: &Outcome) -> i64 {

@@ -73,14 +73,8 @@ impl Resource for Trainees {
         c.eq("t.completed", filter.completed.map(i64::from));
     }
 
-    /// An officer sees the station's, a leader the scope's; schools none.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
-        match viewer.role {
-            Role::School => return Err(ApiError::Forbidden),
-            Role::Officer => c.eq("t.station_id", viewer.station()),
-            Role::Admin | Role::Leader => c.eq("st.district_id", viewer.district()),
-        }
-        Ok(())
+        super::station_records(viewer, c)
     }
 
     const WRITERS: &'static [Role] = &[Role::Admin, Role::Officer];
@@ -91,7 +85,7 @@ impl Resource for Trainees {
         viewer: &Viewer,
         valid: &ValidTrainee,
     ) -> Result<bool, sqlx::Error> {
-        Ok(viewer.is_admin() || viewer.station() == Some(valid.station_id))
+        Ok(super::own_station(viewer, valid.station_id))
     }
 
     async fn load(
@@ -195,7 +189,7 @@ impl Resource for Trainees {
 
     /// An officer may take back the station's own entries.
     fn may_delete(viewer: &Viewer, record: &Trainee) -> bool {
-        viewer.is_admin() || viewer.station() == Some(record.station_id)
+        super::own_station(viewer, record.station_id)
     }
 
     fn version(t: &Trainee) -> i64 {
