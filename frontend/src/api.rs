@@ -4,8 +4,10 @@ use std::fmt;
 
 use gloo_net::http::{Request, Response};
 use humiao_shared::account::{Login, Me};
+use humiao_shared::film::Film;
 use humiao_shared::org::{Campaign, School, Station, Topic};
 use humiao_shared::reach::DistrictReach;
+use humiao_shared::screening::{Assignment, Confirmation, NewConfirmation};
 use humiao_shared::session::{NewSession, Session};
 use humiao_shared::{ErrorBody, Health};
 use serde::de::DeserializeOwned;
@@ -95,6 +97,31 @@ pub async fn district_reach(campaign_id: Option<i64>) -> ApiResult<Vec<DistrictR
         }
         None => get("/api/v1/aggregates/sessions-by-district").await,
     }
+}
+
+pub async fn school(id: i64) -> ApiResult<School> {
+    get(&format!("/api/v1/schools/{id}")).await
+}
+
+/// The screening assignments the viewer may see (a school: those that expect it).
+pub async fn assignments() -> ApiResult<Vec<Assignment>> {
+    get("/api/v1/assignments?limit=1000").await
+}
+
+pub async fn films() -> ApiResult<Vec<Film>> {
+    get("/api/v1/films").await
+}
+
+/// The confirmations the viewer may see (a school: its own), newest first.
+pub async fn confirmations() -> ApiResult<Vec<Confirmation>> {
+    get("/api/v1/confirmations?limit=1000").await
+}
+
+pub async fn create_confirmation(entry: &NewConfirmation) -> ApiResult<Confirmation> {
+    let request = chinese(Request::post("/api/v1/confirmations"))
+        .json(entry)
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    read(request.send().await).await
 }
 
 /// Who is signed in; 401 when no one is.

@@ -8,7 +8,9 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::{self, ApiFailure};
-use crate::pages::{dashboard::Dashboard, log_session::LogSession, login::LoginPage};
+use crate::pages::{
+    dashboard::Dashboard, log_session::LogSession, login::LoginPage, school::SchoolScreenings,
+};
 
 /// Who is signed in: not known yet, no one, or someone.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +39,19 @@ fn role_name(role: Role) -> &'static str {
         Role::Leader => "领导",
         Role::Officer => "宣讲员",
         Role::School => "学校",
+    }
+}
+
+/// The first page: a school's screenings for a school, the session form for everyone else.
+#[component]
+fn Home() -> impl IntoView {
+    match use_context::<Me>() {
+        Some(Me {
+            role: Role::School,
+            school_id: Some(school_id),
+            ..
+        }) => view! { <SchoolScreenings school_id=school_id /> }.into_any(),
+        _ => view! { <LogSession /> }.into_any(),
     }
 }
 
@@ -81,8 +96,15 @@ pub fn App() -> impl IntoView {
                 {move || match session.get() {
                     Session::SignedIn(me) => view! {
                         <nav aria-label="主导航">
-                            <A href="/">"记录宣讲"</A>
-                            <A href="/dashboard">"领导看板"</A>
+                            {if me.role == Role::School {
+                                view! { <A href="/">"观看确认"</A> }.into_any()
+                            } else {
+                                view! {
+                                    <A href="/">"记录宣讲"</A>
+                                    <A href="/dashboard">"领导看板"</A>
+                                }
+                                .into_any()
+                            }}
                         </nav>
                         <span class="who">{format!("{}（{}）", me.username, role_name(me.role))}</span>
                         <button type="button" class="link" on:click=sign_out>"退出"</button>
@@ -122,7 +144,7 @@ pub fn App() -> impl IntoView {
                         provide_context(me);
                         view! {
                         <Routes fallback=|| view! { <p>"页面不存在。"</p> }>
-                            <Route path=path!("/") view=LogSession />
+                            <Route path=path!("/") view=Home />
                             <Route path=path!("/dashboard") view=Dashboard />
                         </Routes>
                         }

@@ -313,6 +313,17 @@ pub fn enrolment_on(enrolments: &[Enrolment], day: NaiveDate) -> Option<i64> {
         .map(|e| e.students)
 }
 
+/// The roll to check a count on `day` against: that school year's, else the latest earlier
+/// one (a new school year's roll is often entered late); None when nothing earlier is known.
+pub fn roll_for(enrolments: &[Enrolment], day: NaiveDate) -> Option<i64> {
+    let school_year = school_year_of(day);
+    enrolments
+        .iter()
+        .filter(|e| e.school_year <= school_year)
+        .max_by_key(|e| e.school_year)
+        .map(|e| e.students)
+}
+
 /// The roll of the latest school year on record, as [`School::enrolment`] shows it.
 pub fn latest_enrolment(enrolments: &[Enrolment]) -> Option<i64> {
     enrolments
@@ -533,6 +544,31 @@ fn year(n: i32) -> Result<i32, FieldCode> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_count_is_checked_against_the_period_roll_or_the_latest_earlier_one() {
+        let rolls = [
+            Enrolment {
+                school_year: 2024,
+                students: 600,
+            },
+            Enrolment {
+                school_year: 2025,
+                students: 640,
+            },
+        ];
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cases = [
+            (day(2025, 3, 1), Some(600)),   // school year 2024
+            (day(2025, 9, 1), Some(640)),   // 2025
+            (day(2026, 11, 29), Some(640)), // 2026 not on record yet: 2025's
+            (day(2024, 6, 1), None),        // 2023: nothing earlier
+        ];
+        for (on, expected) in cases {
+            assert_eq!(roll_for(&rolls, on), expected, "{on}");
+        }
+    }
+
     use super::*;
     use crate::rules::table::{assert_table, Case};
     use FieldCode::*;

@@ -126,3 +126,83 @@ async fn a_school_opens_its_link_and_is_signed_in_without_a_password() {
         "the secret leaves the address bar: {address}"
     );
 }
+
+#[tokio::test]
+async fn a_school_confirms_a_film_with_its_rules_beside_the_fields() {
+    let app = spawn_app().await;
+    let school = app.id_of("schools", "name", "雕庄小学").await;
+    let roll = app.get_json(&format!("/api/v1/schools/{school}")).await["enrolment"]
+        .as_i64()
+        .unwrap();
+    // A new film, asked of this school today.
+    let film = app
+        .post_json(
+            "/api/v1/films",
+            &serde_json::json!({"title": "测试：防溺水", "minutes": 12, "topic_ids": [1]}),
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let today = humiao_server::clock::today().to_string();
+    let res = app
+        .post_json(
+            "/api/v1/assignments",
+            &serde_json::json!({"campaign_id": app.current_campaign().await, "title": "浏览器测试观看",
+                                "film_ids": [film], "school_ids": [school],
+                                "opens_on": today, "closes_on": today}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let assignment = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let before = app.count("screening_confirmations").await;
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    sign_in(&browser, &app.url, "school.diaozhuang").await;
+    let form = format!("c{assignment}-{film}");
+    // More students than the roll: the shared rule answers beside the field, nothing is sent.
+    browser
+        .type_into(&format!("#{form}-students"), &(roll + 1).to_string())
+        .await
+        .unwrap();
+    browser
+        .click(&format!("li[data-film='{film}'] button[type=submit]"))
+        .await
+        .unwrap();
+    let message = browser
+        .text_of(&format!("#{form}-students-error"))
+        .await
+        .unwrap();
+    assert_eq!(message, "学生人数超过该校在册人数");
+    assert_eq!(app.count("screening_confirmations").await, before);
+    browser.screenshot("school").await.unwrap();
+
+    let field = browser
+        .wait_for(&format!("#{form}-students"))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("120").await.unwrap();
+    browser
+        .type_into(&format!("#{form}-parents"), "30")
+        .await
+        .unwrap();
+    browser
+        .type_into(&format!("#{form}-classes"), "3")
+        .await
+        .unwrap();
+    browser
+        .click(&format!("li[data-film='{film}'] button[type=submit]"))
+        .await
+        .unwrap();
+    let done = browser
+        .text_of(&format!("li[data-film='{film}'] p.ok"))
+        .await
+        .unwrap();
+    assert!(done.contains("学生 120 人"), "{done}");
+    assert_eq!(app.count("screening_confirmations").await, before + 1);
+}

@@ -2,7 +2,7 @@
 //! many watched. At most one per school, film and assignment: a second one updates it.
 
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::org::{enrolment_on, school_year_of, Enrolment};
+use humiao_shared::org::{roll_for, Enrolment};
 use humiao_shared::screening::{
     Confirmation, ConfirmationContext, NewConfirmation, ShowMethod, ValidConfirmation,
 };
@@ -112,15 +112,7 @@ impl Resource for Confirmations {
                     students,
                 })
                 .collect();
-            // Without the period's roll the latest earlier one is the best estimate.
-            let year = school_year_of(shown_on);
-            ctx.enrolment = enrolment_on(&rolls, shown_on).or_else(|| {
-                rolls
-                    .iter()
-                    .filter(|e| e.school_year <= year)
-                    .max_by_key(|e| e.school_year)
-                    .map(|e| e.students)
-            });
+            ctx.enrolment = roll_for(&rolls, shown_on);
         }
         checked(input.validate(&ctx), refs)
     }

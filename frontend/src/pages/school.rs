@@ -1,0 +1,314 @@
+//! 宣教片观看: what a school sees after opening its link (or signing in) — the films it is
+//! asked to show and the window, a confirmation form for each film not yet confirmed, and
+//! what it confirmed before.
+//!
+//! The shared rules (students no more than the school's roll, the date inside the window and
+//! not in the future…) run before sending, beside the field they concern; the server's field
+//! errors land in the same places.
+
+use chrono::NaiveDate;
+use humiao_shared::error::FieldErrors;
+use humiao_shared::film::Film;
+use humiao_shared::org::{roll_for, School};
+use humiao_shared::screening::{
+    Assignment, Confirmation, ConfirmationContext, NewConfirmation, ShowMethod,
+};
+use humiao_shared::session::parse_count;
+use humiao_shared::Lang;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiFailure};
+use crate::components::error_notice;
+
+const LANG: Lang = Lang::Zh;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Everything the page shows, read in one go.
+#[derive(Clone)]
+struct Screenings {
+    school: School,
+    assignments: Vec<Assignment>,
+    films: Vec<Film>,
+    confirmed: Vec<Confirmation>,
+}
+
+async fn load(school_id: i64) -> api::ApiResult<Screenings> {
+    Ok(Screenings {
+        school: api::school(school_id).await?,
+        assignments: api::assignments().await?,
+        films: api::films().await?,
+        confirmed: api::confirmations().await?,
+    })
+}
+
+#[component]
+pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let data = LocalResource::new(move || {
+        refresh.track();
+        load(school_id)
+    });
+    view! {
+        <h1>"宣教片观看确认"</h1>
+        <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            <ErrorBoundary fallback=error_notice>
+                {move || Suspend::new(async move {
+                    data.await.map(|d| view! { <Overview data=d refresh=refresh /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
+    let Screenings {
+        school,
+        assignments,
+        films,
+        confirmed,
+    } = data;
+    let title_of = {
+        let films = films.clone();
+        move |id: i64| {
+            films
+                .iter()
+                .find(|f| f.id == id)
+                .map_or_else(|| format!("#{id}"), |f| f.title.clone())
+        }
+    };
+    let history = confirmed.clone();
+    view! {
+        <p class="muted">{school.name.clone()}</p>
+        {if assignments.is_empty() {
+            view! { <p class="muted">"目前没有需要观看的宣教片。"</p> }.into_any()
+        } else {
+            assignments
+                .into_iter()
+                .map(|a| {
+                    let window = (a.opens_on, a.closes_on);
+                    view! {
+                        <section class="card assignment">
+                            <h2>{a.title.clone()}</h2>
+                            <p class="muted">{format!("观看时间：{} 至 {}", a.opens_on, a.closes_on)}</p>
+                            <ul class="films">
+                                {a.film_ids.iter().map(|film_id| {
+                                    let film_id = *film_id;
+                                    let done = confirmed
+                                        .iter()
+                                        .find(|c| c.assignment_id == a.id && c.film_id == film_id)
+                                        .cloned();
+                                    let title = title_of(film_id);
+                                    view! {
+                                        <li class="film" data-film=film_id.to_string()>
+                                            <strong>{format!("《{title}》")}</strong>
+                                            {match done {
+                                                Some(c) => view! {
+                                                    <p class="ok">{format!(
+                                                        "已确认：{}，学生 {} 人，家长 {} 人",
+                                                        c.shown_on, c.students, c.parents
+                                                    )}</p>
+                                                }.into_any(),
+                                                None => view! {
+                                                    <ConfirmFilm
+                                                        assignment_id=a.id
+                                                        film_id=film_id
+                                                        school=school.clone()
+                                                        window=window
+                                                        refresh=refresh
+                                                    />
+                                                }.into_any(),
+                                            }}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }}
+        <h2>"已确认的观看"</h2>
+        {if history.is_empty() {
+            view! { <p class="muted">"还没有确认记录。"</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table id="confirmed">
+                        <thead><tr>
+                            <th>"影片"</th><th>"日期"</th><th class="num">"学生"</th>
+                            <th class="num">"家长"</th><th class="num">"班级"</th><th>"方式"</th>
+                        </tr></thead>
+                        <tbody>
+                            {history.into_iter().map(|c| view! {
+                                <tr>
+                                    <td>{title_of(c.film_id)}</td>
+                                    <td>{c.shown_on.to_string()}</td>
+                                    <td class="num">{c.students}</td>
+                                    <td class="num">{c.parents}</td>
+                                    <td class="num">{c.classes}</td>
+                                    <td>{c.method.label(LANG)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+/// The confirmation form for one film of one assignment.
+#[component]
+fn ConfirmFilm(
+    assignment_id: i64,
+    film_id: i64,
+    school: School,
+    window: (NaiveDate, NaiveDate),
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    // The day it was shown defaults to today, or the window's last day once it closed.
+    let default_day = today().min(window.1).max(window.0);
+    let shown_on = RwSignal::new(default_day.to_string());
+    let students = RwSignal::new(String::new());
+    let parents = RwSignal::new(String::new());
+    let classes = RwSignal::new(String::new());
+    let method = RwSignal::new(ShowMethod::Classroom);
+    let errors = RwSignal::new(FieldErrors::default());
+    let problem = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let prefix = format!("c{assignment_id}-{film_id}");
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let mut found = FieldErrors::default();
+        let mut count = |field: &'static str, text: String| match parse_count(&text) {
+            Ok(n) => n,
+            Err(code) => {
+                found.push(field, code);
+                0
+            }
+        };
+        let entry = NewConfirmation {
+            assignment_id: Some(assignment_id),
+            school_id: Some(school.id),
+            film_id: Some(film_id),
+            shown_on: shown_on.get_untracked(),
+            students: count("students", students.get_untracked()),
+            parents: count("parents", parents.get_untracked()),
+            classes: count("classes", classes.get_untracked()),
+            method: Some(method.get_untracked()),
+        };
+        let day = humiao_shared::session::parse_date(&entry.shown_on).ok();
+        let ctx = ConfirmationContext {
+            today: today(),
+            window: Some(window),
+            enrolment: day.and_then(|d| roll_for(&school.enrolments, d)),
+            film_assigned: true,
+            school_expected: true,
+        };
+        if let Err(rules) = entry.validate(&ctx) {
+            found.extend(rules);
+        }
+        errors.set(found.clone());
+        if !found.is_empty() {
+            return;
+        }
+        saving.set(true);
+        spawn_local(async move {
+            match api::create_confirmation(&entry).await {
+                Ok(_) => refresh.update(|n| *n += 1),
+                Err(ApiFailure::Answer {
+                    body: Some(body), ..
+                }) => {
+                    let mut from_server = FieldErrors::default();
+                    for f in &body.fields {
+                        from_server.push(f.field.clone(), f.code);
+                    }
+                    errors.set(from_server);
+                    problem.set(Some(body.message));
+                }
+                Err(other) => problem.set(Some(other.to_string())),
+            }
+            saving.set(false);
+        });
+    };
+
+    let id = {
+        let prefix = prefix.clone();
+        move |field: &str| format!("{prefix}-{field}")
+    };
+    let error_for = {
+        let id = id.clone();
+        move |field: &'static str| {
+            let error_id = format!("{}-error", id(field));
+            move || {
+                errors.with(|e| e.get(field)).map(
+                    |code| view! { <p class="error" id=error_id.clone()>{code.message(LANG)}</p> },
+                )
+            }
+        }
+    };
+    let invalid = move |field: &'static str| move || errors.with(|e| e.get(field).is_some());
+    let number = |field: &'static str, label: &'static str, value: RwSignal<String>| {
+        let input_id = id(field);
+        view! {
+            <div class="field">
+                <label for=input_id.clone()>{label}</label>
+                <input id=input_id inputmode="numeric" aria-invalid=invalid(field)
+                    prop:value=move || value.get()
+                    on:input=move |ev| {
+                        errors.update(|e| e.remove(field));
+                        value.set(event_target_value(&ev));
+                    } />
+                {error_for(field)}
+            </div>
+        }
+    };
+
+    view! {
+        <form class="confirm" on:submit=on_submit novalidate=true>
+            <div class="row four">
+                <div class="field">
+                    <label for=id("shown_on")>"观看日期"</label>
+                    <input id=id("shown_on") type="date" aria-invalid=invalid("shown_on")
+                        prop:value=move || shown_on.get()
+                        on:input=move |ev| {
+                            errors.update(|e| e.remove("shown_on"));
+                            shown_on.set(event_target_value(&ev));
+                        } />
+                    {error_for("shown_on")}
+                </div>
+                {number("students", "观看学生（人）", students)}
+                {number("parents", "观看家长（人）", parents)}
+                {number("classes", "班级数", classes)}
+            </div>
+            <div class="field">
+                <label for=id("method")>"观看方式"</label>
+                <select id=id("method")
+                    on:change=move |ev| {
+                        if let Some(m) = ShowMethod::from_code(&event_target_value(&ev)) {
+                            method.set(m);
+                        }
+                    }>
+                    {ShowMethod::ALL.into_iter().map(|m| view! {
+                        <option value=m.code() selected=move || method.get() == m>{m.label(LANG)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+            <button type="submit" class="primary" disabled=move || saving.get()>
+                {move || if saving.get() { "正在提交…" } else { "确认已观看" }}
+            </button>
+        </form>
+    }
+}
