@@ -38,8 +38,27 @@ impl std::error::Error for ApiFailure {}
 
 pub type ApiResult<T> = Result<T, ApiFailure>;
 
+thread_local! {
+    /// What to do when the server says no one is signed in (the session expired, or was
+    /// ended elsewhere): the app shows the sign-in page again.
+    static ON_SIGNED_OUT: std::cell::RefCell<Option<Box<dyn Fn()>>> =
+        std::cell::RefCell::new(None);
+}
+
+/// Sets what happens when a call answers 401.
+pub fn on_signed_out(action: impl Fn() + 'static) {
+    ON_SIGNED_OUT.with(|cell| *cell.borrow_mut() = Some(Box::new(action)));
+}
+
 async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
     let response = response.map_err(|e| ApiFailure::Network(e.to_string()))?;
+    if response.status() == 401 {
+        ON_SIGNED_OUT.with(|cell| {
+            if let Some(action) = cell.borrow().as_ref() {
+                action();
+            }
+        });
+    }
     if response.ok() {
         response
             .json::<T>()

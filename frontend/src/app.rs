@@ -60,6 +60,14 @@ pub fn App() -> impl IntoView {
     let health = LocalResource::new(api::health);
     let session = RwSignal::new(Session::Checking);
     let link_problem = RwSignal::new(None::<String>);
+    // A session that ended while the page was open: back to the sign-in form, with the
+    // server's reason ("登录已超时…") above it.
+    api::on_signed_out(move || {
+        if matches!(session.get_untracked(), Session::SignedIn(_)) {
+            link_problem.set(Some("登录已超时或已在别处退出，请重新登录。".into()));
+            session.set(Session::SignedOut);
+        }
+    });
     spawn_local(async move {
         // A school's QR code opens `/s#secret`: the secret never reaches the server's logs
         // (browsers do not send the part after `#`) and is taken out of the address at once.

@@ -206,3 +206,22 @@ async fn a_school_confirms_a_film_with_its_rules_beside_the_fields() {
     assert!(done.contains("学生 120 人"), "{done}");
     assert_eq!(app.count("screening_confirmations").await, before + 1);
 }
+
+#[tokio::test]
+async fn a_session_ended_elsewhere_brings_back_the_sign_in_form() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    sign_in(&browser, &app.url, "leader").await;
+    // Ended on the server (an administrator disabled it, or it expired).
+    sqlx::query("UPDATE auth_sessions SET ended_at = '2026-01-01T00:00:00.000Z'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    browser
+        .click("header nav a[href='/dashboard']")
+        .await
+        .unwrap();
+    let notice = browser.text_of("main [role=alert]").await.unwrap();
+    assert_eq!(notice, "登录已超时或已在别处退出，请重新登录。");
+    browser.wait_for("form.login #username").await.unwrap();
+}
