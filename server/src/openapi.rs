@@ -154,10 +154,7 @@ impl Doc {
                     .description(Some("Seconds to wait before retrying"))
                     .build(),
             )
-            .content(
-                "application/json",
-                ContentBuilder::new().schema(Some(error.clone())).build(),
-            )
+            .content("application/json", json(error.clone()))
             .build();
         Op {
             error: error.clone(),
@@ -486,10 +483,7 @@ impl Doc {
                 "200",
                 ResponseBuilder::new()
                     .description("The chart")
-                    .content(
-                        "image/svg+xml",
-                        ContentBuilder::new().schema(Some(svg)).build(),
-                    )
+                    .content("image/svg+xml", json(svg))
                     .build(),
             );
         self.add(HttpMethod::Get, "/api/v1/charts/{file}", op);
@@ -520,10 +514,7 @@ impl Doc {
             "200",
             ResponseBuilder::new()
                 .description("The links with their state: active, expired or revoked")
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(listed)).build(),
-                )
+                .content("application/json", json(listed))
                 .build(),
         );
         self.add(HttpMethod::Get, "/api/v1/links", op);
@@ -547,10 +538,7 @@ impl Doc {
                     "The links issued, each with its address: the only time the secret in \
                      it is shown (the server keeps its hash)",
                 )
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(issued)).build(),
-                )
+                .content("application/json", json(issued))
                 .build(),
         );
         self.add(HttpMethod::Post, "/api/v1/links", op);
@@ -569,10 +557,7 @@ impl Doc {
             "200",
             ResponseBuilder::new()
                 .description("An HTML page, 12 cards per A4 page")
-                .content(
-                    "text/html",
-                    ContentBuilder::new().schema(Some(string())).build(),
-                )
+                .content("text/html", json(string()))
                 .build(),
         );
         self.add(HttpMethod::Get, "/api/v1/links/sheet", op);
@@ -647,10 +632,7 @@ impl Op {
         self.builder = self.builder.request_body(Some(
             RequestBodyBuilder::new()
                 .required(Some(Required::True))
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(schema)).build(),
-                )
+                .content("application/json", json(schema))
                 .build(),
         ));
         self.builder = self
@@ -674,10 +656,7 @@ impl Op {
             ResponseBuilder::new()
                 .description(description)
                 .header("ETag", etag_header())
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(schema)).build(),
-                )
+                .content("application/json", json(schema))
                 .build(),
         );
         self
@@ -700,10 +679,7 @@ impl Op {
                         .description(Some("How many match in all"))
                         .build(),
                 )
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(schema)).build(),
-                )
+                .content("application/json", json(schema))
                 .build(),
         );
         self
@@ -728,10 +704,7 @@ impl Op {
                         .description(Some("`true` when this is the first answer again"))
                         .build(),
                 )
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(schema)).build(),
-                )
+                .content("application/json", json(schema))
                 .build(),
         );
         self
@@ -750,10 +723,7 @@ impl Op {
                         .description(Some("The session cookie (HttpOnly, SameSite=Strict)"))
                         .build(),
                 )
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(me)).build(),
-                )
+                .content("application/json", json(me))
                 .build(),
         );
         self
@@ -813,10 +783,7 @@ impl Op {
             ResponseBuilder::new()
                 .description(description)
                 .header("ETag", etag_header())
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(body)).build(),
-                )
+                .content("application/json", json(body))
                 .build(),
         );
         self
@@ -878,12 +845,14 @@ fn etag_header() -> utoipa::openapi::header::Header {
         .build()
 }
 
+/// A JSON body of the given schema.
+fn json(schema: impl Into<RefOr<Schema>>) -> utoipa::openapi::content::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
 fn json_error(error: &RefOr<Schema>, description: &str) -> utoipa::openapi::response::Response {
     ResponseBuilder::new()
         .description(description)
-        .content(
-            "application/json",
-            ContentBuilder::new().schema(Some(error.clone())).build(),
-        )
+        .content("application/json", json(error.clone()))
         .build()
 }

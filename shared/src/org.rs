@@ -313,6 +313,23 @@ pub fn enrolment_on(enrolments: &[Enrolment], day: NaiveDate) -> Option<i64> {
         .map(|e| e.students)
 }
 
+/// Of things with a campaign window (first and last day), the one running on `today`, else
+/// the latest: what [`Campaign::current`] picks, for callers that hold only the windows.
+pub fn current_of<T>(
+    items: &[T],
+    window: impl Fn(&T) -> (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Option<&T> {
+    items
+        .iter()
+        .filter(|item| {
+            let (start, end) = window(item);
+            start <= today && today <= end
+        })
+        .max_by_key(|item| window(item).0)
+        .or_else(|| items.iter().max_by_key(|item| window(item).0))
+}
+
 /// The roll to check a count on `day` against: that school year's, else the latest earlier
 /// one (a new school year's roll is often entered late); None when nothing earlier is known.
 pub fn roll_for(enrolments: &[Enrolment], day: NaiveDate) -> Option<i64> {
@@ -450,11 +467,7 @@ impl Campaign {
     /// The campaign a new entry goes to by default: the one running on `today`, else the
     /// latest. `campaigns` may be in any order.
     pub fn current(campaigns: &[Campaign], today: NaiveDate) -> Option<&Campaign> {
-        campaigns
-            .iter()
-            .filter(|c| c.contains(today))
-            .max_by_key(|c| c.starts_on)
-            .or_else(|| campaigns.iter().max_by_key(|c| c.starts_on))
+        current_of(campaigns, Campaign::window, today)
     }
 
     /// The first and last day, as the rules of entries within the campaign take them.

@@ -3,21 +3,21 @@
 //! one running today.
 
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use humiao_shared::aggregate::{AggregateFilter, GroupBy};
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::org::Campaign;
+use humiao_shared::org::current_of;
 use humiao_shared::reach::DistrictReach;
 use serde::Deserialize;
-use sqlx::AnyConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection};
 
 use crate::auth::Viewer;
 use crate::clock;
 use crate::db::aggregates::{self, Slice};
-use crate::db::Db;
+use crate::db::{date, Db};
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::records::campaigns::Campaigns;
-use crate::records::{Conditions, Resource};
 use crate::routes::Place;
 use humiao_shared::account::Role;
 
@@ -77,13 +77,12 @@ async fn audience(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&db, &viewer, filter).await?;
-    let mut conn = db.pool.acquire().await?;
-    let summary = match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => aggregates::audience(&mut conn, &slice).await?,
+    let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
+    let answer = match slice {
+        Some(slice) => aggregates::audience(&mut conn, &slice).await?,
         None => Default::default(),
     };
-    Ok(HttpResponse::Ok().json(summary))
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 async fn screening_coverage(
@@ -91,13 +90,12 @@ async fn screening_coverage(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&db, &viewer, filter).await?;
-    let mut conn = db.pool.acquire().await?;
-    let films = match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => aggregates::screening_coverage(&mut conn, &slice).await?,
+    let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
+    let answer = match slice {
+        Some(slice) => aggregates::screening_coverage(&mut conn, &slice).await?,
         None => Vec::new(),
     };
-    Ok(HttpResponse::Ok().json(films))
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 async fn screening_reach(
@@ -105,13 +103,12 @@ async fn screening_reach(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&db, &viewer, filter).await?;
-    let mut conn = db.pool.acquire().await?;
-    let reach = match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => aggregates::screening_reach(&mut conn, &slice).await?,
+    let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
+    let answer = match slice {
+        Some(slice) => aggregates::screening_reach(&mut conn, &slice).await?,
         None => Default::default(),
     };
-    Ok(HttpResponse::Ok().json(reach))
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 async fn training_coverage(
@@ -119,13 +116,12 @@ async fn training_coverage(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&db, &viewer, filter).await?;
-    let mut conn = db.pool.acquire().await?;
-    let coverage = match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => aggregates::training_coverage(&mut conn, &slice).await?,
+    let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
+    let answer = match slice {
+        Some(slice) => aggregates::training_coverage(&mut conn, &slice).await?,
         None => Default::default(),
     };
-    Ok(HttpResponse::Ok().json(coverage))
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 async fn outcomes(
@@ -133,10 +129,9 @@ async fn outcomes(
     viewer: Viewer,
     Query(filter): Query<AggregateFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = within_scope(&db, &viewer, filter).await?;
-    let mut conn = db.pool.acquire().await?;
-    let series = match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => {
+    let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
+    let series = match slice {
+        Some(slice) => {
             // One station's figures are station level: small counts are hidden from all
             // but administrators.
             let hide_small = !viewer.is_admin() && slice.filter.station_id.is_some();
@@ -171,17 +166,28 @@ pub async fn within_scope(
     Ok(filter)
 }
 
-/// Every live campaign, latest first.
-pub async fn campaigns(conn: &mut AnyConnection) -> Result<Vec<Campaign>, sqlx::Error> {
-    Campaigns::load(conn, &Conditions::live(), "ORDER BY t.year DESC").await
+/// What every aggregate starts with: the filter narrowed to the viewer's scope, then its
+/// campaign and days (`None` without any campaign), and a connection to read them with.
+async fn sliced(
+    db: &Db,
+    viewer: &Viewer,
+    filter: AggregateFilter,
+) -> Result<(PoolConnection<Any>, Option<Slice>), ApiError> {
+    let filter = within_scope(db, viewer, filter).await?;
+    let mut conn = db.pool.acquire().await?;
+    let slice = resolve(&mut conn, filter).await?.map(|(slice, _)| slice);
+    Ok((conn, slice))
 }
+
+/// A campaign's id, year and window: all that resolving a filter needs.
+type CampaignWindow = (i64, i64, NaiveDate, NaiveDate);
 
 /// The campaign and days a filter means. `None` when there is no campaign at all (the
 /// answer is then empty); 404 when the filter names a campaign or year that does not exist.
 async fn resolve(
     conn: &mut AnyConnection,
     filter: AggregateFilter,
-) -> Result<Option<(Slice, (chrono::NaiveDate, chrono::NaiveDate))>, ApiError> {
+) -> Result<Option<(Slice, (NaiveDate, NaiveDate))>, ApiError> {
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if to < from {
             let mut errors = FieldErrors::default();
@@ -189,23 +195,32 @@ async fn resolve(
             return Err(ApiError::Validation(errors));
         }
     }
-    let all = campaigns(conn).await?;
+    // One small query on every dashboard request: the windows, not the whole records.
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT id, year, starts_on, ends_on FROM campaigns WHERE deleted_at IS NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let all = rows
+        .into_iter()
+        .map(|(id, year, starts, ends)| Ok((id, year, date(&starts)?, date(&ends)?)))
+        .collect::<Result<Vec<CampaignWindow>, sqlx::Error>>()?;
     let campaign = match (filter.campaign_id, filter.year) {
-        (Some(id), _) => Some(all.iter().find(|c| c.id == id).ok_or(ApiError::NotFound)?),
+        (Some(id), _) => Some(all.iter().find(|c| c.0 == id).ok_or(ApiError::NotFound)?),
         (None, Some(year)) => Some(
             all.iter()
-                .find(|c| c.year == year)
+                .find(|c| c.1 == i64::from(year))
                 .ok_or(ApiError::NotFound)?,
         ),
-        (None, None) => Campaign::current(&all, clock::today()),
+        (None, None) => current_of(&all, |c| (c.2, c.3), clock::today()),
     };
     let Some(campaign) = campaign else {
         return Ok(None);
     };
-    let window = (campaign.starts_on, campaign.ends_on);
+    let window = (campaign.2, campaign.3);
     Ok(Some((
         Slice {
-            campaign_id: campaign.id,
+            campaign_id: campaign.0,
             from: filter.from.unwrap_or(window.0),
             to: filter.to.unwrap_or(window.1),
             filter,
