@@ -6,11 +6,14 @@ use gloo_net::http::{Request, Response};
 use humiao_shared::account::{Login, Me};
 use humiao_shared::film::Film;
 use humiao_shared::org::{Campaign, School, Station, Topic};
-use humiao_shared::reach::DistrictReach;
 use humiao_shared::screening::{Assignment, Confirmation, NewConfirmation};
 use humiao_shared::session::{NewSession, Session};
 use humiao_shared::{ErrorBody, Health};
+use humiao_shared::Lang;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::i18n::T;
 
 /// Why a call failed: no answer at all, or an error answer with its body.
 #[derive(Debug, Clone)]
@@ -24,12 +27,15 @@ pub enum ApiFailure {
 
 impl fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lang = language();
         match self {
             ApiFailure::Network(detail) => {
-                write!(f, "无法连接服务器，请检查网络后重试。（{detail}）")
+                write!(f, "{}（{detail}）", T::NetworkDown.get(lang))
             }
             ApiFailure::Answer { body: Some(b), .. } => write!(f, "{}", b.message),
-            ApiFailure::Answer { status, body: None } => write!(f, "服务器返回错误（{status}）。"),
+            ApiFailure::Answer { status, body: None } => {
+                write!(f, "{}（{status}）", T::ServerError.get(lang))
+            }
         }
     }
 }
@@ -72,10 +78,82 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
     }
 }
 
-/// The app is in Chinese, whatever the browser's language: the server's messages must be
-/// too. (The language switch will set this from the user's choice.)
+thread_local! {
+    /// The language the user chose; the server answers its messages in it.
+    static LANGUAGE: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Zh) };
+}
+
+pub fn set_language(lang: Lang) {
+    LANGUAGE.with(|l| l.set(lang));
+}
+
+fn language() -> Lang {
+    LANGUAGE.with(|l| l.get())
+}
+
+/// Asks for the server's messages in the user's language, whatever the browser's own is.
 fn chinese(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
-    request.header("Accept-Language", "zh-CN")
+    request.header(
+        "Accept-Language",
+        match language() {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        },
+    )
+}
+
+/// Sends `body` as JSON with `method`, and reads the answer.
+async fn send<B: Serialize, R: DeserializeOwned>(
+    request: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> ApiResult<R> {
+    let request = chinese(request)
+        .json(body)
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    read(request.send().await).await
+}
+
+/// A request with no answer body (204).
+async fn send_empty(request: gloo_net::http::RequestBuilder) -> ApiResult<()> {
+    let response = chinese(request)
+        .send()
+        .await
+        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    if response.status() == 401 {
+        ON_SIGNED_OUT.with(|cell| {
+            if let Some(action) = cell.borrow().as_ref() {
+                action();
+            }
+        });
+    }
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(ApiFailure::Answer {
+            status: response.status(),
+            body: response.json::<ErrorBody>().await.ok(),
+        })
+    }
+}
+
+/// A fresh key for `Idempotency-Key`: a retry with the same key is stored once.
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = window()
+        .crypto()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes))
+        .is_ok();
+    if !filled {
+        // Uniqueness, not secrecy, is what matters here (keys are scoped per account).
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (js_sys::Math::random() * 256.0) as u8 ^ (i as u8);
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn window() -> web_sys::Window {
+    leptos::prelude::window()
 }
 
 async fn get<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
@@ -102,22 +180,6 @@ pub async fn topics() -> ApiResult<Vec<Topic>> {
     get("/api/v1/topics").await
 }
 
-pub async fn recent_sessions(limit: u32) -> ApiResult<Vec<Session>> {
-    get(&format!("/api/v1/sessions?limit={limit}")).await
-}
-
-pub async fn district_reach(campaign_id: Option<i64>) -> ApiResult<Vec<DistrictReach>> {
-    match campaign_id {
-        Some(id) => {
-            get(&format!(
-                "/api/v1/aggregates/sessions-by-district?campaign_id={id}"
-            ))
-            .await
-        }
-        None => get("/api/v1/aggregates/sessions-by-district").await,
-    }
-}
-
 pub async fn school(id: i64) -> ApiResult<School> {
     get(&format!("/api/v1/schools/{id}")).await
 }
@@ -137,10 +199,7 @@ pub async fn confirmations() -> ApiResult<Vec<Confirmation>> {
 }
 
 pub async fn create_confirmation(entry: &NewConfirmation) -> ApiResult<Confirmation> {
-    let request = chinese(Request::post("/api/v1/confirmations"))
-        .json(entry)
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
-    read(request.send().await).await
+    send(Request::post("/api/v1/confirmations"), entry).await
 }
 
 /// Who is signed in; 401 when no one is.
@@ -149,42 +208,89 @@ pub async fn me() -> ApiResult<Me> {
 }
 
 pub async fn login(login: &Login) -> ApiResult<Me> {
-    let request = chinese(Request::post("/api/v1/auth/login"))
-        .json(login)
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
-    read(request.send().await).await
+    send(Request::post("/api/v1/auth/login"), login).await
 }
 
 /// A school opens its link: the secret from the address's `#` part.
 pub async fn link_login(secret: &str) -> ApiResult<Me> {
-    let request = chinese(Request::post("/api/v1/auth/link"))
-        .json(&serde_json::json!({ "secret": secret }))
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
-    read(request.send().await).await
+    send(
+        Request::post("/api/v1/auth/link"),
+        &serde_json::json!({ "secret": secret }),
+    )
+    .await
 }
 
 pub async fn logout() -> ApiResult<()> {
-    let response = chinese(Request::post("/api/v1/auth/logout"))
-        .send()
-        .await
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(ApiFailure::Answer {
-            status: response.status(),
-            body: response.json::<ErrorBody>().await.ok(),
-        })
-    }
+    send_empty(Request::post("/api/v1/auth/logout")).await
 }
 
-pub async fn create_session(entry: &NewSession) -> ApiResult<Session> {
-    let request = chinese(Request::post("/api/v1/sessions"))
-        .json(entry)
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
-    read(request.send().await).await
+/// Logs a session with its idempotency key: sent again after a lost answer, it is stored
+/// once.
+pub async fn create_session(entry: &NewSession, key: &str) -> ApiResult<Session> {
+    send(
+        Request::post("/api/v1/sessions").header("Idempotency-Key", key),
+        entry,
+    )
+    .await
+}
+
+/// Edits a session at the version it was read.
+pub async fn update_session(id: i64, version: i64, entry: &NewSession) -> ApiResult<Session> {
+    send(
+        Request::put(&format!("/api/v1/sessions/{id}")).header("If-Match", &format!("\"{version}\"")),
+        entry,
+    )
+    .await
+}
+
+pub async fn delete_session(id: i64, version: i64) -> ApiResult<()> {
+    send_empty(
+        Request::delete(&format!("/api/v1/sessions/{id}"))
+            .header("If-Match", &format!("\"{version}\"")),
+    )
+    .await
+}
+
+/// A list and the `X-Total-Count` the server sent with it.
+pub async fn list_with_total<T: DeserializeOwned>(path: &str) -> ApiResult<(Vec<T>, i64)> {
+    let response = chinese(Request::get(path)).send().await;
+    let total = response
+        .as_ref()
+        .ok()
+        .and_then(|r| r.headers().get("X-Total-Count"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let rows = read(response).await?;
+    Ok((rows, total))
+}
+
+pub async fn sessions_page_owned(query: String) -> ApiResult<(Vec<Session>, i64)> {
+    sessions_page(&query).await
+}
+
+/// One page of the viewer's sessions, newest first, and how many there are in all.
+pub async fn sessions_page(query: &str) -> ApiResult<(Vec<Session>, i64)> {
+    list_with_total(&format!("/api/v1/sessions?{query}")).await
 }
 
 pub async fn districts() -> ApiResult<Vec<humiao_shared::org::District>> {
     get("/api/v1/districts").await
+}
+
+/// Any JSON the API answers, at `path` (with its query).
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    get(path).await
+}
+
+/// Adds a record to an API collection, with an idempotency key so a double click stores one.
+pub async fn create_json(path: &str, body: &serde_json::Value) -> ApiResult<serde_json::Value> {
+    send(
+        Request::post(path).header("Idempotency-Key", &new_idempotency_key()),
+        body,
+    )
+    .await
+}
+
+pub async fn delete_path(path: &str) -> ApiResult<()> {
+    send_empty(Request::delete(path)).await
 }

@@ -8,8 +8,15 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::{self, ApiFailure};
+use crate::i18n::{tr, Language, T};
+use crate::outbox::Outbox;
 use crate::pages::{
-    dashboard::Dashboard, log_session::LogSession, login::LoginPage, school::SchoolScreenings,
+    admin::Admin,
+    dashboard::Dashboard,
+    log_session::LogSession,
+    login::LoginPage,
+    school::SchoolScreenings,
+    sessions::{EditSession, StationSessions},
 };
 
 /// Who is signed in: not known yet, no one, or someone.
@@ -33,12 +40,12 @@ fn link_secret() -> Option<String> {
     (!secret.is_empty()).then_some(secret)
 }
 
-fn role_name(role: Role) -> &'static str {
+pub fn role_name(role: Role) -> T {
     match role {
-        Role::Admin => "管理员",
-        Role::Leader => "领导",
-        Role::Officer => "宣讲员",
-        Role::School => "学校",
+        Role::Admin => T::RoleAdmin,
+        Role::Leader => T::RoleLeader,
+        Role::Officer => T::RoleOfficer,
+        Role::School => T::RoleSchool,
     }
 }
 
@@ -51,12 +58,39 @@ fn Home() -> impl IntoView {
             school_id: Some(school_id),
             ..
         }) => view! { <SchoolScreenings school_id=school_id /> }.into_any(),
+        Some(Me {
+            role: Role::Leader, ..
+        }) => view! { <Dashboard /> }.into_any(),
         _ => view! { <LogSession /> }.into_any(),
+    }
+}
+
+/// The header's links for the signed-in role.
+fn navigation(role: Role) -> impl IntoView {
+    let link = |href: &'static str, text: T| view! { <A href=href>{tr(text)}</A> };
+    match role {
+        Role::School => link("/", T::NavScreenings).into_any(),
+        Role::Leader => link("/", T::NavDashboard).into_any(),
+        Role::Officer => view! {
+            {link("/", T::NavLog)}
+            {link("/sessions", T::NavSessions)}
+            {link("/dashboard", T::NavDashboard)}
+        }
+        .into_any(),
+        Role::Admin => view! {
+            {link("/", T::NavLog)}
+            {link("/sessions", T::NavSessions)}
+            {link("/dashboard", T::NavDashboard)}
+            {link("/admin", T::NavAdmin)}
+        }
+        .into_any(),
     }
 }
 
 #[component]
 pub fn App() -> impl IntoView {
+    let language = Language::from_storage();
+    provide_context(language);
     let health = LocalResource::new(api::health);
     let session = RwSignal::new(Session::Checking);
     let link_problem = RwSignal::new(None::<String>);
@@ -64,7 +98,11 @@ pub fn App() -> impl IntoView {
     // server's reason ("登录已超时…") above it.
     api::on_signed_out(move || {
         if matches!(session.get_untracked(), Session::SignedIn(_)) {
-            link_problem.set(Some("登录已超时或已在别处退出，请重新登录。".into()));
+            link_problem.set(Some(
+                T::SessionEnded
+                    .get(language.0.get_untracked())
+                    .into(),
+            ));
             session.set(Session::SignedOut);
         }
     });
@@ -97,29 +135,28 @@ pub fn App() -> impl IntoView {
         });
     };
 
+    let switch_language = move |_| {
+        language.set(match language.0.get_untracked() {
+            humiao_shared::Lang::Zh => humiao_shared::Lang::En,
+            humiao_shared::Lang::En => humiao_shared::Lang::Zh,
+        })
+    };
+
     view! {
         <Router>
             <header class="top">
-                <span class="brand">"护苗 · 警心护苗"</span>
+                <span class="brand">{tr(T::Brand)}</span>
                 {move || match session.get() {
                     Session::SignedIn(me) => view! {
-                        <nav aria-label="主导航">
-                            {if me.role == Role::School {
-                                view! { <A href="/">"观看确认"</A> }.into_any()
-                            } else {
-                                view! {
-                                    <A href="/">"记录宣讲"</A>
-                                    <A href="/dashboard">"领导看板"</A>
-                                }
-                                .into_any()
-                            }}
-                        </nav>
-                        <span class="who">{format!("{}（{}）", me.username, role_name(me.role))}</span>
-                        <button type="button" class="link" on:click=sign_out>"退出"</button>
+                        <nav aria-label=tr(T::MainNav)>{navigation(me.role)}</nav>
+                        <span class="who">{move || format!("{}（{}）", me.username, tr(role_name(me.role))())}</span>
+                        <button type="button" class="link" id="sign-out" on:click=sign_out>{tr(T::SignOut)}</button>
                     }
                     .into_any(),
-                    _ => ().into_any(),
+                    _ => view! { <span class="who"></span> }.into_any(),
                 }}
+                <button type="button" class="link" id="switch-language" aria-label=tr(T::SwitchLanguageLabel)
+                    on:click=switch_language>{tr(T::SwitchLanguage)}</button>
             </header>
             {move || {
                 health
@@ -128,15 +165,13 @@ pub fn App() -> impl IntoView {
                     .filter(|h| h.demo)
                     .map(|_| {
                         view! {
-                            <div class="demo-banner" role="note">
-                                "演示数据：机构名称与数字为按真实规模生成的示例，并非实际工作记录。"
-                            </div>
+                            <div class="demo-banner" role="note">{tr(T::DemoBanner)}</div>
                         }
                     })
             }}
             <main>
                 {move || match session.get() {
-                    Session::Checking => view! { <p class="loading">"正在加载…"</p> }.into_any(),
+                    Session::Checking => view! { <p class="loading">{tr(T::Loading)}</p> }.into_any(),
                     Session::Unreachable(why) => {
                         view! { <p class="notice bad" role="alert">{why}</p> }.into_any()
                     }
@@ -148,12 +183,20 @@ pub fn App() -> impl IntoView {
                     }
                     .into_any(),
                     Session::SignedIn(me) => {
+                        // Entries logged offline wait in this account's outbox.
+                        if matches!(me.role, Role::Officer | Role::Admin) {
+                            provide_context(Outbox::open(&me.username));
+                        }
                         // Pages read who is signed in (an officer's station, say).
                         provide_context(me);
                         view! {
-                        <Routes fallback=|| view! { <p>"页面不存在。"</p> }>
+                        <Routes fallback=|| view! { <p>{tr(T::NotFound)}</p> }>
                             <Route path=path!("/") view=Home />
+                            <Route path=path!("/sessions") view=StationSessions />
+                            <Route path=path!("/sessions/:id") view=EditSession />
                             <Route path=path!("/dashboard") view=Dashboard />
+                            <Route path=path!("/admin") view=Admin />
+                            <Route path=path!("/admin/:section") view=Admin />
                         </Routes>
                         }
                         .into_any()

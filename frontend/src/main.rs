@@ -2,6 +2,8 @@
 
 mod api;
 mod app;
+mod i18n;
+mod outbox;
 mod components;
 mod pages;
 

@@ -1,111 +1,452 @@
-//! 领导看板: figures, the sessions-by-district chart and its table, for one campaign.
+//! 领导看板: the headline figures, the charts, a table under each, filters, and drill-down
+//! from the city to a district, a station and a school by clicking a name.
 //!
-//! The chart is drawn here by the same `shared` function the server uses for
-//! `/api/v1/charts/sessions-by-district.svg`. Its SVG is produced by plotters, which escapes
-//! every text it writes, so inserting it as markup cannot run a script hidden in a name.
+//! Charts are drawn here by the same `shared` functions the server uses for
+//! `/api/v1/charts/{name}.svg`. Their SVG is produced by plotters, which escapes every text
+//! it writes, so inserting it as markup cannot run a script hidden in a name. Every figure
+//! comes from the aggregates API with the same filters, so the server's scope (a district
+//! leader's district) applies to all of them.
 
+use humiao_shared::aggregate::{
+    AudienceSummary, GroupBy, Mentoring, OutcomePoint, ReachRow, TrainingCoverage,
+};
 use humiao_shared::charts::{self, thousands};
-use humiao_shared::org::Campaign;
+use humiao_shared::org::{Campaign, District, Station, Topic};
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::Lang;
 use leptos::prelude::*;
 
-use crate::components::error_notice;
-
 use crate::api;
+use crate::components::error_notice;
+use crate::i18n::{lang, tr, T};
+
+/// The filters, as the dashboard holds them.
+#[derive(Clone, Copy)]
+struct Filters {
+    campaign_id: RwSignal<Option<i64>>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    district_id: RwSignal<Option<i64>>,
+    station_id: RwSignal<Option<i64>>,
+    school: RwSignal<Option<(i64, String)>>,
+    topic_id: RwSignal<Option<i64>>,
+}
+
+impl Filters {
+    /// The query string every aggregate is asked with.
+    fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(id) = self.campaign_id.get() {
+            parts.push(format!("campaign_id={id}"));
+        }
+        for (name, value) in [("from", self.from.get()), ("to", self.to.get())] {
+            if !value.is_empty() {
+                parts.push(format!("{name}={value}"));
+            }
+        }
+        for (name, value) in [
+            ("district_id", self.district_id.get()),
+            ("station_id", self.station_id.get()),
+            ("school_id", self.school.get().map(|s| s.0)),
+            ("topic_id", self.topic_id.get()),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{name}={v}"));
+            }
+        }
+        parts.join("&")
+    }
+
+    /// What the rows of the drill-down table are: the level below the one shown.
+    fn level(&self) -> GroupBy {
+        if self.station_id.get().is_some() {
+            GroupBy::School
+        } else if self.district_id.get().is_some() {
+            GroupBy::Station
+        } else {
+            GroupBy::District
+        }
+    }
+}
+
+fn group_code(group: GroupBy) -> &'static str {
+    match group {
+        GroupBy::Month => "month",
+        GroupBy::District => "district",
+        GroupBy::Station => "station",
+        GroupBy::Topic => "topic",
+        GroupBy::Format => "format",
+        GroupBy::School => "school",
+    }
+}
+
+/// Everything the dashboard shows for one choice of filters.
+#[derive(Clone)]
+struct Figures {
+    summary: AudienceSummary,
+    schools_total: i64,
+    training: TrainingCoverage,
+    mentoring: Mentoring,
+    by_place: Vec<ReachRow>,
+    by_month: Vec<ReachRow>,
+    by_topic: Vec<ReachRow>,
+    by_district: Vec<DistrictReach>,
+}
+
+async fn load(query: String, level: GroupBy) -> api::ApiResult<Figures> {
+    let q = |path: &str| format!("/api/v1/aggregates/{path}?{query}");
+    let by = |group: GroupBy| {
+        format!(
+            "/api/v1/aggregates/reach?group_by={}&{query}",
+            group_code(group)
+        )
+    };
+    let outcomes: Vec<OutcomePoint> = api::get_json(&q("outcomes")).await?;
+    // Schools in the viewer's slice: the "of 855" in "schools covered".
+    let place = query
+        .split('&')
+        .filter(|p| p.starts_with("district_id=") || p.starts_with("station_id="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let (_, schools_total) =
+        api::list_with_total::<serde_json::Value>(&format!("/api/v1/schools?limit=1&{place}"))
+            .await?;
+    Ok(Figures {
+        summary: api::get_json(&q("audience")).await?,
+        schools_total,
+        training: api::get_json(&q("training-coverage")).await?,
+        mentoring: Mentoring::of(&outcomes),
+        by_place: api::get_json(&by(level)).await?,
+        by_month: api::get_json(&by(GroupBy::Month)).await?,
+        by_topic: api::get_json(&by(GroupBy::Topic)).await?,
+        by_district: api::get_json(&q("sessions-by-district")).await?,
+    })
+}
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let campaigns = LocalResource::new(api::campaigns);
-    let campaign_id = RwSignal::new(None::<i64>);
+    let districts = LocalResource::new(api::districts);
+    let stations = LocalResource::new(api::stations);
+    let topics = LocalResource::new(api::topics);
+    let f = Filters {
+        campaign_id: RwSignal::new(None),
+        from: RwSignal::new(String::new()),
+        to: RwSignal::new(String::new()),
+        district_id: RwSignal::new(None),
+        station_id: RwSignal::new(None),
+        school: RwSignal::new(None),
+        topic_id: RwSignal::new(None),
+    };
+    let ready = RwSignal::new(false);
     Effect::new(move || {
         if let Some(Ok(list)) = campaigns.get() {
-            if campaign_id.get_untracked().is_none() {
+            if !ready.get_untracked() {
                 let today = chrono::Local::now().date_naive();
-                campaign_id.set(Campaign::current(&list, today).map(|c| c.id));
+                f.campaign_id
+                    .set(Campaign::current(&list, today).map(|c| c.id));
+                ready.set(true);
             }
         }
     });
-    let reach = LocalResource::new(move || api::district_reach(campaign_id.get()));
+    let figures = LocalResource::new(move || {
+        let (query, level) = (f.query(), f.level());
+        let go = ready.get();
+        async move {
+            if go {
+                load(query, level).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    });
+    let year = move || {
+        let id = f.campaign_id.get();
+        campaigns
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
+            .map(|c| c.year)
+    };
 
     view! {
-        <h1>"领导看板"</h1>
-        <div class="filters">
+        <h1>{tr(T::DashboardTitle)}</h1>
+        <form class="filters card" on:submit=|ev| ev.prevent_default()>
             <div class="field">
-                <label for="dashboard-campaign">"行动"</label>
-                <select id="dashboard-campaign"
-                    on:change=move |ev| campaign_id.set(event_target_value(&ev).parse().ok())>
+                <label for="filter-campaign">{tr(T::Campaign)}</label>
+                <select id="filter-campaign"
+                    on:change=move |ev| f.campaign_id.set(event_target_value(&ev).parse().ok())>
                     {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                         let id = c.id;
-                        view! { <option value=id.to_string() selected=move || campaign_id.get() == Some(id)>{c.name}</option> }
+                        view! { <option value=id.to_string() selected=move || f.campaign_id.get() == Some(id)>{c.name}</option> }
                     }).collect_view()}
                 </select>
             </div>
-        </div>
-        <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+            <div class="field">
+                <label for="filter-from">{tr(T::From)}</label>
+                <input id="filter-from" type="date" prop:value=move || f.from.get()
+                    on:change=move |ev| f.from.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="filter-to">{tr(T::To)}</label>
+                <input id="filter-to" type="date" prop:value=move || f.to.get()
+                    on:change=move |ev| f.to.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="filter-district">{tr(T::District)}</label>
+                <select id="filter-district" on:change=move |ev| {
+                    f.district_id.set(event_target_value(&ev).parse().ok());
+                    f.station_id.set(None);
+                    f.school.set(None);
+                }>
+                    <option value="" selected=move || f.district_id.get().is_none()>{tr(T::AllDistricts)}</option>
+                    {move || districts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d: District| {
+                        let id = d.id;
+                        view! { <option value=id.to_string() selected=move || f.district_id.get() == Some(id)>{d.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-station">{tr(T::Station)}</label>
+                <select id="filter-station" on:change=move |ev| {
+                    let id: Option<i64> = event_target_value(&ev).parse().ok();
+                    if let Some(id) = id {
+                        if let Some(Ok(list)) = stations.get_untracked() {
+                            if let Some(s) = list.iter().find(|s| s.id == id) {
+                                f.district_id.set(Some(s.district_id));
+                            }
+                        }
+                    }
+                    f.station_id.set(id);
+                    f.school.set(None);
+                }>
+                    <option value="" selected=move || f.station_id.get().is_none()>{tr(T::AllStations)}</option>
+                    {move || {
+                        let district = f.district_id.get();
+                        stations.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                            .filter(|s: &Station| district.is_none_or(|d| s.district_id == d))
+                            .map(|s| {
+                                let id = s.id;
+                                view! { <option value=id.to_string() selected=move || f.station_id.get() == Some(id)>{s.name}</option> }
+                            }).collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-topic">{tr(T::Topic)}</label>
+                <select id="filter-topic" on:change=move |ev| f.topic_id.set(event_target_value(&ev).parse().ok())>
+                    <option value="" selected=move || f.topic_id.get().is_none()>{tr(T::AllTopics)}</option>
+                    {move || topics.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t: Topic| {
+                        let id = t.id;
+                        let name = if lang() == Lang::En { t.name_en } else { t.name_zh };
+                        view! { <option value=id.to_string() selected=move || f.topic_id.get() == Some(id)>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field actions">
+                <button type="button" class="secondary" on:click=move |_| {
+                    f.from.set(String::new());
+                    f.to.set(String::new());
+                    f.district_id.set(None);
+                    f.station_id.set(None);
+                    f.school.set(None);
+                    f.topic_id.set(None);
+                }>{tr(T::ResetFilters)}</button>
+                {move || year().map(|y| view! {
+                    <a class="button" id="report-link" href=format!("/report/{y}") target="_blank">{tr(T::AnnualReport)}</a>
+                })}
+            </div>
+        </form>
+        <Breadcrumb f=f districts=districts stations=stations />
+        <Transition fallback=|| view! { <p class="muted">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
-                    reach.await.map(|rows| view! { <Reach rows=rows /> })
+                    figures.await.map(|loaded| loaded.map(|data| view! { <Board data=data f=f /> }))
                 })}
             </ErrorBoundary>
         </Transition>
     }
 }
 
+/// 全市 › 天宁分局 › 雕庄派出所 › school: where the dashboard is, each step a way back up.
 #[component]
-fn Reach(rows: Vec<DistrictReach>) -> impl IntoView {
-    let sessions: i64 = rows.iter().map(|r| r.sessions).sum();
-    let audience: i64 = rows.iter().map(DistrictReach::audience).sum();
-    let students: i64 = rows.iter().map(|r| r.students).sum();
-    let parents: i64 = rows.iter().map(|r| r.parents).sum();
-    let svg = charts::sessions_by_district(&rows, Lang::Zh);
+fn Breadcrumb(
+    f: Filters,
+    districts: LocalResource<api::ApiResult<Vec<District>>>,
+    stations: LocalResource<api::ApiResult<Vec<Station>>>,
+) -> impl IntoView {
+    let district_name = move || {
+        let id = f.district_id.get()?;
+        districts
+            .get()
+            .and_then(Result::ok)?
+            .into_iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name)
+    };
+    let station_name = move || {
+        let id = f.station_id.get()?;
+        stations
+            .get()
+            .and_then(Result::ok)?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name)
+    };
     view! {
-        <div class="figures">
-            <Figure name="宣讲场次" value=sessions id="figure-sessions" />
-            <Figure name="受众人次" value=audience id="figure-audience" />
-            <Figure name="学生人次" value=students id="figure-students" />
-            <Figure name="家长人次" value=parents id="figure-parents" />
-        </div>
-        <section class="card">
-            <div class="chart" id="chart-sessions-by-district" inner_html=svg></div>
-            <div class="table-wrap">
-                <table id="table-sessions-by-district">
-                    <caption class="muted">"各辖区宣讲场次与受众人次"</caption>
-                    <thead>
-                        <tr>
-                            <th>"辖区"</th><th class="num">"场次"</th><th class="num">"学生"</th>
-                            <th class="num">"家长"</th><th class="num">"教师"</th><th class="num">"其他"</th>
-                            <th class="num">"合计人次"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows.into_iter().map(|r| {
-                            let total = r.audience();
-                            view! {
-                                <tr data-district=r.district_id.to_string()>
-                                    <td>{r.district}</td>
-                                    <td class="num sessions">{r.sessions}</td>
-                                    <td class="num">{thousands(r.students)}</td>
-                                    <td class="num">{thousands(r.parents)}</td>
-                                    <td class="num">{thousands(r.teachers)}</td>
-                                    <td class="num">{thousands(r.others)}</td>
-                                    <td class="num">{thousands(total)}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
+        <nav class="crumbs" aria-label="breadcrumb" id="crumbs">
+            <button type="button" class="link" on:click=move |_| {
+                f.district_id.set(None); f.station_id.set(None); f.school.set(None);
+            }>{tr(T::City)}</button>
+            {move || district_name().map(|name| view! {
+                " › "
+                <button type="button" class="link" on:click=move |_| { f.station_id.set(None); f.school.set(None); }>{name}</button>
+            })}
+            {move || station_name().map(|name| view! {
+                " › "
+                <button type="button" class="link" on:click=move |_| f.school.set(None)>{name}</button>
+            })}
+            {move || f.school.get().map(|(_, name)| view! { " › " <span>{name}</span> })}
+        </nav>
     }
 }
 
 #[component]
-fn Figure(name: &'static str, value: i64, id: &'static str) -> impl IntoView {
+fn Board(data: Figures, f: Filters) -> impl IntoView {
+    let Figures {
+        summary,
+        schools_total,
+        training,
+        mentoring,
+        by_place,
+        by_month,
+        by_topic,
+        by_district,
+    } = data;
+    let query = f.query();
+    let level = f.level();
+    let export = move |path: &str, format: &str| format!("/api/v1/aggregates/{path}&format={format}");
+    let place_path = format!("reach?group_by={}&{query}", group_code(level));
+    let month_path = format!("reach?group_by=month&{query}");
+    let topic_path = format!("reach?group_by=topic&{query}");
+    let rate = mentoring
+        .rate()
+        .map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0));
+    let mentored = humiao_shared::outcome::display(mentoring.mentored);
+    let place_title = move || match level {
+        GroupBy::School => tr(T::School)(),
+        GroupBy::Station => tr(T::Station)(),
+        _ => tr(T::District)(),
+    };
+    let empty = summary.sessions == 0;
+    let district_svg = move || charts::sessions_by_district(&by_district, lang());
+    view! {
+        <div class="figures" id="figures">
+            <Figure name=T::Sessions value=thousands(summary.sessions) id="figure-sessions" />
+            <Figure name=T::AudienceTotal value=thousands(summary.audience()) id="figure-audience" />
+            <Figure name=T::Students value=thousands(summary.students) id="figure-students" />
+            <Figure name=T::Parents value=thousands(summary.parents) id="figure-parents" />
+            <Figure name=T::Teachers value=thousands(summary.teachers) id="figure-teachers" />
+            <Figure name=T::Others value=thousands(summary.others) id="figure-others" />
+            <Figure name=T::UniqueStudents value=thousands(summary.unique_students) id="figure-unique" />
+            <Figure name=T::SchoolsCovered value=crate::i18n::of(summary.schools_reached, schools_total) id="figure-schools" />
+            <Figure name=T::StationsTrained value=crate::i18n::of(training.trained, training.stations) id="figure-trained" />
+            <Figure name=T::MinorsMentored value=mentored id="figure-mentored" />
+            <Figure name=T::ReoffenceRate value=rate id="figure-reoffence" />
+        </div>
+        {empty.then(|| view! { <p class="notice" id="dashboard-empty">{tr(T::NoData)}</p> })}
+        <section class="card">
+            <div class="chart" id="chart-sessions-by-district" inner_html=district_svg></div>
+        </section>
+        <section class="card">
+            <h2>{place_title}</h2>
+            <p class="muted">{tr(T::DrillHint)}</p>
+            <ReachTable rows=by_place id="table-places" level=level f=f />
+            <Exports path=place_path export=export />
+        </section>
+        <section class="card">
+            <h2>{move || format!("{} · {}", tr(T::AudienceTotal)(), tr(T::Date)())}</h2>
+            <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
+            <Exports path=month_path export=export />
+        </section>
+        <section class="card">
+            <h2>{tr(T::Topics)}</h2>
+            <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
+            <Exports path=topic_path export=export />
+        </section>
+    }
+}
+
+/// Export buttons: the same aggregate as CSV and Excel.
+#[component]
+fn Exports(path: String, export: impl Fn(&str, &str) -> String + 'static) -> impl IntoView {
+    view! {
+        <p class="exports inline">
+            <span class="muted">{tr(T::Export)}</span>
+            <a class="button" href=export(&path, "xlsx") download="">"Excel"</a>
+            <a class="button" href=export(&path, "csv") download="">"CSV"</a>
+        </p>
+    }
+}
+
+/// Rows of a reach aggregate; names of districts, stations and schools are buttons that
+/// drill down to them.
+#[component]
+fn ReachTable(rows: Vec<ReachRow>, id: &'static str, level: GroupBy, f: Filters) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table id=id>
+                <thead>
+                    <tr>
+                        <th>{tr(T::Name)}</th><th class="num">{tr(T::Sessions)}</th>
+                        <th class="num">{tr(T::Students)}</th><th class="num">{tr(T::Parents)}</th>
+                        <th class="num">{tr(T::Teachers)}</th><th class="num">{tr(T::Others)}</th>
+                        <th class="num">{tr(T::Total)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let total = r.audience();
+                        let key: Option<i64> = r.key.parse().ok();
+                        let label = r.label.clone();
+                        let name = match (level, key) {
+                            (GroupBy::District | GroupBy::Station | GroupBy::School, Some(key)) => view! {
+                                <button type="button" class="link drill" on:click=move |_| match level {
+                                    GroupBy::District => { f.district_id.set(Some(key)); f.station_id.set(None); f.school.set(None); }
+                                    GroupBy::Station => { f.station_id.set(Some(key)); f.school.set(None); }
+                                    _ => f.school.set(Some((key, label.clone()))),
+                                }>{r.label.clone()}</button>
+                            }.into_any(),
+                            _ => view! { <span>{r.label.clone()}</span> }.into_any(),
+                        };
+                        view! {
+                            <tr data-key=r.key.clone()>
+                                <td class="name">{name}</td>
+                                <td class="num sessions">{thousands(r.sessions)}</td>
+                                <td class="num">{thousands(r.students)}</td>
+                                <td class="num">{thousands(r.parents)}</td>
+                                <td class="num">{thousands(r.teachers)}</td>
+                                <td class="num">{thousands(r.others)}</td>
+                                <td class="num">{thousands(total)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Figure(name: T, value: String, id: &'static str) -> impl IntoView {
     view! {
         <div class="figure" id=id>
-            <div class="value">{thousands(value)}</div>
-            <div class="name">{name}</div>
+            <div class="value">{value}</div>
+            <div class="name">{tr(name)}</div>
         </div>
     }
 }

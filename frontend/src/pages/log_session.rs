@@ -1,28 +1,32 @@
-//! 记录宣讲: the form an officer fills in right after a talk, and the latest entries under it.
+//! 记录宣讲: the form an officer fills in on a phone right after a talk — and, given a
+//! session, the same form to edit it.
 //!
-//! The shared rules run before sending, so the officer sees the same message beside the
-//! same field as the server would give; the server's own field errors land in the same place.
+//! Made for a minute's work: the station is the officer's own, the date is today, the school
+//! is found by typing part of its name, topics are chips, and "repeat last session" copies
+//! the station's latest entry. The shared rules run before sending, so the officer sees the
+//! same message beside the same field as the server would give. When the network is down the
+//! entry goes to the outbox with its idempotency key and is sent later (see `outbox.rs`).
 
 use chrono::NaiveDate;
-use humiao_shared::error::FieldErrors;
-use humiao_shared::org::{Campaign, District, Station};
-use humiao_shared::session::{parse_count, Audience, Context, NewSession, SessionFormat};
-use humiao_shared::Lang;
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::org::{Campaign, District, School, Station};
+use humiao_shared::session::{parse_count, Audience, Context, NewSession, Session, SessionFormat};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiFailure};
+use crate::i18n::{self, lang, tr, T};
+use crate::outbox::Outbox;
 use crate::pages::recent::RecentSessions;
 
-const LANG: Lang = Lang::Zh;
-
 /// The audience groups, as (field, label).
-const GROUPS: [(&str, &str); 4] = [
-    ("audience.students", "学生"),
-    ("audience.parents", "家长"),
-    ("audience.teachers", "教师"),
-    ("audience.others", "其他"),
+const GROUPS: [(&str, T); 4] = [
+    ("audience.students", T::Students),
+    ("audience.parents", T::Parents),
+    ("audience.teachers", T::Teachers),
+    ("audience.others", T::Others),
 ];
 
 fn today() -> NaiveDate {
@@ -34,37 +38,160 @@ fn dom_id(field: &str) -> String {
     field.replace('.', "-")
 }
 
+/// Everything the form holds, as signals.
+#[derive(Clone, Copy)]
+struct Form {
+    campaign_id: RwSignal<Option<i64>>,
+    station_id: RwSignal<Option<i64>>,
+    school_query: RwSignal<String>,
+    other_venue: RwSignal<bool>,
+    venue: RwSignal<String>,
+    held_on: RwSignal<String>,
+    format: RwSignal<Option<SessionFormat>>,
+    topic_ids: RwSignal<Vec<i64>>,
+    counts: [RwSignal<String>; 4],
+    confirm_large: RwSignal<bool>,
+    confirm_distinct: RwSignal<bool>,
+    notes: RwSignal<String>,
+}
+
+impl Form {
+    fn new(station_id: Option<i64>) -> Form {
+        Form {
+            campaign_id: RwSignal::new(None),
+            station_id: RwSignal::new(station_id),
+            school_query: RwSignal::new(String::new()),
+            other_venue: RwSignal::new(false),
+            venue: RwSignal::new(String::new()),
+            held_on: RwSignal::new(today().format("%Y-%m-%d").to_string()),
+            format: RwSignal::new(Some(SessionFormat::ClassTalk)),
+            topic_ids: RwSignal::new(Vec::new()),
+            counts: std::array::from_fn(|_| RwSignal::new(String::new())),
+            confirm_large: RwSignal::new(false),
+            confirm_distinct: RwSignal::new(false),
+            notes: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Fills the form from a stored session (to edit it, or to repeat it with `day`).
+    fn fill(&self, s: &Session, day: Option<NaiveDate>) {
+        self.campaign_id.set(Some(s.campaign_id));
+        self.station_id.set(Some(s.station_id));
+        self.other_venue.set(s.school_id.is_none());
+        if s.school_id.is_some() {
+            self.school_query.set(s.venue.clone());
+            self.venue.set(String::new());
+        } else {
+            self.school_query.set(String::new());
+            self.venue.set(s.venue.clone());
+        }
+        self.held_on
+            .set(day.unwrap_or(s.held_on).format("%Y-%m-%d").to_string());
+        self.format.set(Some(s.format));
+        self.topic_ids.set(s.topic_ids.clone());
+        let a = &s.audience;
+        for (signal, n) in self
+            .counts
+            .iter()
+            .zip([a.students, a.parents, a.teachers, a.others])
+        {
+            signal.set(n.to_string());
+        }
+        self.confirm_large.set(a.total() > humiao_shared::session::LARGE_AUDIENCE);
+        self.notes.set(s.notes.clone().unwrap_or_default());
+    }
+
+    /// Clears what differs from one session to the next; keeps campaign, station and date.
+    fn clear_after_save(&self) {
+        for count in self.counts {
+            count.set(String::new());
+        }
+        self.notes.set(String::new());
+        self.confirm_large.set(false);
+        self.confirm_distinct.set(false);
+    }
+
+    /// The entry as the form holds it, with the problems found reading the counts and the
+    /// school's name.
+    fn collect(&self, schools: &[School]) -> (NewSession, FieldErrors) {
+        let mut problems = FieldErrors::default();
+        let mut values = [0i64; 4];
+        for (i, (field, _)) in GROUPS.iter().enumerate() {
+            match parse_count(&self.counts[i].get_untracked()) {
+                Ok(n) => values[i] = n,
+                Err(code) => problems.push(*field, code),
+            }
+        }
+        let other = self.other_venue.get_untracked();
+        let school_id = if other {
+            None
+        } else {
+            let query = self.school_query.get_untracked();
+            let query = query.trim();
+            let found = schools.iter().find(|s| s.name == query).map(|s| s.id);
+            if found.is_none() && !query.is_empty() {
+                problems.push("school_id", FieldCode::UnknownValue);
+            }
+            found
+        };
+        let notes = self.notes.get_untracked();
+        let entry = NewSession {
+            campaign_id: self.campaign_id.get_untracked(),
+            station_id: self.station_id.get_untracked(),
+            school_id,
+            venue: other.then(|| self.venue.get_untracked()),
+            held_on: self.held_on.get_untracked(),
+            format: self.format.get_untracked(),
+            topic_ids: self.topic_ids.get_untracked(),
+            audience: Audience {
+                students: values[0],
+                parents: values[1],
+                teachers: values[2],
+                others: values[3],
+            },
+            confirm_large_audience: self.confirm_large.get_untracked(),
+            confirm_distinct: self.confirm_distinct.get_untracked(),
+            notes: (!notes.trim().is_empty()).then_some(notes),
+            duration_minutes: None,
+            speakers: None,
+        };
+        (entry, problems)
+    }
+}
+
+/// The page to log a new session.
 #[component]
 pub fn LogSession() -> impl IntoView {
+    view! { <SessionForm editing=None /> }
+}
+
+/// The form; with `editing`, it edits that session and goes back to the list when saved.
+#[component]
+pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
     let campaigns = LocalResource::new(api::campaigns);
     let districts = LocalResource::new(api::districts);
     let stations = LocalResource::new(api::stations);
     let topics = LocalResource::new(api::topics);
+    let outbox = use_context::<Outbox>();
+    let navigate = use_navigate();
 
-    let campaign_id = RwSignal::new(None::<i64>);
     // An officer logs for the station: it is chosen already.
     let me = use_context::<humiao_shared::account::Me>();
-    let station_id = RwSignal::new(me.and_then(|m| m.station_id));
-    let school_id = RwSignal::new(None::<i64>);
-    let other_venue = RwSignal::new(false);
-    let venue = RwSignal::new(String::new());
-    let held_on = RwSignal::new(today().format("%Y-%m-%d").to_string());
-    let format = RwSignal::new(Some(SessionFormat::ClassTalk));
-    let topic_ids = RwSignal::new(Vec::<i64>::new());
-    let counts: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
-    let confirm_large = RwSignal::new(false);
+    let form = Form::new(me.and_then(|m| m.station_id));
+    let edit_of = editing.as_ref().map(|s| (s.id, s.version));
+    if let Some(s) = &editing {
+        form.fill(s, None);
+    }
+
     // Shown once the server said an identical session exists (409 duplicate_session).
     let duplicate = RwSignal::new(false);
-    let confirm_distinct = RwSignal::new(false);
-    let notes = RwSignal::new(String::new());
-
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let saving = RwSignal::new(false);
     let saved = RwSignal::new(0u32);
 
     let schools = LocalResource::new(move || {
-        let station = station_id.get();
+        let station = form.station_id.get();
         async move {
             match station {
                 Some(id) => api::schools_of(id).await,
@@ -76,52 +203,32 @@ pub fn LogSession() -> impl IntoView {
     // Once the campaigns arrive, pick the one running today.
     Effect::new(move || {
         if let Some(Ok(list)) = campaigns.get() {
-            if campaign_id.get_untracked().is_none() {
-                campaign_id.set(Campaign::current(&list, today()).map(|c| c.id));
+            if form.campaign_id.get_untracked().is_none() {
+                form.campaign_id
+                    .set(Campaign::current(&list, today()).map(|c| c.id));
             }
         }
     });
 
-    let collect = move || -> (NewSession, FieldErrors) {
-        let mut problems = FieldErrors::default();
-        let mut values = [0i64; 4];
-        for (i, (field, _)) in GROUPS.iter().enumerate() {
-            match parse_count(&counts[i].get_untracked()) {
-                Ok(n) => values[i] = n,
-                Err(code) => problems.push(*field, code),
+    let repeat_last = move |_| {
+        let station = form.station_id.get_untracked();
+        spawn_local(async move {
+            let query = match station {
+                Some(id) => format!("limit=1&station_id={id}"),
+                None => "limit=1".to_string(),
+            };
+            match api::sessions_page(&query).await {
+                Ok((list, _)) => match list.first() {
+                    Some(last) => {
+                        form.fill(last, Some(today()));
+                        errors.set(FieldErrors::default());
+                        outcome.set(Some(Ok(T::Repeated.get(lang_now()).to_string())));
+                    }
+                    None => outcome.set(Some(Err(T::NothingToRepeat.get(lang_now()).into()))),
+                },
+                Err(e) => outcome.set(Some(Err(e.to_string()))),
             }
-        }
-        let other = other_venue.get_untracked();
-        let entry = NewSession {
-            campaign_id: campaign_id.get_untracked(),
-            station_id: station_id.get_untracked(),
-            school_id: if other {
-                None
-            } else {
-                school_id.get_untracked()
-            },
-            venue: if other {
-                Some(venue.get_untracked())
-            } else {
-                None
-            },
-            held_on: held_on.get_untracked(),
-            format: format.get_untracked(),
-            topic_ids: topic_ids.get_untracked(),
-            audience: Audience {
-                students: values[0],
-                parents: values[1],
-                teachers: values[2],
-                others: values[3],
-            },
-            confirm_large_audience: confirm_large.get_untracked(),
-            confirm_distinct: confirm_distinct.get_untracked(),
-            notes: Some(notes.get_untracked()),
-            // The form does not ask for these yet (the web-app issue adds them).
-            duration_minutes: None,
-            speakers: None,
-        };
-        (entry, problems)
+        });
     };
 
     let on_submit = move |ev: SubmitEvent| {
@@ -129,7 +236,8 @@ pub fn LogSession() -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let (entry, mut problems) = collect();
+        let known_schools = schools.get_untracked().and_then(Result::ok).unwrap_or_default();
+        let (entry, mut problems) = form.collect(&known_schools);
         let window = campaigns
             .get_untracked()
             .and_then(Result::ok)
@@ -143,6 +251,7 @@ pub fn LogSession() -> impl IntoView {
             campaign_window: window,
         };
         if let Err(rule_problems) = entry.validate(&ctx) {
+            // A field's first problem stays: "not on the list" says more than "required".
             problems.extend(rule_problems);
         }
         outcome.set(None);
@@ -151,22 +260,42 @@ pub fn LogSession() -> impl IntoView {
             return;
         }
         saving.set(true);
+        let navigate = navigate.clone();
         spawn_local(async move {
-            match api::create_session(&entry).await {
-                Ok(session) => {
-                    outcome.set(Some(Ok(format!(
-                        "已保存：{} {}，{} 人次。",
-                        session.held_on,
-                        session.venue,
-                        session.audience.total()
-                    ))));
-                    for count in counts {
-                        count.set(String::new());
+            let lang = lang_now();
+            let result = match edit_of {
+                Some((id, version)) => api::update_session(id, version, &entry).await,
+                None => {
+                    let key = api::new_idempotency_key();
+                    match api::create_session(&entry, &key).await {
+                        // No answer: keep it for later, with its key.
+                        Err(ApiFailure::Network(detail)) => match outbox {
+                            Some(outbox) if outbox.push(key, entry.clone()) => {
+                                outcome.set(Some(Ok(T::Queued.get(lang).to_string())));
+                                form.clear_after_save();
+                                saving.set(false);
+                                return;
+                            }
+                            _ => Err(ApiFailure::Network(detail)),
+                        },
+                        other => other,
                     }
-                    notes.set(String::new());
-                    confirm_large.set(false);
+                }
+            };
+            match result {
+                Ok(session) if edit_of.is_some() => {
+                    let _ = session;
+                    navigate("/sessions", Default::default());
+                }
+                Ok(session) => {
+                    outcome.set(Some(Ok(i18n::saved_session(
+                        lang,
+                        &session.held_on.to_string(),
+                        &session.venue,
+                        session.audience.total(),
+                    ))));
+                    form.clear_after_save();
                     duplicate.set(false);
-                    confirm_distinct.set(false);
                     saved.update(|n| *n += 1);
                 }
                 Err(ApiFailure::Answer {
@@ -175,6 +304,9 @@ pub fn LogSession() -> impl IntoView {
                     let mut from_server = FieldErrors::default();
                     for f in &body.fields {
                         from_server.push(f.field.clone(), f.code);
+                    }
+                    if body.code == "duplicate_session" {
+                        duplicate.set(true);
                     }
                     errors.set(from_server);
                     outcome.set(Some(Err(body.message)));
@@ -188,7 +320,7 @@ pub fn LogSession() -> impl IntoView {
     let error_for = move |field: &'static str| {
         move || {
             errors.with(|e| e.get(field)).map(|code| {
-                view! { <p class="error" id=format!("{}-error", dom_id(field))>{code.message(LANG)}</p> }
+                view! { <p class="error" id=format!("{}-error", dom_id(field))>{code.message(lang())}</p> }
             })
         }
     };
@@ -199,58 +331,67 @@ pub fn LogSession() -> impl IntoView {
 
     let station_options = move || match (districts.get(), stations.get()) {
         (Some(Ok(districts)), Some(Ok(stations))) => {
-            station_groups(districts, stations, station_id).into_any()
+            station_groups(districts, stations, form.station_id).into_any()
         }
         (Some(Err(e)), _) | (_, Some(Err(e))) => {
             view! { <option value="" disabled=true>{e.to_string()}</option> }.into_any()
         }
-        _ => view! { <option value="" disabled=true>"加载中…"</option> }.into_any(),
+        _ => view! { <option value="" disabled=true>{tr(T::Loading)}</option> }.into_any(),
     };
+    let editing_now = edit_of.is_some();
 
     view! {
-        <h1>"记录一场宣讲"</h1>
+        <h1>{move || if editing_now { tr(T::EditTitle)() } else { tr(T::LogTitle)() }}</h1>
+        {(!editing_now).then(|| view! { <OutboxStatus /> })}
         <form class="session card" on:submit=on_submit novalidate=true>
+            {(!editing_now).then(|| view! {
+                <div class="inline">
+                    <button type="button" id="repeat-last" class="secondary" on:click=repeat_last>
+                        {tr(T::RepeatLast)}
+                    </button>
+                </div>
+            })}
             <div class="row two">
                 <div class="field">
-                    <label for="campaign_id">"所属行动"</label>
+                    <label for="campaign_id">{tr(T::Campaign)}</label>
                     <select id="campaign_id" aria-invalid=invalid("campaign_id")
-                        on:change=move |ev| { edited("campaign_id"); campaign_id.set(event_target_value(&ev).parse().ok()) }>
-                        <option value="" selected=move || campaign_id.get().is_none()>"请选择行动"</option>
+                        on:change=move |ev| { edited("campaign_id"); form.campaign_id.set(event_target_value(&ev).parse().ok()) }>
+                        <option value="" selected=move || form.campaign_id.get().is_none()>{tr(T::ChooseCampaign)}</option>
                         {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                             let id = c.id;
-                            view! { <option value=id.to_string() selected=move || campaign_id.get() == Some(id)>{c.name}</option> }
+                            view! { <option value=id.to_string() selected=move || form.campaign_id.get() == Some(id)>{c.name}</option> }
                         }).collect_view()}
                     </select>
                     {error_for("campaign_id")}
                 </div>
                 <div class="field">
-                    <label for="held_on">"日期"</label>
+                    <label for="held_on">{tr(T::Date)}</label>
                     <input id="held_on" type="date" aria-invalid=invalid("held_on")
-                        prop:value=move || held_on.get()
-                        on:input=move |ev| { edited("held_on"); held_on.set(event_target_value(&ev)) } />
+                        prop:value=move || form.held_on.get()
+                        on:input=move |ev| { edited("held_on"); form.held_on.set(event_target_value(&ev)) } />
                     {error_for("held_on")}
                 </div>
             </div>
             <div class="row two">
                 <div class="field">
-                    <label for="station_id">"派出所"</label>
+                    <label for="station_id">{tr(T::Station)}</label>
                     <select id="station_id" aria-invalid=invalid("station_id")
                         on:change=move |ev| {
                             edited("station_id");
-                            station_id.set(event_target_value(&ev).parse().ok());
-                            school_id.set(None);
+                            form.station_id.set(event_target_value(&ev).parse().ok());
+                            form.school_query.set(String::new());
                         }>
-                        <option value="" selected=move || station_id.get().is_none()>"请选择派出所"</option>
+                        <option value="" selected=move || form.station_id.get().is_none()>{tr(T::ChooseStation)}</option>
                         {station_options}
                     </select>
                     {error_for("station_id")}
                 </div>
                 <div class="field">
-                    <label for="format">"形式"</label>
+                    <label for="format">{tr(T::Format)}</label>
                     <select id="format" aria-invalid=invalid("format")
-                        on:change=move |ev| format.set(SessionFormat::from_code(&event_target_value(&ev)))>
-                        {SessionFormat::ALL.into_iter().map(|f| view! {
-                            <option value=f.code() selected=move || format.get() == Some(f)>{f.label(LANG)}</option>
+                        on:change=move |ev| form.format.set(SessionFormat::from_code(&event_target_value(&ev)))>
+                        {move || SessionFormat::ALL.into_iter().map(|f| view! {
+                            <option value=f.code() selected=move || form.format.get() == Some(f)>{f.label(lang())}</option>
                         }).collect_view()}
                     </select>
                     {error_for("format")}
@@ -258,45 +399,51 @@ pub fn LogSession() -> impl IntoView {
             </div>
             <div class="field">
                 <label class="inline">
-                    <input type="checkbox" prop:checked=move || other_venue.get()
-                        on:change=move |ev| other_venue.set(event_target_checked(&ev)) />
-                    "不在学校（社区、企业、派出所、线上等）"
+                    <input type="checkbox" id="other_venue" prop:checked=move || form.other_venue.get()
+                        on:change=move |ev| form.other_venue.set(event_target_checked(&ev)) />
+                    {tr(T::NotAtSchool)}
                 </label>
-                <Show when=move || !other_venue.get() fallback=move || view! {
-                    <label for="venue">"场所名称"</label>
+                <Show when=move || !form.other_venue.get() fallback=move || view! {
+                    <label for="venue">{tr(T::VenueName)}</label>
                     <input id="venue" type="text" maxlength="100" aria-invalid=invalid("venue")
-                        placeholder="例如：雕庄派出所"
-                        prop:value=move || venue.get()
-                        on:input=move |ev| { edited("venue"); venue.set(event_target_value(&ev)) } />
+                        placeholder=tr(T::VenueExample)
+                        prop:value=move || form.venue.get()
+                        on:input=move |ev| { edited("venue"); form.venue.set(event_target_value(&ev)) } />
                     {error_for("venue")}
                 }>
-                    <label for="school_id">"学校"</label>
-                    <select id="school_id" aria-invalid=invalid("school_id")
-                        on:change=move |ev| { edited("school_id"); school_id.set(event_target_value(&ev).parse().ok()) }>
-                        <option value="" selected=move || school_id.get().is_none()>
-                            {move || if station_id.get().is_some() { "请选择学校" } else { "请先选择派出所" }}
-                        </option>
+                    <label for="school_id">{tr(T::School)}</label>
+                    <input id="school_id" type="search" list="school-options" autocomplete="off"
+                        aria-invalid=invalid("school_id") aria-describedby="school-hint"
+                        placeholder=move || if form.station_id.get().is_some() { tr(T::SchoolSearchHint)() } else { tr(T::ChooseStationFirst)() }
+                        prop:value=move || form.school_query.get()
+                        on:input=move |ev| { edited("school_id"); edited("venue"); form.school_query.set(event_target_value(&ev)) } />
+                    <datalist id="school-options">
                         {move || schools.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| {
-                            let id = s.id;
-                            view! { <option value=id.to_string() selected=move || school_id.get() == Some(id)>{s.name}</option> }
+                            view! { <option value=s.name></option> }
                         }).collect_view()}
-                    </select>
+                    </datalist>
+                    <p class="hint muted" id="school-hint">{tr(T::SchoolSearchHint)}</p>
                     {error_for("school_id")}
                 </Show>
             </div>
-            <fieldset class="field" style="border:0;padding:0;margin:0">
-                <legend class="label">"宣防主题（可多选）"</legend>
+            <fieldset class="field bare">
+                <legend class="label">{tr(T::Topics)}</legend>
                 <div class="chips" id="topic_ids">
                     {move || topics.get().map(|r| match r {
                         Ok(list) => list.into_iter().map(|t| {
                             let id = t.id;
-                            let on = move || topic_ids.with(|ids| ids.contains(&id));
+                            let on = move || form.topic_ids.with(|ids| ids.contains(&id));
+                            let name = move || match lang() {
+                                humiao_shared::Lang::Zh => t.name_zh.clone(),
+                                humiao_shared::Lang::En => t.name_en.clone(),
+                            };
                             view! {
                                 <button type="button" class="chip" aria-pressed=move || on().to_string()
-                                    on:click=move |_| { edited("topic_ids"); topic_ids.update(|ids| {
+                                    data-topic=id.to_string()
+                                    on:click=move |_| { edited("topic_ids"); form.topic_ids.update(|ids| {
                                         if let Some(pos) = ids.iter().position(|x| *x == id) { ids.remove(pos); } else { ids.push(id); }
                                     }) }>
-                                    {t.name_zh}
+                                    {name}
                                 </button>
                             }
                         }).collect_view().into_any(),
@@ -305,15 +452,15 @@ pub fn LogSession() -> impl IntoView {
                 </div>
                 {error_for("topic_ids")}
             </fieldset>
-            <fieldset class="field" style="border:0;padding:0;margin:0">
-                <legend class="label">"受众人次"</legend>
+            <fieldset class="field bare">
+                <legend class="label">{tr(T::Audience)}</legend>
                 <div class="row four">
                     {GROUPS.iter().enumerate().map(|(i, (field, label))| {
                         let field: &'static str = field;
-                        let count = counts[i];
+                        let count = form.counts[i];
                         view! {
                             <div class="field">
-                                <label for=dom_id(field)>{*label}</label>
+                                <label for=dom_id(field)>{tr(*label)}</label>
                                 <input id=dom_id(field) type="text" inputmode="numeric" autocomplete="off"
                                     aria-invalid=invalid(field)
                                     prop:value=move || count.get()
@@ -325,30 +472,35 @@ pub fn LogSession() -> impl IntoView {
                 </div>
                 {error_for("audience")}
                 <label class="inline">
-                    <input type="checkbox" id="confirm_large_audience" prop:checked=move || confirm_large.get()
-                        on:change=move |ev| { edited("confirm_large_audience"); confirm_large.set(event_target_checked(&ev)) } />
-                    "确认单场受众超过 5000 人次"
+                    <input type="checkbox" id="confirm_large_audience" prop:checked=move || form.confirm_large.get()
+                        on:change=move |ev| { edited("confirm_large_audience"); form.confirm_large.set(event_target_checked(&ev)) } />
+                    {tr(T::ConfirmLarge)}
                 </label>
                 {error_for("confirm_large_audience")}
             </fieldset>
             <div class="field">
-                <label for="notes">"备注（不要填写未成年人姓名等个人信息）"</label>
+                <label for="notes">{tr(T::Notes)}</label>
                 <textarea id="notes" rows="2" maxlength="2000" aria-invalid=invalid("notes")
-                    prop:value=move || notes.get()
-                    on:input=move |ev| { edited("notes"); notes.set(event_target_value(&ev)) }></textarea>
+                    prop:value=move || form.notes.get()
+                    on:input=move |ev| { edited("notes"); form.notes.set(event_target_value(&ev)) }></textarea>
                 {error_for("notes")}
             </div>
             <Show when=move || duplicate.get()>
                 <label class="inline">
-                    <input type="checkbox" id="confirm_distinct" prop:checked=move || confirm_distinct.get()
-                        on:change=move |ev| confirm_distinct.set(event_target_checked(&ev)) />
-                    "确认这是另一场宣讲（例如同一天为不同班级各讲一次）"
+                    <input type="checkbox" id="confirm_distinct" prop:checked=move || form.confirm_distinct.get()
+                        on:change=move |ev| form.confirm_distinct.set(event_target_checked(&ev)) />
+                    {tr(T::ConfirmDistinct)}
                 </label>
             </Show>
             <div class="inline">
                 <button type="submit" class="primary" disabled=move || saving.get()>
-                    {move || if saving.get() { "保存中…" } else { "保存" }}
+                    {move || match (saving.get(), editing_now) {
+                        (true, _) => tr(T::Saving)(),
+                        (false, true) => tr(T::SaveChanges)(),
+                        (false, false) => tr(T::Save)(),
+                    }}
                 </button>
+                {editing_now.then(|| view! { <a href="/sessions">{tr(T::Cancel)}</a> })}
             </div>
             <div aria-live="polite">
                 {move || outcome.get().map(|o| match o {
@@ -357,8 +509,41 @@ pub fn LogSession() -> impl IntoView {
                 })}
             </div>
         </form>
-        <RecentSessions refresh=saved />
+        {(!editing_now).then(|| view! { <RecentSessions refresh=saved /> })}
     }
+}
+
+/// The language now, outside a reactive view (in an event handler).
+fn lang_now() -> humiao_shared::Lang {
+    use_context::<i18n::Language>().map_or(humiao_shared::Lang::Zh, |l| l.0.get_untracked())
+}
+
+/// How many entries wait in the outbox, and those the server refused.
+#[component]
+fn OutboxStatus() -> impl IntoView {
+    let Some(outbox) = use_context::<Outbox>() else {
+        return ().into_any();
+    };
+    view! {
+        <Show when=move || { outbox.waiting.get() > 0 }>
+            <div class="notice warn" role="status" id="outbox">
+                <span id="outbox-count">{move || i18n::waiting(lang(), outbox.waiting.get())}</span>
+                " "
+                <button type="button" class="link" on:click=move |_| outbox.flush()>{tr(T::SendNow)}</button>
+            </div>
+        </Show>
+        <Show when=move || outbox.refused.with(|r| !r.is_empty())>
+            <div class="notice bad" role="alert" id="outbox-refused">
+                <ul>
+                    {move || outbox.refused.get().into_iter().map(|r| view! {
+                        <li>{format!("{} · {}", r.entry.held_on, r.reason)}</li>
+                    }).collect_view()}
+                </ul>
+                <button type="button" class="link" on:click=move |_| outbox.dismiss_refused()>"OK"</button>
+            </div>
+        </Show>
+    }
+    .into_any()
 }
 
 /// The stations grouped under their districts.

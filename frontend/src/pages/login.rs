@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::i18n::{lang, tr, T};
 
 #[component]
 pub fn LoginPage(#[prop(into)] on_signed_in: Callback<Me>) -> impl IntoView {
@@ -21,7 +22,7 @@ pub fn LoginPage(#[prop(into)] on_signed_in: Callback<Me>) -> impl IntoView {
             password: password.get_untracked(),
         };
         if login.validate().is_err() {
-            problem.set(Some("请输入用户名和密码。".into()));
+            problem.set(Some(T::EnterCredentials.get(lang()).into()));
             return;
         }
         busy.set(true);
@@ -44,19 +45,19 @@ pub fn LoginPage(#[prop(into)] on_signed_in: Callback<Me>) -> impl IntoView {
 
     view! {
         <form class="login card" on:submit=on_submit novalidate=true>
-            <h1>"登录"</h1>
-            <label for="username">"用户名"</label>
+            <h1>{tr(T::SignIn)}</h1>
+            <label for="username">{tr(T::Username)}</label>
             <input id="username" name="username" autocomplete="username" required=true
                 prop:value=move || username.get()
                 on:input=move |ev| username.set(event_target_value(&ev)) />
-            <label for="password">"密码"</label>
+            <label for="password">{tr(T::Password)}</label>
             <input id="password" name="password" type="password" autocomplete="current-password"
                 required=true
                 prop:value=move || password.get()
                 on:input=move |ev| password.set(event_target_value(&ev)) />
             {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
             <button type="submit" disabled=move || busy.get()>
-                {move || if busy.get() { "正在登录…" } else { "登录" }}
+                {move || if busy.get() { tr(T::SigningIn)() } else { tr(T::SignIn)() }}
             </button>
         </form>
     }

@@ -1,7 +1,9 @@
-//! One module per page.
+//! One file per page.
 
+pub mod admin;
 pub mod dashboard;
 pub mod log_session;
 pub mod login;
 pub mod recent;
 pub mod school;
+pub mod sessions;

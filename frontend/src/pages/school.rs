@@ -14,15 +14,13 @@ use humiao_shared::screening::{
     Assignment, Confirmation, ConfirmationContext, NewConfirmation, ShowMethod,
 };
 use humiao_shared::session::parse_count;
-use humiao_shared::Lang;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::components::error_notice;
-
-const LANG: Lang = Lang::Zh;
+use crate::i18n::{self, lang, tr, T};
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -54,8 +52,8 @@ pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
         load(school_id)
     });
     view! {
-        <h1>"宣教片观看确认"</h1>
-        <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+        <h1>{tr(T::ScreeningsTitle)}</h1>
+        <Transition fallback=|| view! { <p class="loading">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! { <Overview data=d refresh=refresh /> })
@@ -86,7 +84,7 @@ fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
     view! {
         <p class="muted">{school.name.clone()}</p>
         {if assignments.is_empty() {
-            view! { <p class="muted">"目前没有需要观看的宣教片。"</p> }.into_any()
+            view! { <p class="muted empty">{tr(T::NoFilmsAsked)}</p> }.into_any()
         } else {
             assignments
                 .into_iter()
@@ -95,7 +93,7 @@ fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
                     view! {
                         <section class="card assignment">
                             <h2>{a.title.clone()}</h2>
-                            <p class="muted">{format!("观看时间：{} 至 {}", a.opens_on, a.closes_on)}</p>
+                            <p class="muted">{move || i18n::window_text(lang(), &a.opens_on.to_string(), &a.closes_on.to_string())}</p>
                             <ul class="films">
                                 {a.film_ids.iter().map(|film_id| {
                                     let film_id = *film_id;
@@ -109,9 +107,8 @@ fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
                                             <strong>{format!("《{title}》")}</strong>
                                             {match done {
                                                 Some(c) => view! {
-                                                    <p class="ok">{format!(
-                                                        "已确认：{}，学生 {} 人，家长 {} 人",
-                                                        c.shown_on, c.students, c.parents
+                                                    <p class="ok">{move || i18n::confirmed_text(
+                                                        lang(), &c.shown_on.to_string(), c.students, c.parents
                                                     )}</p>
                                                 }.into_any(),
                                                 None => view! {
@@ -134,28 +131,28 @@ fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
                 .collect_view()
                 .into_any()
         }}
-        <h2>"已确认的观看"</h2>
+        <h2>{tr(T::Confirmed)}</h2>
         {if history.is_empty() {
-            view! { <p class="muted">"还没有确认记录。"</p> }.into_any()
+            view! { <p class="muted empty">{tr(T::NoConfirmations)}</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">
                     <table id="confirmed">
                         <thead><tr>
-                            <th>"影片"</th><th>"日期"</th><th class="num">"学生"</th>
-                            <th class="num">"家长"</th><th class="num">"班级"</th><th>"方式"</th>
+                            <th>{tr(T::Film)}</th><th>{tr(T::Date)}</th><th class="num">{tr(T::Students)}</th>
+                            <th class="num">{tr(T::Parents)}</th><th class="num">{tr(T::Classes)}</th><th>{tr(T::Method)}</th>
                         </tr></thead>
                         <tbody>
-                            {history.into_iter().map(|c| view! {
+                            {history.into_iter().map(|c| { let method = c.method; view! {
                                 <tr>
                                     <td>{title_of(c.film_id)}</td>
                                     <td>{c.shown_on.to_string()}</td>
                                     <td class="num">{c.students}</td>
                                     <td class="num">{c.parents}</td>
                                     <td class="num">{c.classes}</td>
-                                    <td>{c.method.label(LANG)}</td>
+                                    <td>{move || method.label(lang())}</td>
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                 </div>
@@ -253,17 +250,17 @@ fn ConfirmFilm(
             let error_id = format!("{}-error", id(field));
             move || {
                 errors.with(|e| e.get(field)).map(
-                    |code| view! { <p class="error" id=error_id.clone()>{code.message(LANG)}</p> },
+                    |code| view! { <p class="error" id=error_id.clone()>{code.message(lang())}</p> },
                 )
             }
         }
     };
     let invalid = move |field: &'static str| move || errors.with(|e| e.get(field).is_some());
-    let number = |field: &'static str, label: &'static str, value: RwSignal<String>| {
+    let number = |field: &'static str, label: T, value: RwSignal<String>| {
         let input_id = id(field);
         view! {
             <div class="field">
-                <label for=input_id.clone()>{label}</label>
+                <label for=input_id.clone()>{tr(label)}</label>
                 <input id=input_id inputmode="numeric" aria-invalid=invalid(field)
                     prop:value=move || value.get()
                     on:input=move |ev| {
@@ -279,7 +276,7 @@ fn ConfirmFilm(
         <form class="confirm" on:submit=on_submit novalidate=true>
             <div class="row four">
                 <div class="field">
-                    <label for=id("shown_on")>"观看日期"</label>
+                    <label for=id("shown_on")>{tr(T::ShownOn)}</label>
                     <input id=id("shown_on") type="date" aria-invalid=invalid("shown_on")
                         prop:value=move || shown_on.get()
                         on:input=move |ev| {
@@ -288,26 +285,26 @@ fn ConfirmFilm(
                         } />
                     {error_for("shown_on")}
                 </div>
-                {number("students", "观看学生（人）", students)}
-                {number("parents", "观看家长（人）", parents)}
-                {number("classes", "班级数", classes)}
+                {number("students", T::StudentsWatched, students)}
+                {number("parents", T::ParentsWatched, parents)}
+                {number("classes", T::ClassCount, classes)}
             </div>
             <div class="field">
-                <label for=id("method")>"观看方式"</label>
+                <label for=id("method")>{tr(T::ShowMethod)}</label>
                 <select id=id("method")
                     on:change=move |ev| {
                         if let Some(m) = ShowMethod::from_code(&event_target_value(&ev)) {
                             method.set(m);
                         }
                     }>
-                    {ShowMethod::ALL.into_iter().map(|m| view! {
-                        <option value=m.code() selected=move || method.get() == m>{m.label(LANG)}</option>
+                    {move || ShowMethod::ALL.into_iter().map(|m| view! {
+                        <option value=m.code() selected=move || method.get() == m>{m.label(lang())}</option>
                     }).collect_view()}
                 </select>
             </div>
             {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
             <button type="submit" class="primary" disabled=move || saving.get()>
-                {move || if saving.get() { "正在提交…" } else { "确认已观看" }}
+                {move || if saving.get() { tr(T::Submitting)() } else { tr(T::ConfirmWatched)() }}
             </button>
         </form>
     }

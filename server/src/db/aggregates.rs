@@ -155,6 +155,11 @@ pub async fn reach(
                 "JOIN session_topics y ON y.session_id = t.id JOIN topics tp ON tp.id = y.topic_id",
             ),
             GroupBy::Format => ("t.format", "t.format", ""),
+            GroupBy::School => (
+                "CAST(t.school_id AS TEXT)",
+                "sc.name",
+                "JOIN schools sc ON sc.id = t.school_id",
+            ),
         };
         let c = slice.sessions();
         let sql = format!(
@@ -184,7 +189,10 @@ pub async fn reach(
         )
         .collect();
     // Ids sort as numbers, months and codes as text.
-    if matches!(group, GroupBy::District | GroupBy::Station | GroupBy::Topic) {
+    if matches!(
+        group,
+        GroupBy::District | GroupBy::Station | GroupBy::Topic | GroupBy::School
+    ) {
         rows.sort_by_key(|r| r.key.parse::<i64>().unwrap_or(i64::MAX));
     }
     Ok(rows)

@@ -1,0 +1,269 @@
+//! Every text the web app shows, in Chinese and English, in one catalogue.
+//!
+//! Chinese is the first language; the switch in the header picks English, and the choice is
+//! kept in the browser (`localStorage`). Texts with figures in them are functions below the
+//! table, so that word order can differ between the languages. Names from the data (schools,
+//! stations) and the labels of shared types (`SessionFormat::label`, field messages) come
+//! from `shared`, which has its own two-language texts.
+
+use humiao_shared::Lang;
+use leptos::prelude::*;
+
+const STORAGE_KEY: &str = "humiao.lang";
+
+/// The language chosen for this browser, provided to every page.
+#[derive(Clone, Copy)]
+pub struct Language(pub RwSignal<Lang>);
+
+impl Language {
+    /// The stored choice, else Chinese.
+    pub fn from_storage() -> Language {
+        let stored = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|v| serde_json::from_value(serde_json::Value::String(v)).ok())
+            .unwrap_or_default();
+        let language = Language(RwSignal::new(stored));
+        apply(stored);
+        language
+    }
+
+    pub fn set(self, lang: Lang) {
+        if let Some(s) = storage() {
+            let code = match lang {
+                Lang::Zh => "zh",
+                Lang::En => "en",
+            };
+            let _ = s.set_item(STORAGE_KEY, code);
+        }
+        apply(lang);
+        self.0.set(lang);
+    }
+}
+
+/// Tells the API calls and the page itself which language is in use.
+fn apply(lang: Lang) {
+    crate::api::set_language(lang);
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute(
+            "lang",
+            match lang {
+                Lang::Zh => "zh-CN",
+                Lang::En => "en",
+            },
+        );
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The language in use (tracked: a view that reads it redraws on a switch).
+pub fn lang() -> Lang {
+    use_context::<Language>().map_or(Lang::Zh, |l| l.0.get())
+}
+
+/// The text of `key`, redrawn when the language changes.
+pub fn tr(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let language = use_context::<Language>();
+    move || key.get(language.map_or(Lang::Zh, |l| l.0.get()))
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A text of the app.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key,)* }
+
+        impl T {
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::Zh) => $zh, (T::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    // The shell
+    Brand => "护苗 · 警心护苗", "Humiao · Police care for youth";
+    MainNav => "主导航", "Main navigation";
+    NavLog => "记录宣讲", "Log a session";
+    NavSessions => "本所记录", "Station sessions";
+    NavDashboard => "领导看板", "Dashboard";
+    NavAdmin => "管理", "Admin";
+    NavScreenings => "观看确认", "Film screenings";
+    SignOut => "退出", "Sign out";
+    SwitchLanguage => "English", "中文";
+    SwitchLanguageLabel => "Switch to English", "切换到中文";
+    Loading => "正在加载…", "Loading…";
+    NotFound => "页面不存在。", "This page does not exist.";
+    DemoBanner => "演示数据：机构名称与数字为按真实规模生成的示例，并非实际工作记录。",
+        "Demo data: names and figures are generated at real scale, not actual records.";
+    SessionEnded => "登录已超时或已在别处退出，请重新登录。",
+        "Your session timed out or was ended elsewhere; please sign in again.";
+    RoleAdmin => "管理员", "administrator";
+    RoleLeader => "领导", "leader";
+    RoleOfficer => "宣讲员", "officer";
+    RoleSchool => "学校", "school";
+    NetworkDown => "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and try again.";
+    ServerError => "服务器返回错误", "The server answered with an error";
+
+    // Sign-in
+    SignIn => "登录", "Sign in";
+    SigningIn => "正在登录…", "Signing in…";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    EnterCredentials => "请输入用户名和密码。", "Enter your username and password.";
+
+    // The session form
+    LogTitle => "记录一场宣讲", "Log a session";
+    EditTitle => "修改宣讲记录", "Edit a session";
+    Campaign => "所属行动", "Campaign";
+    ChooseCampaign => "请选择行动", "Choose a campaign";
+    Date => "日期", "Date";
+    Station => "派出所", "Police station";
+    ChooseStation => "请选择派出所", "Choose a station";
+    Format => "形式", "Format";
+    NotAtSchool => "不在学校（社区、企业、派出所、线上等）", "Not at a school (community, company, station, online…)";
+    VenueName => "场所名称", "Venue";
+    VenueExample => "例如：雕庄派出所", "e.g. Diaozhuang police station";
+    School => "学校", "School";
+    SchoolSearchHint => "输入校名的一部分，从列表中选择", "Type part of the school's name and pick it from the list";
+    ChooseStationFirst => "请先选择派出所", "Choose a station first";
+    Topics => "宣防主题（可多选）", "Topics (one or more)";
+    Audience => "受众人次", "Audience (person-times)";
+    Students => "学生", "Students";
+    Parents => "家长", "Parents";
+    Teachers => "教师", "Teachers";
+    Others => "其他", "Others";
+    ConfirmLarge => "确认单场受众超过 5000 人次", "Confirm an audience above 5,000 person-times";
+    Notes => "备注（不要填写未成年人姓名等个人信息）", "Notes (no names or other details of minors)";
+    ConfirmDistinct => "确认这是另一场宣讲（例如同一天为不同班级各讲一次）",
+        "Confirm this is another session (e.g. the same talk to another class that day)";
+    Save => "保存", "Save";
+    Saving => "保存中…", "Saving…";
+    SaveChanges => "保存修改", "Save changes";
+    Cancel => "取消", "Cancel";
+    RepeatLast => "复制上一场", "Repeat last session";
+    NothingToRepeat => "还没有可复制的记录。", "No earlier session to copy yet.";
+    Repeated => "已复制上一场的内容，日期为今天，请核对后保存。", "Copied the last session with today's date; check it and save.";
+    Queued => "网络不通：这条记录已保存在本机，联网后会自动发送。", "No network: the entry is kept on this device and will be sent when the network returns.";
+    WaitingToSend => "条记录等待发送", "entries waiting to be sent";
+    SendNow => "立即发送", "Send now";
+    Recent => "最近记录", "Latest sessions";
+    NoSessions => "还没有宣讲记录。", "No sessions logged yet.";
+    Venue => "场所", "Venue";
+    PersonTimes => "人次", "Person-times";
+    Edit => "修改", "Edit";
+    Delete => "删除", "Delete";
+    ConfirmDelete => "确定删除这条记录？", "Delete this session?";
+    StationSessions => "本所宣讲记录", "The station's sessions";
+    Previous => "上一页", "Previous";
+    Next => "下一页", "Next";
+
+    // A school's screenings
+    ScreeningsTitle => "宣教片观看确认", "Confirm film screenings";
+    NoFilmsAsked => "目前没有需要观看的宣教片。", "No films to show at the moment.";
+    Confirmed => "已确认的观看", "Confirmed screenings";
+    NoConfirmations => "还没有确认记录。", "Nothing confirmed yet.";
+    Film => "影片", "Film";
+    Classes => "班级", "Classes";
+    Method => "方式", "Method";
+    ShownOn => "观看日期", "Date shown";
+    StudentsWatched => "观看学生（人）", "Students who watched";
+    ParentsWatched => "观看家长（人）", "Parents who watched";
+    ClassCount => "班级数", "Number of classes";
+    ShowMethod => "观看方式", "How it was shown";
+    ConfirmWatched => "确认已观看", "Confirm screening";
+    Submitting => "正在提交…", "Sending…";
+
+    // The dashboard
+    DashboardTitle => "领导看板", "Dashboard";
+    Year => "年度", "Year";
+    From => "起始日期", "From";
+    To => "截止日期", "To";
+    District => "辖区", "District";
+    AllDistricts => "全部辖区", "All districts";
+    AllStations => "全部派出所", "All stations";
+    Topic => "主题", "Topic";
+    AllTopics => "全部主题", "All topics";
+    City => "全市", "City";
+    Sessions => "宣讲场次", "Sessions";
+    AudienceTotal => "受众人次", "Audience (person-times)";
+    UniqueStudents => "覆盖学生（去重）", "Unique students reached";
+    SchoolsCovered => "覆盖学校", "Schools covered";
+    StationsTrained => "有培训宣讲员的派出所", "Stations with a trained speaker";
+    MinorsMentored => "结对帮扶未成年人", "Minors mentored";
+    ReoffenceRate => "再犯率", "Re-offence rate";
+    Export => "导出", "Export";
+    AnnualReport => "年度工作报告", "Annual report";
+    DrillHint => "点击表中名称可逐级查看。", "Click a name in a table to look closer.";
+    NoData => "所选范围内暂无数据。", "No data in this selection.";
+    Total => "合计", "Total";
+    Name => "名称", "Name";
+    ResetFilters => "清除筛选", "Clear filters";
+
+    // Admin
+    AdminTitle => "管理", "Administration";
+    Stations => "派出所", "Stations";
+    Schools => "学校", "Schools";
+    Films => "宣教片", "Films";
+    Campaigns => "行动", "Campaigns";
+    Trainings => "宣讲员培训", "Speaker training";
+    Trainees => "参训人员", "Trainees";
+    Outcomes => "帮扶成效", "Outcomes";
+    Links => "学校链接", "School links";
+    QrSheet => "打印二维码页", "Print the QR sheet";
+    Add => "新增", "Add";
+    Search => "搜索", "Search";
+    Saved => "已保存。", "Saved.";
+    Revoke => "作废", "Revoke";
+    Status => "状态", "Status";
+    Code => "编码", "Code";
+    Workstation => "关爱工作站", "Care workstation";
+    SchoolType => "学校类型", "Type of school";
+    Minutes => "时长（分钟）", "Minutes";
+    Place => "地点", "Place";
+    Completed => "结业", "Completed";
+    Month => "月份", "Month";
+    Indicator => "指标", "Indicator";
+    Value => "数值", "Value";
+}
+
+/// `3 条记录等待发送` / `3 entries waiting to be sent`.
+pub fn waiting(lang: Lang, n: usize) -> String {
+    format!("{n} {}", T::WaitingToSend.get(lang))
+}
+
+/// What a saved session says.
+pub fn saved_session(lang: Lang, day: &str, venue: &str, audience: i64) -> String {
+    match lang {
+        Lang::Zh => format!("已保存：{day} {venue}，{audience} 人次。"),
+        Lang::En => format!("Saved: {day}, {venue}, {audience} person-times."),
+    }
+}
+
+pub fn window_text(lang: Lang, opens: &str, closes: &str) -> String {
+    match lang {
+        Lang::Zh => format!("观看时间：{opens} 至 {closes}"),
+        Lang::En => format!("To be shown from {opens} to {closes}"),
+    }
+}
+
+pub fn confirmed_text(lang: Lang, day: &str, students: i64, parents: i64) -> String {
+    match lang {
+        Lang::Zh => format!("已确认：{day}，学生 {students} 人，家长 {parents} 人"),
+        Lang::En => format!("Confirmed: {day}, {students} students, {parents} parents"),
+    }
+}
+
+/// `120 / 855`: a part of a whole.
+pub fn of(part: i64, whole: i64) -> String {
+    format!(
+        "{} / {}",
+        humiao_shared::charts::thousands(part),
+        humiao_shared::charts::thousands(whole)
+    )
+}

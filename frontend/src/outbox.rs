@@ -1,0 +1,165 @@
+//! Sessions logged while the network was down wait here, in the browser's `localStorage`,
+//! each with the idempotency key it was first sent with, and are sent when the network
+//! returns.
+//!
+//! Never lost: an entry leaves the outbox only once the server answered it. Never twice: a
+//! retry carries the same key, so if the first attempt did reach the server (and only the
+//! answer was lost) the server replays its first answer instead of storing a second row.
+//! The outbox belongs to the signed-in account (keys are scoped per account on the server,
+//! and one officer's entries must not be sent under another's name on a shared phone).
+
+use humiao_shared::session::NewSession;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{self, ApiFailure};
+
+/// How often waiting entries are tried again while any wait, besides the browser's
+/// `online` event (which some networks never fire).
+const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One entry waiting to be sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Waiting {
+    pub key: String,
+    pub entry: NewSession,
+}
+
+/// An entry the server refused (a rule it broke): kept, with the reason, until the officer
+/// has read it, rather than dropped silently.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Refused {
+    pub entry: NewSession,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Stored {
+    waiting: Vec<Waiting>,
+    refused: Vec<Refused>,
+}
+
+/// The signed-in account's outbox, provided to the pages.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    storage_key: StoredValue<String>,
+    /// Entries waiting, for the page to show.
+    pub waiting: RwSignal<usize>,
+    pub refused: RwSignal<Vec<Refused>>,
+    /// Bumped after entries were sent, so lists refetch.
+    pub sent: RwSignal<u32>,
+    busy: StoredValue<bool>,
+}
+
+impl Outbox {
+    /// Opens the outbox of `username`, and starts sending what waits in it.
+    pub fn open(username: &str) -> Outbox {
+        let outbox = Outbox {
+            storage_key: StoredValue::new(format!("humiao.outbox.{username}")),
+            waiting: RwSignal::new(0),
+            refused: RwSignal::new(Vec::new()),
+            sent: RwSignal::new(0),
+            busy: StoredValue::new(false),
+        };
+        outbox.show(&outbox.load());
+        let on_online = leptos::prelude::window_event_listener(leptos::ev::online, move |_| {
+            outbox.flush();
+        });
+        // The listener lives as long as the page; the interval too.
+        std::mem::forget(on_online);
+        let _ = set_interval_with_handle(
+            move || {
+                if outbox.waiting.get_untracked() > 0 {
+                    outbox.flush();
+                }
+            },
+            RETRY_EVERY,
+        );
+        outbox.flush();
+        outbox
+    }
+
+    fn load(&self) -> Stored {
+        storage()
+            .and_then(|s| s.get_item(&self.storage_key.get_value()).ok().flatten())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the outbox; false when the browser refused (storage full or disabled).
+    fn save(&self, stored: &Stored) -> bool {
+        let saved = storage()
+            .zip(serde_json::to_string(stored).ok())
+            .is_some_and(|(s, text)| s.set_item(&self.storage_key.get_value(), &text).is_ok());
+        self.show(stored);
+        saved
+    }
+
+    fn show(&self, stored: &Stored) {
+        self.waiting.set(stored.waiting.len());
+        self.refused.set(stored.refused.clone());
+    }
+
+    /// Keeps an entry that could not be sent. False if the browser cannot store it, in which
+    /// case the form must keep it on screen.
+    pub fn push(&self, key: String, entry: NewSession) -> bool {
+        let mut stored = self.load();
+        if stored.waiting.iter().any(|w| w.key == key) {
+            return true;
+        }
+        stored.waiting.push(Waiting { key, entry });
+        self.save(&stored)
+    }
+
+    /// Forgets the refused entries, once read.
+    pub fn dismiss_refused(&self) {
+        let mut stored = self.load();
+        stored.refused.clear();
+        self.save(&stored);
+    }
+
+    /// Sends the waiting entries in the order they were logged; stops at the first that
+    /// meets no network, to try again later.
+    pub fn flush(&self) {
+        if self.busy.get_value() {
+            return;
+        }
+        self.busy.set_value(true);
+        let outbox = *self;
+        spawn_local(async move {
+            let mut sent_any = false;
+            while let Some(next) = outbox.load().waiting.into_iter().next() {
+                let result = api::create_session(&next.entry, &next.key).await;
+                let mut stored = outbox.load();
+                match result {
+                    Ok(_) => {
+                        stored.waiting.retain(|w| w.key != next.key);
+                        sent_any = true;
+                    }
+                    Err(ApiFailure::Network(_)) => break,
+                    // Signed out: the entry waits for the next sign-in of this account.
+                    Err(ApiFailure::Answer { status: 401, .. }) => break,
+                    // The server is up but failing: try later rather than drop it.
+                    Err(ApiFailure::Answer { status, .. }) if status >= 500 => break,
+                    Err(refused) => {
+                        stored.waiting.retain(|w| w.key != next.key);
+                        stored.refused.push(Refused {
+                            entry: next.entry,
+                            reason: refused.to_string(),
+                        });
+                    }
+                }
+                outbox.save(&stored);
+            }
+            outbox.busy.set_value(false);
+            if sent_any {
+                outbox.sent.update(|n| *n += 1);
+            }
+        });
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
