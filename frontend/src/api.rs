@@ -8,8 +8,8 @@ use humiao_shared::film::Film;
 use humiao_shared::org::{Campaign, School, Station, Topic};
 use humiao_shared::screening::{Assignment, Confirmation, NewConfirmation};
 use humiao_shared::session::{NewSession, Session};
-use humiao_shared::{ErrorBody, Health};
 use humiao_shared::Lang;
+use humiao_shared::{ErrorBody, Health};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -237,7 +237,8 @@ pub async fn create_session(entry: &NewSession, key: &str) -> ApiResult<Session>
 /// Edits a session at the version it was read.
 pub async fn update_session(id: i64, version: i64, entry: &NewSession) -> ApiResult<Session> {
     send(
-        Request::put(&format!("/api/v1/sessions/{id}")).header("If-Match", &format!("\"{version}\"")),
+        Request::put(&format!("/api/v1/sessions/{id}"))
+            .header("If-Match", &format!("\"{version}\"")),
         entry,
     )
     .await

@@ -70,7 +70,7 @@ fn navigation(role: Role) -> impl IntoView {
     let link = |href: &'static str, text: T| view! { <A href=href>{tr(text)}</A> };
     match role {
         Role::School => link("/", T::NavScreenings).into_any(),
-        Role::Leader => link("/", T::NavDashboard).into_any(),
+        Role::Leader => link("/dashboard", T::NavDashboard).into_any(),
         Role::Officer => view! {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
@@ -98,11 +98,7 @@ pub fn App() -> impl IntoView {
     // server's reason ("登录已超时…") above it.
     api::on_signed_out(move || {
         if matches!(session.get_untracked(), Session::SignedIn(_)) {
-            link_problem.set(Some(
-                T::SessionEnded
-                    .get(language.0.get_untracked())
-                    .into(),
-            ));
+            link_problem.set(Some(T::SessionEnded.get(language.0.get_untracked()).into()));
             session.set(Session::SignedOut);
         }
     });
@@ -153,7 +149,7 @@ pub fn App() -> impl IntoView {
                         <button type="button" class="link" id="sign-out" on:click=sign_out>{tr(T::SignOut)}</button>
                     }
                     .into_any(),
-                    _ => view! { <span class="who"></span> }.into_any(),
+                    _ => view! { <span class="spacer"></span> }.into_any(),
                 }}
                 <button type="button" class="link" id="switch-language" aria-label=tr(T::SwitchLanguageLabel)
                     on:click=switch_language>{tr(T::SwitchLanguage)}</button>
@@ -192,6 +188,9 @@ pub fn App() -> impl IntoView {
                         view! {
                         <Routes fallback=|| view! { <p>{tr(T::NotFound)}</p> }>
                             <Route path=path!("/") view=Home />
+                            // A school's link: the router read the address before the
+                            // secret was taken out of it.
+                            <Route path=path!("/s") view=Home />
                             <Route path=path!("/sessions") view=StationSessions />
                             <Route path=path!("/sessions/:id") view=EditSession />
                             <Route path=path!("/dashboard") view=Dashboard />

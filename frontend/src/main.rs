@@ -2,9 +2,9 @@
 
 mod api;
 mod app;
+mod components;
 mod i18n;
 mod outbox;
-mod components;
 mod pages;
 
 fn main() {

@@ -108,6 +108,55 @@ impl Browser {
         Ok(self.wait_for(css).await?.text().await?)
     }
 
+    /// Signs in through the form with the demo password and waits for the header.
+    pub async fn sign_in(&self, url: &str, username: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        self.type_into("#username", username).await?;
+        self.type_into("#password", crate::DEMO_PASSWORD).await?;
+        self.click("form.login button[type=submit]").await?;
+        let who = self.text_of("header .who").await?;
+        if !who.starts_with(username) {
+            bail!("signed in as {who:?}, not {username}");
+        }
+        Ok(())
+    }
+
+    /// Cuts the browser's network (`true`) or gives it back, as a phone losing signal.
+    pub async fn set_offline(&self, offline: bool) -> Result<()> {
+        self.client
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .context("chromedriver's network conditions")?;
+        Ok(())
+    }
+
+    /// Waits until no element matches `css` (a notice went away, say).
+    pub async fn wait_until_gone(&self, css: &str) -> Result<()> {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while !self.client.find_all(Locator::Css(css)).await?.is_empty() {
+            if std::time::Instant::now() > deadline {
+                bail!("{css} is still there after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    /// Waits until the element's text satisfies `done`, and returns it.
+    pub async fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let text = self.text_of(css).await?;
+            if done(&text) {
+                return Ok(text);
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("{css} still reads {text:?} after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a screenshot of the page to the screenshots folder and returns its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let dir = screenshot_dir();
@@ -145,4 +194,35 @@ async fn connect(webdriver: &str, caps: Capabilities) -> Result<Client> {
         .connect(webdriver)
         .await
         .context("cannot start a Chromium session")
+}
+
+/// chromedriver's own command to emulate network conditions (`offline` cuts every request).
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({
+            "network_conditions": {
+                "offline": self.offline,
+                "latency": 0,
+                "download_throughput": -1,
+                "upload_throughput": -1
+            }
+        });
+        (http::Method::POST, Some(body.to_string()))
+    }
 }

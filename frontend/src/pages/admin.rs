@@ -39,6 +39,8 @@ enum Kind {
     Indicator,
     /// This school year's roll, sent as the school's one enrolment.
     Roll,
+    /// Topics as chips, sent as a list of ids (kept as `1,4,7` in the form).
+    Topics,
 }
 
 #[derive(Clone, Copy)]
@@ -86,7 +88,11 @@ const SECTIONS: &[Section] = &[
         slug: "stations",
         title: T::Stations,
         path: "/api/v1/stations",
-        columns: &[("code", T::Code), ("name", T::Name), ("workstation", T::Workstation)],
+        columns: &[
+            ("code", T::Code),
+            ("name", T::Name),
+            ("workstation", T::Workstation),
+        ],
         fields: &[
             field("district_id", T::District, Kind::Ref("/api/v1/districts")),
             field("code", T::Code, Kind::Text),
@@ -99,7 +105,11 @@ const SECTIONS: &[Section] = &[
         slug: "schools",
         title: T::Schools,
         path: "/api/v1/schools",
-        columns: &[("code", T::Code), ("name", T::Name), ("enrolment", T::Students)],
+        columns: &[
+            ("code", T::Code),
+            ("name", T::Name),
+            ("enrolment", T::Students),
+        ],
         fields: &[
             field("code", T::Code, Kind::Text),
             field("name", T::Name, Kind::Text),
@@ -118,6 +128,7 @@ const SECTIONS: &[Section] = &[
         fields: &[
             field("title", T::Name, Kind::Text),
             field("minutes", T::Minutes, Kind::Int),
+            field("topic_ids", T::Topics, Kind::Topics),
         ],
         check: |v| rule(NewFilm::validate)(v),
     },
@@ -125,12 +136,18 @@ const SECTIONS: &[Section] = &[
         slug: "campaigns",
         title: T::Campaigns,
         path: "/api/v1/campaigns",
-        columns: &[("name", T::Name), ("year", T::Year), ("starts_on", T::From), ("ends_on", T::To)],
+        columns: &[
+            ("name", T::Name),
+            ("year", T::Year),
+            ("starts_on", T::From),
+            ("ends_on", T::To),
+        ],
         fields: &[
             field("name", T::Name, Kind::Text),
             field("year", T::Year, Kind::Int),
             field("starts_on", T::From, Kind::Date),
             field("ends_on", T::To, Kind::Date),
+            field("topic_ids", T::Topics, Kind::Topics),
         ],
         check: |v| rule(NewCampaign::validate)(v),
     },
@@ -138,7 +155,12 @@ const SECTIONS: &[Section] = &[
         slug: "trainings",
         title: T::Trainings,
         path: "/api/v1/trainings",
-        columns: &[("title", T::Name), ("place", T::Place), ("starts_on", T::From), ("ends_on", T::To)],
+        columns: &[
+            ("title", T::Name),
+            ("place", T::Place),
+            ("starts_on", T::From),
+            ("ends_on", T::To),
+        ],
         fields: &[
             field("title", T::Name, Kind::Text),
             field("place", T::Place, Kind::Text),
@@ -152,7 +174,11 @@ const SECTIONS: &[Section] = &[
         slug: "trainees",
         title: T::Trainees,
         path: "/api/v1/trainees",
-        columns: &[("name", T::Name), ("station", T::Station), ("completed", T::Completed)],
+        columns: &[
+            ("name", T::Name),
+            ("station", T::Station),
+            ("completed", T::Completed),
+        ],
         fields: &[
             field("training_id", T::Trainings, Kind::Ref("/api/v1/trainings")),
             field("name", T::Name, Kind::Text),
@@ -165,7 +191,11 @@ const SECTIONS: &[Section] = &[
         slug: "outcomes",
         title: T::Outcomes,
         path: "/api/v1/outcomes",
-        columns: &[("month", T::Month), ("indicator", T::Indicator), ("value", T::Value)],
+        columns: &[
+            ("month", T::Month),
+            ("indicator", T::Indicator),
+            ("value", T::Value),
+        ],
         fields: &[
             field("station_id", T::Station, Kind::Ref("/api/v1/stations")),
             field("month", T::Month, Kind::Month),
@@ -220,7 +250,7 @@ fn RecordsPage(section: Section) -> impl IntoView {
             <div class="inline">
                 <label for="admin-search">{tr(T::Search)}</label>
                 <input id="admin-search" type="search" prop:value=move || search.get()
-                    on:change=move |ev| { page.set(1); search.set(event_target_value(&ev)) } />
+                    on:input=move |ev| { page.set(1); search.set(event_target_value(&ev)) } />
                 <a class="button" href=format!("{}?format=xlsx", section.path) download="">"Excel"</a>
                 <a class="button" href=format!("{}?format=csv", section.path) download="">"CSV"</a>
             </div>
@@ -270,7 +300,9 @@ fn RecordTable(section: Section, rows: Vec<Value>) -> impl IntoView {
 fn cell_text(row: &Value, key: &str) -> String {
     match row.get(key) {
         Some(Value::String(s)) => match key {
-            "indicator" => Indicator::from_code(s).map_or_else(|| s.clone(), |i| i.label(Lang::Zh).into()),
+            "indicator" => {
+                Indicator::from_code(s).map_or_else(|| s.clone(), |i| i.label(Lang::Zh).into())
+            }
             _ => s.clone(),
         },
         Some(Value::Number(n)) => n.to_string(),
@@ -297,7 +329,11 @@ fn Pager(page: RwSignal<i64>, total: i64) -> impl IntoView {
 /// The form to add a record of `section`.
 #[component]
 fn AddRecord(section: Section, on_added: impl Fn() + Copy + 'static) -> impl IntoView {
-    let values: Vec<RwSignal<String>> = section.fields.iter().map(|_| RwSignal::new(String::new())).collect();
+    let values: Vec<RwSignal<String>> = section
+        .fields
+        .iter()
+        .map(|_| RwSignal::new(String::new()))
+        .collect();
     let values = StoredValue::new(values);
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<String, String>>);
@@ -382,7 +418,7 @@ fn Input(
     id: String,
     value: RwSignal<String>,
     invalid: Signal<bool>,
-    on_edit: impl Fn() + Copy + 'static,
+    on_edit: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let on_input = move |ev| {
         on_edit();
@@ -406,6 +442,28 @@ fn Input(
                 {move || Indicator::ALL.into_iter().map(|k| view! { <option value=k.code()>{k.label(lang())}</option> }).collect_view()}
             </select>
         }.into_any(),
+        Kind::Topics => {
+            let topics = LocalResource::new(api::topics);
+            view! {
+                <div class="chips" id=id>
+                    {move || topics.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
+                        let tid = t.id;
+                        let on = move || topic_list(&value.get()).contains(&tid);
+                        view! {
+                            <button type="button" class="chip" aria-pressed=move || on().to_string()
+                                on:click=move |_| {
+                                    on_edit();
+                                    let mut ids = topic_list(&value.get_untracked());
+                                    if let Some(pos) = ids.iter().position(|x| *x == tid) { ids.remove(pos); } else { ids.push(tid); }
+                                    value.set(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+                                }>
+                                {move || if lang() == Lang::En { t.name_en.clone() } else { t.name_zh.clone() }}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        }
         Kind::Ref(path) => {
             let options = LocalResource::new(move || api::get_json::<Vec<Value>>(path));
             view! {
@@ -422,21 +480,37 @@ fn Input(
     }
 }
 
+/// The topic ids a chips input holds.
+fn topic_list(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect()
+}
+
 /// The JSON the API takes, from the form's texts.
 fn to_json(fields: &[Field], values: &[RwSignal<String>]) -> Value {
     let mut body = Map::new();
     for (f, value) in fields.iter().zip(values) {
         let text = value.get_untracked().trim().to_string();
-        let number = || text.parse::<i64>().map(Value::from).unwrap_or_else(|_| {
-            if text.is_empty() { Value::Null } else { Value::String(text.clone()) }
-        });
+        let number = || {
+            text.parse::<i64>().map(Value::from).unwrap_or_else(|_| {
+                if text.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(text.clone())
+                }
+            })
+        };
         let v = match f.kind {
             Kind::Int | Kind::Ref(_) => number(),
             Kind::Roll => match text.parse::<i64>() {
-                Ok(n) => json!([{ "school_year": humiao_shared::org::school_year_of(today()), "students": n }]),
+                Ok(n) => {
+                    json!([{ "school_year": humiao_shared::org::school_year_of(today()), "students": n }])
+                }
                 Err(_) => json!([]),
             },
             Kind::SchoolType | Kind::Indicator if text.is_empty() => Value::Null,
+            Kind::Topics => Value::from(topic_list(&text)),
             _ => Value::String(text),
         };
         body.insert(f.key.to_string(), v);

@@ -129,12 +129,14 @@ pub fn Dashboard() -> impl IntoView {
     let districts = LocalResource::new(api::districts);
     let stations = LocalResource::new(api::stations);
     let topics = LocalResource::new(api::topics);
+    // A district leader starts at the district, an officer at the station: their scope.
+    let me = use_context::<humiao_shared::account::Me>();
     let f = Filters {
         campaign_id: RwSignal::new(None),
         from: RwSignal::new(String::new()),
         to: RwSignal::new(String::new()),
-        district_id: RwSignal::new(None),
-        station_id: RwSignal::new(None),
+        district_id: RwSignal::new(me.as_ref().and_then(|m| m.district_id)),
+        station_id: RwSignal::new(me.as_ref().and_then(|m| m.station_id)),
         school: RwSignal::new(None),
         topic_id: RwSignal::new(None),
     };
@@ -325,7 +327,8 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
     } = data;
     let query = f.query();
     let level = f.level();
-    let export = move |path: &str, format: &str| format!("/api/v1/aggregates/{path}&format={format}");
+    let export =
+        move |path: &str, format: &str| format!("/api/v1/aggregates/{path}&format={format}");
     let place_path = format!("reach?group_by={}&{query}", group_code(level));
     let month_path = format!("reach?group_by=month&{query}");
     let topic_path = format!("reach?group_by=topic&{query}");
@@ -398,7 +401,7 @@ fn ReachTable(rows: Vec<ReachRow>, id: &'static str, level: GroupBy, f: Filters)
     }
     view! {
         <div class="table-wrap">
-            <table id=id>
+            <table id=id data-level=group_code(level)>
                 <thead>
                     <tr>
                         <th>{tr(T::Name)}</th><th class="num">{tr(T::Sessions)}</th>

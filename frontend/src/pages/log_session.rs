@@ -97,7 +97,8 @@ impl Form {
         {
             signal.set(n.to_string());
         }
-        self.confirm_large.set(a.total() > humiao_shared::session::LARGE_AUDIENCE);
+        self.confirm_large
+            .set(a.total() > humiao_shared::session::LARGE_AUDIENCE);
         self.notes.set(s.notes.clone().unwrap_or_default());
     }
 
@@ -236,7 +237,10 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let known_schools = schools.get_untracked().and_then(Result::ok).unwrap_or_default();
+        let known_schools = schools
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default();
         let (entry, mut problems) = form.collect(&known_schools);
         let window = campaigns
             .get_untracked()

@@ -1,0 +1,441 @@
+//! The web app's journeys in headless Chromium, beyond the first ones in `browser.rs`: an
+//! officer without network, a school whose name looks like markup, a district leader's
+//! dashboard, the language switch, the admin pages, and a screenshot of each main page at
+//! phone and desktop widths (the folder is printed).
+
+use humiao_tests::browser::Browser;
+use humiao_tests::{spawn_app, TestApp};
+use serde_json::{json, Value};
+
+const MARKUP_NAME: &str = "<img src=x onerror=alert(1)>";
+
+/// Counts `<img>` elements: the app itself has none, so one means a name became markup.
+async fn images(browser: &Browser) -> i64 {
+    browser
+        .client
+        .execute("return document.querySelectorAll('img').length;", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
+async fn station_of(app: &TestApp, name: &str) -> i64 {
+    app.id_of("stations", "name", name).await
+}
+
+#[tokio::test]
+async fn an_officer_offline_logs_two_sessions_and_both_arrive_once_when_the_network_returns() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser
+        .sign_in(&app.url, "officer.diaozhuang")
+        .await
+        .unwrap();
+    let station = station_of(&app, "雕庄派出所").await;
+    browser
+        .wait_for(&format!("#station_id option[value='{station}']:checked"))
+        .await
+        .unwrap();
+    browser.wait_for(".chip").await.unwrap();
+    let before = app.count("sessions").await;
+
+    browser.set_offline(true).await.unwrap();
+    // Two different talks (different topics), else the second would be a duplicate.
+    let chips = browser
+        .client
+        .find_all(fantoccini::Locator::Css(".chip"))
+        .await
+        .unwrap();
+    browser.type_into("#school_id", "雕庄小学").await.unwrap();
+    chips[0].click().await.unwrap();
+    browser.type_into("#audience-students", "80").await.unwrap();
+    browser.click("button[type=submit]").await.unwrap();
+    browser
+        .wait_for_text("#outbox-count", |t| t.starts_with("1 "))
+        .await
+        .unwrap();
+    let queued = browser.text_of(".notice.ok").await.unwrap();
+    assert!(queued.contains("网络不通"), "{queued}");
+
+    chips[0].click().await.unwrap();
+    chips[1].click().await.unwrap();
+    browser.type_into("#audience-students", "95").await.unwrap();
+    browser.click("button[type=submit]").await.unwrap();
+    let waiting = browser
+        .wait_for_text("#outbox-count", |t| t.starts_with("2 "))
+        .await
+        .unwrap();
+    assert_eq!(waiting, "2 条记录等待发送");
+    browser.screenshot("officer-offline-360").await.unwrap();
+    assert_eq!(
+        app.count("sessions").await,
+        before,
+        "nothing reached the server"
+    );
+
+    browser.set_offline(false).await.unwrap();
+    // Sent on the browser's `online` event or the next retry; "send now" does not wait.
+    browser.click("#outbox button").await.unwrap();
+    browser.wait_until_gone("#outbox").await.unwrap();
+    assert_eq!(
+        app.count("sessions").await,
+        before + 2,
+        "exactly two new rows"
+    );
+    assert!(
+        browser
+            .client
+            .find_all(fantoccini::Locator::Css("#outbox-refused"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was refused"
+    );
+    // Sending again (a second tab, a reload) adds nothing: the outbox is empty and the keys
+    // were used.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("#recent-sessions").await.unwrap();
+    assert_eq!(app.count("sessions").await, before + 2);
+}
+
+#[tokio::test]
+async fn a_school_named_like_markup_shows_as_text_on_every_page() {
+    let app = spawn_app().await;
+    let station = station_of(&app, "雕庄派出所").await;
+    let district: i64 =
+        sqlx::query_scalar::<_, i64>("SELECT district_id FROM stations WHERE id = $1")
+            .bind(station)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let school = app
+        .post_json(
+            "/api/v1/schools",
+            &json!({"code": "XSS-1", "name": MARKUP_NAME, "kind": "primary",
+                    "district_id": district, "station_id": station,
+                    "enrolments": [{"school_year": 2024, "students": 300},
+                                   {"school_year": 2025, "students": 300},
+                                   {"school_year": 2026, "students": 300}]}),
+        )
+        .await;
+    assert_eq!(school.status(), 201, "{:?}", school.text().await);
+    let school: Value = school.json().await.unwrap();
+    let school_id = school["id"].as_i64().unwrap();
+    let today = humiao_server::clock::today().to_string();
+    let session = app
+        .post_json(
+            "/api/v1/sessions",
+            &json!({"campaign_id": app.current_campaign().await, "station_id": station,
+                    "school_id": school_id, "held_on": today, "format": "class_talk",
+                    "topic_ids": [1], "audience": {"students": 50, "parents": 0, "teachers": 2, "others": 0}}),
+        )
+        .await;
+    assert_eq!(session.status(), 201, "{:?}", session.text().await);
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+
+    // The entry page's latest sessions.
+    let recent = browser
+        .wait_for_text("#recent-sessions", |t| t.contains(MARKUP_NAME))
+        .await
+        .unwrap();
+    assert!(recent.contains(MARKUP_NAME));
+    assert_eq!(images(&browser).await, 0, "the entry page");
+
+    // The sessions list.
+    browser
+        .client
+        .goto(&format!("{}/sessions", app.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#station-sessions", |t| t.contains(MARKUP_NAME))
+        .await
+        .unwrap();
+    assert_eq!(images(&browser).await, 0, "the sessions list");
+
+    // The dashboard, drilled down to the station, where schools are listed, and to the
+    // school itself; every chart on the way is checked too.
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    browser
+        .click(&format!(
+            "#table-places[data-level=district] tr[data-key='{district}'] button.drill"
+        ))
+        .await
+        .unwrap();
+    browser
+        .click(&format!(
+            "#table-places[data-level=station] tr[data-key='{station}'] button.drill"
+        ))
+        .await
+        .unwrap();
+    let schools = browser
+        .wait_for_text("#table-places[data-level=school]", |t| {
+            t.contains(MARKUP_NAME)
+        })
+        .await
+        .unwrap();
+    assert!(schools.contains(MARKUP_NAME));
+    browser
+        .click(&format!(
+            "#table-places[data-level=school] tr[data-key='{school_id}'] button.drill"
+        ))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#crumbs", |t| t.contains(MARKUP_NAME))
+        .await
+        .unwrap();
+    browser.wait_for(".chart svg").await.unwrap();
+    assert_eq!(images(&browser).await, 0, "the dashboard and its charts");
+
+    // The admin's list of schools.
+    browser
+        .client
+        .goto(&format!("{}/admin/schools", app.url))
+        .await
+        .unwrap();
+    browser.type_into("#admin-search", "onerror").await.unwrap();
+    browser
+        .wait_for_text("table.records", |t| t.contains(MARKUP_NAME))
+        .await
+        .unwrap();
+    assert_eq!(images(&browser).await, 0, "the admin page");
+
+    // The school's own page, opened from its link.
+    let links = app
+        .post_json(
+            "/api/v1/links",
+            &json!({"campaign_id": app.current_campaign().await, "school_ids": [school_id]}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    browser.click("#sign-out").await.unwrap();
+    browser.wait_for("form.login").await.unwrap();
+    browser
+        .client
+        .goto(links[0]["url"].as_str().unwrap())
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("main", |t| t.contains(MARKUP_NAME))
+        .await
+        .unwrap();
+    assert_eq!(images(&browser).await, 0, "the school's page");
+}
+
+#[tokio::test]
+async fn a_district_leader_sees_only_the_district() {
+    let app = spawn_app().await;
+    let leader = app.client_as("leader.tianning").await;
+    let summary: Value = leader
+        .get(format!("{}/api/v1/aggregates/audience", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let tianning: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.id FROM stations s JOIN districts d ON d.id = s.district_id WHERE d.name = '天宁分局'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "leader.tianning").await.unwrap();
+    browser.wait_for("#table-places tr").await.unwrap();
+    let sessions = browser.text_of("#figure-sessions .value").await.unwrap();
+    assert_eq!(
+        sessions.replace(',', ""),
+        summary["sessions"].as_i64().unwrap().to_string(),
+        "the figures are the district's"
+    );
+    let rows = browser
+        .client
+        .find_all(fantoccini::Locator::Css("#table-places tbody tr"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let key: i64 = row
+            .attr("data-key")
+            .await
+            .unwrap()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(tianning.contains(&key), "station {key} is not in 天宁分局");
+    }
+    let chart = browser
+        .wait_for(".chart svg")
+        .await
+        .unwrap()
+        .html(false)
+        .await
+        .unwrap();
+    assert!(
+        chart.contains("天宁分局") && !chart.contains("钟楼分局"),
+        "{chart}"
+    );
+    browser
+        .screenshot("dashboard-district-leader")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_language_switch_turns_the_app_and_the_servers_messages_into_english() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "officer.sanjing").await.unwrap();
+    assert_eq!(browser.text_of("main h1").await.unwrap(), "记录一场宣讲");
+    browser.click("#switch-language").await.unwrap();
+    browser
+        .wait_for_text("main h1", |t| t == "Log a session")
+        .await
+        .unwrap();
+    let lang = browser
+        .client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, json!("en"));
+    // The shared rules' messages follow.
+    browser.wait_for(".chip").await.unwrap();
+    browser.click("button[type=submit]").await.unwrap();
+    assert_eq!(
+        browser.text_of("#topic_ids-error").await.unwrap(),
+        "This field is required"
+    );
+    // The choice stays after a reload, and the server answers in English too.
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_for_text("main h1", |t| t == "Log a session")
+        .await
+        .unwrap();
+    browser.screenshot("log-session-english").await.unwrap();
+    browser.click("#sign-out").await.unwrap();
+    browser
+        .type_into("#username", "officer.sanjing")
+        .await
+        .unwrap();
+    browser
+        .type_into("#password", "wrong password!")
+        .await
+        .unwrap();
+    browser
+        .click("form.login button[type=submit]")
+        .await
+        .unwrap();
+    let refused = browser.text_of("form.login [role=alert]").await.unwrap();
+    assert!(refused.is_ascii() && !refused.is_empty(), "{refused}");
+    browser.click("#switch-language").await.unwrap();
+    browser
+        .wait_for_text("form.login h1", |t| t == "登录")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_administrator_adds_a_film_with_the_rules_beside_the_fields() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/films", app.url))
+        .await
+        .unwrap();
+    browser.wait_for("table.records").await.unwrap();
+    let before = app.count("films").await;
+    // No title: the shared rule answers in the browser and nothing is sent.
+    browser.type_into("#films-minutes", "15").await.unwrap();
+    browser.click("#films-topic_ids .chip").await.unwrap();
+    browser
+        .click("#add-films button[type=submit]")
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.text_of("#add-films .error").await.unwrap(),
+        "必填项"
+    );
+    assert_eq!(app.count("films").await, before);
+    browser
+        .type_into("#films-title", "《守护成长》")
+        .await
+        .unwrap();
+    browser
+        .click("#add-films button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#add-films [role=status]", |t| !t.is_empty())
+        .await
+        .unwrap();
+    assert_eq!(app.count("films").await, before + 1);
+    browser.screenshot("admin-films").await.unwrap();
+}
+
+/// Each main page at a phone's width and at a desktop's, saved for people to look at.
+#[tokio::test]
+async fn every_main_page_is_photographed_at_360_and_1440_pixels() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    let pages: [(&str, &str, &str, &str); 5] = [
+        ("officer.diaozhuang", "/", ".chip", "log-session"),
+        (
+            "officer.diaozhuang",
+            "/sessions",
+            "#station-sessions",
+            "station-sessions",
+        ),
+        ("leader", "/dashboard", ".chart svg", "dashboard"),
+        ("school.diaozhuang", "/", "main h2", "school"),
+        ("admin", "/admin/schools", "table.records", "admin-schools"),
+    ];
+    let mut signed_in_as = "";
+    for (user, path, ready, name) in pages {
+        if user != signed_in_as {
+            if !signed_in_as.is_empty() {
+                browser.click("#sign-out").await.unwrap();
+                browser.wait_for("form.login").await.unwrap();
+            }
+            browser.sign_in(&app.url, user).await.unwrap();
+            signed_in_as = user;
+        }
+        for width in [360, 1440] {
+            browser.client.set_window_size(width, 1000).await.unwrap();
+            browser
+                .client
+                .goto(&format!("{}{path}", app.url))
+                .await
+                .unwrap();
+            browser.wait_for(ready).await.unwrap();
+            // Nothing wider than the screen: a phone never scrolls sideways (tables scroll
+            // inside their own box).
+            let overflow = browser
+                .client
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(overflow, json!(0), "{name} at {width}px scrolls sideways");
+            browser
+                .screenshot(&format!("{name}-{width}"))
+                .await
+                .unwrap();
+        }
+    }
+}
