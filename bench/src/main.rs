@@ -7,10 +7,13 @@
 //!   database (made once by `humiao gen` and kept), through HTTP and as the same SQL run
 //!   directly on the database.
 //! - Memory: the server's peak resident set (VmHWM) over each run.
+//! - Web: the release WASM's size and the dashboard's first paint in headless Chromium
+//!   (`web.rs`).
 
 mod load;
 mod report;
 mod setup;
+mod web;
 
 use anyhow::Result;
 use humiao_tests::database::Engine;
@@ -33,15 +36,30 @@ async fn main() -> Result<()> {
         clients: 64,
         province_years: if quick { 1 } else { 5 },
     };
-    let mut report = Report::default();
-    for engine in [Engine::Sqlite, Engine::Postgres] {
-        println!("== {} ==", engine.name());
-        load::writes(engine, &options, &mut report).await?;
-        for scale in ["city", "province"] {
-            load::dashboard(engine, scale, &options, &mut report).await?;
+    // `--only NAME` runs one section: `server` (writes and dashboards) or `web`.
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .windows(2)
+        .find(|w| w[0] == "--only")
+        .map(|w| w[1].clone());
+    let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    let mut table = String::new();
+    if wants("server") {
+        let mut report = Report::default();
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            println!("== {} ==", engine.name());
+            load::writes(engine, &options, &mut report).await?;
+            for scale in ["city", "province"] {
+                load::dashboard(engine, scale, &options, &mut report).await?;
+            }
         }
+        table.push_str(&report.markdown(&options));
     }
-    let table = report.markdown(&options);
+    if wants("web") {
+        println!("== web app ==");
+        table.push('\n');
+        table.push_str(&web::measure().await?.markdown());
+    }
     println!("\n{table}");
     let path = humiao_tests::browser::screenshot_dir().join("../bench.md");
     std::fs::write(&path, &table)?;

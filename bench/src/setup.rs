@@ -90,3 +90,24 @@ pub fn peak_memory_mib(pid: u32) -> Option<f64> {
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
+
+/// Generated data has no accounts: adds the administrator (demo password), as an operator's
+/// first step would.
+pub async fn ensure_admin(url: &str) -> Result<()> {
+    let db = humiao_server::db::Db::connect(url).await?;
+    if humiao_server::auth::store::find_user(&db.pool, "admin")
+        .await?
+        .is_none()
+    {
+        let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD)?;
+        humiao_server::auth::store::add_user(
+            &db.pool,
+            "admin",
+            &hash,
+            humiao_shared::account::Role::Admin,
+            humiao_server::auth::store::ScopeRef::City,
+        )
+        .await?;
+    }
+    Ok(())
+}

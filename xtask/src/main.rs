@@ -115,6 +115,9 @@ fn test(args: &[String]) -> Result<()> {
 /// The benchmarks, on release builds of the server and the load generator.
 fn bench(args: &[String]) -> Result<()> {
     postgres::ensure_running()?;
+    system::ensure_test_packages()?;
+    // The web budget is the release app's, as people get it from `cargo run`.
+    let site = site::build(site::Profile::Release)?;
     status(cargo().args([
         "build",
         "--release",
@@ -129,6 +132,7 @@ fn bench(args: &[String]) -> Result<()> {
         Command::new(release.join("humiao-bench"))
             .args(args)
             .env("HUMIAO_TEST_BIN", release.join("humiao"))
+            .env("HUMIAO_TEST_SITE", site)
             .env("RUST_LOG", "warn"),
     )
 }

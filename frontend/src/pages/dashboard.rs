@@ -342,6 +342,12 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
         _ => tr(T::District)(),
     };
     let empty = summary.sessions == 0;
+    // For the performance budget (`cargo xtask bench`): when the data was first drawn.
+    Effect::new(|| {
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("dashboard-drawn");
+        }
+    });
     let district_svg = move || charts::sessions_by_district(&by_district, lang());
     view! {
         <div class="figures" id="figures">
