@@ -7,7 +7,11 @@
 //!   database (made once by `humiao gen` and kept), through HTTP and as the same SQL run
 //!   directly on the database.
 //! - Memory: the server's peak resident set (VmHWM) over each run.
+//! - Annual report: `GET /report/2025` on the same databases.
+//!
+//! `--only report` runs the annual report's section alone.
 
+mod annual_report;
 mod load;
 mod report;
 mod setup;
@@ -33,6 +37,25 @@ async fn main() -> Result<()> {
         clients: 64,
         province_years: if quick { 1 } else { 5 },
     };
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    let mut annual = Vec::new();
+    if matches!(only, None | Some("report")) {
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            for scale in ["city", "province"] {
+                annual.push(annual_report::measure(engine, scale, &options).await?);
+            }
+        }
+    }
+    if only == Some("report") {
+        let table = annual_report::markdown(&annual);
+        println!("\n{table}");
+        return Ok(());
+    }
     let mut report = Report::default();
     for engine in [Engine::Sqlite, Engine::Postgres] {
         println!("== {} ==", engine.name());
@@ -41,7 +64,11 @@ async fn main() -> Result<()> {
             load::dashboard(engine, scale, &options, &mut report).await?;
         }
     }
-    let table = report.markdown(&options);
+    let table = format!(
+        "{}\n{}",
+        report.markdown(&options),
+        annual_report::markdown(&annual)
+    );
     println!("\n{table}");
     let path = humiao_tests::browser::screenshot_dir().join("../bench.md");
     std::fs::write(&path, &table)?;

@@ -90,3 +90,21 @@ pub fn peak_memory_mib(pid: u32) -> Option<f64> {
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
+
+/// Generated data has no accounts: adds the administrator the benchmarks sign in as (the
+/// operator's first step), unless there is one.
+pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
+    use humiao_server::auth::{password, store};
+    if store::find_user(&db.pool, "admin").await?.is_none() {
+        let hash = password::hash(humiao_tests::DEMO_PASSWORD)?;
+        store::add_user(
+            &db.pool,
+            "admin",
+            &hash,
+            humiao_shared::account::Role::Admin,
+            store::ScopeRef::City,
+        )
+        .await?;
+    }
+    Ok(())
+}
