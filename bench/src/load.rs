@@ -162,7 +162,7 @@ pub async fn dashboard(
         .fetch_one(&db.pool)
         .await?;
 
-    setup::ensure_admin(&url).await?;
+    setup::ensure_admin(&db).await?;
     let client = signed_in(&server.url, "admin").await;
     let aggregate = format!(
         "{}/api/v1/aggregates/sessions-by-district?campaign_id={campaign}",

@@ -9,7 +9,11 @@
 //! - Memory: the server's peak resident set (VmHWM) over each run.
 //! - Web: the release WASM's size and the dashboard's first paint in headless Chromium
 //!   (`web.rs`).
+//! - Annual report: `GET /report/2025` on the same databases (`annual_report.rs`).
+//!
+//! `--only NAME` runs one section: `server`, `report` or `web`.
 
+mod annual_report;
 mod load;
 mod report;
 mod setup;
@@ -36,7 +40,6 @@ async fn main() -> Result<()> {
         clients: 64,
         province_years: if quick { 1 } else { 5 },
     };
-    // `--only NAME` runs one section: `server` (writes and dashboards) or `web`.
     let args: Vec<String> = std::env::args().collect();
     let only = args
         .windows(2)
@@ -54,6 +57,16 @@ async fn main() -> Result<()> {
             }
         }
         table.push_str(&report.markdown(&options));
+    }
+    if wants("report") {
+        let mut annual = Vec::new();
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            for scale in ["city", "province"] {
+                annual.push(annual_report::measure(engine, scale, &options).await?);
+            }
+        }
+        table.push('\n');
+        table.push_str(&annual_report::markdown(&annual));
     }
     if wants("web") {
         println!("== web app ==");

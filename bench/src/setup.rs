@@ -91,21 +91,18 @@ pub fn peak_memory_mib(pid: u32) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// Generated data has no accounts: adds the administrator (demo password), as an operator's
-/// first step would.
-pub async fn ensure_admin(url: &str) -> Result<()> {
-    let db = humiao_server::db::Db::connect(url).await?;
-    if humiao_server::auth::store::find_user(&db.pool, "admin")
-        .await?
-        .is_none()
-    {
-        let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD)?;
-        humiao_server::auth::store::add_user(
+/// Generated data has no accounts: adds the administrator the benchmarks sign in as (the
+/// operator's first step), unless there is one.
+pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
+    use humiao_server::auth::{password, store};
+    if store::find_user(&db.pool, "admin").await?.is_none() {
+        let hash = password::hash(humiao_tests::DEMO_PASSWORD)?;
+        store::add_user(
             &db.pool,
             "admin",
             &hash,
             humiao_shared::account::Role::Admin,
-            humiao_server::auth::store::ScopeRef::City,
+            store::ScopeRef::City,
         )
         .await?;
     }

@@ -55,7 +55,7 @@ pub async fn measure() -> Result<WebRow> {
     let gzip = gz.finish()?.len() as u64;
 
     let url = setup::generated(Engine::Sqlite, "city", 1).await?;
-    setup::ensure_admin(&url).await?;
+    setup::ensure_admin(&humiao_server::db::Db::connect(&url).await?).await?;
     let scratch = std::env::temp_dir().join(format!("humiao-bench-web-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
     let server = ServerProcess::start(&url, &scratch)?;

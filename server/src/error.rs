@@ -168,6 +168,13 @@ impl ApiError {
                 "Other records still refer to this one, so it cannot be deleted",
             ),
             ApiError::Conflict {
+                code: Conflict::OwnAccount,
+                ..
+            } => (
+                "不能停用自己的账号；请由另一位管理员操作",
+                "You cannot disable your own account; ask another administrator",
+            ),
+            ApiError::Conflict {
                 code: Conflict::EditConflict,
                 ..
             } => (
@@ -317,6 +324,8 @@ pub enum Conflict {
     /// Live records still point at this one, so it cannot be deleted.
     InUse,
     EditConflict,
+    /// An administrator asked to disable their own account.
+    OwnAccount,
 }
 
 impl Conflict {
@@ -326,6 +335,7 @@ impl Conflict {
             Conflict::DuplicateRecord => "duplicate_record",
             Conflict::InUse => "in_use",
             Conflict::EditConflict => "edit_conflict",
+            Conflict::OwnAccount => "own_account",
         }
     }
 }

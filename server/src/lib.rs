@@ -11,6 +11,7 @@ pub mod extract;
 pub mod gen;
 pub mod openapi;
 pub mod records;
+pub mod report;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -35,6 +35,7 @@ use crate::records::{
     districts::Districts, films::Films, outcomes::Outcomes, schools::Schools, stations::Stations,
     topics::Topics, trainees::Trainees, trainings::Trainings, OnExisting, Resource,
 };
+use crate::report::ReportQuery;
 use crate::routes::aggregates::Grouping;
 use crate::routes::audit::AuditQuery;
 use crate::routes::auth::LinkLogin;
@@ -42,7 +43,7 @@ use crate::routes::charts::{ChartList, ChartQuery};
 use crate::routes::links::{LinkQuery, SheetQuery};
 use crate::routes::org::OrgTree;
 use crate::routes::sessions::ListQuery as SessionQuery;
-use humiao_shared::account::{Login, Me};
+use humiao_shared::account::{Account, Login, Me, NewAccount, NewPassword};
 
 /// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
 /// vendored in the binary: the page works without the internet).
@@ -80,6 +81,8 @@ pub fn build() -> OpenApi {
     doc.aggregates();
     doc.charts_and_audit();
     doc.links();
+    doc.users();
+    doc.report();
     doc.finish()
 }
 
@@ -577,6 +580,146 @@ impl Doc {
                 .build(),
         );
         self.add(HttpMethod::Delete, "/api/v1/links/{id}", op);
+    }
+}
+
+impl Doc {
+    /// Accounts: administrators only.
+    fn users(&mut self) {
+        let account = self.schema::<Account>();
+        let accounts = self.array_of::<Account>();
+        let input = self.schema::<NewAccount>();
+        let password = self.schema::<NewPassword>();
+        let conflict = self.schema::<ConflictBody>();
+        let op = self
+            .op(
+                "users",
+                "list_users",
+                "Every account with its role, place, state and last sign-in (never a password)",
+            )
+            .ok(accounts, "")
+            .admin_only();
+        self.add(HttpMethod::Get, "/api/v1/users", op);
+
+        let mut op = self
+            .op(
+                "users",
+                "create_users",
+                "Adds an account with its role, place and first password. The \
+                 Idempotency-Key compares everything but the password",
+            )
+            .body(input)
+            .idempotency_key()
+            .invalid()
+            .conflict(
+                conflict.clone(),
+                "An account has this username; the answer carries it",
+            )
+            .admin_only();
+        op.builder = op.builder.response(
+            "201",
+            ResponseBuilder::new()
+                .description("Added (or, for a retry with the same Idempotency-Key, added before)")
+                .header(
+                    "Idempotent-Replayed",
+                    HeaderBuilder::new()
+                        .schema(Some(string()))
+                        .description(Some("`true` when this is the first answer again"))
+                        .build(),
+                )
+                .content("application/json", json(account.clone()))
+                .build(),
+        );
+        self.add(HttpMethod::Post, "/api/v1/users", op);
+
+        let op = self
+            .op(
+                "users",
+                "disable_user",
+                "Disables an account: it cannot sign in and its sessions end at once",
+            )
+            .id()
+            .ok(account.clone(), "The account, disabled")
+            .conflict(
+                conflict,
+                "Administrators cannot disable their own account (code own_account)",
+            )
+            .admin_only();
+        self.add(HttpMethod::Post, "/api/v1/users/{id}/disable", op);
+
+        let op = self
+            .op("users", "enable_user", "Enables a disabled account again")
+            .id()
+            .ok(account, "The account, enabled")
+            .admin_only();
+        self.add(HttpMethod::Post, "/api/v1/users/{id}/enable", op);
+
+        let mut op = self
+            .op(
+                "users",
+                "set_user_password",
+                "Sets an account's password; its other sessions end",
+            )
+            .id()
+            .body(password)
+            .invalid()
+            .admin_only();
+        op.builder = op
+            .builder
+            .response("204", ResponseBuilder::new().description("Set").build());
+        self.add(HttpMethod::Post, "/api/v1/users/{id}/password", op);
+    }
+
+    /// The annual report: an HTML page, errors included.
+    fn report(&mut self) {
+        let page = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("text/html", json(string()))
+                .build()
+        };
+        let mut op = self.op(
+            "report",
+            "annual_report",
+            "The year's work report as a printable A4 page, for the viewer's scope",
+        );
+        op.builder = op
+            .builder
+            .parameter(
+                ParameterBuilder::new()
+                    .name("year")
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
+                    .description(Some("The campaign year, 2000–2100"))
+                    .schema(Some(integer())),
+            )
+            .parameters(Some(ReportQuery::into_params(|| Some(ParameterIn::Query))))
+            .response(
+                "200",
+                page("The report; a year without a campaign or records says so in a sentence"),
+            )
+            .response("400", page("A query parameter is malformed"))
+            .response(
+                "401",
+                page("Not signed in: a page that links to the sign-in"),
+            )
+            .response("403", page("Schools have no report"))
+            .response(
+                "404",
+                page("No such year, or a place outside the viewer's scope"),
+            )
+            .response(
+                "503",
+                ResponseBuilder::new()
+                    .description("The database is unreachable; retry later")
+                    .header(
+                        "Retry-After",
+                        HeaderBuilder::new().schema(Some(integer())).build(),
+                    )
+                    .content("text/html", json(string()))
+                    .build(),
+            );
+        self.add(HttpMethod::Get, "/report/{year}", op);
     }
 }
 

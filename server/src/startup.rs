@@ -73,6 +73,8 @@ impl Application {
                 .app_data(db_data.clone())
                 .app_data(writer.clone())
                 .configure(routes::configure_api)
+                // A page, not the API; before the app's fallback, which answers every GET.
+                .configure(crate::report::configure)
                 .configure(routes::configure_app(assets.clone()))
         })
         .listen(listener)?

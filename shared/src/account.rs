@@ -98,6 +98,175 @@ impl Login {
     }
 }
 
+/// Usernames are at most this long.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// An account as administrators see it in `GET /api/v1/users`: never its password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    /// The district of a district leader, an officer's station or a school; with its name.
+    pub district_id: Option<i64>,
+    pub district: Option<String>,
+    /// The station of an officer or a school's area.
+    pub station_id: Option<i64>,
+    pub station: Option<String>,
+    pub school_id: Option<i64>,
+    pub school: Option<String>,
+    /// A disabled account cannot sign in, and its sessions have ended.
+    pub disabled: bool,
+    /// When the account was made (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it last signed in; `null` if it never has.
+    pub last_sign_in: Option<String>,
+}
+
+/// `POST /api/v1/users`: a new account with its first password.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NewAccount {
+    /// 1–64 characters without spaces, unique.
+    pub username: String,
+    pub role: Option<Role>,
+    /// A district leader's district; none for a city leader. Other roles take none.
+    pub district_id: Option<i64>,
+    /// An officer's station (required for an officer; other roles take none).
+    pub station_id: Option<i64>,
+    /// A school account's school (required for a school; other roles take none).
+    pub school_id: Option<i64>,
+    /// The first password: at least 10 characters.
+    pub password: String,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("district_id", &self.district_id)
+            .field("station_id", &self.station_id)
+            .field("school_id", &self.school_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a new account's rights apply, as its role needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AccountPlace {
+    City,
+    District(i64),
+    Station(i64),
+    School(i64),
+}
+
+/// A new account that passed every rule that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidAccount {
+    pub username: String,
+    pub role: Role,
+    pub place: AccountPlace,
+}
+
+impl NewAccount {
+    /// Every problem at once: the username, the role, the place the role needs (and no
+    /// other), the password. Whether the place exists is for the server to check.
+    pub fn validate(&self) -> Result<ValidAccount, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let username = self.username.trim();
+        if username.is_empty() {
+            errors.push("username", FieldCode::Required);
+        } else if username.chars().count() > MAX_USERNAME_CHARS {
+            errors.push("username", FieldCode::TooLong);
+        } else if username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            errors.push("username", FieldCode::InvalidUsername);
+        }
+        let place = match self.role {
+            None => {
+                errors.push("role", FieldCode::Required);
+                None
+            }
+            Some(role) => {
+                // Which of the three ids the role takes, and whether it must.
+                let (wants, required): (Option<&str>, bool) = match role {
+                    Role::Admin => (None, false),
+                    Role::Leader => (Some("district_id"), false),
+                    Role::Officer => (Some("station_id"), true),
+                    Role::School => (Some("school_id"), true),
+                };
+                let ids = [
+                    ("district_id", self.district_id),
+                    ("station_id", self.station_id),
+                    ("school_id", self.school_id),
+                ];
+                for (field, id) in ids {
+                    match (Some(field) == wants, id) {
+                        (false, Some(_)) => errors.push(field, FieldCode::NotForRole),
+                        (true, None) if required => errors.push(field, FieldCode::Required),
+                        _ => {}
+                    }
+                }
+                Some(match role {
+                    Role::Admin => AccountPlace::City,
+                    Role::Leader => self
+                        .district_id
+                        .map_or(AccountPlace::City, AccountPlace::District),
+                    Role::Officer => AccountPlace::Station(self.station_id.unwrap_or_default()),
+                    Role::School => AccountPlace::School(self.school_id.unwrap_or_default()),
+                })
+            }
+        };
+        if let Err(code) = check_password(&self.password) {
+            errors.push("password", code);
+        }
+        match (self.role, place) {
+            (Some(role), Some(place)) if errors.is_empty() => Ok(ValidAccount {
+                username: username.to_string(),
+                role,
+                place,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// `POST /api/v1/users/{id}/password`: the password an administrator sets.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NewPassword {
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword { .. }")
+    }
+}
+
+impl NewPassword {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Err(code) = check_password(&self.password) {
+            errors.push("password", code);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +291,107 @@ mod tests {
             assert_eq!(Role::from_code(role.code()), Some(role));
         }
         assert_eq!(Role::from_code("root"), None);
+    }
+
+    fn officer() -> NewAccount {
+        NewAccount {
+            username: " wang.officer ".into(),
+            role: Some(Role::Officer),
+            station_id: Some(7),
+            password: "a long enough phrase".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_account_is_accepted_with_its_username_trimmed() {
+        let valid = officer().validate().unwrap();
+        assert_eq!(valid.username, "wang.officer");
+        assert_eq!(valid.place, AccountPlace::Station(7));
+        let city_leader = NewAccount {
+            role: Some(Role::Leader),
+            station_id: None,
+            ..officer()
+        };
+        assert_eq!(city_leader.validate().unwrap().place, AccountPlace::City);
+    }
+
+    #[test]
+    fn each_role_takes_its_own_place_and_no_other() {
+        type Case = (&'static str, fn(&mut NewAccount), &'static str, FieldCode);
+        let cases: [Case; 8] = [
+            ("no role", |a| a.role = None, "role", FieldCode::Required),
+            (
+                "officer without a station",
+                |a| a.station_id = None,
+                "station_id",
+                FieldCode::Required,
+            ),
+            (
+                "officer with a school",
+                |a| a.school_id = Some(3),
+                "school_id",
+                FieldCode::NotForRole,
+            ),
+            (
+                "admin with a station",
+                |a| a.role = Some(Role::Admin),
+                "station_id",
+                FieldCode::NotForRole,
+            ),
+            (
+                "leader with a station",
+                |a| a.role = Some(Role::Leader),
+                "station_id",
+                FieldCode::NotForRole,
+            ),
+            (
+                "school without a school",
+                |a| {
+                    a.role = Some(Role::School);
+                    a.station_id = None;
+                },
+                "school_id",
+                FieldCode::Required,
+            ),
+            (
+                "blank username",
+                |a| a.username = "  ".into(),
+                "username",
+                FieldCode::Required,
+            ),
+            (
+                "username with a space",
+                |a| a.username = "wang wei".into(),
+                "username",
+                FieldCode::InvalidUsername,
+            ),
+        ];
+        for (name, change, field, code) in cases {
+            let mut account = officer();
+            change(&mut account);
+            let errors = account.validate().expect_err(name);
+            assert_eq!(errors.get(field), Some(code), "{name}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn every_problem_with_an_account_is_reported_at_once_and_the_password_never_printed() {
+        let account = NewAccount {
+            username: "x".repeat(65),
+            role: Some(Role::Officer),
+            password: "short".into(),
+            ..Default::default()
+        };
+        let errors = account.validate().unwrap_err();
+        assert_eq!(errors.get("username"), Some(FieldCode::TooLong));
+        assert_eq!(errors.get("station_id"), Some(FieldCode::Required));
+        assert_eq!(errors.get("password"), Some(FieldCode::TooShort));
+        assert!(!format!("{account:?}").contains("short"));
+        let reset = NewPassword {
+            password: "secret-phrase-123".into(),
+        };
+        assert!(reset.validate().is_ok());
+        assert!(!format!("{reset:?}").contains("secret"));
     }
 }

@@ -63,6 +63,10 @@ pub enum FieldCode {
     NotAttended,
     /// The station chosen is not in the district chosen.
     NotInDistrict,
+    /// A place the account's role does not take (a district for an administrator…).
+    NotForRole,
+    /// A username with a space or a control character.
+    InvalidUsername,
 }
 
 impl FieldCode {
@@ -137,6 +141,14 @@ impl FieldCode {
             NotInDistrict => (
                 "所选派出所不属于所选分局",
                 "This station is not in the chosen district",
+            ),
+            NotForRole => (
+                "该角色的账号不需要填写这一项",
+                "Accounts of this role do not take this field",
+            ),
+            InvalidUsername => (
+                "用户名不能包含空格或控制字符",
+                "A username cannot contain spaces or control characters",
             ),
         };
         lang.pick(zh, en)

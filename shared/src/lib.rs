@@ -27,6 +27,8 @@ pub mod training;
 
 /// Audience and reach figures shown to leaders.
 pub mod reach;
+/// The annual work report: the year's figures as sentences, a table and charts.
+pub mod report;
 
 pub use error::{ErrorBody, FieldCode, FieldError};
 pub use i18n::Lang;

@@ -22,8 +22,9 @@
 //! allowed changes nothing a later cell reads. The body is built per cell too, valid and
 //! unique, so that an allowed write succeeds and a refused one is refused for the viewer
 //! alone: `session`, `district`, … (a new record of that kind, 雕庄's where it has a
-//! place), `confirmation` (雕庄小学's), `links` (for 雕庄小学), `wrong_password` (the
-//! viewer's own username), `link_secret` (a fresh link of 雕庄小学), `-` (no body).
+//! place), `confirmation` (雕庄小学's), `links` (for 雕庄小学), `user` (an officer of
+//! 雕庄), `password` (a new one for an account), `wrong_password` (the viewer's own
+//! username), `link_secret` (a fresh link of 雕庄小学), `-` (no body).
 //!
 //! Each viewer's requests come from an address of its own (127.0.0.10–17), as people sign
 //! in from machines of their own: the limit on failed logins counts per address. A cell
@@ -61,7 +62,7 @@ const VIEWERS: [(&str, Option<&str>); 8] = [
 ];
 
 /// Where each kind of record is created, by the name bodies and `{new_…}` use.
-const COLLECTIONS: [(&str, &str); 12] = [
+const COLLECTIONS: [(&str, &str); 13] = [
     ("district", "/api/v1/districts"),
     ("station", "/api/v1/stations"),
     ("school", "/api/v1/schools"),
@@ -74,6 +75,7 @@ const COLLECTIONS: [(&str, &str); 12] = [
     ("trainee", "/api/v1/trainees"),
     ("outcome", "/api/v1/outcomes"),
     ("session", "/api/v1/sessions"),
+    ("user", "/api/v1/users"),
 ];
 
 const COOKIE: &str = humiao_server::auth::COOKIE;
@@ -330,6 +332,9 @@ impl World {
                        "indicator": "visits", "value": 12})
             }
             "session" => session_entry(&self.refs, &format!("access matrix {n}")),
+            "user" => json!({"username": format!("matrix.officer.{n}"), "role": "officer",
+                             "station_id": id("diaozhuang_station"),
+                             "password": "access-matrix-password"}),
             other => return Err(format!("no body named {other:?}")),
         })
     }
@@ -343,6 +348,7 @@ impl World {
                 "password": "not-the-demo-password",
             }),
             "link_secret" => json!({"secret": self.new_link().await?.1}),
+            "password" => json!({"password": "access-matrix-new-password"}),
             "links" => json!({"campaign_id": self.ids["campaign"],
                               "school_ids": [self.ids["diaozhuang_school"]],
                               "days_valid": 30}),

@@ -184,7 +184,7 @@ type CampaignWindow = (i64, i64, NaiveDate, NaiveDate);
 
 /// The campaign and days a filter means. `None` when there is no campaign at all (the
 /// answer is then empty); 404 when the filter names a campaign or year that does not exist.
-async fn resolve(
+pub async fn resolve(
     conn: &mut AnyConnection,
     filter: AggregateFilter,
 ) -> Result<Option<(Slice, (NaiveDate, NaiveDate))>, ApiError> {

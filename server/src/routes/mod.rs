@@ -9,6 +9,7 @@ mod health;
 pub mod links;
 pub mod org;
 pub mod sessions;
+pub mod users;
 
 use actix_web::web;
 
@@ -61,6 +62,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(audit::configure)
+                    .configure(users::configure)
                     .default_service(web::to(not_found)),
             )
             .default_service(web::to(not_found)),

@@ -1,0 +1,202 @@
+//! `GET /report/{year}`: the year's work report as a printable A4 page, for the viewer's
+//! scope (a district leader's report is the district's, an officer's the station's).
+//!
+//! It is a page, not an API answer: errors are pages too (sign in, not allowed, no such
+//! year), so a leader who opens a bookmark reads a sentence rather than JSON. The figures
+//! come from the same aggregate queries as the dashboards (`db::aggregates`), narrowed by
+//! the same scope rule (`routes::aggregates::within_scope`); the wording is in
+//! `humiao_shared::report`, the layout in [`page`].
+
+mod page;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use humiao_shared::aggregate::AggregateFilter;
+use humiao_shared::report::{OutcomeTotals, ReportScope, YearFigures};
+use humiao_shared::Lang;
+use serde::Deserialize;
+use sqlx::AnyConnection;
+
+use crate::auth::Viewer;
+use crate::db::aggregates;
+use crate::db::Db;
+use crate::error::{lang_of, ApiError};
+use crate::routes::aggregates::{resolve, within_scope};
+
+/// The first and last years a report may be asked for; any other is no report at all.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/report/{year}")
+            .route(web::get().to(report))
+            .default_service(web::to(|| async {
+                HttpResponse::MethodNotAllowed()
+                    .insert_header(("Allow", "GET"))
+                    .finish()
+            })),
+    );
+}
+
+/// What the address may add to the year.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ReportQuery {
+    /// `zh` or `en`; overrides `Accept-Language`.
+    #[param(inline)]
+    pub lang: Option<Lang>,
+    /// One district's report (a district leader's is always their district's).
+    pub district_id: Option<i64>,
+    /// One station's report (an officer's is always their station's).
+    pub station_id: Option<i64>,
+}
+
+async fn report(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    viewer: Result<Viewer, ApiError>,
+    year: web::Path<String>,
+) -> HttpResponse {
+    let query = serde_urlencoded::from_str::<ReportQuery>(req.query_string());
+    let lang = query
+        .as_ref()
+        .ok()
+        .and_then(|q| q.lang)
+        .unwrap_or_else(|| lang_of(&req));
+    let year = year.parse::<i32>().ok().filter(|y| YEARS.contains(y));
+    let answer = match (year, query, viewer) {
+        (None, _, _) => Err(ApiError::NotFound),
+        (_, Err(_), _) => Err(ApiError::InvalidQuery {
+            field: "query".into(),
+        }),
+        (Some(_), Ok(_), Err(e)) => Err(e),
+        (Some(year), Ok(query), Ok(viewer)) => figures(&db, &viewer, year, &query)
+            .await
+            .map(|found| page::report(year, found, &query, lang)),
+    };
+    match answer {
+        Ok(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(e) => error_page(&e, lang),
+    }
+}
+
+/// The error as a page in the reader's language: signed-out readers are sent to sign in.
+fn error_page(error: &ApiError, lang: Lang) -> HttpResponse {
+    // Logs as every API error does (internal causes in full).
+    let status = error.error_response().status();
+    let signed_out = status == StatusCode::UNAUTHORIZED;
+    let mut res = HttpResponse::build(status);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.insert_header(("Retry-After", "5"));
+    }
+    let message = if signed_out {
+        lang.pick(
+            "请先登录，再打开本报告。",
+            "Please sign in first, then open this report again.",
+        )
+        .to_string()
+    } else {
+        error.body(lang).message
+    };
+    res.content_type("text/html; charset=utf-8")
+        .body(page::message(&message, signed_out, lang))
+}
+
+/// The year's figures for the viewer's scope: `Err` when the viewer may not see this
+/// scope; the scope alone (no figures) when there was no campaign that year.
+async fn figures(
+    db: &Db,
+    viewer: &Viewer,
+    year: i32,
+    query: &ReportQuery,
+) -> Result<(ReportScope, Option<YearFigures>), ApiError> {
+    let filter = within_scope(
+        db,
+        viewer,
+        AggregateFilter {
+            year: Some(year),
+            district_id: query.district_id,
+            station_id: query.station_id,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut conn = db.pool.acquire().await?;
+    let scope = scope_of(&mut conn, &filter).await?;
+    let slice = match resolve(&mut conn, filter).await {
+        Ok(Some((slice, _))) => slice,
+        Ok(None) | Err(ApiError::NotFound) => return Ok((scope, None)),
+        Err(e) => return Err(e),
+    };
+    let audience = aggregates::audience(&mut conn, &slice).await?;
+    let screening = aggregates::screening_reach(&mut conn, &slice).await?;
+    let training = aggregates::training_coverage(&mut conn, &slice).await?;
+    let series = aggregates::outcome_series(&mut conn, &slice, false).await?;
+    // A station's yearly totals are station-level counts: hidden below 5 from all but
+    // administrators, as the outcomes aggregate hides its months.
+    let hide_small = !viewer.is_admin() && slice.filter.station_id.is_some();
+    let outcomes = OutcomeTotals::sum(
+        series.into_iter().map(|p| (p.indicator, p.value)),
+        hide_small,
+    );
+    let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;
+    let (campaign,): (String,) = sqlx::query_as("SELECT name FROM campaigns WHERE id = $1")
+        .bind(slice.campaign_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let figures = YearFigures {
+        year,
+        campaign,
+        scope: scope.clone(),
+        stations,
+        workstations,
+        training,
+        audience,
+        screening,
+        outcomes,
+    };
+    Ok((scope, Some(figures)))
+}
+
+/// The name of the place a (scoped) filter covers.
+async fn scope_of(
+    conn: &mut AnyConnection,
+    filter: &AggregateFilter,
+) -> Result<ReportScope, ApiError> {
+    let (table, id, station) = match (filter.station_id, filter.district_id) {
+        (Some(id), _) => ("stations", id, true),
+        (None, Some(id)) => ("districts", id, false),
+        (None, None) => return Ok(ReportScope::City),
+    };
+    let sql = format!("SELECT name FROM {table} WHERE id = $1 AND deleted_at IS NULL");
+    let (name,): (String,) = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(if station {
+        ReportScope::Station(name)
+    } else {
+        ReportScope::District(name)
+    })
+}
+
+/// Live stations in the filter's place, and those with a care workstation.
+async fn workstations(
+    conn: &mut AnyConnection,
+    filter: &AggregateFilter,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*),
+                CAST(COALESCE(SUM(CASE WHEN workstation IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM stations
+         WHERE deleted_at IS NULL AND ($1 IS NULL OR district_id = $1) AND ($2 IS NULL OR id = $2)",
+    )
+    .bind(filter.district_id)
+    .bind(filter.station_id)
+    .fetch_one(&mut *conn)
+    .await
+}

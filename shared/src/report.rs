@@ -1,0 +1,789 @@
+//! The annual work report (年度工作报告): the year's figures for one scope, and how they
+//! read — sentences in the manner of the bureau's own 2024 report, a table of figures and
+//! the charts that go with them — in Chinese or English.
+//!
+//! Everything here is text and numbers; the server fills [`YearFigures`] from the aggregates
+//! and lays the page out (escaping every text it puts in it). A year in which nothing was
+//! recorded says so in one sentence instead of printing zeros as if they were results.
+
+use crate::aggregate::{rate, AudienceSummary, ScreeningReach, TrainingCoverage};
+use crate::charts::thousands;
+use crate::outcome::{display, Indicator};
+use crate::Lang;
+
+/// Whose figures a report holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    City,
+    /// A district branch, by name.
+    District(String),
+    /// A police station, by name.
+    Station(String),
+}
+
+impl ReportScope {
+    /// The scope as the subject of a sentence: 全市, 天宁分局, 雕庄派出所.
+    pub fn name(&self, lang: Lang) -> &str {
+        match self {
+            ReportScope::City => lang.pick("全市", "the city"),
+            ReportScope::District(name) | ReportScope::Station(name) => name,
+        }
+    }
+
+    /// The line under the title that says whose figures these are.
+    pub fn note(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ReportScope::City, Lang::Zh) => "范围：全市".into(),
+            (ReportScope::City, Lang::En) => "Scope: the whole city".into(),
+            (ReportScope::District(name), Lang::Zh) => {
+                format!("范围：{name}（本报告仅含本分局的数据）")
+            }
+            (ReportScope::District(name), Lang::En) => {
+                format!("Scope: {name} only (this district's figures)")
+            }
+            (ReportScope::Station(name), Lang::Zh) => {
+                format!("范围：{name}（本报告仅含本所的数据）")
+            }
+            (ReportScope::Station(name), Lang::En) => {
+                format!("Scope: {name} only (this station's figures)")
+            }
+        }
+    }
+}
+
+/// The outcome indicators a report states, each the year's total over the scope's stations.
+/// `None` is a station-level count of 1–4 that the reader may not see ("<5").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeTotals {
+    pub minors_mentored: Option<i64>,
+    pub reoffences: Option<i64>,
+    pub runaway_calls: Option<i64>,
+    pub follow_ups: Option<i64>,
+    pub volunteer_teams: Option<i64>,
+    pub night_wandering_cared: Option<i64>,
+    pub returned_to_school: Option<i64>,
+}
+
+impl OutcomeTotals {
+    /// The totals of `(indicator, value)` pairs (e.g. every month of a series); with
+    /// `hide_small`, a total of 1–4 becomes unknown, as station-level counts are.
+    pub fn sum<'a>(
+        points: impl IntoIterator<Item = (Indicator, Option<i64>)> + 'a,
+        hide_small: bool,
+    ) -> OutcomeTotals {
+        let mut totals = [0i64; 7];
+        for (indicator, value) in points {
+            let slot = match indicator {
+                Indicator::MinorsMentored => 0,
+                Indicator::Reoffences => 1,
+                Indicator::RunawayCalls => 2,
+                Indicator::FollowUps => 3,
+                Indicator::VolunteerTeams => 4,
+                Indicator::NightWanderingCared => 5,
+                Indicator::ReturnedToSchool => 6,
+                _ => continue,
+            };
+            totals[slot] += value.unwrap_or(0);
+        }
+        let shown = |n: i64| {
+            if hide_small {
+                crate::outcome::shown(n)
+            } else {
+                Some(n)
+            }
+        };
+        OutcomeTotals {
+            minors_mentored: shown(totals[0]),
+            reoffences: shown(totals[1]),
+            runaway_calls: shown(totals[2]),
+            follow_ups: shown(totals[3]),
+            volunteer_teams: shown(totals[4]),
+            night_wandering_cared: shown(totals[5]),
+            returned_to_school: shown(totals[6]),
+        }
+    }
+
+    fn all(&self) -> [Option<i64>; 7] {
+        [
+            self.minors_mentored,
+            self.reoffences,
+            self.runaway_calls,
+            self.follow_ups,
+            self.volunteer_teams,
+            self.night_wandering_cared,
+            self.returned_to_school,
+        ]
+    }
+
+    /// Share of mentored minors who offended again, when both counts are known.
+    pub fn reoffence_rate(&self) -> Option<String> {
+        percent(self.reoffences?, self.minors_mentored?)
+    }
+}
+
+/// Everything a year's report states, for one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearFigures {
+    pub year: i32,
+    /// The campaign's name, e.g. 2024年“警心护苗”集中宣防行动.
+    pub campaign: String,
+    pub scope: ReportScope,
+    /// Police stations in the scope, and those with a care workstation (关爱工作站).
+    pub stations: i64,
+    pub workstations: i64,
+    pub training: TrainingCoverage,
+    pub audience: AudienceSummary,
+    pub screening: ScreeningReach,
+    pub outcomes: OutcomeTotals,
+}
+
+/// `1038` → `1,038`.
+pub fn count(n: i64) -> String {
+    thousands(n)
+}
+
+/// A count that may be hidden: the number, or "<5".
+pub fn maybe(n: Option<i64>) -> String {
+    match n {
+        Some(n) => count(n),
+        None => display(None),
+    }
+}
+
+/// `part` of `whole` as a percentage with one decimal (`33, 1038` → `3.2%`); `None` when
+/// there is no whole to take a share of.
+pub fn percent(part: i64, whole: i64) -> Option<String> {
+    (whole > 0).then(|| format!("{:.1}%", rate(part, whole) * 100.0))
+}
+
+/// The report's title.
+pub fn title(year: i32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{year} 年“警心护苗”工作报告"),
+        Lang::En => format!("Work report {year}: the 警心护苗 campaign"),
+    }
+}
+
+/// What a report says for a year without a campaign.
+pub fn no_campaign(year: i32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{year} 年没有“警心护苗”行动，因此没有可以报告的数字。"),
+        Lang::En => {
+            format!("There was no 警心护苗 campaign in {year}, so there are no figures to report.")
+        }
+    }
+}
+
+/// One row of the figures table: what, and how many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    pub label: &'static str,
+    pub value: String,
+    /// A part of the row above (shown indented), e.g. students within the audience.
+    pub part: bool,
+}
+
+/// A chart the report shows, drawn by `GET /api/v1/charts/{slug}.svg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportChart {
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// Said in place of the picture (screen readers, a failed load).
+    pub alt: &'static str,
+}
+
+impl YearFigures {
+    /// Was nothing at all recorded for the year in this scope? (The stations and their
+    /// workstations are the organisation, not the year's work.)
+    pub fn is_empty(&self) -> bool {
+        self.audience.sessions == 0
+            && self.screening.schools_confirmed == 0
+            && self.training.speakers == 0
+            && self.outcomes.all().iter().all(|v| *v == Some(0))
+    }
+
+    /// The sentence in place of the report when [`is_empty`](Self::is_empty).
+    pub fn empty_sentence(&self, lang: Lang) -> String {
+        let (year, scope) = (self.year, self.scope.name(lang));
+        match lang {
+            Lang::Zh => format!(
+                "{year} 年{scope}尚无宣讲、观看、培训或帮扶记录，因此本报告暂无可报告的数字。"
+            ),
+            Lang::En => format!(
+                "Nothing was recorded for {scope} in {year} — no sessions, screenings, training \
+                 or mentoring — so there are no figures to report yet."
+            ),
+        }
+    }
+
+    /// The year's work as sentences, one paragraph each; a part of the work with nothing
+    /// recorded is left out rather than stated as zero.
+    pub fn sentences(&self, lang: Lang) -> Vec<String> {
+        let mut out = Vec::new();
+        let scope = self.scope.name(lang);
+        let (t, a, s, o) = (
+            &self.training,
+            &self.audience,
+            &self.screening,
+            &self.outcomes,
+        );
+        let zh = lang == Lang::Zh;
+
+        out.push(match (&self.scope, zh) {
+            (ReportScope::Station(_), true) if self.workstations > 0 => {
+                format!("{scope}已建立关心下一代关爱工作站。")
+            }
+            (ReportScope::Station(_), true) => format!("{scope}尚未建立关爱工作站。"),
+            (ReportScope::Station(_), false) if self.workstations > 0 => {
+                format!("{scope} has a care workstation (关爱工作站) for young people.")
+            }
+            (ReportScope::Station(_), false) => {
+                format!("{scope} has no care workstation (关爱工作站) yet.")
+            }
+            (_, true) => format!(
+                "{scope} {} 个派出所中，{} 个建立了关心下一代关爱工作站。",
+                count(self.stations),
+                count(self.workstations)
+            ),
+            (_, false) => format!(
+                "{} of the {} police stations in {scope} have a care workstation (关爱工作站) \
+                 for young people.",
+                count(self.workstations),
+                count(self.stations)
+            ),
+        });
+
+        if t.speakers > 0 {
+            out.push(if zh {
+                format!(
+                    "{} 个派出所（共 {} 个）选派的 {} 名宣讲员完成了宣讲员培训。",
+                    count(t.trained),
+                    count(t.stations),
+                    count(t.speakers)
+                )
+            } else {
+                format!(
+                    "{} speakers sent by {} of the {} stations completed the speakers' training.",
+                    count(t.speakers),
+                    count(t.trained),
+                    count(t.stations)
+                )
+            });
+        }
+
+        if a.sessions > 0 {
+            out.push(if zh {
+                format!(
+                    "全年共开展宣讲活动 {} 场，受众 {} 人次，其中学生 {} 人次、家长 {} 人次、\
+                     教师 {} 人次、其他 {} 人次；宣讲覆盖 {} 所学校的 {} 名学生\
+                     （按人计，每校不超过在校学生数）。",
+                    count(a.sessions),
+                    count(a.audience()),
+                    count(a.students),
+                    count(a.parents),
+                    count(a.teachers),
+                    count(a.others),
+                    count(a.schools_reached),
+                    count(a.unique_students)
+                )
+            } else {
+                format!(
+                    "{} sessions were held, reaching {} person-times: {} students, {} parents, \
+                     {} teachers and {} others. They reached {} individual students at {} \
+                     schools (each school counted at most up to its roll).",
+                    count(a.sessions),
+                    count(a.audience()),
+                    count(a.students),
+                    count(a.parents),
+                    count(a.teachers),
+                    count(a.others),
+                    count(a.unique_students),
+                    count(a.schools_reached)
+                )
+            });
+        }
+
+        if s.schools_confirmed > 0 {
+            let share = percent(s.schools_confirmed, s.schools_expected).unwrap_or_default();
+            out.push(if zh {
+                format!(
+                    "宣教片已在 {} 所学校播放（应收看 {} 所，{share}），{} 名学生和 {} 名家长收看。",
+                    count(s.schools_confirmed),
+                    count(s.schools_expected),
+                    count(s.students),
+                    count(s.parents)
+                )
+            } else {
+                format!(
+                    "The campaign's films were shown at {} of the {} schools asked ({share}) and \
+                     watched by {} students and {} parents.",
+                    count(s.schools_confirmed),
+                    count(s.schools_expected),
+                    count(s.students),
+                    count(s.parents)
+                )
+            });
+        }
+
+        if o.minors_mentored != Some(0) {
+            let share = o.reoffence_rate();
+            out.push(match (zh, share) {
+                (true, Some(share)) => format!(
+                    "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人，占比 {share}。",
+                    maybe(o.minors_mentored),
+                    maybe(o.reoffences)
+                ),
+                (true, None) => format!(
+                    "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人。",
+                    maybe(o.minors_mentored),
+                    maybe(o.reoffences)
+                ),
+                (false, Some(share)) => format!(
+                    "{} key minors were mentored; {} of them offended again ({share}).",
+                    maybe(o.minors_mentored),
+                    maybe(o.reoffences)
+                ),
+                (false, None) => format!(
+                    "{} key minors were mentored; {} of them offended again.",
+                    maybe(o.minors_mentored),
+                    maybe(o.reoffences)
+                ),
+            });
+        }
+
+        if [o.runaway_calls, o.follow_ups, o.volunteer_teams]
+            .iter()
+            .any(|v| *v != Some(0))
+        {
+            out.push(if zh {
+                format!(
+                    "对涉及青少年出走失联的 {} 次警情开展回访 {} 次，为 {} 名需要社会关爱的青少年\
+                     建立了志愿者帮扶团队。",
+                    maybe(o.runaway_calls),
+                    maybe(o.follow_ups),
+                    maybe(o.volunteer_teams)
+                )
+            } else {
+                format!(
+                    "{} emergency calls about runaway or missing youths were followed up with {} \
+                     visits, and {} young people who needed care were given a team of volunteers.",
+                    maybe(o.runaway_calls),
+                    maybe(o.follow_ups),
+                    maybe(o.volunteer_teams)
+                )
+            });
+        }
+
+        let night = o.night_wandering_cared != Some(0);
+        let school = o.returned_to_school != Some(0);
+        if night || school {
+            let mut text = String::new();
+            if night {
+                text.push_str(&if zh {
+                    format!(
+                        "对夜间游荡的 {} 名未成年人给予关爱。",
+                        maybe(o.night_wandering_cared)
+                    )
+                } else {
+                    format!(
+                        "{} minors found wandering at night were cared for.",
+                        maybe(o.night_wandering_cared)
+                    )
+                });
+            }
+            if school {
+                if !text.is_empty() && !zh {
+                    text.push(' ');
+                }
+                text.push_str(&if zh {
+                    format!("帮助 {} 名青少年复学。", maybe(o.returned_to_school))
+                } else {
+                    format!(
+                        "{} young people went back to school.",
+                        maybe(o.returned_to_school)
+                    )
+                });
+            }
+            out.push(text);
+        }
+        out
+    }
+
+    /// Every figure of the report, in the order of the sentences.
+    pub fn table(&self, lang: Lang) -> Vec<TableRow> {
+        let (t, a, s, o) = (
+            &self.training,
+            &self.audience,
+            &self.screening,
+            &self.outcomes,
+        );
+        let row = |zh: &'static str, en: &'static str, value: String| TableRow {
+            label: lang.pick(zh, en),
+            value,
+            part: false,
+        };
+        let part = |zh: &'static str, en: &'static str, value: String| TableRow {
+            part: true,
+            ..row(zh, en, value)
+        };
+        let of = |n: i64, whole: i64| match percent(n, whole) {
+            Some(p) => format!("{} / {} ({p})", count(n), count(whole)),
+            None => count(n),
+        };
+        vec![
+            row("派出所", "Police stations", count(self.stations)),
+            part(
+                "建有关爱工作站",
+                "with a care workstation",
+                count(self.workstations),
+            ),
+            row(
+                "选派宣讲员参加培训的派出所",
+                "Stations that sent speakers to training",
+                of(t.trained, t.stations),
+            ),
+            row("完成培训的宣讲员", "Speakers trained", count(t.speakers)),
+            row("宣讲活动（场）", "Sessions", count(a.sessions)),
+            row(
+                "受众（人次）",
+                "Audience (person-times)",
+                count(a.audience()),
+            ),
+            part("学生", "students", count(a.students)),
+            part("家长", "parents", count(a.parents)),
+            part("教师", "teachers", count(a.teachers)),
+            part("其他", "others", count(a.others)),
+            row(
+                "宣讲覆盖学校",
+                "Schools reached by sessions",
+                count(a.schools_reached),
+            ),
+            row(
+                "宣讲覆盖学生（按人计）",
+                "Individual students reached",
+                count(a.unique_students),
+            ),
+            row(
+                "播放宣教片的学校",
+                "Schools that showed the films",
+                of(s.schools_confirmed, s.schools_expected),
+            ),
+            part("收看学生", "students who watched", count(s.students)),
+            part("收看家长", "parents who watched", count(s.parents)),
+            row(
+                "结对帮扶重点未成年人",
+                "Key minors mentored",
+                maybe(o.minors_mentored),
+            ),
+            part(
+                "重新涉案",
+                "offended again",
+                match o.reoffence_rate() {
+                    Some(share) => format!("{} ({share})", maybe(o.reoffences)),
+                    None => maybe(o.reoffences),
+                },
+            ),
+            row(
+                "出走失联警情",
+                "Runaway and missing-youth calls",
+                maybe(o.runaway_calls),
+            ),
+            part("回访", "follow-up visits", maybe(o.follow_ups)),
+            part(
+                "建立志愿者帮扶团队",
+                "youths given a volunteer team",
+                maybe(o.volunteer_teams),
+            ),
+            row(
+                "夜间游荡未成年人关爱",
+                "Night-wandering minors cared for",
+                maybe(o.night_wandering_cared),
+            ),
+            row("帮助复学", "Back in school", maybe(o.returned_to_school)),
+        ]
+    }
+
+    /// The charts for the scope: per district only for the whole city, per station not for
+    /// one station; mentoring and night wandering only when there is something to draw.
+    pub fn charts(&self, lang: Lang) -> Vec<ReportChart> {
+        let city = self.scope == ReportScope::City;
+        let station = matches!(self.scope, ReportScope::Station(_));
+        let o = &self.outcomes;
+        let chart = |slug, zh, en, alt_zh, alt_en| ReportChart {
+            slug,
+            title: lang.pick(zh, en),
+            alt: lang.pick(alt_zh, alt_en),
+        };
+        let mut out = Vec::new();
+        if self.audience.sessions > 0 {
+            out.push(chart(
+                "reach-over-time",
+                "各月受众人次",
+                "Audience per month",
+                "图：各月受众人次（学生、家长、教师、其他）及累计人次；数字见数据表。",
+                "Chart: person-times per month by audience group, with the running total; \
+                 the figures are in the table.",
+            ));
+            if city {
+                out.push(chart(
+                    "sessions-by-district",
+                    "各分局宣讲场次与受众人次",
+                    "Sessions and audience by district",
+                    "图：各分局的宣讲场次（折线）与受众人次（柱）。",
+                    "Chart: sessions (line) and person-times (bars) per district.",
+                ));
+            }
+            if !station {
+                out.push(chart(
+                    "sessions-by-station",
+                    "各派出所宣讲场次与受众人次",
+                    "Sessions and audience by station",
+                    "图：宣讲场次与受众人次最多的派出所。",
+                    "Chart: the stations with the most sessions and person-times.",
+                ));
+            }
+            out.push(chart(
+                "topic-mix",
+                "各宣防主题的场次与人次",
+                "Sessions and audience by topic",
+                "图：各宣防主题的宣讲场次与受众人次。",
+                "Chart: sessions and person-times per topic.",
+            ));
+            if !station {
+                out.push(chart(
+                    "unique-reach",
+                    "按人计覆盖学生与学生人次",
+                    "Individual students reached against student person-times",
+                    "图：各分局按人计覆盖的学生数与学生人次的对比。",
+                    "Chart: individual students reached against student person-times, per district.",
+                ));
+            }
+        }
+        if self.screening.schools_expected > 0 {
+            out.push(chart(
+                "screening-coverage",
+                "宣教片收看覆盖",
+                "Film screening coverage",
+                "图：每部宣教片已确认收看的学校占应收看学校的比例，按分局。",
+                "Chart: per film, the schools that confirmed a screening of those asked, by district.",
+            ));
+        }
+        if !station && self.training.stations > 0 {
+            out.push(chart(
+                "training-coverage",
+                "宣讲员培训覆盖",
+                "Speaker training coverage",
+                "图：各分局有经过培训的宣讲员的派出所占全部派出所的比例。",
+                "Chart: stations with a trained speaker of all stations, by district.",
+            ));
+        }
+        if o.minors_mentored != Some(0) {
+            out.push(chart(
+                "reoffence-rate",
+                "结对帮扶对象重新涉案率",
+                "Re-offence rate of mentored minors",
+                "图：各月结对帮扶未成年人的重新涉案率。",
+                "Chart: the re-offence rate of mentored minors per month.",
+            ));
+        }
+        if o.night_wandering_cared != Some(0) {
+            out.push(chart(
+                "night-wandering",
+                "夜间游荡未成年人关爱",
+                "Night-wandering minors cared for",
+                "图：各月给予关爱的夜间游荡未成年人数。",
+                "Chart: night-wandering minors cared for per month.",
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The city's 2024 as the bureau's own report gives it.
+    fn report_2024() -> YearFigures {
+        YearFigures {
+            year: 2024,
+            campaign: "2024年“警心护苗”集中宣防行动".into(),
+            scope: ReportScope::City,
+            stations: 87,
+            workstations: 87,
+            training: TrainingCoverage {
+                stations: 87,
+                trained: 87,
+                speakers: 94,
+                by_district: Vec::new(),
+            },
+            audience: AudienceSummary {
+                sessions: 412,
+                students: 52_310,
+                parents: 8_120,
+                teachers: 1_904,
+                others: 655,
+                unique_students: 40_002,
+                schools_reached: 301,
+            },
+            screening: ScreeningReach {
+                schools_expected: 855,
+                schools_confirmed: 855,
+                students: 1_012_345,
+                parents: 290_001,
+            },
+            outcomes: OutcomeTotals {
+                minors_mentored: Some(1038),
+                reoffences: Some(33),
+                runaway_calls: Some(1046),
+                follow_ups: Some(1046),
+                volunteer_teams: Some(24),
+                night_wandering_cared: Some(162),
+                returned_to_school: Some(10),
+            },
+        }
+    }
+
+    #[test]
+    fn numbers_read_with_thousands_separators_and_shares_with_one_decimal() {
+        assert_eq!(count(1038), "1,038");
+        assert_eq!(count(1_300_000), "1,300,000");
+        assert_eq!(count(94), "94");
+        let shares = [
+            (33, 1038, Some("3.2%")),
+            (87, 87, Some("100.0%")),
+            (0, 855, Some("0.0%")),
+            (1, 3, Some("33.3%")),
+            (5, 0, None),
+        ];
+        for (part, whole, want) in shares {
+            assert_eq!(percent(part, whole).as_deref(), want, "{part} of {whole}");
+        }
+        assert_eq!(maybe(None), "<5");
+        assert_eq!(maybe(Some(0)), "0");
+    }
+
+    #[test]
+    fn the_2024_report_states_the_figures_as_the_bureau_wrote_them() {
+        let text = report_2024().sentences(Lang::Zh).join("\n");
+        for phrase in [
+            "全市 87 个派出所中，87 个建立了关心下一代关爱工作站",
+            "87 个派出所（共 87 个）选派的 94 名宣讲员",
+            "结对帮扶重点未成年人 1,038 名，其中有重新涉案记录的 33 人，占比 3.2%",
+            "1,046 次警情开展回访 1,046 次，为 24 名",
+            "对夜间游荡的 162 名未成年人给予关爱",
+            "宣教片已在 855 所学校播放（应收看 855 所，100.0%），1,012,345 名学生",
+            "帮助 10 名青少年复学",
+        ] {
+            assert!(text.contains(phrase), "{phrase:?} missing from:\n{text}");
+        }
+        let english = report_2024().sentences(Lang::En).join("\n");
+        assert!(
+            english.contains("1,038 key minors were mentored; 33 of them offended again (3.2%)"),
+            "{english}"
+        );
+    }
+
+    #[test]
+    fn hidden_station_counts_read_as_under_five_and_give_no_rate() {
+        let points = [
+            (Indicator::MinorsMentored, Some(12)),
+            (Indicator::Reoffences, Some(1)),
+            (Indicator::Reoffences, Some(2)),
+            (Indicator::NightWanderingCared, Some(0)),
+            (Indicator::Visits, Some(40)),
+        ];
+        let hidden = OutcomeTotals::sum(points, true);
+        assert_eq!(hidden.minors_mentored, Some(12));
+        assert_eq!(hidden.reoffences, None, "3 is shown as <5");
+        assert_eq!(hidden.reoffence_rate(), None);
+        assert_eq!(hidden.night_wandering_cared, Some(0));
+        let open = OutcomeTotals::sum(points, false);
+        assert_eq!(open.reoffences, Some(3));
+        assert_eq!(open.reoffence_rate().as_deref(), Some("25.0%"));
+
+        let mut figures = report_2024();
+        figures.outcomes = hidden;
+        let text = figures.sentences(Lang::Zh).join("\n");
+        assert!(
+            text.contains("结对帮扶重点未成年人 12 名，其中有重新涉案记录的 <5 人。"),
+            "{text}"
+        );
+        let table = figures.table(Lang::En);
+        let reoffended = table.iter().find(|r| r.label == "offended again");
+        assert_eq!(reoffended.map(|r| r.value.as_str()), Some("<5"));
+    }
+
+    #[test]
+    fn a_year_with_nothing_recorded_is_empty_and_says_so() {
+        let mut figures = report_2024();
+        figures.training = TrainingCoverage {
+            stations: 87,
+            ..Default::default()
+        };
+        figures.audience = AudienceSummary::default();
+        figures.screening = ScreeningReach {
+            schools_expected: 855,
+            ..Default::default()
+        };
+        figures.outcomes = OutcomeTotals::sum([], false);
+        assert!(figures.is_empty());
+        assert!(figures.empty_sentence(Lang::Zh).contains("尚无"));
+        // A hidden count is something recorded.
+        figures.outcomes.reoffences = None;
+        assert!(!figures.is_empty());
+        assert!(!report_2024().is_empty());
+    }
+
+    #[test]
+    fn parts_with_nothing_recorded_are_left_out_of_the_sentences() {
+        let mut figures = report_2024();
+        figures.outcomes.night_wandering_cared = Some(0);
+        figures.outcomes.returned_to_school = Some(0);
+        figures.screening.schools_confirmed = 0;
+        let text = figures.sentences(Lang::Zh).join("\n");
+        assert!(!text.contains("夜间游荡"), "{text}");
+        assert!(!text.contains("宣教片"), "{text}");
+        let charts: Vec<&str> = figures.charts(Lang::Zh).iter().map(|c| c.slug).collect();
+        assert!(!charts.contains(&"night-wandering"), "{charts:?}");
+    }
+
+    #[test]
+    fn charts_follow_the_scope() {
+        let cases = [
+            (ReportScope::City, true, true),
+            (ReportScope::District("天宁分局".into()), false, true),
+            (ReportScope::Station("雕庄派出所".into()), false, false),
+        ];
+        for (scope, by_district, by_station) in cases {
+            let mut figures = report_2024();
+            figures.scope = scope.clone();
+            let slugs: Vec<&str> = figures.charts(Lang::En).iter().map(|c| c.slug).collect();
+            assert_eq!(
+                slugs.contains(&"sessions-by-district"),
+                by_district,
+                "{scope:?}"
+            );
+            assert_eq!(
+                slugs.contains(&"sessions-by-station"),
+                by_station,
+                "{scope:?}"
+            );
+            assert!(slugs.contains(&"reach-over-time"), "{scope:?}");
+        }
+    }
+
+    #[test]
+    fn the_scope_is_named_in_the_note_and_the_sentences() {
+        let mut figures = report_2024();
+        figures.scope = ReportScope::District("天宁分局".into());
+        figures.stations = 12;
+        figures.workstations = 12;
+        assert_eq!(
+            figures.scope.note(Lang::Zh),
+            "范围：天宁分局（本报告仅含本分局的数据）"
+        );
+        assert!(figures.sentences(Lang::Zh)[0].starts_with("天宁分局 12 个派出所中"));
+        assert!(figures.scope.note(Lang::En).contains("天宁分局 only"));
+    }
+}
