@@ -221,6 +221,12 @@ catalogue! {
     Saved => "已保存。", "Saved.";
     Revoke => "作废", "Revoke";
     Status => "状态", "Status";
+    Role => "角色", "Role";
+    Accounts => "账号", "Accounts";
+    Disable => "停用", "Disable";
+    Enable => "启用", "Enable";
+    Disabled => "已停用", "Disabled";
+    LastSignIn => "最近登录", "Last sign-in";
     Code => "编码", "Code";
     Workstation => "关爱工作站", "Care workstation";
     SchoolType => "学校类型", "Type of school";

@@ -439,3 +439,32 @@ async fn every_main_page_is_photographed_at_360_and_1440_pixels() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_administrator_disables_an_account_from_the_accounts_page() {
+    let app = spawn_app().await;
+    let id = app.id_of("users", "username", "officer.sanjing").await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/accounts", app.url))
+        .await
+        .unwrap();
+    browser
+        .click(&format!("tr[data-id='{id}'] button[data-action=disable]"))
+        .await
+        .unwrap();
+    browser
+        .wait_for(&format!("tr[data-id='{id}'] button[data-action=enable]"))
+        .await
+        .unwrap();
+    let refused = humiao_tests::cookie_client()
+        .post(format!("{}/api/v1/auth/login", app.url))
+        .json(&json!({"username": "officer.sanjing", "password": humiao_tests::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "a disabled account cannot sign in");
+    browser.screenshot("admin-accounts").await.unwrap();
+}
