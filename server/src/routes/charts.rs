@@ -11,9 +11,10 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
-use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy};
+use chrono::{Months, NaiveDate};
+use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy, OutcomePoint};
 use humiao_shared::charts::{self, ChartName};
+use humiao_shared::outcome::Indicator;
 use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
@@ -156,13 +157,14 @@ async fn svg_of(
         }
         ChartName::ReoffenceRate | ChartName::NightWandering | ChartName::JuvenileThefts => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
-            let points = match slice {
-                Some(slice) => {
-                    let hide = hides_small(viewer, &slice);
-                    aggregates::outcome_series(&mut conn, &slice, hide).await?
+            let mut points = Vec::new();
+            if let Some(slice) = slice {
+                let hide = hides_small(viewer, &slice);
+                if chart == ChartName::ReoffenceRate {
+                    points.extend(stock_before(&mut conn, &slice, hide).await?);
                 }
-                None => Vec::new(),
-            };
+                points.extend(aggregates::outcome_series(&mut conn, &slice, hide).await?);
+            }
             match chart {
                 ChartName::ReoffenceRate => charts::reoffence_rate(&points, lang),
                 ChartName::NightWandering => charts::night_wandering(&points, lang),
@@ -173,6 +175,30 @@ async fn svg_of(
             charts::unique_reach(&unique_reach(db, viewer, filter).await?, lang)
         }
     })
+}
+
+/// The minors in mentoring last reported in the year before the slice: a stock reported
+/// once a year, which the months before this year's report divide their re-offences by.
+async fn stock_before(
+    conn: &mut sqlx::AnyConnection,
+    slice: &aggregates::Slice,
+    hide_small: bool,
+) -> Result<Option<OutcomePoint>, ApiError> {
+    let (Some(from), Some(to)) = (
+        slice.from.checked_sub_months(Months::new(12)),
+        slice.from.pred_opt(),
+    ) else {
+        return Ok(None);
+    };
+    let year_before = aggregates::Slice {
+        from,
+        to,
+        ..slice.clone()
+    };
+    let points = aggregates::outcome_series(conn, &year_before, hide_small).await?;
+    Ok(points
+        .into_iter()
+        .rfind(|p| p.indicator == Indicator::MinorsMentored))
 }
 
 /// `GET /aggregates/reach?group_by=…` for the filter.

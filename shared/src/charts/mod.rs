@@ -332,7 +332,8 @@ fn monthly_bars(
         .copied()
         .max()
         .unwrap_or(0);
-    let top = headroom(max.max(SMALL_COUNT));
+    // A third above the tallest bar keeps the legend clear of the bars.
+    let top = headroom(max.max(SMALL_COUNT) * 4 / 3);
     let mut chart = ChartBuilder::on(root)
         .caption(title, (FONT, 20))
         .margin(16)
@@ -520,14 +521,17 @@ fn draw_overlaid(root: &Area<'_>, o: &Overlaid<'_>) -> DrawResult {
         .max()
         .unwrap_or(0);
     let top = headroom(max + max / 10);
-    root.draw(&Text::new(
+    // Title and subtitle above the plot, so that neither runs into the legend.
+    let (head, body) = root.split_vertically(64);
+    head.draw(&Text::new(o.title, (WIDTH as i32 / 2, 24), centred(20)))?;
+    head.draw(&Text::new(
         o.subtitle.clone(),
         (WIDTH as i32 / 2, 50),
-        centred(13).color(&BLACK.mix(0.7)),
+        centred(13).color(&NOTE),
     ))?;
-    let mut chart = ChartBuilder::on(root)
-        .caption(o.title, (FONT, 20))
+    let mut chart = ChartBuilder::on(&body)
         .margin(16)
+        .margin_top(4)
         .x_label_area_size(44)
         .y_label_area_size(80)
         .build_cartesian_2d((0..last).into_segmented(), 0..top)?;

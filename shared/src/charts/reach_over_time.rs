@@ -58,7 +58,8 @@ fn draw(root: &Area<'_>, rows: &[ReachRow], title: &str, lang: Lang) -> DrawResu
         .right_y_label_area_size(80)
         .build_cartesian_2d(
             (0..last).into_segmented(),
-            0..headroom(totals.iter().copied().max().unwrap_or(0)),
+            // A quarter above the tallest month keeps the legend clear of the bars.
+            0..headroom(totals.iter().copied().max().unwrap_or(0) * 5 / 4),
         )?
         .set_secondary_coord(
             (0..last).into_segmented(),
