@@ -7,7 +7,11 @@
 //!   database (made once by `humiao gen` and kept), through HTTP and as the same SQL run
 //!   directly on the database.
 //! - Memory: the server's peak resident set (VmHWM) over each run.
+//! - Charts: each chart drawn for a city-year, as SVG and as PNG (`charts.rs`).
+//!
+//! `--only writes|dashboard|charts` runs one part alone.
 
+mod charts;
 mod load;
 mod report;
 mod setup;
@@ -33,13 +37,36 @@ async fn main() -> Result<()> {
         clients: 64,
         province_years: if quick { 1 } else { 5 },
     };
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .map(|i| args.get(i + 1).map(String::as_str).unwrap_or_default());
+    if let Some(part) = only {
+        anyhow::ensure!(
+            ["writes", "dashboard", "charts"].contains(&part),
+            "--only takes writes, dashboard or charts, not {part:?}"
+        );
+    }
+    let runs = |part: &str| only.is_none_or(|o| o == part);
     let mut report = Report::default();
     for engine in [Engine::Sqlite, Engine::Postgres] {
-        println!("== {} ==", engine.name());
-        load::writes(engine, &options, &mut report).await?;
-        for scale in ["city", "province"] {
-            load::dashboard(engine, scale, &options, &mut report).await?;
+        if !runs("writes") && !runs("dashboard") {
+            break;
         }
+        println!("== {} ==", engine.name());
+        if runs("writes") {
+            load::writes(engine, &options, &mut report).await?;
+        }
+        if runs("dashboard") {
+            for scale in ["city", "province"] {
+                load::dashboard(engine, scale, &options, &mut report).await?;
+            }
+        }
+    }
+    if runs("charts") {
+        println!("== charts ==");
+        charts::charts(&mut report).await?;
     }
     let table = report.markdown(&options);
     println!("\n{table}");

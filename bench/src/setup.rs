@@ -83,6 +83,23 @@ fn gen(url: &str, scale: &str, years: u16) -> Result<()> {
     Ok(())
 }
 
+/// Generated data has no accounts: adds the administrator, as an operator's first step.
+pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
+    use humiao_server::auth::{password, store};
+    if store::find_user(&db.pool, "admin").await?.is_none() {
+        let hash = password::hash(humiao_tests::DEMO_PASSWORD)?;
+        store::add_user(
+            &db.pool,
+            "admin",
+            &hash,
+            humiao_shared::account::Role::Admin,
+            store::ScopeRef::City,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The peak resident set of a process so far, in MiB (Linux's VmHWM).
 pub fn peak_memory_mib(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
