@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 
 use super::{
-    empty, monthly, monthly_bars, outcome_months, render, ChartName, AUDIENCE_COLOUR, MUTED,
+    empty, monthly, monthly_bars, outcome_months, render, ChartName, MonthlyBars, AUDIENCE_COLOUR,
+    MUTED,
 };
 use crate::aggregate::OutcomePoint;
 use crate::outcome::Indicator;
@@ -70,12 +71,14 @@ pub fn juvenile_thefts(points: &[OutcomePoint], since: Option<NaiveDate>, lang: 
     render(|root| {
         monthly_bars(
             root,
-            title,
-            &months,
-            &values,
-            lang.pick("案件（起）", "Cases"),
-            &|i| if after(i) { AUDIENCE_COLOUR } else { MUTED },
-            &legend,
+            &MonthlyBars {
+                title,
+                months: &months,
+                values: &values,
+                unit: lang.pick("案件（起）", "Cases"),
+                colour_of: &|i| if after(i) { AUDIENCE_COLOUR } else { MUTED },
+                legend_entries: &legend,
+            },
             lang,
         )
     })

@@ -313,17 +313,27 @@ fn swatch(colour: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
 }
 
 /// Monthly bars of one outcome indicator, with "<5" where a count is hidden. Shared by the
-/// night-wandering and juvenile-theft charts; `colour_of` picks each month's colour.
-fn monthly_bars(
-    root: &Area<'_>,
-    title: &str,
-    months: &[String],
-    values: &[Option<Option<i64>>],
-    unit: &str,
-    colour_of: &dyn Fn(usize) -> RGBColor,
-    legend_entries: &[(String, RGBColor)],
-    lang: Lang,
-) -> DrawResult {
+/// night-wandering and juvenile-theft charts.
+struct MonthlyBars<'a> {
+    title: &'a str,
+    months: &'a [String],
+    /// Per month: no figure, a hidden one, or a count (see [`monthly`]).
+    values: &'a [Option<Option<i64>>],
+    unit: &'a str,
+    /// Each month's bar colour.
+    colour_of: &'a dyn Fn(usize) -> RGBColor,
+    legend_entries: &'a [(String, RGBColor)],
+}
+
+fn monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, lang: Lang) -> DrawResult {
+    let MonthlyBars {
+        title,
+        months,
+        values,
+        unit,
+        colour_of,
+        legend_entries,
+    } = *bars;
     let last = months.len().saturating_sub(1);
     let max = values
         .iter()

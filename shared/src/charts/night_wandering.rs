@@ -1,7 +1,9 @@
 //! Minors found wandering at night and cared for, per month, as bars; a hidden count
 //! (1–4 at one station, for non-administrators) is written "<5" in place of its bar.
 
-use super::{empty, monthly, monthly_bars, outcome_months, render, ChartName, AUDIENCE_COLOUR};
+use super::{
+    empty, monthly, monthly_bars, outcome_months, render, ChartName, MonthlyBars, AUDIENCE_COLOUR,
+};
 use crate::aggregate::OutcomePoint;
 use crate::outcome::Indicator;
 use crate::Lang;
@@ -21,12 +23,14 @@ pub fn night_wandering(points: &[OutcomePoint], lang: Lang) -> String {
     render(|root| {
         monthly_bars(
             root,
-            title,
-            &months,
-            &values,
-            lang.pick("未成年人（人）", "Minors"),
-            &|_| AUDIENCE_COLOUR,
-            &legend,
+            &MonthlyBars {
+                title,
+                months: &months,
+                values: &values,
+                unit: lang.pick("未成年人（人）", "Minors"),
+                colour_of: &|_| AUDIENCE_COLOUR,
+                legend_entries: &legend,
+            },
             lang,
         )
     })
