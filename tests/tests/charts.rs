@@ -1,7 +1,7 @@
 //! `/api/v1/charts`: the SVG and PNG the server draws with the shared chart functions, from
 //! the aggregates with their filters and the viewer's scope.
 
-use humiao_tests::{cookie_client, spawn_app, TestApp};
+use humiao_tests::{cookie_client, spawn_app, spawn_empty_app, TestApp};
 use resvg::tiny_skia::Pixmap;
 use serde_json::{json, Value};
 
@@ -106,6 +106,29 @@ async fn every_chart_is_served_as_svg_with_its_title_and_as_a_png_that_is_not_bl
             .count();
         assert!(inked > 2_000, "{entry}: only {inked} dark pixels");
     }
+}
+
+#[tokio::test]
+async fn without_any_data_every_chart_says_so_in_svg_and_draws_a_png() {
+    let app = spawn_empty_app().await;
+    for slug in SLUGS {
+        let svg = svg(&app.client, &app, &format!("/api/v1/charts/{slug}.svg")).await;
+        assert!(svg.contains("所选范围内暂无数据"), "{slug}: {svg}");
+        let en = svg_en(&app, slug).await;
+        assert!(en.contains("No data in this selection"), "{slug}: {en}");
+        let res = app.get(&format!("/api/v1/charts/{slug}.png")).await;
+        assert_eq!(res.status(), 200, "{slug}");
+        assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG"), "{slug}");
+    }
+}
+
+async fn svg_en(app: &TestApp, slug: &str) -> String {
+    svg(
+        &app.client,
+        app,
+        &format!("/api/v1/charts/{slug}.svg?lang=en"),
+    )
+    .await
 }
 
 #[tokio::test]
