@@ -197,6 +197,7 @@ catalogue! {
     StationsTrained => "有培训宣讲员的派出所", "Stations with a trained speaker";
     MinorsMentored => "结对帮扶未成年人", "Minors mentored";
     ReoffenceRate => "再犯率", "Re-offence rate";
+    SchoolsConfirmed => "确认观看的学校", "Schools that confirmed";
     Export => "导出", "Export";
     AnnualReport => "年度工作报告", "Annual report";
     DrillHint => "点击表中名称可逐级查看。", "Click a name in a table to look closer.";

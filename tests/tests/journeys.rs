@@ -75,8 +75,7 @@ async fn an_officer_offline_logs_two_sessions_and_both_arrive_once_when_the_netw
     );
 
     browser.set_offline(false).await.unwrap();
-    // Sent on the browser's `online` event or the next retry; "send now" does not wait.
-    browser.click("#outbox button").await.unwrap();
+    // Sent on the browser's `online` event, or at the latest on the next retry (10 s).
     browser.wait_until_gone("#outbox").await.unwrap();
     assert_eq!(
         app.count("sessions").await,
@@ -277,7 +276,7 @@ async fn a_district_leader_sees_only_the_district() {
         assert!(tianning.contains(&key), "station {key} is not in 天宁分局");
     }
     let chart = browser
-        .wait_for(".chart svg")
+        .wait_for("#chart-unique-reach svg")
         .await
         .unwrap()
         .html(false)

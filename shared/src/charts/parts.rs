@@ -102,7 +102,7 @@ pub(super) fn monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, lang: Lang) 
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d((0..last).into_segmented(), 0..top)?;
+        .build_cartesian_2d(categories(last + 1).into_segmented(), 0..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -163,6 +163,12 @@ pub(super) fn month_label(months: &[String], v: &SegmentValue<usize>) -> String 
     }
 }
 
+/// The axis range of `n` categories. A range of one (`0..0`) has no key points, so plotters
+/// would label nothing: one category gets an empty second one beside it instead.
+pub(super) fn categories(n: usize) -> std::ops::Range<usize> {
+    0..n.saturating_sub(1).max(1)
+}
+
 /// The label under a category's bar, from a list of names.
 pub(super) fn category_label(names: &[String], v: &SegmentValue<usize>) -> String {
     month_label(names, v)
@@ -206,7 +212,7 @@ pub(super) fn draw_overlaid(root: &Area<'_>, o: &Overlaid<'_>) -> DrawResult {
         .margin_top(4)
         .x_label_area_size(44)
         .y_label_area_size(80)
-        .build_cartesian_2d((0..last).into_segmented(), 0..top)?;
+        .build_cartesian_2d(categories(last + 1).into_segmented(), 0..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()

@@ -57,12 +57,12 @@ fn draw(root: &Area<'_>, rows: &[ReachRow], title: &str, lang: Lang) -> DrawResu
         .y_label_area_size(80)
         .right_y_label_area_size(80)
         .build_cartesian_2d(
-            (0..last).into_segmented(),
+            super::parts::categories(last + 1).into_segmented(),
             // A quarter above the tallest month keeps the legend clear of the bars.
             0..headroom(totals.iter().copied().max().unwrap_or(0) * 5 / 4),
         )?
         .set_secondary_coord(
-            (0..last).into_segmented(),
+            super::parts::categories(last + 1).into_segmented(),
             0..headroom(running.last().copied().unwrap_or(0)),
         );
     chart

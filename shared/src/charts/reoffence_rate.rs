@@ -101,7 +101,10 @@ fn draw(
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d((0..last).into_segmented(), 0f64..top)?;
+        .build_cartesian_2d(
+            super::parts::categories(last + 1).into_segmented(),
+            0f64..top,
+        )?;
     chart
         .configure_mesh()
         .disable_x_mesh()

@@ -35,8 +35,14 @@ fn draw(root: &Area<'_>, rows: &[DistrictReach], title: &str, lang: Lang) -> Dra
         .y_label_area_size(80)
         .right_y_label_area_size(64)
         // A segmented range `0..k` has k + 1 segments: one per district.
-        .build_cartesian_2d((0..last).into_segmented(), 0..headroom(max_audience))?
-        .set_secondary_coord((0..last).into_segmented(), 0..headroom(max_sessions));
+        .build_cartesian_2d(
+            super::parts::categories(last + 1).into_segmented(),
+            0..headroom(max_audience),
+        )?
+        .set_secondary_coord(
+            super::parts::categories(last + 1).into_segmented(),
+            0..headroom(max_sessions),
+        );
     chart
         .configure_mesh()
         .disable_x_mesh()

@@ -69,7 +69,7 @@ fn draw(
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(170)
-        .build_cartesian_2d(0..top, (0..last).into_segmented())?;
+        .build_cartesian_2d(0..top, super::parts::categories(last + 1).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -188,5 +188,42 @@ mod tests {
         let svg = sessions_by_station(&[station(1, "红梅派出所", 0, 0)], Lang::Zh);
         assert!(svg.contains("所选范围内暂无数据"));
         assert!(!svg.contains("红梅派出所"));
+    }
+}
+#[cfg(test)]
+mod one_category {
+    use crate::aggregate::ReachRow;
+    use crate::Lang;
+
+    /// plotters labels nothing on an axis of one category; a station's own dashboard, a
+    /// campaign's first month or a single topic must still be named.
+    #[test]
+    fn a_chart_of_one_station_month_or_topic_names_it() {
+        let row = |key: &str, label: &str| ReachRow {
+            key: key.into(),
+            label: label.into(),
+            sessions: 1,
+            students: 80,
+            parents: 0,
+            teachers: 0,
+            others: 0,
+        };
+        let cases = [
+            (
+                super::sessions_by_station(&[row("3", "雕庄派出所")], Lang::Zh),
+                "雕庄派出所",
+            ),
+            (
+                crate::charts::topic_mix(&[row("1", "防溺水")], Lang::Zh),
+                "防溺水",
+            ),
+            (
+                crate::charts::reach_over_time(&[row("2026-11", "2026-11")], Lang::Zh),
+                "2026-11",
+            ),
+        ];
+        for (svg, name) in cases {
+            assert!(svg.contains(name), "{name} is not named");
+        }
     }
 }
