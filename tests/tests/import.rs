@@ -250,16 +250,15 @@ async fn a_dry_run_stores_nothing_and_lists_every_problem_by_row_and_column() {
         (report["rows"].as_u64(), report["added"].as_u64()),
         (Some(5), Some(1))
     );
-    let mut found = problems(&report);
-    found.sort();
+    // Row by row, and left to right within a row, as the user reads the file.
     assert_eq!(
-        found,
+        problems(&report),
         [
             problem(3, Some("学校编码"), "invalid_code"),
             problem(4, Some("学校类型"), "unknown_value"),
             problem(4, Some("所属派出所"), "unknown_name"),
-            problem(5, Some("在册学生数"), "negative"),
             problem(5, Some("学校名称"), "required"),
+            problem(5, Some("在册学生数"), "negative"),
             (Some(6), None, "repeated_row".to_string()),
         ]
     );
@@ -764,4 +763,56 @@ async fn a_file_that_must_be_fixed_first_gets_a_clear_4xx_and_changes_nothing() 
     );
     assert_eq!(app.count("stations").await, stations, "nothing stored");
     assert_eq!(app.count("audit_log").await, audit, "nothing changed");
+}
+
+#[tokio::test]
+async fn speakers_of_a_course_import_with_their_days_and_a_second_import_adds_none() {
+    let app = spawn_app().await;
+    let (title, starts, ends): (String, String, String) = sqlx::query_as(
+        "SELECT title, starts_on, ends_on FROM trainings WHERE title = '2024年宣讲员培训班'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let days = format!("{starts}、{}", ends.replace('-', "/"));
+    let mut rows = vec![headers(ImportKind::Speakers, Lang::Zh)];
+    rows.push(row(&[&title, "王导入", "雕庄派出所", &days, "是"]));
+    rows.push(row(&[&title, "李导入", "三井派出所", &starts, "否"]));
+    rows.push(row(&[&title, "赵导入", "三井派出所", "2024-01-01", "也许"]));
+    let (status, report) = upload(&app, "speakers", "", CSV, csv(&rows)).await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(
+        problems(&report),
+        [
+            problem(4, Some("参训日期"), "outside_course"),
+            problem(4, Some("是否结业"), "not_a_boolean"),
+        ]
+    );
+    rows.pop();
+    let (status, report) = upload(&app, "speakers", "", CSV, csv(&rows)).await;
+    assert_eq!(
+        (status, report["added"].as_u64()),
+        (200, Some(2)),
+        "{report}"
+    );
+    let wang = app
+        .get_json("/api/v1/trainees?completed=true&limit=200")
+        .await;
+    let wang = wang
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "王导入")
+        .expect("stored");
+    assert_eq!(wang["days_attended"], json!([starts, ends]));
+
+    let (status, report) = upload(&app, "speakers", "", CSV, csv(&rows)).await;
+    assert_eq!(
+        (
+            status,
+            report["added"].as_u64(),
+            report["unchanged"].as_u64()
+        ),
+        (200, Some(0), Some(2))
+    );
 }

@@ -350,6 +350,12 @@ pub async fn run<S: Sheet>(
             Err(other) => return Err(other),
         };
         let Some(valid) = valid.filter(|_| found.is_empty()) else {
+            // Left to right, as the user reads the row; whole-row problems last.
+            found.items.sort_by_key(|(column, _)| {
+                column.map_or(usize::MAX, |key| {
+                    map.position(S::KIND, key).unwrap_or(usize::MAX - 1)
+                })
+            });
             for (column, problem) in found.items {
                 file_problem(row.number, column, problem);
             }
