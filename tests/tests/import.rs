@@ -338,7 +338,6 @@ async fn one_bad_row_among_a_hundred_stores_nothing_and_the_fixed_file_stores_al
 #[tokio::test]
 async fn importing_the_same_sessions_twice_adds_nothing_the_second_time() {
     let app = spawn_app().await;
-    let today = clock::today().to_string();
     let mut rows = vec![headers(ImportKind::Sessions, Lang::En)];
     for i in 0..40 {
         // Campaign left blank: the one whose window holds the date. Half are held at the
@@ -715,7 +714,7 @@ async fn a_file_that_must_be_fixed_first_gets_a_clear_4xx_and_changes_nothing() 
         (
             "a header and no rows",
             CSV,
-            csv(&[header.clone()]),
+            csv(std::slice::from_ref(&header)),
             422,
             "no_rows",
             vec![],

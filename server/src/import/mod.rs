@@ -375,7 +375,6 @@ pub async fn run<S: Sheet>(
         }
         valid_rows.push(valid);
     }
-    drop(file_problem);
 
     let mut report = ImportReport {
         kind: S::KIND,

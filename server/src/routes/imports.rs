@@ -358,7 +358,7 @@ fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> Htt
     failure(
         StatusCode::UNPROCESSABLE_ENTITY,
         "wrong_columns",
-        &lang.pick(
+        lang.pick(
             &format!("表头与“{label}”导入模板不符，请下载模板对照修改"),
             &format!("The header row does not match the {label} template; download it and compare"),
         ),
