@@ -6,8 +6,12 @@
 //! - Dashboard: the leaders' aggregates for one year on a city-scale and a province-scale
 //!   database (made once by `humiao gen` and kept), through HTTP and as the same SQL run
 //!   directly on the database.
+//! - Imports: 10,000 sessions from one CSV and one XLSX file, dry run and real.
 //! - Memory: the server's peak resident set (VmHWM) over each run.
+//!
+//! `--only writes|dashboard|import` runs one section.
 
+mod import;
 mod load;
 mod report;
 mod setup;
@@ -33,15 +37,37 @@ async fn main() -> Result<()> {
         clients: 64,
         province_years: if quick { 1 } else { 5 },
     };
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    let runs = |section: &str| only.is_none_or(|o| o == section);
     let mut report = Report::default();
+    let mut imports = Vec::new();
     for engine in [Engine::Sqlite, Engine::Postgres] {
         println!("== {} ==", engine.name());
-        load::writes(engine, &options, &mut report).await?;
-        for scale in ["city", "province"] {
-            load::dashboard(engine, scale, &options, &mut report).await?;
+        if runs("writes") {
+            load::writes(engine, &options, &mut report).await?;
+        }
+        if runs("dashboard") {
+            for scale in ["city", "province"] {
+                load::dashboard(engine, scale, &options, &mut report).await?;
+            }
+        }
+        if runs("import") {
+            import::run(engine, &mut imports).await?;
         }
     }
-    let table = report.markdown(&options);
+    let mut table = if runs("writes") || runs("dashboard") {
+        report.markdown(&options)
+    } else {
+        String::new()
+    };
+    if !imports.is_empty() {
+        table.push_str(&import::markdown(&imports));
+    }
     println!("\n{table}");
     let path = humiao_tests::browser::screenshot_dir().join("../bench.md");
     std::fs::write(&path, &table)?;
