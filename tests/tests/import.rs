@@ -664,6 +664,8 @@ async fn a_file_that_must_be_fixed_first_gets_a_clear_4xx_and_changes_nothing() 
     // 学校,名称 in GBK, as Excel on a Chinese Windows saves "CSV (comma delimited)".
     let gbk_header: &[u8] = b"\xd1\xa7\xd0\xa3,\xc3\xfb\xb3\xc6\r\n1,2\r\n";
     let gbk = gbk_header.to_vec();
+    let template = format!("{}\r\nX9,某所,天宁分局,\r\n", header.join(","));
+    let gbk_template = encoding_rs::GBK.encode(&template).0.into_owned();
     let too_large = vec![b'a'; 50 * 1024 * 1024];
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     let xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0".to_vec();
@@ -694,6 +696,14 @@ async fn a_file_that_must_be_fixed_first_gets_a_clear_4xx_and_changes_nothing() 
             ],
         ),
         ("GBK text", CSV, gbk, 422, "not_utf8", vec![]),
+        (
+            "the template's headers in GBK",
+            CSV,
+            gbk_template,
+            422,
+            "not_utf8",
+            vec![],
+        ),
         (
             "a formula",
             XLSX,

@@ -206,6 +206,19 @@ fn text_of(cell: &Data) -> String {
     }
 }
 
+/// True when the body is CSV whose header row, read as GBK, is a header row of `kind`: a
+/// GBK file whose bytes happen to be valid UTF-8 (short Chinese headers can be), which would
+/// otherwise be reported as wrong columns rather than as the wrong encoding.
+pub fn is_gbk_csv_of(kind: humiao_shared::import::ImportKind, bytes: &[u8]) -> bool {
+    let Some(text) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes)
+    else {
+        return false;
+    };
+    let first = text.lines().next().unwrap_or_default();
+    let headers: Vec<String> = first.split(',').map(str::to_string).collect();
+    humiao_shared::import::match_headers(kind, &headers).is_ok()
+}
+
 /// The first row with any text is the header; blank rows after it are skipped.
 fn into_table(rows: Vec<Row>) -> Result<Table, FileError> {
     let blank = |row: &Row| row.cells.iter().all(|c| c.trim().is_empty());
@@ -256,8 +269,20 @@ mod tests {
 
     #[test]
     fn gbk_text_is_refused_with_its_own_error() {
-        // 学校 in GBK.
-        let gbk = [0xD1, 0xA7, 0xD0, 0xA3, b'\n', b'1', b'\n'];
+        // 学校编码 in GBK: not UTF-8.
+        let gbk = [
+            0xD1, 0xA7, 0xD0, 0xA3, 0xB1, 0xE0, 0xC2, 0xEB, b'\n', b'1', b'\n',
+        ];
         assert!(matches!(read_csv(&gbk), Err(FileError::NotUtf8)));
+    }
+
+    #[test]
+    fn gbk_headers_that_happen_to_be_valid_utf8_are_recognised() {
+        use humiao_shared::import::ImportKind;
+        let (gbk, _, _) = encoding_rs::GBK.encode("派出所编码,派出所名称,所属分局\nA,B,C\n");
+        let utf8 = "派出所编码,派出所名称,所属分局\nA,B,C\n".as_bytes();
+        assert!(is_gbk_csv_of(ImportKind::Stations, &gbk));
+        assert!(!is_gbk_csv_of(ImportKind::Stations, utf8));
+        assert!(!is_gbk_csv_of(ImportKind::Schools, &gbk));
     }
 }

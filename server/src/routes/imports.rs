@@ -146,17 +146,22 @@ async fn upload(
         Err(e) => return Ok(file_failure(e, lang)),
     };
     // Unzipping and parsing take CPU time: off the worker that serves other requests.
-    let read = web::block(move || {
-        read::format_of(content_type.as_deref(), &bytes).and_then(|f| read::read(f, &bytes))
+    let (parsed, bytes) = web::block(move || {
+        let parsed = read::format_of(content_type.as_deref(), &bytes)
+            .and_then(|format| Ok((format, read::read(format, &bytes)?)));
+        (parsed, bytes)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
-    let table = match read {
-        Ok(table) => table,
+    let (format, table) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => return Ok(file_failure(e, lang)),
     };
     let map = match import::headers(kind, &table) {
         Ok(map) => map,
+        Err(_) if format == read::Format::Csv && read::is_gbk_csv_of(kind, &bytes) => {
+            return Ok(file_failure(FileError::NotUtf8, lang))
+        }
         Err(problems) => return Ok(header_failure(kind, problems, lang)),
     };
     let (table, map, dry_run) = (&table, &map, q.dry_run);
