@@ -113,7 +113,8 @@ pub async fn run(engine: Engine, rows: &mut Vec<ImportRow>) -> Result<()> {
             "csv" => ("text/csv", csv(&cells)),
             _ => (XLSX, xlsx(&cells)?),
         };
-        let (dry_run, _) = upload(&client, &server.url, "?dry_run=true", content_type, &body).await?;
+        let (dry_run, _) =
+            upload(&client, &server.url, "?dry_run=true", content_type, &body).await?;
         let (import, added) = upload(&client, &server.url, "", content_type, &body).await?;
         let (again, _) = upload(&client, &server.url, "", content_type, &body).await?;
         println!("import {format}: dry run {dry_run:?}, import {import:?} ({added} added), again {again:?}");
@@ -132,9 +133,8 @@ pub async fn run(engine: Engine, rows: &mut Vec<ImportRow>) -> Result<()> {
 }
 
 pub fn markdown(rows: &[ImportRow]) -> String {
-    let mut out = format!(
-        "#### Imports: {ROWS} sessions in one file (release server, one request each)\n\n"
-    );
+    let mut out =
+        format!("#### Imports: {ROWS} sessions in one file (release server, one request each)\n\n");
     out.push_str("| engine | format | file KB | dry run s | import s | added | same file again s | server peak RSS MiB |\n");
     out.push_str("|---|---|---:|---:|---:|---:|---:|---:|\n");
     for r in rows {
@@ -147,7 +147,9 @@ pub fn markdown(rows: &[ImportRow]) -> String {
             r.import.as_secs_f64(),
             r.added,
             r.again.as_secs_f64(),
-            r.memory_mib.map(|m| format!("{m:.0}")).unwrap_or_else(|| "?".into()),
+            r.memory_mib
+                .map(|m| format!("{m:.0}"))
+                .unwrap_or_else(|| "?".into()),
         ));
     }
     out

@@ -56,8 +56,9 @@ pub trait Sheet {
     const IMPORTERS: &'static [Role];
     /// The column a row outside the importer's scope is reported in.
     const SCOPE_COLUMN: &'static str;
-    /// Which column each field of the record rules is read from, by the field's name
-    /// before any `[` or `.`; fields not listed are reported on the whole row.
+    /// Which column each field of the record rules is read from: by the field's name, its
+    /// part before any `[` (`days_attended[1]`), or its last part (`audience.students`,
+    /// `enrolments[0].students`); fields not listed are reported on the whole row.
     const FIELDS: &'static [(&'static str, &'static str)];
 
     type Input;
