@@ -69,7 +69,10 @@ async fn main() -> Result<()> {
         table.push_str(&import::markdown(&imports));
     }
     println!("\n{table}");
-    let path = humiao_tests::browser::screenshot_dir().join("../bench.md");
+    // The screenshots' folder is there only after the browser tests ran.
+    let dir = humiao_tests::browser::screenshot_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("../bench.md");
     std::fs::write(&path, &table)?;
     println!("written to {}", path.display());
     Ok(())
