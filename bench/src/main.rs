@@ -12,10 +12,13 @@
 //! - Web: the release WASM's size and the dashboard's first paint in headless Chromium
 //!   (`web.rs`).
 //!
+//! - Imports: 10,000 sessions from one CSV and one XLSX file, dry run and real (`import.rs`).
+//!
 //! `--only NAME` runs one part alone: one of [`PARTS`].
 
 mod annual_report;
 mod charts;
+mod import;
 mod load;
 mod report;
 mod setup;
@@ -35,7 +38,7 @@ pub struct Options {
 }
 
 /// The parts `--only` can name.
-const PARTS: [&str; 5] = ["writes", "dashboard", "charts", "report", "web"];
+const PARTS: [&str; 6] = ["writes", "dashboard", "import", "charts", "report", "web"];
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -72,11 +75,22 @@ async fn main() -> Result<()> {
             }
         }
     }
+    let mut imports = Vec::new();
+    if runs("import") {
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            println!("== import, {} ==", engine.name());
+            import::run(engine, &mut imports).await?;
+        }
+    }
     if runs("charts") {
         println!("== charts ==");
         charts::charts(&mut report).await?;
     }
     let mut table = report.markdown(&options);
+    if !imports.is_empty() {
+        table.push('\n');
+        table.push_str(&import::markdown(&imports));
+    }
     if runs("report") {
         println!("== annual report ==");
         let mut annual = Vec::new();
@@ -94,7 +108,10 @@ async fn main() -> Result<()> {
         table.push_str(&web::measure().await?.markdown());
     }
     println!("\n{table}");
-    let path = humiao_tests::browser::screenshot_dir().join("../bench.md");
+    // The screenshots' folder is there only after the browser tests ran.
+    let dir = humiao_tests::browser::screenshot_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("../bench.md");
     std::fs::write(&path, &table)?;
     println!("written to {}", path.display());
     Ok(())

@@ -84,4 +84,8 @@ pub struct Settings {
     /// Do not load demonstration data into an empty database.
     #[arg(long, env = "HUMIAO_NO_DEMO")]
     pub no_demo: bool,
+
+    /// The largest file an import takes, in megabytes; a larger one is refused with 413.
+    #[arg(long, env = "HUMIAO_IMPORT_LIMIT_MB", default_value_t = crate::routes::imports::DEFAULT_LIMIT_MB)]
+    pub import_limit_mb: usize,
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod gen;
+pub mod import;
 pub mod openapi;
 pub mod records;
 pub mod report;

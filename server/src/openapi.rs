@@ -86,6 +86,7 @@ pub fn build() -> OpenApi {
     doc.links();
     doc.users();
     doc.report();
+    doc.imports();
     doc.finish()
 }
 
@@ -752,6 +753,134 @@ impl Doc {
                     .build(),
             );
         self.add(HttpMethod::Get, "/report/{year}", op);
+    }
+
+    /// Imports from XLSX or CSV, and their templates.
+    fn imports(&mut self) {
+        use humiao_shared::import::{ImportKind, ImportReport};
+        use utoipa::openapi::schema::{OneOfBuilder, SchemaFormat};
+
+        use crate::import::read::XLSX_MIME;
+        use crate::routes::imports::{ImportFailure, TemplateQuery, UploadQuery};
+
+        let kind_schema = self.schema::<ImportKind>();
+        let kind = || {
+            ParameterBuilder::new()
+                .name("kind")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some(
+                    "schools, stations (administrators), speakers (trainees of a course; \
+                     administrators), sessions (administrators; officers their station's), \
+                     confirmations (administrators; schools their own)",
+                ))
+                .schema(Some(kind_schema.clone()))
+        };
+        let binary = || {
+            RefOr::T(Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Binary,
+                    )))
+                    .build(),
+            ))
+        };
+
+        let mut op = self
+            .op(
+                "imports",
+                "import_template",
+                "The file to fill in for an import: the header row in Chinese, or in English \
+                 by Accept-Language (either is accepted on upload); the XLSX has a notes sheet",
+            )
+            .params(TemplateQuery::into_params(|| Some(ParameterIn::Query)));
+        op.builder = op.builder.parameter(kind()).response(
+            "200",
+            ResponseBuilder::new()
+                .description("The template, as an attachment")
+                .header(
+                    "Content-Disposition",
+                    HeaderBuilder::new().schema(Some(string())).build(),
+                )
+                .content(XLSX_MIME, json(binary()))
+                .content("text/csv; charset=utf-8", json(string()))
+                .build(),
+        );
+        self.add(HttpMethod::Get, "/api/v1/imports/{kind}/template", op);
+
+        let report = self.schema::<ImportReport>();
+        let failure = self.schema::<ImportFailure>();
+        let either = RefOr::T(Schema::OneOf(
+            OneOfBuilder::new()
+                .item(report.clone())
+                .item(failure.clone())
+                .build(),
+        ));
+        let mut op = self
+            .op(
+                "imports",
+                "import_file",
+                "Imports records from an XLSX or CSV file sent as the body. Every row is \
+                 checked with the rules of the records' API and scoped to the importer; rows \
+                 whose record is stored (same natural key) are left as they are, so the same \
+                 file twice adds nothing. With dry_run nothing is stored; otherwise every row \
+                 is stored in one transaction, or none when any row has a problem",
+            )
+            .params(UploadQuery::into_params(|| Some(ParameterIn::Query)));
+        let failing = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", json(failure.clone()))
+                .build()
+        };
+        op.builder = op
+            .builder
+            .parameter(kind())
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .required(Some(Required::True))
+                    .description(Some(
+                        "The file itself (what `fetch(url, {body: file})` sends); the first \
+                         sheet of an XLSX, or UTF-8 CSV; the first row is the header",
+                    ))
+                    .content(XLSX_MIME, json(binary()))
+                    .content("text/csv", json(string()))
+                    .build(),
+            ))
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description(
+                        "Stored (`stored: true`), or the dry run's report: the counts, and \
+                         every problem by row and column",
+                    )
+                    .content("application/json", json(report))
+                    .build(),
+            )
+            .response(
+                "409",
+                failing(
+                    "Another request stored some of these records meanwhile; nothing was imported",
+                ),
+            )
+            .response(
+                "413",
+                failing("The file is larger than the import limit (--import-limit-mb, 10 MB)"),
+            )
+            .response("415", failing("Neither XLSX nor CSV (or an old .xls file)"))
+            .response(
+                "422",
+                ResponseBuilder::new()
+                    .description(
+                        "Nothing stored: rows with problems (the report, each problem with its \
+                         row and column), or a file to fix first (an ImportFailure: not UTF-8, \
+                         unreadable, no rows, wrong columns, formulas, merged cells)",
+                    )
+                    .content("application/json", json(either))
+                    .build(),
+            );
+        self.add(HttpMethod::Post, "/api/v1/imports/{kind}", op);
     }
 }
 

@@ -58,6 +58,9 @@ impl Application {
         let db_data = web::Data::new(db.clone());
         let writer = web::Data::new(SessionWriter::start(db.clone()));
         let assets = settings.assets_dir.clone();
+        let import_limit = web::Data::new(routes::imports::ImportLimit(
+            settings.import_limit_mb.saturating_mul(1024 * 1024),
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(error::localize))
@@ -72,6 +75,7 @@ impl Application {
                 .wrap(TracingLogger::<telemetry::RequestSpan>::new())
                 .app_data(db_data.clone())
                 .app_data(writer.clone())
+                .app_data(import_limit.clone())
                 .configure(routes::configure_api)
                 // A page, not the API; before the app's fallback, which answers every GET.
                 .configure(crate::report::configure)

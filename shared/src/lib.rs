@@ -12,6 +12,8 @@ pub mod error;
 /// Films (宣教片) that schools are asked to screen.
 pub mod film;
 pub mod i18n;
+/// Importing records from XLSX and CSV files: templates, headers, cells, the report.
+pub mod import;
 /// Schools' links: issued per school and campaign, printed as QR codes.
 pub mod link;
 pub mod org;

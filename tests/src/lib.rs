@@ -124,6 +124,7 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
         },
         assets_dir: site_dir(),
         no_demo,
+        import_limit_mb: humiao_server::routes::imports::DEFAULT_LIMIT_MB,
     }
 }
 

@@ -7,7 +7,8 @@
 //! - `cargo xtask test`: installs what the tests need, builds the web app, runs every test,
 //!   then fuzzes the API with schemathesis (`HUMIAO_SKIP_FUZZ=1` skips that step).
 //! - `cargo xtask fuzz`: builds the server and fuzzes the API only.
-//! - `cargo xtask bench [--quick]`: the benchmarks; prints a Markdown table.
+//! - `cargo xtask bench [--quick] [--only writes|dashboard|import]`: the benchmarks; prints a
+//!   Markdown table.
 //!
 //! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod charts;
 mod health;
+pub mod imports;
 pub mod links;
 pub mod org;
 pub mod sessions;
@@ -63,6 +64,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(charts::configure)
                     .configure(audit::configure)
                     .configure(users::configure)
+                    .configure(imports::configure)
                     .default_service(web::to(not_found)),
             )
             .default_service(web::to(not_found)),
