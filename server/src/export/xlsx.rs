@@ -1,0 +1,109 @@
+//! Excel workbooks with rust_xlsxwriter in constant-memory mode: each row goes to a
+//! temporary file as soon as the next one starts, so a sheet of any length holds one row
+//! in memory; the zip is assembled from that file at the end, into another temporary file
+//! that is then sent in chunks. Cells are written as strings or numbers, never formulas,
+//! so no text can run as one.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::Cell;
+use crate::error::ApiError;
+
+/// Excel's last row: a longer list cannot be one sheet.
+const MAX_ROWS: u32 = 1_048_576;
+
+pub struct XlsxOut {
+    workbook: Workbook,
+    next_row: u32,
+}
+
+impl XlsxOut {
+    pub fn new(sheet: &str, headers: &[&str]) -> Result<XlsxOut, ApiError> {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let worksheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(internal)?;
+        worksheet.set_name(sheet).map_err(internal)?;
+        for (col, header) in headers.iter().enumerate() {
+            worksheet
+                .write_string_with_format(0, col as u16, *header, &bold)
+                .map_err(internal)?;
+            worksheet
+                .set_column_width(col as u16, 14)
+                .map_err(internal)?;
+        }
+        worksheet.set_freeze_panes(1, 0).map_err(internal)?;
+        Ok(XlsxOut {
+            workbook,
+            next_row: 1,
+        })
+    }
+
+    pub fn row(&mut self, cells: &[Cell]) -> Result<(), ApiError> {
+        if self.next_row >= MAX_ROWS {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "more rows than one Excel sheet holds"
+            )));
+        }
+        let row = self.next_row;
+        let worksheet = self.workbook.worksheet_from_index(0).map_err(internal)?;
+        for (col, cell) in cells.iter().enumerate() {
+            let col = col as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Number(n) => match n.as_f64() {
+                    Some(x) => {
+                        worksheet.write_number(row, col, x).map_err(internal)?;
+                    }
+                    None => {
+                        worksheet
+                            .write_string(row, col, n.to_string())
+                            .map_err(internal)?;
+                    }
+                },
+                Cell::Text(text) => {
+                    worksheet
+                        .write_string(row, col, text.as_ref())
+                        .map_err(internal)?;
+                }
+            }
+        }
+        self.next_row += 1;
+        Ok(())
+    }
+
+    /// Assembles the workbook and hands it to `send` in chunks of `chunk` bytes; stops
+    /// early when `send` says the client has gone. Blocking: run it off the async workers.
+    pub fn finish(
+        mut self,
+        chunk: usize,
+        mut send: impl FnMut(Vec<u8>) -> bool,
+    ) -> Result<(), ApiError> {
+        let mut file = tempfile::tempfile().map_err(|e| ApiError::Internal(e.into()))?;
+        self.workbook.save_to_writer(&mut file).map_err(internal)?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        loop {
+            let mut buffer = vec![0; chunk];
+            let n = file
+                .read(&mut buffer)
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.truncate(n);
+            if !send(buffer) {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "the client left the download"
+                )));
+            }
+        }
+    }
+}
+
+fn internal(e: XlsxError) -> ApiError {
+    ApiError::Internal(e.into())
+}
