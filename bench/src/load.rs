@@ -162,21 +162,7 @@ pub async fn dashboard(
         .fetch_one(&db.pool)
         .await?;
 
-    // Generated data has no accounts: the operator's first step, done here.
-    if humiao_server::auth::store::find_user(&db.pool, "admin")
-        .await?
-        .is_none()
-    {
-        let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD)?;
-        humiao_server::auth::store::add_user(
-            &db.pool,
-            "admin",
-            &hash,
-            humiao_shared::account::Role::Admin,
-            humiao_server::auth::store::ScopeRef::City,
-        )
-        .await?;
-    }
+    ensure_admin(&db).await?;
     let client = signed_in(&server.url, "admin").await;
     let aggregate = format!(
         "{}/api/v1/aggregates/sessions-by-district?campaign_id={campaign}",
@@ -227,6 +213,25 @@ pub async fn dashboard(
         floor,
         memory_mib: setup::peak_memory_mib(server.pid()),
     });
+    Ok(())
+}
+
+/// Generated data has no accounts: the operator's first step, done here.
+pub async fn ensure_admin(db: &Db) -> Result<()> {
+    if humiao_server::auth::store::find_user(&db.pool, "admin")
+        .await?
+        .is_none()
+    {
+        let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD)?;
+        humiao_server::auth::store::add_user(
+            &db.pool,
+            "admin",
+            &hash,
+            humiao_shared::account::Role::Admin,
+            humiao_server::auth::store::ScopeRef::City,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -518,7 +518,7 @@ impl Doc {
                 "Changes to records, newest first, per record or per user",
             )
             .params(AuditQuery::into_params(|| Some(ParameterIn::Query)))
-            .ok(entries, "");
+            .file_or(entries);
         self.add(HttpMethod::Get, "/api/v1/audit", op);
     }
 
@@ -692,7 +692,7 @@ impl Op {
         self.builder = self.builder.response(
             "200",
             ResponseBuilder::new()
-                .description("The figures, as JSON or, with `format`, as a file to download")
+                .description("The answer as JSON or, with `format`, as a file to download")
                 .content("application/json", json(schema))
                 .content("text/csv", file())
                 .content(crate::export::XLSX_TYPE, file())

@@ -8,7 +8,7 @@
 use crate::i18n::Lang;
 
 /// One column of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Column {
     /// JSON pointer to the field in the record, e.g. `/held_on`.
     pub field: &'static str,
@@ -17,9 +17,18 @@ pub struct Column {
     /// A count that the API hides (`null`) when it is 1–4 at station level: the cell then
     /// reads "<5" instead of staying empty.
     pub small_hidden: bool,
+    /// For a field holding a code (`class_talk`): its name in a language, shown instead.
+    pub label: Option<fn(&str, Lang) -> Option<&'static str>>,
 }
 
 impl Column {
+    /// The text of a code in this column, or the code itself where it names nothing known.
+    pub fn show<'a>(&self, code: &'a str, lang: Lang) -> &'a str {
+        self.label
+            .and_then(|label| label(code, lang))
+            .unwrap_or(code)
+    }
+
     pub fn header(&self, lang: Lang) -> &'static str {
         match lang {
             Lang::Zh => self.zh,
@@ -41,7 +50,7 @@ pub enum Rows {
 }
 
 /// An exported table: its file name and columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Table {
     /// ASCII file name stem, e.g. `sessions`.
     pub file: &'static str,
@@ -70,16 +79,57 @@ const fn c(field: &'static str, zh: &'static str, en: &'static str) -> Column {
         zh,
         en,
         small_hidden: false,
+        label: None,
     }
 }
 
 const fn small(field: &'static str, zh: &'static str, en: &'static str) -> Column {
     Column {
-        field,
-        zh,
-        en,
         small_hidden: true,
+        ..c(field, zh, en)
     }
+}
+
+/// A column of codes, shown by their names.
+const fn coded(
+    field: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    label: fn(&str, Lang) -> Option<&'static str>,
+) -> Column {
+    Column {
+        label: Some(label),
+        ..c(field, zh, en)
+    }
+}
+
+fn session_format(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::session::SessionFormat::from_code(code).map(|f| f.label(lang))
+}
+
+fn indicator(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::outcome::Indicator::from_code(code).map(|i| i.label(lang))
+}
+
+fn school_kind(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::org::SchoolKind::from_code(code).map(|k| k.label(lang))
+}
+
+fn show_method(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::screening::ShowMethod::from_code(code).map(|m| m.label(lang))
+}
+
+fn link_state(code: &str, lang: Lang) -> Option<&'static str> {
+    let (zh, en) = match code {
+        "active" => ("有效", "active"),
+        "expired" => ("已过期", "expired"),
+        "revoked" => ("已撤销", "revoked"),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    })
 }
 
 const ID: Column = c("/id", "编号", "ID");
@@ -130,7 +180,7 @@ pub const SCHOOLS: Table = Table {
         ID,
         CODE,
         NAME,
-        c("/kind", "学校类型", "Kind"),
+        coded("/kind", "学校类型", "Kind", school_kind),
         DISTRICT_ID,
         STATION_ID,
         c("/enrolment", "在校学生数", "Enrolment"),
@@ -217,7 +267,7 @@ pub const CONFIRMATIONS: Table = Table {
         c("/students", "观看学生数", "Students"),
         c("/parents", "观看家长数", "Parents"),
         c("/classes", "班级数", "Classes"),
-        c("/method", "观看方式", "Method"),
+        coded("/method", "观看方式", "Method", show_method),
         VERSION,
     ],
 };
@@ -263,7 +313,7 @@ pub const OUTCOMES: Table = Table {
         ID,
         STATION_ID,
         c("/month", "月份", "Month"),
-        c("/indicator", "指标", "Indicator"),
+        coded("/indicator", "指标", "Indicator", indicator),
         small("/value", "数值", "Value"),
         VERSION,
     ],
@@ -282,7 +332,7 @@ pub const SESSIONS: Table = Table {
         STATION_ID,
         SCHOOL_ID,
         c("/venue", "学校或地点", "School or venue"),
-        c("/format", "形式", "Format"),
+        coded("/format", "形式", "Format", session_format),
         TOPIC_IDS,
         c("/audience/students", "学生人次", "Students"),
         c("/audience/parents", "家长人次", "Parents"),
@@ -306,11 +356,28 @@ pub const LINKS: Table = Table {
         c("/school", "学校", "School"),
         SCHOOL_ID,
         CAMPAIGN_ID,
-        c("/state", "状态", "State"),
+        coded("/state", "状态", "State", link_state),
         c("/created_at", "签发时间", "Issued at"),
         c("/created_by", "签发人", "Issued by"),
         c("/expires_at", "到期时间", "Expires at"),
         c("/revoked_at", "撤销时间", "Revoked at"),
+    ],
+};
+
+pub const AUDIT: Table = Table {
+    file: "audit",
+    zh: "操作记录",
+    en: "Audit trail",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/at", "时间", "At"),
+        c("/actor", "账号", "Account"),
+        c("/action", "操作", "Action"),
+        c("/resource", "记录类型", "Resource"),
+        c("/resource_id", "记录编号", "Resource ID"),
+        c("/before", "修改前", "Before"),
+        c("/after", "修改后", "After"),
     ],
 };
 
@@ -420,7 +487,7 @@ pub const OUTCOME_SERIES: Table = Table {
     rows: Rows::List,
     columns: &[
         c("/month", "月份", "Month"),
-        c("/indicator", "指标", "Indicator"),
+        coded("/indicator", "指标", "Indicator", indicator),
         small("/value", "数值", "Value"),
     ],
 };
@@ -429,7 +496,8 @@ pub const OUTCOME_SERIES: Table = Table {
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 20] = [
+    const ALL: [&Table; 21] = [
+        &AUDIT,
         &DISTRICTS,
         &STATIONS,
         &SCHOOLS,
@@ -477,6 +545,28 @@ mod tests {
             for column in table.columns {
                 assert!(column.field.starts_with('/'), "{}", column.field);
             }
+        }
+    }
+
+    #[test]
+    fn codes_read_as_names_in_the_language_asked_and_unknown_ones_as_they_are() {
+        let format = SESSIONS
+            .columns
+            .iter()
+            .find(|c| c.field == "/format")
+            .unwrap();
+        assert_eq!(
+            format.show("class_talk", Lang::Zh),
+            crate::session::SessionFormat::ClassTalk.label(Lang::Zh)
+        );
+        assert_eq!(
+            format.show("class_talk", Lang::En),
+            crate::session::SessionFormat::ClassTalk.label(Lang::En)
+        );
+        assert_eq!(format.show("no_such", Lang::Zh), "no_such");
+        let state = LINKS.columns.iter().find(|c| c.field == "/state").unwrap();
+        for code in ["active", "expired", "revoked"] {
+            assert_ne!(state.show(code, Lang::Zh), code);
         }
     }
 }

@@ -6,6 +6,9 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use humiao_server::clock;
+use humiao_shared::outcome::Indicator;
+use humiao_shared::session::SessionFormat;
+use humiao_shared::Lang;
 use humiao_tests::{spawn_app, TestApp};
 use serde_json::{json, Value};
 
@@ -13,7 +16,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// Every list and aggregate that can be downloaded, as the administrator asks for it.
-const ENDPOINTS: [&str; 20] = [
+const ENDPOINTS: [&str; 21] = [
     "/api/v1/districts",
     "/api/v1/stations",
     "/api/v1/schools",
@@ -27,6 +30,7 @@ const ENDPOINTS: [&str; 20] = [
     "/api/v1/outcomes",
     "/api/v1/sessions",
     "/api/v1/links",
+    "/api/v1/audit",
     "/api/v1/aggregates/sessions-by-district",
     "/api/v1/aggregates/reach?group_by=district",
     "/api/v1/aggregates/audience",
@@ -139,20 +143,33 @@ async fn every_list_and_aggregate_downloads_as_csv_and_excel() {
 }
 
 #[tokio::test]
-async fn headers_are_chinese_unless_english_is_asked_for() {
+async fn headers_and_codes_are_chinese_unless_english_is_asked_for() {
     let app = spawn_app().await;
-    for (lang, first_line) in [
-        ("zh-CN,zh;q=0.9", "编号,日期,分局,派出所"),
-        ("en-GB,en;q=0.9", "ID,Date,District,Station"),
+    let newest = &app.get_json("/api/v1/sessions?limit=1").await[0];
+    let format = SessionFormat::from_code(newest["format"].as_str().unwrap()).unwrap();
+    for (header, lang, first_line, format_column) in [
+        ("zh-CN,zh;q=0.9", Lang::Zh, "编号,日期,分局,派出所", "形式"),
+        (
+            "en-GB,en;q=0.9",
+            Lang::En,
+            "ID,Date,District,Station",
+            "Format",
+        ),
     ] {
-        let res = download(&app, &app.client, "/api/v1/sessions?format=csv", lang).await;
+        let res = download(&app, &app.client, "/api/v1/sessions?format=csv", header).await;
         let bytes = res.bytes().await.unwrap();
         assert!(
             bytes.starts_with(BOM),
-            "{lang}: Excel needs the BOM for Chinese"
+            "{header}: Excel needs the BOM for Chinese"
         );
         let text = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
-        assert!(text.starts_with(first_line), "{lang}: {}", &text[..80]);
+        assert!(text.starts_with(first_line), "{header}: {}", &text[..80]);
+        let rows = csv_rows(&bytes);
+        assert_eq!(
+            column(&rows, format_column)[0],
+            format.label(lang),
+            "{header}"
+        );
     }
 }
 
@@ -256,7 +273,7 @@ async fn small_outcome_counts_read_less_than_five_for_a_leader_and_as_numbers_fo
         let rows = csv_of(&app, client, &series).await;
         let at = rows
             .iter()
-            .position(|r| r[0] == month && r[1] == "reoffences")
+            .position(|r| r[0] == month && r[1] == Indicator::Reoffences.label(Lang::Zh))
             .expect("the month's point");
         assert_eq!(rows[at][2], shown, "{who}: the aggregate");
     }

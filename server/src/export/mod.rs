@@ -149,7 +149,7 @@ fn cell<'a>(record: &'a Value, column: &Column, lang: Lang) -> Cell<'a> {
         None | Some(Value::Null) if column.small_hidden => Cell::Text(Cow::Borrowed(SMALL)),
         None | Some(Value::Null) => Cell::Empty,
         Some(Value::Number(n)) => Cell::Number(n.clone()),
-        Some(Value::String(s)) => Cell::Text(Cow::Borrowed(s)),
+        Some(Value::String(s)) => Cell::Text(Cow::Borrowed(column.show(s, lang))),
         Some(Value::Bool(b)) => Cell::Text(Cow::Borrowed(yes_no(*b, lang))),
         Some(Value::Array(items)) => Cell::Text(Cow::Owned(
             items

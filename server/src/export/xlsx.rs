@@ -13,6 +13,9 @@ use crate::error::ApiError;
 
 /// Excel's last row: a longer list cannot be one sheet.
 const MAX_ROWS: u32 = 1_048_576;
+/// The most characters an Excel cell holds; a longer text (an audit entry's whole record)
+/// is cut there rather than failing the file.
+const MAX_CELL: usize = 32_767;
 
 pub struct XlsxOut {
     workbook: Workbook,
@@ -65,9 +68,11 @@ impl XlsxOut {
                     }
                 },
                 Cell::Text(text) => {
-                    worksheet
-                        .write_string(row, col, text.as_ref())
-                        .map_err(internal)?;
+                    let text = match text.char_indices().nth(MAX_CELL) {
+                        Some((end, _)) => &text[..end],
+                        None => text.as_ref(),
+                    };
+                    worksheet.write_string(row, col, text).map_err(internal)?;
                 }
             }
         }
