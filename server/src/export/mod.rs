@@ -176,7 +176,7 @@ fn yes_no(b: bool, lang: Lang) -> &'static str {
 
 /// Where rows go: a CSV being written or a workbook being filled.
 enum Out {
-    Csv(csv::CsvOut),
+    Csv(Box<csv::CsvOut>),
     Xlsx(Box<xlsx::XlsxOut>),
 }
 
@@ -208,7 +208,7 @@ impl Sink {
                 export.table.name(export.lang),
                 &headers,
             )?)),
-            Format::Csv | Format::Json => Out::Csv(csv::CsvOut::new(&headers)?),
+            Format::Csv | Format::Json => Out::Csv(Box::new(csv::CsvOut::new(&headers)?)),
         };
         Ok(Sink {
             out,
