@@ -174,6 +174,9 @@ fn yes_no(b: bool, lang: Lang) -> &'static str {
     }
 }
 
+/// The response's side of the channel that carries the file's chunks.
+type Chunks = mpsc::Sender<Result<Bytes, std::io::Error>>;
+
 /// Where rows go: a CSV being written or a workbook being filled.
 enum Out {
     Csv(Box<csv::CsvOut>),
@@ -183,20 +186,20 @@ enum Out {
 /// The rows of an export under way. [`Sink::push`] takes one element of the JSON answer.
 pub struct Sink {
     out: Out,
-    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
+    tx: Chunks,
     table: &'static Table,
     lang: Lang,
     rows: u64,
 }
 
+/// How long a download may stand still before it is given up.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// CSV leaves in chunks of about this size.
 const CHUNK: usize = 64 * 1024;
 
 impl Sink {
-    fn start(
-        export: &Export,
-        tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
-    ) -> Result<Sink, ApiError> {
+    fn start(export: &Export, tx: Chunks) -> Result<Sink, ApiError> {
         let headers: Vec<&str> = export
             .table
             .columns
@@ -241,7 +244,7 @@ impl Sink {
         if let Out::Csv(csv) = &mut self.out {
             if csv.buffered() >= CHUNK {
                 let chunk = csv.take()?;
-                self.send(chunk).await?;
+                Sink::send(&self.tx, chunk).await?;
             }
         }
         Ok(())
@@ -261,31 +264,46 @@ impl Sink {
         }
     }
 
-    async fn send(&self, chunk: Vec<u8>) -> Result<(), ApiError> {
-        self.tx
-            .send(Ok(Bytes::from(chunk)))
-            .await
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the client left the download")))
+    /// Hands a chunk to the response. A client that takes nothing for [`STALLED`] loses the
+    /// download, so that it cannot hold a turn and two connections forever.
+    async fn send(tx: &Chunks, chunk: Vec<u8>) -> Result<(), ApiError> {
+        match tokio::time::timeout(STALLED, tx.send(Ok(Bytes::from(chunk)))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(ApiError::Internal(anyhow::anyhow!(
+                "the client left the download"
+            ))),
+            Err(_) => Err(ApiError::Internal(anyhow::anyhow!(
+                "the client stopped reading the download"
+            ))),
+        }
     }
 
     /// Sends what is left: the CSV's last chunk, or the whole workbook.
-    async fn finish(mut self) -> Result<u64, ApiError> {
-        let rows = self.rows;
-        match self.out {
-            Out::Csv(ref mut csv) => {
+    async fn finish(self) -> Result<u64, ApiError> {
+        let Sink { out, tx, rows, .. } = self;
+        match out {
+            Out::Csv(mut csv) => {
                 let chunk = csv.take()?;
-                self.send(chunk).await?;
+                Sink::send(&tx, chunk).await?;
             }
             Out::Xlsx(workbook) => {
-                let tx = self.tx.clone();
                 // Zipping the sheet is CPU and file work: off the async workers.
-                actix_web::web::block(move || {
-                    workbook.finish(CHUNK, |chunk| {
-                        tx.blocking_send(Ok(Bytes::from(chunk))).is_ok()
-                    })
-                })
-                .await
-                .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the workbook: {e}")))??;
+                let mut file = actix_web::web::block(move || workbook.finish())
+                    .await
+                    .map_err(|e| {
+                        ApiError::Internal(anyhow::anyhow!("writing the workbook: {e}"))
+                    })??;
+                loop {
+                    let mut chunk = vec![0; CHUNK];
+                    // A local temporary file: a read of 64 KB does not hold the worker up.
+                    let n = std::io::Read::read(&mut file, &mut chunk)
+                        .map_err(|e| ApiError::Internal(e.into()))?;
+                    if n == 0 {
+                        break;
+                    }
+                    chunk.truncate(n);
+                    Sink::send(&tx, chunk).await?;
+                }
             }
         }
         Ok(rows)
@@ -362,6 +380,7 @@ pub fn records<R: Resource>(
 ) -> Result<HttpResponse, ApiError> {
     respond(export, async move |sink: &mut Sink| {
         use futures_util::TryStreamExt;
+        let _turn = turn().await?;
         // `t.id` last makes the order total, so every batch reads in the same order.
         let order = format!("{order}, t.id");
         let mut ids_conn = db.pool.acquire().await?;
@@ -394,6 +413,19 @@ pub fn records<R: Resource>(
             }
         }
     })
+}
+
+/// List exports streaming from the database at once, per server process. Each holds two
+/// pooled connections for its whole length, so more at once would starve the rest of the
+/// API (SQLite's pool has 8); the others wait their turn, their download already started.
+static STREAMING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Waits for a turn to stream a list from the database; the turn ends with the permit.
+pub async fn turn() -> Result<tokio::sync::SemaphorePermit<'static>, ApiError> {
+    STREAMING
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// Records loaded at once in a list's export.

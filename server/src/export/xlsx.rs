@@ -4,7 +4,8 @@
 //! that is then sent in chunks. Cells are written as strings or numbers, never formulas,
 //! so no text can run as one.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::fs::File;
+use std::io::{Seek, SeekFrom};
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -80,32 +81,14 @@ impl XlsxOut {
         Ok(())
     }
 
-    /// Assembles the workbook and hands it to `send` in chunks of `chunk` bytes; stops
-    /// early when `send` says the client has gone. Blocking: run it off the async workers.
-    pub fn finish(
-        mut self,
-        chunk: usize,
-        mut send: impl FnMut(Vec<u8>) -> bool,
-    ) -> Result<(), ApiError> {
+    /// Assembles the workbook into a temporary file, ready to be read from the start.
+    /// Blocking: run it off the async workers.
+    pub fn finish(mut self) -> Result<File, ApiError> {
         let mut file = tempfile::tempfile().map_err(|e| ApiError::Internal(e.into()))?;
         self.workbook.save_to_writer(&mut file).map_err(internal)?;
         file.seek(SeekFrom::Start(0))
             .map_err(|e| ApiError::Internal(e.into()))?;
-        loop {
-            let mut buffer = vec![0; chunk];
-            let n = file
-                .read(&mut buffer)
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            if n == 0 {
-                return Ok(());
-            }
-            buffer.truncate(n);
-            if !send(buffer) {
-                return Err(ApiError::Internal(anyhow::anyhow!(
-                    "the client left the download"
-                )));
-            }
-        }
+        Ok(file)
     }
 }
 

@@ -90,6 +90,7 @@ async fn list(
         // A file is every matching session, streamed: paging is for screens.
         let (db, sort) = (db.into_inner(), q.sort);
         return crate::export::respond(export, async move |sink: &mut crate::export::Sink| {
+            let _turn = crate::export::turn().await?;
             let mut rows = db.pool.acquire().await?;
             let mut topics = db.pool.acquire().await?;
             for_each_batch(&mut rows, &mut topics, &filter, sort, async |batch| {
