@@ -11,13 +11,15 @@
 //! - Annual report: `GET /report/2025` on the same databases (`annual_report.rs`).
 //! - Web: the release WASM's size and the dashboard's first paint in headless Chromium
 //!   (`web.rs`).
-//!
 //! - Imports: 10,000 sessions from one CSV and one XLSX file, dry run and real (`import.rs`).
+//! - Export: about 100,000 sessions as CSV and as Excel against about 1,000, time and peak
+//!   memory (`export.rs`).
 //!
 //! `--only NAME` runs one part alone: one of [`PARTS`].
 
 mod annual_report;
 mod charts;
+mod export;
 mod import;
 mod load;
 mod report;
@@ -38,7 +40,15 @@ pub struct Options {
 }
 
 /// The parts `--only` can name.
-const PARTS: [&str; 6] = ["writes", "dashboard", "import", "charts", "report", "web"];
+const PARTS: [&str; 7] = [
+    "writes",
+    "dashboard",
+    "import",
+    "export",
+    "charts",
+    "report",
+    "web",
+];
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -82,6 +92,11 @@ async fn main() -> Result<()> {
             import::run(engine, &mut imports).await?;
         }
     }
+    let mut exports = Vec::new();
+    if runs("export") {
+        println!("== export ==");
+        export::exports(&mut exports).await?;
+    }
     if runs("charts") {
         println!("== charts ==");
         charts::charts(&mut report).await?;
@@ -90,6 +105,10 @@ async fn main() -> Result<()> {
     if !imports.is_empty() {
         table.push('\n');
         table.push_str(&import::markdown(&imports));
+    }
+    if !exports.is_empty() {
+        table.push('\n');
+        table.push_str(&export::markdown(&exports));
     }
     if runs("report") {
         println!("== annual report ==");

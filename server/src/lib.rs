@@ -7,6 +7,7 @@ pub mod configuration;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod gen;
 pub mod import;

@@ -13,7 +13,7 @@ use humiao_shared::aggregate::{
 use humiao_shared::charts::ChartName;
 use humiao_shared::link::{IssuedLink, NewLinks, SchoolLink};
 use humiao_shared::reach::DistrictReach;
-use humiao_shared::session::{NewSession, Session};
+use humiao_shared::session::{NewSession, Session, SessionFormat};
 use humiao_shared::{ErrorBody, Health};
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::header::HeaderBuilder;
@@ -32,6 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::db::audit::AuditEntry;
 use crate::error::ConflictBody;
+use crate::export::ExportQuery;
 use crate::records::handlers::Page;
 use crate::records::{
     assignments::Assignments, campaigns::Campaigns, confirmations::Confirmations,
@@ -284,6 +285,7 @@ impl Doc {
             .op(name, &format!("list_{name}"), R::SUMMARY)
             .params(Page::into_params(|| Some(ParameterIn::Query)))
             .params(R::Filter::into_params(|| Some(ParameterIn::Query)))
+            .params(ExportQuery::into_params(|| Some(ParameterIn::Query)))
             .list(records, &sorts);
         self.add(HttpMethod::Get, &collection, op);
 
@@ -403,7 +405,28 @@ impl Doc {
     }
 
     fn aggregates(&mut self) {
-        let filter = || AggregateFilter::into_params(|| Some(ParameterIn::Query));
+        // The aggregates' `format` is the session format filter and the file format alike.
+        let filter = || {
+            let mut params = AggregateFilter::into_params(|| Some(ParameterIn::Query));
+            for param in params.iter_mut().filter(|p| p.name == "format") {
+                let codes = SessionFormat::ALL
+                    .iter()
+                    .map(|f| f.code())
+                    .chain(["json", "csv", "xlsx"]);
+                param.schema = Some(RefOr::T(Schema::Object(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(codes))
+                        .build(),
+                )));
+                param.description = Some(
+                    "A session format to count only those, and/or `csv` or `xlsx` for the \
+                     answer as a file (`json` by default); repeat `format` for both"
+                        .into(),
+                );
+            }
+            params
+        };
         let cases: [(&str, &str, RefOr<Schema>); 7] = [
             (
                 "sessions-by-district",
@@ -449,7 +472,7 @@ impl Doc {
                     summary,
                 )
                 .params(filter())
-                .ok(answer, "")
+                .file_or(answer)
                 .invalid();
             if slug == "reach" {
                 op = op.params(Grouping::into_params(|| Some(ParameterIn::Query)));
@@ -531,7 +554,7 @@ impl Doc {
                 "Changes to records, newest first, per record or per user",
             )
             .params(AuditQuery::into_params(|| Some(ParameterIn::Query)))
-            .ok(entries, "");
+            .file_or(entries);
         self.add(HttpMethod::Get, "/api/v1/audit", op);
     }
 
@@ -551,6 +574,8 @@ impl Doc {
             ResponseBuilder::new()
                 .description("The links with their state: active, expired or revoked")
                 .content("application/json", json(listed))
+                .content("text/csv", file())
+                .content(crate::export::XLSX_TYPE, file())
                 .build(),
         );
         self.add(HttpMethod::Get, "/api/v1/links", op);
@@ -966,6 +991,20 @@ impl Op {
         self
     }
 
+    /// 200 with the JSON answer, or the same as CSV or Excel with `format`.
+    fn file_or(mut self, schema: RefOr<Schema>) -> Op {
+        self.builder = self.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("The answer as JSON or, with `format`, as a file to download")
+                .content("application/json", json(schema))
+                .content("text/csv", file())
+                .content(crate::export::XLSX_TYPE, file())
+                .build(),
+        );
+        self
+    }
+
     fn list(mut self, schema: RefOr<Schema>, sorts: &[&str]) -> Op {
         let description = if sorts.is_empty() {
             "A page of the list".to_string()
@@ -984,6 +1023,8 @@ impl Op {
                         .build(),
                 )
                 .content("application/json", json(schema))
+                .content("text/csv", file())
+                .content(crate::export::XLSX_TYPE, file())
                 .build(),
         );
         self
@@ -1146,6 +1187,20 @@ fn etag_header() -> utoipa::openapi::header::Header {
     HeaderBuilder::new()
         .schema(Some(string()))
         .description(Some("The record's version, for If-Match"))
+        .build()
+}
+
+/// A downloaded file (CSV or Excel) with `Content-Disposition: attachment`.
+fn file() -> utoipa::openapi::content::Content {
+    ContentBuilder::new()
+        .schema(Some(RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Binary,
+                )))
+                .build(),
+        ))))
         .build()
 }
 

@@ -8,6 +8,8 @@ pub mod account;
 /// The figures behind the dashboards and the filters they take.
 pub mod aggregate;
 pub mod charts;
+/// The columns and headers of the CSV and Excel exports.
+pub mod columns;
 pub mod error;
 /// Films (宣教片) that schools are asked to screen.
 pub mod film;

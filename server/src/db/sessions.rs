@@ -493,3 +493,35 @@ async fn with_topics(
         })
         .collect()
 }
+
+/// Every session matching the filter, in the list's order, read as a stream and handed to
+/// `each` a batch at a time (with their topics): an export of any size holds one batch.
+/// The rows come over `conn`; the topics of each batch over `topics_conn`, since the first
+/// is busy streaming.
+pub async fn for_each_batch<F: AsyncFnMut(Vec<Session>) -> Result<(), E>, E: From<sqlx::Error>>(
+    conn: &mut AnyConnection,
+    topics_conn: &mut AnyConnection,
+    filter: &SessionFilter,
+    sort: SessionSort,
+    mut each: F,
+) -> Result<(), E> {
+    use futures_util::TryStreamExt;
+    const BATCH: usize = 500;
+    let sql = format!(
+        "{SELECT_SESSIONS} WHERE {FILTERS} ORDER BY {}",
+        sort.order_by()
+    );
+    let mut rows = bind_filter(sqlx::query_as::<_, SessionRow>(&sql), filter).fetch(&mut *conn);
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(row) = rows.try_next().await? {
+        batch.push(row);
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            each(with_topics(topics_conn, full).await?).await?;
+        }
+    }
+    if !batch.is_empty() {
+        each(with_topics(topics_conn, batch).await?).await?;
+    }
+    Ok(())
+}

@@ -40,6 +40,7 @@ impl Resource for Assignments {
     ];
     const KEY_FIELD: &'static str = "title";
     const SUMMARY: &'static str = "Screening assignments: films, the schools expected, a window";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::ASSIGNMENTS;
 
     type Input = NewAssignment;
     type Valid = ValidAssignment;

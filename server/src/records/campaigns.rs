@@ -31,6 +31,7 @@ impl Resource for Campaigns {
     const PAGE: i64 = 1000;
     const KEY_FIELD: &'static str = "year";
     const SUMMARY: &'static str = "Yearly campaigns, their window, topics and targets";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::CAMPAIGNS;
 
     type Input = NewCampaign;
     type Valid = ValidCampaign;

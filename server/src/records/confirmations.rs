@@ -47,6 +47,7 @@ impl Resource for Confirmations {
     const ON_EXISTING: OnExisting = OnExisting::Update;
     const KEY_FIELD: &'static str = "film_id";
     const SUMMARY: &'static str = "Schools' confirmations that they screened a film";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::CONFIRMATIONS;
 
     type Input = NewConfirmation;
     type Valid = ValidConfirmation;

@@ -30,6 +30,7 @@ impl Resource for Districts {
     const PAGE: i64 = 1000;
     const KEY_FIELD: &'static str = "code";
     const SUMMARY: &'static str = "District branches of the city bureau";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::DISTRICTS;
 
     type Input = NewDistrict;
     type Valid = ValidDistrict;

@@ -33,6 +33,7 @@ impl Resource for Films {
     const PAGE: i64 = 1000;
     const KEY_FIELD: &'static str = "title";
     const SUMMARY: &'static str = "Films of the campaign and their topics";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::FILMS;
 
     type Input = NewFilm;
     type Valid = ValidFilm;

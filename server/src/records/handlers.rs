@@ -10,7 +10,7 @@
 //! - Deletes are soft; every change is written to the audit log with before and after.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Deserialize;
 use sqlx::{Any, Transaction};
@@ -21,6 +21,7 @@ use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
+use crate::export::{Export, ExportQuery};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
 
 /// The routes of one resource under `/api/v1/{NAME}`.
@@ -55,10 +56,12 @@ pub struct Page {
 }
 
 async fn list<R: Resource>(
+    req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     Query(page): Query<Page>,
     Query(filter): Query<R::Filter>,
+    Query(export): Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let order = match page.sort.as_deref() {
         None => R::SORTS[0].1,
@@ -89,6 +92,10 @@ async fn list<R: Resource>(
         return Err(audited::<R>(&db, &viewer, e).await);
     }
     R::filter(&filter, &mut conditions);
+    if let Some(export) = Export::asked(&req, export.format, R::EXPORT) {
+        // A file is the whole filtered list: paging is for screens.
+        return crate::export::records::<R>(export, db.into_inner(), viewer, conditions, order);
+    }
     let mut conn = db.pool.acquire().await?;
     let count = format!(
         "SELECT COUNT(*) FROM {} WHERE {}",

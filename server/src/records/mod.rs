@@ -61,6 +61,8 @@ pub trait Resource: 'static {
     const KEY_FIELD: &'static str;
     /// A one-line summary for the API documentation, e.g. "Schools and their rolls".
     const SUMMARY: &'static str;
+    /// The columns of the list as a CSV or Excel file.
+    const EXPORT: &'static humiao_shared::columns::Table;
 
     /// The body of a create or an update.
     type Input: DeserializeOwned + Serialize + utoipa::ToSchema + 'static;

@@ -58,6 +58,7 @@ impl Resource for Outcomes {
     const PAGE: i64 = 200;
     const KEY_FIELD: &'static str = "indicator";
     const SUMMARY: &'static str = "Outcome indicator values per station and month";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::OUTCOMES;
 
     type Input = NewOutcome;
     type Valid = ValidOutcome;

@@ -37,6 +37,7 @@ impl Resource for Schools {
     ];
     const KEY_FIELD: &'static str = "code";
     const SUMMARY: &'static str = "Schools, their district and station, and their rolls";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::SCHOOLS;
 
     type Input = NewSchool;
     type Valid = ValidSchool;

@@ -33,6 +33,7 @@ impl Resource for Stations {
     const PAGE: i64 = 1000;
     const KEY_FIELD: &'static str = "code";
     const SUMMARY: &'static str = "Police stations and their care workstations";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::STATIONS;
 
     type Input = NewStation;
     type Valid = ValidStation;

@@ -27,6 +27,7 @@ impl Resource for Topics {
     const PAGE: i64 = 1000;
     const KEY_FIELD: &'static str = "code";
     const SUMMARY: &'static str = "Topics of the campaign";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::TOPICS;
 
     type Input = NewTopic;
     type Valid = ValidTopic;

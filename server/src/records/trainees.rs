@@ -36,6 +36,7 @@ impl Resource for Trainees {
     const PAGE: i64 = 200;
     const KEY_FIELD: &'static str = "name";
     const SUMMARY: &'static str = "Trainees of the speaker courses and their attendance";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::TRAINEES;
 
     type Input = NewTrainee;
     type Valid = ValidTrainee;

@@ -32,6 +32,7 @@ impl Resource for Trainings {
     ];
     const KEY_FIELD: &'static str = "title";
     const SUMMARY: &'static str = "Speaker training courses";
+    const EXPORT: &'static humiao_shared::columns::Table = &humiao_shared::columns::TRAININGS;
 
     type Input = NewTraining;
     type Valid = ValidTraining;

@@ -2,7 +2,7 @@
 //! aggregate takes the same filters ([`AggregateFilter`]); the campaign defaults to the
 //! one running today.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{AggregateFilter, GroupBy};
 use humiao_shared::error::{FieldCode, FieldErrors};
@@ -17,9 +17,11 @@ use crate::clock;
 use crate::db::aggregates::{self, Slice};
 use crate::db::{date, Db};
 use crate::error::ApiError;
+use crate::export::Export;
 use crate::extract::Query;
 use crate::routes::Place;
 use humiao_shared::account::Role;
+use humiao_shared::columns::{self, Table};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use super::resource;
@@ -51,84 +53,91 @@ pub struct Grouping {
 async fn sessions_by_district(
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::SESSIONS_BY_DISTRICT)?;
     let filter = within_scope(&db, &viewer, filter).await?;
-    Ok(HttpResponse::Ok().json(district_reach(&db, &filter).await?))
+    reply(export, district_reach(&db, &filter).await?)
 }
 
 async fn reach(
     db: web::Data<Db>,
     viewer: Viewer,
     Query(grouping): Query<Grouping>,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::REACH)?;
     let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     let Some((slice, window)) = resolve(&mut conn, filter).await? else {
-        return Ok(HttpResponse::Ok().json(Vec::<()>::new()));
+        return reply(export, Vec::<()>::new());
     };
     let rows = aggregates::reach(&mut conn, &slice, window, grouping.group_by).await?;
-    Ok(HttpResponse::Ok().json(rows))
+    reply(export, rows)
 }
 
 async fn audience(
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::AUDIENCE)?;
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let answer = match slice {
         Some(slice) => aggregates::audience(&mut conn, &slice).await?,
         None => Default::default(),
     };
-    Ok(HttpResponse::Ok().json(answer))
+    reply(export, answer)
 }
 
 async fn screening_coverage(
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::SCREENING_COVERAGE)?;
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let answer = match slice {
         Some(slice) => aggregates::screening_coverage(&mut conn, &slice).await?,
         None => Vec::new(),
     };
-    Ok(HttpResponse::Ok().json(answer))
+    reply(export, answer)
 }
 
 async fn screening_reach(
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::SCREENING_REACH)?;
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let answer = match slice {
         Some(slice) => aggregates::screening_reach(&mut conn, &slice).await?,
         None => Default::default(),
     };
-    Ok(HttpResponse::Ok().json(answer))
+    reply(export, answer)
 }
 
 async fn training_coverage(
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::TRAINING_COVERAGE)?;
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let answer = match slice {
         Some(slice) => aggregates::training_coverage(&mut conn, &slice).await?,
         None => Default::default(),
     };
-    Ok(HttpResponse::Ok().json(answer))
+    reply(export, answer)
 }
 
 async fn outcomes(
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(filter): Query<AggregateFilter>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::OUTCOME_SERIES)?;
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let series = match slice {
         Some(slice) => {
@@ -136,7 +145,28 @@ async fn outcomes(
         }
         None => Vec::new(),
     };
-    Ok(HttpResponse::Ok().json(series))
+    reply(export, series)
+}
+
+/// The filters and the file asked for, if any: the aggregates' `format` is also the
+/// session format filter (see [`crate::export::split_format`]).
+fn asked(
+    req: &HttpRequest,
+    table: &'static Table,
+) -> Result<(Option<Export>, AggregateFilter), ApiError> {
+    let (format, filter) = crate::export::split_format(req)?;
+    Ok((Export::asked(req, format, table), filter))
+}
+
+/// The answer as JSON, or as the file asked for.
+fn reply<T: serde::Serialize + 'static>(
+    export: Option<Export>,
+    answer: T,
+) -> Result<HttpResponse, ApiError> {
+    match export {
+        Some(export) => crate::export::respond_with(export, answer),
+        None => Ok(HttpResponse::Ok().json(answer)),
+    }
 }
 
 /// Whether the outcome figures of `slice` hide small counts from `viewer`: one station's

@@ -1,6 +1,6 @@
 //! `GET /api/v1/audit`: the audit trail, per record or per user, newest first.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::auth::Viewer;
@@ -22,10 +22,14 @@ pub struct AuditQuery {
     resource_id: Option<i64>,
     actor: Option<String>,
     limit: Option<i64>,
+    /// `json` (the default), or `csv` / `xlsx` for the same entries as a file.
+    #[param(inline)]
+    format: Option<crate::export::Format>,
 }
 
 /// Administrators only: the trail names every account and what it changed.
 async fn audit(
+    req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     Query(q): Query<AuditQuery>,
@@ -44,5 +48,11 @@ async fn audit(
         actor: q.actor,
     };
     let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
-    Ok(HttpResponse::Ok().json(list(&db.pool, &filter, limit).await?))
+    let entries = list(&db.pool, &filter, limit).await?;
+    // The trail is looked up per record or account, newest first: a file holds the same
+    // entries as the JSON (at most 500), with each record before and after as JSON text.
+    match crate::export::Export::asked(&req, q.format, &humiao_shared::columns::AUDIT) {
+        Some(export) => crate::export::respond_with(export, entries),
+        None => Ok(HttpResponse::Ok().json(entries)),
+    }
 }

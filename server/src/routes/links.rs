@@ -18,6 +18,7 @@ use crate::auth::Viewer;
 use crate::db::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
+use crate::export::Export;
 use crate::extract::{Json, Query};
 
 /// The most links one list answers.
@@ -103,9 +104,13 @@ pub struct LinkQuery {
     /// The newest this many, 1–5000 (default 5000).
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
+    /// `json` (the default), or `csv` / `xlsx` for the same links as a file.
+    #[param(inline)]
+    pub format: Option<crate::export::Format>,
 }
 
 async fn list(
+    req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     Query(q): Query<LinkQuery>,
@@ -121,7 +126,12 @@ async fn list(
         campaign_id: q.campaign_id,
         school_id: q.school_id,
     };
-    Ok(HttpResponse::Ok().json(links::list(&db.pool, &filter, limit, Utc::now()).await?))
+    let links = links::list(&db.pool, &filter, limit, Utc::now()).await?;
+    // At most 5,000 links, already read: the file holds the same rows as the JSON.
+    match Export::asked(&req, q.format, &humiao_shared::columns::LINKS) {
+        Some(export) => crate::export::respond_with(export, links),
+        None => Ok(HttpResponse::Ok().json(links)),
+    }
 }
 
 async fn revoke(

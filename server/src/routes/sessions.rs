@@ -2,7 +2,7 @@
 //! idempotent with a key and refuse duplicates; edits and deletes need the version read.
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::session::{Context, NewSession, Session, ValidSession};
@@ -15,7 +15,8 @@ use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::session_edits::{delete_session, find_duplicate, update_session, Outcome};
 use crate::db::sessions::{
-    get_session, list_sessions, lookup_references, References, SessionFilter, SessionSort,
+    for_each_batch, get_session, list_sessions, lookup_references, References, SessionFilter,
+    SessionSort,
 };
 use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
@@ -57,10 +58,14 @@ pub struct ListQuery {
     /// Rows per page (1–500, default 50) and the page, from 1.
     limit: Option<i64>,
     page: Option<i64>,
+    /// `json` (the default), or `csv` / `xlsx` for every matching session as a file.
+    #[param(inline)]
+    format: Option<crate::export::Format>,
 }
 
 /// A page of sessions; `X-Total-Count` says how many match in all.
 async fn list(
+    req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     Query(q): Query<ListQuery>,
@@ -80,6 +85,23 @@ async fn list(
         from: q.from,
         to: q.to,
     };
+    let table = &humiao_shared::columns::SESSIONS;
+    if let Some(export) = crate::export::Export::asked(&req, q.format, table) {
+        // A file is every matching session, streamed: paging is for screens.
+        let (db, sort) = (db.into_inner(), q.sort);
+        return crate::export::respond(export, async move |sink: &mut crate::export::Sink| {
+            let _turn = crate::export::turn().await?;
+            let mut rows = db.pool.acquire().await?;
+            let mut topics = db.pool.acquire().await?;
+            for_each_batch(&mut rows, &mut topics, &filter, sort, async |batch| {
+                for session in &batch {
+                    sink.push(session).await?;
+                }
+                Ok::<(), ApiError>(())
+            })
+            .await
+        });
+    }
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let offset = (q.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
     let (page, total) = list_sessions(&db.pool, &filter, q.sort, limit, offset).await?;

@@ -1,0 +1,572 @@
+//! The columns of every exported list and aggregate (CSV and Excel): which field of the
+//! record each column shows and its header in Chinese and English. One table per resource,
+//! in one place, so the export and any form that names the same fields agree.
+//!
+//! A column names its field with a JSON pointer into the record as the API returns it
+//! (`/audience/students`), so an export holds exactly what the JSON list holds.
+
+use crate::i18n::Lang;
+
+/// One column of an export.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// JSON pointer to the field in the record, e.g. `/held_on`.
+    pub field: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// A count that the API hides (`null`) when it is 1–4 at station level: the cell then
+    /// reads "<5" instead of staying empty.
+    pub small_hidden: bool,
+    /// For a field holding a code (`class_talk`): its name in a language, shown instead.
+    pub label: Option<fn(&str, Lang) -> Option<&'static str>>,
+}
+
+impl Column {
+    /// The text of a code in this column, or the code itself where it names nothing known.
+    pub fn show<'a>(&self, code: &'a str, lang: Lang) -> &'a str {
+        self.label
+            .and_then(|label| label(code, lang))
+            .unwrap_or(code)
+    }
+
+    pub fn header(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// How the records of an answer become rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// The answer is a list: one row per element.
+    List,
+    /// The answer is one object: one row.
+    One,
+    /// One row per element of this list inside each element of the answer; a column may
+    /// name a field of the outer element under `/up/…`.
+    Nested(&'static str),
+}
+
+/// An exported table: its file name and columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// ASCII file name stem, e.g. `sessions`.
+    pub file: &'static str,
+    /// The file name stem people read, e.g. `宣讲记录`.
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub rows: Rows,
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    pub fn name(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// The text of a hidden small count.
+pub const SMALL: &str = "<5";
+
+const fn c(field: &'static str, zh: &'static str, en: &'static str) -> Column {
+    Column {
+        field,
+        zh,
+        en,
+        small_hidden: false,
+        label: None,
+    }
+}
+
+const fn small(field: &'static str, zh: &'static str, en: &'static str) -> Column {
+    Column {
+        small_hidden: true,
+        ..c(field, zh, en)
+    }
+}
+
+/// A column of codes, shown by their names.
+const fn coded(
+    field: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    label: fn(&str, Lang) -> Option<&'static str>,
+) -> Column {
+    Column {
+        label: Some(label),
+        ..c(field, zh, en)
+    }
+}
+
+fn session_format(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::session::SessionFormat::from_code(code).map(|f| f.label(lang))
+}
+
+fn indicator(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::outcome::Indicator::from_code(code).map(|i| i.label(lang))
+}
+
+fn school_kind(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::org::SchoolKind::from_code(code).map(|k| k.label(lang))
+}
+
+fn show_method(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::screening::ShowMethod::from_code(code).map(|m| m.label(lang))
+}
+
+fn link_state(code: &str, lang: Lang) -> Option<&'static str> {
+    let (zh, en) = match code {
+        "active" => ("有效", "active"),
+        "expired" => ("已过期", "expired"),
+        "revoked" => ("已撤销", "revoked"),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    })
+}
+
+const ID: Column = c("/id", "编号", "ID");
+const CODE: Column = c("/code", "代码", "Code");
+const NAME: Column = c("/name", "名称", "Name");
+const VERSION: Column = c("/version", "版本", "Version");
+const DISTRICT_ID: Column = c("/district_id", "分局编号", "District ID");
+const STATION_ID: Column = c("/station_id", "派出所编号", "Station ID");
+const SCHOOL_ID: Column = c("/school_id", "学校编号", "School ID");
+const CAMPAIGN_ID: Column = c("/campaign_id", "行动编号", "Campaign ID");
+const TOPIC_IDS: Column = c("/topic_ids", "主题编号", "Topic IDs");
+
+pub const DISTRICTS: Table = Table {
+    file: "districts",
+    zh: "分局",
+    en: "Districts",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        CODE,
+        NAME,
+        c("/sort_order", "排序", "Sort order"),
+        VERSION,
+    ],
+};
+
+pub const STATIONS: Table = Table {
+    file: "stations",
+    zh: "派出所",
+    en: "Stations",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        CODE,
+        NAME,
+        DISTRICT_ID,
+        c("/workstation", "护苗工作站", "Care workstation"),
+        VERSION,
+    ],
+};
+
+pub const SCHOOLS: Table = Table {
+    file: "schools",
+    zh: "学校",
+    en: "Schools",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        CODE,
+        NAME,
+        coded("/kind", "学校类型", "Kind", school_kind),
+        DISTRICT_ID,
+        STATION_ID,
+        c("/enrolment", "在校学生数", "Enrolment"),
+        VERSION,
+    ],
+};
+
+pub const TOPICS: Table = Table {
+    file: "topics",
+    zh: "宣讲主题",
+    en: "Topics",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        CODE,
+        c("/name_zh", "中文名称", "Name (Chinese)"),
+        c("/name_en", "英文名称", "Name (English)"),
+        c("/sort_order", "排序", "Sort order"),
+        VERSION,
+    ],
+};
+
+pub const CAMPAIGNS: Table = Table {
+    file: "campaigns",
+    zh: "宣防行动",
+    en: "Campaigns",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        NAME,
+        c("/year", "年度", "Year"),
+        c("/starts_on", "开始日期", "Starts on"),
+        c("/ends_on", "结束日期", "Ends on"),
+        TOPIC_IDS,
+        c("/targets/sessions", "目标场次", "Target sessions"),
+        c("/targets/schools", "目标学校数", "Target schools"),
+        c("/targets/audience", "目标受众人次", "Target audience"),
+        VERSION,
+    ],
+};
+
+pub const FILMS: Table = Table {
+    file: "films",
+    zh: "宣教片",
+    en: "Films",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/title", "片名", "Title"),
+        c("/minutes", "时长（分钟）", "Minutes"),
+        TOPIC_IDS,
+        VERSION,
+    ],
+};
+
+pub const ASSIGNMENTS: Table = Table {
+    file: "assignments",
+    zh: "观看任务",
+    en: "Screening assignments",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        CAMPAIGN_ID,
+        c("/title", "任务名称", "Title"),
+        c("/film_ids", "宣教片编号", "Film IDs"),
+        c("/school_ids", "学校编号", "School IDs"),
+        c("/opens_on", "开始日期", "Opens on"),
+        c("/closes_on", "截止日期", "Closes on"),
+        VERSION,
+    ],
+};
+
+pub const CONFIRMATIONS: Table = Table {
+    file: "confirmations",
+    zh: "观看确认",
+    en: "Screening confirmations",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/assignment_id", "观看任务编号", "Assignment ID"),
+        SCHOOL_ID,
+        c("/film_id", "宣教片编号", "Film ID"),
+        c("/shown_on", "观看日期", "Shown on"),
+        c("/students", "观看学生数", "Students"),
+        c("/parents", "观看家长数", "Parents"),
+        c("/classes", "班级数", "Classes"),
+        coded("/method", "观看方式", "Method", show_method),
+        VERSION,
+    ],
+};
+
+pub const TRAININGS: Table = Table {
+    file: "trainings",
+    zh: "宣讲员培训班",
+    en: "Trainings",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/title", "培训班名称", "Title"),
+        c("/place", "地点", "Place"),
+        c("/starts_on", "开始日期", "Starts on"),
+        c("/ends_on", "结束日期", "Ends on"),
+        CAMPAIGN_ID,
+        VERSION,
+    ],
+};
+
+pub const TRAINEES: Table = Table {
+    file: "trainees",
+    zh: "培训学员",
+    en: "Trainees",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/training_id", "培训班编号", "Training ID"),
+        c("/name", "姓名", "Name"),
+        STATION_ID,
+        c("/days_attended", "出勤日期", "Days attended"),
+        c("/completed", "是否结业", "Completed"),
+        VERSION,
+    ],
+};
+
+pub const OUTCOMES: Table = Table {
+    file: "outcomes",
+    zh: "帮扶成效",
+    en: "Outcomes",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        STATION_ID,
+        c("/month", "月份", "Month"),
+        coded("/indicator", "指标", "Indicator", indicator),
+        small("/value", "数值", "Value"),
+        VERSION,
+    ],
+};
+
+pub const SESSIONS: Table = Table {
+    file: "sessions",
+    zh: "宣讲记录",
+    en: "Sessions",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/held_on", "日期", "Date"),
+        c("/district", "分局", "District"),
+        c("/station", "派出所", "Station"),
+        STATION_ID,
+        SCHOOL_ID,
+        c("/venue", "学校或地点", "School or venue"),
+        coded("/format", "形式", "Format", session_format),
+        TOPIC_IDS,
+        c("/audience/students", "学生人次", "Students"),
+        c("/audience/parents", "家长人次", "Parents"),
+        c("/audience/teachers", "教师人次", "Teachers"),
+        c("/audience/others", "其他人次", "Others"),
+        c("/duration_minutes", "时长（分钟）", "Minutes"),
+        c("/speakers", "宣讲人", "Speakers"),
+        c("/notes", "备注", "Notes"),
+        CAMPAIGN_ID,
+        VERSION,
+    ],
+};
+
+pub const LINKS: Table = Table {
+    file: "school-links",
+    zh: "学校链接",
+    en: "School links",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/school", "学校", "School"),
+        SCHOOL_ID,
+        CAMPAIGN_ID,
+        coded("/state", "状态", "State", link_state),
+        c("/created_at", "签发时间", "Issued at"),
+        c("/created_by", "签发人", "Issued by"),
+        c("/expires_at", "到期时间", "Expires at"),
+        c("/revoked_at", "撤销时间", "Revoked at"),
+    ],
+};
+
+pub const AUDIT: Table = Table {
+    file: "audit",
+    zh: "操作记录",
+    en: "Audit trail",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/at", "时间", "At"),
+        c("/actor", "账号", "Account"),
+        c("/action", "操作", "Action"),
+        c("/resource", "记录类型", "Resource"),
+        c("/resource_id", "记录编号", "Resource ID"),
+        c("/before", "修改前", "Before"),
+        c("/after", "修改后", "After"),
+    ],
+};
+
+const SESSIONS_N: Column = c("/sessions", "场次", "Sessions");
+const STUDENTS: Column = c("/students", "学生人次", "Students");
+const PARENTS: Column = c("/parents", "家长人次", "Parents");
+const TEACHERS: Column = c("/teachers", "教师人次", "Teachers");
+const OTHERS: Column = c("/others", "其他人次", "Others");
+
+pub const SESSIONS_BY_DISTRICT: Table = Table {
+    file: "sessions-by-district",
+    zh: "各分局宣讲场次",
+    en: "Sessions by district",
+    rows: Rows::List,
+    columns: &[
+        DISTRICT_ID,
+        c("/district", "分局", "District"),
+        SESSIONS_N,
+        STUDENTS,
+        PARENTS,
+        TEACHERS,
+        OTHERS,
+    ],
+};
+
+pub const REACH: Table = Table {
+    file: "reach",
+    zh: "宣讲覆盖",
+    en: "Reach",
+    rows: Rows::List,
+    columns: &[
+        c("/key", "分组", "Group"),
+        c("/label", "名称", "Name"),
+        SESSIONS_N,
+        STUDENTS,
+        PARENTS,
+        TEACHERS,
+        OTHERS,
+    ],
+};
+
+pub const AUDIENCE: Table = Table {
+    file: "audience",
+    zh: "受众概况",
+    en: "Audience",
+    rows: Rows::One,
+    columns: &[
+        SESSIONS_N,
+        STUDENTS,
+        PARENTS,
+        TEACHERS,
+        OTHERS,
+        c("/unique_students", "覆盖学生数（去重）", "Unique students"),
+        c("/schools_reached", "覆盖学校数", "Schools reached"),
+    ],
+};
+
+pub const SCREENING_COVERAGE: Table = Table {
+    file: "screening-coverage",
+    zh: "宣教片观看覆盖",
+    en: "Screening coverage",
+    rows: Rows::Nested("by_district"),
+    columns: &[
+        c("/up/film_id", "宣教片编号", "Film ID"),
+        c("/up/title", "片名", "Film"),
+        DISTRICT_ID,
+        c("/district", "分局", "District"),
+        c("/expected", "应观看学校数", "Schools expected"),
+        c("/confirmed", "已确认学校数", "Schools confirmed"),
+    ],
+};
+
+pub const SCREENING_REACH: Table = Table {
+    file: "screening-reach",
+    zh: "宣教片观看人数",
+    en: "Screening reach",
+    rows: Rows::One,
+    columns: &[
+        c("/schools_expected", "应观看学校数", "Schools expected"),
+        c("/schools_confirmed", "已确认学校数", "Schools confirmed"),
+        c("/students", "观看学生数", "Students"),
+        c("/parents", "观看家长数", "Parents"),
+    ],
+};
+
+pub const TRAINING_COVERAGE: Table = Table {
+    file: "training-coverage",
+    zh: "宣讲员培训覆盖",
+    en: "Training coverage",
+    rows: Rows::Nested("by_district"),
+    columns: &[
+        DISTRICT_ID,
+        c("/district", "分局", "District"),
+        c("/stations", "派出所数", "Stations"),
+        c(
+            "/trained",
+            "有结业宣讲员的派出所数",
+            "Stations with a trained speaker",
+        ),
+    ],
+};
+
+pub const OUTCOME_SERIES: Table = Table {
+    file: "outcome-series",
+    zh: "帮扶成效汇总",
+    en: "Outcome totals",
+    rows: Rows::List,
+    columns: &[
+        c("/month", "月份", "Month"),
+        coded("/indicator", "指标", "Indicator", indicator),
+        small("/value", "数值", "Value"),
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [&Table; 21] = [
+        &AUDIT,
+        &DISTRICTS,
+        &STATIONS,
+        &SCHOOLS,
+        &TOPICS,
+        &CAMPAIGNS,
+        &FILMS,
+        &ASSIGNMENTS,
+        &CONFIRMATIONS,
+        &TRAININGS,
+        &TRAINEES,
+        &OUTCOMES,
+        &SESSIONS,
+        &LINKS,
+        &SESSIONS_BY_DISTRICT,
+        &REACH,
+        &AUDIENCE,
+        &SCREENING_COVERAGE,
+        &SCREENING_REACH,
+        &TRAINING_COVERAGE,
+        &OUTCOME_SERIES,
+    ];
+
+    #[test]
+    fn every_table_has_distinct_headers_and_an_ascii_file_name() {
+        for table in ALL {
+            assert!(
+                table
+                    .file
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+                "{}",
+                table.file
+            );
+            for lang in [Lang::Zh, Lang::En] {
+                let mut headers: Vec<_> = table.columns.iter().map(|c| c.header(lang)).collect();
+                headers.sort_unstable();
+                headers.dedup();
+                assert_eq!(
+                    headers.len(),
+                    table.columns.len(),
+                    "{} {lang:?}",
+                    table.file
+                );
+            }
+            for column in table.columns {
+                assert!(column.field.starts_with('/'), "{}", column.field);
+            }
+        }
+    }
+
+    #[test]
+    fn codes_read_as_names_in_the_language_asked_and_unknown_ones_as_they_are() {
+        let format = SESSIONS
+            .columns
+            .iter()
+            .find(|c| c.field == "/format")
+            .unwrap();
+        assert_eq!(
+            format.show("class_talk", Lang::Zh),
+            crate::session::SessionFormat::ClassTalk.label(Lang::Zh)
+        );
+        assert_eq!(
+            format.show("class_talk", Lang::En),
+            crate::session::SessionFormat::ClassTalk.label(Lang::En)
+        );
+        assert_eq!(format.show("no_such", Lang::Zh), "no_such");
+        let state = LINKS.columns.iter().find(|c| c.field == "/state").unwrap();
+        for code in ["active", "expired", "revoked"] {
+            assert_ne!(state.show(code, Lang::Zh), code);
+        }
+    }
+}
