@@ -229,6 +229,16 @@ catalogue! {
     Disabled => "已停用", "Disabled";
     LastSignIn => "最近登录", "Last sign-in";
     Code => "编码", "Code";
+    Import => "导入", "Import";
+    ImportKind => "导入内容", "What to import";
+    Template => "模板", "Template";
+    File => "文件（Excel 或 CSV）", "File (Excel or CSV)";
+    ChooseFile => "请先选择文件。", "Choose a file first.";
+    DryRun => "检查文件", "Check the file";
+    ImportNow => "导入", "Import";
+    Row => "行", "Row";
+    Column => "列", "Column";
+    Problem => "问题", "Problem";
     Workstation => "关爱工作站", "Care workstation";
     SchoolType => "学校类型", "Type of school";
     Minutes => "时长（分钟）", "Minutes";

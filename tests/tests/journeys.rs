@@ -467,3 +467,73 @@ async fn an_administrator_disables_an_account_from_the_accounts_page() {
     assert_eq!(refused.status(), 403, "a disabled account cannot sign in");
     browser.screenshot("admin-accounts").await.unwrap();
 }
+
+#[tokio::test]
+async fn an_administrator_checks_a_file_then_imports_it_from_the_import_page() {
+    let app = spawn_app().await;
+    let template = app
+        .get("/api/v1/imports/schools/template?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let header = template
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\nUI-1,界面导入小学,小学,天宁分局,雕庄派出所,2025,300\nUI-2,,小学,天宁分局,雕庄派出所,2025,300\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &good,
+        format!("{header}\nUI-1,界面导入小学,小学,天宁分局,雕庄派出所,2025,300\n"),
+    )
+    .unwrap();
+    let before = app.count("schools").await;
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/import", app.url))
+        .await
+        .unwrap();
+    browser
+        .type_into("#import-file", bad.to_str().unwrap())
+        .await
+        .unwrap();
+    browser.click("#import-check").await.unwrap();
+    let problems = browser.text_of("#import-problems tbody").await.unwrap();
+    assert!(
+        problems.starts_with('3'),
+        "the row as Excel numbers it: {problems}"
+    );
+    assert_eq!(
+        app.count("schools").await,
+        before,
+        "a dry run stores nothing"
+    );
+    browser.screenshot("admin-import-problems").await.unwrap();
+
+    let input = browser.wait_for("#import-file").await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(good.to_str().unwrap()).await.unwrap();
+    browser.click("#import-check").await.unwrap();
+    browser
+        .wait_for_text("#import-summary", |t| t.contains("检查完毕"))
+        .await
+        .unwrap();
+    browser.click("#import-run").await.unwrap();
+    browser
+        .wait_for_text("#import-summary", |t| t.starts_with("已导入"))
+        .await
+        .unwrap();
+    assert_eq!(app.count("schools").await, before + 1);
+}

@@ -270,12 +270,14 @@ pub fn Admin() -> impl IntoView {
                 <A href=format!("/admin/{}", s.slug)>{tr(s.title)}</A>
             }).collect_view()}
             <A href="/admin/links">{tr(T::Links)}</A>
+            <A href="/admin/import">{tr(T::Import)}</A>
         </nav>
         {move || {
             let slug = slug();
             match SECTIONS.iter().find(|s| s.slug == slug) {
                 Some(section) => view! { <RecordsPage section=*section /> }.into_any(),
                 None if slug == "links" => view! { <LinksPage /> }.into_any(),
+                None if slug == "import" => view! { <crate::pages::import::ImportPage /> }.into_any(),
                 None => view! { <p>{tr(T::NotFound)}</p> }.into_any(),
             }
         }}

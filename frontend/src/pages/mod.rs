@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod dashboard;
+pub mod import;
 pub mod log_session;
 pub mod login;
 pub mod recent;
