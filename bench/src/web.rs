@@ -64,7 +64,10 @@ pub async fn measure() -> Result<WebRow> {
 
     let mut samples = Vec::new();
     for _ in 0..=RELOADS {
-        browser.client.goto(&format!("{}/dashboard", server.url)).await?;
+        browser
+            .client
+            .goto(&format!("{}/dashboard", server.url))
+            .await?;
         browser.wait_for("#figures").await?;
         browser.wait_for(".chart svg").await?;
         let times = browser
