@@ -67,8 +67,8 @@ pub struct OutcomeTotals {
 impl OutcomeTotals {
     /// The totals of `(indicator, value)` pairs (e.g. every month of a series); with
     /// `hide_small`, a total of 1–4 becomes unknown, as station-level counts are.
-    pub fn sum<'a>(
-        points: impl IntoIterator<Item = (Indicator, Option<i64>)> + 'a,
+    pub fn sum(
+        points: impl IntoIterator<Item = (Indicator, Option<i64>)>,
         hide_small: bool,
     ) -> OutcomeTotals {
         let mut totals = [0i64; 7];
