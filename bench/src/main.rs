@@ -7,13 +7,15 @@
 //!   database (made once by `humiao gen` and kept), through HTTP and as the same SQL run
 //!   directly on the database.
 //! - Memory: the server's peak resident set (VmHWM) over each run.
+//! - Charts: each chart drawn for a city-year, as SVG and as PNG (`charts.rs`).
+//! - Annual report: `GET /report/2025` on the same databases (`annual_report.rs`).
 //! - Web: the release WASM's size and the dashboard's first paint in headless Chromium
 //!   (`web.rs`).
-//! - Annual report: `GET /report/2025` on the same databases (`annual_report.rs`).
 //!
-//! `--only NAME` runs one section: `server`, `report` or `web`.
+//! `--only NAME` runs one part alone: one of [`PARTS`].
 
 mod annual_report;
+mod charts;
 mod load;
 mod report;
 mod setup;
@@ -32,6 +34,9 @@ pub struct Options {
     pub province_years: u16,
 }
 
+/// The parts `--only` can name.
+const PARTS: [&str; 5] = ["writes", "dashboard", "charts", "report", "web"];
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -42,23 +47,38 @@ async fn main() -> Result<()> {
     };
     let args: Vec<String> = std::env::args().collect();
     let only = args
-        .windows(2)
-        .find(|w| w[0] == "--only")
-        .map(|w| w[1].clone());
-    let wants = |name: &str| only.as_deref().is_none_or(|o| o == name);
-    let mut table = String::new();
-    if wants("server") {
-        let mut report = Report::default();
-        for engine in [Engine::Sqlite, Engine::Postgres] {
-            println!("== {} ==", engine.name());
+        .iter()
+        .position(|a| a == "--only")
+        .map(|i| args.get(i + 1).map(String::as_str).unwrap_or_default());
+    if let Some(part) = only {
+        anyhow::ensure!(
+            PARTS.contains(&part),
+            "--only takes one of {PARTS:?}, not {part:?}"
+        );
+    }
+    let runs = |part: &str| only.is_none_or(|o| o == part);
+    let mut report = Report::default();
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        if !runs("writes") && !runs("dashboard") {
+            break;
+        }
+        println!("== {} ==", engine.name());
+        if runs("writes") {
             load::writes(engine, &options, &mut report).await?;
+        }
+        if runs("dashboard") {
             for scale in ["city", "province"] {
                 load::dashboard(engine, scale, &options, &mut report).await?;
             }
         }
-        table.push_str(&report.markdown(&options));
     }
-    if wants("report") {
+    if runs("charts") {
+        println!("== charts ==");
+        charts::charts(&mut report).await?;
+    }
+    let mut table = report.markdown(&options);
+    if runs("report") {
+        println!("== annual report ==");
         let mut annual = Vec::new();
         for engine in [Engine::Sqlite, Engine::Postgres] {
             for scale in ["city", "province"] {
@@ -68,7 +88,7 @@ async fn main() -> Result<()> {
         table.push('\n');
         table.push_str(&annual_report::markdown(&annual));
     }
-    if wants("web") {
+    if runs("web") {
         println!("== web app ==");
         table.push('\n');
         table.push_str(&web::measure().await?.markdown());

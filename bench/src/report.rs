@@ -10,6 +10,31 @@ use crate::Options;
 pub struct Report {
     pub writes: Vec<WriteRow>,
     pub dashboards: Vec<DashboardRow>,
+    pub charts: Vec<ChartRow>,
+}
+
+/// One chart's drawing times for a city-year (see `charts.rs`).
+pub struct ChartRow {
+    pub slug: &'static str,
+    pub svg_bytes: usize,
+    pub png_bytes: usize,
+    /// The data gave the empty state, so the time says little.
+    pub empty: bool,
+    pub svg: Vec<Duration>,
+    /// Drawing the SVG and rasterising it.
+    pub png: Vec<Duration>,
+}
+
+/// The target for drawing one chart.
+pub const CHART_TARGET: Duration = Duration::from_millis(20);
+
+fn median_and_max(samples: &[Duration]) -> (Duration, Duration) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    (
+        sorted.get(sorted.len() / 2).copied().unwrap_or_default(),
+        sorted.last().copied().unwrap_or_default(),
+    )
 }
 
 pub struct WriteRow {
@@ -68,6 +93,52 @@ fn mib(m: Option<f64>) -> String {
 
 impl Report {
     pub fn markdown(&self, options: &Options) -> String {
+        let mut out = String::new();
+        if !self.writes.is_empty() {
+            out.push_str(&self.writes_table(options));
+        }
+        if !self.dashboards.is_empty() {
+            out.push_str(&self.dashboard_table());
+        }
+        if !self.charts.is_empty() {
+            out.push_str(&self.charts_table());
+        }
+        out
+    }
+
+    fn charts_table(&self) -> String {
+        let mut out = format!(
+            "\n#### Charts: drawing each chart for a city-year (2025, city scale), {} runs each\n\n",
+            self.charts.first().map_or(0, |c| c.svg.len())
+        );
+        out.push_str("| chart | SVG median ms | SVG max ms | PNG median ms | PNG max ms | SVG KiB | PNG KiB | ≤ 20 ms |\n");
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for c in &self.charts {
+            let (svg_p50, svg_max) = median_and_max(&c.svg);
+            let (png_p50, png_max) = median_and_max(&c.png);
+            out.push_str(&format!(
+                "| {}{} | {} | {} | {} | {} | {:.0} | {:.0} | {} |\n",
+                c.slug,
+                if c.empty { " (empty)" } else { "" },
+                ms(svg_p50),
+                ms(svg_max),
+                ms(png_p50),
+                ms(png_max),
+                c.svg_bytes as f64 / 1024.0,
+                c.png_bytes as f64 / 1024.0,
+                if svg_max <= CHART_TARGET && png_max <= CHART_TARGET {
+                    "yes"
+                } else if svg_p50 <= CHART_TARGET && png_p50 <= CHART_TARGET {
+                    "median yes, max **no**"
+                } else {
+                    "**no**"
+                },
+            ));
+        }
+        out
+    }
+
+    fn writes_table(&self, options: &Options) -> String {
         let mut out = format!(
             "#### Writes: {} clients posting sessions for {} s (release server, {} cores)\n\n",
             options.clients,
@@ -94,6 +165,11 @@ impl Report {
                 mib(w.memory_mib),
             ));
         }
+        out
+    }
+
+    fn dashboard_table(&self) -> String {
+        let mut out = String::new();
         out.push_str(
             "\n#### Dashboard: sessions and audience by district for one year (2025), 500 sequential requests each\n\n",
         );

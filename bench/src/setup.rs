@@ -83,16 +83,7 @@ fn gen(url: &str, scale: &str, years: u16) -> Result<()> {
     Ok(())
 }
 
-/// The peak resident set of a process so far, in MiB (Linux's VmHWM).
-pub fn peak_memory_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// Generated data has no accounts: adds the administrator the benchmarks sign in as (the
-/// operator's first step), unless there is one.
+/// Generated data has no accounts: adds the administrator, as an operator's first step.
 pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
     use humiao_server::auth::{password, store};
     if store::find_user(&db.pool, "admin").await?.is_none() {
@@ -107,4 +98,12 @@ pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
         .await?;
     }
     Ok(())
+}
+
+/// The peak resident set of a process so far, in MiB (Linux's VmHWM).
+pub fn peak_memory_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }

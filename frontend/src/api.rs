@@ -295,3 +295,8 @@ pub async fn create_json(path: &str, body: &serde_json::Value) -> ApiResult<serd
 pub async fn delete_path(path: &str) -> ApiResult<()> {
     send_empty(Request::delete(path)).await
 }
+
+/// A `POST` without a body whose answer is not needed (disable an account, say).
+pub async fn post_empty(path: &str) -> ApiResult<()> {
+    send_empty(Request::post(path)).await
+}

@@ -197,6 +197,7 @@ catalogue! {
     StationsTrained => "有培训宣讲员的派出所", "Stations with a trained speaker";
     MinorsMentored => "结对帮扶未成年人", "Minors mentored";
     ReoffenceRate => "再犯率", "Re-offence rate";
+    SchoolsConfirmed => "确认观看的学校", "Schools that confirmed";
     Export => "导出", "Export";
     AnnualReport => "年度工作报告", "Annual report";
     DrillHint => "点击表中名称可逐级查看。", "Click a name in a table to look closer.";
@@ -221,6 +222,12 @@ catalogue! {
     Saved => "已保存。", "Saved.";
     Revoke => "作废", "Revoke";
     Status => "状态", "Status";
+    Role => "角色", "Role";
+    Accounts => "账号", "Accounts";
+    Disable => "停用", "Disable";
+    Enable => "启用", "Enable";
+    Disabled => "已停用", "Disabled";
+    LastSignIn => "最近登录", "Last sign-in";
     Code => "编码", "Code";
     Workstation => "关爱工作站", "Care workstation";
     SchoolType => "学校类型", "Type of school";

@@ -64,6 +64,9 @@ pub enum ApiError {
     /// The path exists, the method does not; `allow` lists the methods it has.
     #[error("method not allowed")]
     MethodNotAllowed { allow: &'static str },
+    /// PNG charts need a CJK font, and none is installed.
+    #[error("no CJK font for PNG charts")]
+    ChartFontMissing,
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
     #[error(transparent)]
@@ -127,6 +130,7 @@ impl ApiError {
             ApiError::LinkExpired => "link_expired",
             ApiError::LinkRevoked => "link_revoked",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::ChartFontMissing => "chart_font_missing",
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -222,6 +226,11 @@ impl ApiError {
                 "该地址不支持这种请求方法",
                 "This address does not take this method",
             ),
+            ApiError::ChartFontMissing => (
+                "服务器未安装中文字体，无法生成 PNG 图表；请改用 SVG，或请管理员安装 fonts-noto-cjk",
+                "No Chinese font is installed on the server, so PNG charts cannot be drawn; \
+                 use the SVG, or ask the administrator to install fonts-noto-cjk",
+            ),
             ApiError::Unavailable(_) => (
                 "数据库暂时不可用，请稍后重试",
                 "The database is unavailable; try again shortly",
@@ -299,7 +308,9 @@ impl ResponseError for ApiError {
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::LinkExpired | ApiError::LinkRevoked => StatusCode::GONE,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::ChartFontMissing => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -10,6 +10,7 @@ use humiao_shared::aggregate::{
     AggregateFilter, AudienceSummary, FilmCoverage, OutcomePoint, ReachRow, ScreeningReach,
     TrainingCoverage,
 };
+use humiao_shared::charts::ChartName;
 use humiao_shared::link::{IssuedLink, NewLinks, SchoolLink};
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::{NewSession, Session};
@@ -19,7 +20,9 @@ use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, Paths};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
     ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required,
@@ -460,16 +463,30 @@ impl Doc {
             .op("charts", "list_charts", "The charts the server draws")
             .ok(list, "");
         self.add(HttpMethod::Get, "/api/v1/charts", op);
-        let svg = RefOr::T(Schema::Object(
+        let text = RefOr::T(Schema::Object(
             ObjectBuilder::new().schema_type(Type::String).build(),
         ));
+        let binary = RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                .build(),
+        ));
+        // Every file the server draws, so that a client (and the fuzzer) can only ask for
+        // real charts; anything else is a 404.
+        let files: Vec<String> = ChartName::ALL
+            .iter()
+            .flat_map(|c| [format!("{}.svg", c.slug()), format!("{}.png", c.slug())])
+            .collect();
         let mut op = self
             .op(
                 "charts",
                 "draw_chart",
-                "A chart as SVG, for the filter's campaign",
+                "A chart as SVG or PNG, from the aggregates with the same filters and scope",
             )
-            .params(ChartQuery::into_params(|| Some(ParameterIn::Query)));
+            .params(AggregateFilter::into_params(|| Some(ParameterIn::Query)))
+            .params(ChartQuery::into_params(|| Some(ParameterIn::Query)))
+            .invalid();
         op.builder = op
             .builder
             .parameter(
@@ -478,16 +495,31 @@ impl Doc {
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
                     .description(Some(
-                        "The chart's name and `.svg`, e.g. `sessions-by-district.svg`",
+                        "The chart's name (see `GET /api/v1/charts`) and `.svg` or `.png`, \
+                         e.g. `sessions-by-district.svg`",
                     ))
-                    .schema(Some(string_pattern(r"^[a-z-]+\.svg$"))),
+                    .schema(Some(RefOr::T(Schema::Object(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .enum_values(Some(files))
+                            .build(),
+                    )))),
             )
             .response(
                 "200",
                 ResponseBuilder::new()
-                    .description("The chart")
-                    .content("image/svg+xml", json(svg))
+                    .description("The chart: SVG text for `.svg`, a PNG image for `.png`")
+                    .content("image/svg+xml", json(text))
+                    .content("image/png", json(binary))
                     .build(),
+            )
+            .response(
+                "503",
+                json_error(
+                    &op.error,
+                    "The database is unreachable (retry later), or, for `.png`, no CJK font \
+                     is installed on the server (`chart_font_missing`; the SVG still works)",
+                ),
             );
         self.add(HttpMethod::Get, "/api/v1/charts/{file}", op);
         let entries = self.array_of::<AuditEntry>();

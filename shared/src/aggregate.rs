@@ -184,39 +184,6 @@ pub struct OutcomePoint {
     pub value: Option<i64>,
 }
 
-/// Minors in mentoring and their re-offences over a slice, from its outcome points: what the
-/// dashboard and the report state as "N minors mentored, re-offence rate x%".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Mentoring {
-    /// `None` when a count is hidden (a single station's 1–4).
-    pub mentored: Option<i64>,
-    pub reoffences: Option<i64>,
-}
-
-impl Mentoring {
-    pub fn of(points: &[OutcomePoint]) -> Mentoring {
-        let total = |indicator: Indicator| {
-            points
-                .iter()
-                .filter(|p| p.indicator == indicator)
-                .try_fold(0i64, |sum, p| p.value.map(|v| sum + v))
-        };
-        Mentoring {
-            mentored: total(Indicator::MinorsMentored),
-            reoffences: total(Indicator::Reoffences),
-        }
-    }
-
-    /// Re-offences per minor mentored, 0–1; `None` when either count is hidden or no minor
-    /// is mentored.
-    pub fn rate(&self) -> Option<f64> {
-        match (self.mentored, self.reoffences) {
-            (Some(m), Some(r)) if m > 0 => Some(rate(r, m)),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,32 +207,5 @@ mod tests {
         assert_eq!(rate(5, 4), 1.0);
         assert_eq!(rate(1, 0), 0.0);
         assert_eq!(rate(0, 855), 0.0);
-    }
-
-    #[test]
-    fn mentoring_sums_the_slice_and_hides_what_is_hidden() {
-        let point = |indicator, value| OutcomePoint {
-            month: "2024-12".into(),
-            indicator,
-            value,
-        };
-        let m = Mentoring::of(&[
-            point(Indicator::MinorsMentored, Some(1000)),
-            point(Indicator::MinorsMentored, Some(38)),
-            point(Indicator::Reoffences, Some(33)),
-            point(Indicator::Visits, Some(9)),
-        ]);
-        assert_eq!((m.mentored, m.reoffences), (Some(1038), Some(33)));
-        assert_eq!(
-            m.rate().map(|r| (r * 1000.0).round() / 10.0),
-            Some(3.2),
-            "the source article's 33 of 1038"
-        );
-        let hidden = Mentoring::of(&[
-            point(Indicator::MinorsMentored, Some(12)),
-            point(Indicator::Reoffences, None),
-        ]);
-        assert_eq!(hidden.rate(), None);
-        assert_eq!(Mentoring::of(&[]).rate(), None, "no minors, no rate");
     }
 }

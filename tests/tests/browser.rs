@@ -13,10 +13,7 @@ async fn sessions_figure(browser: &Browser, url: &str) -> i64 {
         .goto(&format!("{url}/dashboard"))
         .await
         .unwrap();
-    browser
-        .wait_for("#chart-sessions-by-district svg")
-        .await
-        .unwrap();
+    browser.wait_for(".chart svg").await.unwrap();
     let text = browser.text_of("#figure-sessions .value").await.unwrap();
     text.trim().replace(',', "").parse().expect("a count")
 }
@@ -52,11 +49,16 @@ async fn an_officer_logs_a_session_and_the_chart_counts_it() {
     let browser = Browser::start().await.expect("Chromium starts");
     sign_in(&browser, &app.url, "officer.diaozhuang").await;
     let before = sessions_figure(&browser, &app.url).await;
+    // An officer's dashboard is the station's: its chart is by station.
     let chart = browser
-        .wait_for("#chart-sessions-by-district svg")
+        .wait_for("#chart-sessions-by-station svg")
         .await
         .unwrap();
-    assert!(chart.html(false).await.unwrap().contains("天宁分局"));
+    assert!(chart
+        .html(false)
+        .await
+        .unwrap()
+        .contains("各派出所宣讲场次与受众人次"));
     browser.screenshot("dashboard").await.unwrap();
 
     browser.client.goto(&app.url).await.unwrap();
@@ -95,6 +97,14 @@ async fn an_officer_logs_a_session_and_the_chart_counts_it() {
     assert_eq!(app.count("sessions").await, sessions_before + 1);
 
     assert_eq!(sessions_figure(&browser, &app.url).await, before + 1);
+    let chart = browser
+        .wait_for("#chart-sessions-by-station svg")
+        .await
+        .unwrap();
+    assert!(
+        chart.html(false).await.unwrap().contains("雕庄派出所"),
+        "the station's bar is drawn"
+    );
     browser.screenshot("dashboard-after").await.unwrap();
 }
 

@@ -62,7 +62,7 @@ async fn no_demo_leaves_the_database_empty_and_the_dashboard_says_so() {
         .text()
         .await
         .unwrap();
-    assert!(svg.contains("暂无宣讲记录"), "{svg}");
+    assert!(svg.contains("所选范围内暂无数据"), "{svg}");
 }
 
 #[tokio::test]

@@ -75,8 +75,7 @@ async fn an_officer_offline_logs_two_sessions_and_both_arrive_once_when_the_netw
     );
 
     browser.set_offline(false).await.unwrap();
-    // Sent on the browser's `online` event or the next retry; "send now" does not wait.
-    browser.click("#outbox button").await.unwrap();
+    // Sent on the browser's `online` event, or at the latest on the next retry (10 s).
     browser.wait_until_gone("#outbox").await.unwrap();
     assert_eq!(
         app.count("sessions").await,
@@ -277,7 +276,7 @@ async fn a_district_leader_sees_only_the_district() {
         assert!(tianning.contains(&key), "station {key} is not in 天宁分局");
     }
     let chart = browser
-        .wait_for(".chart svg")
+        .wait_for("#chart-unique-reach svg")
         .await
         .unwrap()
         .html(false)
@@ -438,4 +437,33 @@ async fn every_main_page_is_photographed_at_360_and_1440_pixels() {
                 .unwrap();
         }
     }
+}
+
+#[tokio::test]
+async fn an_administrator_disables_an_account_from_the_accounts_page() {
+    let app = spawn_app().await;
+    let id = app.id_of("users", "username", "officer.sanjing").await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/accounts", app.url))
+        .await
+        .unwrap();
+    browser
+        .click(&format!("tr[data-id='{id}'] button[data-action=disable]"))
+        .await
+        .unwrap();
+    browser
+        .wait_for(&format!("tr[data-id='{id}'] button[data-action=enable]"))
+        .await
+        .unwrap();
+    let refused = humiao_tests::cookie_client()
+        .post(format!("{}/api/v1/auth/login", app.url))
+        .json(&json!({"username": "officer.sanjing", "password": humiao_tests::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "a disabled account cannot sign in");
+    browser.screenshot("admin-accounts").await.unwrap();
 }

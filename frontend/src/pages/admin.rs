@@ -6,6 +6,7 @@
 //! shared `New*::validate` rule on it before sending, and shows the browser's or the
 //! server's field messages beside the inputs.
 
+use humiao_shared::account::{NewAccount, Role};
 use humiao_shared::error::FieldErrors;
 use humiao_shared::film::NewFilm;
 use humiao_shared::org::{NewCampaign, NewSchool, NewStation, SchoolKind};
@@ -41,6 +42,8 @@ enum Kind {
     Roll,
     /// Topics as chips, sent as a list of ids (kept as `1,4,7` in the form).
     Topics,
+    Role,
+    Password,
 }
 
 #[derive(Clone, Copy)]
@@ -66,7 +69,13 @@ struct Section {
     fields: &'static [Field],
     /// The shared rule the API applies, run before sending.
     check: fn(&Value) -> FieldErrors,
+    /// Buttons on each row.
+    actions: &'static [RowAction],
 }
+
+/// A button on a table row: its text, the `POST {path}/{id}/{action}` it sends, and whether
+/// a record shows it.
+type RowAction = (T, &'static str, fn(&Value) -> bool);
 
 /// Runs `New*::validate` on the form's JSON.
 fn rule<N: serde::de::DeserializeOwned, V>(
@@ -100,6 +109,7 @@ const SECTIONS: &[Section] = &[
             field("workstation", T::Workstation, Kind::Text),
         ],
         check: |v| rule(NewStation::validate)(v),
+        actions: &[],
     },
     Section {
         slug: "schools",
@@ -119,6 +129,7 @@ const SECTIONS: &[Section] = &[
             field("enrolments", T::Students, Kind::Roll),
         ],
         check: |v| rule(NewSchool::validate)(v),
+        actions: &[],
     },
     Section {
         slug: "films",
@@ -131,6 +142,7 @@ const SECTIONS: &[Section] = &[
             field("topic_ids", T::Topics, Kind::Topics),
         ],
         check: |v| rule(NewFilm::validate)(v),
+        actions: &[],
     },
     Section {
         slug: "campaigns",
@@ -150,6 +162,7 @@ const SECTIONS: &[Section] = &[
             field("topic_ids", T::Topics, Kind::Topics),
         ],
         check: |v| rule(NewCampaign::validate)(v),
+        actions: &[],
     },
     Section {
         slug: "trainings",
@@ -169,6 +182,7 @@ const SECTIONS: &[Section] = &[
             field("campaign_id", T::Campaign, Kind::Ref("/api/v1/campaigns")),
         ],
         check: |v| rule(NewTraining::validate)(v),
+        actions: &[],
     },
     Section {
         slug: "trainees",
@@ -186,6 +200,7 @@ const SECTIONS: &[Section] = &[
         ],
         // Attendance is checked against the course's days, which only the server has.
         check: |_| FieldErrors::default(),
+        actions: &[],
     },
     Section {
         slug: "outcomes",
@@ -203,6 +218,44 @@ const SECTIONS: &[Section] = &[
             field("value", T::Value, Kind::Int),
         ],
         check: |v| rule(|o: &NewOutcome| o.validate(today()))(v),
+        actions: &[],
+    },
+    Section {
+        slug: "accounts",
+        title: T::Accounts,
+        path: "/api/v1/users",
+        columns: &[
+            ("username", T::Username),
+            ("role", T::Role),
+            ("district", T::District),
+            ("station", T::Station),
+            ("school", T::School),
+            ("disabled", T::Disabled),
+            ("last_sign_in", T::LastSignIn),
+        ],
+        fields: &[
+            field("username", T::Username, Kind::Text),
+            field("role", T::Role, Kind::Role),
+            field("district_id", T::District, Kind::Ref("/api/v1/districts")),
+            field(
+                "station_id",
+                T::Station,
+                Kind::Ref("/api/v1/stations?limit=1000"),
+            ),
+            field(
+                "school_id",
+                T::School,
+                Kind::Ref("/api/v1/schools?limit=1000"),
+            ),
+            field("password", T::Password, Kind::Password),
+        ],
+        check: |v| rule(NewAccount::validate)(v),
+        actions: &[
+            (T::Disable, "disable", |v| {
+                v["disabled"] == Value::Bool(false)
+            }),
+            (T::Enable, "enable", |v| v["disabled"] == Value::Bool(true)),
+        ],
     },
 ];
 
@@ -258,7 +311,7 @@ fn RecordsPage(section: Section) -> impl IntoView {
                 <ErrorBoundary fallback=error_notice>
                     {move || Suspend::new(async move {
                         rows.await.map(|(list, total)| view! {
-                            <RecordTable section=section rows=list />
+                            <RecordTable section=section rows=list refresh=refresh />
                             <Pager page=page total=total />
                         })
                     })}
@@ -270,7 +323,17 @@ fn RecordsPage(section: Section) -> impl IntoView {
 }
 
 #[component]
-fn RecordTable(section: Section, rows: Vec<Value>) -> impl IntoView {
+fn RecordTable(section: Section, rows: Vec<Value>, refresh: RwSignal<u32>) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let act = move |id: i64, action: &'static str| {
+        spawn_local(async move {
+            let path = format!("{}/{id}/{action}", section.path);
+            match api::post_empty(&path).await {
+                Ok(()) => refresh.update(|n| *n += 1),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
     if rows.is_empty() {
         return view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any();
     }
@@ -279,19 +342,35 @@ fn RecordTable(section: Section, rows: Vec<Value>) -> impl IntoView {
             <table class="records">
                 <thead><tr>
                     {section.columns.iter().map(|(_, label)| view! { <th>{tr(*label)}</th> }).collect_view()}
+                    {(!section.actions.is_empty()).then(|| view! { <th></th> })}
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! {
-                        <tr>
-                            {section.columns.iter().map(|(key, _)| {
-                                let cell = cell_text(&row, key);
-                                view! { <td>{cell}</td> }
-                            }).collect_view()}
-                        </tr>
+                    {rows.into_iter().map(|row| {
+                        let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
+                        view! {
+                            <tr data-id=id.to_string()>
+                                {section.columns.iter().map(|(key, _)| {
+                                    let cell = cell_text(&row, key);
+                                    view! { <td>{cell}</td> }
+                                }).collect_view()}
+                                {(!section.actions.is_empty()).then(|| view! {
+                                    <td class="actions">
+                                        {section.actions.iter().filter(|(_, _, shown)| shown(&row)).map(|(label, action, _)| {
+                                            let action: &'static str = action;
+                                            view! {
+                                                <button type="button" class="link" data-action=action
+                                                    on:click=move |_| act(id, action)>{tr(*label)}</button>
+                                            }
+                                        }).collect_view()}
+                                    </td>
+                                })}
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
+        {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
     }
     .into_any()
 }
@@ -426,6 +505,13 @@ fn Input(
     };
     let aria_invalid = move || invalid.get().to_string();
     match kind {
+        Kind::Password => view! { <input id=id type="password" autocomplete="new-password" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Role => view! {
+            <select id=id aria-invalid=aria_invalid on:change=on_input>
+                <option value="">"—"</option>
+                {move || Role::ALL.into_iter().map(|r| view! { <option value=r.code()>{tr(crate::app::role_name(r))}</option> }).collect_view()}
+            </select>
+        }.into_any(),
         Kind::Text => view! { <input id=id type="text" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
         Kind::Int | Kind::Roll => view! { <input id=id type="text" inputmode="numeric" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
         Kind::Date => view! { <input id=id type="date" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
@@ -509,7 +595,7 @@ fn to_json(fields: &[Field], values: &[RwSignal<String>]) -> Value {
                 }
                 Err(_) => json!([]),
             },
-            Kind::SchoolType | Kind::Indicator if text.is_empty() => Value::Null,
+            Kind::SchoolType | Kind::Indicator | Kind::Role if text.is_empty() => Value::Null,
             Kind::Topics => Value::from(topic_list(&text)),
             _ => Value::String(text),
         };

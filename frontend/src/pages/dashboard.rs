@@ -8,11 +8,13 @@
 //! leader's district) applies to all of them.
 
 use humiao_shared::aggregate::{
-    AudienceSummary, GroupBy, Mentoring, OutcomePoint, ReachRow, TrainingCoverage,
+    AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
 };
-use humiao_shared::charts::{self, thousands};
+use humiao_shared::charts::{self, thousands, ChartName};
 use humiao_shared::org::{Campaign, District, Station, Topic};
+use humiao_shared::outcome::Indicator;
 use humiao_shared::reach::DistrictReach;
+use humiao_shared::report::OutcomeTotals;
 use humiao_shared::Lang;
 use leptos::prelude::*;
 
@@ -86,14 +88,38 @@ struct Figures {
     summary: AudienceSummary,
     schools_total: i64,
     training: TrainingCoverage,
-    mentoring: Mentoring,
+    outcomes: OutcomeTotals,
     by_place: Vec<ReachRow>,
     by_month: Vec<ReachRow>,
     by_topic: Vec<ReachRow>,
+    by_station: Vec<ReachRow>,
     by_district: Vec<DistrictReach>,
+    films: Vec<FilmCoverage>,
+    /// The outcome series, with the latest stock of minors mentored reported before the
+    /// slice first (as the server's re-offence chart has it).
+    points: Vec<OutcomePoint>,
+    unique: Vec<(String, AudienceSummary)>,
 }
 
-async fn load(query: String, level: GroupBy) -> api::ApiResult<Figures> {
+/// The part of the query that says where (district, station, school).
+fn place_of(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|p| {
+            p.starts_with("district_id=")
+                || p.starts_with("station_id=")
+                || p.starts_with("school_id=")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn load(
+    query: String,
+    level: GroupBy,
+    year: Option<i32>,
+    districts: Vec<(i64, String)>,
+) -> api::ApiResult<Figures> {
     let q = |path: &str| format!("/api/v1/aggregates/{path}?{query}");
     let by = |group: GroupBy| {
         format!(
@@ -101,25 +127,61 @@ async fn load(query: String, level: GroupBy) -> api::ApiResult<Figures> {
             group_code(group)
         )
     };
-    let outcomes: Vec<OutcomePoint> = api::get_json(&q("outcomes")).await?;
-    // Schools in the viewer's slice: the "of 855" in "schools covered".
-    let place = query
-        .split('&')
-        .filter(|p| p.starts_with("district_id=") || p.starts_with("station_id="))
-        .collect::<Vec<_>>()
-        .join("&");
-    let (_, schools_total) =
-        api::list_with_total::<serde_json::Value>(&format!("/api/v1/schools?limit=1&{place}"))
-            .await?;
+    let place = place_of(&query);
+    let series: Vec<OutcomePoint> = api::get_json(&q("outcomes")).await?;
+    // The stock of minors mentored is reported each December: the months before this
+    // year's report divide by last year's.
+    let mut points: Vec<OutcomePoint> = match year {
+        Some(y) => api::get_json::<Vec<OutcomePoint>>(&format!(
+            "/api/v1/aggregates/outcomes?year={}&{place}",
+            y - 1
+        ))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.indicator == Indicator::MinorsMentored)
+        .max_by(|a, b| a.month.cmp(&b.month))
+        .into_iter()
+        .collect(),
+        None => Vec::new(),
+    };
+    let outcomes = OutcomeTotals::sum(series.iter().map(|p| (p.indicator, p.value)), false);
+    points.extend(series);
+    let (_, schools_total) = api::list_with_total::<serde_json::Value>(&format!(
+        "/api/v1/schools?limit=1&{}",
+        place.replace("school_id=", "id=")
+    ))
+    .await?;
+    // Unique students against 人次, per district of the slice.
+    let narrow = query.contains("station_id=") || query.contains("school_id=");
+    let mut unique = Vec::new();
+    for (id, name) in districts {
+        let others: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.starts_with("district_id="))
+            .collect();
+        let one: AudienceSummary = api::get_json(&format!(
+            "/api/v1/aggregates/audience?{}&district_id={id}",
+            others.join("&")
+        ))
+        .await?;
+        if !narrow || one.sessions > 0 {
+            unique.push((name, one));
+        }
+    }
     Ok(Figures {
         summary: api::get_json(&q("audience")).await?,
         schools_total,
         training: api::get_json(&q("training-coverage")).await?,
-        mentoring: Mentoring::of(&outcomes),
+        outcomes,
         by_place: api::get_json(&by(level)).await?,
         by_month: api::get_json(&by(GroupBy::Month)).await?,
         by_topic: api::get_json(&by(GroupBy::Topic)).await?,
+        by_station: api::get_json(&by(GroupBy::Station)).await?,
         by_district: api::get_json(&q("sessions-by-district")).await?,
+        films: api::get_json(&q("screening-coverage")).await?,
+        points,
+        unique,
     })
 }
 
@@ -151,17 +213,6 @@ pub fn Dashboard() -> impl IntoView {
             }
         }
     });
-    let figures = LocalResource::new(move || {
-        let (query, level) = (f.query(), f.level());
-        let go = ready.get();
-        async move {
-            if go {
-                load(query, level).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        }
-    });
     let year = move || {
         let id = f.campaign_id.get();
         campaigns
@@ -170,6 +221,28 @@ pub fn Dashboard() -> impl IntoView {
             .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
             .map(|c| c.year)
     };
+    let figures = LocalResource::new(move || {
+        let (query, level, year) = (f.query(), f.level(), year());
+        let go = ready.get();
+        // The districts of the slice, for the unique-reach chart.
+        let chosen = f.district_id.get();
+        let districts: Vec<(i64, String)> = districts
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| chosen.is_none_or(|c| c == d.id))
+            .map(|d| (d.id, d.name))
+            .collect();
+        let go = go && !districts.is_empty();
+        async move {
+            if go {
+                load(query, level, year, districts).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    });
 
     view! {
         <h1>{tr(T::DashboardTitle)}</h1>
@@ -319,23 +392,20 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
         summary,
         schools_total,
         training,
-        mentoring,
+        outcomes,
         by_place,
         by_month,
         by_topic,
+        by_station,
         by_district,
+        films,
+        points,
+        unique,
     } = data;
     let query = f.query();
     let level = f.level();
-    let export =
-        move |path: &str, format: &str| format!("/api/v1/aggregates/{path}&format={format}");
-    let place_path = format!("reach?group_by={}&{query}", group_code(level));
-    let month_path = format!("reach?group_by=month&{query}");
-    let topic_path = format!("reach?group_by=topic&{query}");
-    let rate = mentoring
-        .rate()
-        .map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0));
-    let mentored = humiao_shared::outcome::display(mentoring.mentored);
+    let rate = outcomes.reoffence_rate().unwrap_or_else(|| "—".to_string());
+    let mentored = humiao_shared::outcome::display(outcomes.minors_mentored);
     let place_title = move || match level {
         GroupBy::School => tr(T::School)(),
         GroupBy::Station => tr(T::Station)(),
@@ -348,7 +418,13 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
             let _ = performance.mark("dashboard-drawn");
         }
     });
-    let district_svg = move || charts::sessions_by_district(&by_district, lang());
+    let chart = |name: ChartName, svg: Box<dyn Fn(Lang) -> String + Send + Sync>| {
+        view! { <ChartCard name=name query=query.clone() svg=svg /> }
+    };
+    let training_rows = training.by_district.clone();
+    let film_rows = films.clone();
+    let unique_rows = unique.clone();
+    let outcome_rows = points.clone();
     view! {
         <div class="figures" id="figures">
             <Figure name=T::Sessions value=thousands(summary.sessions) id="figure-sessions" />
@@ -365,35 +441,140 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
         </div>
         {empty.then(|| view! { <p class="notice" id="dashboard-empty">{tr(T::NoData)}</p> })}
         <section class="card">
-            <div class="chart" id="chart-sessions-by-district" inner_html=district_svg></div>
-        </section>
-        <section class="card">
             <h2>{place_title}</h2>
             <p class="muted">{tr(T::DrillHint)}</p>
-            <ReachTable rows=by_place id="table-places" level=level f=f />
-            <Exports path=place_path export=export />
+            {match level {
+                GroupBy::District => chart(ChartName::SessionsByDistrict, Box::new(move |l| charts::sessions_by_district(&by_district, l))),
+                _ => {
+                    let rows = by_station.clone();
+                    chart(ChartName::SessionsByStation, Box::new(move |l| charts::sessions_by_station(&rows, l)))
+                }
+            }}
+            <ReachTable rows=by_place.clone() id="table-places" level=level f=f />
+            <Exports path=format!("reach?group_by={}&{query}", group_code(level)) />
         </section>
-        <section class="card">
-            <h2>{move || format!("{} · {}", tr(T::AudienceTotal)(), tr(T::Date)())}</h2>
-            <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
-            <Exports path=month_path export=export />
-        </section>
-        <section class="card">
-            <h2>{tr(T::Topics)}</h2>
-            <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
-            <Exports path=topic_path export=export />
-        </section>
+        <div class="chart-grid">
+            <section class="card">
+                {chart(ChartName::ReachOverTime, { let rows = by_month.clone(); Box::new(move |l| charts::reach_over_time(&rows, l)) })}
+                <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
+                <Exports path=format!("reach?group_by=month&{query}") />
+            </section>
+            <section class="card">
+                {chart(ChartName::TopicMix, { let rows = by_topic.clone(); Box::new(move |l| charts::topic_mix(&rows, l)) })}
+                <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
+                <Exports path=format!("reach?group_by=topic&{query}") />
+            </section>
+            <section class="card">
+                {chart(ChartName::UniqueReach, Box::new(move |l| charts::unique_reach(&unique, l)))}
+                <SimpleTable id="table-unique" head=vec![T::District, T::UniqueStudents, T::Students]
+                    rows=unique_rows.into_iter().map(|(name, a)| vec![name, thousands(a.unique_students), thousands(a.students)]).collect() />
+                <Exports path=format!("audience?{query}") />
+            </section>
+            <section class="card">
+                {chart(ChartName::ScreeningCoverage, Box::new(move |l| charts::screening_coverage(&films, l)))}
+                <SimpleTable id="table-films" head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
+                    rows=film_rows.into_iter().map(|c| vec![c.title, crate::i18n::of(c.confirmed, c.expected), thousands(c.students), thousands(c.parents)]).collect() />
+                <Exports path=format!("screening-coverage?{query}") />
+            </section>
+            <section class="card">
+                {chart(ChartName::TrainingCoverage, { let t = training.clone(); Box::new(move |l| charts::training_coverage(&t, l)) })}
+                <SimpleTable id="table-training" head=vec![T::District, T::StationsTrained]
+                    rows=training_rows.into_iter().map(|d| vec![d.district, crate::i18n::of(d.trained, d.stations)]).collect() />
+                <Exports path=format!("training-coverage?{query}") />
+            </section>
+            <section class="card">
+                {chart(ChartName::ReoffenceRate, { let p = points.clone(); Box::new(move |l| charts::reoffence_rate(&p, l)) })}
+                {chart(ChartName::NightWandering, { let p = points.clone(); Box::new(move |l| charts::night_wandering(&p, l)) })}
+                {chart(ChartName::JuvenileThefts, Box::new(move |l| charts::juvenile_thefts(&points, None, l)))}
+                <OutcomeTable points=outcome_rows />
+                <Exports path=format!("outcomes?{query}") />
+            </section>
+        </div>
     }
 }
 
-/// Export buttons: the same aggregate as CSV and Excel.
+/// One chart, drawn here, with links to the same chart as SVG and PNG from the server.
 #[component]
-fn Exports(path: String, export: impl Fn(&str, &str) -> String + 'static) -> impl IntoView {
+fn ChartCard(
+    name: ChartName,
+    query: String,
+    svg: Box<dyn Fn(Lang) -> String + Send + Sync>,
+) -> impl IntoView {
+    let slug = name.slug();
+    let file = move |ext: &str| {
+        format!(
+            "/api/v1/charts/{slug}.{ext}?{query}&lang={}",
+            lang_code(lang())
+        )
+    };
+    let png = file.clone();
+    view! {
+        <figure class="chart-card">
+            <div class="chart" id=format!("chart-{slug}") role="img" aria-label=move || name.title(lang())
+                inner_html=move || svg(lang())></div>
+            <figcaption class="exports inline">
+                <a class="button" href=move || file("svg") download="">"SVG"</a>
+                <a class="button" href=move || png("png") download="">"PNG"</a>
+            </figcaption>
+        </figure>
+    }
+}
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// A plain table of texts (names come from the data and are inserted as text).
+#[component]
+fn SimpleTable(id: &'static str, head: Vec<T>, rows: Vec<Vec<String>>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table id=id>
+                <thead><tr>
+                    {head.into_iter().enumerate().map(|(i, h)| view! { <th class:num={i > 0}>{tr(h)}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! {
+                        <tr>{row.into_iter().enumerate().map(|(i, cell)| view! { <td class:num={i > 0}>{cell}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The outcome series: one row per month and indicator; hidden counts read "<5".
+#[component]
+fn OutcomeTable(points: Vec<OutcomePoint>) -> impl IntoView {
+    let rows: Vec<Vec<String>> = points
+        .into_iter()
+        .map(|p| {
+            vec![
+                p.month,
+                p.indicator.label(Lang::Zh).to_string(),
+                humiao_shared::outcome::display(p.value),
+            ]
+        })
+        .collect();
+    view! { <SimpleTable id="table-outcomes" head=vec![T::Month, T::Indicator, T::Value] rows=rows /> }
+}
+
+/// Export buttons: the same aggregate as Excel and CSV.
+#[component]
+fn Exports(path: String) -> impl IntoView {
+    let file = move |format: &str| format!("/api/v1/aggregates/{path}&format={format}");
     view! {
         <p class="exports inline">
             <span class="muted">{tr(T::Export)}</span>
-            <a class="button" href=export(&path, "xlsx") download="">"Excel"</a>
-            <a class="button" href=export(&path, "csv") download="">"CSV"</a>
+            <a class="button" href=file("xlsx") download="">"Excel"</a>
+            <a class="button" href=file("csv") download="">"CSV"</a>
         </p>
     }
 }

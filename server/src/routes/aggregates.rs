@@ -132,14 +132,18 @@ async fn outcomes(
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let series = match slice {
         Some(slice) => {
-            // One station's figures are station level: small counts are hidden from all
-            // but administrators.
-            let hide_small = !viewer.is_admin() && slice.filter.station_id.is_some();
-            aggregates::outcome_series(&mut conn, &slice, hide_small).await?
+            aggregates::outcome_series(&mut conn, &slice, hides_small(&viewer, &slice)).await?
         }
         None => Vec::new(),
     };
     Ok(HttpResponse::Ok().json(series))
+}
+
+/// Whether the outcome figures of `slice` hide small counts from `viewer`: one station's
+/// figures are station level, and there counts of 1–4 are hidden from all but
+/// administrators.
+pub(crate) fn hides_small(viewer: &Viewer, slice: &Slice) -> bool {
+    !viewer.is_admin() && slice.filter.station_id.is_some()
 }
 
 /// The filter narrowed to the viewer's scope: a district leader's figures are the
@@ -168,7 +172,7 @@ pub async fn within_scope(
 
 /// What every aggregate starts with: the filter narrowed to the viewer's scope, then its
 /// campaign and days (`None` without any campaign), and a connection to read them with.
-async fn sliced(
+pub(crate) async fn sliced(
     db: &Db,
     viewer: &Viewer,
     filter: AggregateFilter,

@@ -1,16 +1,35 @@
-//! `/api/v1/charts`: the charts as SVG, drawn by the same functions the browser uses.
+//! `/api/v1/charts`: the charts as SVG or PNG, drawn by the same shared functions the
+//! browser uses, from the same aggregates (same filters, same scope) as
+//! `/api/v1/aggregates/*`.
+//!
+//! PNG is the chart's SVG rasterised by resvg. SVG names its font `sans-serif`; for PNG
+//! that family is Noto Sans CJK SC (Debian's `fonts-noto-cjk`, looked for under
+//! `/usr/share/fonts`), so Chinese labels render. Without that font the PNG answer is a
+//! 503 `chart_font_missing` that says what to install; SVG works regardless.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Months, NaiveDate};
+use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy, OutcomePoint};
 use humiao_shared::charts::{self, ChartName};
+use humiao_shared::outcome::Indicator;
 use humiao_shared::Lang;
+use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
 
-use super::aggregates::{district_reach, within_scope};
+use super::aggregates::{district_reach, hides_small, resolve, sliced, within_scope};
 use crate::auth::Viewer;
+use crate::db::aggregates;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::extract::Query;
-use humiao_shared::aggregate::AggregateFilter;
+
+/// Where the fonts for PNG charts are looked for.
+pub const FONT_DIR: &str = "/usr/share/fonts";
+/// The family PNG charts are drawn in: it has both Chinese and Latin letters.
+pub const CJK_FAMILY: &str = "Noto Sans CJK SC";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/charts", "GET").route(web::get().to(list)))
@@ -20,11 +39,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// One chart the server draws.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ChartEntry {
-    /// The name in the chart's URL.
+    /// The chart's slug, as in its URL.
     name: &'static str,
+    /// The title, in the request's language.
     title: &'static str,
-    /// Where the SVG is.
+    /// Where the SVG is; add the aggregates' filters as its query.
     svg: String,
+    /// Where the PNG is; takes the same query.
+    png: String,
 }
 
 /// `GET /api/v1/charts`.
@@ -38,18 +60,28 @@ async fn list(req: HttpRequest, _viewer: Viewer) -> HttpResponse {
             name: c.slug(),
             title: c.title(lang),
             svg: format!("/api/v1/charts/{}.svg", c.slug()),
+            png: format!("/api/v1/charts/{}.png", c.slug()),
         })
         .collect();
     HttpResponse::Ok().json(entries)
 }
 
+/// What a chart takes besides the aggregates' filters.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ChartQuery {
-    campaign_id: Option<i64>,
     /// `zh` or `en`; overrides `Accept-Language`, so an `<img src>` can pick the language.
     #[param(inline)]
     lang: Option<Lang>,
+    /// `juvenile-thefts` only: months from this day's month on are "after" (`YYYY-MM-DD`).
+    since: Option<NaiveDate>,
+}
+
+/// The picture formats a chart comes in.
+#[derive(Clone, Copy)]
+enum Format {
+    Svg,
+    Png,
 }
 
 async fn draw(
@@ -57,28 +89,222 @@ async fn draw(
     db: web::Data<Db>,
     viewer: Viewer,
     file: web::Path<String>,
+    Query(filter): Query<AggregateFilter>,
     Query(q): Query<ChartQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let chart = file
-        .strip_suffix(".svg")
-        .and_then(ChartName::from_slug)
-        .ok_or(ApiError::NotFound)?;
-    let lang = q.lang.unwrap_or_else(|| lang_of(&req));
-    let filter = within_scope(
-        &db,
-        &viewer,
-        AggregateFilter {
-            campaign_id: q.campaign_id,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let svg = match chart {
-        ChartName::SessionsByDistrict => {
-            charts::sessions_by_district(&district_reach(&db, &filter).await?, lang)
-        }
+    let (slug, extension) = file.rsplit_once('.').ok_or(ApiError::NotFound)?;
+    let chart = ChartName::from_slug(slug).ok_or(ApiError::NotFound)?;
+    let format = match extension {
+        "svg" => Format::Svg,
+        "png" => Format::Png,
+        _ => return Err(ApiError::NotFound),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml; charset=utf-8")
-        .body(svg))
+    let lang = q.lang.unwrap_or_else(|| lang_of(&req));
+    let svg = svg_of(&db, &viewer, chart, filter, q.since, lang).await?;
+    Ok(match format {
+        Format::Svg => HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .body(svg),
+        Format::Png => {
+            // Rasterising takes milliseconds of CPU: off the async workers.
+            let png = web::block(move || png(&svg))
+                .await
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("rasteriser stopped: {e}")))??;
+            HttpResponse::Ok().content_type("image/png").body(png)
+        }
+    })
+}
+
+/// The chart's SVG for the filter, narrowed to the viewer's scope: the aggregate the chart
+/// is drawn from, read with the aggregates' own queries, then the shared drawing function.
+async fn svg_of(
+    db: &Db,
+    viewer: &Viewer,
+    chart: ChartName,
+    filter: AggregateFilter,
+    since: Option<NaiveDate>,
+    lang: Lang,
+) -> Result<String, ApiError> {
+    Ok(match chart {
+        ChartName::ReachOverTime => {
+            charts::reach_over_time(&reach(db, viewer, filter, GroupBy::Month).await?, lang)
+        }
+        ChartName::SessionsByDistrict => {
+            let filter = within_scope(db, viewer, filter).await?;
+            charts::sessions_by_district(&district_reach(db, &filter).await?, lang)
+        }
+        ChartName::SessionsByStation => {
+            charts::sessions_by_station(&reach(db, viewer, filter, GroupBy::Station).await?, lang)
+        }
+        ChartName::TopicMix => {
+            charts::topic_mix(&reach(db, viewer, filter, GroupBy::Topic).await?, lang)
+        }
+        ChartName::ScreeningCoverage => {
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let films = match slice {
+                Some(slice) => aggregates::screening_coverage(&mut conn, &slice).await?,
+                None => Vec::new(),
+            };
+            charts::screening_coverage(&films, lang)
+        }
+        ChartName::TrainingCoverage => {
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let coverage = match slice {
+                Some(slice) => aggregates::training_coverage(&mut conn, &slice).await?,
+                None => Default::default(),
+            };
+            charts::training_coverage(&coverage, lang)
+        }
+        ChartName::ReoffenceRate | ChartName::NightWandering | ChartName::JuvenileThefts => {
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let mut points = Vec::new();
+            if let Some(slice) = slice {
+                let hide = hides_small(viewer, &slice);
+                if chart == ChartName::ReoffenceRate {
+                    points.extend(stock_before(&mut conn, &slice, hide).await?);
+                }
+                points.extend(aggregates::outcome_series(&mut conn, &slice, hide).await?);
+            }
+            match chart {
+                ChartName::ReoffenceRate => charts::reoffence_rate(&points, lang),
+                ChartName::NightWandering => charts::night_wandering(&points, lang),
+                _ => charts::juvenile_thefts(&points, since, lang),
+            }
+        }
+        ChartName::UniqueReach => {
+            charts::unique_reach(&unique_reach(db, viewer, filter).await?, lang)
+        }
+    })
+}
+
+/// The minors in mentoring last reported in the year before the slice: a stock reported
+/// once a year, which the months before this year's report divide their re-offences by.
+async fn stock_before(
+    conn: &mut sqlx::AnyConnection,
+    slice: &aggregates::Slice,
+    hide_small: bool,
+) -> Result<Option<OutcomePoint>, ApiError> {
+    let (Some(from), Some(to)) = (
+        slice.from.checked_sub_months(Months::new(12)),
+        slice.from.pred_opt(),
+    ) else {
+        return Ok(None);
+    };
+    let year_before = aggregates::Slice {
+        from,
+        to,
+        ..slice.clone()
+    };
+    let points = aggregates::outcome_series(conn, &year_before, hide_small).await?;
+    Ok(points
+        .into_iter()
+        .rfind(|p| p.indicator == Indicator::MinorsMentored))
+}
+
+/// `GET /aggregates/reach?group_by=…` for the filter.
+async fn reach(
+    db: &Db,
+    viewer: &Viewer,
+    filter: AggregateFilter,
+    group: GroupBy,
+) -> Result<Vec<humiao_shared::aggregate::ReachRow>, ApiError> {
+    let filter = within_scope(db, viewer, filter).await?;
+    let mut conn = db.pool.acquire().await?;
+    Ok(match resolve(&mut conn, filter).await? {
+        Some((slice, window)) => aggregates::reach(&mut conn, &slice, window, group).await?,
+        None => Vec::new(),
+    })
+}
+
+/// The audience aggregate once per district of the slice. Unique reach is capped per
+/// school, so a district's figure is the audience aggregate narrowed to it, not a share of
+/// the city's.
+async fn unique_reach(
+    db: &Db,
+    viewer: &Viewer,
+    filter: AggregateFilter,
+) -> Result<Vec<(String, AudienceSummary)>, ApiError> {
+    let (mut conn, slice) = sliced(db, viewer, filter).await?;
+    let Some(slice) = slice else {
+        return Ok(Vec::new());
+    };
+    let districts: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM districts ORDER BY sort_order, id")
+            .fetch_all(&mut *conn)
+            .await?;
+    // A slice below district level (a station, a school) keeps only the districts it
+    // reaches into; a district-wide one keeps its district even when it is empty.
+    let narrow = slice.filter.station_id.is_some() || slice.filter.school_id.is_some();
+    let mut rows = Vec::new();
+    for (id, name) in districts {
+        if slice.filter.district_id.is_some_and(|d| d != id) {
+            continue;
+        }
+        let mut one = slice.clone();
+        one.filter.district_id = Some(id);
+        let audience = aggregates::audience(&mut conn, &one).await?;
+        if !narrow || audience.sessions > 0 {
+            rows.push((name, audience));
+        }
+    }
+    Ok(rows)
+}
+
+/// The fonts PNG charts are drawn with, loaded once; `None` when no CJK font is installed.
+fn fonts() -> Option<Arc<usvg::fontdb::Database>> {
+    static FONTS: OnceLock<Option<Arc<usvg::fontdb::Database>>> = OnceLock::new();
+    FONTS.get_or_init(|| fonts_in(Path::new(FONT_DIR))).clone()
+}
+
+/// The fonts under `dir`, with `sans-serif` meaning [`CJK_FAMILY`]; `None` without it.
+pub fn fonts_in(dir: &Path) -> Option<Arc<usvg::fontdb::Database>> {
+    let mut db = usvg::fontdb::Database::new();
+    db.load_fonts_dir(dir);
+    let has_cjk = db
+        .faces()
+        .any(|face| face.families.iter().any(|(name, _)| name == CJK_FAMILY));
+    if !has_cjk {
+        tracing::warn!(dir = %dir.display(), "no {CJK_FAMILY} font: PNG charts are unavailable (apt-get install fonts-noto-cjk)");
+        return None;
+    }
+    db.set_sans_serif_family(CJK_FAMILY);
+    Some(Arc::new(db))
+}
+
+/// A chart's SVG as PNG, with the system's CJK font.
+pub fn png(svg: &str) -> Result<Vec<u8>, ApiError> {
+    png_with(svg, fonts().ok_or(ApiError::ChartFontMissing)?)
+}
+
+/// A chart's SVG as PNG, drawn with `fonts`.
+pub fn png_with(svg: &str, fonts: Arc<usvg::fontdb::Database>) -> Result<Vec<u8>, ApiError> {
+    let options = usvg::Options {
+        fontdb: fonts,
+        font_family: CJK_FAMILY.to_string(),
+        ..Default::default()
+    };
+    let fail = |what: &str| ApiError::Internal(anyhow::anyhow!("PNG chart: {what}"));
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| fail(&e.to_string()))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| fail("empty size"))?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+
+    #[test]
+    fn without_a_cjk_font_png_is_refused_clearly() {
+        let empty = std::env::temp_dir().join("humiao-no-fonts");
+        let _ = std::fs::create_dir_all(&empty);
+        assert!(fonts_in(&empty).is_none());
+        assert_eq!(
+            ApiError::ChartFontMissing.status_code(),
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
 }
