@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use anyhow::{bail, Context as _};
 use clap::{Args, Subcommand};
-use humiao_shared::account::{check_password, Role};
+use humiao_shared::account::{check_password, NewAccount, Role};
 
 use crate::auth::password;
 use crate::auth::store::{self, ScopeRef};
@@ -54,11 +54,31 @@ pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
             })?;
             let scope = scope_of(&db, role, scope.as_deref()).await?;
             let password = read_password()?;
+            // The API's rules for a new account, so both ways of adding one agree.
+            let (district_id, station_id, school_id) = match scope {
+                ScopeRef::City => (None, None, None),
+                ScopeRef::District(id) => (Some(id), None, None),
+                ScopeRef::Station(id) => (None, Some(id), None),
+                ScopeRef::School(id) => (None, None, Some(id)),
+            };
+            let account = NewAccount {
+                username: username.clone(),
+                role: Some(role),
+                district_id,
+                station_id,
+                school_id,
+                password: password.clone(),
+            };
+            if let Err(errors) = account.validate() {
+                let problems: Vec<String> = errors
+                    .localize(humiao_shared::Lang::En)
+                    .into_iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                bail!("{}", problems.join("; "));
+            }
             let hash = password::hash(&password)?;
             let username = username.trim();
-            if username.is_empty() {
-                bail!("the username is empty");
-            }
             if store::find_user(&db.pool, username).await?.is_some() {
                 bail!("there is already an account named {username}");
             }

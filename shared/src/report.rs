@@ -65,16 +65,24 @@ pub struct OutcomeTotals {
 }
 
 impl OutcomeTotals {
-    /// The totals of `(indicator, value)` pairs (e.g. every month of a series); with
-    /// `hide_small`, a total of 1–4 becomes unknown, as station-level counts are.
-    pub fn sum<'a>(
-        points: impl IntoIterator<Item = (Indicator, Option<i64>)> + 'a,
+    /// The year's figures from `(indicator, value)` points in month order (e.g. an outcome
+    /// series): flows are added up; minors mentored is a stock that stations report now and
+    /// then (each December), so it is the latest value, not a sum — points may start with
+    /// the stock reported before the period, so that a year without its report yet still
+    /// has its minors in mentoring. With `hide_small`, a figure of 1–4 becomes unknown, as
+    /// station-level counts are.
+    pub fn sum(
+        points: impl IntoIterator<Item = (Indicator, Option<i64>)>,
         hide_small: bool,
     ) -> OutcomeTotals {
         let mut totals = [0i64; 7];
+        let mut stock: Option<Option<i64>> = None;
         for (indicator, value) in points {
             let slot = match indicator {
-                Indicator::MinorsMentored => 0,
+                Indicator::MinorsMentored => {
+                    stock = Some(value);
+                    continue;
+                }
                 Indicator::Reoffences => 1,
                 Indicator::RunawayCalls => 2,
                 Indicator::FollowUps => 3,
@@ -93,7 +101,7 @@ impl OutcomeTotals {
             }
         };
         OutcomeTotals {
-            minors_mentored: shown(totals[0]),
+            minors_mentored: stock.unwrap_or(Some(0)).and_then(shown),
             reoffences: shown(totals[1]),
             runaway_calls: shown(totals[2]),
             follow_ups: shown(totals[3]),
@@ -712,6 +720,31 @@ mod tests {
         let table = figures.table(Lang::En);
         let reoffended = table.iter().find(|r| r.label == "offended again");
         assert_eq!(reoffended.map(|r| r.value.as_str()), Some("<5"));
+    }
+
+    #[test]
+    fn minors_mentored_is_the_latest_stock_reported_and_the_other_figures_add_up() {
+        let points = [
+            // Reported the December before the year: the stock until this year's report.
+            (Indicator::MinorsMentored, Some(1038)),
+            (Indicator::Reoffences, Some(2)),
+            (Indicator::Reoffences, Some(3)),
+            (Indicator::FollowUps, Some(40)),
+            (Indicator::FollowUps, Some(60)),
+        ];
+        let before_december = OutcomeTotals::sum(points, false);
+        assert_eq!(before_december.minors_mentored, Some(1038));
+        assert_eq!(before_december.reoffences, Some(5));
+        assert_eq!(before_december.follow_ups, Some(100));
+        assert_eq!(before_december.reoffence_rate().as_deref(), Some("0.5%"));
+        let after = OutcomeTotals::sum(
+            points
+                .into_iter()
+                .chain([(Indicator::MinorsMentored, Some(1012))]),
+            false,
+        );
+        assert_eq!(after.minors_mentored, Some(1012), "not 1038 + 1012");
+        assert_eq!(OutcomeTotals::sum([], false).minors_mentored, Some(0));
     }
 
     #[test]

@@ -348,3 +348,40 @@ async fn years_that_are_not_years_are_not_found_and_bad_queries_refused() {
         .unwrap();
     assert_eq!(res.status(), 405);
 }
+
+#[tokio::test]
+async fn a_year_before_its_december_report_counts_the_minors_mentored_reported_the_year_before() {
+    let app = spawn_app().await;
+    let year = chrono::Datelike::year(&humiao_server::clock::today());
+    // Minors mentored is a stock the stations report each December.
+    let latest = |series: &Value| {
+        series
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|p| p["indicator"] == "minors_mentored")
+            .map(|p| p["value"].as_i64().unwrap())
+    };
+    let this_year = app
+        .get_json(&format!("/api/v1/aggregates/outcomes?year={year}"))
+        .await;
+    let last_year = app
+        .get_json(&format!("/api/v1/aggregates/outcomes?year={}", year - 1))
+        .await;
+    let stock = latest(&this_year)
+        .or_else(|| latest(&last_year))
+        .expect("a stock reported this year or last");
+    let reoffences = total(&this_year, "reoffences");
+    let (status, html) = report(&app, &app.client, &format!("/report/{year}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!(
+            "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人，占比 {}",
+            count(stock),
+            count(reoffences),
+            percent(reoffences, stock).unwrap()
+        )),
+        "stock {stock}, re-offences {reoffences}"
+    );
+}

@@ -439,3 +439,55 @@ async fn every_change_to_an_account_is_audited_and_no_password_is() {
     assert_eq!(entries[2]["before"]["disabled"], false);
     assert_eq!(entries[2]["after"]["disabled"], true);
 }
+
+/// `humiao user add …` with the password on standard input: whether it succeeded, and what
+/// it printed on standard error.
+fn cli_add(app: &TestApp, args: &[&str], password: &str) -> (bool, String) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(humiao_tests::server_binary())
+        .args(["user", "add"])
+        .env("HUMIAO_DATABASE_URL", &app.database.url)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("humiao runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{password}").expect("password written");
+    drop(stdin);
+    let out = child.wait_with_output().expect("humiao ends");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_command_line_applies_the_same_rules_to_a_new_account_as_the_api() {
+    let app = spawn_app().await;
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "wang wei", "--role", "admin"],
+        PASSWORD,
+    );
+    assert!(!ok);
+    assert!(
+        error.contains("username: A username cannot contain spaces or control characters"),
+        "{error}"
+    );
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "wang.cli", "--role", "admin"],
+        "short",
+    );
+    assert!(!ok);
+    assert!(error.contains("Use at least 10 characters"), "{error}");
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "wang.cli", "--role", "admin"],
+        PASSWORD,
+    );
+    assert!(ok, "{error}");
+    assert_eq!(sign_in(&app, "wang.cli", PASSWORD).await.0, 200);
+}

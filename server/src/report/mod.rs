@@ -22,6 +22,7 @@ use crate::db::aggregates;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::routes::aggregates::{resolve, within_scope};
+use crate::routes::charts::stock_before;
 
 /// The first and last years a report may be asked for; any other is no report at all.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -134,12 +135,18 @@ async fn figures(
     let audience = aggregates::audience(&mut conn, &slice).await?;
     let screening = aggregates::screening_reach(&mut conn, &slice).await?;
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
+    // Minors mentored is a stock reported each December: the one reported the year before
+    // stands until this year's report, as the re-offence chart divides by it too.
+    let stock = stock_before(&mut conn, &slice, false).await?;
     let series = aggregates::outcome_series(&mut conn, &slice, false).await?;
     // A station's yearly totals are station-level counts: hidden below 5 from all but
     // administrators, as the outcomes aggregate hides its months.
     let hide_small = !viewer.is_admin() && slice.filter.station_id.is_some();
     let outcomes = OutcomeTotals::sum(
-        series.into_iter().map(|p| (p.indicator, p.value)),
+        stock
+            .into_iter()
+            .chain(series)
+            .map(|p| (p.indicator, p.value)),
         hide_small,
     );
     let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;

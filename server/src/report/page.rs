@@ -31,6 +31,7 @@ table { width: 100%; border-collapse: collapse; font-size: 10.5pt;
         break-inside: avoid; page-break-inside: avoid }
 th, td { border: 0.3mm solid #888; padding: 1.2mm 2.5mm; text-align: left }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap }
+tbody th { width: 68% }
 tr.part th { font-weight: normal; padding-left: 7mm }
 figure { margin: 0 0 6mm; break-inside: avoid; page-break-inside: avoid }
 figure img { display: block; width: 100%; height: auto; border: 0.3mm solid #ddd }

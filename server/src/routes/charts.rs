@@ -179,7 +179,7 @@ async fn svg_of(
 
 /// The minors in mentoring last reported in the year before the slice: a stock reported
 /// once a year, which the months before this year's report divide their re-offences by.
-async fn stock_before(
+pub(crate) async fn stock_before(
     conn: &mut sqlx::AnyConnection,
     slice: &aggregates::Slice,
     hide_small: bool,
