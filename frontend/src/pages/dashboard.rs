@@ -145,8 +145,9 @@ async fn load(
         .collect(),
         None => Vec::new(),
     };
-    let outcomes = OutcomeTotals::sum(series.iter().map(|p| (p.indicator, p.value)), false);
     points.extend(series);
+    // The same totals as the annual report: flows summed, the stock its latest value.
+    let outcomes = OutcomeTotals::sum(points.iter().map(|p| (p.indicator, p.value)), false);
     let (_, schools_total) = api::list_with_total::<serde_json::Value>(&format!(
         "/api/v1/schools?limit=1&{}",
         place.replace("school_id=", "id=")
