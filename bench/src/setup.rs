@@ -23,11 +23,13 @@ pub async fn generated(engine: Engine, scale: &str, years: u16) -> Result<String
             if !file.exists() {
                 let partial = dir.join(format!("{name}.partial.db"));
                 let _ = std::fs::remove_file(&partial);
-                gen(
-                    &format!("sqlite://{}?mode=rwc", partial.display()),
-                    scale,
-                    years,
-                )?;
+                let url = format!("sqlite://{}?mode=rwc", partial.display());
+                gen(&url, scale, years)?;
+                // The last transactions (the reach rollups) may still be in the write-ahead
+                // log beside the file, which a rename leaves behind: fold them in first.
+                let mut db = sqlx::SqliteConnection::connect(&url).await?;
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+                db.close().await?;
                 std::fs::rename(&partial, &file)?;
             }
             Ok(format!("sqlite://{}", file.display()))

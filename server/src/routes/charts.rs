@@ -256,19 +256,69 @@ fn fonts() -> Option<Arc<usvg::fontdb::Database>> {
     FONTS.get_or_init(|| fonts_in(Path::new(FONT_DIR))).clone()
 }
 
-/// The fonts under `dir`, with `sans-serif` meaning [`CJK_FAMILY`]; `None` without it.
+/// The [`CJK_FAMILY`] font found under `dir`, as the only font and the meaning of
+/// `sans-serif` (it has Latin letters and digits too); `None` without it.
+///
+/// Its OpenType layout tables (GSUB, GPOS, GDEF) are hidden from the shaper: Noto CJK's are
+/// large, the shaper reads them again for every text element, and that made a chart's text
+/// take ten times as long as the rest of its PNG. Chart labels need none of them: the
+/// Simplified Chinese face maps characters to Simplified forms by itself, and labels are
+/// horizontal, without ligatures.
 pub fn fonts_in(dir: &Path) -> Option<Arc<usvg::fontdb::Database>> {
-    let mut db = usvg::fontdb::Database::new();
-    db.load_fonts_dir(dir);
-    let has_cjk = db
-        .faces()
-        .any(|face| face.families.iter().any(|(name, _)| name == CJK_FAMILY));
-    if !has_cjk {
+    let mut all = usvg::fontdb::Database::new();
+    all.load_fonts_dir(dir);
+    let path = all.faces().find_map(|face| {
+        // The regular weight: the directory holds the bold one too.
+        let is_cjk = face.families.iter().any(|(name, _)| name == CJK_FAMILY)
+            && face.weight == usvg::fontdb::Weight::NORMAL
+            && face.style == usvg::fontdb::Style::Normal;
+        match &face.source {
+            usvg::fontdb::Source::File(path) | usvg::fontdb::Source::SharedFile(path, _)
+                if is_cjk =>
+            {
+                Some(path.clone())
+            }
+            _ => None,
+        }
+    });
+    let Some(mut data) = path.and_then(|path| std::fs::read(path).ok()) else {
         tracing::warn!(dir = %dir.display(), "no {CJK_FAMILY} font: PNG charts are unavailable (apt-get install fonts-noto-cjk)");
         return None;
-    }
+    };
+    hide_layout_tables(&mut data);
+    let mut db = usvg::fontdb::Database::new();
+    db.load_font_data(data);
     db.set_sans_serif_family(CJK_FAMILY);
     Some(Arc::new(db))
+}
+
+/// Renames the GSUB, GPOS and GDEF tables of every face in an OpenType font or collection
+/// (their tags' last letter one lower, which keeps the table directory sorted), so that
+/// readers skip them. A file too short for what it claims is left as it is.
+fn hide_layout_tables(data: &mut [u8]) {
+    let number = |data: &[u8], at: usize, len: usize| {
+        data.get(at..at + len)
+            .map(|b| b.iter().fold(0usize, |n, byte| n << 8 | usize::from(*byte)))
+    };
+    let faces: Vec<usize> = if data.starts_with(b"ttcf") {
+        let count = number(data, 8, 4).unwrap_or(0);
+        (0..count)
+            .filter_map(|i| number(data, 12 + 4 * i, 4))
+            .collect()
+    } else {
+        vec![0]
+    };
+    for face in faces {
+        let tables = number(data, face + 4, 2).unwrap_or(0);
+        for i in 0..tables {
+            let at = face + 12 + 16 * i;
+            if let Some(tag) = data.get_mut(at..at + 4) {
+                if [b"GSUB", b"GPOS", b"GDEF"].iter().any(|t| tag == *t) {
+                    tag[3] -= 1;
+                }
+            }
+        }
+    }
 }
 
 /// A chart's SVG as PNG, with the system's CJK font.
@@ -289,7 +339,23 @@ pub fn png_with(svg: &str, fonts: Arc<usvg::fontdb::Database>) -> Result<Vec<u8>
     let mut pixmap =
         tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| fail("empty size"))?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+    // Charts are drawn on opaque white, so the colours are the pixels less their alpha.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(|e| fail(&e.to_string()))?;
+    writer
+        .write_image_data(&rgb)
+        .map_err(|e| fail(&e.to_string()))?;
+    writer.finish().map_err(|e| fail(&e.to_string()))?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -306,5 +372,37 @@ mod tests {
             ApiError::ChartFontMissing.status_code(),
             actix_web::http::StatusCode::SERVICE_UNAVAILABLE
         );
+    }
+
+    #[test]
+    fn layout_tables_are_renamed_in_every_face_and_nothing_else_is_touched() {
+        // A collection of two faces, each with a table directory of three tables.
+        let mut font = b"ttcf\0\x01\0\0\0\0\0\x02\0\0\0\x14\0\0\0\x50".to_vec();
+        for _ in 0..2 {
+            font.extend_from_slice(b"OTTO\0\x03\0\0\0\0\0\0");
+            for tag in [b"GPOS", b"GSUB", b"cmap"] {
+                font.extend_from_slice(tag);
+                font.extend_from_slice(&[7; 12]);
+            }
+        }
+        let before = font.clone();
+        hide_layout_tables(&mut font);
+        let tags = |f: &[u8]| -> Vec<String> {
+            [0x14, 0x50]
+                .iter()
+                .flat_map(|face| (0..3).map(move |i| face + 12 + 16 * i))
+                .map(|at| String::from_utf8_lossy(&f[at..at + 4]).into_owned())
+                .collect()
+        };
+        assert_eq!(
+            tags(&font),
+            ["GPOR", "GSUA", "cmap", "GPOR", "GSUA", "cmap"]
+        );
+        let changed = font.iter().zip(&before).filter(|(a, b)| a != b).count();
+        assert_eq!(changed, 4, "only the four tags' last letters");
+        // A file that claims more than it holds is left alone, without a panic.
+        let mut short = b"ttcf\0\x01\0\0\0\0\0\x09".to_vec();
+        hide_layout_tables(&mut short);
+        assert_eq!(short, b"ttcf\0\x01\0\0\0\0\0\x09");
     }
 }
