@@ -244,6 +244,7 @@ catalogue! {
     Minutes => "时长（分钟）", "Minutes";
     Place => "地点", "Place";
     Completed => "结业", "Completed";
+    DaysAttended => "出勤日期（逗号分隔）", "Days attended (comma-separated)";
     Month => "月份", "Month";
     Indicator => "指标", "Indicator";
     Value => "数值", "Value";

@@ -417,6 +417,8 @@ async fn the_openapi_document_describes_every_operation_and_the_docs_page_loads(
     for path in paths.keys() {
         let concrete = path
             .replace("{id}", "1")
+            .replace("{kind}", "sessions")
+            .replace("{year}", "2024")
             .replace("{file}", "sessions-by-district.svg");
         let res = app.get(&concrete).await;
         let body = res.text().await.unwrap();

@@ -11,7 +11,7 @@ use humiao_shared::error::FieldErrors;
 use humiao_shared::film::NewFilm;
 use humiao_shared::org::{NewCampaign, NewSchool, NewStation, SchoolKind};
 use humiao_shared::outcome::{Indicator, NewOutcome};
-use humiao_shared::training::NewTraining;
+use humiao_shared::training::{NewTrainee, NewTraining};
 use humiao_shared::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -44,6 +44,10 @@ enum Kind {
     Topics,
     Role,
     Password,
+    /// Days as `2024-08-19, 2024-08-20`, sent as a list.
+    Dates,
+    /// A checkbox, sent as `true`/`false`.
+    Bool,
 }
 
 #[derive(Clone, Copy)]
@@ -196,10 +200,16 @@ const SECTIONS: &[Section] = &[
         fields: &[
             field("training_id", T::Trainings, Kind::Ref("/api/v1/trainings")),
             field("name", T::Name, Kind::Text),
-            field("station_id", T::Station, Kind::Ref("/api/v1/stations")),
+            field(
+                "station_id",
+                T::Station,
+                Kind::Ref("/api/v1/stations?limit=1000"),
+            ),
+            field("days_attended", T::DaysAttended, Kind::Dates),
+            field("completed", T::Completed, Kind::Bool),
         ],
-        // Attendance is checked against the course's days, which only the server has.
-        check: |_| FieldErrors::default(),
+        // Whether the days fall within the course only the server knows (it has the course).
+        check: |v| rule(|t: &NewTrainee| t.validate(None, today()))(v),
         actions: &[],
     },
     Section {
@@ -462,10 +472,12 @@ fn AddRecord(section: Section, on_added: impl Fn() + Copy + 'static) -> impl Int
                     let value = values.with_value(|v| v[i]);
                     let id = format!("{}-{}", section.slug, f.key);
                     let key = f.key;
-                    let error = move || errors.with(|e| e.get(key).or_else(|| {
-                        // The school's roll is checked as `enrolments[0].students`.
-                        if key == "enrolments" { e.get("enrolments[0].students") } else { None }
-                    }));
+                    // A list's items are checked as `days_attended[1]` or `enrolments[0].students`.
+                    let error = move || errors.with(|e| {
+                        e.codes()
+                            .find(|(f, _)| *f == key || f.strip_prefix(key).is_some_and(|rest| rest.starts_with('[')))
+                            .map(|(_, code)| code)
+                    });
                     view! {
                         <div class="field">
                             <label for=id.clone()>{tr(f.label)}</label>
@@ -507,6 +519,11 @@ fn Input(
     };
     let aria_invalid = move || invalid.get().to_string();
     match kind {
+        Kind::Dates => view! { <input id=id type="text" placeholder="2024-08-19, 2024-08-20" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Bool => view! {
+            <input id=id type="checkbox" prop:checked=move || value.get() == "true"
+                on:change=move |ev| { on_edit(); value.set(event_target_checked(&ev).to_string()) } />
+        }.into_any(),
         Kind::Password => view! { <input id=id type="password" autocomplete="new-password" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
         Kind::Role => view! {
             <select id=id aria-invalid=aria_invalid on:change=on_input>
@@ -560,7 +577,9 @@ fn Input(
                     {move || options.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| {
                         let key = o.get("id").map(|v| v.to_string()).unwrap_or_default();
                         let name = ["name", "title"].iter().find_map(|k| o.get(*k).and_then(Value::as_str)).unwrap_or_default().to_string();
-                        view! { <option value=key>{name}</option> }
+                        let chosen = key.clone();
+                        // Controlled: when the options arrive or redraw, the one chosen stays.
+                        view! { <option value=key selected=move || value.get() == chosen>{name}</option> }
                     }).collect_view()}
                 </select>
             }.into_any()
@@ -599,6 +618,14 @@ fn to_json(fields: &[Field], values: &[RwSignal<String>]) -> Value {
             },
             Kind::SchoolType | Kind::Indicator | Kind::Role if text.is_empty() => Value::Null,
             Kind::Topics => Value::from(topic_list(&text)),
+            Kind::Dates => Value::from(
+                text.split([',', '，', '、', ' '])
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            ),
+            Kind::Bool => Value::Bool(text == "true"),
             _ => Value::String(text),
         };
         body.insert(f.key.to_string(), v);
