@@ -537,3 +537,56 @@ async fn an_administrator_checks_a_file_then_imports_it_from_the_import_page() {
         .unwrap();
     assert_eq!(app.count("schools").await, before + 1);
 }
+
+#[tokio::test]
+async fn an_administrator_records_a_trainees_attendance() {
+    let app = spawn_app().await;
+    // The 2024 course, 2024-08-19..20.
+    let course = app.id_of("trainings", "starts_on", "2024-08-19").await;
+    let station = station_of(&app, "雕庄派出所").await;
+    let before = app.count("trainees").await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/trainees", app.url))
+        .await
+        .unwrap();
+    browser
+        .click(&format!("#trainees-training_id option[value='{course}']"))
+        .await
+        .unwrap();
+    browser.type_into("#trainees-name", "王警官").await.unwrap();
+    browser
+        .click(&format!("#trainees-station_id option[value='{station}']"))
+        .await
+        .unwrap();
+    // A day in the future: the shared rule answers beside the field, nothing is sent.
+    browser
+        .type_into("#trainees-days_attended", "2099-01-01")
+        .await
+        .unwrap();
+    browser.click("#trainees-completed").await.unwrap();
+    browser
+        .click("#add-trainees button[type=submit]")
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.text_of("#add-trainees .error").await.unwrap(),
+        "日期不能晚于今天"
+    );
+    assert_eq!(app.count("trainees").await, before);
+    let days = browser.wait_for("#trainees-days_attended").await.unwrap();
+    days.clear().await.unwrap();
+    days.send_keys("2024-08-19, 2024-08-20").await.unwrap();
+    browser
+        .click("#add-trainees button[type=submit]")
+        .await
+        .unwrap();
+    let said = browser
+        .wait_for_text("#add-trainees [aria-live]", |t| !t.is_empty())
+        .await
+        .unwrap();
+    assert_eq!(said, "已保存。");
+    assert_eq!(app.count("trainees").await, before + 1);
+}
