@@ -271,6 +271,12 @@ const SECTIONS: &[Section] = &[
 
 #[component]
 pub fn Admin() -> impl IntoView {
+    // The server refuses everyone else's calls anyway; this spares them a page of errors.
+    let is_admin =
+        use_context::<humiao_shared::account::Me>().is_some_and(|m| m.role == Role::Admin);
+    if !is_admin {
+        return view! { <p>{tr(T::NotFound)}</p> }.into_any();
+    }
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("section").unwrap_or_else(|| "stations".into()));
     view! {
@@ -292,6 +298,7 @@ pub fn Admin() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 /// The table of one kind of record and the form to add one.
