@@ -590,3 +590,51 @@ async fn an_administrator_records_a_trainees_attendance() {
     assert_eq!(said, "已保存。");
     assert_eq!(app.count("trainees").await, before + 1);
 }
+
+#[tokio::test]
+async fn an_officer_edits_a_session_from_the_stations_list() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser
+        .sign_in(&app.url, "officer.diaozhuang")
+        .await
+        .unwrap();
+    browser
+        .client
+        .goto(&format!("{}/sessions", app.url))
+        .await
+        .unwrap();
+    let row = browser
+        .wait_for("#station-sessions tbody tr")
+        .await
+        .unwrap();
+    let id: i64 = row
+        .attr("data-session")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let before = app.get_json(&format!("/api/v1/sessions/{id}")).await;
+    browser
+        .click(&format!("tr[data-session='{id}'] a"))
+        .await
+        .unwrap();
+    let notes = browser.wait_for("#notes").await.unwrap();
+    // The form holds the session as stored.
+    browser
+        .wait_for_text("main h1", |t| t == "修改宣讲记录")
+        .await
+        .unwrap();
+    notes.clear().await.unwrap();
+    notes.send_keys("补充：现场有家长提问").await.unwrap();
+    browser.click("button[type=submit]").await.unwrap();
+    browser.wait_for("#station-sessions").await.unwrap();
+    let after = app.get_json(&format!("/api/v1/sessions/{id}")).await;
+    assert_eq!(after["notes"], "补充：现场有家长提问");
+    assert_eq!(
+        after["audience"], before["audience"],
+        "the rest is unchanged"
+    );
+    assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
+}

@@ -287,10 +287,8 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                 }
             };
             match result {
-                Ok(session) if edit_of.is_some() => {
-                    let _ = session;
-                    navigate("/sessions", Default::default());
-                }
+                // An edit goes back to the list it came from.
+                Ok(_) if edit_of.is_some() => navigate("/sessions", Default::default()),
                 Ok(session) => {
                     outcome.set(Some(Ok(i18n::saved_session(
                         lang,
