@@ -66,39 +66,53 @@ impl Outbox {
         let on_online = leptos::prelude::window_event_listener(leptos::ev::online, move |_| {
             outbox.flush();
         });
-        // The listener lives as long as the page; the interval too.
-        std::mem::forget(on_online);
-        let _ = set_interval_with_handle(
+        let retry = set_interval_with_handle(
             move || {
-                if outbox.waiting.get_untracked() > 0 {
+                if outbox.waiting.try_get_untracked().unwrap_or(0) > 0 {
                     outbox.flush();
                 }
             },
             RETRY_EVERY,
-        );
+        )
+        .ok();
+        // Signed out (or another account signed in): this outbox stops trying; its entries
+        // wait in the browser for the next sign-in of its account.
+        on_cleanup(move || {
+            on_online.remove();
+            if let Some(retry) = retry {
+                retry.clear();
+            }
+        });
         outbox.flush();
         outbox
     }
 
+    /// What is stored; nothing once the outbox was closed (signed out).
     fn load(&self) -> Stored {
+        let Some(key) = self.storage_key.try_get_value() else {
+            return Stored::default();
+        };
         storage()
-            .and_then(|s| s.get_item(&self.storage_key.get_value()).ok().flatten())
+            .and_then(|s| s.get_item(&key).ok().flatten())
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
     }
 
     /// Writes the outbox; false when the browser refused (storage full or disabled).
     fn save(&self, stored: &Stored) -> bool {
+        let Some(key) = self.storage_key.try_get_value() else {
+            return false;
+        };
         let saved = storage()
             .zip(serde_json::to_string(stored).ok())
-            .is_some_and(|(s, text)| s.set_item(&self.storage_key.get_value(), &text).is_ok());
+            .is_some_and(|(s, text)| s.set_item(&key, &text).is_ok());
         self.show(stored);
         saved
     }
 
     fn show(&self, stored: &Stored) {
-        self.waiting.set(stored.waiting.len());
-        self.refused.set(stored.refused.clone());
+        self.waiting.try_set(stored.waiting.len());
+        self.refused.try_set(stored.refused.clone());
     }
 
     /// Keeps an entry that could not be sent. False if the browser cannot store it, in which
@@ -122,10 +136,10 @@ impl Outbox {
     /// Sends the waiting entries in the order they were logged; stops at the first that
     /// meets no network, to try again later.
     pub fn flush(&self) {
-        if self.busy.get_value() {
+        if self.busy.try_get_value().unwrap_or(true) {
             return;
         }
-        self.busy.set_value(true);
+        self.busy.try_set_value(true);
         let outbox = *self;
         spawn_local(async move {
             let mut sent_any = false;
@@ -152,9 +166,9 @@ impl Outbox {
                 }
                 outbox.save(&stored);
             }
-            outbox.busy.set_value(false);
+            outbox.busy.try_set_value(false);
             if sent_any {
-                outbox.sent.update(|n| *n += 1);
+                outbox.sent.try_update(|n| *n += 1);
             }
         });
     }
