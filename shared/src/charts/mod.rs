@@ -321,6 +321,21 @@ mod tests {
 /// Helpers for the per-chart tests.
 #[cfg(test)]
 pub(crate) mod testing {
+    use crate::aggregate::ReachRow;
+
+    /// A reach row of `sessions` and `students` (no other audience), keyed by `id`.
+    pub fn reach_row(id: i64, name: &str, sessions: i64, students: i64) -> ReachRow {
+        ReachRow {
+            key: id.to_string(),
+            label: name.into(),
+            sessions,
+            students,
+            parents: 0,
+            teachers: 0,
+            others: 0,
+        }
+    }
+
     /// Names that must come out as text, never as markup.
     pub const HOSTILE: [&str; 3] = [
         "<script>alert(1)</script>",

@@ -123,20 +123,8 @@ fn draw(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{assert_escaped, assert_has, HOSTILE};
+    use super::super::testing::{assert_escaped, assert_has, reach_row as station, HOSTILE};
     use super::*;
-
-    pub(crate) fn station(id: i64, name: &str, sessions: i64, students: i64) -> ReachRow {
-        ReachRow {
-            key: id.to_string(),
-            label: name.into(),
-            sessions,
-            students,
-            parents: 0,
-            teachers: 0,
-            others: 0,
-        }
-    }
 
     #[test]
     fn stations_are_ranked_by_audience_with_their_sessions() {
@@ -192,33 +180,29 @@ mod tests {
 }
 #[cfg(test)]
 mod one_category {
-    use crate::aggregate::ReachRow;
+    use crate::charts::testing::reach_row;
     use crate::Lang;
 
     /// plotters labels nothing on an axis of one category; a station's own dashboard, a
     /// campaign's first month or a single topic must still be named.
     #[test]
     fn a_chart_of_one_station_month_or_topic_names_it() {
-        let row = |key: &str, label: &str| ReachRow {
-            key: key.into(),
-            label: label.into(),
-            sessions: 1,
-            students: 80,
-            parents: 0,
-            teachers: 0,
-            others: 0,
+        let month = crate::aggregate::ReachRow {
+            key: "2026-11".into(),
+            label: "2026-11".into(),
+            ..reach_row(0, "", 1, 80)
         };
         let cases = [
             (
-                super::sessions_by_station(&[row("3", "雕庄派出所")], Lang::Zh),
+                super::sessions_by_station(&[reach_row(3, "雕庄派出所", 1, 80)], Lang::Zh),
                 "雕庄派出所",
             ),
             (
-                crate::charts::topic_mix(&[row("1", "防溺水")], Lang::Zh),
+                crate::charts::topic_mix(&[reach_row(1, "防溺水", 1, 80)], Lang::Zh),
                 "防溺水",
             ),
             (
-                crate::charts::reach_over_time(&[row("2026-11", "2026-11")], Lang::Zh),
+                crate::charts::reach_over_time(&[month], Lang::Zh),
                 "2026-11",
             ),
         ];

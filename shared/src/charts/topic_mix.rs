@@ -21,20 +21,8 @@ pub fn topic_mix(rows: &[ReachRow], lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{assert_escaped, assert_has, HOSTILE};
+    use super::super::testing::{assert_escaped, assert_has, reach_row as topic, HOSTILE};
     use super::*;
-
-    fn topic(id: i64, name: &str, sessions: i64, students: i64) -> ReachRow {
-        ReachRow {
-            key: id.to_string(),
-            label: name.into(),
-            sessions,
-            students,
-            parents: 0,
-            teachers: 0,
-            others: 0,
-        }
-    }
 
     #[test]
     fn every_topic_is_drawn_with_its_sessions() {
