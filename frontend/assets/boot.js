@@ -1,8 +1,12 @@
-// Loads the WASM app. A separate file (not an inline script) so that the
-// Content-Security-Policy can forbid inline scripts altogether.
-import init from '/humiao_frontend.js';
+// Loads one of the app's WASM modules: the one named by `?app=` on this script's address
+// (each module's page names its own; see `shared/src/app.rs`), else the main one. A separate
+// file (not an inline script) so that the Content-Security-Policy can forbid inline scripts.
+const named = new URL(import.meta.url).searchParams.get('app');
+const app = /^humiao_[a-z]+$/.test(named || '') ? named : 'humiao_frontend';
 
-init().catch((err) => {
-  const p = document.getElementById('loading');
-  if (p) p.textContent = '加载失败，请刷新页面。Failed to load; please reload. ' + err;
-});
+import(`/${app}.js`)
+  .then((module) => module.default())
+  .catch((err) => {
+    const p = document.getElementById('loading');
+    if (p) p.textContent = '加载失败，请刷新页面。Failed to load; please reload. ' + err;
+  });

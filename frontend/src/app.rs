@@ -1,23 +1,33 @@
-//! The shell around every page: header, navigation, demo banner, sign-in and routes.
-//! Nothing but the sign-in page shows until the server says who is signed in.
+//! The shell around every page: header, navigation, demo banner and sign-in, around the
+//! routes of the module that is running (see [`Bundle`]). Nothing but the sign-in page shows
+//! until the server says who is signed in.
 
 use humiao_shared::account::{Me, Role};
+use humiao_shared::app::AppModule;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::components::{Router, A};
 
 use crate::api::{self, ApiFailure};
 use crate::i18n::{tr, Language, T};
 use crate::outbox::Outbox;
-use crate::pages::{
-    admin::Admin,
-    dashboard::Dashboard,
-    log_session::LogSession,
-    login::LoginPage,
-    school::SchoolScreenings,
-    sessions::{EditSession, StationSessions},
-};
+use crate::pages::login::LoginPage;
+
+/// The WASM module that is running: which one it is, and the routes of its pages.
+#[derive(Clone, Copy)]
+pub struct Bundle {
+    pub module: AppModule,
+    /// The module's `<Routes>`, drawn inside the shell's router once someone is signed in.
+    pub routes: fn() -> AnyView,
+}
+
+impl Bundle {
+    /// Whether `href` is a page of another module: the router must leave such a link to the
+    /// browser, which loads that module's page from the server.
+    pub fn is_elsewhere(self, href: &str) -> bool {
+        AppModule::of_path(href) != self.module
+    }
+}
 
 /// Who is signed in: not known yet, no one, or someone.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,25 +59,15 @@ pub fn role_name(role: Role) -> T {
     }
 }
 
-/// The first page: a school's screenings for a school, the session form for everyone else.
-#[component]
-fn Home() -> impl IntoView {
-    match use_context::<Me>() {
-        Some(Me {
-            role: Role::School,
-            school_id: Some(school_id),
-            ..
-        }) => view! { <SchoolScreenings school_id=school_id /> }.into_any(),
-        Some(Me {
-            role: Role::Leader, ..
-        }) => view! { <Dashboard /> }.into_any(),
-        _ => view! { <LogSession /> }.into_any(),
-    }
-}
-
 /// The header's links for the signed-in role.
-fn navigation(role: Role) -> impl IntoView {
-    let link = |href: &'static str, text: T| view! { <A href=href>{tr(text)}</A> };
+fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
+    let link = move |href: &'static str, text: T| {
+        if bundle.is_elsewhere(href) {
+            view! { <a href=href rel="external">{tr(text)}</a> }.into_any()
+        } else {
+            view! { <A href=href>{tr(text)}</A> }.into_any()
+        }
+    };
     match role {
         Role::School => link("/", T::NavScreenings).into_any(),
         Role::Leader => link("/dashboard", T::NavDashboard).into_any(),
@@ -88,7 +88,7 @@ fn navigation(role: Role) -> impl IntoView {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(bundle: Bundle) -> impl IntoView {
     let language = Language::from_storage();
     provide_context(language);
     let health = LocalResource::new(api::health);
@@ -144,7 +144,7 @@ pub fn App() -> impl IntoView {
                 <span class="brand">{tr(T::Brand)}</span>
                 {move || match session.get() {
                     Session::SignedIn(me) => view! {
-                        <nav aria-label=tr(T::MainNav)>{navigation(me.role)}</nav>
+                        <nav aria-label=tr(T::MainNav)>{navigation(me.role, bundle)}</nav>
                         <span class="who">{move || format!("{}（{}）", me.username, tr(role_name(me.role))())}</span>
                         <button type="button" class="link" id="sign-out" on:click=sign_out>{tr(T::SignOut)}</button>
                     }
@@ -185,20 +185,7 @@ pub fn App() -> impl IntoView {
                         }
                         // Pages read who is signed in (an officer's station, say).
                         provide_context(me);
-                        view! {
-                        <Routes fallback=|| view! { <p>{tr(T::NotFound)}</p> }>
-                            <Route path=path!("/") view=Home />
-                            // A school's link: the router read the address before the
-                            // secret was taken out of it.
-                            <Route path=path!("/s") view=Home />
-                            <Route path=path!("/sessions") view=StationSessions />
-                            <Route path=path!("/sessions/:id") view=EditSession />
-                            <Route path=path!("/dashboard") view=Dashboard />
-                            <Route path=path!("/admin") view=Admin />
-                            <Route path=path!("/admin/:section") view=Admin />
-                        </Routes>
-                        }
-                        .into_any()
+                        (bundle.routes)()
                     }
                 }}
             </main>

@@ -1,16 +1,5 @@
-//! Humiao's web app, rendered in the browser from WASM.
-
-mod api;
-mod app;
-mod components;
-mod i18n;
-mod outbox;
-mod pages;
+//! The app for officers, schools and leaders: every page but the administrator's.
 
 fn main() {
-    console_error_panic_hook::set_once();
-    if let Some(loading) = leptos::prelude::document().get_element_by_id("loading") {
-        loading.remove();
-    }
-    leptos::mount::mount_to_body(app::App);
+    humiao_frontend::start(humiao_frontend::pages::MAIN);
 }

@@ -7,6 +7,7 @@
 pub mod account;
 /// The figures behind the dashboards and the filters they take.
 pub mod aggregate;
+pub mod app;
 pub mod charts;
 /// The columns and headers of the CSV and Excel exports.
 pub mod columns;

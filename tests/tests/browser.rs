@@ -224,8 +224,9 @@ async fn a_session_ended_elsewhere_brings_back_the_sign_in_form() {
         .execute(&app.db.pool)
         .await
         .unwrap();
+    // The next thing the leader does asks the server: opening a district.
     browser
-        .click("header nav a[href='/dashboard']")
+        .click("#table-places[data-level=district] button.drill")
         .await
         .unwrap();
     let notice = browser.text_of("main [role=alert]").await.unwrap();

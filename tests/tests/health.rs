@@ -3,7 +3,7 @@
 use std::env::temp_dir;
 
 use humiao_server::startup::Application;
-use humiao_tests::{settings_for, site_dir, spawn_app};
+use humiao_tests::{settings_for, spawn_app};
 
 #[tokio::test]
 async fn health_reports_ok_the_engine_and_the_demo_flag() {
@@ -33,9 +33,17 @@ async fn an_unknown_api_path_is_a_json_404() {
 }
 
 #[tokio::test]
-async fn the_app_is_served_at_its_own_routes_too() {
+async fn each_page_of_the_app_loads_the_module_that_draws_it() {
     let app = spawn_app().await;
-    for path in ["/", "/dashboard"] {
+    // The page, and the module its `boot.js` is told to load.
+    let cases = [
+        ("/", "/boot.js\""),
+        ("/sessions/3", "/boot.js\""),
+        ("/dashboard", "/boot.js?app=humiao_dashboard\""),
+        ("/admin", "/boot.js?app=humiao_admin\""),
+        ("/admin/stations", "/boot.js?app=humiao_admin\""),
+    ];
+    for (path, boot) in cases {
         let res = app.get(path).await;
         assert_eq!(res.status(), 200, "{path}");
         let csp = res.headers()["content-security-policy"]
@@ -44,12 +52,13 @@ async fn the_app_is_served_at_its_own_routes_too() {
             .to_string();
         assert!(csp.contains("script-src 'self'"), "{csp}");
         let html = res.text().await.unwrap();
-        assert!(html.contains("/boot.js"), "{path} serves index.html");
+        assert!(html.contains(boot), "{path} should load {boot}: {html}");
     }
-    let wasm = app.get("/humiao_frontend_bg.wasm").await;
-    assert_eq!(wasm.status(), 200);
-    assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert!(site_dir().join("index.html").is_file());
+    for module in ["humiao_frontend", "humiao_dashboard", "humiao_admin"] {
+        let wasm = app.get(&format!("/{module}_bg.wasm")).await;
+        assert_eq!(wasm.status(), 200, "{module}");
+        assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    }
 }
 
 #[tokio::test]

@@ -1,5 +1,7 @@
-//! Builds the web app: the frontend crate to WASM with cargo, then wasm-bindgen as a library,
-//! then `index.html` beside them. Prints the module's size, raw and gzipped.
+//! Builds the web app: the frontend crate's binaries to WASM with cargo, one per module of
+//! `shared::app::AppModule` (main, dashboard, admin), then wasm-bindgen as a library on
+//! each, then `frontend/assets` beside them with one HTML page per module, made from
+//! `index.html`. Prints each module's size, raw and gzipped.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,7 +10,7 @@ use std::process::Command;
 use anyhow::{bail, Context as _, Result};
 
 const TARGET: &str = "wasm32-unknown-unknown";
-const CRATE: &str = "humiao_frontend";
+use humiao_shared::app::AppModule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -64,39 +66,61 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
         profile.cargo_profile(),
     ]);
     crate::status(&mut cmd).context("cannot build the frontend")?;
-    let wasm = target
-        .join(TARGET)
-        .join(profile.cargo_profile())
-        .join(format!("{CRATE}.wasm"));
 
     let site = target.join(profile.site_dir());
     std::fs::create_dir_all(&site)?;
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .web(true)?
-        // Keeps the default `new URL('…_bg.wasm', import.meta.url)`, so `init()` finds the module.
-        .omit_default_module_path(false)
-        .typescript(false)
-        .generate(&site)
-        .context("wasm-bindgen failed")?;
+    for module in AppModule::ALL.map(AppModule::binary) {
+        let wasm = target
+            .join(TARGET)
+            .join(profile.cargo_profile())
+            .join(format!("{module}.wasm"));
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(&wasm)
+            .web(true)?
+            // Keeps the default `new URL('…_bg.wasm', import.meta.url)`, so `init()` finds
+            // the module.
+            .omit_default_module_path(false)
+            .typescript(false)
+            .generate(&site)
+            .with_context(|| format!("wasm-bindgen failed on {module}"))?;
+    }
 
     let assets = root.join("frontend").join("assets");
     for entry in std::fs::read_dir(&assets).with_context(|| format!("{}", assets.display()))? {
         let entry = entry?;
         std::fs::copy(entry.path(), site.join(entry.file_name()))?;
     }
+    write_module_pages(&site)?;
 
-    let module = site.join(format!("{CRATE}_bg.wasm"));
-    let raw = std::fs::metadata(&module)?.len();
-    let gz = gzip_len(&std::fs::read(&module)?)?;
-    println!(
-        "web app ({:?}) in {}: {CRATE}_bg.wasm {} KB raw, {} KB gzip",
-        profile,
-        site.display(),
-        raw / 1024,
-        gz / 1024
-    );
+    println!("web app ({profile:?}) in {}:", site.display());
+    for module in AppModule::ALL.map(AppModule::binary) {
+        let bytes = std::fs::read(site.join(format!("{module}_bg.wasm")))?;
+        println!(
+            "  {module}_bg.wasm {} KB raw, {} KB gzip",
+            bytes.len() / 1024,
+            gzip_len(&bytes)? / 1024
+        );
+    }
     Ok(site)
+}
+
+/// Each module's HTML page: `index.html` with its `boot.js` told which module to load.
+fn write_module_pages(site: &Path) -> Result<()> {
+    let index = std::fs::read_to_string(site.join("index.html"))?;
+    let boot = r#"<script type="module" src="/boot.js"></script>"#;
+    if !index.contains(boot) {
+        bail!("frontend/assets/index.html no longer loads {boot}");
+    }
+    for module in AppModule::ALL {
+        if module != AppModule::Main {
+            let own = format!(
+                r#"<script type="module" src="/boot.js?app={}"></script>"#,
+                module.binary()
+            );
+            std::fs::write(site.join(module.html_page()), index.replace(boot, &own))?;
+        }
+    }
+    Ok(())
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<u64> {

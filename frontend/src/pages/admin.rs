@@ -1,5 +1,6 @@
 //! 管理: what the city office keeps — stations, schools, films, campaigns, trainings and
-//! their trainees, outcome figures, school links and the QR sheet.
+//! their trainees, outcome figures, school links and the QR sheet. These pages are a
+//! module of their own ([`BUNDLE`]), so the officers' phones never download them.
 //!
 //! The record kinds share one page shape, driven by a [`Section`]: a searchable, paged
 //! table, and a form to add a record. The form builds the same JSON the API takes, runs the
@@ -15,11 +16,13 @@ use humiao_shared::training::{NewTrainee, NewTraining};
 use humiao_shared::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use leptos_router::components::{Route, Routes, A};
 use leptos_router::hooks::use_params_map;
+use leptos_router::path;
 use serde_json::{json, Map, Value};
 
 use crate::api::{self, ApiFailure};
+use crate::app::Bundle;
 use crate::components::error_notice;
 use crate::i18n::{lang, tr, T};
 
@@ -268,6 +271,20 @@ const SECTIONS: &[Section] = &[
         ],
     },
 ];
+
+/// The administrator's module, served at `/admin`.
+pub const BUNDLE: Bundle = Bundle {
+    module: humiao_shared::app::AppModule::Admin,
+    routes: || {
+        view! {
+            <Routes fallback=|| view! { <p>{tr(T::NotFound)}</p> }>
+                <Route path=path!("/admin") view=Admin />
+                <Route path=path!("/admin/:section") view=Admin />
+            </Routes>
+        }
+        .into_any()
+    },
+};
 
 #[component]
 pub fn Admin() -> impl IntoView {

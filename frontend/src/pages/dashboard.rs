@@ -6,10 +6,14 @@
 //! it writes, so inserting it as markup cannot run a script hidden in a name. Every figure
 //! comes from the aggregates API with the same filters, so the server's scope (a district
 //! leader's district) applies to all of them.
+//!
+//! The dashboard is a WASM module of its own ([`BUNDLE`]): the charts and plotters stay out
+//! of the module officers and schools load on phones.
 
 use humiao_shared::aggregate::{
     AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
 };
+use humiao_shared::app::AppModule;
 use humiao_shared::charts::{self, thousands, ChartName};
 use humiao_shared::org::{Campaign, District, Station, Topic};
 use humiao_shared::outcome::Indicator;
@@ -17,10 +21,26 @@ use humiao_shared::reach::DistrictReach;
 use humiao_shared::report::OutcomeTotals;
 use humiao_shared::Lang;
 use leptos::prelude::*;
+use leptos_router::components::{Route, Routes};
+use leptos_router::path;
 
 use crate::api;
+use crate::app::Bundle;
 use crate::components::error_notice;
 use crate::i18n::{lang, tr, T};
+
+/// The leaders' module, served at `/dashboard`.
+pub const BUNDLE: Bundle = Bundle {
+    module: AppModule::Dashboard,
+    routes: || {
+        view! {
+            <Routes fallback=|| view! { <p>{tr(T::NotFound)}</p> }>
+                <Route path=path!("/dashboard") view=Dashboard />
+            </Routes>
+        }
+        .into_any()
+    },
+};
 
 /// The filters, as the dashboard holds them.
 #[derive(Clone, Copy)]

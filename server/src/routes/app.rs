@@ -1,5 +1,6 @@
-//! The web app: the built WASM bundle from the assets folder, with every other GET
-//! answered by `index.html` so that the app's own routes (e.g. `/dashboard`) load on refresh.
+//! The web app: the built WASM modules from the assets folder, with every other GET answered
+//! by the HTML page of the module that shows that path (`shared::app::AppModule`), so that
+//! the app's own routes (e.g. `/dashboard`) load on refresh.
 
 use std::path::{Path, PathBuf};
 
@@ -8,18 +9,20 @@ use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::{web, HttpResponse, ResponseError};
 
+use humiao_shared::app::AppModule;
+
 use crate::error::ApiError;
 
 pub fn configure(assets: PathBuf) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         if assets.join("index.html").is_file() {
-            let index = assets.join("index.html");
+            let pages = assets.clone();
             cfg.service(
                 Files::new("/", &assets)
                     .index_file("index.html")
                     .default_handler(fn_service(move |req: ServiceRequest| {
-                        let index = index.clone();
-                        async move { fallback(req, &index).await }
+                        let page = pages.join(AppModule::of_path(req.path()).html_page());
+                        async move { fallback(req, &page).await }
                     })),
             );
         } else {
