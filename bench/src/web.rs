@@ -1,7 +1,7 @@
 //! The web app's performance budget: the size of each release WASM module (raw and gzip;
-//! budget 400 KB gzip each: the main module is what a phone downloads, the admin module is
-//! only ever loaded under `/admin`) and the dashboard's first paint in headless Chromium against a city-scale
-//! database on localhost (budget 1.5 s).
+//! budget 400 KB gzip each, as a page loads one module: see `shared::app::AppModule`) and
+//! the dashboard's first paint in headless Chromium against a city-scale database on
+//! localhost (budget 1.5 s).
 //!
 //! "First paint" is measured twice: the browser's first contentful paint (the page shell),
 //! and the moment the dashboard drew its figures and chart from the data (the app marks it
@@ -12,6 +12,7 @@
 use std::io::Write as _;
 
 use anyhow::{Context as _, Result};
+use humiao_shared::app::AppModule;
 use humiao_tests::browser::Browser;
 use humiao_tests::database::Engine;
 use humiao_tests::process::ServerProcess;
@@ -59,7 +60,7 @@ impl WebRow {
 
 pub async fn measure() -> Result<WebRow> {
     let mut modules = Vec::new();
-    for name in ["humiao_frontend", "humiao_admin"] {
+    for name in AppModule::ALL.map(AppModule::binary) {
         let path = humiao_tests::site_dir().join(format!("{name}_bg.wasm"));
         let bytes = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

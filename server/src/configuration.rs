@@ -77,7 +77,7 @@ pub struct Settings {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
-    /// Folder holding the built web app (index.html and the WASM module).
+    /// Folder holding the built web app (its HTML pages and WASM modules).
     #[arg(long, env = "HUMIAO_ASSETS_DIR", default_value = "./target/site")]
     pub assets_dir: PathBuf,
 
