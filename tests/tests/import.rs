@@ -335,9 +335,8 @@ async fn one_bad_row_among_a_hundred_stores_nothing_and_the_fixed_file_stores_al
     assert_eq!(entry["after"]["ids"].as_array().map(Vec::len), Some(100));
 }
 
-#[tokio::test]
-async fn importing_the_same_sessions_twice_adds_nothing_the_second_time() {
-    let app = spawn_app().await;
+/// A sessions file of 40 rows at 雕庄派出所, each one another session, over the last 20 days.
+fn forty_sessions() -> Vec<Vec<String>> {
     let mut rows = vec![headers(ImportKind::Sessions, Lang::En)];
     for i in 0..40 {
         // Campaign left blank: the one whose window holds the date. Half are held at the
@@ -372,6 +371,33 @@ async fn importing_the_same_sessions_twice_adds_nothing_the_second_time() {
             "",
         ]));
     }
+    rows
+}
+
+#[tokio::test]
+async fn one_file_uploaded_three_times_at_once_adds_its_rows_once() {
+    let app = spawn_app().await;
+    let file = xlsx(&forty_sessions());
+    let before = app.count("sessions").await;
+    // A retry sent while the first upload is still storing, and another on top.
+    let answers = futures_util::future::join_all(
+        (0..3).map(|_| upload(&app, "sessions", "", XLSX, file.clone())),
+    )
+    .await;
+    let mut added = 0;
+    for (status, answer) in &answers {
+        assert_eq!(*status, 200, "{answer}");
+        added += answer["added"].as_u64().unwrap();
+    }
+    assert_eq!(added, 40, "{answers:?}");
+    assert_eq!(app.count("sessions").await, before + 40);
+    assert_rollup_matches_sessions(&app.db).await;
+}
+
+#[tokio::test]
+async fn importing_the_same_sessions_twice_adds_nothing_the_second_time() {
+    let app = spawn_app().await;
+    let mut rows = forty_sessions();
     let campaign_start = app
         .get_json(&format!(
             "/api/v1/campaigns/{}",

@@ -114,12 +114,49 @@ impl Db {
         }
     }
 
+    /// A write transaction that also waits for every other one begun with the same `turn`
+    /// to end: for writes that first decide, from what is stored, what is new (an import
+    /// classifies each row), so that two at once cannot both find the same row new. SQLite's
+    /// `BEGIN IMMEDIATE` already lets one writer in at a time; PostgreSQL, with several
+    /// server instances, waits on an advisory lock that the transaction's end releases.
+    pub async fn write_tx_in_turn(
+        &self,
+        turn: Turn,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let mut tx = self.write_tx().await?;
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(turn.lock_key())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+}
+
+/// What writers take turns on (see [`Db::write_tx_in_turn`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Turn {
+    /// Imports of one kind of record.
+    Import(humiao_shared::import::ImportKind),
+}
+
+impl Turn {
+    /// PostgreSQL's advisory locks are named by a number, shared by the whole database.
+    fn lock_key(self) -> i64 {
+        // "humiao" in the high bytes keeps clear of any other application's locks.
+        const BASE: i64 = 0x6875_6d69_616f_0000;
+        match self {
+            Turn::Import(kind) => BASE | kind as i64,
+        }
     }
 }
 

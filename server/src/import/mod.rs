@@ -31,7 +31,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::auth::Viewer;
 use crate::db::audit::{self, Change};
-use crate::db::{now_text, Db};
+use crate::db::{now_text, Db, Turn};
 use crate::error::ApiError;
 use crate::records::{fetch, Found, Resource};
 use read::Table;
@@ -395,8 +395,9 @@ pub async fn run<S: Sheet>(
     }
     drop(conn);
 
-    let mut tx = db.write_tx().await?;
-    // Classified again inside the transaction: what is stored now is what counts.
+    // Classified again inside the transaction, after any other import of this kind ended
+    // (a retry sent while the first upload was still storing): what is stored now counts.
+    let mut tx = db.write_tx_in_turn(Turn::Import(S::KIND)).await?;
     let statuses = statuses::<S>(&mut tx, valid_rows).await?;
     count_into(&mut report, &statuses);
     let ids = S::store(&mut tx, &statuses).await?;
