@@ -292,6 +292,25 @@ pub async fn create_json(path: &str, body: &serde_json::Value) -> ApiResult<serd
     .await
 }
 
+/// Replaces a record at the version it was read (`PUT` with `If-Match`): a record changed
+/// meanwhile is refused, not overwritten.
+pub async fn update_json(
+    path: &str,
+    version: i64,
+    body: &serde_json::Value,
+) -> ApiResult<serde_json::Value> {
+    send(
+        Request::put(path).header("If-Match", &format!("\"{version}\"")),
+        body,
+    )
+    .await
+}
+
+/// Deletes a record at the version it was read.
+pub async fn delete_versioned(path: &str, version: i64) -> ApiResult<()> {
+    send_empty(Request::delete(path).header("If-Match", &format!("\"{version}\""))).await
+}
+
 pub async fn delete_path(path: &str) -> ApiResult<()> {
     send_empty(Request::delete(path)).await
 }

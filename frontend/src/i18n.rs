@@ -159,6 +159,7 @@ catalogue! {
     Edit => "修改", "Edit";
     Delete => "删除", "Delete";
     ConfirmDelete => "确定删除这条记录？", "Delete this session?";
+    ConfirmDeleteRecord => "确定删除这条记录？", "Delete this record?";
     StationSessions => "本所宣讲记录", "The station's sessions";
     Previous => "上一页", "Previous";
     Next => "下一页", "Next";

@@ -385,6 +385,105 @@ async fn an_administrator_adds_a_film_with_the_rules_beside_the_fields() {
     browser.screenshot("admin-films").await.unwrap();
 }
 
+#[tokio::test]
+async fn an_administrator_edits_a_schools_roll_and_deletes_a_film_no_one_shows() {
+    let app = spawn_app().await;
+    let school = app.id_of("schools", "name", "雕庄小学").await;
+    let stored = app.get_json(&format!("/api/v1/schools/{school}")).await;
+    let this_year = humiao_shared::org::school_year_of(humiao_server::clock::today());
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/schools", app.url))
+        .await
+        .unwrap();
+    browser
+        .type_into("#admin-search", "雕庄小学")
+        .await
+        .unwrap();
+    browser
+        .click(&format!("tr[data-id='{school}'] button[data-action=edit]"))
+        .await
+        .unwrap();
+    // The form holds the record, and the cursor is in its first field.
+    browser
+        .wait_for_text("#add-schools h2", |t| t.starts_with("修改"))
+        .await
+        .unwrap();
+    let name = browser.wait_for("#schools-name").await.unwrap();
+    assert_eq!(
+        name.prop("value").await.unwrap().as_deref(),
+        Some("雕庄小学")
+    );
+    let focused = browser
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "schools-code");
+    let roll = browser.wait_for("#schools-enrolments").await.unwrap();
+    roll.clear().await.unwrap();
+    roll.send_keys("1234").await.unwrap();
+    browser
+        .click("#add-schools button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#add-schools [role=status]", |t| !t.is_empty())
+        .await
+        .unwrap();
+    // Back to adding, and the record changed this school year's roll only.
+    assert!(browser
+        .text_of("#add-schools h2")
+        .await
+        .unwrap()
+        .starts_with("新增"));
+    let edited = app.get_json(&format!("/api/v1/schools/{school}")).await;
+    let roll_of = |record: &Value, year: i32| {
+        record["enrolments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["school_year"] == year)
+            .map(|r| r["students"].clone())
+    };
+    assert_eq!(roll_of(&edited, this_year), Some(json!(1234)));
+    for earlier in (this_year - 3)..this_year {
+        assert_eq!(
+            roll_of(&edited, earlier),
+            roll_of(&stored, earlier),
+            "{earlier}"
+        );
+    }
+    assert_eq!(edited["name"], "雕庄小学");
+    assert_eq!(edited["version"], stored["version"].as_i64().unwrap() + 1);
+
+    let topic = app.get_json("/api/v1/topics").await[0]["id"].clone();
+    let film = app
+        .post_json(
+            "/api/v1/films",
+            &json!({ "title": "《待删除的片子》", "minutes": 12, "topic_ids": [topic] }),
+        )
+        .await;
+    assert_eq!(film.status(), 201);
+    let film: Value = film.json().await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/films", app.url))
+        .await
+        .unwrap();
+    let row = format!("tr[data-id='{}']", film["id"]);
+    browser
+        .click(&format!("{row} button[data-action=delete]"))
+        .await
+        .unwrap();
+    browser.client.accept_alert().await.unwrap();
+    browser.wait_until_gone(&row).await.unwrap();
+    let gone = app.get(&format!("/api/v1/films/{}", film["id"])).await;
+    assert_eq!(gone.status(), 404);
+}
+
 /// Each main page at a phone's width and at a desktop's, saved for people to look at.
 #[tokio::test]
 async fn every_main_page_is_photographed_at_360_and_1440_pixels() {

@@ -1,0 +1,385 @@
+//! The form under a record table: it adds a record, or edits the one chosen in the table
+//! (sent whole with `PUT` and the version it was read at, so an edit made meanwhile by
+//! someone else is refused rather than overwritten).
+
+use humiao_shared::account::Role;
+use humiao_shared::error::FieldErrors;
+use humiao_shared::org::SchoolKind;
+use humiao_shared::outcome::Indicator;
+use humiao_shared::Lang;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::JsCast as _;
+
+use super::records::record_id;
+use super::sections::{today, Field, Kind, Section};
+use crate::api::{self, ApiFailure};
+use crate::i18n::{lang, tr, T};
+
+/// The form to add a record of `section`, or to edit the record in `editing`.
+#[component]
+pub(super) fn RecordForm(
+    section: Section,
+    editing: RwSignal<Option<Value>>,
+    on_saved: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let values: Vec<RwSignal<String>> = section
+        .fields
+        .iter()
+        .map(|_| RwSignal::new(String::new()))
+        .collect();
+    let values = StoredValue::new(values);
+    let errors = RwSignal::new(FieldErrors::default());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let form_id = format!("add-{}", section.slug);
+
+    // A row's "edit" fills the form with the record and brings it into view; saving or
+    // cancelling empties it again.
+    let form_for_effect = form_id.clone();
+    Effect::new(move |_| {
+        let record = editing.get();
+        values.with_value(|v| {
+            for (f, text) in section.fields.iter().zip(v) {
+                text.set(record.as_ref().map(|r| form_text(f, r)).unwrap_or_default());
+            }
+        });
+        errors.set(FieldErrors::default());
+        if record.is_some() {
+            outcome.set(None);
+            bring_into_view(
+                &form_for_effect,
+                &format!("{}-{}", section.slug, section.fields[0].key),
+            );
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let target = editing.get_untracked();
+        let form = values.with_value(|v| to_json(section.fields, v));
+        let body = match &target {
+            Some(record) => edited(record, form),
+            None => form,
+        };
+        let problems = (section.check)(&body);
+        errors.set(problems.clone());
+        outcome.set(None);
+        if !problems.is_empty() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let answer = match &target {
+                Some(record) => {
+                    let path =
+                        format!("{}/{}", section.path, record_id(record).unwrap_or_default());
+                    let version = record
+                        .get("version")
+                        .and_then(Value::as_i64)
+                        .unwrap_or_default();
+                    api::update_json(&path, version, &body).await
+                }
+                None => api::create_json(section.path, &body).await,
+            };
+            match answer {
+                Ok(_) => {
+                    if target.is_some() {
+                        editing.set(None);
+                    } else {
+                        values.with_value(|v| v.iter().for_each(|s| s.set(String::new())));
+                    }
+                    outcome.set(Some(Ok(T::Saved.get(lang_untracked()).into())));
+                    on_saved();
+                }
+                Err(ApiFailure::Answer { body: Some(b), .. }) => {
+                    let mut from_server = FieldErrors::default();
+                    for f in &b.fields {
+                        from_server.push(f.field.clone(), f.code);
+                    }
+                    errors.set(from_server);
+                    outcome.set(Some(Err(b.message)));
+                }
+                Err(e) => outcome.set(Some(Err(e.to_string()))),
+            }
+            busy.set(false);
+        });
+    };
+
+    let heading = move || {
+        let doing = if editing.with(Option::is_some) {
+            T::Edit
+        } else {
+            T::Add
+        };
+        format!("{} · {}", tr(doing)(), tr(section.title)())
+    };
+    view! {
+        <form class="card admin-form" on:submit=on_submit novalidate=true id=form_id>
+            <h2>{heading}</h2>
+            <div class="row two">
+                {section.fields.iter().enumerate().map(|(i, f)| {
+                    let value = values.with_value(|v| v[i]);
+                    let id = format!("{}-{}", section.slug, f.key);
+                    let key = f.key;
+                    // A list's items are checked as `days_attended[1]` or `enrolments[0].students`.
+                    let error = move || errors.with(|e| {
+                        e.codes()
+                            .find(|(f, _)| *f == key || f.strip_prefix(key).is_some_and(|rest| rest.starts_with('[')))
+                            .map(|(_, code)| code)
+                    });
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{tr(f.label)}</label>
+                            <Input kind=f.kind id=id.clone() value=value
+                                invalid=Signal::derive(move || error().is_some())
+                                on_edit=move || errors.update(|e| e.remove(key)) />
+                            {move || error().map(|code| view! { <p class="error">{code.message(lang())}</p> })}
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <div class="inline">
+                <button type="submit" class="primary" disabled=move || busy.get()>{tr(T::Save)}</button>
+                {move || editing.with(Option::is_some).then(|| view! {
+                    <button type="button" class="secondary" id=format!("cancel-{}", section.slug)
+                        on:click=move |_| editing.set(None)>{tr(T::Cancel)}</button>
+                })}
+            </div>
+            <div aria-live="polite">
+                {move || outcome.get().map(|o| match o {
+                    Ok(text) => view! { <p class="notice ok" role="status">{text}</p> }.into_any(),
+                    Err(text) => view! { <p class="notice bad" role="alert">{text}</p> }.into_any(),
+                })}
+            </div>
+        </form>
+    }
+}
+
+/// Scrolls the form into view and puts the cursor in its first input, so that a keyboard
+/// user who chose "edit" in the table goes on typing there.
+fn bring_into_view(form_id: &str, first_input: &str) {
+    let document = document();
+    if let Some(form) = document.get_element_by_id(form_id) {
+        form.scroll_into_view();
+    }
+    if let Some(input) = document
+        .get_element_by_id(first_input)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = input.focus();
+    }
+}
+
+/// A field's text in the form, from a stored record.
+fn form_text(field: &Field, record: &Value) -> String {
+    let value = record.get(field.key).unwrap_or(&Value::Null);
+    match field.kind {
+        Kind::Password => String::new(),
+        // This school year's roll; a school has one figure per school year.
+        Kind::Roll => {
+            let year = humiao_shared::org::school_year_of(today());
+            value
+                .as_array()
+                .and_then(|rolls| {
+                    rolls
+                        .iter()
+                        .find(|r| r["school_year"].as_i64() == Some(i64::from(year)))
+                })
+                .and_then(|r| r["students"].as_i64())
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        }
+        Kind::Topics | Kind::Dates => {
+            let separator = if matches!(field.kind, Kind::Topics) {
+                ","
+            } else {
+                ", "
+            };
+            value
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(plain_text)
+                        .collect::<Vec<_>>()
+                        .join(separator)
+                })
+                .unwrap_or_default()
+        }
+        Kind::Bool => (value.as_bool() == Some(true)).to_string(),
+        _ => plain_text(value),
+    }
+}
+
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The body of an edit: the stored record with the form's fields over it, so that what the
+/// form does not show (a campaign's targets, say) is sent back unchanged. A school's roll
+/// replaces only this school year's figure, keeping the years before.
+fn edited(record: &Value, form: Value) -> Value {
+    let mut body = record.as_object().cloned().unwrap_or_default();
+    let Value::Object(form) = form else {
+        return Value::Object(body);
+    };
+    for (key, value) in form {
+        let merged = match (key.as_str(), body.get(&key), &value) {
+            ("enrolments", Some(Value::Array(stored)), Value::Array(new)) => {
+                let year_of = |r: &Value| r["school_year"].as_i64();
+                let mut rolls: Vec<Value> = stored
+                    .iter()
+                    .filter(|r| !new.iter().any(|n| year_of(n) == year_of(r)))
+                    .cloned()
+                    .collect();
+                rolls.extend(new.iter().cloned());
+                Value::Array(rolls)
+            }
+            _ => value,
+        };
+        body.insert(key, merged);
+    }
+    Value::Object(body)
+}
+
+fn lang_untracked() -> Lang {
+    use_context::<crate::i18n::Language>().map_or(Lang::Zh, |l| l.0.get_untracked())
+}
+
+/// One input of an admin form.
+#[component]
+fn Input(
+    kind: Kind,
+    id: String,
+    value: RwSignal<String>,
+    invalid: Signal<bool>,
+    on_edit: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let on_input = move |ev| {
+        on_edit();
+        value.set(event_target_value(&ev));
+    };
+    let aria_invalid = move || invalid.get().to_string();
+    match kind {
+        Kind::Dates => view! { <input id=id type="text" placeholder="2024-08-19, 2024-08-20" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Bool => view! {
+            <input id=id type="checkbox" prop:checked=move || value.get() == "true"
+                on:change=move |ev| { on_edit(); value.set(event_target_checked(&ev).to_string()) } />
+        }.into_any(),
+        Kind::Password => view! { <input id=id type="password" autocomplete="new-password" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Role => view! {
+            <select id=id aria-invalid=aria_invalid on:change=on_input>
+                <option value="">"—"</option>
+                {move || Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=move || value.get() == r.code()>{tr(crate::app::role_name(r))}</option> }).collect_view()}
+            </select>
+        }.into_any(),
+        Kind::Text => view! { <input id=id type="text" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Int | Kind::Roll => view! { <input id=id type="text" inputmode="numeric" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Date => view! { <input id=id type="date" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::Month => view! { <input id=id type="month" placeholder="2024-12" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        Kind::SchoolType => view! {
+            <select id=id aria-invalid=aria_invalid on:change=on_input>
+                <option value="">"—"</option>
+                {move || SchoolKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || value.get() == k.code()>{k.label(lang())}</option> }).collect_view()}
+            </select>
+        }.into_any(),
+        Kind::Indicator => view! {
+            <select id=id aria-invalid=aria_invalid on:change=on_input>
+                <option value="">"—"</option>
+                {move || Indicator::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || value.get() == k.code()>{k.label(lang())}</option> }).collect_view()}
+            </select>
+        }.into_any(),
+        Kind::Topics => {
+            let topics = LocalResource::new(api::topics);
+            view! {
+                <div class="chips" id=id>
+                    {move || topics.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
+                        let tid = t.id;
+                        let on = move || topic_list(&value.get()).contains(&tid);
+                        view! {
+                            <button type="button" class="chip" aria-pressed=move || on().to_string()
+                                on:click=move |_| {
+                                    on_edit();
+                                    let mut ids = topic_list(&value.get_untracked());
+                                    if let Some(pos) = ids.iter().position(|x| *x == tid) { ids.remove(pos); } else { ids.push(tid); }
+                                    value.set(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+                                }>
+                                {move || if lang() == Lang::En { t.name_en.clone() } else { t.name_zh.clone() }}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        }
+        Kind::Ref(path) => {
+            let options = LocalResource::new(move || api::get_json::<Vec<Value>>(path));
+            view! {
+                <select id=id aria-invalid=aria_invalid on:change=on_input>
+                    <option value="">"—"</option>
+                    {move || options.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| {
+                        let key = o.get("id").map(|v| v.to_string()).unwrap_or_default();
+                        let name = ["name", "title"].iter().find_map(|k| o.get(*k).and_then(Value::as_str)).unwrap_or_default().to_string();
+                        let chosen = key.clone();
+                        // Controlled: when the options arrive or redraw, the one chosen stays.
+                        view! { <option value=key selected=move || value.get() == chosen>{name}</option> }
+                    }).collect_view()}
+                </select>
+            }.into_any()
+        }
+    }
+}
+
+/// The topic ids a chips input holds.
+fn topic_list(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect()
+}
+
+/// The JSON the API takes, from the form's texts.
+fn to_json(fields: &[Field], values: &[RwSignal<String>]) -> Value {
+    let mut body = Map::new();
+    for (f, value) in fields.iter().zip(values) {
+        let text = value.get_untracked().trim().to_string();
+        let number = || {
+            text.parse::<i64>().map(Value::from).unwrap_or_else(|_| {
+                if text.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(text.clone())
+                }
+            })
+        };
+        let v = match f.kind {
+            Kind::Int | Kind::Ref(_) => number(),
+            Kind::Roll => match text.parse::<i64>() {
+                Ok(n) => {
+                    json!([{ "school_year": humiao_shared::org::school_year_of(today()), "students": n }])
+                }
+                Err(_) => json!([]),
+            },
+            Kind::SchoolType | Kind::Indicator | Kind::Role if text.is_empty() => Value::Null,
+            Kind::Topics => Value::from(topic_list(&text)),
+            Kind::Dates => Value::from(
+                text.split([',', '，', '、', ' '])
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            ),
+            Kind::Bool => Value::Bool(text == "true"),
+            _ => Value::String(text),
+        };
+        body.insert(f.key.to_string(), v);
+    }
+    Value::Object(body)
+}
