@@ -10,3 +10,27 @@ pub fn error_notice(errors: ArcRwSignal<Errors>) -> impl IntoView {
         </p>
     }
 }
+
+/// A problem to show above a page or list, while there is one.
+#[component]
+pub fn Problem(problem: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        problem
+            .get()
+            .map(|p| view! { <p class="notice bad" role="alert">{p}</p> })
+    }
+}
+
+/// How the last save went, read out by screen readers as it changes: a confirmation, or
+/// why it failed.
+#[component]
+pub fn SaveOutcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    view! {
+        <div aria-live="polite">
+            {move || outcome.get().map(|o| match o {
+                Ok(text) => view! { <p class="notice ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="notice bad" role="alert">{text}</p> }.into_any(),
+            })}
+        </div>
+    }
+}

@@ -17,6 +17,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiFailure};
+use crate::components::SaveOutcome;
 use crate::i18n::{self, lang, tr, T};
 use crate::outbox::Outbox;
 use crate::pages::recent::RecentSessions;
@@ -504,12 +505,7 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                 </button>
                 {editing_now.then(|| view! { <a href="/sessions">{tr(T::Cancel)}</a> })}
             </div>
-            <div aria-live="polite">
-                {move || outcome.get().map(|o| match o {
-                    Ok(text) => view! { <p class="notice ok" role="status">{text}</p> }.into_any(),
-                    Err(text) => view! { <p class="notice bad" role="alert">{text}</p> }.into_any(),
-                })}
-            </div>
+            <SaveOutcome outcome=outcome />
         </form>
         {(!editing_now).then(|| view! { <RecentSessions refresh=saved /> })}
     }

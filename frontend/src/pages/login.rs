@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::Problem;
 use crate::i18n::{lang, tr, T};
 
 #[component]
@@ -55,7 +56,7 @@ pub fn LoginPage(#[prop(into)] on_signed_in: Callback<Me>) -> impl IntoView {
                 required=true
                 prop:value=move || password.get()
                 on:input=move |ev| password.set(event_target_value(&ev)) />
-            {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+            <Problem problem=problem />
             <button type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { tr(T::SigningIn)() } else { tr(T::SignIn)() }}
             </button>

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
-use crate::components::error_notice;
+use crate::components::{error_notice, Problem};
 use crate::i18n::{self, lang, tr, T};
 
 fn today() -> NaiveDate {
@@ -302,7 +302,7 @@ fn ConfirmFilm(
                     }).collect_view()}
                 </select>
             </div>
-            {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+            <Problem problem=problem />
             <button type="submit" class="primary" disabled=move || saving.get()>
                 {move || if saving.get() { tr(T::Submitting)() } else { tr(T::ConfirmWatched)() }}
             </button>

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::error_notice;
+use crate::components::{error_notice, Problem};
 use crate::i18n::{lang, tr, T};
 use crate::pages::log_session::SessionForm;
 
@@ -46,7 +46,7 @@ pub fn StationSessions() -> impl IntoView {
     });
     view! {
         <h1>{tr(T::StationSessions)}</h1>
-        {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+        <Problem problem=problem />
         <Transition fallback=|| view! { <p class="muted">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {

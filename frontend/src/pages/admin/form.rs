@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast as _;
 use super::records::record_id;
 use super::sections::{today, Field, Kind, Section};
 use crate::api::{self, ApiFailure};
+use crate::components::SaveOutcome;
 use crate::i18n::{lang, tr, T};
 
 /// The form to add a record of `section`, or to edit the record in `editing`.
@@ -150,12 +151,7 @@ pub(super) fn RecordForm(
                         on:click=move |_| editing.set(None)>{tr(T::Cancel)}</button>
                 })}
             </div>
-            <div aria-live="polite">
-                {move || outcome.get().map(|o| match o {
-                    Ok(text) => view! { <p class="notice ok" role="status">{text}</p> }.into_any(),
-                    Err(text) => view! { <p class="notice bad" role="alert">{text}</p> }.into_any(),
-                })}
-            </div>
+            <SaveOutcome outcome=outcome />
         </form>
     }
 }

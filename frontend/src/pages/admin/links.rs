@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::error_notice;
+use crate::components::{error_notice, Problem};
 use crate::i18n::{tr, T};
 
 /// 学校链接: issue every school's link for a campaign, print them as QR codes, revoke one.
@@ -35,7 +35,7 @@ pub(super) fn LinksPage() -> impl IntoView {
                     </a>
                 }).collect_view()}
             </p>
-            {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+            <Problem problem=problem />
             <Transition fallback=|| view! { <p class="muted">{tr(T::Loading)}</p> }>
                 <ErrorBoundary fallback=error_notice>
                     {move || Suspend::new(async move {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::form::RecordForm;
 use super::sections::Section;
 use crate::api;
-use crate::components::error_notice;
+use crate::components::{error_notice, Problem};
 use crate::i18n::{lang, tr, T};
 
 const PAGE: i64 = 20;
@@ -142,7 +142,7 @@ fn RecordTable(
                 </tbody>
             </table>
         </div>
-        {move || problem.get().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+        <Problem problem=problem />
     }
     .into_any()
 }
