@@ -28,6 +28,19 @@ async fn demo_data_has_the_real_city_shape() {
     for named in ["三井派出所", "龙虎塘派出所", "雕庄派出所"] {
         assert!(names.contains(&named), "{named} is among the stations");
     }
+    // Each station has its care workstation (关爱工作站).
+    let sanjing = stations
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "三井派出所")
+        .unwrap();
+    assert_eq!(sanjing["workstation"], "三井关爱工作站");
+    assert!(stations
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["workstation"].as_str().is_some_and(|w| !w.is_empty())));
     let boai = app.get_json("/api/v1/schools?q=%E5%8D%9A%E7%88%B1").await;
     assert_eq!(boai[0]["name"], "博爱小学");
     assert!(boai[0]["enrolment"].as_i64().unwrap() > 0);

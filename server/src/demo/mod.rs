@@ -230,11 +230,14 @@ pub async fn load(db: &Db, today: NaiveDate) -> anyhow::Result<()> {
         .await?;
         for (i, place) in places.iter().enumerate() {
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO stations (district_id, code, name) VALUES ($1, $2, $3) RETURNING id",
+                "INSERT INTO stations (district_id, code, name, workstation)
+                 VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(district_id)
             .bind(format!("{code}{:02}", i + 1))
             .bind(format!("{place}派出所"))
+            // Every station has a care workstation (关爱工作站), named after its place.
+            .bind(format!("{place}关爱工作站"))
             .fetch_one(&mut *tx)
             .await?;
             stations.push(StationSeed {
