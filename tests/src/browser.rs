@@ -166,6 +166,26 @@ impl Browser {
         println!("screenshot: {}", path.display());
         Ok(path)
     }
+
+    /// Saves a screenshot of the whole page, not only what fits in the window: the window is
+    /// made as tall as the page (at most 8,000 px) for the picture, then given its height back.
+    pub async fn screenshot_whole_page(&self, name: &str) -> Result<PathBuf> {
+        let (width, height) = self.client.get_window_size().await?;
+        let page = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await?
+            .as_u64()
+            .unwrap_or(height);
+        self.client
+            .set_window_size(width as u32, page.clamp(height, 8_000) as u32)
+            .await?;
+        let shot = self.screenshot(name).await;
+        self.client
+            .set_window_size(width as u32, height as u32)
+            .await?;
+        shot
+    }
 }
 
 impl Drop for Browser {

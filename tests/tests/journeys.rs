@@ -398,6 +398,19 @@ async fn an_administrator_edits_a_schools_roll_and_deletes_a_film_no_one_shows()
         .goto(&format!("{}/admin/schools", app.url))
         .await
         .unwrap();
+    // 855 schools, 20 to a page: the next page is one click away.
+    browser
+        .wait_for_text("nav.pager span", |t| t.starts_with("1 / 43"))
+        .await
+        .unwrap();
+    browser
+        .click("nav.pager button:last-of-type")
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("nav.pager span", |t| t.starts_with("2 / 43"))
+        .await
+        .unwrap();
     browser
         .type_into("#admin-search", "雕庄小学")
         .await
@@ -531,7 +544,7 @@ async fn every_main_page_is_photographed_at_360_and_1440_pixels() {
                 .unwrap();
             assert_eq!(overflow, json!(0), "{name} at {width}px scrolls sideways");
             browser
-                .screenshot(&format!("{name}-{width}"))
+                .screenshot_whole_page(&format!("{name}-{width}"))
                 .await
                 .unwrap();
         }

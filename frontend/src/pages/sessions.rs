@@ -61,7 +61,7 @@ pub fn StationSessions() -> impl IntoView {
                                     <button type="button" class="secondary" disabled=move || page.get() <= 1
                                         on:click=move |_| page.update(|p| *p -= 1)>{tr(T::Previous)}</button>
                                     <span>{move || format!("{} / {pages}", page.get())}</span>
-                                    <button type="button" class="secondary" disabled=move || page.get() >= pages
+                                    <button type="button" class="secondary" disabled=move || { page.get() >= pages }
                                         on:click=move |_| page.update(|p| *p += 1)>{tr(T::Next)}</button>
                                 </nav>
                             }.into_any()

@@ -175,7 +175,7 @@ fn Pager(page: RwSignal<i64>, total: i64) -> impl IntoView {
             <button type="button" class="secondary" disabled=move || page.get() <= 1
                 on:click=move |_| page.update(|p| *p -= 1)>{tr(T::Previous)}</button>
             <span>{move || format!("{} / {pages} · {total}", page.get())}</span>
-            <button type="button" class="secondary" disabled=move || page.get() >= pages
+            <button type="button" class="secondary" disabled=move || { page.get() >= pages }
                 on:click=move |_| page.update(|p| *p += 1)>{tr(T::Next)}</button>
         </nav>
     }
