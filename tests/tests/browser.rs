@@ -169,6 +169,11 @@ async fn a_school_confirms_a_film_with_its_rules_beside_the_fields() {
 
     let browser = Browser::start().await.expect("Chromium starts");
     sign_in(&browser, &app.url, "school.diaozhuang").await;
+    // The newest request comes first, above the years before.
+    assert_eq!(
+        browser.text_of("section.assignment h2").await.unwrap(),
+        "浏览器测试观看"
+    );
     let form = format!("c{assignment}-{film}");
     // More students than the roll: the shared rule answers beside the field, nothing is sent.
     browser

@@ -81,6 +81,9 @@ fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
         }
     };
     let history = confirmed.clone();
+    // This year's films first: on a phone, last year's list would push them out of sight.
+    let mut assignments = assignments;
+    assignments.sort_by(|a, b| b.opens_on.cmp(&a.opens_on).then(b.id.cmp(&a.id)));
     view! {
         <p class="muted">{school.name.clone()}</p>
         {if assignments.is_empty() {
