@@ -249,6 +249,9 @@ catalogue! {
     Month => "月份", "Month";
     Indicator => "指标", "Indicator";
     Value => "数值", "Value";
+    ImportStored => "已导入", "Imported";
+    ImportChecked => "检查完毕（未保存）", "Checked (nothing stored)";
+    ImportRefused => "未导入：文件有问题，没有保存任何一行", "Not imported: the file has problems; no row was stored";
 }
 
 /// `3 条记录等待发送` / `3 entries waiting to be sent`.
@@ -275,6 +278,27 @@ pub fn confirmed_text(lang: Lang, day: &str, students: i64, parents: i64) -> Str
     match lang {
         Lang::Zh => format!("已确认：{day}，学生 {students} 人，家长 {parents} 人"),
         Lang::En => format!("Confirmed: {day}, {students} students, {parents} parents"),
+    }
+}
+
+/// What an import did (or, in a dry run, would do) with a file's rows.
+pub fn import_summary(lang: Lang, report: &humiao_shared::import::ImportReport) -> String {
+    let head = match (report.stored, report.dry_run) {
+        (true, _) => T::ImportStored,
+        (false, true) => T::ImportChecked,
+        (false, false) => T::ImportRefused,
+    }
+    .get(lang);
+    let r = report;
+    match lang {
+        Lang::Zh => format!(
+            "{head}：共 {} 行，新增 {}，已有且相同 {}，已有但不同 {}，问题 {} 处。",
+            r.rows, r.added, r.unchanged, r.present, r.problem_count
+        ),
+        Lang::En => format!(
+            "{head}: {} rows, {} new, {} already stored as they are, {} stored differently, {} problems.",
+            r.rows, r.added, r.unchanged, r.present, r.problem_count
+        ),
     }
 }
 

@@ -323,6 +323,17 @@ async fn the_language_switch_turns_the_app_and_the_servers_messages_into_english
         .await
         .unwrap();
     browser.screenshot("log-session-english").await.unwrap();
+    // The dashboard, another module, keeps the choice; the shared labels follow it too.
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    let outcomes = browser.text_of("#table-outcomes").await.unwrap();
+    assert!(
+        outcomes.starts_with("Month") && outcomes.is_ascii(),
+        "{outcomes}"
+    );
     browser.click("#sign-out").await.unwrap();
     browser
         .type_into("#username", "officer.sanjing")

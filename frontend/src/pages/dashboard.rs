@@ -571,20 +571,55 @@ fn SimpleTable(id: &'static str, head: Vec<T>, rows: Vec<Vec<String>>) -> impl I
     .into_any()
 }
 
-/// The outcome series: one row per month and indicator; hidden counts read "<5".
+/// The outcome series, months down and indicators across (a year is twelve rows, not one
+/// row per value); hidden counts read "<5", a month without a value is blank.
 #[component]
 fn OutcomeTable(points: Vec<OutcomePoint>) -> impl IntoView {
-    let rows: Vec<Vec<String>> = points
+    if points.is_empty() {
+        return view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any();
+    }
+    let indicators: Vec<Indicator> = Indicator::ALL
         .into_iter()
-        .map(|p| {
-            vec![
-                p.month,
-                p.indicator.label(Lang::Zh).to_string(),
-                humiao_shared::outcome::display(p.value),
-            ]
+        .filter(|i| points.iter().any(|p| p.indicator == *i))
+        .collect();
+    let mut months: Vec<String> = points.iter().map(|p| p.month.clone()).collect();
+    months.sort();
+    months.dedup();
+    let rows: Vec<(String, Vec<String>)> = months
+        .into_iter()
+        .map(|month| {
+            let cells = indicators
+                .iter()
+                .map(|i| {
+                    points
+                        .iter()
+                        .find(|p| p.month == month && p.indicator == *i)
+                        .map(|p| humiao_shared::outcome::display(p.value))
+                        .unwrap_or_default()
+                })
+                .collect();
+            (month, cells)
         })
         .collect();
-    view! { <SimpleTable id="table-outcomes" head=vec![T::Month, T::Indicator, T::Value] rows=rows /> }
+    view! {
+        <div class="table-wrap">
+            <table id="table-outcomes">
+                <thead><tr>
+                    <th>{tr(T::Month)}</th>
+                    {indicators.into_iter().map(|i| view! { <th class="num">{move || i.label(lang())}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(month, cells)| view! {
+                        <tr>
+                            <td>{month}</td>
+                            {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 /// Export buttons: the same aggregate as Excel and CSV.

@@ -101,26 +101,9 @@ pub fn ImportPage() -> impl IntoView {
 
 #[component]
 fn ReportView(report: ImportReport) -> impl IntoView {
-    let summary = move || {
-        let l = lang();
-        let head = match (report.stored, report.dry_run, l) {
-            (true, _, Lang::Zh) => "已导入",
-            (true, _, Lang::En) => "Imported",
-            (false, true, Lang::Zh) => "检查完毕（未保存）",
-            (false, true, Lang::En) => "Checked (nothing stored)",
-            (false, false, Lang::Zh) => "未导入：文件有问题，没有保存任何一行",
-            (false, false, Lang::En) => "Not imported: the file has problems; no row was stored",
-        };
-        match l {
-            Lang::Zh => format!(
-                "{head}：共 {} 行，新增 {}，已有且相同 {}，已有但不同 {}，问题 {} 处。",
-                report.rows, report.added, report.unchanged, report.present, report.problem_count
-            ),
-            Lang::En => format!(
-                "{head}: {} rows, {} new, {} already stored as they are, {} stored differently, {} problems.",
-                report.rows, report.added, report.unchanged, report.present, report.problem_count
-            ),
-        }
+    let summary = {
+        let report = report.clone();
+        move || crate::i18n::import_summary(lang(), &report)
     };
     let ok = report.problem_count == 0;
     let problems = report.problems.clone();

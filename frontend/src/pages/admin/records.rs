@@ -120,7 +120,8 @@ fn RecordTable(
                             }
                         }).collect_view();
                         let cells = section.columns.iter().map(|(key, _)| {
-                            view! { <td>{cell_text(&row, key)}</td> }
+                            let row = row.clone();
+                            view! { <td>{move || cell_text(&row, key, lang())}</td> }
                         }).collect_view();
                         view! {
                             <tr data-id=id.to_string()>
@@ -152,11 +153,11 @@ pub(super) fn record_id(record: &Value) -> Option<i64> {
 }
 
 /// A record's value as a table shows it; hidden outcome counts (`null`) read "<5".
-fn cell_text(row: &Value, key: &str) -> String {
+fn cell_text(row: &Value, key: &str, lang: Lang) -> String {
     match row.get(key) {
         Some(Value::String(s)) => match key {
             "indicator" => {
-                Indicator::from_code(s).map_or_else(|| s.clone(), |i| i.label(Lang::Zh).into())
+                Indicator::from_code(s).map_or_else(|| s.clone(), |i| i.label(lang).into())
             }
             _ => s.clone(),
         },
