@@ -163,6 +163,8 @@ catalogue! {
     StationSessions => "本所宣讲记录", "The station's sessions";
     Previous => "上一页", "Previous";
     Next => "下一页", "Next";
+    Pages => "翻页", "Pages";
+    Breadcrumb => "当前位置", "You are here";
 
     // A school's screenings
     ScreeningsTitle => "宣教片观看确认", "Confirm film screenings";

@@ -390,7 +390,7 @@ fn Breadcrumb(
             .map(|s| s.name)
     };
     view! {
-        <nav class="crumbs" aria-label="breadcrumb" id="crumbs">
+        <nav class="crumbs" aria-label=tr(T::Breadcrumb) id="crumbs">
             <button type="button" class="link" on:click=move |_| {
                 f.district_id.set(None); f.station_id.set(None); f.school.set(None);
             }>{tr(T::City)}</button>

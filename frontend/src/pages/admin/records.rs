@@ -172,7 +172,7 @@ fn cell_text(row: &Value, key: &str, lang: Lang) -> String {
 fn Pager(page: RwSignal<i64>, total: i64) -> impl IntoView {
     let pages = ((total + PAGE - 1) / PAGE).max(1);
     view! {
-        <nav class="pager inline" aria-label="pages">
+        <nav class="pager inline" aria-label=tr(T::Pages)>
             <button type="button" class="secondary" disabled=move || page.get() <= 1
                 on:click=move |_| page.update(|p| *p -= 1)>{tr(T::Previous)}</button>
             <span>{move || format!("{} / {pages} · {total}", page.get())}</span>
