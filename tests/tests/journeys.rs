@@ -426,10 +426,16 @@ async fn an_administrator_edits_a_schools_roll_and_deletes_a_film_no_one_shows()
         .type_into("#admin-search", "雕庄小学")
         .await
         .unwrap();
-    browser
-        .click(&format!("tr[data-id='{school}'] button[data-action=edit]"))
+    let edit = browser
+        .wait_for(&format!("tr[data-id='{school}'] button[data-action=edit]"))
         .await
         .unwrap();
+    // A screen reader says which school the button edits.
+    assert_eq!(
+        edit.attr("aria-label").await.unwrap().as_deref(),
+        Some("修改 雕庄小学")
+    );
+    edit.click().await.unwrap();
     // The form holds the record, and the cursor is in its first field.
     browser
         .wait_for_text("#add-schools h2", |t| t.starts_with("修改"))

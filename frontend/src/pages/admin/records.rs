@@ -128,11 +128,18 @@ fn RecordTable(
                                 {cells}
                                 {has_buttons.then(|| view! {
                                     <td class="actions">
-                                        {section.editable.then(|| view! {
-                                            <button type="button" class="link" data-action="edit"
-                                                on:click=move |_| editing.set(Some(row.clone()))>{tr(T::Edit)}</button>
-                                            <button type="button" class="link danger" data-action="delete"
-                                                on:click=move |_| delete(id, version)>{tr(T::Delete)}</button>
+                                        {section.editable.then(|| {
+                                            // Screen readers hear which record a button acts on.
+                                            let name = record_name(&row);
+                                            let name_too = name.clone();
+                                            view! {
+                                                <button type="button" class="link" data-action="edit"
+                                                    aria-label=move || format!("{} {name}", tr(T::Edit)())
+                                                    on:click=move |_| editing.set(Some(row.clone()))>{tr(T::Edit)}</button>
+                                                <button type="button" class="link danger" data-action="delete"
+                                                    aria-label=move || format!("{} {name_too}", tr(T::Delete)())
+                                                    on:click=move |_| delete(id, version)>{tr(T::Delete)}</button>
+                                            }
                                         })}
                                         {actions}
                                     </td>
@@ -146,6 +153,15 @@ fn RecordTable(
         <Problem problem=problem />
     }
     .into_any()
+}
+
+/// What a record is called: its name or title, else its month (an outcome value).
+fn record_name(record: &Value) -> String {
+    ["name", "title", "username", "month"]
+        .iter()
+        .find_map(|key| record.get(*key).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub(super) fn record_id(record: &Value) -> Option<i64> {
