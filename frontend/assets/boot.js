@@ -10,3 +10,9 @@ import(`/${app}.js`)
     const p = document.getElementById('loading');
     if (p) p.textContent = '加载失败，请刷新页面。Failed to load; please reload. ' + err;
   });
+
+// Keeps copies of the app for opening it without a network (see sw.js). Browsers allow
+// service workers on HTTPS and localhost only; elsewhere the app works as before.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => {});
+}

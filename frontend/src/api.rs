@@ -59,6 +59,7 @@ pub fn on_signed_out(action: impl Fn() + 'static) {
 async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
     let response = response.map_err(|e| ApiFailure::Network(e.to_string()))?;
     if response.status() == 401 {
+        forget_offline_copies();
         ON_SIGNED_OUT.with(|cell| {
             if let Some(action) = cell.borrow().as_ref() {
                 action();
@@ -120,6 +121,7 @@ async fn send_empty(request: gloo_net::http::RequestBuilder) -> ApiResult<()> {
         .await
         .map_err(|e| ApiFailure::Network(e.to_string()))?;
     if response.status() == 401 {
+        forget_offline_copies();
         ON_SIGNED_OUT.with(|cell| {
             if let Some(action) = cell.borrow().as_ref() {
                 action();
@@ -221,7 +223,18 @@ pub async fn link_login(secret: &str) -> ApiResult<Me> {
 }
 
 pub async fn logout() -> ApiResult<()> {
+    forget_offline_copies();
     send_empty(Request::post("/api/v1/auth/logout")).await
+}
+
+/// Deletes the copies of API answers the service worker keeps for opening the app offline
+/// (`frontend/assets/sw.js`): once signed out, the next person on this phone must not be shown
+/// as the last one, even without a network.
+fn forget_offline_copies() {
+    if let Ok(caches) = leptos::prelude::window().caches() {
+        // Nothing to wait for: the deletion runs on its own.
+        let _ = caches.delete("humiao-data-v1");
+    }
 }
 
 /// Logs a session with its idempotency key: sent again after a lost answer, it is stored

@@ -142,6 +142,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Waits until `script` (a function body) returns `true` in the page.
+    pub async fn wait_until_true(&self, script: &str) -> Result<()> {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while self.client.execute(script, vec![]).await? != serde_json::Value::Bool(true) {
+            if std::time::Instant::now() > deadline {
+                bail!("{script} is still not true after {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
     /// Waits until the element's text satisfies `done`, and returns it.
     pub async fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> Result<String> {
         let deadline = std::time::Instant::now() + PATIENCE;

@@ -24,10 +24,10 @@ struct Log {
 }
 
 /// The command that starts `humiao` on the database, listening on a free port.
-fn command(database_url: &str, data_dir: &Path) -> Command {
+fn command(database_url: &str, data_dir: &Path, bind: &str) -> Command {
     let mut command = Command::new(crate::server_binary());
     command
-        .args(["--bind", "127.0.0.1:0", "--database-url", database_url])
+        .args(["--bind", bind, "--database-url", database_url])
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--assets-dir")
@@ -44,7 +44,13 @@ fn serving_url(line: &str) -> Option<String> {
 impl ServerProcess {
     /// Starts `humiao` on the database and waits until it says where it serves.
     pub fn start(database_url: &str, data_dir: &Path) -> Result<ServerProcess> {
-        let mut child = command(database_url, data_dir)
+        Self::start_at(database_url, data_dir, "127.0.0.1:0")
+    }
+
+    /// Starts `humiao` listening on `bind` (`127.0.0.1:8123`): a server back at the address a
+    /// browser knows, after [`ServerProcess::kill9`].
+    pub fn start_at(database_url: &str, data_dir: &Path, bind: &str) -> Result<ServerProcess> {
+        let mut child = command(database_url, data_dir, bind)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -80,7 +86,7 @@ impl ServerProcess {
         data_dir: &Path,
         filter: &str,
     ) -> Result<ServerProcess> {
-        let mut child = command(database_url, data_dir)
+        let mut child = command(database_url, data_dir, "127.0.0.1:0")
             .env("RUST_LOG", filter)
             // Plain text: no colour codes between a field's name and its value.
             .env("NO_COLOR", "1")

@@ -1,0 +1,105 @@
+//! An officer's phone without a signal, for real: the server is gone, not just the browser's
+//! network. The app opens from the copies its service worker kept, a session logged there
+//! waits in the outbox, and it reaches the server once, when the server is back.
+//!
+//! The server runs as a process of its own so that it can be stopped and started again at
+//! the same address (a service worker belongs to one origin). ChromeDriver's offline mode
+//! would not do: it cuts the page's requests, not the service worker's.
+
+use humiao_server::db::Db;
+use humiao_tests::browser::Browser;
+use humiao_tests::process::ServerProcess;
+use humiao_tests::TestDatabase;
+
+async fn sessions(db: &Db) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    n
+}
+
+#[tokio::test]
+async fn an_officer_opens_the_app_while_the_server_is_down_and_the_session_logged_there_arrives_once(
+) {
+    let database = TestDatabase::create().await;
+    let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
+    let url = server.url.clone();
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&url, "officer.diaozhuang").await.unwrap();
+    browser.wait_for(".chip").await.unwrap();
+    // Once the service worker controls the page, a load goes through it and leaves copies of
+    // the app and of the lists the form is filled from, as an officer's morning visit would.
+    browser
+        .wait_until_true("return navigator.serviceWorker.controller !== null;")
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser.wait_for(".chip").await.unwrap();
+    browser.wait_for("#school-options option").await.unwrap();
+
+    server.kill9();
+    let db = Db::connect(&database.url).await.unwrap();
+    let before = sessions(&db).await;
+    browser.client.refresh().await.unwrap();
+    // The form, signed in as before, with its lists.
+    assert_eq!(browser.text_of("main h1").await.unwrap(), "记录一场宣讲");
+    assert!(browser
+        .text_of("header .who")
+        .await
+        .unwrap()
+        .starts_with("officer.diaozhuang"));
+    browser.type_into("#school_id", "雕庄小学").await.unwrap();
+    browser.click(".chip").await.unwrap();
+    browser.type_into("#audience-students", "66").await.unwrap();
+    browser.click("button[type=submit]").await.unwrap();
+    let waiting = browser
+        .wait_for_text("#outbox-count", |t| t.starts_with("1 "))
+        .await
+        .unwrap();
+    assert_eq!(waiting, "1 条记录等待发送");
+    assert_eq!(sessions(&db).await, before, "no server, no row");
+
+    let bind = url.trim_start_matches("http://").to_string();
+    let _server = ServerProcess::start_at(&database.url, &database.data_dir(), &bind).unwrap();
+    // Sent at the next retry (every 10 s) or at once from the button.
+    browser.click("#outbox button").await.unwrap();
+    browser.wait_until_gone("#outbox").await.unwrap();
+    assert_eq!(sessions(&db).await, before + 1, "exactly one new row");
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("#recent-sessions").await.unwrap();
+    assert_eq!(sessions(&db).await, before + 1);
+}
+
+#[tokio::test]
+async fn after_signing_out_the_app_opened_while_the_server_is_down_shows_no_one_signed_in() {
+    let database = TestDatabase::create().await;
+    let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser
+        .sign_in(&server.url, "officer.diaozhuang")
+        .await
+        .unwrap();
+    browser
+        .wait_until_true("return navigator.serviceWorker.controller !== null;")
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser.wait_for(".chip").await.unwrap();
+    // A shared phone: the officer signs out and hands it on.
+    browser.click("#sign-out").await.unwrap();
+    browser.wait_for("form.login").await.unwrap();
+
+    server.kill9();
+    browser.client.refresh().await.unwrap();
+    // The app itself opens, but says the server cannot be reached rather than showing the
+    // last person's page.
+    let notice = browser.text_of("main [role=alert]").await.unwrap();
+    assert!(!notice.is_empty());
+    assert!(browser
+        .client
+        .find_all(fantoccini::Locator::Css("header .who"))
+        .await
+        .unwrap()
+        .is_empty());
+}
