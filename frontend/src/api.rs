@@ -29,9 +29,9 @@ impl fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lang = language();
         match self {
-            ApiFailure::Network(detail) => {
-                write!(f, "{}（{detail}）", T::NetworkDown.get(lang))
-            }
+            // The browser's own words ("TypeError: Failed to fetch") help no officer; they
+            // went to the console when the failure was met.
+            ApiFailure::Network(_) => write!(f, "{}", T::NetworkDown.get(lang)),
             ApiFailure::Answer { body: Some(b), .. } => write!(f, "{}", b.message),
             ApiFailure::Answer { status, body: None } => {
                 write!(f, "{}（{status}）", T::ServerError.get(lang))
@@ -43,6 +43,14 @@ impl fmt::Display for ApiFailure {
 impl std::error::Error for ApiFailure {}
 
 pub type ApiResult<T> = Result<T, ApiFailure>;
+
+/// A request that got no answer; the browser's reason goes to the console for whoever
+/// debugs it, the user sees [`T::NetworkDown`].
+fn network_failure(error: gloo_net::Error) -> ApiFailure {
+    let detail = error.to_string();
+    web_sys::console::warn_1(&format!("no answer from the server: {detail}").into());
+    ApiFailure::Network(detail)
+}
 
 thread_local! {
     /// What to do when the server says no one is signed in (the session expired, or was
@@ -57,7 +65,7 @@ pub fn on_signed_out(action: impl Fn() + 'static) {
 }
 
 async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
-    let response = response.map_err(|e| ApiFailure::Network(e.to_string()))?;
+    let response = response.map_err(network_failure)?;
     if response.status() == 401 {
         forget_offline_copies();
         ON_SIGNED_OUT.with(|cell| {
@@ -67,10 +75,7 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
         });
     }
     if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiFailure::Network(e.to_string()))
+        response.json::<T>().await.map_err(network_failure)
     } else {
         Err(ApiFailure::Answer {
             status: response.status(),
@@ -108,18 +113,13 @@ async fn send<B: Serialize, R: DeserializeOwned>(
     request: gloo_net::http::RequestBuilder,
     body: &B,
 ) -> ApiResult<R> {
-    let request = chinese(request)
-        .json(body)
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    let request = chinese(request).json(body).map_err(network_failure)?;
     read(request.send().await).await
 }
 
 /// A request with no answer body (204).
 async fn send_empty(request: gloo_net::http::RequestBuilder) -> ApiResult<()> {
-    let response = chinese(request)
-        .send()
-        .await
-        .map_err(|e| ApiFailure::Network(e.to_string()))?;
+    let response = chinese(request).send().await.map_err(network_failure)?;
     if response.status() == 401 {
         forget_offline_copies();
         ON_SIGNED_OUT.with(|cell| {

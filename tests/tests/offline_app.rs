@@ -49,6 +49,11 @@ async fn an_officer_opens_the_app_while_the_server_is_down_and_the_session_logge
         .await
         .unwrap()
         .starts_with("officer.diaozhuang"));
+    // The recent sessions are not kept: the list says so in words, not the browser's.
+    assert_eq!(
+        browser.text_of("main p.notice.bad").await.unwrap(),
+        "无法连接服务器，请检查网络后重试。"
+    );
     browser.type_into("#school_id", "雕庄小学").await.unwrap();
     browser.click(".chip").await.unwrap();
     browser.type_into("#audience-students", "66").await.unwrap();
@@ -58,6 +63,10 @@ async fn an_officer_opens_the_app_while_the_server_is_down_and_the_session_logge
         .await
         .unwrap();
     assert_eq!(waiting, "1 条记录等待发送");
+    browser
+        .screenshot_whole_page("officer-app-opened-offline")
+        .await
+        .unwrap();
     assert_eq!(sessions(&db).await, before, "no server, no row");
 
     let bind = url.trim_start_matches("http://").to_string();
