@@ -11,6 +11,16 @@ use humiao_tests::browser::Browser;
 use humiao_tests::process::ServerProcess;
 use humiao_tests::TestDatabase;
 
+/// True once the service worker kept the module and the answers the form was filled from
+/// (`execute` waits for the promise).
+const COPIES_KEPT: &str = "return Promise.all([
+        caches.match('/humiao_frontend_bg.wasm'),
+        caches.match('/api/v1/auth/me'),
+        caches.match('/api/v1/topics'),
+        caches.match('/api/v1/campaigns'),
+        caches.match('/api/v1/stations'),
+    ]).then((kept) => kept.every((k) => k !== undefined));";
+
 async fn sessions(db: &Db) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
         .fetch_one(&db.pool)
@@ -37,6 +47,7 @@ async fn an_officer_opens_the_app_while_the_server_is_down_and_the_session_logge
     browser.client.refresh().await.unwrap();
     browser.wait_for(".chip").await.unwrap();
     browser.wait_for("#school-options option").await.unwrap();
+    browser.wait_until_true(COPIES_KEPT).await.unwrap();
 
     server.kill9();
     let db = Db::connect(&database.url).await.unwrap();
@@ -71,8 +82,15 @@ async fn an_officer_opens_the_app_while_the_server_is_down_and_the_session_logge
 
     let bind = url.trim_start_matches("http://").to_string();
     let _server = ServerProcess::start_at(&database.url, &database.data_dir(), &bind).unwrap();
-    // Sent at the next retry (every 10 s) or at once from the button.
-    browser.click("#outbox button").await.unwrap();
+    // Sent at the next retry (every 10 s), or at once from the button if it is still there.
+    browser
+        .client
+        .execute(
+            "const send = document.querySelector('#outbox button'); if (send) send.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser.wait_until_gone("#outbox").await.unwrap();
     assert_eq!(sessions(&db).await, before + 1, "exactly one new row");
     browser.client.refresh().await.unwrap();
@@ -96,6 +114,7 @@ async fn after_signing_out_the_app_opened_while_the_server_is_down_shows_no_one_
     browser.client.refresh().await.unwrap();
     browser.wait_for(".chip").await.unwrap();
     // A shared phone: the officer signs out and hands it on.
+    browser.wait_until_true(COPIES_KEPT).await.unwrap();
     browser.click("#sign-out").await.unwrap();
     browser.wait_for("form.login").await.unwrap();
 
