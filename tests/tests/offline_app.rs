@@ -21,6 +21,21 @@ const COPIES_KEPT: &str = "return Promise.all([
         caches.match('/api/v1/stations'),
     ]).then((kept) => kept.every((k) => k !== undefined));";
 
+/// The officer signs in with a signal. Once the service worker controls the page, a reload
+/// goes through it and leaves copies of the app and of the lists the form is filled from, as
+/// an officer's morning visit would; this waits until they are kept.
+async fn visit_with_a_signal(browser: &Browser, url: &str) {
+    browser.sign_in(url, "officer.diaozhuang").await.unwrap();
+    browser
+        .wait_until_true("return navigator.serviceWorker.controller !== null;")
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser.wait_for(".chip").await.unwrap();
+    browser.wait_for("#school-options option").await.unwrap();
+    browser.wait_until_true(COPIES_KEPT).await.unwrap();
+}
+
 async fn sessions(db: &Db) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
         .fetch_one(&db.pool)
@@ -36,18 +51,7 @@ async fn an_officer_opens_the_app_while_the_server_is_down_and_the_session_logge
     let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
     let url = server.url.clone();
     let browser = Browser::start().await.expect("Chromium starts");
-    browser.sign_in(&url, "officer.diaozhuang").await.unwrap();
-    browser.wait_for(".chip").await.unwrap();
-    // Once the service worker controls the page, a load goes through it and leaves copies of
-    // the app and of the lists the form is filled from, as an officer's morning visit would.
-    browser
-        .wait_until_true("return navigator.serviceWorker.controller !== null;")
-        .await
-        .unwrap();
-    browser.client.refresh().await.unwrap();
-    browser.wait_for(".chip").await.unwrap();
-    browser.wait_for("#school-options option").await.unwrap();
-    browser.wait_until_true(COPIES_KEPT).await.unwrap();
+    visit_with_a_signal(&browser, &url).await;
 
     server.kill9();
     let db = Db::connect(&database.url).await.unwrap();
@@ -103,18 +107,8 @@ async fn after_signing_out_the_app_opened_while_the_server_is_down_shows_no_one_
     let database = TestDatabase::create().await;
     let mut server = ServerProcess::start(&database.url, &database.data_dir()).unwrap();
     let browser = Browser::start().await.expect("Chromium starts");
-    browser
-        .sign_in(&server.url, "officer.diaozhuang")
-        .await
-        .unwrap();
-    browser
-        .wait_until_true("return navigator.serviceWorker.controller !== null;")
-        .await
-        .unwrap();
-    browser.client.refresh().await.unwrap();
-    browser.wait_for(".chip").await.unwrap();
+    visit_with_a_signal(&browser, &server.url).await;
     // A shared phone: the officer signs out and hands it on.
-    browser.wait_until_true(COPIES_KEPT).await.unwrap();
     browser.click("#sign-out").await.unwrap();
     browser.wait_for("form.login").await.unwrap();
 
