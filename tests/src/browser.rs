@@ -29,6 +29,10 @@ impl Browser {
         let port = free_port()?;
         let mut driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // The browser keeps the campaign's time, as phones in Changzhou do: the server's
+            // "today" is China's (`clock::today`), and from 16:00 UTC a browser on UTC would
+            // still be on the day before and call today's dates "in the future".
+            .env("TZ", "Asia/Shanghai")
             // Its own process group, so that Chromium, which it starts, ends with it.
             .process_group(0)
             .stdout(Stdio::piped())
