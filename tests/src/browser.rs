@@ -136,38 +136,58 @@ impl Browser {
 
     /// Waits until no element matches `css` (a notice went away, say).
     pub async fn wait_until_gone(&self, css: &str) -> Result<()> {
-        let deadline = std::time::Instant::now() + PATIENCE;
-        while !self.client.find_all(Locator::Css(css)).await?.is_empty() {
-            if std::time::Instant::now() > deadline {
-                bail!("{css} is still there after {PATIENCE:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(())
+        self.poll(|| async {
+            let gone = self.client.find_all(Locator::Css(css)).await?.is_empty();
+            Ok(if gone {
+                Ok(())
+            } else {
+                Err(format!("{css} is still there"))
+            })
+        })
+        .await
     }
 
     /// Waits until `script` (a function body) returns `true` in the page.
     pub async fn wait_until_true(&self, script: &str) -> Result<()> {
-        let deadline = std::time::Instant::now() + PATIENCE;
-        while self.client.execute(script, vec![]).await? != serde_json::Value::Bool(true) {
-            if std::time::Instant::now() > deadline {
-                bail!("{script} is still not true after {PATIENCE:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(())
+        self.poll(|| async {
+            let answer = self.client.execute(script, vec![]).await?;
+            Ok(if answer == serde_json::Value::Bool(true) {
+                Ok(())
+            } else {
+                Err(format!("{script} is still {answer}"))
+            })
+        })
+        .await
     }
 
     /// Waits until the element's text satisfies `done`, and returns it.
     pub async fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> Result<String> {
+        self.poll(|| async {
+            let text = self.text_of(css).await?;
+            Ok(if done(&text) {
+                Ok(text)
+            } else {
+                Err(format!("{css} still reads {text:?}"))
+            })
+        })
+        .await
+    }
+
+    /// Looks at a condition in the page every 100 ms until `look` finds it met (`Ok(Ok(_))`),
+    /// for at most [`PATIENCE`]; the error then says what the last look saw (`Ok(Err(_))`).
+    /// The pause is between looks at a condition, never a wait in the hope it became true.
+    async fn poll<T, Look>(&self, mut look: impl FnMut() -> Look) -> Result<T>
+    where
+        Look: std::future::Future<Output = Result<std::result::Result<T, String>>>,
+    {
         let deadline = std::time::Instant::now() + PATIENCE;
         loop {
-            let text = self.text_of(css).await?;
-            if done(&text) {
-                return Ok(text);
-            }
+            let seen = match look().await? {
+                Ok(value) => return Ok(value),
+                Err(seen) => seen,
+            };
             if std::time::Instant::now() > deadline {
-                bail!("{css} still reads {text:?} after {PATIENCE:?}");
+                bail!("{seen} after {PATIENCE:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
