@@ -14,8 +14,8 @@ pub struct Column {
     pub field: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
-    /// A count that the API hides (`null`) when it is 1–4 at station level: the cell then
-    /// reads "<5" instead of staying empty.
+    /// A count that the API may hide (`null`, see `crate::suppression`): the cell then
+    /// reads [`SMALL`] instead of staying empty.
     pub small_hidden: bool,
     /// For a field holding a code (`class_talk`): its name in a language, shown instead.
     pub label: Option<fn(&str, Lang) -> Option<&'static str>>,
@@ -70,8 +70,8 @@ impl Table {
     }
 }
 
-/// The text of a hidden small count.
-pub const SMALL: &str = "<5";
+/// The text of a hidden count.
+pub const SMALL: &str = crate::outcome::HIDDEN;
 
 const fn c(field: &'static str, zh: &'static str, en: &'static str) -> Column {
     Column {

@@ -103,8 +103,9 @@ pub struct Outcome {
     /// `YYYY-MM`.
     pub month: String,
     pub indicator: Indicator,
-    /// The count for that station, month and indicator; `null` when it is 1–4 and the
-    /// viewer is not an administrator (shown as "<5"), so that no child can be singled out.
+    /// The count for that station, month and indicator; `null` for a viewer who is not an
+    /// administrator when it is 1–4, so that no child can be singled out, or when it would
+    /// give such a count away (see [`crate::suppression`]). Shown as [`HIDDEN`].
     pub value: Option<i64>,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
@@ -113,7 +114,8 @@ pub struct Outcome {
 /// Counts from 1 to this minus one are hidden at station level from all but administrators.
 pub const SMALL_COUNT: i64 = 5;
 
-/// A station-level count as a non-administrator may see it: `None` (shown as "<5") for 1–4.
+/// Whether a station-level count is small enough to single a child out: `None` for 1–4.
+/// Which other figures are hidden with it is [`crate::suppression`]'s business.
 pub fn shown(value: i64) -> Option<i64> {
     if (1..SMALL_COUNT).contains(&value) {
         None
@@ -122,9 +124,13 @@ pub fn shown(value: i64) -> Option<i64> {
     }
 }
 
-/// How a count that may be hidden reads in a table: the number, or "<5".
+/// How a hidden figure reads. The same mark for a small count and for a figure hidden
+/// beside it, so that the mark tells nothing about the number behind it.
+pub const HIDDEN: &str = "*";
+
+/// How a count that may be hidden reads in a table: the number, or [`HIDDEN`].
 pub fn display(value: Option<i64>) -> String {
-    value.map_or_else(|| format!("<{SMALL_COUNT}"), |v| v.to_string())
+    value.map_or_else(|| HIDDEN.to_string(), |v| v.to_string())
 }
 
 /// An outcome figure as a station sends it.
@@ -214,7 +220,7 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(shown(value), expected, "{value}");
         }
-        assert_eq!(display(None), "<5");
+        assert_eq!(display(None), "*");
         assert_eq!(display(Some(12)), "12");
     }
 

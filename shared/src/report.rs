@@ -52,7 +52,7 @@ impl ReportScope {
 }
 
 /// The outcome indicators a report states, each the year's total over the scope's stations.
-/// `None` is a station-level count of 1–4 that the reader may not see ("<5").
+/// `None` is a figure the reader may not see (see [`crate::suppression`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutcomeTotals {
     pub minors_mentored: Option<i64>,
@@ -69,13 +69,10 @@ impl OutcomeTotals {
     /// series): flows are added up; minors mentored is a stock that stations report now and
     /// then (each December), so it is the latest value, not a sum — points may start with
     /// the stock reported before the period, so that a year without its report yet still
-    /// has its minors in mentoring. With `hide_small`, a figure of 1–4 becomes unknown, as
-    /// station-level counts are.
-    pub fn sum(
-        points: impl IntoIterator<Item = (Indicator, Option<i64>)>,
-        hide_small: bool,
-    ) -> OutcomeTotals {
-        let mut totals = [0i64; 7];
+    /// has its minors in mentoring. A total with a hidden part (`None`) is unknown too:
+    /// counting the part as nought would print a figure that is not true.
+    pub fn sum(points: impl IntoIterator<Item = (Indicator, Option<i64>)>) -> OutcomeTotals {
+        let mut totals = [Some(0i64); 7];
         let mut stock: Option<Option<i64>> = None;
         for (indicator, value) in points {
             let slot = match indicator {
@@ -91,25 +88,44 @@ impl OutcomeTotals {
                 Indicator::ReturnedToSchool => 6,
                 _ => continue,
             };
-            totals[slot] += value.unwrap_or(0);
+            totals[slot] = totals[slot].zip(value).map(|(a, b)| a + b);
         }
-        let shown = |n: i64| {
-            if hide_small {
-                crate::outcome::shown(n)
-            } else {
-                Some(n)
-            }
-        };
         OutcomeTotals {
-            minors_mentored: stock.unwrap_or(Some(0)).and_then(shown),
-            reoffences: shown(totals[1]),
-            runaway_calls: shown(totals[2]),
-            follow_ups: shown(totals[3]),
-            volunteer_teams: shown(totals[4]),
-            night_wandering_cared: shown(totals[5]),
-            returned_to_school: shown(totals[6]),
+            minors_mentored: stock.unwrap_or(Some(0)),
+            reoffences: totals[1],
+            runaway_calls: totals[2],
+            follow_ups: totals[3],
+            volunteer_teams: totals[4],
+            night_wandering_cared: totals[5],
+            returned_to_school: totals[6],
         }
     }
+
+    /// Hides one indicator's figure (the others this report states are left as they are).
+    pub fn hide(&mut self, indicator: Indicator) {
+        let slot = match indicator {
+            Indicator::MinorsMentored => &mut self.minors_mentored,
+            Indicator::Reoffences => &mut self.reoffences,
+            Indicator::RunawayCalls => &mut self.runaway_calls,
+            Indicator::FollowUps => &mut self.follow_ups,
+            Indicator::VolunteerTeams => &mut self.volunteer_teams,
+            Indicator::NightWanderingCared => &mut self.night_wandering_cared,
+            Indicator::ReturnedToSchool => &mut self.returned_to_school,
+            _ => return,
+        };
+        *slot = None;
+    }
+
+    /// The indicators a report states.
+    pub const STATED: [Indicator; 7] = [
+        Indicator::MinorsMentored,
+        Indicator::Reoffences,
+        Indicator::RunawayCalls,
+        Indicator::FollowUps,
+        Indicator::VolunteerTeams,
+        Indicator::NightWanderingCared,
+        Indicator::ReturnedToSchool,
+    ];
 
     fn all(&self) -> [Option<i64>; 7] {
         [
@@ -150,7 +166,7 @@ pub fn count(n: i64) -> String {
     thousands(n)
 }
 
-/// A count that may be hidden: the number, or "<5".
+/// A count that may be hidden: the number, or [`crate::outcome::HIDDEN`].
 pub fn maybe(n: Option<i64>) -> String {
     match n {
         Some(n) => count(n),
@@ -667,7 +683,7 @@ mod tests {
         for (part, whole, want) in shares {
             assert_eq!(percent(part, whole).as_deref(), want, "{part} of {whole}");
         }
-        assert_eq!(maybe(None), "<5");
+        assert_eq!(maybe(None), "*");
         assert_eq!(maybe(Some(0)), "0");
     }
 
@@ -693,33 +709,35 @@ mod tests {
     }
 
     #[test]
-    fn hidden_station_counts_read_as_under_five_and_give_no_rate() {
+    fn a_total_with_a_hidden_part_is_hidden_and_gives_no_rate() {
         let points = [
             (Indicator::MinorsMentored, Some(12)),
-            (Indicator::Reoffences, Some(1)),
+            (Indicator::Reoffences, None),
             (Indicator::Reoffences, Some(2)),
             (Indicator::NightWanderingCared, Some(0)),
             (Indicator::Visits, Some(40)),
         ];
-        let hidden = OutcomeTotals::sum(points, true);
+        let hidden = OutcomeTotals::sum(points);
         assert_eq!(hidden.minors_mentored, Some(12));
-        assert_eq!(hidden.reoffences, None, "3 is shown as <5");
+        assert_eq!(hidden.reoffences, None, "not 2: a part is hidden");
         assert_eq!(hidden.reoffence_rate(), None);
         assert_eq!(hidden.night_wandering_cared, Some(0));
-        let open = OutcomeTotals::sum(points, false);
+        let mut open = OutcomeTotals::sum(points.map(|(i, v)| (i, v.or(Some(1)))));
         assert_eq!(open.reoffences, Some(3));
         assert_eq!(open.reoffence_rate().as_deref(), Some("25.0%"));
+        open.hide(Indicator::MinorsMentored);
+        assert_eq!(open.reoffence_rate(), None, "the rate is hidden as a whole");
 
         let mut figures = report_2024();
         figures.outcomes = hidden;
         let text = figures.sentences(Lang::Zh).join("\n");
         assert!(
-            text.contains("结对帮扶重点未成年人 12 名，其中有重新涉案记录的 <5 人。"),
+            text.contains("结对帮扶重点未成年人 12 名，其中有重新涉案记录的 * 人。"),
             "{text}"
         );
         let table = figures.table(Lang::En);
         let reoffended = table.iter().find(|r| r.label == "offended again");
-        assert_eq!(reoffended.map(|r| r.value.as_str()), Some("<5"));
+        assert_eq!(reoffended.map(|r| r.value.as_str()), Some("*"));
     }
 
     #[test]
@@ -732,7 +750,7 @@ mod tests {
             (Indicator::FollowUps, Some(40)),
             (Indicator::FollowUps, Some(60)),
         ];
-        let before_december = OutcomeTotals::sum(points, false);
+        let before_december = OutcomeTotals::sum(points);
         assert_eq!(before_december.minors_mentored, Some(1038));
         assert_eq!(before_december.reoffences, Some(5));
         assert_eq!(before_december.follow_ups, Some(100));
@@ -741,10 +759,9 @@ mod tests {
             points
                 .into_iter()
                 .chain([(Indicator::MinorsMentored, Some(1012))]),
-            false,
         );
         assert_eq!(after.minors_mentored, Some(1012), "not 1038 + 1012");
-        assert_eq!(OutcomeTotals::sum([], false).minors_mentored, Some(0));
+        assert_eq!(OutcomeTotals::sum([]).minors_mentored, Some(0));
     }
 
     #[test]
@@ -759,7 +776,7 @@ mod tests {
             schools_expected: 855,
             ..Default::default()
         };
-        figures.outcomes = OutcomeTotals::sum([], false);
+        figures.outcomes = OutcomeTotals::sum([]);
         assert!(figures.is_empty());
         assert!(figures.empty_sentence(Lang::Zh).contains("尚无"));
         // A hidden count is something recorded.

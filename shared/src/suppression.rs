@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::outcome::SMALL_COUNT;
+use crate::outcome::shown;
 
 /// Where a figure is summed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -106,7 +106,7 @@ impl Table {
 
 /// Is this a station-level count small enough to single a child out?
 fn small(figure: &Figure, value: i64) -> bool {
-    matches!(figure.0, Place::Station(_)) && (1..SMALL_COUNT).contains(&value)
+    matches!(figure.0, Place::Station(_)) && shown(value).is_none()
 }
 
 /// Every figure with a stored cell under it, summed.
@@ -351,6 +351,7 @@ fn reduce(matrix: &mut [Vec<u64>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::SMALL_COUNT;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 

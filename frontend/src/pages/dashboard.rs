@@ -167,7 +167,7 @@ async fn load(
     };
     points.extend(series);
     // The same totals as the annual report: flows summed, the stock its latest value.
-    let outcomes = OutcomeTotals::sum(points.iter().map(|p| (p.indicator, p.value)), false);
+    let outcomes = OutcomeTotals::sum(points.iter().map(|p| (p.indicator, p.value)));
     let (_, schools_total) = api::list_with_total::<serde_json::Value>(&format!(
         "/api/v1/schools?limit=1&{}",
         place.replace("school_id=", "id=")
@@ -572,7 +572,7 @@ fn SimpleTable(id: &'static str, head: Vec<T>, rows: Vec<Vec<String>>) -> impl I
 }
 
 /// The outcome series, months down and indicators across (a year is twelve rows, not one
-/// row per value); hidden counts read "<5", a month without a value is blank.
+/// row per value); hidden counts read "*", a month without a value is blank.
 #[component]
 fn OutcomeTable(points: Vec<OutcomePoint>) -> impl IntoView {
     if points.is_empty() {

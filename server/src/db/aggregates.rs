@@ -13,6 +13,7 @@ use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::SessionFormat;
 use sqlx::{AnyConnection, AnyPool};
 
+use crate::db::suppression::{place_of, Suppression};
 use crate::records::{day, Conditions};
 
 /// The SQL behind [`sessions_by_district`]; public so the benchmark can time it directly.
@@ -427,12 +428,13 @@ pub async fn training_coverage(
     })
 }
 
-/// Each indicator's monthly total over the slice's stations.
-/// With `hide_small`, a one-station series shows 1–4 as unknown (`None`).
+/// Each indicator's monthly total over the slice's stations. With `suppress`, as a
+/// non-administrator sees it: a figure hidden by the city's suppression tables (a small
+/// station count, or one that would give a small count away) is unknown (`None`).
 pub async fn outcome_series(
     conn: &mut AnyConnection,
     slice: &Slice,
-    hide_small: bool,
+    suppress: bool,
 ) -> Result<Vec<OutcomePoint>, sqlx::Error> {
     let f = &slice.filter;
     let mut c = Conditions::live();
@@ -448,17 +450,25 @@ pub async fn outcome_series(
     );
     let rows: Vec<(String, String, i64)> =
         c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+    let suppression = if suppress {
+        Suppression::of_months(conn, rows.iter().map(|r| r.0.as_str())).await?
+    } else {
+        Suppression::default()
+    };
+    let place = place_of(f);
     Ok(rows
         .into_iter()
         .filter_map(|(month, indicator, value)| {
+            let indicator = Indicator::from_code(&indicator)?;
+            let value = if suppress {
+                suppression.month(indicator, place, &month, value)
+            } else {
+                Some(value)
+            };
             Some(OutcomePoint {
                 month,
-                indicator: Indicator::from_code(&indicator)?,
-                value: if hide_small {
-                    humiao_shared::outcome::shown(value)
-                } else {
-                    Some(value)
-                },
+                indicator,
+                value,
             })
         })
         .collect())

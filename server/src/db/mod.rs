@@ -9,6 +9,7 @@ pub mod audit;
 pub mod idempotency;
 pub mod session_edits;
 pub mod sessions;
+pub mod suppression;
 pub mod writer;
 
 use std::str::FromStr;

@@ -404,8 +404,9 @@ pub fn records<R: Resource>(
                 let list: Vec<String> = batch.drain(..).map(|id| id.to_string()).collect();
                 these.raw(&format!("t.id IN ({})", list.join(", ")));
                 let tail = format!("ORDER BY {order}");
-                for record in R::load(&mut rows_conn, &these, &tail).await? {
-                    sink.push(&R::redact(&viewer, record)).await?;
+                let records = R::load(&mut rows_conn, &these, &tail).await?;
+                for record in R::redact(&mut rows_conn, &viewer, records).await? {
+                    sink.push(&record).await?;
                 }
             }
             if next.is_none() {
@@ -470,14 +471,14 @@ mod tests {
     }
 
     #[test]
-    fn a_hidden_small_count_reads_less_than_five_and_a_missing_note_stays_empty() {
+    fn a_hidden_count_reads_as_the_hidden_mark_and_a_missing_note_stays_empty() {
         let outcome = serde_json::json!({"id": 1, "value": null});
         let value = OUTCOMES
             .columns
             .iter()
             .find(|c| c.field == "/value")
             .unwrap();
-        assert_eq!(cell(&outcome, value, Lang::Zh), Cell::Text("<5".into()));
+        assert_eq!(cell(&outcome, value, Lang::Zh), Cell::Text("*".into()));
         let session = serde_json::json!({"notes": null, "topic_ids": [1, 2]});
         let notes = SESSIONS
             .columns

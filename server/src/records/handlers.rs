@@ -13,7 +13,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Deserialize;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource, MAX_PAGE};
 use crate::auth::Viewer;
@@ -108,11 +108,8 @@ async fn list<R: Resource>(
         .await?;
     // Both numbers are integers computed here, so they go into the SQL as text.
     let tail = format!("ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let rows: Vec<R::Record> = R::load(&mut conn, &conditions, &tail)
-        .await?
-        .into_iter()
-        .map(|r| R::redact(&viewer, r))
-        .collect();
+    let rows = R::load(&mut conn, &conditions, &tail).await?;
+    let rows = R::redact(&mut conn, &viewer, rows).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("X-Total-Count", total.to_string()))
         .json(rows))
@@ -125,7 +122,7 @@ async fn get<R: Resource>(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = db.pool.acquire().await?;
     let record = match fetch_visible::<R>(&mut conn, &viewer, *id).await {
-        Ok(record) => R::redact(&viewer, record.ok_or(ApiError::NotFound)?),
+        Ok(record) => shown::<R>(&mut conn, &viewer, record.ok_or(ApiError::NotFound)?).await?,
         Err(e) => return Err(audited_id::<R>(&db, &viewer, e, *id).await),
     };
     Ok(HttpResponse::Ok()
@@ -163,7 +160,7 @@ async fn create<R: Resource>(
             R::update(&mut tx, id, &valid).await?;
             (id, "update", before, StatusCode::OK)
         }
-        Some(Found { id, live: true }) => return Err(duplicate::<R>(&db, id).await),
+        Some(Found { id, live: true }) => return Err(duplicate::<R>(&db, &viewer, id).await),
         // A deleted record with this key comes back, with the new content and its history.
         Some(Found { id, live: false }) => {
             let sql = format!(
@@ -182,7 +179,8 @@ async fn create<R: Resource>(
         None => match R::insert(&mut tx, &valid).await {
             Ok(id) => (id, "create", None, StatusCode::CREATED),
             Err(e) => {
-                return after_unique_violation::<R>(&db, e, &key, &request_hash, &valid).await
+                return after_unique_violation::<R>(&db, &viewer, e, &key, &request_hash, &valid)
+                    .await
             }
         },
     };
@@ -199,12 +197,19 @@ async fn create<R: Resource>(
         };
         if let Err(e) = idempotency::record(&mut tx, key, R::NAME, &recorded).await {
             drop(tx);
-            return after_unique_violation::<R>(&db, e, &Some(key.clone()), &request_hash, &valid)
-                .await;
+            return after_unique_violation::<R>(
+                &db,
+                &viewer,
+                e,
+                &Some(key.clone()),
+                &request_hash,
+                &valid,
+            )
+            .await;
         }
     }
     if let Err(e) = tx.commit().await {
-        return after_unique_violation::<R>(&db, e, &key, &request_hash, &valid).await;
+        return after_unique_violation::<R>(&db, &viewer, e, &key, &request_hash, &valid).await;
     }
     tracing::info!(resource = R::NAME, id, "record stored");
     Ok(HttpResponse::build(status)
@@ -218,6 +223,7 @@ async fn create<R: Resource>(
 /// another create with the same natural key (409 with it). Anything else is an error.
 async fn after_unique_violation<R: Resource>(
     db: &Db,
+    viewer: &Viewer,
     error: sqlx::Error,
     key: &Option<String>,
     request_hash: &str,
@@ -233,7 +239,7 @@ async fn after_unique_violation<R: Resource>(
     }
     let mut conn = db.pool.acquire().await?;
     match R::existing(&mut conn, valid).await? {
-        Some(found) => Err(clash::<R>(db, found).await),
+        Some(found) => Err(clash::<R>(db, viewer, found).await),
         None => Err(error.into()),
     }
 }
@@ -274,22 +280,22 @@ async fn update<R: Resource>(
         return Err(denied::<R>(&db, &viewer, id).await);
     }
     if R::version(&before) != version {
-        return Err(conflict::<R>(Conflict::EditConflict, &before));
+        return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
     if let Some(other) = R::existing(&mut tx, &valid).await? {
         if other.id != id {
             drop(tx);
-            return Err(clash::<R>(&db, other).await);
+            return Err(clash::<R>(&db, &viewer, other).await);
         }
     }
     if !bump_version::<R>(&mut tx, id, Some(version)).await? {
-        return Err(stale::<R>(&mut tx, id).await);
+        return Err(stale::<R>(&mut tx, &viewer, id).await);
     }
     if let Err(e) = R::update(&mut tx, id, &valid).await {
         drop(tx);
         if idempotency::is_taken(&e) {
             if let Some(other) = R::existing(&mut *db.pool.acquire().await?, &valid).await? {
-                return Err(clash::<R>(&db, other).await);
+                return Err(clash::<R>(&db, &viewer, other).await);
             }
         }
         return Err(e.into());
@@ -323,10 +329,10 @@ async fn delete<R: Resource>(
     }
     let current = R::version(&before);
     if version.is_some_and(|v| v != current) {
-        return Err(conflict::<R>(Conflict::EditConflict, &before));
+        return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
     if R::in_use(&mut tx, id).await? {
-        return Err(conflict::<R>(Conflict::InUse, &before));
+        return Err(conflict::<R>(&mut tx, &viewer, Conflict::InUse, before).await);
     }
     let sql = format!(
         "UPDATE {} SET deleted_at = $1, updated_at = $1, version = version + 1
@@ -341,7 +347,7 @@ async fn delete<R: Resource>(
         .await?
         .rows_affected();
     if done == 0 {
-        return Err(stale::<R>(&mut tx, id).await);
+        return Err(stale::<R>(&mut tx, &viewer, id).await);
     }
     record_change::<R>(&mut tx, &viewer, "delete", id, Some(&before), None).await?;
     tx.commit().await?;
@@ -420,9 +426,13 @@ async fn denied<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
 }
 
 /// The answer to an edit that lost to a concurrent one: 409 with the record as it is now.
-async fn stale<R: Resource>(tx: &mut Transaction<'static, Any>, id: i64) -> ApiError {
+async fn stale<R: Resource>(
+    tx: &mut Transaction<'static, Any>,
+    viewer: &Viewer,
+    id: i64,
+) -> ApiError {
     match fetch::<R>(tx, id).await {
-        Ok(Some(current)) => conflict::<R>(Conflict::EditConflict, &current),
+        Ok(Some(current)) => conflict::<R>(tx, viewer, Conflict::EditConflict, current).await,
         Ok(None) => ApiError::NotFound,
         Err(e) => e.into(),
     }
@@ -430,9 +440,9 @@ async fn stale<R: Resource>(tx: &mut Transaction<'static, Any>, id: i64) -> ApiE
 
 /// The answer when another record holds the natural key asked for: 409 with it when it
 /// is live; when it was deleted (it keeps its key as history), 422 on the key's field.
-async fn clash<R: Resource>(db: &Db, other: Found) -> ApiError {
+async fn clash<R: Resource>(db: &Db, viewer: &Viewer, other: Found) -> ApiError {
     if other.live {
-        duplicate::<R>(db, other.id).await
+        duplicate::<R>(db, viewer, other.id).await
     } else {
         let mut errors = FieldErrors::default();
         errors.push(R::KEY_FIELD, FieldCode::DuplicateValue);
@@ -441,20 +451,44 @@ async fn clash<R: Resource>(db: &Db, other: Found) -> ApiError {
 }
 
 /// 409 with the live record `id`, which already has the natural key asked for.
-async fn duplicate<R: Resource>(db: &Db, id: i64) -> ApiError {
-    let found = match db.pool.acquire().await {
-        Ok(mut conn) => fetch::<R>(&mut conn, id).await,
-        Err(e) => Err(e),
+async fn duplicate<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
+    let mut conn = match db.pool.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return e.into(),
     };
-    match found {
-        Ok(Some(existing)) => conflict::<R>(Conflict::DuplicateRecord, &existing),
+    match fetch::<R>(&mut conn, id).await {
+        Ok(Some(existing)) => {
+            conflict::<R>(&mut conn, viewer, Conflict::DuplicateRecord, existing).await
+        }
         Ok(None) => ApiError::NotFound,
         Err(e) => e.into(),
     }
 }
 
-fn conflict<R: Resource>(code: Conflict, current: &R::Record) -> ApiError {
-    match serde_json::to_value(current) {
+/// The record as the viewer may see it (see [`Resource::redact`]).
+async fn shown<R: Resource>(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    record: R::Record,
+) -> Result<R::Record, ApiError> {
+    R::redact(conn, viewer, vec![record])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// 409 with `current` as the viewer may see it: a conflict is no way around a hidden count.
+async fn conflict<R: Resource>(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    code: Conflict,
+    current: R::Record,
+) -> ApiError {
+    let current = match shown::<R>(conn, viewer, current).await {
+        Ok(current) => current,
+        Err(e) => return e,
+    };
+    match serde_json::to_value(&current) {
         Ok(current) => ApiError::Conflict { code, current },
         Err(e) => ApiError::Internal(e.into()),
     }

@@ -138,9 +138,14 @@ pub trait Resource: 'static {
         Ok(false)
     }
 
-    /// The record as this viewer may see it in a list or a read (e.g. small counts hidden).
-    fn redact(_viewer: &Viewer, record: Self::Record) -> Self::Record {
-        record
+    /// The records as this viewer may see them in a list, a read, a file or a 409 body
+    /// (e.g. outcome counts hidden); may read the database to decide.
+    async fn redact(
+        _conn: &mut AnyConnection,
+        _viewer: &Viewer,
+        records: Vec<Self::Record>,
+    ) -> Result<Vec<Self::Record>, sqlx::Error> {
+        Ok(records)
     }
 
     fn version(record: &Self::Record) -> i64;

@@ -4,12 +4,14 @@
 
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::outcome::{parse_month, Indicator, NewOutcome, Outcome, ValidOutcome};
+use humiao_shared::suppression::Place;
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{checked, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::clock;
+use crate::db::suppression::Suppression;
 use crate::error::ApiError;
 use humiao_shared::account::Role;
 
@@ -187,12 +189,25 @@ impl Resource for Outcomes {
         Ok(())
     }
 
-    /// Small counts single out children: hidden from all but administrators.
-    fn redact(viewer: &Viewer, mut outcome: Outcome) -> Outcome {
-        if !viewer.is_admin() {
-            outcome.value = outcome.value.and_then(humiao_shared::outcome::shown);
+    /// Small counts single out children: hidden from all but administrators, with whatever
+    /// other figure would give them away (the city's suppression tables).
+    async fn redact(
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+        mut outcomes: Vec<Outcome>,
+    ) -> Result<Vec<Outcome>, sqlx::Error> {
+        if viewer.is_admin() {
+            return Ok(outcomes);
         }
-        outcome
+        let suppression =
+            Suppression::of_months(conn, outcomes.iter().map(|o| o.month.as_str())).await?;
+        for o in &mut outcomes {
+            let place = Place::Station(o.station_id);
+            o.value = o
+                .value
+                .and_then(|v| suppression.month(o.indicator, place, &o.month, v));
+        }
+        Ok(outcomes)
     }
 
     /// An officer may take back the station's own entries.

@@ -10,18 +10,21 @@
 mod page;
 
 use actix_web::http::StatusCode;
+use chrono::Datelike;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use humiao_shared::aggregate::AggregateFilter;
+use humiao_shared::aggregate::{AggregateFilter, OutcomePoint};
+use humiao_shared::outcome::Indicator;
 use humiao_shared::report::{OutcomeTotals, ReportScope, YearFigures};
 use humiao_shared::Lang;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use crate::auth::Viewer;
-use crate::db::aggregates;
+use crate::db::aggregates::{self, Slice};
+use crate::db::suppression::{place_of, Suppression};
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
-use crate::routes::aggregates::{resolve, within_scope};
+use crate::routes::aggregates::{resolve, suppresses, within_scope};
 use crate::routes::charts::stock_before;
 
 /// The first and last years a report may be asked for; any other is no report at all.
@@ -139,16 +142,10 @@ async fn figures(
     // stands until this year's report, as the re-offence chart divides by it too.
     let stock = stock_before(&mut conn, &slice, false).await?;
     let series = aggregates::outcome_series(&mut conn, &slice, false).await?;
-    // A station's yearly totals are station-level counts: hidden below 5 from all but
-    // administrators, as the outcomes aggregate hides its months.
-    let hide_small = !viewer.is_admin() && slice.filter.station_id.is_some();
-    let outcomes = OutcomeTotals::sum(
-        stock
-            .into_iter()
-            .chain(series)
-            .map(|p| (p.indicator, p.value)),
-        hide_small,
-    );
+    let mut outcomes = OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
+    if suppresses(viewer) {
+        hide_outcomes(&mut conn, &slice, stock.iter().chain(&series), &mut outcomes).await?;
+    }
     let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;
     let (campaign,): (String,) = sqlx::query_as("SELECT name FROM campaigns WHERE id = $1")
         .bind(slice.campaign_id)
@@ -166,6 +163,41 @@ async fn figures(
         outcomes,
     };
     Ok((scope, Some(figures)))
+}
+
+/// Hides the year's outcome figures a non-administrator may not see, as the city's
+/// suppression tables have them: a total of the year (or of the campaign's months) that is
+/// hidden there, and the stock of minors mentored when the month it was reported in is.
+/// The re-offence rate then goes with either of its counts.
+async fn hide_outcomes(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+    points: impl Iterator<Item = &OutcomePoint>,
+    outcomes: &mut OutcomeTotals,
+) -> Result<(), sqlx::Error> {
+    let year = slice.from.year();
+    let suppression = Suppression::of_years(conn, [year - 1, year, slice.to.year()]).await?;
+    let place = place_of(&slice.filter);
+    let (from, to) = (
+        slice.from.format("%Y-%m").to_string(),
+        slice.to.format("%Y-%m").to_string(),
+    );
+    for indicator in OutcomeTotals::STATED {
+        if indicator != Indicator::MinorsMentored
+            && suppression.covers_hidden(indicator, place, &from, &to)
+        {
+            outcomes.hide(indicator);
+        }
+    }
+    let stock = points
+        .filter(|p| p.indicator == Indicator::MinorsMentored)
+        .last();
+    if let Some(p) = stock {
+        if suppression.month(p.indicator, place, &p.month, 0).is_none() {
+            outcomes.hide(Indicator::MinorsMentored);
+        }
+    }
+    Ok(())
 }
 
 /// The name of the place a (scoped) filter covers.

@@ -141,7 +141,7 @@ async fn outcomes(
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let series = match slice {
         Some(slice) => {
-            aggregates::outcome_series(&mut conn, &slice, hides_small(&viewer, &slice)).await?
+            aggregates::outcome_series(&mut conn, &slice, suppresses(&viewer)).await?
         }
         None => Vec::new(),
     };
@@ -169,11 +169,10 @@ fn reply<T: serde::Serialize + 'static>(
     }
 }
 
-/// Whether the outcome figures of `slice` hide small counts from `viewer`: one station's
-/// figures are station level, and there counts of 1–4 are hidden from all but
-/// administrators.
-pub(crate) fn hides_small(viewer: &Viewer, slice: &Slice) -> bool {
-    !viewer.is_admin() && slice.filter.station_id.is_some()
+/// Whether `viewer` sees outcome figures suppressed: everyone but administrators, at
+/// every level (see `humiao_shared::suppression`).
+pub(crate) fn suppresses(viewer: &Viewer) -> bool {
+    !viewer.is_admin()
 }
 
 /// The filter narrowed to the viewer's scope: a district leader's figures are the

@@ -19,7 +19,7 @@ use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
 
-use super::aggregates::{district_reach, hides_small, resolve, sliced, within_scope};
+use super::aggregates::{district_reach, resolve, sliced, suppresses, within_scope};
 use crate::auth::Viewer;
 use crate::db::aggregates;
 use crate::db::Db;
@@ -159,7 +159,7 @@ async fn svg_of(
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
             let mut points = Vec::new();
             if let Some(slice) = slice {
-                let hide = hides_small(viewer, &slice);
+                let hide = suppresses(viewer);
                 if chart == ChartName::ReoffenceRate {
                     points.extend(stock_before(&mut conn, &slice, hide).await?);
                 }
@@ -182,7 +182,7 @@ async fn svg_of(
 pub(crate) async fn stock_before(
     conn: &mut sqlx::AnyConnection,
     slice: &aggregates::Slice,
-    hide_small: bool,
+    suppress: bool,
 ) -> Result<Option<OutcomePoint>, ApiError> {
     let (Some(from), Some(to)) = (
         slice.from.checked_sub_months(Months::new(12)),
@@ -195,7 +195,7 @@ pub(crate) async fn stock_before(
         to,
         ..slice.clone()
     };
-    let points = aggregates::outcome_series(conn, &year_before, hide_small).await?;
+    let points = aggregates::outcome_series(conn, &year_before, suppress).await?;
     Ok(points
         .into_iter()
         .rfind(|p| p.indicator == Indicator::MinorsMentored))

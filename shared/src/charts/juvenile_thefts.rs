@@ -1,6 +1,6 @@
 //! Theft cases by minors per month, before and after a chosen day (`since`, say the day a
 //! campaign started): bars before it in grey, from its month on in colour, and each
-//! period's monthly average in the legend. Hidden counts are written "<5" and left out of
+//! period's monthly average in the legend. Hidden counts are written "*" and left out of
 //! the averages.
 
 use chrono::NaiveDate;

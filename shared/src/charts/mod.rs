@@ -17,7 +17,6 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::SMALL_COUNT;
 use crate::Lang;
 
 mod juvenile_thefts;
@@ -55,7 +54,7 @@ const FONT: &str = "sans-serif";
 const AUDIENCE_COLOUR: RGBColor = RGBColor(43, 108, 176);
 const SESSIONS_COLOUR: RGBColor = RGBColor(221, 107, 32);
 const MUTED: RGBColor = RGBColor(160, 174, 192);
-/// Notes on the plot, such as "<5".
+/// Notes on the plot, such as "*" for a hidden count.
 const NOTE: RGBColor = RGBColor(77, 77, 77);
 /// Colours for series that have no fixed meaning (films, audience groups), in order.
 const PALETTE: [RGBColor; 8] = [
@@ -201,17 +200,17 @@ pub fn no_data(lang: Lang) -> &'static str {
     lang.pick("所选范围内暂无数据", "No data in this selection")
 }
 
-/// How a hidden small count (1–4 at station level) is shown: never the number.
+/// How a hidden count (see `crate::suppression`) is shown: never the number.
 pub fn small_count_label() -> String {
-    format!("<{SMALL_COUNT}")
+    crate::outcome::HIDDEN.to_string()
 }
 
 /// The note a chart with hidden small counts carries in its legend.
 fn small_count_note(lang: Lang) -> String {
     let small = small_count_label();
     match lang {
-        Lang::Zh => format!("{small}：单个派出所 1–4 例，不予显示"),
-        Lang::En => format!("{small}: 1–4 at one station, not shown"),
+        Lang::Zh => format!("{small}：单个派出所 1–4 例或可据以推算的数字，不予显示"),
+        Lang::En => format!("{small}: hidden (1–4 at a station, or would give one away)"),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Minors found wandering at night and cared for, per month, as bars; a hidden count
-//! (1–4 at one station, for non-administrators) is written "<5" in place of its bar.
+//! (see `crate::suppression`) is written "*" in place of its bar.
 
 use super::{
     empty, monthly, monthly_bars, outcome_months, render, ChartName, MonthlyBars, AUDIENCE_COLOUR,

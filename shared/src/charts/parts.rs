@@ -1,4 +1,4 @@
-//! Pieces several charts share: months on an axis, monthly outcome bars with "<5" for
+//! Pieces several charts share: months on an axis, monthly outcome bars with "*" for
 //! hidden counts, and overlaid whole-and-part bars per category.
 
 use plotters::coord::ranged1d::SegmentValue;
@@ -65,7 +65,7 @@ pub(super) fn outcome_months(
     )
 }
 
-/// Monthly bars of one outcome indicator, with "<5" where a count is hidden. Shared by the
+/// Monthly bars of one outcome indicator, with "*" where a count is hidden. Shared by the
 /// night-wandering and juvenile-theft charts.
 pub(super) struct MonthlyBars<'a> {
     pub(super) title: &'a str,

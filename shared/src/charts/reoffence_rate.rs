@@ -6,8 +6,8 @@
 //! before it, else the first one after it. The months drawn are those from the first to the
 //! last re-offence figure; a month between them without a figure had none to report (0).
 //!
-//! A month whose counts are hidden (1–4 at one station, for non-administrators) is a gap
-//! marked "<5": a rate there would give the hidden count away.
+//! A month whose counts are hidden from a non-administrator (see `crate::suppression`) is a
+//! gap marked "*": a rate there would give the hidden count away.
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;

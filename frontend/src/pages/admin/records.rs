@@ -168,7 +168,7 @@ pub(super) fn record_id(record: &Value) -> Option<i64> {
     record.get("id").and_then(Value::as_i64)
 }
 
-/// A record's value as a table shows it; hidden outcome counts (`null`) read "<5".
+/// A record's value as a table shows it; hidden outcome counts (`null`) read "*".
 fn cell_text(row: &Value, key: &str, lang: Lang) -> String {
     match row.get(key) {
         Some(Value::String(s)) => match key {

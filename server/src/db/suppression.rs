@@ -1,0 +1,117 @@
+//! What a non-administrator sees of the outcome figures: the suppression tables of
+//! `humiao_shared::suppression`, one per indicator and year, built from every live
+//! `outcome_values` row of the city, so that the same figures are hidden in every answer
+//! (lists, aggregates at any level, the report, charts, files and 409 bodies) whatever
+//! slice was asked for.
+
+use std::collections::{BTreeSet, HashMap};
+
+use humiao_shared::aggregate::AggregateFilter;
+use humiao_shared::outcome::Indicator;
+use humiao_shared::suppression::{Cell, Period, Place, Table};
+use sqlx::AnyConnection;
+
+/// The suppression tables of some years.
+#[derive(Debug, Default)]
+pub struct Suppression {
+    tables: HashMap<(i32, Indicator), Table>,
+}
+
+impl Suppression {
+    /// The tables of every indicator for each of `years`.
+    pub async fn of_years(
+        conn: &mut AnyConnection,
+        years: impl IntoIterator<Item = i32>,
+    ) -> Result<Suppression, sqlx::Error> {
+        let mut tables = HashMap::new();
+        for year in years.into_iter().collect::<BTreeSet<_>>() {
+            let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+                "SELECT st.district_id, t.station_id, t.month, t.indicator, t.value
+                 FROM outcome_values t JOIN stations st ON st.id = t.station_id
+                 WHERE t.deleted_at IS NULL AND t.month >= $1 AND t.month <= $2",
+            )
+            .bind(format!("{year:04}-01"))
+            .bind(format!("{year:04}-12"))
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut cells: HashMap<Indicator, Vec<Cell>> = HashMap::new();
+            for (district, station, month, indicator, value) in rows {
+                let (Some(indicator), Some((_, month))) =
+                    (Indicator::from_code(&indicator), year_month(&month))
+                else {
+                    continue;
+                };
+                cells.entry(indicator).or_default().push(Cell {
+                    district,
+                    station,
+                    month,
+                    value,
+                });
+            }
+            for (indicator, cells) in cells {
+                tables.insert((year, indicator), Table::suppressed(&cells));
+            }
+        }
+        Ok(Suppression { tables })
+    }
+
+    /// The tables of the years these `YYYY-MM` months fall in.
+    pub async fn of_months<'a>(
+        conn: &mut AnyConnection,
+        months: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Suppression, sqlx::Error> {
+        let years: Vec<i32> = months
+            .into_iter()
+            .filter_map(|m| year_month(m).map(|(y, _)| y))
+            .collect();
+        Suppression::of_years(conn, years).await
+    }
+
+    /// `value`, the true figure of `place` in `month` (`YYYY-MM`), as a non-administrator
+    /// sees it: `None` when hidden.
+    pub fn month(&self, indicator: Indicator, place: Place, month: &str, value: i64) -> Option<i64> {
+        let hidden = year_month(month).is_none_or(|(year, m)| {
+            self.is_hidden(indicator, year, (place, Period::Month(m)))
+        });
+        (!hidden).then_some(value)
+    }
+
+    /// Is the figure of `place` over the months `from..=to` (`YYYY-MM`) hidden? A whole
+    /// year is a figure of its own; any other run of months is shown only when every
+    /// month of it is (its sum then tells nothing the months do not).
+    pub fn covers_hidden(&self, indicator: Indicator, place: Place, from: &str, to: &str) -> bool {
+        let (Some((y0, m0)), Some((y1, m1))) = (year_month(from), year_month(to)) else {
+            return true;
+        };
+        if y0 == y1 && m0 == 1 && m1 == 12 {
+            return self.is_hidden(indicator, y0, (place, Period::Year));
+        }
+        (y0..=y1).any(|year| {
+            let first = if year == y0 { m0 } else { 1 };
+            let last = if year == y1 { m1 } else { 12 };
+            (first..=last).any(|m| self.is_hidden(indicator, year, (place, Period::Month(m))))
+        })
+    }
+
+    fn is_hidden(&self, indicator: Indicator, year: i32, figure: (Place, Period)) -> bool {
+        self.tables
+            .get(&(year, indicator))
+            .is_some_and(|t| t.is_hidden(figure))
+    }
+}
+
+/// The place an aggregate's figures are summed over: one station, one district or the city.
+pub fn place_of(filter: &AggregateFilter) -> Place {
+    match (filter.station_id, filter.district_id) {
+        (Some(station), _) => Place::Station(station),
+        (None, Some(district)) => Place::District(district),
+        (None, None) => Place::City,
+    }
+}
+
+/// `YYYY-MM` as a year and a month (1–12).
+fn year_month(text: &str) -> Option<(i32, u32)> {
+    let (year, month) = text.split_once('-')?;
+    let month: u32 = month.parse().ok()?;
+    Some((year.parse().ok()?, month)).filter(|_| (1..=12).contains(&month))
+}
