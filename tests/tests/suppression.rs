@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use humiao_shared::columns;
 use humiao_shared::outcome::Indicator;
 use humiao_shared::suppression::{Period, Place};
 use humiao_tests::{spawn_app, TestApp};
@@ -121,7 +122,7 @@ async fn list(app: &TestApp, client: &Client, seen: &mut Seen, district: i64) ->
         let record = record.unwrap();
         let id: i64 = record[id].parse().unwrap();
         let shown = by_id.get(&id).expect("the same rows as the list");
-        let expected = shown.map_or_else(|| "*".to_string(), |v| v.to_string());
+        let expected = shown.map_or_else(|| columns::SMALL.to_string(), |v| v.to_string());
         assert_eq!(record[value], expected, "outcome {id} in the CSV file");
         lines += 1;
     }
