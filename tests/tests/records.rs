@@ -607,7 +607,7 @@ async fn small_station_counts_are_hidden_from_all_but_administrators() {
             .json()
             .await
             .unwrap();
-        assert_eq!(read["value"], Value::Null, "{viewer} sees <5");
+        assert_eq!(read["value"], Value::Null, "{viewer} sees it hidden");
         let body: Value = client
             .get(format!("{}{series}", app.url))
             .send()
@@ -616,6 +616,6 @@ async fn small_station_counts_are_hidden_from_all_but_administrators() {
             .json()
             .await
             .unwrap();
-        assert_eq!(point(body), Value::Null, "{viewer}'s chart shows <5");
+        assert_eq!(point(body), Value::Null, "{viewer}'s chart hides it");
     }
 }
