@@ -24,12 +24,12 @@ pub mod org;
 pub mod outcome;
 /// Checks every record shares: text, codes, counts, id lists, periods.
 pub mod rules;
-/// Which outcome figures a non-administrator sees: small counts and whatever would give
-/// them away.
-pub mod suppression;
 /// Screening assignments (观看任务) and the schools' confirmations (观看确认).
 pub mod screening;
 pub mod session;
+/// Which outcome figures a non-administrator sees: small counts and whatever would give
+/// them away.
+pub mod suppression;
 /// Speaker trainings (宣讲员培训班) and who attended them.
 pub mod training;
 

@@ -139,7 +139,10 @@ fn relations(cells: &[Cell], values: &BTreeMap<Figure, i64>) -> Vec<Vec<Figure>>
             Place::Station(s) => district_of.get(&s).map(|&d| Place::District(d)),
         };
         if let Some(up) = up {
-            parts.entry((up, period)).or_default().insert((place, period));
+            parts
+                .entry((up, period))
+                .or_default()
+                .insert((place, period));
         }
         if let Period::Month(_) = period {
             years
@@ -421,7 +424,11 @@ mod tests {
             assert!(table.is_hidden(figure), "{figure:?}");
         }
         assert!(determined(&table.sums(&cells), &table.hidden).is_empty());
-        assert_eq!(table.shown(station(99, 1)), Some(0), "nothing stored is a known zero");
+        assert_eq!(
+            table.shown(station(99, 1)),
+            Some(0),
+            "nothing stored is a known zero"
+        );
     }
 
     #[test]
@@ -430,11 +437,25 @@ mod tests {
         // 3–4) joined by one more at station 2 in month 3: every sum holds two hidden
         // figures or more, yet station 1's and 2's years less months 1 and 2 of the
         // district leave exactly station 2's month 3.
-        let small = [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (3, 3), (3, 4), (4, 3), (4, 4)];
+        let small = [
+            (1, 1),
+            (1, 2),
+            (2, 1),
+            (2, 2),
+            (2, 3),
+            (3, 3),
+            (3, 4),
+            (4, 3),
+            (4, 4),
+        ];
         let cells: Vec<Cell> = (1..=4)
             .flat_map(|s| (1..=6).map(move |m| (s, m)))
             .map(|(s, m)| {
-                let value = if small.contains(&(s, m)) { 2 } else { 10 * s + i64::from(m) };
+                let value = if small.contains(&(s, m)) {
+                    2
+                } else {
+                    10 * s + i64::from(m)
+                };
                 cell(1, s, m, value)
             })
             .collect();
@@ -455,7 +476,8 @@ mod tests {
         let width = m.first().map_or(0, Vec::len);
         let mut rank = 0;
         for col in 0..width {
-            let Some(p) = (rank..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
+            let Some(p) =
+                (rank..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
             else {
                 break;
             };
@@ -493,7 +515,12 @@ mod tests {
             })
             .collect();
         let before = rank(rows.clone());
-        rows.push(hidden.iter().map(|h| f64::from(u8::from(*h == figure))).collect());
+        rows.push(
+            hidden
+                .iter()
+                .map(|h| f64::from(u8::from(*h == figure)))
+                .collect(),
+        );
         rank(rows) == before
     }
 

@@ -79,7 +79,11 @@ async fn series(app: &TestApp, client: &Client, seen: &mut Seen, place: Place) {
     };
     let path = format!("/api/v1/aggregates/outcomes?year={YEAR}{query}");
     for p in json(app, client, &path).await.as_array().unwrap() {
-        let key = (indicator(&p["indicator"]), place, month_of(p["month"].as_str().unwrap()));
+        let key = (
+            indicator(&p["indicator"]),
+            place,
+            month_of(p["month"].as_str().unwrap()),
+        );
         seen.see(key, p["value"].as_i64(), &path);
     }
 }
@@ -340,7 +344,10 @@ async fn no_hidden_count_can_be_worked_out_from_what_a_leader_can_fetch() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("其中有重新涉案记录的 33 人，占比 3.2%"), "{html}");
+    assert!(
+        html.contains("其中有重新涉案记录的 33 人，占比 3.2%"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -387,7 +394,10 @@ async fn a_conflict_shows_a_hidden_count_to_no_one_but_an_administrator() {
     let again = json!({"station_id": station, "month": "2024-03", "indicator": "reoffences",
                        "value": 2});
     let stale_version = stored["version"].as_i64().unwrap() + 7;
-    for (who, client, shown) in [("admin", &app.client, json!(3)), ("officer", &officer, Value::Null)] {
+    for (who, client, shown) in [
+        ("admin", &app.client, json!(3)),
+        ("officer", &officer, Value::Null),
+    ] {
         // The same station, month and indicator again: 409 with the stored one.
         let res = client
             .post(format!("{}/api/v1/outcomes", app.url))
@@ -412,7 +422,14 @@ async fn a_conflict_shows_a_hidden_count_to_no_one_but_an_administrator() {
             let body: Value = res.json().await.unwrap();
             assert_eq!(body["current"]["value"], shown, "{who}'s stale {method}");
         }
-        let read: Value = client.get(&path).send().await.unwrap().json().await.unwrap();
+        let read: Value = client
+            .get(&path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(read["value"], shown, "{who} reads it");
     }
 }

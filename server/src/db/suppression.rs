@@ -69,11 +69,21 @@ impl Suppression {
 
     /// `value`, the true figure of `place` in `month` (`YYYY-MM`), as a non-administrator
     /// sees it: `None` when hidden.
-    pub fn month(&self, indicator: Indicator, place: Place, month: &str, value: i64) -> Option<i64> {
-        let hidden = year_month(month).is_none_or(|(year, m)| {
-            self.is_hidden(indicator, year, (place, Period::Month(m)))
-        });
-        (!hidden).then_some(value)
+    pub fn month(
+        &self,
+        indicator: Indicator,
+        place: Place,
+        month: &str,
+        value: i64,
+    ) -> Option<i64> {
+        (!self.hides_month(indicator, place, month)).then_some(value)
+    }
+
+    /// Is the figure of `place` in `month` (`YYYY-MM`) hidden? So is one of a month that
+    /// does not read as one.
+    pub fn hides_month(&self, indicator: Indicator, place: Place, month: &str) -> bool {
+        year_month(month)
+            .is_none_or(|(year, m)| self.is_hidden(indicator, year, (place, Period::Month(m))))
     }
 
     /// Is the figure of `place` over the months `from..=to` (`YYYY-MM`) hidden? A whole

@@ -10,8 +10,8 @@
 mod page;
 
 use actix_web::http::StatusCode;
-use chrono::Datelike;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use chrono::Datelike;
 use humiao_shared::aggregate::{AggregateFilter, OutcomePoint};
 use humiao_shared::outcome::Indicator;
 use humiao_shared::report::{OutcomeTotals, ReportScope, YearFigures};
@@ -142,9 +142,16 @@ async fn figures(
     // stands until this year's report, as the re-offence chart divides by it too.
     let stock = stock_before(&mut conn, &slice, false).await?;
     let series = aggregates::outcome_series(&mut conn, &slice, false).await?;
-    let mut outcomes = OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
+    let mut outcomes =
+        OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
     if suppresses(viewer) {
-        hide_outcomes(&mut conn, &slice, stock.iter().chain(&series), &mut outcomes).await?;
+        hide_outcomes(
+            &mut conn,
+            &slice,
+            stock.iter().chain(&series),
+            &mut outcomes,
+        )
+        .await?;
     }
     let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;
     let (campaign,): (String,) = sqlx::query_as("SELECT name FROM campaigns WHERE id = $1")
@@ -193,7 +200,7 @@ async fn hide_outcomes(
         .filter(|p| p.indicator == Indicator::MinorsMentored)
         .last();
     if let Some(p) = stock {
-        if suppression.month(p.indicator, place, &p.month, 0).is_none() {
+        if suppression.hides_month(p.indicator, place, &p.month) {
             outcomes.hide(Indicator::MinorsMentored);
         }
     }

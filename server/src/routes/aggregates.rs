@@ -140,9 +140,7 @@ async fn outcomes(
     let (export, filter) = asked(&req, &columns::OUTCOME_SERIES)?;
     let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
     let series = match slice {
-        Some(slice) => {
-            aggregates::outcome_series(&mut conn, &slice, suppresses(&viewer)).await?
-        }
+        Some(slice) => aggregates::outcome_series(&mut conn, &slice, suppresses(&viewer)).await?,
         None => Vec::new(),
     };
     reply(export, series)
