@@ -68,7 +68,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hidden_count_is_written_under_five_and_gets_no_bar() {
+    fn a_hidden_count_is_marked_and_gets_no_bar() {
         let shown = night_wandering(
             &[point("2024-03", Some(37)), point("2024-04", Some(12))],
             Lang::En,
@@ -77,7 +77,7 @@ mod tests {
             &[point("2024-03", Some(37)), point("2024-04", None)],
             Lang::En,
         );
-        assert_has(&hidden, &["&lt;5", "1–4 at one station, not shown"]);
+        assert_has(&hidden, &["hidden (1–4 at a station, or would give one away)"]);
         assert_eq!(
             hidden.matches("<rect").count() + 1,
             shown.matches("<rect").count(),

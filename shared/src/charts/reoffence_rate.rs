@@ -215,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn hidden_counts_show_as_under_five_and_never_as_a_rate() {
+    fn hidden_counts_are_marked_and_never_shown_as_a_rate() {
         let svg = reoffence_rate(
             &[
                 point("2023-12", Indicator::MinorsMentored, Some(12)),
@@ -224,7 +224,7 @@ mod tests {
             ],
             Lang::En,
         );
-        assert_has(&svg, &["&lt;5", "1–4 at one station, not shown"]);
+        assert_has(&svg, &["hidden (1–4 at a station, or would give one away)"]);
         // Only April's point is drawn: one circle.
         assert_eq!(svg.matches("<circle").count(), 1, "{svg}");
         // A hidden stock hides every rate that divides by it.
@@ -235,7 +235,7 @@ mod tests {
             ],
             Lang::En,
         );
-        assert_has(&stock_hidden, &["&lt;5"]);
+        assert_has(&stock_hidden, &["hidden (1–4 at a station"]);
         assert!(!stock_hidden.contains("<circle"), "{stock_hidden}");
     }
 
