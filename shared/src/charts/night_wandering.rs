@@ -77,7 +77,10 @@ mod tests {
             &[point("2024-03", Some(37)), point("2024-04", None)],
             Lang::En,
         );
-        assert_has(&hidden, &["hidden (1–4 at a station, or would give one away)"]);
+        assert_has(
+            &hidden,
+            &["hidden (1–4 at a station, or would give one away)"],
+        );
         assert_eq!(
             hidden.matches("<rect").count() + 1,
             shown.matches("<rect").count(),
