@@ -7,6 +7,7 @@ use humiao_shared::outcome::{parse_month, Indicator, NewOutcome, Outcome, ValidO
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::clock;
@@ -74,6 +75,10 @@ impl Resource for Outcomes {
             refs.push("station_id", FieldCode::UnknownValue);
         }
         checked(input.validate(clock::today()), refs)
+    }
+
+    fn named(filter: &OutcomeFilter) -> Vec<Named> {
+        named::given([(Named::District, filter.district_id), (Named::Station, filter.station_id)])
     }
 
     fn filter(filter: &OutcomeFilter, c: &mut Conditions) {

@@ -22,6 +22,7 @@ use crate::auth::links::{self, Issued, LinkFilter};
 use crate::auth::Viewer;
 use crate::db::audit::{self, Event};
 use crate::db::Db;
+use crate::records::named::{self, Named};
 use crate::error::{lang_of, ApiError};
 use crate::export::Export;
 use crate::extract::{is_of, Form, Json, Query, FORM};
@@ -134,6 +135,12 @@ async fn list(
             field: "limit".into(),
         });
     }
+    // An administrator sees every school and campaign: only ids that name nothing are 404.
+    let named = named::given([
+        (Named::Campaign, q.campaign_id),
+        (Named::School, q.school_id),
+    ]);
+    named::check(&mut *db.pool.acquire().await?, &viewer, &named).await?;
     let filter = LinkFilter {
         campaign_id: q.campaign_id,
         school_id: q.school_id,
