@@ -3,7 +3,7 @@
 //! the sign-in sessions' last use). A `GET` skips the same-origin check and is sent by
 //! prefetches, reloads and links from other sites, so a state change must be a `POST`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use humiao_tests::database::Engine;
 use humiao_tests::{spawn_app, TestApp};
@@ -142,7 +142,7 @@ async fn no_get_of_the_api_changes_anything_but_bookkeeping() {
     assert!(sent.len() >= 30, "every GET was sent: {sent:?}");
 
     let after = snapshot(&app).await;
-    let changed: Vec<&String> = before
+    let changed: BTreeSet<&String> = before
         .keys()
         .chain(after.keys())
         .filter(|table| before.get(*table) != after.get(*table))

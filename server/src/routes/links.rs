@@ -10,13 +10,10 @@
 mod sheet;
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use chrono::Utc;
-use humiao_shared::link::{IssuedLink, NewLinks};
+use humiao_shared::link::{IssuedLink, LinkState, NewLinks};
 use serde::Deserialize;
-
-use actix_web::FromRequest;
-use humiao_shared::link::LinkState;
 
 use crate::auth::links::{self, Issued, LinkFilter};
 use crate::auth::Viewer;
