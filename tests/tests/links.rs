@@ -580,7 +580,11 @@ async fn the_sheet_prints_a_qr_code_per_school_escapes_names_and_replaces_earlie
 async fn opening_the_sheet_page_revokes_nothing_and_lists_the_links_in_use() {
     let app = spawn_app().await;
     let campaign = app.current_campaign().await;
-    let issued = issue(&app, json!({"campaign_id": campaign, "school_ids": [1, 2, 3]})).await;
+    let issued = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [1, 2, 3]}),
+    )
+    .await;
     let evil = "<img src=x onerror=alert(1)>";
     sqlx::query("UPDATE schools SET name = $1 WHERE id = 2")
         .bind(evil)
@@ -604,9 +608,16 @@ async fn opening_the_sheet_page_revokes_nothing_and_lists_the_links_in_use() {
             .await;
         assert_eq!(res.status(), 200);
         let page = res.text().await.unwrap();
-        assert_eq!(page.matches("<svg").count(), 0, "no QR code: no secret is kept");
+        assert_eq!(
+            page.matches("<svg").count(),
+            0,
+            "no QR code: no secret is kept"
+        );
         assert!(page.contains("现有 3 个有效链接"), "how many are in use");
-        assert!(page.contains("将作废 3 个现有链接并重新生成"), "what issuing does");
+        assert!(
+            page.contains("将作废 3 个现有链接并重新生成"),
+            "what issuing does"
+        );
         assert!(page.contains("<form method=\"post\" action=\"/api/v1/links/sheet\">"));
         assert!(page.contains("required"), "issuing needs the box ticked");
         assert!(!page.contains(evil), "names are escaped");
@@ -657,7 +668,11 @@ async fn a_sheet_posted_from_another_site_is_refused_and_issues_nothing() {
 async fn links_are_listed_by_state() {
     let app = spawn_app().await;
     let campaign = app.current_campaign().await;
-    let issued = issue(&app, json!({"campaign_id": campaign, "school_ids": [1, 2, 3]})).await;
+    let issued = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [1, 2, 3]}),
+    )
+    .await;
     sqlx::query("UPDATE school_links SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
         .bind(issued[2]["id"].as_i64().unwrap())
         .execute(&app.db.pool)
@@ -673,7 +688,9 @@ async fn links_are_listed_by_state() {
     assert_eq!(res.status(), 204);
     for (state, want) in [("active", 1), ("revoked", 1), ("expired", 1)] {
         let listed = app
-            .get_json(&format!("/api/v1/links?campaign_id={campaign}&state={state}"))
+            .get_json(&format!(
+                "/api/v1/links?campaign_id={campaign}&state={state}"
+            ))
             .await;
         assert_eq!(listed.as_array().unwrap().len(), want, "{state}: {listed}");
     }

@@ -24,10 +24,7 @@ async fn snapshot(app: &TestApp) -> BTreeMap<String, Vec<String>> {
              WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
         }
     };
-    let tables: Vec<(String,)> = sqlx::query_as(list)
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap();
+    let tables: Vec<(String,)> = sqlx::query_as(list).fetch_all(&app.db.pool).await.unwrap();
     let mut all = BTreeMap::new();
     for (table,) in tables {
         if BOOKKEEPING.contains(&table.as_str()) {
@@ -69,7 +66,10 @@ fn cell(row: &sqlx::any::AnyRow, i: usize) -> String {
     if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
         return format!("{v:?}");
     }
-    panic!("column {} has a type the snapshot cannot read", row.column(i).name());
+    panic!(
+        "column {} has a type the snapshot cannot read",
+        row.column(i).name()
+    );
 }
 
 /// The concrete request for a documented `GET`: path parameters filled with a record that
@@ -132,11 +132,7 @@ async fn no_get_of_the_api_changes_anything_but_bookkeeping() {
         };
         let request = request(&app, path, operation, campaign).await;
         let res = app.get(&request).await;
-        assert!(
-            res.status().is_success(),
-            "GET {request}: {}",
-            res.status()
-        );
+        assert!(res.status().is_success(), "GET {request}: {}", res.status());
         sent.push(request);
     }
     assert!(sent.len() >= 30, "every GET was sent: {sent:?}");

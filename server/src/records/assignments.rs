@@ -86,7 +86,11 @@ impl Resource for Assignments {
     }
 
     fn named(filter: &AssignmentFilter) -> Vec<Named> {
-        named::given([(Named::Campaign, filter.campaign_id), (Named::School, filter.school_id), (Named::Film, filter.film_id)])
+        named::given([
+            (Named::Campaign, filter.campaign_id),
+            (Named::School, filter.school_id),
+            (Named::Film, filter.film_id),
+        ])
     }
 
     fn filter(filter: &AssignmentFilter, c: &mut Conditions) {

@@ -120,7 +120,14 @@ impl Resource for Confirmations {
     }
 
     fn named(filter: &ConfirmationFilter) -> Vec<Named> {
-        named::given([(Named::Campaign, filter.campaign_id), (Named::Assignment, filter.assignment_id), (Named::District, filter.district_id), (Named::Station, filter.station_id), (Named::School, filter.school_id), (Named::Film, filter.film_id)])
+        named::given([
+            (Named::Campaign, filter.campaign_id),
+            (Named::Assignment, filter.assignment_id),
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+            (Named::School, filter.school_id),
+            (Named::Film, filter.film_id),
+        ])
     }
 
     fn filter(filter: &ConfirmationFilter, c: &mut Conditions) {

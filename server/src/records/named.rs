@@ -55,7 +55,11 @@ pub async fn check(
     Ok(())
 }
 
-async fn visible(conn: &mut AnyConnection, viewer: &Viewer, named: Named) -> Result<bool, ApiError> {
+async fn visible(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    named: Named,
+) -> Result<bool, ApiError> {
     let place = match named {
         Named::District(id) => {
             let row: Option<(i64,)> =

@@ -78,7 +78,10 @@ impl Resource for Outcomes {
     }
 
     fn named(filter: &OutcomeFilter) -> Vec<Named> {
-        named::given([(Named::District, filter.district_id), (Named::Station, filter.station_id)])
+        named::given([
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+        ])
     }
 
     fn filter(filter: &OutcomeFilter, c: &mut Conditions) {

@@ -72,7 +72,10 @@ impl Resource for Schools {
     }
 
     fn named(filter: &SchoolFilter) -> Vec<Named> {
-        named::given([(Named::District, filter.district_id), (Named::Station, filter.station_id)])
+        named::given([
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+        ])
     }
 
     fn filter(filter: &SchoolFilter, c: &mut Conditions) {

@@ -69,7 +69,11 @@ impl Resource for Trainees {
     }
 
     fn named(filter: &TraineeFilter) -> Vec<Named> {
-        named::given([(Named::Training, filter.training_id), (Named::District, filter.district_id), (Named::Station, filter.station_id)])
+        named::given([
+            (Named::Training, filter.training_id),
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+        ])
     }
 
     fn filter(filter: &TraineeFilter, c: &mut Conditions) {

@@ -19,10 +19,10 @@ use crate::auth::links::{self, Issued, LinkFilter};
 use crate::auth::Viewer;
 use crate::db::audit::{self, Event};
 use crate::db::Db;
-use crate::records::named::{self, Named};
 use crate::error::{lang_of, ApiError};
 use crate::export::Export;
 use crate::extract::{is_of, Form, Json, Query, FORM};
+use crate::records::named::{self, Named};
 
 /// The most links one list answers.
 const MAX_LIST: i64 = 5000;
