@@ -33,8 +33,11 @@ pub enum Named {
     Training(i64),
 }
 
+/// A filter's field: what its id names, and the id if one was given.
+pub type Field = (fn(i64) -> Named, Option<i64>);
+
 /// The ids of a filter's fields that were given.
-pub fn given<const N: usize>(fields: [(fn(i64) -> Named, Option<i64>); N]) -> Vec<Named> {
+pub fn given<const N: usize>(fields: [Field; N]) -> Vec<Named> {
     fields
         .into_iter()
         .filter_map(|(kind, id)| id.map(kind))
