@@ -219,7 +219,9 @@ catalogue! {
     Trainees => "参训人员", "Trainees";
     Outcomes => "帮扶成效", "Outcomes";
     Links => "学校链接", "School links";
-    QrSheet => "打印二维码页", "Print the QR sheet";
+    QrSheet => "签发并打印二维码页", "Issue and print the QR sheet";
+    QrSheetNote => "二维码只在签发时显示一次（服务器只保存链接的摘要）：重新签发会作废这些学校现有的链接。",
+        "QR codes are shown once, when issued (the server keeps only a hash of each link): issuing again revokes the schools' current links.";
     Add => "新增", "Add";
     Search => "搜索", "Search";
     Saved => "已保存。", "Saved.";

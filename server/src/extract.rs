@@ -25,34 +25,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().starts_with("application/json"));
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = body_of(req, payload, "application/json");
         Box::pin(async move {
-            if declared.is_some_and(|n| n > JSON_LIMIT) {
-                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
-            }
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| ApiError::InvalidJson {
-                    field: "body".into(),
-                })?;
-                if body.len() + chunk.len() > JSON_LIMIT {
-                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = body.await?;
             let mut de = serde_json::Deserializer::from_slice(&body);
             serde_path_to_error::deserialize(&mut de)
                 .map(Json)
@@ -63,6 +38,74 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     }
                 })
         })
+    }
+}
+
+/// A form that a page of this server posts (`application/x-www-form-urlencoded`); a bad
+/// value names its field.
+#[derive(Debug)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = body_of(req, payload, FORM);
+        Box::pin(async move {
+            let body = body.await?;
+            let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&body));
+            serde_path_to_error::deserialize(pairs)
+                .map(Form)
+                .map_err(|e| ApiError::InvalidQuery {
+                    field: e.path().to_string(),
+                })
+        })
+    }
+}
+
+/// The media type of an HTML form's body.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Does the request declare a body of this media type?
+pub fn is_of(req: &HttpRequest, media_type: &str) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with(media_type))
+}
+
+/// The whole body, when it has the media type and at most [`JSON_LIMIT`] bytes.
+fn body_of(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    media_type: &str,
+) -> impl Future<Output = Result<BytesMut, ApiError>> + 'static {
+    let right_type = is_of(req, media_type);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if declared.is_some_and(|n| n > JSON_LIMIT) {
+            return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+        }
+        if !right_type {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| ApiError::InvalidJson {
+                field: "body".into(),
+            })?;
+            if body.len() + chunk.len() > JSON_LIMIT {
+                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 }
 

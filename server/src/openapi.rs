@@ -44,7 +44,7 @@ use crate::routes::aggregates::Grouping;
 use crate::routes::audit::AuditQuery;
 use crate::routes::auth::LinkLogin;
 use crate::routes::charts::{ChartList, ChartQuery};
-use crate::routes::links::{LinkQuery, SheetQuery};
+use crate::routes::links::{LinkQuery, ReprintQuery, SheetForm};
 use crate::routes::org::OrgTree;
 use crate::routes::sessions::ListQuery as SessionQuery;
 use humiao_shared::account::{Account, Login, Me, NewAccount, NewPassword};
@@ -589,7 +589,7 @@ impl Doc {
                 "Issues a link per school (every school when none is named) for one campaign; \
                  each school's earlier links for the campaign are revoked",
             )
-            .body(input)
+            .body(input.clone())
             .invalid()
             .admin_only();
         op.builder = op.builder.response(
@@ -604,20 +604,49 @@ impl Doc {
         );
         self.add(HttpMethod::Post, "/api/v1/links", op);
 
+        let form = self.schema::<SheetForm>();
         let mut op = self
             .op(
                 "links",
                 "print_link_sheet",
-                "A printable A4 sheet with a QR code per school. It issues the links it \
-                 prints: loading it revokes the schools' earlier links for the campaign",
+                "Issues links as POST /api/v1/links does (each school's earlier links for the \
+                 campaign are revoked) and answers them as a printable A4 sheet with a QR code \
+                 per school. Takes that JSON body, or a page's form",
             )
-            .params(SheetQuery::into_params(|| Some(ParameterIn::Query)))
+            .invalid()
+            .admin_only();
+        op.builder = op
+            .builder
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .required(Some(Required::True))
+                    .content("application/json", json(input))
+                    .content(crate::extract::FORM, json(form))
+                    .build(),
+            ))
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description("An HTML page, 12 cards per A4 page")
+                    .content("text/html", json(string()))
+                    .build(),
+            );
+        self.add(HttpMethod::Post, "/api/v1/links/sheet", op);
+
+        let mut op = self
+            .op(
+                "links",
+                "reprint_link_sheet",
+                "An HTML page listing the campaign's links in use, without QR codes (their \
+                 secrets are not kept), with the form that issues new ones. Changes nothing",
+            )
+            .params(ReprintQuery::into_params(|| Some(ParameterIn::Query)))
             .invalid()
             .admin_only();
         op.builder = op.builder.response(
             "200",
             ResponseBuilder::new()
-                .description("An HTML page, 12 cards per A4 page")
+                .description("An HTML page")
                 .content("text/html", json(string()))
                 .build(),
         );

@@ -16,6 +16,17 @@ async fn issue(app: &TestApp, body: Value) -> Vec<Value> {
     answer.as_array().unwrap().clone()
 }
 
+/// Posts the sheet's form as the administrator's page does (same origin).
+async fn print_sheet(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/links/sheet", app.url))
+        .header("Origin", &app.url)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The secret in a link's address, after `#`.
 fn secret_of(link: &Value) -> String {
     let url = link["url"].as_str().unwrap();
@@ -336,6 +347,9 @@ async fn only_administrators_handle_links_and_refusals_are_audited() {
                 .post(format!("{url}/api/v1/links"))
                 .json(&json!({"campaign_id": campaign, "school_ids": [1]})),
             client.get(format!("{url}/api/v1/links/sheet?campaign_id={campaign}")),
+            client
+                .post(format!("{url}/api/v1/links/sheet"))
+                .form(&[("campaign_id", campaign.to_string())]),
             client.delete(format!("{url}/api/v1/links/{}", link["id"])),
         ]
     };
@@ -364,7 +378,7 @@ async fn only_administrators_handle_links_and_refusals_are_audited() {
             let what = format!("{} {}", name, res.url().path());
             assert_eq!(code_of(res).await, (403, "forbidden".into()), "{what}");
         }
-        assert_eq!(denied().await, before + 4, "{name}: each refusal audited");
+        assert_eq!(denied().await, before + 5, "{name}: each refusal audited");
     }
     for request in requests(&cookie_client()) {
         let res = request.send().await.unwrap();
@@ -424,15 +438,18 @@ async fn a_request_for_links_names_a_live_campaign_known_schools_and_up_to_a_yea
         assert_eq!(answer["fields"][0]["field"], field, "{body}: {answer}");
         assert_eq!(answer["fields"][0]["code"], code, "{body}: {answer}");
     }
-    let sheets = [
-        (String::new(), 422),
-        (format!("campaign_id={campaign}&school_ids=1,x"), 400),
-        (format!("campaign_id={campaign}&days_valid=400"), 422),
-        (format!("campaign_id={campaign}&school_ids=987654"), 422),
+    let c = campaign.to_string();
+    let sheets: [(&[(&str, &str)], u16); 6] = [
+        (&[], 422),
+        (&[("campaign_id", "x")], 400),
+        (&[("campaign_id", &c), ("school_ids", "1,x")], 400),
+        (&[("campaign_id", &c), ("days_valid", "400")], 422),
+        (&[("campaign_id", &c), ("days_valid", "soon")], 400),
+        (&[("campaign_id", &c), ("school_ids", "987654")], 422),
     ];
-    for (query, status) in sheets {
-        let res = app.get(&format!("/api/v1/links/sheet?{query}")).await;
-        assert_eq!(res.status(), status, "sheet?{query}");
+    for (form, status) in sheets {
+        let res = print_sheet(&app, form).await;
+        assert_eq!(res.status(), status, "sheet {form:?}");
     }
     assert_eq!(app.count("school_links").await, 0, "nothing was issued");
 
@@ -496,9 +513,7 @@ async fn the_sheet_prints_a_qr_code_per_school_escapes_names_and_replaces_earlie
         .await
         .unwrap();
     let started = Instant::now();
-    let res = app
-        .get(&format!("/api/v1/links/sheet?campaign_id={campaign}"))
-        .await;
+    let res = print_sheet(&app, &[("campaign_id", &campaign.to_string())]).await;
     let answered = started.elapsed();
     assert_eq!(res.status(), 200);
     assert_eq!(
@@ -509,7 +524,7 @@ async fn the_sheet_prints_a_qr_code_per_school_escapes_names_and_replaces_earlie
     let page = res.text().await.unwrap();
     let printing = started.elapsed();
     eprintln!(
-        "POST /links for 855 schools: {issuing:?}; the sheet: {answered:?} to answer, \
+        "POST /links for 855 schools: {issuing:?}; POST /links/sheet: {answered:?} to answer, \
          {printing:?} with its {} bytes",
         page.len()
     );
@@ -546,14 +561,137 @@ async fn the_sheet_prints_a_qr_code_per_school_escapes_names_and_replaces_earlie
 
     // A sheet for a few schools replaces only theirs.
     let one = before[1]["school_id"].as_i64().unwrap();
-    let page = app
-        .get(&format!(
-            "/api/v1/links/sheet?campaign_id={campaign}&school_ids={one}"
-        ))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = print_sheet(
+        &app,
+        &[
+            ("campaign_id", &campaign.to_string()),
+            ("school_ids", &one.to_string()),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     assert_eq!(page.matches("<svg").count(), 1);
     assert_eq!(app.count("school_links").await, 855 * 2 + 1);
+}
+
+#[tokio::test]
+async fn opening_the_sheet_page_revokes_nothing_and_lists_the_links_in_use() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let issued = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [1, 2, 3]}),
+    )
+    .await;
+    let evil = "<img src=x onerror=alert(1)>";
+    sqlx::query("UPDATE schools SET name = $1 WHERE id = 2")
+        .bind(evil)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let rows = || async {
+        let rows: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT id, revoked_at FROM school_links ORDER BY id")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = rows().await;
+
+    // A reload, a prefetch, a bookmark: all the same GET.
+    for _ in 0..2 {
+        let res = app
+            .get(&format!("/api/v1/links/sheet?campaign_id={campaign}"))
+            .await;
+        assert_eq!(res.status(), 200);
+        let page = res.text().await.unwrap();
+        assert_eq!(
+            page.matches("<svg").count(),
+            0,
+            "no QR code: no secret is kept"
+        );
+        assert!(page.contains("现有 3 个有效链接"), "how many are in use");
+        assert!(
+            page.contains("将作废 3 个现有链接并重新生成"),
+            "what issuing does"
+        );
+        assert!(page.contains("<form method=\"post\" action=\"/api/v1/links/sheet\">"));
+        assert!(page.contains("required"), "issuing needs the box ticked");
+        assert!(!page.contains(evil), "names are escaped");
+        for link in &issued {
+            assert!(page.contains(&format!("<td>{}</td>", link["id"])), "{link}");
+        }
+    }
+    assert_eq!(rows().await, before, "no link issued or revoked");
+    assert_eq!(
+        open(&app, &cookie_client(), &secret_of(&issued[0]))
+            .await
+            .status(),
+        200,
+        "the printed QR codes still work"
+    );
+
+    // What the GET answers for what does not exist.
+    let cases = [
+        (String::new(), 422),
+        ("campaign_id=987654".to_string(), 404),
+        ("campaign_id=x".to_string(), 400),
+    ];
+    for (query, status) in cases {
+        let res = app.get(&format!("/api/v1/links/sheet?{query}")).await;
+        assert_eq!(res.status(), status, "sheet?{query}");
+    }
+    assert_eq!(rows().await, before);
+}
+
+#[tokio::test]
+async fn a_sheet_posted_from_another_site_is_refused_and_issues_nothing() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await.to_string();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/links/sheet", app.url))
+        .header("Origin", "https://evil.example")
+        .form(&[("campaign_id", campaign.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(res).await, (403, "cross_site_request".into()));
+    assert_eq!(app.count("school_links").await, 0);
+}
+
+/// What the admin page counts before it asks to confirm a new sheet.
+#[tokio::test]
+async fn links_are_listed_by_state() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let issued = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [1, 2, 3]}),
+    )
+    .await;
+    sqlx::query("UPDATE school_links SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(issued[2]["id"].as_i64().unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let revoked = issued[0]["id"].as_i64().unwrap();
+    let res = app
+        .client
+        .delete(format!("{}/api/v1/links/{revoked}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    for (state, want) in [("active", 1), ("revoked", 1), ("expired", 1)] {
+        let listed = app
+            .get_json(&format!(
+                "/api/v1/links?campaign_id={campaign}&state={state}"
+            ))
+            .await;
+        assert_eq!(listed.as_array().unwrap().len(), want, "{state}: {listed}");
+    }
 }

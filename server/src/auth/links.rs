@@ -5,6 +5,7 @@
 //!
 //! Administrators issue links (a new one for a school and campaign revokes the earlier
 //! ones), list them and revoke them; `routes/links.rs` serves that and the printed sheet.
+//! Only issuing and revoking write; listing and [`active`] (the reprint) read.
 
 use std::collections::{HashMap, HashSet};
 
@@ -347,6 +348,7 @@ async fn insert(
 pub struct LinkFilter {
     pub campaign_id: Option<i64>,
     pub school_id: Option<i64>,
+    pub state: Option<LinkState>,
 }
 
 /// Stored links, newest first, at most `limit`.
@@ -371,10 +373,17 @@ pub async fn list(
                 l.created_by, l.revoked_at
          FROM school_links l JOIN schools sc ON sc.id = l.school_id
          WHERE ($1 IS NULL OR l.campaign_id = $1) AND ($2 IS NULL OR l.school_id = $2)
-         ORDER BY l.id DESC LIMIT $3",
+           AND ($3 IS NULL
+                OR ($3 = 'revoked' AND l.revoked_at IS NOT NULL)
+                OR ($3 = 'active' AND l.revoked_at IS NULL AND l.expires_at > $4)
+                OR ($3 = 'expired' AND l.revoked_at IS NULL AND l.expires_at <= $4))
+         ORDER BY l.id DESC LIMIT $5",
     )
     .bind(filter.campaign_id)
     .bind(filter.school_id)
+    .bind(filter.state.map(state_code))
+    // Stored times are all written by `text`, so they compare as text.
+    .bind(text(now))
     .bind(limit)
     .fetch_all(pool)
     .await?;
@@ -397,6 +406,68 @@ pub async fn list(
             },
         )
         .collect()
+}
+
+fn state_code(state: LinkState) -> &'static str {
+    match state {
+        LinkState::Active => "active",
+        LinkState::Expired => "expired",
+        LinkState::Revoked => "revoked",
+    }
+}
+
+/// A link still in use, as a reprint shows it: everything but the secret, which is kept
+/// nowhere, so no QR code can be drawn for it again.
+pub struct Active {
+    pub id: i64,
+    pub school: School,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The campaign's name and its active links, sorted as a sheet is; `None` when there is no
+/// such campaign. Reads only.
+pub async fn active(
+    pool: &AnyPool,
+    campaign_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Vec<Active>)>, ApiError> {
+    let campaign: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM campaigns WHERE id = $1 AND deleted_at IS NULL")
+            .bind(campaign_id)
+            .fetch_optional(pool)
+            .await?;
+    let Some((campaign,)) = campaign else {
+        return Ok(None);
+    };
+    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT l.id, sc.id, sc.name, d.name, st.name, l.expires_at
+         FROM school_links l
+         JOIN schools sc ON sc.id = l.school_id
+         JOIN districts d ON d.id = sc.district_id
+         JOIN stations st ON st.id = sc.station_id
+         WHERE l.campaign_id = $1 AND l.revoked_at IS NULL AND l.expires_at > $2
+         ORDER BY d.sort_order, d.code, st.code, sc.code, l.id",
+    )
+    .bind(campaign_id)
+    .bind(text(now))
+    .fetch_all(pool)
+    .await?;
+    let links = rows
+        .into_iter()
+        .map(|(id, school, name, district, station, expires)| {
+            Ok(Active {
+                id,
+                school: School {
+                    id: school,
+                    name,
+                    district,
+                    station,
+                },
+                expires_at: time(&expires)?,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(Some((campaign, links)))
 }
 
 /// Revokes one link: its school's sessions stop working at their next request. False when

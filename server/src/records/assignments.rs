@@ -6,6 +6,7 @@ use humiao_shared::screening::{Assignment, NewAssignment, ValidAssignment};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{
     checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
 };
@@ -82,6 +83,14 @@ impl Resource for Assignments {
             }
         }
         checked(input.validate(window), refs)
+    }
+
+    fn named(filter: &AssignmentFilter) -> Vec<Named> {
+        named::given([
+            (Named::Campaign, filter.campaign_id),
+            (Named::School, filter.school_id),
+            (Named::Film, filter.film_id),
+        ])
     }
 
     fn filter(filter: &AssignmentFilter, c: &mut Conditions) {

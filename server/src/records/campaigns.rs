@@ -5,6 +5,7 @@ use humiao_shared::org::{Campaign, NewCampaign, Targets, ValidCampaign};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{
     checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
 };
@@ -50,6 +51,10 @@ impl Resource for Campaigns {
             refs.push("topic_ids", FieldCode::UnknownValue);
         }
         checked(input.validate(), refs)
+    }
+
+    fn named(filter: &CampaignFilter) -> Vec<Named> {
+        named::given([(Named::Topic, filter.topic_id)])
     }
 
     fn filter(filter: &CampaignFilter, c: &mut Conditions) {

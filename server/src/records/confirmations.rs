@@ -9,6 +9,7 @@ use humiao_shared::screening::{
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, date, day, is_live, Conditions, Found, OnExisting, Resource};
 use crate::auth::Viewer;
 use crate::clock;
@@ -116,6 +117,17 @@ impl Resource for Confirmations {
             ctx.enrolment = roll_for(&rolls, shown_on);
         }
         checked(input.validate(&ctx), refs)
+    }
+
+    fn named(filter: &ConfirmationFilter) -> Vec<Named> {
+        named::given([
+            (Named::Campaign, filter.campaign_id),
+            (Named::Assignment, filter.assignment_id),
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+            (Named::School, filter.school_id),
+            (Named::Film, filter.film_id),
+        ])
     }
 
     fn filter(filter: &ConfirmationFilter, c: &mut Conditions) {

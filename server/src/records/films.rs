@@ -5,6 +5,7 @@ use humiao_shared::film::{Film, NewFilm, ValidFilm};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, count_live, items_of, links, set_links, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -49,6 +50,10 @@ impl Resource for Films {
             refs.push("topic_ids", FieldCode::UnknownValue);
         }
         checked(input.validate(), refs)
+    }
+
+    fn named(filter: &FilmFilter) -> Vec<Named> {
+        named::given([(Named::Topic, filter.topic_id)])
     }
 
     fn filter(filter: &FilmFilter, c: &mut Conditions) {

@@ -91,12 +91,14 @@ async fn list<R: Resource>(
     if let Err(e) = R::read_scope(&viewer, &mut conditions) {
         return Err(audited::<R>(&db, &viewer, e).await);
     }
+    let mut conn = db.pool.acquire().await?;
+    super::named::check(&mut conn, &viewer, &R::named(&filter)).await?;
     R::filter(&filter, &mut conditions);
     if let Some(export) = Export::asked(&req, export.format, R::EXPORT) {
+        drop(conn);
         // A file is the whole filtered list: paging is for screens.
         return crate::export::records::<R>(export, db.into_inner(), viewer, conditions, order);
     }
-    let mut conn = db.pool.acquire().await?;
     let count = format!(
         "SELECT COUNT(*) FROM {} WHERE {}",
         R::FROM,

@@ -13,6 +13,7 @@ pub mod confirmations;
 pub mod districts;
 pub mod films;
 pub mod handlers;
+pub mod named;
 pub mod outcomes;
 pub mod schools;
 pub mod stations;
@@ -78,6 +79,12 @@ pub trait Resource: 'static {
         conn: &mut AnyConnection,
         input: &Self::Input,
     ) -> Result<Self::Valid, ApiError>;
+
+    /// The ids the filter names: each must name a record the viewer may see, or the list
+    /// is 404 (see [`named`]).
+    fn named(_filter: &Self::Filter) -> Vec<named::Named> {
+        Vec::new()
+    }
 
     /// Adds the filter's conditions (on `t` and the joins of [`Resource::FROM`]).
     fn filter(filter: &Self::Filter, conditions: &mut Conditions);

@@ -8,6 +8,7 @@ use humiao_shared::suppression::Place;
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::clock;
@@ -76,6 +77,13 @@ impl Resource for Outcomes {
             refs.push("station_id", FieldCode::UnknownValue);
         }
         checked(input.validate(clock::today()), refs)
+    }
+
+    fn named(filter: &OutcomeFilter) -> Vec<Named> {
+        named::given([
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+        ])
     }
 
     fn filter(filter: &OutcomeFilter, c: &mut Conditions) {

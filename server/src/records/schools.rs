@@ -6,6 +6,7 @@ use humiao_shared::org::{Enrolment, NewSchool, School, SchoolKind, ValidSchool};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::db::placeholders;
@@ -68,6 +69,13 @@ impl Resource for Schools {
             }
         }
         checked(input.validate(), refs)
+    }
+
+    fn named(filter: &SchoolFilter) -> Vec<Named> {
+        named::given([
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+        ])
     }
 
     fn filter(filter: &SchoolFilter, c: &mut Conditions) {

@@ -6,6 +6,7 @@ use humiao_shared::org::{NewStation, Station, ValidStation};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -49,6 +50,10 @@ impl Resource for Stations {
             refs.push("district_id", FieldCode::UnknownValue);
         }
         checked(input.validate(), refs)
+    }
+
+    fn named(filter: &StationFilter) -> Vec<Named> {
+        named::given([(Named::District, filter.district_id)])
     }
 
     fn filter(filter: &StationFilter, c: &mut Conditions) {

@@ -6,6 +6,7 @@ use humiao_shared::training::{NewTrainee, Trainee, ValidTrainee};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, date, day, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::clock;
@@ -65,6 +66,14 @@ impl Resource for Trainees {
             refs.push("station_id", FieldCode::UnknownValue);
         }
         checked(input.validate(course, clock::today()), refs)
+    }
+
+    fn named(filter: &TraineeFilter) -> Vec<Named> {
+        named::given([
+            (Named::Training, filter.training_id),
+            (Named::District, filter.district_id),
+            (Named::Station, filter.station_id),
+        ])
     }
 
     fn filter(filter: &TraineeFilter, c: &mut Conditions) {

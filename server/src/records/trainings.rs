@@ -5,6 +5,7 @@ use humiao_shared::training::{NewTraining, Training, ValidTraining};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use super::named::{self, Named};
 use super::{checked, date, day, is_live, Conditions, Found, Resource};
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -48,6 +49,10 @@ impl Resource for Trainings {
             refs.push("campaign_id", FieldCode::UnknownValue);
         }
         checked(input.validate(), refs)
+    }
+
+    fn named(filter: &TrainingFilter) -> Vec<Named> {
+        named::given([(Named::Campaign, filter.campaign_id)])
     }
 
     fn filter(filter: &TrainingFilter, c: &mut Conditions) {

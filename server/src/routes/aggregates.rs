@@ -19,6 +19,7 @@ use crate::db::{date, Db};
 use crate::error::ApiError;
 use crate::export::Export;
 use crate::extract::Query;
+use crate::records::named::{self, Named};
 use crate::routes::Place;
 use humiao_shared::account::Role;
 use humiao_shared::columns::{self, Table};
@@ -174,7 +175,8 @@ pub(crate) fn suppresses(viewer: &Viewer) -> bool {
 }
 
 /// The filter narrowed to the viewer's scope: a district leader's figures are the
-/// district's, an officer's the station's. Schools have no dashboard.
+/// district's, an officer's the station's. Schools have no dashboard. A place or topic
+/// outside the scope or unknown is 404 (the campaign is checked where it is resolved).
 pub async fn within_scope(
     db: &Db,
     viewer: &Viewer,
@@ -190,7 +192,10 @@ pub async fn within_scope(
         station_id: filter.station_id,
         school_id: filter.school_id,
     };
-    place.narrow_to(viewer)?;
+    let mut conn = db.pool.acquire().await?;
+    place.narrow_to(&mut conn, viewer).await?;
+    let topic = named::given([(Named::Topic, filter.topic_id)]);
+    named::check(&mut conn, viewer, &topic).await?;
     filter.district_id = place.district_id;
     filter.station_id = place.station_id;
     filter.school_id = place.school_id;

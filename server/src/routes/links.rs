@@ -2,15 +2,17 @@
 //! them as a sheet of QR codes (one card per school).
 //!
 //! The secret of a link is in the answer that issues it and nowhere else: the database keeps
-//! its hash. So the sheet cannot reprint links; it issues fresh ones for the schools it
-//! prints, and that revokes their earlier links for the campaign.
+//! its hash. So a sheet of QR codes is the answer of a `POST` that issues fresh links for the
+//! schools it prints (revoking their earlier ones for the campaign), behind the same-origin
+//! check every write passes. `GET /links/sheet` only reads: it lists the links in use
+//! without QR codes, says why, and offers the form that issues new ones.
 
 mod sheet;
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use chrono::Utc;
-use humiao_shared::link::{IssuedLink, NewLinks};
+use humiao_shared::link::{IssuedLink, LinkState, NewLinks};
 use serde::Deserialize;
 
 use crate::auth::links::{self, Issued, LinkFilter};
@@ -19,7 +21,8 @@ use crate::db::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::export::Export;
-use crate::extract::{Json, Query};
+use crate::extract::{is_of, Form, Json, Query, FORM};
+use crate::records::named::{self, Named};
 
 /// The most links one list answers.
 const MAX_LIST: i64 = 5000;
@@ -32,7 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(issue)),
     )
     // Before `/links/{id}`, which would otherwise take `sheet` for an id.
-    .service(resource("/links/sheet", "GET").route(web::get().to(print)))
+    .service(
+        resource("/links/sheet", "GET, POST")
+            .route(web::get().to(reprint))
+            .route(web::post().to(print)),
+    )
     .service(resource("/links/{id}", "DELETE").route(web::delete().to(revoke)));
 }
 
@@ -101,6 +108,9 @@ async fn issue(
 pub struct LinkQuery {
     pub campaign_id: Option<i64>,
     pub school_id: Option<i64>,
+    /// Only links in this state.
+    #[param(inline)]
+    pub state: Option<LinkState>,
     /// The newest this many, 1–5000 (default 5000).
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
@@ -122,9 +132,16 @@ async fn list(
             field: "limit".into(),
         });
     }
+    // An administrator sees every school and campaign: only ids that name nothing are 404.
+    let named = named::given([
+        (Named::Campaign, q.campaign_id),
+        (Named::School, q.school_id),
+    ]);
+    named::check(&mut *db.pool.acquire().await?, &viewer, &named).await?;
     let filter = LinkFilter {
         campaign_id: q.campaign_id,
         school_id: q.school_id,
+        state: q.state,
     };
     let links = links::list(&db.pool, &filter, limit, Utc::now()).await?;
     // At most 5,000 links, already read: the file holds the same rows as the JSON.
@@ -147,51 +164,67 @@ async fn revoke(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Query of `GET /api/v1/links/sheet`: the same choices as `POST /api/v1/links`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SheetQuery {
-    #[param(required = true)]
+/// The form `POST /api/v1/links/sheet` takes from a page: the same choices as
+/// `POST /api/v1/links`, the schools as one field.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SheetForm {
     pub campaign_id: Option<i64>,
     /// Comma-separated school ids, e.g. `12,15`; left out, every school.
-    #[param(pattern = r"^-?[0-9]+(,-?[0-9]+)*$")]
+    #[schema(pattern = r"^-?[0-9]+(,-?[0-9]+)*$")]
     pub school_ids: Option<String>,
     /// Days until the links expire, 1–366 (default 180).
-    #[param(minimum = 1, maximum = 366)]
-    pub days_valid: Option<i64>,
+    pub days_valid: Option<String>,
 }
 
-impl SheetQuery {
+/// A form field that was filled in: a page's form sends empty fields for blanks.
+fn given(field: &Option<String>) -> Option<&str> {
+    field.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl SheetForm {
     fn links(&self) -> Result<NewLinks, ApiError> {
-        let school_ids = match &self.school_ids {
+        let invalid = |field: &str| ApiError::InvalidQuery {
+            field: field.into(),
+        };
+        let school_ids = match given(&self.school_ids) {
             None => None,
             Some(list) => Some(
                 list.split(',')
                     .map(|id| id.trim().parse::<i64>())
                     .collect::<Result<Vec<_>, _>>()
-                    .map_err(|_| ApiError::InvalidQuery {
-                        field: "school_ids".into(),
-                    })?,
+                    .map_err(|_| invalid("school_ids"))?,
             ),
         };
+        let days_valid = given(&self.days_valid)
+            .map(str::parse::<i64>)
+            .transpose()
+            .map_err(|_| invalid("days_valid"))?;
         Ok(NewLinks {
             campaign_id: self.campaign_id,
             school_ids,
-            days_valid: self.days_valid,
+            days_valid,
         })
     }
 }
 
-/// The printable sheet. It issues the links it prints, so loading it again revokes the
-/// ones printed before.
+/// The printable sheet: issues a link to each school asked for (revoking its earlier ones)
+/// and answers them as QR codes. Takes a page's form or the JSON of `POST /api/v1/links`.
 async fn print(
     req: HttpRequest,
+    payload: web::Payload,
     db: web::Data<Db>,
     viewer: Viewer,
-    Query(q): Query<SheetQuery>,
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&db, &viewer).await?;
-    let input = q.links()?;
+    let mut payload = payload.into_inner();
+    let input = if is_of(&req, FORM) {
+        Form::<SheetForm>::from_request(&req, &mut payload)
+            .await?
+            .0
+            .links()?
+    } else {
+        Json::<NewLinks>::from_request(&req, &mut payload).await?.0
+    };
     let issued = issue_links(&db, &viewer, &input).await?;
     let origin = origin(&req);
     let cards: Vec<sheet::Card> = issued
@@ -206,6 +239,39 @@ async fn print(
     let page = web::block(move || sheet::page(&cards, lang))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("drawing the sheet: {e}")))??;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page))
+}
+
+/// Query of `GET /api/v1/links/sheet`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReprintQuery {
+    #[param(required = true)]
+    pub campaign_id: Option<i64>,
+}
+
+/// The campaign's links in use, without QR codes (their secrets are not kept), and the
+/// form that issues new ones. Changes nothing: a reload, a prefetch or a link from another
+/// site revokes no school's link.
+async fn reprint(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    viewer: Viewer,
+    Query(q): Query<ReprintQuery>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&db, &viewer).await?;
+    let Some(campaign_id) = q.campaign_id else {
+        let mut errors = humiao_shared::error::FieldErrors::default();
+        errors.push("campaign_id", humiao_shared::error::FieldCode::Required);
+        return Err(ApiError::Validation(errors));
+    };
+    let (campaign, active) = links::active(&db.pool, campaign_id, Utc::now())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let page = sheet::reprint(campaign_id, &campaign, &active, lang_of(&req));
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -80,10 +80,22 @@ pub struct Place {
 }
 
 impl Place {
-    /// Fills in the viewer's district, station or school; asking about another one is 404,
-    /// as for any id the viewer may not see.
-    pub fn narrow_to(&mut self, viewer: &crate::auth::Viewer) -> Result<(), ApiError> {
+    /// Fills in the viewer's district, station or school. Asking about a place outside the
+    /// viewer's scope, or one that does not exist, is 404, as for any id the viewer may not
+    /// see (not an empty answer, which would say nothing was done there).
+    pub async fn narrow_to(
+        &mut self,
+        conn: &mut sqlx::AnyConnection,
+        viewer: &crate::auth::Viewer,
+    ) -> Result<(), ApiError> {
         use crate::auth::Scope;
+        use crate::records::named::{self, Named};
+        let asked = named::given([
+            (Named::District, self.district_id),
+            (Named::Station, self.station_id),
+            (Named::School, self.school_id),
+        ]);
+        named::check(conn, viewer, &asked).await?;
         let (district, station, school) = match viewer.scope {
             Scope::City => (None, None, None),
             Scope::District(d) => (Some(d), None, None),

@@ -22,6 +22,7 @@ use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
 use crate::error::{ApiError, Conflict};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
+use crate::records::named::{self, Named};
 use crate::routes::Place;
 use humiao_shared::account::Role;
 
@@ -75,7 +76,12 @@ async fn list(
         station_id: q.station_id,
         school_id: q.school_id,
     };
-    place.narrow_to(&viewer)?;
+    {
+        let mut conn = db.pool.acquire().await?;
+        place.narrow_to(&mut conn, &viewer).await?;
+        let named = named::given([(Named::Campaign, q.campaign_id), (Named::Topic, q.topic_id)]);
+        named::check(&mut conn, &viewer, &named).await?;
+    }
     let filter = SessionFilter {
         campaign_id: q.campaign_id,
         district_id: place.district_id,

@@ -1,11 +1,17 @@
 //! 学校链接: every school's link for a campaign, the QR sheet to print, and revoking one.
+//!
+//! The sheet is the answer of a `POST` that issues new links and revokes the schools'
+//! current ones, so the page asks first, saying how many links that revokes, and then posts
+//! a plain form to a new tab (the browser sends it with this page's origin and cookie).
 
+use humiao_shared::link::{LinkState, SchoolLink};
+use humiao_shared::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::{error_notice, Problem};
-use crate::i18n::{tr, T};
+use crate::i18n::{lang, tr, T};
 
 /// 学校链接: issue every school's link for a campaign, print them as QR codes, revoke one.
 #[component]
@@ -14,8 +20,11 @@ pub(super) fn LinksPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let links = LocalResource::new(move || {
         refresh.track();
-        api::list_with_total::<humiao_shared::link::SchoolLink>("/api/v1/links?limit=100")
+        api::list_with_total::<SchoolLink>("/api/v1/links?limit=100")
     });
+    // Back from the sheet's tab, the links it issued are listed.
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| refresh.update(|n| *n += 1));
+    on_cleanup(move || on_focus.remove());
     let problem = RwSignal::new(None::<String>);
     let revoke = move |id: i64| {
         spawn_local(async move {
@@ -28,11 +37,10 @@ pub(super) fn LinksPage() -> impl IntoView {
     view! {
         <section class="card" id="admin-links">
             <h2>{tr(T::Links)}</h2>
+            <p class="muted">{tr(T::QrSheetNote)}</p>
             <p class="inline">
                 {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
-                    <a class="button" href=format!("/api/v1/links/sheet?campaign_id={}", c.id) target="_blank">
-                        {move || format!("{} · {}", tr(T::QrSheet)(), c.name)}
-                    </a>
+                    <IssueSheet campaign_id=c.id name=c.name refresh=refresh />
                 }).collect_view()}
             </p>
             <Problem problem=problem />
@@ -48,7 +56,7 @@ pub(super) fn LinksPage() -> impl IntoView {
                                     <tbody>
                                         {list.into_iter().map(|l| {
                                             let id = l.id;
-                                            let active = l.state == humiao_shared::link::LinkState::Active;
+                                            let active = l.state == LinkState::Active;
                                             view! {
                                                 <tr>
                                                     <td>{l.school}</td>
@@ -68,5 +76,42 @@ pub(super) fn LinksPage() -> impl IntoView {
                 </ErrorBoundary>
             </Transition>
         </section>
+    }
+}
+
+/// The button that issues a campaign's sheet: a form posted to a new tab, once the
+/// administrator agreed to revoke the campaign's links in use (counted beforehand, so the
+/// question can say how many).
+#[component]
+fn IssueSheet(campaign_id: i64, name: String, refresh: RwSignal<u32>) -> impl IntoView {
+    let in_use = LocalResource::new(move || {
+        refresh.track();
+        let path = format!("/api/v1/links?campaign_id={campaign_id}&state=active&limit=5000");
+        async move { api::get_json::<Vec<SchoolLink>>(&path).await }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        // Until the count is in, the question says nothing it does not know.
+        let n = in_use.get().and_then(Result::ok).map(|l| l.len());
+        let question = match (lang(), n) {
+            (Lang::Zh, Some(n)) => format!("将作废 {n} 个现有链接并重新生成，确定吗？"),
+            (Lang::Zh, None) => "将作废这些学校现有的链接并重新生成，确定吗？".to_string(),
+            (Lang::En, Some(n)) => {
+                format!("This revokes the {n} links in use and issues new ones. Go ahead?")
+            }
+            (Lang::En, None) => {
+                "This revokes the schools' links in use and issues new ones. Go ahead?".to_string()
+            }
+        };
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            ev.prevent_default();
+        }
+    };
+    view! {
+        <form class="inline" method="post" action="/api/v1/links/sheet" target="_blank" on:submit=on_submit>
+            <input type="hidden" name="campaign_id" value=campaign_id.to_string() />
+            <button type="submit" class="button">
+                {move || format!("{} · {}", tr(T::QrSheet)(), name)}
+            </button>
+        </form>
     }
 }

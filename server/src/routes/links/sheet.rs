@@ -4,6 +4,9 @@
 //!
 //! Every text comes from the database and is escaped: a school's name is whatever an
 //! administrator typed.
+//!
+//! The sheet is the answer of the `POST` that issues its links. [`reprint`] is what a `GET`
+//! can show instead: the links in use, without QR codes, and the form that issues new ones.
 
 use std::fmt::Write as _;
 
@@ -12,7 +15,7 @@ use humiao_shared::Lang;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use crate::auth::links::Issued;
+use crate::auth::links::{Active, Issued};
 use crate::error::ApiError;
 
 /// Three columns of four rows fit an A4 page with 12 mm margins.
@@ -43,6 +46,10 @@ body { margin: 0; font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang 
 .card .where { color: #333 }
 .card .qr { width: 36mm; height: 36mm; flex: none }
 .card .hint { font-size: 7pt; color: #333 }
+.reprint { max-width: 186mm; margin: 8mm auto; padding: 4mm 6mm; background: #fff }
+.reprint table { border-collapse: collapse; width: 100%; font-size: 10pt }
+.reprint th, .reprint td { border-bottom: 1px solid #ccc; padding: 1mm 2mm; text-align: left }
+.reprint form { margin: 4mm 0; display: flex; flex-wrap: wrap; gap: 3mm; align-items: center }
 @media print {
   body { background: none }
   .notice { display: none }
@@ -75,7 +82,7 @@ pub fn page(cards: &[Card], lang: Lang) -> Result<String, ApiError> {
     Ok(html)
 }
 
-/// What the administrator reads on screen (not printed): loading the sheet replaced the
+/// What the administrator reads on screen (not printed): issuing the sheet replaced the
 /// schools' earlier links.
 fn notice(html: &mut String, cards: &[Card], lang: Lang) {
     let campaign = cards
@@ -86,17 +93,87 @@ fn notice(html: &mut String, cards: &[Card], lang: Lang) {
     let text = match lang {
         Lang::Zh => format!(
             "本页刚为「{campaign}」的 {n} 所学校签发了新的确认链接，这些学校此前在该行动中的链接\
-             已全部作废。再次打开或刷新本页会重新签发，本页的二维码随即作废。请直接打印本页\
-             （A4，每页 12 张，沿虚线裁开）。"
+             已全部作废。二维码只显示这一次：请直接打印本页（A4，每页 12 张，沿虚线裁开）。\
+             重新提交本页会再次签发，本页的二维码随即作废。"
         ),
         Lang::En => format!(
             "This page just issued new links to {n} schools for “{campaign}”; their earlier \
-             links for this campaign no longer work. Opening or reloading this page issues \
-             new links again and voids these QR codes. Print it now (A4, 12 cards a page, \
-             cut along the dashed lines)."
+             links for this campaign no longer work. These QR codes are shown this once: \
+             print this page now (A4, 12 cards a page, cut along the dashed lines). \
+             Submitting this page again issues new links and voids these QR codes."
         ),
     };
     let _ = write!(html, "<p class=\"notice\">{text}</p>");
+}
+
+/// The campaign's links in use, as a table without QR codes, and a form that issues new
+/// ones; submitting it needs a box ticked that says how many links it revokes (no script:
+/// the page's CSP allows none).
+pub fn reprint(campaign_id: i64, campaign: &str, links: &[Active], lang: Lang) -> String {
+    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let campaign = escape(campaign);
+    let n = links.len();
+    let mut html = String::with_capacity(4096 + n * 200);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body><main class=\"reprint\">\
+         <h1>{campaign}</h1><p class=\"explain\">{}</p>",
+        lang.pick("zh-CN", "en"),
+        lang.pick("学校确认链接", "Schools' links"),
+        match lang {
+            Lang::Zh => format!(
+                "「{campaign}」现有 {n} 个有效链接。链接的密钥只在签发时显示一次，服务器只保存其\
+                 摘要，所以无法重印已签发的二维码。要打印二维码，请重新签发：这些学校现有的链接\
+                 将作废。打开本页不会改变任何链接。"
+            ),
+            Lang::En => format!(
+                "“{campaign}” has {n} links in use. A link's secret is shown once, when it is \
+                 issued, and the server keeps only its hash, so issued QR codes cannot be \
+                 printed again. To print QR codes, issue new links: the schools' current links \
+                 will stop working. Opening this page changes no link."
+            ),
+        },
+    );
+    let _ = write!(
+        html,
+        "<form method=\"post\" action=\"/api/v1/links/sheet\">\
+         <input type=\"hidden\" name=\"campaign_id\" value=\"{campaign_id}\">\
+         <label><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> {}</label>\
+         <button type=\"submit\">{}</button></form>",
+        match lang {
+            Lang::Zh => format!("将作废 {n} 个现有链接并重新生成，确定"),
+            Lang::En => format!("Revoke the {n} links in use and issue new ones"),
+        },
+        lang.pick("签发并打印二维码", "Issue and print the QR codes"),
+    );
+    if !links.is_empty() {
+        let _ = write!(
+            html,
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            lang.pick("学校", "School"),
+            lang.pick("分局 · 派出所", "District · station"),
+            lang.pick("编号", "No."),
+            lang.pick("有效期至", "Valid until"),
+        );
+        for link in links {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{} · {}</td><td>{}</td><td>{}</td></tr>",
+                escape(&link.school.name),
+                escape(&link.school.district),
+                escape(&link.school.station),
+                link.id,
+                link.expires_at
+                    .with_timezone(&china)
+                    .format("%Y-%m-%d %H:%M"),
+            );
+        }
+        html.push_str("</tbody></table>");
+    }
+    html.push_str("</main></body></html>\n");
+    html
 }
 
 fn write_card(html: &mut String, card: &Card, lang: Lang) -> Result<(), ApiError> {

@@ -1,0 +1,153 @@
+//! Reading changes nothing: every `GET` of the API document, sent as the administrator,
+//! leaves every table as it was, but for the bookkeeping of reading itself (the audit log,
+//! the sign-in sessions' last use). A `GET` skips the same-origin check and is sent by
+//! prefetches, reloads and links from other sites, so a state change must be a `POST`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use humiao_tests::database::Engine;
+use humiao_tests::{spawn_app, TestApp};
+use serde_json::Value;
+use sqlx::{Column, Row};
+
+/// Tables a read may write: who read what, and when a sign-in was last used.
+const BOOKKEEPING: [&str; 3] = ["audit_log", "auth_sessions", "_sqlx_migrations"];
+
+/// Every table's rows, each rendered as text, sorted: what "nothing changed" compares.
+async fn snapshot(app: &TestApp) -> BTreeMap<String, Vec<String>> {
+    let list = match app.database.engine {
+        Engine::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        Engine::Postgres => {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        }
+    };
+    let tables: Vec<(String,)> = sqlx::query_as(list).fetch_all(&app.db.pool).await.unwrap();
+    let mut all = BTreeMap::new();
+    for (table,) in tables {
+        if BOOKKEEPING.contains(&table.as_str()) {
+            continue;
+        }
+        let rows = sqlx::query(&format!("SELECT * FROM {table}"))
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        let mut rendered: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| cell(row, i))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        rendered.sort();
+        all.insert(table, rendered);
+    }
+    all
+}
+
+/// One value of any column type the schema uses, as text.
+fn cell(row: &sqlx::any::AnyRow, i: usize) -> String {
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        return format!("{v:?}");
+    }
+    panic!(
+        "column {} has a type the snapshot cannot read",
+        row.column(i).name()
+    );
+}
+
+/// The concrete request for a documented `GET`: path parameters filled with a record that
+/// exists, required query parameters with the current campaign.
+async fn request(app: &TestApp, path: &str, operation: &Value, campaign: i64) -> String {
+    let mut path = path.to_string();
+    if let Some(collection) = path.strip_suffix("/{id}") {
+        let list = app.get_json(collection).await;
+        let id = &list[0]["id"];
+        assert!(id.is_i64(), "{collection} lists no record to read: {list}");
+        path = format!("{collection}/{id}");
+    }
+    if path.contains("{file}") {
+        let charts = app.get_json("/api/v1/charts").await;
+        let svg = charts[0]["svg"].as_str().expect("a chart");
+        path = svg.to_string();
+    }
+    path = path.replace("{kind}", "sessions").replace("{year}", "2024");
+    assert!(!path.contains('{'), "a path parameter left to fill: {path}");
+    let required: Vec<&str> = operation["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    let query: Vec<String> = required
+        .iter()
+        .map(|name| match *name {
+            "campaign_id" => format!("campaign_id={campaign}"),
+            other => panic!("{path}: no value for the required parameter {other}"),
+        })
+        .collect();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+#[tokio::test]
+async fn no_get_of_the_api_changes_anything_but_bookkeeping() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    // Links to print exist, as they would after a campaign's sheet was handed out.
+    let res = app
+        .post_json(
+            "/api/v1/links",
+            &serde_json::json!({"campaign_id": campaign, "school_ids": [1, 2, 3]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let document = app.get_json("/api/openapi.json").await;
+    let before = snapshot(&app).await;
+
+    let mut sent = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        let Some(operation) = item.get("get") else {
+            continue;
+        };
+        let request = request(&app, path, operation, campaign).await;
+        let res = app.get(&request).await;
+        assert!(res.status().is_success(), "GET {request}: {}", res.status());
+        sent.push(request);
+    }
+    assert!(sent.len() >= 30, "every GET was sent: {sent:?}");
+
+    let after = snapshot(&app).await;
+    let changed: BTreeSet<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|table| before.get(*table) != after.get(*table))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "{} ({}): these GETs changed the tables {changed:?}:\n{}",
+        app.database.engine.name(),
+        sent.len(),
+        sent.join("\n")
+    );
+}
