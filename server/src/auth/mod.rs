@@ -67,6 +67,17 @@ impl Viewer {
         &self.username
     }
 
+    /// Whose idempotency keys this viewer's requests use: an account by its id, a school
+    /// that came in through its link by the school. Never a name, so no account can be
+    /// given another account's or a school's stored answers, whatever it is called.
+    pub fn key_owner(&self) -> String {
+        match self.user_id {
+            Some(id) => format!("user:{id}"),
+            // Only a school's link signs in without an account.
+            None => humiao_shared::account::link_actor(self.school().unwrap_or_default()),
+        }
+    }
+
     pub fn me(&self) -> Me {
         let (district_id, station_id, school_id) = match self.scope {
             Scope::City => (None, None, None),
