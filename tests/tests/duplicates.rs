@@ -11,8 +11,7 @@ use humiao_server::startup::Application;
 use humiao_tests::database::Engine;
 use humiao_tests::fixtures::{demo_refs, session_entry};
 use humiao_tests::{
-    assert_rollup_matches_sessions, cookie_client, settings_for, spawn_app, TestApp,
-    TestDatabase,
+    assert_rollup_matches_sessions, cookie_client, settings_for, spawn_app, TestApp, TestDatabase,
 };
 use serde_json::{json, Value};
 
@@ -127,7 +126,10 @@ async fn ten_identical_sessions_sent_at_once_to_two_instances_store_one_and_nine
     for refused in answers.iter().filter(|a| a.status != 201) {
         assert_eq!(refused.status, 409, "{refused:#?}");
         assert_eq!(refused.body["code"], "duplicate_session");
-        assert_eq!(&refused.body["current"]["id"], id, "409 names the stored one");
+        assert_eq!(
+            &refused.body["current"]["id"], id,
+            "409 names the stored one"
+        );
     }
     assert_eq!(sessions_marked(&app, "ten at once").await, 1);
     assert_rollup_matches_sessions(&app.db).await;
@@ -135,7 +137,10 @@ async fn ten_identical_sessions_sent_at_once_to_two_instances_store_one_and_nine
     // The rule still lets an officer log the same session again when it is another one.
     let mut distinct = entry.clone();
     distinct["confirm_distinct"] = json!(true);
-    assert_eq!(app.post_json("/api/v1/sessions", &distinct).await.status(), 201);
+    assert_eq!(
+        app.post_json("/api/v1/sessions", &distinct).await.status(),
+        201
+    );
     assert_eq!(sessions_marked(&app, "ten at once").await, 2);
 }
 
@@ -218,7 +223,12 @@ async fn an_account_named_like_a_schools_link_is_refused_and_one_stored_before_g
         .await;
     assert_eq!(res.status(), 201);
     let links: Value = res.json().await.unwrap();
-    let secret = links[0]["url"].as_str().unwrap().split_once("/s#").unwrap().1;
+    let secret = links[0]["url"]
+        .as_str()
+        .unwrap()
+        .split_once("/s#")
+        .unwrap()
+        .1;
     let by_link = cookie_client();
     let res = by_link
         .post(format!("{}/api/v1/auth/link", app.url))
@@ -274,8 +284,10 @@ async fn an_account_named_like_a_schools_link_is_refused_and_one_stored_before_g
     let res = app
         .client
         .post(format!("{}/api/v1/users", app.url))
-        .json(&json!({"username": link_name, "role": "school", "school_id": school,
-                      "password": "雕庄的新宣讲员 2026"}))
+        .json(
+            &json!({"username": link_name, "role": "school", "school_id": school,
+                      "password": "雕庄的新宣讲员 2026"}),
+        )
         .send()
         .await
         .unwrap();
@@ -334,7 +346,10 @@ async fn the_migration_keeps_stored_duplicates_and_moves_each_accounts_keys_to_i
         sqlx::query(sql).execute(&pool).await.expect(sql);
     }
     // As the server stored keys before: the actor's name, a unit separator, the key.
-    for (owner, resource) in [("officer.diaozhuang", "sessions"), ("link:1", "confirmations")] {
+    for (owner, resource) in [
+        ("officer.diaozhuang", "sessions"),
+        ("link:1", "confirmations"),
+    ] {
         sqlx::query(
             "INSERT INTO idempotency_keys (key, request_hash, resource, resource_id, response,
                                            created_at)

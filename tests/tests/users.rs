@@ -501,7 +501,11 @@ async fn the_command_line_applies_the_same_rules_to_a_new_account_as_the_api() {
         error.contains("username: A username may hold only lowercase letters, digits and . _ -"),
         "{error}"
     );
-    let (ok, error) = cli_add(&app, &["--username", "link:11", "--role", "admin"], PASSWORD);
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "link:11", "--role", "admin"],
+        PASSWORD,
+    );
     assert!(!ok, "a school link's actor name is no username");
     assert!(error.contains("username:"), "{error}");
     let (ok, error) = cli_add(
