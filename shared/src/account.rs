@@ -41,7 +41,8 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
-    /// The account's name; for a school that came in through its link, `link:{school id}`.
+    /// The account's name; for a school that came in through its link, `link:{school id}`
+    /// (see [`link_actor`]).
     pub username: String,
     pub role: Role,
     /// Set for a district leader, an officer (their station's district) and a school.
@@ -101,6 +102,31 @@ impl Login {
 /// Usernames are at most this long.
 pub const MAX_USERNAME_CHARS: usize = 64;
 
+/// The name the server gives a school that came in through its link, in the audit log and
+/// wherever an actor is named. It holds a `:`, which no username may: an account can never
+/// be taken for a school's link, nor a link for an account.
+pub fn link_actor(school_id: i64) -> String {
+    format!("link:{school_id}")
+}
+
+/// The rule a new username must pass (it is given trimmed): 1–64 of `a-z`, `0-9`, `.`, `_`
+/// and `-`. One spelling per person (no capitals), nothing a log or a shell misreads, and
+/// none of the `:` that every name the server makes for itself holds ([`link_actor`]).
+pub fn check_username(username: &str) -> Result<(), FieldCode> {
+    if username.is_empty() {
+        Err(FieldCode::Required)
+    } else if username.chars().count() > MAX_USERNAME_CHARS {
+        Err(FieldCode::TooLong)
+    } else if !username
+        .chars()
+        .all(|c| matches!(c, 'a'..='z' | '0'..='9' | '.' | '_' | '-'))
+    {
+        Err(FieldCode::InvalidUsername)
+    } else {
+        Ok(())
+    }
+}
+
 /// An account as administrators see it in `GET /api/v1/users`: never its password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -129,7 +155,7 @@ pub struct Account {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewAccount {
-    /// 1–64 characters without spaces, unique.
+    /// 1–64 of `a-z`, `0-9`, `.`, `_`, `-`; unique.
     pub username: String,
     pub role: Option<Role>,
     /// A district leader's district; none for a city leader. Other roles take none.
@@ -178,15 +204,8 @@ impl NewAccount {
     pub fn validate(&self) -> Result<ValidAccount, FieldErrors> {
         let mut errors = FieldErrors::default();
         let username = self.username.trim();
-        if username.is_empty() {
-            errors.push("username", FieldCode::Required);
-        } else if username.chars().count() > MAX_USERNAME_CHARS {
-            errors.push("username", FieldCode::TooLong);
-        } else if username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-        {
-            errors.push("username", FieldCode::InvalidUsername);
+        if let Err(code) = check_username(username) {
+            errors.push("username", code);
         }
         let place = match self.role {
             None => {
@@ -282,6 +301,43 @@ mod tests {
         ];
         for (password, expected) in cases {
             assert_eq!(check_password(password), expected, "{password:?}");
+        }
+    }
+
+    #[test]
+    fn usernames_are_lowercase_letters_digits_dots_dashes_and_underscores() {
+        let cases = [
+            ("officer.diaozhuang", Ok(())),
+            ("leader.tianning", Ok(())),
+            ("school.boai", Ok(())),
+            ("wang_wei-2", Ok(())),
+            ("x", Ok(())),
+            ("", Err(FieldCode::Required)),
+            (&"x".repeat(64), Ok(())),
+            (&"x".repeat(65), Err(FieldCode::TooLong)),
+            ("link:11", Err(FieldCode::InvalidUsername)),
+            ("Admin", Err(FieldCode::InvalidUsername)),
+            ("wang wei", Err(FieldCode::InvalidUsername)),
+            ("wang\twei", Err(FieldCode::InvalidUsername)),
+            ("王伟", Err(FieldCode::InvalidUsername)),
+            ("ｌｉｎｋ", Err(FieldCode::InvalidUsername)),
+            ("user/7", Err(FieldCode::InvalidUsername)),
+            ("a\u{1f}b", Err(FieldCode::InvalidUsername)),
+        ];
+        for (username, expected) in cases {
+            assert_eq!(check_username(username), expected, "{username:?}");
+        }
+    }
+
+    #[test]
+    fn no_name_the_server_gives_a_link_can_be_a_username() {
+        for school in [0, 11, i64::MAX] {
+            let actor = link_actor(school);
+            assert_eq!(
+                check_username(&actor),
+                Err(FieldCode::InvalidUsername),
+                "{actor}"
+            );
         }
     }
 

@@ -65,7 +65,7 @@ pub enum FieldCode {
     NotInDistrict,
     /// A place the account's role does not take (a district for an administrator…).
     NotForRole,
-    /// A username with a space or a control character.
+    /// A username with anything but `a-z`, `0-9`, `.`, `_` and `-`.
     InvalidUsername,
 }
 
@@ -147,8 +147,8 @@ impl FieldCode {
                 "Accounts of this role do not take this field",
             ),
             InvalidUsername => (
-                "用户名不能包含空格或控制字符",
-                "A username cannot contain spaces or control characters",
+                "用户名只能由小写字母、数字和 . _ - 组成",
+                "A username may hold only lowercase letters, digits and . _ -",
             ),
         };
         lang.pick(zh, en)

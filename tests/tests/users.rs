@@ -178,6 +178,31 @@ async fn an_account_with_problems_is_refused_with_each_field_and_nothing_is_stor
             "invalid_username",
         ),
         (
+            json!({"username": "link:11", "role": "admin", "password": PASSWORD}),
+            "username",
+            "invalid_username",
+        ),
+        (
+            json!({"username": "Link.Eleven", "role": "admin", "password": PASSWORD}),
+            "username",
+            "invalid_username",
+        ),
+        (
+            json!({"username": "wang\twei", "role": "admin", "password": PASSWORD}),
+            "username",
+            "invalid_username",
+        ),
+        (
+            json!({"username": "王伟", "role": "admin", "password": PASSWORD}),
+            "username",
+            "invalid_username",
+        ),
+        (
+            json!({"username": "admin/1", "role": "admin", "password": PASSWORD}),
+            "username",
+            "invalid_username",
+        ),
+        (
             json!({"username": "x", "station_id": station, "password": PASSWORD}),
             "role",
             "required",
@@ -473,9 +498,16 @@ async fn the_command_line_applies_the_same_rules_to_a_new_account_as_the_api() {
     );
     assert!(!ok);
     assert!(
-        error.contains("username: A username cannot contain spaces or control characters"),
+        error.contains("username: A username may hold only lowercase letters, digits and . _ -"),
         "{error}"
     );
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "link:11", "--role", "admin"],
+        PASSWORD,
+    );
+    assert!(!ok, "a school link's actor name is no username");
+    assert!(error.contains("username:"), "{error}");
     let (ok, error) = cli_add(
         &app,
         &["--username", "wang.cli", "--role", "admin"],

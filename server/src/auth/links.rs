@@ -70,7 +70,7 @@ pub async fn viewer(pool: &AnyPool, link_id: i64, now: DateTime<Utc>) -> Result<
     let (_, school, station, district, _, _, campaign) = row;
     Ok(Viewer {
         user_id: None,
-        username: format!("link:{school}"),
+        username: humiao_shared::account::link_actor(school),
         role: Role::School,
         scope: Scope::School {
             district,

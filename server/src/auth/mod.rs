@@ -67,6 +67,17 @@ impl Viewer {
         &self.username
     }
 
+    /// Whose idempotency keys this viewer's requests use: an account by its id, a school
+    /// that came in through its link by the school. Never a name, so no account can be
+    /// given another account's or a school's stored answers, whatever it is called.
+    pub fn key_owner(&self) -> String {
+        match self.user_id {
+            Some(id) => format!("user:{id}"),
+            // Only a school's link signs in without an account.
+            None => humiao_shared::account::link_actor(self.school().unwrap_or_default()),
+        }
+    }
+
     pub fn me(&self) -> Me {
         let (district_id, station_id, school_id) = match self.scope {
             Scope::City => (None, None, None),
@@ -161,5 +172,29 @@ mod tests {
         for (name, seen, now, ended) in cases {
             assert_eq!(expired(login, login + seen, login + now), ended, "{name}");
         }
+    }
+
+    #[test]
+    fn keys_belong_to_an_account_by_its_id_and_to_a_link_by_its_school_never_to_a_name() {
+        let school = Scope::School {
+            district: 1,
+            station: 2,
+            school: 11,
+        };
+        let viewer = |user_id, username: &str| Viewer {
+            user_id,
+            username: username.into(),
+            role: Role::School,
+            scope: school,
+            campaign: None,
+        };
+        let link = viewer(None, "link:11");
+        // An account stored before usernames were checked, named like the link.
+        let namesake = viewer(Some(7), "link:11");
+        let renamed = viewer(Some(7), "school.diaozhuang");
+        assert_eq!(link.key_owner(), "link:11");
+        assert_eq!(namesake.key_owner(), "user:7");
+        assert_eq!(renamed.key_owner(), namesake.key_owner());
+        assert_ne!(viewer(Some(11), "link").key_owner(), link.key_owner());
     }
 }

@@ -49,10 +49,11 @@ pub async fn record(
     Ok(())
 }
 
-/// A client's key as stored: each account has its own keys, so one account's retry can
-/// never be answered with another account's record.
-pub fn scoped(actor: &str, key: &str) -> String {
-    format!("{actor}\u{1f}{key}")
+/// A client's key as stored: each account (and each school's link) has its own keys, so
+/// one's retry can never be answered with another's record. `owner` is the viewer's
+/// `key_owner()`: a kind and an id (`user:7`, `link:11`), never a name an account chose.
+pub fn scoped(owner: &str, key: &str) -> String {
+    format!("{owner}\u{1f}{key}")
 }
 
 /// The SHA-256 of a parsed request, hex: two bodies that parse alike are the same request.

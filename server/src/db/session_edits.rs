@@ -5,7 +5,9 @@ use humiao_shared::session::{Session, ValidSession, Venue};
 use sqlx::{Any, AnyPool, Transaction};
 
 use super::now_text;
-use super::sessions::{add_to_rollup, fetch_session, get_session, venue_columns, References};
+use super::sessions::{
+    add_to_rollup, fetch_session, get_session, venue_columns, Duplicates, References,
+};
 
 /// A stored session that matches `session` on station, venue, date, format and topics,
 /// other than `except`.
@@ -53,12 +55,14 @@ pub enum Outcome {
     Missing,
 }
 
-/// Replaces a session's content, if `expected_version` is still its version.
+/// Replaces a session's content, if `expected_version` is still its version. Content that
+/// another live session has, under [`Duplicates::Refused`], fails with a unique violation.
 pub async fn update_session(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     expected_version: i64,
     session: &ValidSession,
+    duplicates: Duplicates,
     refs: &References,
 ) -> Result<Outcome, sqlx::Error> {
     let Some(before) = fetch_session(tx, id).await? else {
@@ -74,7 +78,7 @@ pub async fn update_session(
         "UPDATE sessions SET campaign_id = $1, station_id = $2, school_id = $3, venue = $4,
                 held_on = $5, format = $6, students = $7, parents = $8, teachers = $9,
                 others = $10, notes = $11, updated_at = $12, version = version + 1,
-                duration_minutes = $15, speakers = $16
+                duration_minutes = $15, speakers = $16, natural_key = $17
          WHERE id = $13 AND version = $14 AND deleted_at IS NULL",
     )
     .bind(session.campaign_id)
@@ -93,6 +97,7 @@ pub async fn update_session(
     .bind(expected_version)
     .bind(session.duration_minutes)
     .bind(session.speakers.clone())
+    .bind(duplicates.key_of(session))
     .execute(&mut **tx)
     .await?
     .rows_affected();

@@ -101,33 +101,75 @@ impl References {
     }
 }
 
-/// Stores a validated session and its topics inside the caller's transaction.
-pub async fn insert_session(
+/// Whether the duplicate rule holds a session that is stored or edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicates {
+    /// A second live session with the same [`natural_key`] is refused by the database
+    /// itself (a unique index), so racing requests or server instances cannot both store one.
+    Refused,
+    /// Confirmed distinct by the officer (`confirm_distinct`), or demo data, which may
+    /// repeat itself: stored without a key.
+    Allowed,
+}
+
+/// What the duplicate rule compares: station, date, format, topics and venue, as one text
+/// (`station|date|format|topic,topic|school|venue`). The venue comes last, so a `|` in it
+/// cannot make two keys alike. migrations/*/0008 computes the same text in SQL.
+pub fn natural_key(session: &ValidSession) -> String {
+    let mut topics = session.topic_ids.clone();
+    topics.sort_unstable();
+    let topics: Vec<String> = topics.iter().map(i64::to_string).collect();
+    let (school_id, venue) = venue_columns(&session.venue);
+    format!(
+        "{}|{}|{}|{}|{}|{}",
+        session.station_id,
+        session.held_on.format("%Y-%m-%d"),
+        session.format.code(),
+        topics.join(","),
+        school_id.map(|id| id.to_string()).unwrap_or_default(),
+        venue.unwrap_or_default()
+    )
+}
+
+impl Duplicates {
+    /// The `natural_key` column of a session under this rule.
+    pub(super) fn key_of(self, session: &ValidSession) -> Option<String> {
+        match self {
+            Duplicates::Refused => Some(natural_key(session)),
+            Duplicates::Allowed => None,
+        }
+    }
+}
+
+/// Stores a demo session and its topics inside the caller's transaction. Demo data is
+/// drawn at random and may repeat itself, so the duplicate rule does not hold it.
+pub async fn insert_demo_session(
     tx: &mut Transaction<'_, Any>,
     session: &ValidSession,
-    demo: bool,
 ) -> Result<i64, sqlx::Error> {
-    let ids = insert_sessions(tx, std::slice::from_ref(session), demo).await?;
+    let ids = insert_sessions(tx, &[(session.clone(), Duplicates::Allowed)], true).await?;
     Ok(ids[0])
 }
 
 /// Stores validated sessions, their topics and their share of the reach rollup inside the
 /// caller's transaction, in about one statement per session; returns their ids in order.
+/// A session the duplicate rule refuses fails the whole statement with a unique violation
+/// when a live one with its key is stored (or is being stored by another transaction).
 pub async fn insert_sessions(
     tx: &mut Transaction<'_, Any>,
-    sessions: &[ValidSession],
+    entries: &[(ValidSession, Duplicates)],
     demo: bool,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let created_at = now_text();
-    let mut ids = Vec::with_capacity(sessions.len());
-    for session in sessions {
+    let mut ids = Vec::with_capacity(entries.len());
+    for (session, duplicates) in entries {
         let (school_id, venue) = venue_columns(&session.venue);
         let a = session.audience;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO sessions (campaign_id, station_id, school_id, venue, held_on, format,
                                    students, parents, teachers, others, notes, is_demo, created_at,
-                                   duration_minutes, speakers)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                   duration_minutes, speakers, natural_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              RETURNING id",
         )
         .bind(session.campaign_id)
@@ -145,6 +187,7 @@ pub async fn insert_sessions(
         .bind(&created_at)
         .bind(session.duration_minutes)
         .bind(session.speakers.clone())
+        .bind(duplicates.key_of(session))
         .fetch_one(&mut **tx)
         .await?;
         ids.push(id);
@@ -152,8 +195,8 @@ pub async fn insert_sessions(
 
     let links: Vec<(i64, i64)> = ids
         .iter()
-        .zip(sessions)
-        .flat_map(|(id, s)| s.topic_ids.iter().map(move |t| (*id, *t)))
+        .zip(entries)
+        .flat_map(|(id, (s, _))| s.topic_ids.iter().map(move |t| (*id, *t)))
         .collect();
     for chunk in links.chunks(500) {
         let sql = format!(
@@ -167,7 +210,8 @@ pub async fn insert_sessions(
         query.execute(&mut **tx).await?;
     }
 
-    add_to_rollup(tx, sessions, 1).await?;
+    let sessions: Vec<ValidSession> = entries.iter().map(|(s, _)| s.clone()).collect();
+    add_to_rollup(tx, &sessions, 1).await?;
     Ok(ids)
 }
 

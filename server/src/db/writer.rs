@@ -5,16 +5,18 @@
 //! (up to `MAX_BATCH`), stores them in one transaction and answers each request once that
 //! transaction is committed, so an acknowledged entry is always durable. If a batch fails,
 //! its entries are retried one by one, so one bad entry (say, a second request with the
-//! same idempotency key) cannot take the others down with it. One writer per server
-//! process also means SQLite never makes this process's writers wait on each other through
-//! its sleeping busy handler.
+//! same idempotency key, or a second session with the same natural key: the database's
+//! unique indexes refuse both, whichever instance sent them) cannot take the others down
+//! with it, and its request learns that it lost a race. One writer per server process also
+//! means SQLite never makes this process's writers wait on each other through its sleeping
+//! busy handler.
 
 use humiao_shared::session::{Session, ValidSession};
 use tokio::sync::{mpsc, oneshot};
 
 use super::audit::{self, Change};
 use super::idempotency::{self, Recorded};
-use super::sessions::{insert_sessions, References};
+use super::sessions::{insert_sessions, Duplicates, References};
 use super::Db;
 
 const MAX_BATCH: usize = 128;
@@ -23,6 +25,8 @@ const QUEUE: usize = 4096;
 /// A session to store, with what is needed to answer for it.
 pub struct Job {
     pub session: ValidSession,
+    /// Whether the duplicate rule holds it (not when confirmed distinct).
+    pub duplicates: Duplicates,
     pub refs: References,
     /// The request's idempotency key and the hash of its body, when it had one.
     pub key: Option<(String, String)>,
@@ -83,9 +87,12 @@ async fn run(db: Db, mut queue: mpsc::Receiver<(Job, Reply)>) {
 }
 
 async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
-    let sessions: Vec<ValidSession> = jobs.iter().map(|j| j.session.clone()).collect();
+    let entries: Vec<(ValidSession, Duplicates)> = jobs
+        .iter()
+        .map(|j| (j.session.clone(), j.duplicates))
+        .collect();
     let mut tx = db.write_tx().await?;
-    let ids = insert_sessions(&mut tx, &sessions, false).await?;
+    let ids = insert_sessions(&mut tx, &entries, false).await?;
     let mut stored = Vec::with_capacity(jobs.len());
     for (job, id) in jobs.iter().zip(ids) {
         let session = job.refs.stored(id, &job.session);

@@ -393,7 +393,7 @@ async fn insert_sessions(
             for _ in 0..rng.random_range(per_station.clone()) {
                 let day = first + chrono::Duration::days(rng.random_range(0..=span));
                 let session = demo_session(rng, station, topic_ids, campaign_id, day);
-                db::sessions::insert_session(tx, &session, true).await?;
+                db::sessions::insert_demo_session(tx, &session).await?;
             }
         }
     }
@@ -442,7 +442,7 @@ async fn insert_sessions(
             speakers: None,
         };
         for session in [talk, open_day] {
-            db::sessions::insert_session(tx, &session, true).await?;
+            db::sessions::insert_demo_session(tx, &session).await?;
         }
     }
     Ok(())

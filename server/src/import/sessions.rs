@@ -17,7 +17,7 @@ use super::{
 };
 use crate::auth::Viewer;
 use crate::clock;
-use crate::db::sessions::insert_sessions;
+use crate::db::sessions::{insert_sessions, Duplicates};
 use crate::error::ApiError;
 use humiao_shared::error::FieldCode;
 
@@ -249,10 +249,11 @@ impl Sheet for Sessions {
         tx: &mut Transaction<'static, Any>,
         rows: &[(ValidSession, Status)],
     ) -> Result<Vec<i64>, sqlx::Error> {
-        let new: Vec<ValidSession> = rows
+        // A file has no `confirm_distinct`: each of its sessions is the only one of its key.
+        let new: Vec<(ValidSession, Duplicates)> = rows
             .iter()
             .filter(|(_, status)| *status == Status::New)
-            .map(|(v, _)| v.clone())
+            .map(|(v, _)| (v.clone(), Duplicates::Refused))
             .collect();
         // The rollups' upsert has no rows to write for none (a second import of a file).
         if new.is_empty() {

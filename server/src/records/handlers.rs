@@ -139,7 +139,7 @@ async fn create<R: Resource>(
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
     allowed_to_write::<R>(&db, &viewer).await?;
-    let key = key.map(|k| idempotency::scoped(viewer.actor(), &k));
+    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
     let request_hash = idempotency::fingerprint(&input);
     if let Some(key) = &key {
         if let Some(first) = idempotency::find(&db.pool, key).await? {
@@ -162,7 +162,17 @@ async fn create<R: Resource>(
             R::update(&mut tx, id, &valid).await?;
             (id, "update", before, StatusCode::OK)
         }
-        Some(Found { id, live: true }) => return Err(duplicate::<R>(&db, &viewer, id).await),
+        Some(Found { id, live: true }) => {
+            drop(tx);
+            // Stored by a retry with the same key that got there first? Then its answer:
+            // the record and its key were committed together.
+            if let Some(key) = &key {
+                if let Some(first) = idempotency::find(&db.pool, key).await? {
+                    return replay::<R>(first, &request_hash);
+                }
+            }
+            return Err(duplicate::<R>(&db, &viewer, id).await);
+        }
         // A deleted record with this key comes back, with the new content and its history.
         Some(Found { id, live: false }) => {
             let sql = format!(

@@ -15,8 +15,8 @@ use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::session_edits::{delete_session, find_duplicate, update_session, Outcome};
 use crate::db::sessions::{
-    for_each_batch, get_session, list_sessions, lookup_references, References, SessionFilter,
-    SessionSort,
+    for_each_batch, get_session, list_sessions, lookup_references, Duplicates, References,
+    SessionFilter, SessionSort,
 };
 use crate::db::writer::{Job, SessionWriter};
 use crate::db::Db;
@@ -128,7 +128,9 @@ async fn get(
 }
 
 /// Logs a session. With an `Idempotency-Key`, a retry of the same request is answered as
-/// the first time and stores nothing new, even when the retries race each other.
+/// the first time and stores nothing new, even when the retries race each other. Without
+/// `confirm_distinct`, a second session with the same station, venue, date, format and
+/// topics is 409, even when the two race each other: the database holds one row per key.
 async fn create(
     db: web::Data<Db>,
     viewer: Viewer,
@@ -137,7 +139,7 @@ async fn create(
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
     may_log(&db, &viewer, None).await?;
-    let key = key.map(|k| idempotency::scoped(viewer.actor(), &k));
+    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
     let request_hash = idempotency::fingerprint(&input);
     if let Some(key) = &key {
         if let Some(first) = idempotency::find(&db.pool, key).await? {
@@ -148,14 +150,20 @@ async fn create(
     let (valid, refs) = validate(&db, &input).await?;
     may_log(&db, &viewer, Some(valid.station_id)).await?;
 
-    if !input.confirm_distinct {
+    let duplicates = duplicates_of(&input);
+    if duplicates == Duplicates::Refused {
         if let Some(existing) = find_duplicate(&db.pool, &valid, None).await? {
+            // Stored by a retry with the same key that got there first? Then its answer.
+            if let Some(first) = first_answer(&db, key.as_deref()).await? {
+                return replay(first, &request_hash);
+            }
             return Err(conflict(Conflict::DuplicateSession, &existing));
         }
     }
 
     let job = Job {
-        session: valid,
+        session: valid.clone(),
+        duplicates,
         refs,
         key: key.clone().map(|k| (k, request_hash.clone())),
         actor: viewer.actor().to_string(),
@@ -171,18 +179,36 @@ async fn create(
                 .insert_header((header::LOCATION, format!("/api/v1/sessions/{}", session.id)))
                 .json(session))
         }
-        // A concurrent request with the same key was stored first: answer as it was.
+        // A concurrent request was stored first, with the same key or the same session.
         Err(e) if idempotency::is_taken(&e) => {
-            let first = match &key {
-                Some(key) => idempotency::find(&db.pool, key).await?,
-                None => None,
-            };
-            match first {
-                Some(first) => replay(first, &request_hash),
+            if let Some(first) = first_answer(&db, key.as_deref()).await? {
+                return replay(first, &request_hash);
+            }
+            match find_duplicate(&db.pool, &valid, None).await? {
+                Some(existing) => Err(conflict(Conflict::DuplicateSession, &existing)),
                 None => Err(e.into()),
             }
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// What a request with this key was first answered, if one was stored. A session and its
+/// key are committed together, so a request that sees the one sees the other.
+async fn first_answer(db: &Db, key: Option<&str>) -> Result<Option<Recorded>, sqlx::Error> {
+    match key {
+        Some(key) => idempotency::find(&db.pool, key).await,
+        None => Ok(None),
+    }
+}
+
+/// The duplicate rule for an entry: it holds unless the officer confirmed the session is
+/// another one.
+fn duplicates_of(input: &NewSession) -> Duplicates {
+    if input.confirm_distinct {
+        Duplicates::Allowed
+    } else {
+        Duplicates::Refused
     }
 }
 
@@ -215,13 +241,24 @@ async fn update(
     visible(&db, &viewer, id).await?;
     let (valid, refs) = validate(&db, &input).await?;
     may_log(&db, &viewer, Some(valid.station_id)).await?;
-    if !input.confirm_distinct {
+    let duplicates = duplicates_of(&input);
+    if duplicates == Duplicates::Refused {
         if let Some(existing) = find_duplicate(&db.pool, &valid, Some(id)).await? {
             return Err(conflict(Conflict::DuplicateSession, &existing));
         }
     }
     let mut tx = db.write_tx().await?;
-    let outcome = update_session(&mut tx, id, version, &valid, &refs).await?;
+    let outcome = match update_session(&mut tx, id, version, &valid, duplicates, &refs).await {
+        // Another request stored the same session meanwhile.
+        Err(e) if idempotency::is_taken(&e) => {
+            drop(tx);
+            return match find_duplicate(&db.pool, &valid, Some(id)).await? {
+                Some(existing) => Err(conflict(Conflict::DuplicateSession, &existing)),
+                None => Err(e.into()),
+            };
+        }
+        outcome => outcome?,
+    };
     let after = finish(tx, &viewer, id, outcome, "update").await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(after.version)))

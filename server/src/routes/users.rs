@@ -69,7 +69,7 @@ async fn create(
     Json(input): Json<NewAccount>,
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&db, &viewer).await?;
-    let key = key.map(|k| idempotency::scoped(viewer.actor(), &k));
+    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
     let request_hash = idempotency::fingerprint(&Fingerprint {
         username: input.username.trim(),
         role: input.role,
@@ -95,6 +95,13 @@ async fn create(
         return Err(ApiError::Validation(errors));
     };
     if let Some(existing) = store::find_user(&db.pool, &valid.username).await? {
+        // Added by a retry with the same key that got there first? Then its answer: the
+        // account and its key were committed together.
+        if let Some(key) = &key {
+            if let Some(first) = idempotency::find(&db.pool, key).await? {
+                return replay(first, &request_hash);
+            }
+        }
         return Err(duplicate(&mut conn, existing.id).await);
     }
     drop(conn);
