@@ -116,6 +116,10 @@ pub const DEMO_PASSWORD: &str = humiao_server::demo::accounts::PASSWORD;
 pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        // The server closes a connection idle for 5 s; one the client kept that long could be
+        // reused just as it closes (`IncompleteMessage`), as when a test builds big files
+        // between two requests. Idle connections are dropped well before.
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .expect("a client")
 }

@@ -515,6 +515,43 @@ mod tests {
     }
 
     #[test]
+    fn a_csv_past_a_limit_stops_at_the_limit_it_broke() {
+        let small = Budget {
+            rows: 3,
+            columns: 4,
+            cells: 10,
+            ..budget()
+        };
+        let late = Budget {
+            deadline: Instant::now(),
+            ..budget()
+        };
+        let cases: [(&str, Budget, &str, Option<&str>); 5] = [
+            ("within", small, "a,b,c,d\n1,2,3,4\n", None),
+            ("a fourth row", small, "a\n1\n2\n3\n", Some("rows")),
+            ("a fifth column", small, "a,b,c,d,e\n1\n", Some("columns")),
+            (
+                "eleven cells",
+                small,
+                "a,b,c,d\n1,2,3,4\n5,6,7\n",
+                Some("cells"),
+            ),
+            ("past the deadline", late, "a\n1\n", Some("time")),
+        ];
+        for (what, budget, text, want) in cases {
+            let got = match read_csv(text.as_bytes(), &budget) {
+                Ok(_) => None,
+                Err(FileError::TooManyRows { limit: 3 }) => Some("rows"),
+                Err(FileError::TooManyColumns { limit: 4 }) => Some("columns"),
+                Err(FileError::TooManyCells { limit: 10 }) => Some("cells"),
+                Err(FileError::TimedOut { .. }) => Some("time"),
+                Err(other) => panic!("{what}: {other:?}"),
+            };
+            assert_eq!(got, want, "{what}");
+        }
+    }
+
+    #[test]
     fn gbk_text_is_refused_with_its_own_error() {
         // 学校编码 in GBK: not UTF-8.
         let gbk = [
