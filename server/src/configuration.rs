@@ -145,9 +145,10 @@ pub struct ImportDefaults {
 }
 
 impl ImportLimits {
-    /// Sized from the bench's file of 10,000 sessions (401 KB as XLSX, about 4 MB
-    /// unzipped, 250,000 cells): ten times that fits every limit, and the worst a file can
-    /// cost within them is a few hundred MB of memory and, at most, the time limit.
+    /// Sized from the bench's file of 10,000 sessions (401 KB as XLSX, 3.8 MB unzipped,
+    /// 15 columns, 150,000 cells): ten times that fits every limit. Within them a file costs
+    /// a few hundred MB of memory at worst (tiny shared strings filling the unzipped limit),
+    /// and a core for at most the time limit.
     pub const DEFAULT: ImportDefaults = ImportDefaults {
         unzipped_limit_mb: 50,
         max_parts: 1000,
