@@ -920,7 +920,13 @@ impl Doc {
             )
             .response(
                 "413",
-                failing("The file is larger than the import limit (--import-limit-mb, 10 MB)"),
+                failing(
+                    "The file is past an import limit, which the message names: its size \
+                     (--import-limit-mb, 10 MB), its size unzipped (unzipped_too_large, 50 MB), \
+                     its parts (too_many_parts, 1,000), a cell below row 100,000 \
+                     (too_many_rows), right of column 100 (too_many_columns), or more than \
+                     2,000,000 cells (too_many_cells)",
+                ),
             )
             .response("415", failing("Neither XLSX nor CSV (or an old .xls file)"))
             .response(
@@ -929,9 +935,27 @@ impl Doc {
                     .description(
                         "Nothing stored: rows with problems (the report, each problem with its \
                          row and column), or a file to fix first (an ImportFailure: not UTF-8, \
-                         unreadable, no rows, wrong columns, formulas, merged cells)",
+                         unreadable, no rows, wrong columns, formulas, merged cells, or still \
+                         being checked at the time limit: import_timed_out)",
                     )
                     .content("application/json", json(either))
+                    .build(),
+            )
+            .response(
+                "429",
+                ResponseBuilder::new()
+                    .description(
+                        "Every turn to import is taken (--import-concurrency); nothing was \
+                         read. Try again after Retry-After seconds",
+                    )
+                    .header(
+                        "Retry-After",
+                        HeaderBuilder::new()
+                            .schema(Some(integer()))
+                            .description(Some("Seconds to wait before trying again"))
+                            .build(),
+                    )
+                    .content("application/json", json(failure.clone()))
                     .build(),
             );
         self.add(HttpMethod::Post, "/api/v1/imports/{kind}", op);

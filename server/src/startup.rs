@@ -14,6 +14,7 @@ use tracing_actix_web::TracingLogger;
 use crate::configuration::Settings;
 use crate::db::writer::SessionWriter;
 use crate::db::Db;
+use crate::import::gate::ImportGate;
 use crate::{clock, demo, error, routes, telemetry};
 
 /// Scripts and styles come only from this server; the WASM module needs
@@ -27,6 +28,7 @@ pub struct Application {
     host: String,
     server: Server,
     db: Db,
+    import_gate: ImportGate,
 }
 
 impl Application {
@@ -61,6 +63,12 @@ impl Application {
         let import_limit = web::Data::new(routes::imports::ImportLimit(
             settings.import_limit_mb.saturating_mul(1024 * 1024),
         ));
+        let import_limits = web::Data::new(settings.import_limits.clone());
+        let import_gate = ImportGate::new(
+            settings.import_limits.import_concurrency,
+            std::time::Duration::from_secs(settings.import_limits.import_wait_secs),
+        );
+        let gate = web::Data::new(import_gate.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(error::localize))
@@ -76,6 +84,8 @@ impl Application {
                 .app_data(db_data.clone())
                 .app_data(writer.clone())
                 .app_data(import_limit.clone())
+                .app_data(import_limits.clone())
+                .app_data(gate.clone())
                 .configure(routes::configure_api)
                 // A page, not the API; before the app's fallback, which answers every GET.
                 .configure(crate::report::configure)
@@ -89,6 +99,7 @@ impl Application {
             host: address.ip().to_string(),
             server,
             db,
+            import_gate,
         })
     }
 
@@ -103,6 +114,11 @@ impl Application {
     /// The database the server uses, for tests that look behind the API.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The turns imports take, for tests that take them all.
+    pub fn import_gate(&self) -> &ImportGate {
+        &self.import_gate
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub database: TestDatabase,
+    /// The turns imports take, for tests that take them all.
+    pub import_gate: humiao_server::import::gate::ImportGate,
 }
 
 /// The built web app the tests serve; `cargo xtask test` builds it and sets the variable.
@@ -56,16 +58,32 @@ pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
     spawn_with(database, false).await
 }
 
+/// Starts the server with demo data and the settings `edit` changes (e.g. smaller limits).
+pub async fn spawn_app_with(edit: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_edited(TestDatabase::create().await, false, edit).await
+}
+
 async fn spawn(no_demo: bool) -> TestApp {
     spawn_with(TestDatabase::create().await, no_demo).await
 }
 
 async fn spawn_with(database: TestDatabase, no_demo: bool) -> TestApp {
-    let app = Application::build(database.settings(no_demo))
+    spawn_edited(database, no_demo, |_| {}).await
+}
+
+async fn spawn_edited(
+    database: TestDatabase,
+    no_demo: bool,
+    edit: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = database.settings(no_demo);
+    edit(&mut settings);
+    let app = Application::build(settings)
         .await
         .expect("the server starts");
     let url = app.url();
     let db = app.db().clone();
+    let import_gate = app.import_gate().clone();
     tokio::spawn(app.run_until_stopped());
     if no_demo {
         // The demo brings its accounts; an empty database gets the one administrator.
@@ -86,6 +104,7 @@ async fn spawn_with(database: TestDatabase, no_demo: bool) -> TestApp {
         client,
         db,
         database,
+        import_gate,
     }
 }
 
@@ -97,6 +116,10 @@ pub const DEMO_PASSWORD: &str = humiao_server::demo::accounts::PASSWORD;
 pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        // The server closes a connection idle for 5 s; one the client kept that long could be
+        // reused just as it closes (`IncompleteMessage`), as when a test builds big files
+        // between two requests. Idle connections are dropped well before.
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .expect("a client")
 }
@@ -125,6 +148,7 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
         assets_dir: site_dir(),
         no_demo,
         import_limit_mb: humiao_server::routes::imports::DEFAULT_LIMIT_MB,
+        import_limits: Default::default(),
     }
 }
 

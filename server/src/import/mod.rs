@@ -9,6 +9,7 @@
 //! (same content) or `present` (other content).
 
 pub mod confirmations;
+pub mod gate;
 pub mod read;
 pub mod schools;
 pub mod sessions;
@@ -34,7 +35,12 @@ use crate::db::audit::{self, Change};
 use crate::db::{now_text, Db, Turn};
 use crate::error::ApiError;
 use crate::records::{fetch, Found, Resource};
-use read::Table;
+use read::{Budget, Table};
+
+/// The import ran past its time limit while checking rows, and stored nothing.
+#[derive(Debug, thiserror::Error)]
+#[error("the import ran past its time limit")]
+pub struct TimedOut;
 
 /// Where a row's record stands against what is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,6 +309,7 @@ pub fn date_text(text: &str) -> String {
 
 /// Checks every row of `table` and, unless `dry_run` or a row has a problem, stores them
 /// in one transaction with one audit entry. The report says what was (or would be) done.
+/// Checking stops with [`TimedOut`] at the budget's deadline; storing, once begun, ends.
 pub async fn run<S: Sheet>(
     db: &Db,
     viewer: &Viewer,
@@ -310,7 +317,13 @@ pub async fn run<S: Sheet>(
     map: &HeaderMap,
     dry_run: bool,
     lang: Lang,
+    budget: &Budget,
 ) -> Result<ImportReport, ApiError> {
+    let in_time = || {
+        budget
+            .check_time()
+            .map_err(|_| ApiError::Internal(TimedOut.into()))
+    };
     let mut conn = db.pool.acquire().await?;
     let names = S::names(&mut conn).await?;
     let mut problems: Vec<ImportProblem> = Vec::new();
@@ -329,6 +342,7 @@ pub async fn run<S: Sheet>(
     let mut valid_rows: Vec<S::Valid> = Vec::with_capacity(table.rows.len());
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     for row in &table.rows {
+        in_time()?;
         let cells = Cells {
             kind: S::KIND,
             map,
@@ -377,6 +391,7 @@ pub async fn run<S: Sheet>(
         valid_rows.push(valid);
     }
 
+    in_time()?;
     let mut report = ImportReport {
         kind: S::KIND,
         dry_run,
@@ -394,6 +409,7 @@ pub async fn run<S: Sheet>(
         return Ok(report);
     }
     drop(conn);
+    in_time()?;
 
     // Classified again inside the transaction, after any other import of this kind ended
     // (a retry sent while the first upload was still storing): what is stored now counts.

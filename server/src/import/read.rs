@@ -4,11 +4,21 @@
 //! `csv` crate). Anything a person would have to fix in the file itself — another format,
 //! another encoding, formulas, merged cells, error values, no rows — is a [`FileError`]
 //! naming what to do, before any row is looked at.
+//!
+//! A file is hostile until read within its [`Budget`]: an XLSX is a ZIP archive, so its
+//! parts are unzipped once through a counter before calamine opens it (declared sizes can
+//! lie), and its cells are streamed one at a time, never laid out by the size the sheet
+//! declares. A cell past the last row or column, too many cells, or a file still being read
+//! at the deadline stops the reading there.
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::time::{Duration, Instant};
 
-use calamine::{Data, DataType, Reader, Xlsx};
-use humiao_shared::import::{cell_ref, ImportIssue};
+use calamine::{Data, DataRef, DataType, Reader, Xlsx, XlsxError, XlsxFormulaMetadata};
+use humiao_shared::import::{cell_ref, ImportIssue, MAX_PROBLEMS};
+
+use crate::configuration::ImportLimits;
 
 /// A file's content, as text per cell.
 #[derive(Debug, Default)]
@@ -44,8 +54,88 @@ pub enum FileError {
     /// No header row, or a header and no rows of data.
     NoRows,
     /// Cells that hold what an import cannot take: formulas, merged cells, error values;
-    /// each with its row as Excel numbers it and its reference (`B3`, `A2:C2`).
-    Cells(Vec<(u32, String, ImportIssue)>),
+    /// each with its row as Excel numbers it and its reference (`B3`, `A2:C2`). At most
+    /// [`MAX_PROBLEMS`] are listed; the count says how many there were.
+    Cells(Vec<(u32, String, ImportIssue)>, u64),
+    /// The XLSX file's parts hold more than `limit` bytes once unzipped.
+    TooLargeUnzipped {
+        limit: u64,
+    },
+    /// The XLSX file has more than `limit` parts.
+    TooManyParts {
+        limit: usize,
+    },
+    /// A cell below row `limit`.
+    TooManyRows {
+        limit: u32,
+    },
+    /// A cell right of column `limit`, the header's included.
+    TooManyColumns {
+        limit: u32,
+    },
+    /// More than `limit` cells, counting each row from column A to its last cell.
+    TooManyCells {
+        limit: usize,
+    },
+    /// Still being read or checked when the time limit ran out.
+    TimedOut {
+        limit: Duration,
+    },
+}
+
+/// What reading and checking one file may cost: [`ImportLimits`] and the moment the
+/// import must be done by.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub unzipped: u64,
+    pub parts: usize,
+    pub rows: u32,
+    pub columns: u32,
+    pub cells: usize,
+    pub time: Duration,
+    pub deadline: Instant,
+}
+
+impl Budget {
+    /// The limits, with the time counted from now.
+    pub fn starting_now(limits: &ImportLimits) -> Budget {
+        let time = Duration::from_secs(limits.import_time_limit_secs);
+        Budget {
+            unzipped: (limits.import_unzipped_limit_mb as u64).saturating_mul(1024 * 1024),
+            parts: limits.import_max_parts,
+            rows: limits.import_max_rows,
+            columns: limits.import_max_columns,
+            cells: limits.import_max_cells,
+            time,
+            deadline: Instant::now() + time,
+        }
+    }
+
+    pub fn check_time(&self) -> Result<(), FileError> {
+        if Instant::now() >= self.deadline {
+            return Err(FileError::TimedOut { limit: self.time });
+        }
+        Ok(())
+    }
+
+    /// A cell (0-based, as calamine and the CSV reader count) within the last row and column.
+    fn check_position(&self, row: u32, column: u32) -> Result<(), FileError> {
+        if row >= self.rows {
+            return Err(FileError::TooManyRows { limit: self.rows });
+        }
+        if column >= self.columns {
+            return Err(FileError::TooManyColumns {
+                limit: self.columns,
+            });
+        }
+        Ok(())
+    }
+
+    /// What went wrong when a reader stopped: the deadline if it has passed (the reader was
+    /// stopped by [`Timed`]), else a file that cannot be read.
+    fn unreadable(&self) -> FileError {
+        self.check_time().err().unwrap_or(FileError::Unreadable)
+    }
 }
 
 /// The two formats an import reads.
@@ -88,15 +178,15 @@ pub fn format_of(content_type: Option<&str>, bytes: &[u8]) -> Result<Format, Fil
     }
 }
 
-/// Reads the body in its format.
-pub fn read(format: Format, bytes: &[u8]) -> Result<Table, FileError> {
+/// Reads the body in its format, within the budget.
+pub fn read(format: Format, bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
     match format {
-        Format::Xlsx => read_xlsx(bytes),
-        Format::Csv => read_csv(bytes),
+        Format::Xlsx => read_xlsx(bytes, budget),
+        Format::Csv => read_csv(bytes, budget),
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table, FileError> {
+fn read_csv(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
     // Excel's "CSV UTF-8" starts with a byte-order mark; its "Unicode text" is UTF-16.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -108,83 +198,232 @@ fn read_csv(bytes: &[u8]) -> Result<Table, FileError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut cells_read = 0usize;
     for (index, record) in reader.records().enumerate() {
+        budget.check_time()?;
         let record = record.map_err(|_| FileError::Unreadable)?;
+        let row = u32::try_from(index).unwrap_or(u32::MAX);
+        // Every field counts, blank ones too: a CSV has no cells to skip.
+        let width = u32::try_from(record.len()).unwrap_or(u32::MAX);
+        budget.check_position(row, width.saturating_sub(1))?;
+        cells_read += record.len();
+        if cells_read > budget.cells {
+            return Err(FileError::TooManyCells {
+                limit: budget.cells,
+            });
+        }
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
         rows.push(Row {
-            number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            number: row.saturating_add(1),
             cells,
         });
     }
     into_table(rows)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, FileError> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::Unreadable)?;
+/// The file's bytes as calamine reads them, refusing to be read after the deadline:
+/// calamine's loops read through here, so a sheet that takes too long to parse stops at its
+/// next read instead of holding a thread that cannot be killed.
+struct Timed<'a> {
+    bytes: Cursor<&'a [u8]>,
+    deadline: Instant,
+}
+
+impl Read for Timed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if Instant::now() >= self.deadline {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.bytes.read(buf)
+    }
+}
+
+impl Seek for Timed<'_> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.bytes.seek(pos)
+    }
+}
+
+/// Unzips every part of the archive once, counting the bytes it inflates to, before calamine
+/// sees it: a few kilobytes can declare small sizes and inflate to gigabytes.
+fn check_archive(bytes: &[u8], budget: &Budget) -> Result<(), FileError> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::Unreadable)?;
+    if archive.len() > budget.parts {
+        return Err(FileError::TooManyParts {
+            limit: budget.parts,
+        });
+    }
+    let mut unzipped = 0u64;
+    let mut buf = vec![0; 64 * 1024];
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).map_err(|_| FileError::Unreadable)?;
+        loop {
+            budget.check_time()?;
+            let n = match part.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return Err(FileError::Unreadable),
+            };
+            unzipped += n as u64;
+            if unzipped > budget.unzipped {
+                return Err(FileError::TooLargeUnzipped {
+                    limit: budget.unzipped,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rows of cell text built from cells in any order, each row as wide as its last cell with
+/// text; counts what it holds against the budget.
+struct SparseRows<'b> {
+    budget: &'b Budget,
+    rows: BTreeMap<u32, Vec<String>>,
+    /// Cells read, and cells laid out (blank ones left of a cell with text included).
+    read: usize,
+    laid_out: usize,
+}
+
+impl SparseRows<'_> {
+    fn count_read(&mut self) -> Result<(), FileError> {
+        self.read += 1;
+        self.check_cells(self.read)
+    }
+
+    fn check_cells(&self, n: usize) -> Result<(), FileError> {
+        if n > self.budget.cells {
+            return Err(FileError::TooManyCells {
+                limit: self.budget.cells,
+            });
+        }
+        Ok(())
+    }
+
+    fn put(&mut self, row: u32, column: u32, text: String) -> Result<(), FileError> {
+        let cells = self.rows.entry(row).or_default();
+        let column = column as usize;
+        if cells.len() <= column {
+            let added = column + 1 - cells.len();
+            if self.laid_out + added > self.budget.cells {
+                return Err(FileError::TooManyCells {
+                    limit: self.budget.cells,
+                });
+            }
+            self.laid_out += added;
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+        Ok(())
+    }
+
+    fn into_rows(self) -> Vec<Row> {
+        self.rows
+            .into_iter()
+            .map(|(row, cells)| Row {
+                number: row + 1,
+                cells,
+            })
+            .collect()
+    }
+}
+
+/// Cells an import cannot take, as [`FileError::Cells`] lists them: the first
+/// [`MAX_PROBLEMS`] found, and how many in all.
+#[derive(Default)]
+struct CellProblems {
+    listed: Vec<(u32, String, ImportIssue)>,
+    count: u64,
+}
+
+impl CellProblems {
+    fn push(&mut self, row: u32, cell: impl FnOnce() -> String, issue: ImportIssue) {
+        self.count += 1;
+        if self.listed.len() < MAX_PROBLEMS {
+            self.listed.push((row, cell(), issue));
+        }
+    }
+}
+
+fn read_xlsx(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
+    check_archive(bytes, budget)?;
+    let timed = Timed {
+        bytes: Cursor::new(bytes),
+        deadline: budget.deadline,
+    };
+    let mut book = Xlsx::new(timed).map_err(|_| budget.unreadable())?;
     let sheet = book
         .sheet_names()
         .into_iter()
         .next()
         .ok_or(FileError::NoRows)?;
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|_| FileError::Unreadable)?;
-    let mut problems = Vec::new();
-
-    if let Ok(formulas) = book.worksheet_formula(&sheet) {
-        let (top, left) = formulas.start().unwrap_or((0, 0));
-        for (r, c, formula) in formulas.used_cells() {
-            if !formula.is_empty() {
-                let row = top + r as u32;
-                problems.push((
-                    row + 1,
-                    cell_ref(row, left as usize + c),
-                    ImportIssue::Formula,
-                ));
+    let mut problems = CellProblems::default();
+    let mut rows = SparseRows {
+        budget,
+        rows: BTreeMap::new(),
+        read: 0,
+        laid_out: 0,
+    };
+    let unreadable = |_: XlsxError| budget.unreadable();
+    {
+        // The sheet's declared dimension is never used: it can claim a million rows.
+        let mut cells = book.worksheet_cells_reader(&sheet).map_err(unreadable)?;
+        while let Some(cell) = cells
+            .next_cell_with_formula_metadata()
+            .map_err(unreadable)?
+        {
+            rows.count_read()?;
+            let (row, column) = cell.pos;
+            let formula = cell.formula.is_some_and(|f| match f {
+                XlsxFormulaMetadata::Normal { formula } => !formula.is_empty(),
+                _ => true,
+            });
+            if matches!(cell.value, DataRef::Empty) && !formula {
+                // A blank cell with a style only: nothing to read, wherever it is.
+                continue;
+            }
+            budget.check_position(row, column)?;
+            let at = || cell_ref(row, column as usize);
+            if formula {
+                problems.push(row + 1, at, ImportIssue::Formula);
+            }
+            if matches!(cell.value, DataRef::Error(_)) {
+                problems.push(row + 1, at, ImportIssue::ErrorValue);
+            }
+            let text = text_of(&Data::from(cell.value));
+            if !text.is_empty() {
+                rows.put(row, column, text)?;
             }
         }
     }
+    budget.check_time()?;
     if let Ok(merged) = book.merge_cells_by_sheet_name(&sheet) {
         for area in merged {
             let from = cell_ref(area.start.0, area.start.1 as usize);
             let to = cell_ref(area.end.0, area.end.1 as usize);
-            problems.push((
+            problems.push(
                 area.start.0 + 1,
-                format!("{from}:{to}"),
+                || format!("{from}:{to}"),
                 ImportIssue::MergedCells,
-            ));
+            );
         }
     }
-
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::with_capacity(range.height());
-    for (r, row) in range.rows().enumerate() {
-        let number = top + r as u32;
-        let mut cells = Vec::with_capacity(row.len());
-        for (c, cell) in row.iter().enumerate() {
-            if matches!(cell, Data::Error(_)) {
-                problems.push((
-                    number + 1,
-                    cell_ref(number, left as usize + c),
-                    ImportIssue::ErrorValue,
-                ));
-            }
-            cells.push(text_of(cell));
-        }
-        // Columns left of the used range are empty: keep positions as Excel shows them.
-        let mut padded = vec![String::new(); left as usize];
-        padded.extend(cells);
-        rows.push(Row {
-            number: number + 1,
-            cells: padded,
-        });
+    budget.check_time()?;
+    if problems.count > 0 {
+        let CellProblems { mut listed, count } = problems;
+        let all_listed = count == listed.len() as u64;
+        listed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        listed.dedup();
+        let count = if all_listed {
+            listed.len() as u64
+        } else {
+            count
+        };
+        return Err(FileError::Cells(listed, count));
     }
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        problems.dedup();
-        return Err(FileError::Cells(problems));
-    }
-    into_table(rows)
+    into_table(rows.into_rows())
 }
 
 /// A cell's value as the text a person typed: whole numbers without a decimal point,
@@ -210,7 +449,10 @@ fn text_of(cell: &Data) -> String {
 /// GBK file whose bytes happen to be valid UTF-8 (short Chinese headers can be), which would
 /// otherwise be reported as wrong columns rather than as the wrong encoding.
 pub fn is_gbk_csv_of(kind: humiao_shared::import::ImportKind, bytes: &[u8]) -> bool {
-    let Some(text) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes)
+    // The header row only: the rest of a large file need not be decoded.
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let Some(text) =
+        encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(first_line)
     else {
         return false;
     };
@@ -238,6 +480,10 @@ fn into_table(rows: Vec<Row>) -> Result<Table, FileError> {
 mod tests {
     use super::*;
 
+    fn budget() -> Budget {
+        Budget::starting_now(&ImportLimits::default())
+    }
+
     #[test]
     fn the_bytes_and_the_content_type_tell_the_format() {
         let csv = "编码,名称\nA,B\n".as_bytes();
@@ -261,10 +507,48 @@ mod tests {
 
     #[test]
     fn csv_rows_are_numbered_as_excel_numbers_them_and_blank_rows_are_skipped() {
-        let table = read_csv("\u{feff}a,b\n1,2\n,\n\"x\ny\",3\n".as_bytes()).expect("read");
+        let table =
+            read_csv("\u{feff}a,b\n1,2\n,\n\"x\ny\",3\n".as_bytes(), &budget()).expect("read");
         assert_eq!(table.headers, ["a", "b"]);
         let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [2, 4]);
+    }
+
+    #[test]
+    fn a_csv_past_a_limit_stops_at_the_limit_it_broke() {
+        let small = Budget {
+            rows: 3,
+            columns: 4,
+            cells: 10,
+            ..budget()
+        };
+        let late = Budget {
+            deadline: Instant::now(),
+            ..budget()
+        };
+        let cases: [(&str, Budget, &str, Option<&str>); 5] = [
+            ("within", small, "a,b,c,d\n1,2,3,4\n", None),
+            ("a fourth row", small, "a\n1\n2\n3\n", Some("rows")),
+            ("a fifth column", small, "a,b,c,d,e\n1\n", Some("columns")),
+            (
+                "eleven cells",
+                small,
+                "a,b,c,d\n1,2,3,4\n5,6,7\n",
+                Some("cells"),
+            ),
+            ("past the deadline", late, "a\n1\n", Some("time")),
+        ];
+        for (what, budget, text, want) in cases {
+            let got = match read_csv(text.as_bytes(), &budget) {
+                Ok(_) => None,
+                Err(FileError::TooManyRows { limit: 3 }) => Some("rows"),
+                Err(FileError::TooManyColumns { limit: 4 }) => Some("columns"),
+                Err(FileError::TooManyCells { limit: 10 }) => Some("cells"),
+                Err(FileError::TimedOut { .. }) => Some("time"),
+                Err(other) => panic!("{what}: {other:?}"),
+            };
+            assert_eq!(got, want, "{what}");
+        }
     }
 
     #[test]
@@ -273,7 +557,7 @@ mod tests {
         let gbk = [
             0xD1, 0xA7, 0xD0, 0xA3, 0xB1, 0xE0, 0xC2, 0xEB, b'\n', b'1', b'\n',
         ];
-        assert!(matches!(read_csv(&gbk), Err(FileError::NotUtf8)));
+        assert!(matches!(read_csv(&gbk, &budget()), Err(FileError::NotUtf8)));
     }
 
     #[test]

@@ -7,23 +7,31 @@
 //! row has a problem (422 with every problem by row and column). Problems with the file as a
 //! whole (too large, another format, GBK text, formulas, merged cells, wrong columns, no rows)
 //! are answered before any row is read, with what to do about them.
+//!
+//! A file is read within the limits of `ImportLimits` (unzipped size, parts, rows, columns,
+//! cells, time), by at most a few imports at a time (`ImportGate`; 429 with `Retry-After`
+//! when all are taken); a file past a limit gets a 4xx naming it, and nothing is stored.
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use humiao_shared::account::Role;
-use humiao_shared::import::{HeaderProblems, ImportKind, ImportProblem, ImportReport};
+use humiao_shared::import::{
+    HeaderProblems, ImportKind, ImportProblem, ImportReport, MAX_PROBLEMS,
+};
 use humiao_shared::{ErrorBody, Lang};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
+use crate::configuration::ImportLimits;
 use crate::db::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::extract::Query;
-use crate::import::read::{self, FileError, XLSX_MIME};
-use crate::import::{self, template, Sheet};
+use crate::import::gate::{ImportGate, RETRY_AFTER_SECS};
+use crate::import::read::{self, Budget, FileError, XLSX_MIME};
+use crate::import::{self, template, Sheet, TimedOut};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/imports/{kind}", "POST").route(web::post().to(upload)))
@@ -68,6 +76,8 @@ pub struct TemplateQuery {
 pub struct ImportFailure {
     #[serde(flatten)]
     pub error: ErrorBody,
+    /// How many problems there are; at most 1,000 are listed.
+    pub problem_count: u64,
     pub problems: Vec<ImportProblem>,
 }
 
@@ -131,11 +141,14 @@ async fn upload(
     kind: web::Path<String>,
     Query(q): Query<UploadQuery>,
     limit: Option<web::Data<ImportLimit>>,
+    limits: Option<web::Data<ImportLimits>>,
+    gate: web::Data<ImportGate>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let kind = allowed(&db, &viewer, &kind).await?;
     let lang = lang_of(&req);
     let limit = limit.map_or(DEFAULT_LIMIT_MB * 1024 * 1024, |l| l.0);
+    let limits = limits.map_or_else(ImportLimits::default, |l| l.as_ref().clone());
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -145,10 +158,16 @@ async fn upload(
         Ok(bytes) => bytes,
         Err(e) => return Ok(file_failure(e, lang)),
     };
+    // Held until the answer is ready; the body was received first, so a slow upload takes
+    // no one's turn.
+    let Ok(_turn) = gate.enter().await else {
+        return Ok(busy(lang));
+    };
+    let budget = Budget::starting_now(&limits);
     // Unzipping and parsing take CPU time: off the worker that serves other requests.
     let (parsed, bytes) = web::block(move || {
         let parsed = read::format_of(content_type.as_deref(), &bytes)
-            .and_then(|format| Ok((format, read::read(format, &bytes)?)));
+            .and_then(|format| Ok((format, read::read(format, &bytes, &budget)?)));
         (parsed, bytes)
     })
     .await
@@ -164,29 +183,37 @@ async fn upload(
         }
         Err(problems) => return Ok(header_failure(kind, problems, lang)),
     };
-    let (table, map, dry_run) = (&table, &map, q.dry_run);
+    let (table, map, dry_run, b) = (&table, &map, q.dry_run, &budget);
     let report = match kind {
         ImportKind::Schools => {
-            import::run::<import::schools::Schools>(&db, &viewer, table, map, dry_run, lang).await
+            import::run::<import::schools::Schools>(&db, &viewer, table, map, dry_run, lang, b)
+                .await
         }
         ImportKind::Stations => {
-            import::run::<import::stations::Stations>(&db, &viewer, table, map, dry_run, lang).await
+            import::run::<import::stations::Stations>(&db, &viewer, table, map, dry_run, lang, b)
+                .await
         }
         ImportKind::Speakers => {
-            import::run::<import::speakers::Speakers>(&db, &viewer, table, map, dry_run, lang).await
+            import::run::<import::speakers::Speakers>(&db, &viewer, table, map, dry_run, lang, b)
+                .await
         }
         ImportKind::Sessions => {
-            import::run::<import::sessions::Sessions>(&db, &viewer, table, map, dry_run, lang).await
+            import::run::<import::sessions::Sessions>(&db, &viewer, table, map, dry_run, lang, b)
+                .await
         }
         ImportKind::Confirmations => {
             import::run::<import::confirmations::Confirmations>(
-                &db, &viewer, table, map, dry_run, lang,
+                &db, &viewer, table, map, dry_run, lang, b,
             )
             .await
         }
     };
     let report = match report {
         Ok(report) => report,
+        Err(ApiError::Internal(e)) if e.is::<TimedOut>() => {
+            let limit = budget.time;
+            return Ok(file_failure(FileError::TimedOut { limit }, lang));
+        }
         // Another request stored one of these records meanwhile: the file is fine, and a
         // second try finds the record and leaves it be.
         Err(ApiError::Internal(e))
@@ -250,14 +277,45 @@ fn failure(
     message: &str,
     problems: Vec<ImportProblem>,
 ) -> HttpResponse {
+    let count = problems.len() as u64;
+    failure_of(status, code, message, problems, count)
+}
+
+/// A failure listing some of `problem_count` problems.
+fn failure_of(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    problems: Vec<ImportProblem>,
+    problem_count: u64,
+) -> HttpResponse {
     HttpResponse::build(status).json(ImportFailure {
         error: ErrorBody {
             code: code.to_string(),
             message: message.to_string(),
             fields: Vec::new(),
         },
+        problem_count,
         problems,
     })
+}
+
+/// 429: every turn to import is taken.
+fn busy(lang: Lang) -> HttpResponse {
+    let mut res = failure(
+        StatusCode::TOO_MANY_REQUESTS,
+        "imports_busy",
+        lang.pick(
+            "正在进行的导入太多，请稍后再试",
+            "Too many imports are running; try again in a moment",
+        ),
+        Vec::new(),
+    );
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(RETRY_AFTER_SECS),
+    );
+    res
 }
 
 fn file_failure(error: FileError, lang: Lang) -> HttpResponse {
@@ -303,37 +361,91 @@ fn file_failure(error: FileError, lang: Lang) -> HttpResponse {
             "第一个工作表中没有数据：第一行应为表头，其下每行一条记录".into(),
             "The first sheet has no data: the header row first, then one record per row".into(),
         ),
-        FileError::Cells(_) => (
+        FileError::Cells(..) => (
             S::UNPROCESSABLE_ENTITY,
             "unsupported_cells",
             "文件中有无法导入的单元格（公式、合并单元格或错误值），请按列表修改".into(),
             "Some cells cannot be imported (formulas, merged cells or error values); fix those listed".into(),
         ),
+        FileError::TooLargeUnzipped { limit } => {
+            let mb = limit / (1024 * 1024);
+            (
+                S::PAYLOAD_TOO_LARGE,
+                "unzipped_too_large",
+                format!("文件解压后超过 {mb} MB 的上限，请拆分成几个文件分别导入"),
+                format!("Unzipped, the file is larger than the {mb} MB limit; split it into smaller files"),
+            )
+        }
+        FileError::TooManyParts { limit } => (
+            S::PAYLOAD_TOO_LARGE,
+            "too_many_parts",
+            format!("文件内部的组成部分超过 {limit} 个，不像普通的 XLSX 文件；请在 Excel 中另存为 .xlsx 后导入"),
+            format!("The file has more than {limit} parts inside, unlike an ordinary XLSX file; save it again as .xlsx in Excel"),
+        ),
+        FileError::TooManyRows { limit } => (
+            S::PAYLOAD_TOO_LARGE,
+            "too_many_rows",
+            format!("第一个工作表有内容超过第 {limit} 行的上限，请拆分成几个文件分别导入"),
+            format!("The first sheet has cells below row {limit}, the limit; split it into smaller files"),
+        ),
+        FileError::TooManyColumns { limit } => {
+            let last = humiao_shared::import::column_letters((*limit as usize).saturating_sub(1));
+            (
+                S::PAYLOAD_TOO_LARGE,
+                "too_many_columns",
+                format!("文件有内容超过第 {limit} 列（{last} 列）的上限；请使用导入模板的列"),
+                format!("The file has cells right of column {limit} ({last}), the limit; use the template's columns"),
+            )
+        }
+        FileError::TooManyCells { limit } => (
+            S::PAYLOAD_TOO_LARGE,
+            "too_many_cells",
+            format!("文件的单元格超过 {limit} 个的上限，请拆分成几个文件分别导入"),
+            format!("The file has more than {limit} cells, the limit; split it into smaller files"),
+        ),
+        FileError::TimedOut { limit } => {
+            let secs = limit.as_secs();
+            (
+                S::UNPROCESSABLE_ENTITY,
+                "import_timed_out",
+                format!("检查文件用时超过 {secs} 秒的上限，没有导入任何记录；请拆分成几个文件分别导入"),
+                format!("Checking the file took longer than the {secs} s limit, so nothing was imported; split it into smaller files"),
+            )
+        }
     };
-    let problems = match error {
-        FileError::Cells(cells) => cells
-            .into_iter()
-            .map(|(row, cell, issue)| ImportProblem {
-                row: Some(row),
-                column: Some(cell),
-                code: import::problem_code(issue.into()),
-                message: issue.message(lang).to_string(),
-            })
-            .collect(),
-        _ => Vec::new(),
+    let (problems, count) = match error {
+        FileError::Cells(cells, count) => (
+            cells
+                .into_iter()
+                .map(|(row, cell, issue)| ImportProblem {
+                    row: Some(row),
+                    column: Some(cell),
+                    code: import::problem_code(issue.into()),
+                    message: issue.message(lang).to_string(),
+                })
+                .collect(),
+            count,
+        ),
+        _ => (Vec::new(), 0),
     };
-    failure(status, code, lang.pick(&zh, &en), problems)
+    let count = count.max(problems.len() as u64);
+    failure_of(status, code, lang.pick(&zh, &en), problems, count)
 }
 
 fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> HttpResponse {
     let mut list = Vec::new();
+    let mut count = 0u64;
+    // Capped as a report's problems are: a header can be as wide as the column limit.
     let mut push = |column: String, code: &str, zh: String, en: String| {
-        list.push(ImportProblem {
-            row: Some(1),
-            column: Some(column),
-            code: code.to_string(),
-            message: lang.pick(&zh, &en).to_string(),
-        })
+        count += 1;
+        if list.len() < MAX_PROBLEMS {
+            list.push(ImportProblem {
+                row: Some(1),
+                column: Some(column),
+                code: code.to_string(),
+                message: lang.pick(&zh, &en).to_string(),
+            })
+        }
     };
     for column in &problems.missing {
         push(
@@ -360,7 +472,7 @@ fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> Htt
         );
     }
     let label = kind.label(lang);
-    failure(
+    failure_of(
         StatusCode::UNPROCESSABLE_ENTITY,
         "wrong_columns",
         lang.pick(
@@ -368,5 +480,6 @@ fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> Htt
             &format!("The header row does not match the {label} template; download it and compare"),
         ),
         list,
+        count,
     )
 }
