@@ -67,6 +67,10 @@ pub enum FieldCode {
     NotForRole,
     /// A username with a space or a control character.
     InvalidUsername,
+    /// Text with NUL or another control character (tab and line breaks are text).
+    ControlCharacter,
+    /// A list longer than its maximum.
+    TooMany,
 }
 
 impl FieldCode {
@@ -150,6 +154,11 @@ impl FieldCode {
                 "用户名不能包含空格或控制字符",
                 "A username cannot contain spaces or control characters",
             ),
+            ControlCharacter => (
+                "不能包含控制字符（如 NUL）",
+                "This text cannot contain control characters (such as NUL)",
+            ),
+            TooMany => ("所选项过多", "Too many items are listed"),
         };
         lang.pick(zh, en)
     }
