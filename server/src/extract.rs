@@ -1,5 +1,10 @@
 //! Request extractors that fail with `ApiError`, so even a malformed body gets the usual
 //! `{code, message, fields}` answer.
+//!
+//! They are also where hostile text stops: a JSON string or a query parameter holding NUL or
+//! another control character (tab and line breaks aside) is a 422 naming it, whatever the
+//! handler behind does with it. PostgreSQL refuses NUL in text, so without this one place
+//! every text field would be a 500 waiting to happen. Search terms (`q`) only lose them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +14,10 @@ use actix_web::http::header;
 use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::rules;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -54,16 +62,98 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 body.extend_from_slice(&chunk);
             }
             let mut de = serde_json::Deserializer::from_slice(&body);
-            serde_path_to_error::deserialize(&mut de)
-                .map(Json)
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    ApiError::InvalidJson {
-                        field: if path == "." { "body".into() } else { path },
-                    }
-                })
+            let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                ApiError::InvalidJson {
+                    field: if path == "." { "body".into() } else { path },
+                }
+            })?;
+            // Read again as a tree to find the path of any string the types let through;
+            // the body is at most `JSON_LIMIT` bytes, so this costs microseconds.
+            let tree: Value = serde_json::from_slice(&body).map_err(|_| ApiError::InvalidJson {
+                field: "body".into(),
+            })?;
+            match control_character_at(&tree, String::new()) {
+                Some(field) => Err(control_character(field)),
+                None => Ok(Json(parsed)),
+            }
         })
     }
+}
+
+/// The path (as `serde_path_to_error` writes it: `audience.students`, `topic_ids[3]`) of the
+/// first string or key in `value` that holds a refused control character.
+fn control_character_at(value: &Value, path: String) -> Option<String> {
+    let bad = |text: &str| rules::no_controls(text).is_err();
+    match value {
+        Value::String(text) => bad(text).then(|| or_body(path)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_character_at(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let at = if path.is_empty() {
+                key.escape_debug().to_string()
+            } else {
+                format!("{path}.{}", key.escape_debug())
+            };
+            if bad(key) {
+                Some(at)
+            } else {
+                control_character_at(item, at)
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
+}
+
+fn or_body(path: String) -> String {
+    if path.is_empty() {
+        "body".into()
+    } else {
+        path
+    }
+}
+
+/// The 422 for text holding a control character at `field`.
+fn control_character(field: String) -> ApiError {
+    let mut errors = FieldErrors::default();
+    errors.push(field, FieldCode::ControlCharacter);
+    ApiError::Validation(errors)
+}
+
+/// The search-terms parameter: control characters in it are dropped, not refused.
+const SEARCH: &str = "q";
+
+/// The query string's pairs, decoded, with control characters dropped from search terms;
+/// any other parameter holding one is a 422 naming it. Every reader of a query string goes
+/// through here.
+pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(key, value)| {
+            if rules::no_controls(&key).is_err() {
+                Err(control_character(key.escape_debug().to_string()))
+            } else if key == SEARCH {
+                Ok((key.into_owned(), rules::without_controls(&value)))
+            } else if rules::no_controls(&value).is_err() {
+                Err(control_character(key.into_owned()))
+            } else {
+                Ok((key.into_owned(), value.into_owned()))
+            }
+        })
+        .collect()
+}
+
+/// Typed query parameters from pairs that [`query_pairs`] passed; a bad value names its
+/// parameter.
+pub fn query_of<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, ApiError> {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(pairs).map_err(|e| ApiError::InvalidQuery {
+        field: e.path().to_string(),
+    })
 }
 
 /// Query-string parameters; a bad value names its parameter.
@@ -75,15 +165,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            req.query_string().as_bytes(),
-        ));
         std::future::ready(
-            serde_path_to_error::deserialize(pairs)
-                .map(Query)
-                .map_err(|e| ApiError::InvalidQuery {
-                    field: e.path().to_string(),
-                }),
+            query_pairs(req.query_string())
+                .and_then(|pairs| query_of(&pairs))
+                .map(Query),
         )
     }
 }
