@@ -233,3 +233,48 @@ impl FromRequest for IfMatch {
         std::future::ready(version)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_control_character_is_found_at_the_path_a_parse_error_would_name() {
+        let cases = [
+            (json!({"notes": "a\u{0}b"}), Some("notes")),
+            (json!({"audience": {"x": "\u{1b}[2J"}}), Some("audience.x")),
+            (json!({"days_attended": ["2024-08-19", "\u{7f}"]}), Some("days_attended[1]")),
+            (json!({"enrolments": [{"x": "\u{85}"}]}), Some("enrolments[0].x")),
+            (json!("\u{0}"), Some("body")),
+            (json!({"a\u{0}": 1}), Some("a\\0")),
+            (json!({"notes": "一\r\n二\t三", "n": 1, "b": null, "l": [true]}), None),
+        ];
+        for (value, want) in cases {
+            assert_eq!(
+                control_character_at(&value, String::new()).as_deref(),
+                want,
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn search_terms_lose_control_characters_and_other_parameters_with_one_are_refused() {
+        let pairs = query_pairs("q=%E9%9B%95%00%E5%BA%84&limit=5").expect("accepted");
+        assert_eq!(
+            pairs,
+            [("q".into(), "雕庄".into()), ("limit".into(), "5".into())]
+        );
+        for query in ["actor=admin%00", "resource=%1B", "a%00=1", "x=%7F"] {
+            match query_pairs(query) {
+                Err(ApiError::Validation(errors)) => assert_eq!(
+                    errors.codes().map(|(_, c)| c).collect::<Vec<_>>(),
+                    [FieldCode::ControlCharacter],
+                    "{query}"
+                ),
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+    }
+}

@@ -911,7 +911,13 @@ impl Doc {
 
 impl Op {
     fn params(mut self, params: Vec<utoipa::openapi::path::Parameter>) -> Op {
-        self.builder = self.builder.parameters(Some(params));
+        self.builder = self.builder.parameters(Some(params)).response(
+            "422",
+            json_error(
+                &self.error,
+                "A query parameter holds a control character (`fields` names it)",
+            ),
+        );
         self
     }
 
@@ -1115,8 +1121,8 @@ impl Op {
             "422",
             json_error(
                 &self.error,
-                "A rule failed: `fields` lists each field with its problem; or the \
-                 Idempotency-Key was used with another body",
+                "A rule failed, or a text holds a control character: `fields` lists each \
+                 field with its problem; or the Idempotency-Key was used with another body",
             ),
         );
         self
