@@ -244,11 +244,20 @@ mod tests {
         let cases = [
             (json!({"notes": "a\u{0}b"}), Some("notes")),
             (json!({"audience": {"x": "\u{1b}[2J"}}), Some("audience.x")),
-            (json!({"days_attended": ["2024-08-19", "\u{7f}"]}), Some("days_attended[1]")),
-            (json!({"enrolments": [{"x": "\u{85}"}]}), Some("enrolments[0].x")),
+            (
+                json!({"days_attended": ["2024-08-19", "\u{7f}"]}),
+                Some("days_attended[1]"),
+            ),
+            (
+                json!({"enrolments": [{"x": "\u{85}"}]}),
+                Some("enrolments[0].x"),
+            ),
             (json!("\u{0}"), Some("body")),
             (json!({"a\u{0}": 1}), Some("a\\0")),
-            (json!({"notes": "一\r\n二\t三", "n": 1, "b": null, "l": [true]}), None),
+            (
+                json!({"notes": "一\r\n二\t三", "n": 1, "b": null, "l": [true]}),
+                None,
+            ),
         ];
         for (value, want) in cases {
             assert_eq!(

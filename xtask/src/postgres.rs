@@ -81,7 +81,15 @@ impl Drop for Database {
 fn client(tool: &str) -> Command {
     let (host, port) = ADDRESS.split_once(':').expect("host:port");
     let mut cmd = Command::new(tool);
-    cmd.args(["--host", host, "--port", port, "--username", "postgres", "--no-password"]);
+    cmd.args([
+        "--host",
+        host,
+        "--port",
+        port,
+        "--username",
+        "postgres",
+        "--no-password",
+    ]);
     cmd
 }
 
