@@ -976,7 +976,15 @@ impl Op {
                 "413",
                 json_error(&self.error, "The body is larger than 256 KB"),
             )
-            .response("415", json_error(&self.error, "The body is not JSON"));
+            .response("415", json_error(&self.error, "The body is not JSON"))
+            // Any body: a string holding a control character is refused before any rule.
+            .response(
+                "422",
+                json_error(
+                    &self.error,
+                    "A text holds a control character, or a rule failed: `fields` names each",
+                ),
+            );
         self
     }
 
