@@ -1,5 +1,10 @@
 //! Request extractors that fail with `ApiError`, so even a malformed body gets the usual
 //! `{code, message, fields}` answer.
+//!
+//! They are also where hostile text stops: a JSON string or a query parameter holding NUL or
+//! another control character (tab and line breaks aside) is a 422 naming it, whatever the
+//! handler behind does with it. PostgreSQL refuses NUL in text, so without this one place
+//! every text field would be a 500 waiting to happen. Search terms (`q`) only lose them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +14,10 @@ use actix_web::http::header;
 use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::rules;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -29,14 +37,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             let body = body.await?;
             let mut de = serde_json::Deserializer::from_slice(&body);
-            serde_path_to_error::deserialize(&mut de)
-                .map(Json)
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    ApiError::InvalidJson {
-                        field: if path == "." { "body".into() } else { path },
-                    }
-                })
+            let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                ApiError::InvalidJson {
+                    field: if path == "." { "body".into() } else { path },
+                }
+            })?;
+            // Read again as a tree to find the path of any string the types let through;
+            // the body is at most `JSON_LIMIT` bytes, so this costs microseconds.
+            let tree: Value = serde_json::from_slice(&body).map_err(|_| ApiError::InvalidJson {
+                field: "body".into(),
+            })?;
+            match control_character_at(&tree, String::new()) {
+                Some(field) => Err(control_character(field)),
+                None => Ok(Json(parsed)),
+            }
         })
     }
 }
@@ -54,12 +69,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
         let body = body_of(req, payload, FORM);
         Box::pin(async move {
             let body = body.await?;
-            let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&body));
-            serde_path_to_error::deserialize(pairs)
-                .map(Form)
-                .map_err(|e| ApiError::InvalidQuery {
-                    field: e.path().to_string(),
-                })
+            // A form's fields are refused for control characters as query parameters are.
+            let body = std::str::from_utf8(&body).map_err(|_| ApiError::InvalidQuery {
+                field: "body".into(),
+            })?;
+            query_pairs(body).and_then(|pairs| query_of(&pairs)).map(Form)
         })
     }
 }
@@ -109,6 +123,81 @@ fn body_of(
     }
 }
 
+/// The path (as `serde_path_to_error` writes it: `audience.students`, `topic_ids[3]`) of the
+/// first string or key in `value` that holds a refused control character.
+fn control_character_at(value: &Value, path: String) -> Option<String> {
+    let bad = |text: &str| rules::no_controls(text).is_err();
+    match value {
+        Value::String(text) => bad(text).then(|| or_body(path)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_character_at(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let at = if path.is_empty() {
+                key.escape_debug().to_string()
+            } else {
+                format!("{path}.{}", key.escape_debug())
+            };
+            if bad(key) {
+                Some(at)
+            } else {
+                control_character_at(item, at)
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
+}
+
+fn or_body(path: String) -> String {
+    if path.is_empty() {
+        "body".into()
+    } else {
+        path
+    }
+}
+
+/// The 422 for text holding a control character at `field`.
+fn control_character(field: String) -> ApiError {
+    let mut errors = FieldErrors::default();
+    errors.push(field, FieldCode::ControlCharacter);
+    ApiError::Validation(errors)
+}
+
+/// The search-terms parameter: control characters in it are dropped, not refused.
+const SEARCH: &str = "q";
+
+/// The query string's pairs, decoded, with control characters dropped from search terms;
+/// any other parameter holding one is a 422 naming it. Every reader of a query string goes
+/// through here.
+pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(key, value)| {
+            if rules::no_controls(&key).is_err() {
+                Err(control_character(key.escape_debug().to_string()))
+            } else if key == SEARCH {
+                Ok((key.into_owned(), rules::without_controls(&value)))
+            } else if rules::no_controls(&value).is_err() {
+                Err(control_character(key.into_owned()))
+            } else {
+                Ok((key.into_owned(), value.into_owned()))
+            }
+        })
+        .collect()
+}
+
+/// Typed query parameters from pairs that [`query_pairs`] passed; a bad value names its
+/// parameter.
+pub fn query_of<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, ApiError> {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(pairs).map_err(|e| ApiError::InvalidQuery {
+        field: e.path().to_string(),
+    })
+}
+
 /// Query-string parameters; a bad value names its parameter.
 #[derive(Debug)]
 pub struct Query<T>(pub T);
@@ -118,15 +207,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            req.query_string().as_bytes(),
-        ));
         std::future::ready(
-            serde_path_to_error::deserialize(pairs)
-                .map(Query)
-                .map_err(|e| ApiError::InvalidQuery {
-                    field: e.path().to_string(),
-                }),
+            query_pairs(req.query_string())
+                .and_then(|pairs| query_of(&pairs))
+                .map(Query),
         )
     }
 }
@@ -189,5 +273,59 @@ impl FromRequest for IfMatch {
                 }),
         };
         std::future::ready(version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_control_character_is_found_at_the_path_a_parse_error_would_name() {
+        let cases = [
+            (json!({"notes": "a\u{0}b"}), Some("notes")),
+            (json!({"audience": {"x": "\u{1b}[2J"}}), Some("audience.x")),
+            (
+                json!({"days_attended": ["2024-08-19", "\u{7f}"]}),
+                Some("days_attended[1]"),
+            ),
+            (
+                json!({"enrolments": [{"x": "\u{85}"}]}),
+                Some("enrolments[0].x"),
+            ),
+            (json!("\u{0}"), Some("body")),
+            (json!({"a\u{0}": 1}), Some("a\\0")),
+            (
+                json!({"notes": "一\r\n二\t三", "n": 1, "b": null, "l": [true]}),
+                None,
+            ),
+        ];
+        for (value, want) in cases {
+            assert_eq!(
+                control_character_at(&value, String::new()).as_deref(),
+                want,
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn search_terms_lose_control_characters_and_other_parameters_with_one_are_refused() {
+        let pairs = query_pairs("q=%E9%9B%95%00%E5%BA%84&limit=5").expect("accepted");
+        assert_eq!(
+            pairs,
+            [("q".into(), "雕庄".into()), ("limit".into(), "5".into())]
+        );
+        for query in ["actor=admin%00", "resource=%1B", "a%00=1", "x=%7F"] {
+            match query_pairs(query) {
+                Err(ApiError::Validation(errors)) => assert_eq!(
+                    errors.codes().map(|(_, c)| c).collect::<Vec<_>>(),
+                    [FieldCode::ControlCharacter],
+                    "{query}"
+                ),
+                other => panic!("{query}: {other:?}"),
+            }
+        }
     }
 }

@@ -964,7 +964,13 @@ impl Doc {
 
 impl Op {
     fn params(mut self, params: Vec<utoipa::openapi::path::Parameter>) -> Op {
-        self.builder = self.builder.parameters(Some(params));
+        self.builder = self.builder.parameters(Some(params)).response(
+            "422",
+            json_error(
+                &self.error,
+                "A query parameter holds a control character (`fields` names it)",
+            ),
+        );
         self
     }
 
@@ -1023,7 +1029,15 @@ impl Op {
                 "413",
                 json_error(&self.error, "The body is larger than 256 KB"),
             )
-            .response("415", json_error(&self.error, "The body is not JSON"));
+            .response("415", json_error(&self.error, "The body is not JSON"))
+            // Any body: a string holding a control character is refused before any rule.
+            .response(
+                "422",
+                json_error(
+                    &self.error,
+                    "A text holds a control character, or a rule failed: `fields` names each",
+                ),
+            );
         self
     }
 
@@ -1168,8 +1182,8 @@ impl Op {
             "422",
             json_error(
                 &self.error,
-                "A rule failed: `fields` lists each field with its problem; or the \
-                 Idempotency-Key was used with another body",
+                "A rule failed, or a text holds a control character: `fields` lists each \
+                 field with its problem; or the Idempotency-Key was used with another body",
             ),
         );
         self

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldCode, FieldErrors};
+use crate::rules;
 
 /// What a person may do; the scope says where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,7 +76,8 @@ pub fn check_password(password: &str) -> Result<(), FieldCode> {
     } else if n > MAX_PASSWORD_CHARS {
         Err(FieldCode::TooLong)
     } else {
-        Ok(())
+        // Signing in refuses them, so such a password could never be used.
+        rules::no_controls(password).map(|_| ())
     }
 }
 
@@ -85,11 +87,15 @@ impl Login {
         let mut errors = FieldErrors::default();
         if self.username.trim().is_empty() {
             errors.push("username", FieldCode::Required);
+        } else {
+            errors.check("username", rules::no_controls(&self.username));
         }
         if self.password.is_empty() {
             errors.push("password", FieldCode::Required);
         } else if self.password.chars().count() > MAX_PASSWORD_CHARS {
             errors.push("password", FieldCode::TooLong);
+        } else {
+            errors.check("password", rules::no_controls(&self.password));
         }
         if errors.is_empty() {
             Ok(())

@@ -67,6 +67,10 @@ pub enum FieldCode {
     NotForRole,
     /// A username with anything but `a-z`, `0-9`, `.`, `_` and `-`.
     InvalidUsername,
+    /// Text with NUL or another control character (tab and line breaks are text).
+    ControlCharacter,
+    /// A list longer than its maximum.
+    TooMany,
 }
 
 impl FieldCode {
@@ -150,6 +154,11 @@ impl FieldCode {
                 "用户名只能由小写字母、数字和 . _ - 组成",
                 "A username may hold only lowercase letters, digits and . _ -",
             ),
+            ControlCharacter => (
+                "不能包含控制字符（如 NUL）",
+                "This text cannot contain control characters (such as NUL)",
+            ),
+            TooMany => ("所选项过多", "Too many items are listed"),
         };
         lang.pick(zh, en)
     }

@@ -56,7 +56,11 @@ impl NewFilm {
         );
         let topic_ids = errors.check(
             "topic_ids",
-            rules::chosen(&self.topic_ids, FieldCode::DuplicateTopic),
+            rules::chosen(
+                &self.topic_ids,
+                rules::MAX_TOPICS,
+                FieldCode::DuplicateTopic,
+            ),
         );
         match (title, minutes, topic_ids) {
             (Some(title), Some(minutes), Some(topic_ids)) if errors.is_empty() => Ok(ValidFilm {

@@ -45,12 +45,11 @@ impl NewLinks {
         let campaign_id = errors.check("campaign_id", rules::required(self.campaign_id));
         let school_ids = match &self.school_ids {
             None => Some(None),
-            Some(ids) if ids.len() > MAX_SCHOOLS => {
-                errors.check("school_ids", Err::<(), _>(FieldCode::TooLarge));
-                None
-            }
             Some(ids) => errors
-                .check("school_ids", rules::chosen(ids, FieldCode::DuplicateValue))
+                .check(
+                    "school_ids",
+                    rules::chosen(ids, MAX_SCHOOLS, FieldCode::DuplicateValue),
+                )
                 .map(Some),
         };
         let days_valid = errors.check(
@@ -174,7 +173,7 @@ mod tests {
                 "too many schools",
                 |l| l.school_ids = Some((0..=MAX_SCHOOLS as i64).collect()),
                 "school_ids",
-                Some(FieldCode::TooLarge),
+                Some(FieldCode::TooMany),
             ),
             (
                 "no days",

@@ -19,6 +19,8 @@ pub const MAX_SORT_ORDER: i64 = 10_000;
 /// Years the system accepts for campaigns and school years.
 pub const FIRST_YEAR: i32 = 2000;
 pub const LAST_YEAR: i32 = 2100;
+/// A school has one roll per school year, from [`FIRST_YEAR`] to [`LAST_YEAR`].
+pub const MAX_ENROLMENTS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
 /// A campaign runs for at most a (leap) year.
 pub const MAX_CAMPAIGN_DAYS: i64 = 366;
 /// Targets are city-wide totals: 1.3 million screenings fit with room to spare.
@@ -257,9 +259,17 @@ impl NewSchool {
         let district_id = errors.check("district_id", rules::required(self.district_id));
         let station_id = errors.check("station_id", rules::required(self.station_id));
 
-        let years: Vec<i32> = self.enrolments.iter().map(|e| e.school_year).collect();
+        // One roll per school year, and there are only so many years.
+        let enrolments = match rules::at_most(&self.enrolments, MAX_ENROLMENTS) {
+            Ok(enrolments) => enrolments,
+            Err(code) => {
+                errors.push("enrolments", code);
+                &[]
+            }
+        };
+        let years: Vec<i32> = enrolments.iter().map(|e| e.school_year).collect();
         let repeated = rules::repeats(&years);
-        for (i, enrolment) in self.enrolments.iter().enumerate() {
+        for (i, enrolment) in enrolments.iter().enumerate() {
             let year_field = format!("enrolments[{i}].school_year");
             if let Err(code) = year(enrolment.school_year) {
                 errors.push(year_field, code);
@@ -523,7 +533,11 @@ impl NewCampaign {
 
         let topic_ids = errors.check(
             "topic_ids",
-            rules::distinct(&self.topic_ids, FieldCode::DuplicateTopic),
+            rules::distinct(
+                &self.topic_ids,
+                rules::MAX_TOPICS,
+                FieldCode::DuplicateTopic,
+            ),
         );
         for (field, value) in self.targets.fields() {
             errors.check(field, rules::count_up_to(value, MAX_TARGET));

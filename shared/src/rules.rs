@@ -1,5 +1,5 @@
-//! Checks that every record shares: trimmed text with a length limit, codes, counts, ranges,
-//! lists without repeats and date periods.
+//! Checks that every record shares: trimmed text with a length limit and no control
+//! characters, codes, counts, ranges, bounded lists without repeats and date periods.
 //!
 //! Each check returns the cleaned value or the [`FieldCode`] to report, and knows nothing of
 //! field names; [`FieldErrors::check`](crate::error::FieldErrors::check) files a failure beside
@@ -15,6 +15,41 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// Codes are identifiers administrators type, e.g. `TN-01`, `dxjz`.
 pub const MAX_CODE_CHARS: usize = 32;
 
+/// Topics one session, film or campaign may name: twice the nine the city promotes.
+pub const MAX_TOPICS: usize = 20;
+
+/// Control characters other than tab, line feed and carriage return. Nobody types NUL or
+/// an escape into a form, PostgreSQL refuses NUL in text, and a terminal or a spreadsheet
+/// may act on the others; so text holding one is refused (or, in a search, dropped).
+pub fn is_refused_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Text without refused control characters: `ControlCharacter` otherwise.
+pub fn no_controls(text: &str) -> Result<&str, FieldCode> {
+    if text.chars().any(is_refused_control) {
+        Err(FieldCode::ControlCharacter)
+    } else {
+        Ok(text)
+    }
+}
+
+/// Search terms with the refused control characters dropped: they match nothing stored,
+/// so dropping them changes no answer.
+pub fn without_controls(text: &str) -> String {
+    text.chars().filter(|c| !is_refused_control(*c)).collect()
+}
+
+/// A list of at most `max` items: `TooMany` otherwise. Checked before the items, so a
+/// hostile list costs no more than a long one.
+pub fn at_most<T>(items: &[T], max: usize) -> Result<&[T], FieldCode> {
+    if items.len() > max {
+        Err(FieldCode::TooMany)
+    } else {
+        Ok(items)
+    }
+}
+
 /// Trimmed text that must be there: empty is `Required`, more than `max_chars` is `TooLong`.
 pub fn required_text(text: &str, max_chars: usize) -> Result<String, FieldCode> {
     match optional_text(Some(text), max_chars)? {
@@ -23,11 +58,13 @@ pub fn required_text(text: &str, max_chars: usize) -> Result<String, FieldCode> 
     }
 }
 
-/// Trimmed text that may be left out: empty becomes `None`, more than `max_chars` is `TooLong`.
+/// Trimmed text that may be left out: empty becomes `None`, more than `max_chars` is `TooLong`,
+/// a control character other than tab or a line break is `ControlCharacter`.
 pub fn optional_text(text: Option<&str>, max_chars: usize) -> Result<Option<String>, FieldCode> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) if t.chars().count() > max_chars => Err(FieldCode::TooLong),
-        other => Ok(other.map(str::to_string)),
+        Some(t) => no_controls(t).map(|t| Some(t.to_string())),
+        None => Ok(None),
     }
 }
 
@@ -84,21 +121,22 @@ pub fn repeats<T: Ord>(items: &[T]) -> Vec<usize> {
         .collect()
 }
 
-/// A list of ids that may be empty; `duplicate` when one appears twice.
-pub fn distinct(ids: &[i64], duplicate: FieldCode) -> Result<Vec<i64>, FieldCode> {
-    if repeats(ids).is_empty() {
+/// A list of ids that may be empty: `TooMany` above `max`, `duplicate` when one appears twice.
+pub fn distinct(ids: &[i64], max: usize, duplicate: FieldCode) -> Result<Vec<i64>, FieldCode> {
+    if repeats(at_most(ids, max)?).is_empty() {
         Ok(ids.to_vec())
     } else {
         Err(duplicate)
     }
 }
 
-/// A list of ids of which at least one must be chosen; `duplicate` when one appears twice.
-pub fn chosen(ids: &[i64], duplicate: FieldCode) -> Result<Vec<i64>, FieldCode> {
+/// A list of ids of which at least one and at most `max` must be chosen; `duplicate` when
+/// one appears twice.
+pub fn chosen(ids: &[i64], max: usize, duplicate: FieldCode) -> Result<Vec<i64>, FieldCode> {
     if ids.is_empty() {
         Err(FieldCode::Required)
     } else {
-        distinct(ids, duplicate)
+        distinct(ids, max, duplicate)
     }
 }
 
@@ -192,6 +230,23 @@ mod tests {
     }
 
     #[test]
+    fn text_with_a_control_character_is_refused_but_tabs_and_line_breaks_are_text() {
+        let cases = [
+            ("天宁\u{0}分局", Err(FieldCode::ControlCharacter)),
+            ("\u{0}", Err(FieldCode::ControlCharacter)),
+            ("a\u{1b}[31mb", Err(FieldCode::ControlCharacter)),
+            ("a\u{7f}b", Err(FieldCode::ControlCharacter)),
+            ("a\u{85}b", Err(FieldCode::ControlCharacter)),
+            ("一行\r\n二行\t三", Ok("一行\r\n二行\t三".to_string())),
+        ];
+        for (text, want) in cases {
+            assert_eq!(required_text(text, 100), want, "{text:?}");
+        }
+        assert_eq!(code("TN\u{0}"), Err(FieldCode::ControlCharacter));
+        assert_eq!(without_controls("\u{0}龙虎\u{1}塘\t"), "龙虎塘\t");
+    }
+
+    #[test]
     fn codes_are_ascii_letters_digits_dashes_and_underscores() {
         let cases = [
             ("TN-01", Ok("TN-01".to_string())),
@@ -234,15 +289,37 @@ mod tests {
         for (items, want) in cases {
             assert_eq!(repeats(items), want, "{items:?}");
         }
-        assert_eq!(distinct(&[], FieldCode::DuplicateValue), Ok(vec![]));
+        assert_eq!(distinct(&[], 2, FieldCode::DuplicateValue), Ok(vec![]));
         assert_eq!(
-            chosen(&[], FieldCode::DuplicateValue),
+            chosen(&[], 2, FieldCode::DuplicateValue),
             Err(FieldCode::Required)
         );
         assert_eq!(
-            chosen(&[3, 3], FieldCode::DuplicateTopic),
+            chosen(&[3, 3], 2, FieldCode::DuplicateTopic),
             Err(FieldCode::DuplicateTopic)
         );
+    }
+
+    #[test]
+    fn lists_longer_than_their_maximum_are_refused_before_their_items_are_looked_at() {
+        let many: Vec<i64> = vec![7; 40_000];
+        assert_eq!(
+            distinct(&many, 20, FieldCode::DuplicateTopic),
+            Err(FieldCode::TooMany)
+        );
+        assert_eq!(
+            chosen(&many, 20, FieldCode::DuplicateTopic),
+            Err(FieldCode::TooMany)
+        );
+        assert_eq!(
+            chosen(&[1, 2], 2, FieldCode::DuplicateTopic),
+            Ok(vec![1, 2])
+        );
+        assert_eq!(
+            chosen(&[1, 2, 3], 2, FieldCode::DuplicateTopic),
+            Err(FieldCode::TooMany)
+        );
+        assert_eq!(at_most(&[(); 3], 3).map(<[()]>::len), Ok(3));
     }
 
     #[test]

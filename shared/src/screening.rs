@@ -14,6 +14,8 @@ use crate::session::parse_date;
 
 /// More than every school in the province: a longer list is a mistake.
 pub const MAX_ASSIGNED_SCHOOLS: usize = 10_000;
+/// Ten times the films of 2024: more in one assignment is a mistake.
+pub const MAX_ASSIGNED_FILMS: usize = 100;
 
 /// A stored assignment (观看任务), as lists and the API return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +43,7 @@ pub struct Assignment {
 pub struct NewAssignment {
     pub campaign_id: Option<i64>,
     pub title: String,
-    /// The films to show; at least one, each once.
+    /// The films to show; at least one, each once, at most 100.
     pub film_ids: Vec<i64>,
     /// The schools expected to show them; at least one, each once, at most 10000.
     pub school_ids: Vec<i64>,
@@ -73,16 +75,20 @@ impl NewAssignment {
         let title = errors.check("title", rules::required_text(&self.title, MAX_NAME_CHARS));
         let film_ids = errors.check(
             "film_ids",
-            rules::chosen(&self.film_ids, FieldCode::DuplicateValue),
+            rules::chosen(
+                &self.film_ids,
+                MAX_ASSIGNED_FILMS,
+                FieldCode::DuplicateValue,
+            ),
         );
-        let school_ids = if self.school_ids.len() > MAX_ASSIGNED_SCHOOLS {
-            errors.check("school_ids", Err(FieldCode::TooLarge))
-        } else {
-            errors.check(
-                "school_ids",
-                rules::chosen(&self.school_ids, FieldCode::DuplicateValue),
-            )
-        };
+        let school_ids = errors.check(
+            "school_ids",
+            rules::chosen(
+                &self.school_ids,
+                MAX_ASSIGNED_SCHOOLS,
+                FieldCode::DuplicateValue,
+            ),
+        );
 
         let in_campaign = |day| rules::inside(day, campaign_window, FieldCode::OutsideCampaign);
         let opens_on = errors.check("opens_on", parse_date(&self.opens_on).and_then(in_campaign));
@@ -455,7 +461,19 @@ mod tests {
                 "10001 schools",
                 |a| a.school_ids = (1..=10_001).collect(),
                 "school_ids",
-                Some(TooLarge),
+                Some(TooMany),
+            ),
+            (
+                "101 films",
+                |a| a.film_ids = (1..=101).collect(),
+                "film_ids",
+                Some(TooMany),
+            ),
+            (
+                "100 films",
+                |a| a.film_ids = (1..=100).collect(),
+                "film_ids",
+                None,
             ),
             (
                 "10000 schools",

@@ -185,11 +185,9 @@ impl NewSession {
             .filter(|v| !v.is_empty());
         let venue = match (self.school_id, venue_text) {
             (Some(id), None) => Some(Venue::School(id)),
-            (None, Some(text)) if text.chars().count() > MAX_VENUE_CHARS => {
-                errors.push("venue", FieldCode::TooLong);
-                None
-            }
-            (None, Some(text)) => Some(Venue::Other(text.to_string())),
+            (None, Some(text)) => errors
+                .check("venue", rules::required_text(text, MAX_VENUE_CHARS))
+                .map(Venue::Other),
             (None, None) => {
                 errors.push("school_id", FieldCode::Required);
                 None
@@ -221,7 +219,11 @@ impl NewSession {
 
         let topic_ids = errors.check(
             "topic_ids",
-            rules::chosen(&self.topic_ids, FieldCode::DuplicateTopic),
+            rules::chosen(
+                &self.topic_ids,
+                rules::MAX_TOPICS,
+                FieldCode::DuplicateTopic,
+            ),
         );
 
         let mut counts_ok = true;
@@ -496,6 +498,27 @@ mod tests {
                 |s| s.topic_ids = vec![2, 2],
                 "topic_ids",
                 FieldCode::DuplicateTopic,
+            ),
+            (
+                "40000 topics",
+                |s| s.topic_ids = (1..=40_000).collect(),
+                "topic_ids",
+                FieldCode::TooMany,
+            ),
+            (
+                "NUL in the notes",
+                |s| s.notes = Some("讲了\u{0}防溺水".into()),
+                "notes",
+                FieldCode::ControlCharacter,
+            ),
+            (
+                "escape in a venue",
+                |s| {
+                    s.school_id = None;
+                    s.venue = Some("社区\u{1b}[2J".into())
+                },
+                "venue",
+                FieldCode::ControlCharacter,
             ),
             (
                 "negative students",

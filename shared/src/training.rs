@@ -114,7 +114,7 @@ pub struct NewTrainee {
     pub name: String,
     /// The station that sent the officer.
     pub station_id: Option<i64>,
-    /// Days of the course attended, `YYYY-MM-DD`, each once and not after today.
+    /// Days of the course attended, `YYYY-MM-DD`, each once and not after today; at most 31.
     pub days_attended: Vec<String>,
     /// True once the trainee has completed the course; needs at least one day attended.
     pub completed: bool,
@@ -146,8 +146,15 @@ impl NewTrainee {
         );
         let station_id = errors.check("station_id", rules::required(self.station_id));
 
-        let parsed: Vec<Result<NaiveDate, FieldCode>> = self
-            .days_attended
+        // No one attends more days than the longest course has.
+        let days_attended = match rules::at_most(&self.days_attended, MAX_COURSE_DAYS as usize) {
+            Ok(days) => days,
+            Err(code) => {
+                errors.push("days_attended", code);
+                &[]
+            }
+        };
+        let parsed: Vec<Result<NaiveDate, FieldCode>> = days_attended
             .iter()
             .map(|text| {
                 parse_date(text).and_then(|day| {

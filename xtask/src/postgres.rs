@@ -1,6 +1,7 @@
 //! The PostgreSQL server the test suite runs against: the local one on 127.0.0.1:5432.
 //! Started when it is installed but stopped; installed from Debian's packages (and given
 //! trust authentication for local TCP, as on the development machines) when missing.
+//! Databases of a step's own (the fuzz run's) are made and dropped with its client tools.
 
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -42,6 +43,54 @@ pub fn ensure_running() -> Result<()> {
         bail!("PostgreSQL started but does not listen on {ADDRESS}");
     }
     Ok(())
+}
+
+/// A fresh database on the local server, dropped with this value.
+pub struct Database {
+    name: String,
+}
+
+impl Database {
+    /// `prefix` and this process's id: two runs at once each get their own.
+    pub fn create(prefix: &str) -> Result<Database> {
+        let name = format!("{prefix}_{}", std::process::id());
+        crate::status(client("createdb").arg(&name))
+            .with_context(|| format!("cannot create the database {name} on {ADDRESS}"))?;
+        Ok(Database { name })
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@{ADDRESS}/{}", self.name)
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        // `--force` ends any connection a killed server left behind.
+        let dropped = client("dropdb")
+            .args(["--if-exists", "--force"])
+            .arg(&self.name)
+            .status();
+        if !dropped.is_ok_and(|s| s.success()) {
+            eprintln!("could not drop the database {}; drop it by hand", self.name);
+        }
+    }
+}
+
+/// A PostgreSQL client tool pointed at the local server as `postgres`.
+fn client(tool: &str) -> Command {
+    let (host, port) = ADDRESS.split_once(':').expect("host:port");
+    let mut cmd = Command::new(tool);
+    cmd.args([
+        "--host",
+        host,
+        "--port",
+        port,
+        "--username",
+        "postgres",
+        "--no-password",
+    ]);
+    cmd
 }
 
 fn listening() -> bool {

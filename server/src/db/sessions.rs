@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use humiao_shared::rules::MAX_TOPICS;
 use humiao_shared::session::{Audience, NewSession, Session, SessionFormat, ValidSession, Venue};
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
@@ -25,7 +26,10 @@ pub async fn lookup_references(
     pool: &AnyPool,
     input: &NewSession,
 ) -> Result<References, sqlx::Error> {
-    let topics = if input.topic_ids.is_empty() {
+    // A longer list than the rules allow is refused by them; it is not looked up, so a
+    // hostile list of 40,000 ids costs nothing and never meets an engine's bind limit.
+    let looked_up = input.topic_ids.len() <= MAX_TOPICS;
+    let topics = if input.topic_ids.is_empty() || !looked_up {
         "SELECT CAST(0 AS BIGINT)".to_string()
     } else {
         format!(
@@ -54,7 +58,7 @@ pub async fn lookup_references(
         .bind(input.campaign_id)
         .bind(input.station_id)
         .bind(input.school_id);
-    for topic in &input.topic_ids {
+    for topic in input.topic_ids.iter().filter(|_| looked_up) {
         query = query.bind(*topic);
     }
     let (starts, ends, station, district, school, known) = query.fetch_one(pool).await?;
@@ -306,15 +310,20 @@ async fn districts_of(
     let mut stations: Vec<i64> = sessions.iter().map(|s| s.station_id).collect();
     stations.sort_unstable();
     stations.dedup();
-    let sql = format!(
-        "SELECT id, district_id FROM stations WHERE id IN ({})",
-        placeholders(1, stations.len())
-    );
-    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-    for station in &stations {
-        query = query.bind(*station);
+    let mut districts = BTreeMap::new();
+    // A large import may name many stations: bound lists stay under every engine's limit.
+    for chunk in stations.chunks(500) {
+        let sql = format!(
+            "SELECT id, district_id FROM stations WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for station in chunk {
+            query = query.bind(*station);
+        }
+        districts.extend(query.fetch_all(&mut **tx).await?);
     }
-    Ok(query.fetch_all(&mut **tx).await?.into_iter().collect())
+    Ok(districts)
 }
 
 async fn upsert_rollup(

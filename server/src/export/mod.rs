@@ -440,23 +440,17 @@ pub fn split_format<T: serde::de::DeserializeOwned>(
     req: &HttpRequest,
 ) -> Result<(Option<Format>, T), ApiError> {
     let mut export = None;
-    let rest: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .filter_map(|(k, v)| match (k.as_ref(), Format::from_code(&v)) {
+    let rest: Vec<(String, String)> = crate::extract::query_pairs(req.query_string())?
+        .into_iter()
+        .filter_map(|(k, v)| match (k.as_str(), Format::from_code(&v)) {
             ("format", Some(format)) => {
                 export = Some(format);
                 None
             }
-            _ => Some((k.into_owned(), v.into_owned())),
+            _ => Some((k, v)),
         })
         .collect();
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&rest)
-        .finish();
-    let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-    let filter = serde_path_to_error::deserialize(pairs).map_err(|e| ApiError::InvalidQuery {
-        field: e.path().to_string(),
-    })?;
-    Ok((export, filter))
+    Ok((export, crate::extract::query_of(&rest)?))
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use humiao_shared::import::{
     match_headers, HeaderMap, ImportIssue, ImportKind, ImportProblem, ImportReport, Problem,
     MAX_PROBLEMS,
 };
+use humiao_shared::rules;
 use humiao_shared::Lang;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -349,6 +350,10 @@ pub async fn run<S: Sheet>(
             cells: &row.cells,
         };
         let mut found = RowProblems::default();
+        // NUL and the like are never data; each such cell is named, whatever it was for.
+        for column in S::KIND.columns() {
+            found.check(column.key, rules::no_controls(cells.get(column.key)));
+        }
         let input = S::input(&cells, &names, viewer, &mut found);
         let valid = match S::validate(&mut conn, &names, &input).await {
             Ok(valid) => Some(valid),
@@ -371,6 +376,10 @@ pub async fn run<S: Sheet>(
                     map.position(S::KIND, key).unwrap_or(usize::MAX - 1)
                 })
             });
+            // One problem per cell: the first found (the sort is stable).
+            found
+                .items
+                .dedup_by(|later, first| later.0.is_some() && later.0 == first.0);
             for (column, problem) in found.items {
                 file_problem(row.number, column, problem);
             }
