@@ -73,7 +73,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             let body = std::str::from_utf8(&body).map_err(|_| ApiError::InvalidQuery {
                 field: "body".into(),
             })?;
-            query_pairs(body).and_then(|pairs| query_of(&pairs)).map(Form)
+            query_pairs(body)
+                .and_then(|pairs| query_of(&pairs))
+                .map(Form)
         })
     }
 }
