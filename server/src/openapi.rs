@@ -13,6 +13,7 @@ use humiao_shared::aggregate::{
 use humiao_shared::charts::ChartName;
 use humiao_shared::link::{IssuedLink, NewLinks, SchoolLink};
 use humiao_shared::reach::DistrictReach;
+use humiao_shared::report::OutcomeTotals;
 use humiao_shared::session::{NewSession, Session, SessionFormat};
 use humiao_shared::{ErrorBody, Health};
 use utoipa::openapi::content::ContentBuilder;
@@ -427,7 +428,7 @@ impl Doc {
             }
             params
         };
-        let cases: [(&str, &str, RefOr<Schema>); 7] = [
+        let cases: [(&str, &str, RefOr<Schema>); 8] = [
             (
                 "sessions-by-district",
                 "Sessions and audience per district (every district, even with none)",
@@ -462,6 +463,11 @@ impl Doc {
                 "outcomes",
                 "Outcome indicators per month over the slice's stations",
                 self.array_of::<OutcomePoint>(),
+            ),
+            (
+                "outcome-totals",
+                "Outcome figures of the whole slice (as the annual report states them)",
+                self.schema::<OutcomeTotals>(),
             ),
         ];
         for (slug, summary, answer) in cases {

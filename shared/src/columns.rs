@@ -492,11 +492,39 @@ pub const OUTCOME_SERIES: Table = Table {
     ],
 };
 
+pub const OUTCOME_TOTALS: Table = Table {
+    file: "outcome-totals",
+    zh: "帮扶成效合计",
+    en: "Outcome figures of the period",
+    rows: Rows::One,
+    columns: &[
+        small("/minors_mentored", "结对帮扶未成年人", "Minors mentored"),
+        small("/reoffences", "再犯", "Re-offences"),
+        small(
+            "/runaway_calls",
+            "出走失联警情",
+            "Runaway and missing-youth calls",
+        ),
+        small("/follow_ups", "回访", "Follow-up visits"),
+        small(
+            "/volunteer_teams",
+            "落实志愿帮扶",
+            "Volunteer teams assigned",
+        ),
+        small(
+            "/night_wandering_cared",
+            "夜间游荡关爱",
+            "Night wanderers cared for",
+        ),
+        small("/returned_to_school", "复学", "Returned to school"),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 21] = [
+    const ALL: [&Table; 22] = [
         &AUDIT,
         &DISTRICTS,
         &STATIONS,
@@ -518,6 +546,7 @@ mod tests {
         &SCREENING_REACH,
         &TRAINING_COVERAGE,
         &OUTCOME_SERIES,
+        &OUTCOME_TOTALS,
     ];
 
     #[test]

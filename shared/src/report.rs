@@ -52,10 +52,15 @@ impl ReportScope {
 }
 
 /// The outcome indicators a report states, each the year's total over the scope's stations.
-/// `None` is a figure the reader may not see (see [`crate::suppression`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// `None` is a figure the reader may not see (see [`crate::suppression`]). Also the answer of
+/// `GET /api/v1/aggregates/outcome-totals`, so that the dashboard states what the report does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeTotals {
+    /// The stock at the period's end: the latest figure reported (or, before this year's
+    /// report, the year before's); `null` when hidden.
     pub minors_mentored: Option<i64>,
+    /// The flows of the period, each `null` when hidden.
     pub reoffences: Option<i64>,
     pub runaway_calls: Option<i64>,
     pub follow_ups: Option<i64>,

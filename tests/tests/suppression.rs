@@ -173,6 +173,35 @@ async fn report(app: &TestApp, client: &Client, seen: &mut Seen, place: Place) {
     }
 }
 
+/// The year's figures of `/aggregates/outcome-totals` for a place (the dashboard's figures):
+/// the same as the report's, hidden or not.
+async fn totals(app: &TestApp, client: &Client, seen: &mut Seen, place: Place) -> Value {
+    let query = match place {
+        Place::City => String::new(),
+        Place::District(id) => format!("&district_id={id}"),
+        Place::Station(id) => format!("&station_id={id}"),
+    };
+    let path = format!("/api/v1/aggregates/outcome-totals?year={YEAR}{query}");
+    let answer = json(app, client, &path).await;
+    for (field, indicator) in [
+        ("minors_mentored", Indicator::MinorsMentored),
+        ("reoffences", Indicator::Reoffences),
+        ("runaway_calls", Indicator::RunawayCalls),
+        ("follow_ups", Indicator::FollowUps),
+        ("volunteer_teams", Indicator::VolunteerTeams),
+        ("night_wandering_cared", Indicator::NightWanderingCared),
+        ("returned_to_school", Indicator::ReturnedToSchool),
+    ] {
+        let period = if indicator == Indicator::MinorsMentored {
+            Period::Month(12)
+        } else {
+            Period::Year
+        };
+        seen.see((indicator, place, period), answer[field].as_i64(), &path);
+    }
+    answer
+}
+
 /// Each total with its parts, for the places a viewer sees: a place's month is the sum of
 /// its stations' (or districts') months, a place's year the sum of its months and of its
 /// stations' (or districts') years.
@@ -286,14 +315,17 @@ async fn fetch_everything(
     if city {
         series(app, client, &mut seen, Place::City).await;
         report(app, client, &mut seen, Place::City).await;
+        totals(app, client, &mut seen, Place::City).await;
     }
     for (&d, stations) in districts {
         assert!(list(app, client, &mut seen, d).await > 0);
         series(app, client, &mut seen, Place::District(d)).await;
         report(app, client, &mut seen, Place::District(d)).await;
+        totals(app, client, &mut seen, Place::District(d)).await;
         for &s in stations {
             series(app, client, &mut seen, Place::Station(s)).await;
             report(app, client, &mut seen, Place::Station(s)).await;
+            totals(app, client, &mut seen, Place::Station(s)).await;
         }
     }
     seen
@@ -347,6 +379,17 @@ async fn no_hidden_count_can_be_worked_out_from_what_a_leader_can_fetch() {
     assert!(
         html.contains("其中有重新涉案记录的 33 人，占比 3.2%"),
         "{html}"
+    );
+    // And the dashboard states them too, though some of the city's months are hidden.
+    let mut seen = Seen::default();
+    let city = totals(&app, &leader, &mut seen, Place::City).await;
+    assert_eq!(
+        (
+            city["reoffences"].as_i64(),
+            city["minors_mentored"].as_i64()
+        ),
+        (Some(33), Some(1038)),
+        "{city}"
     );
 }
 

@@ -166,8 +166,9 @@ async fn load(
         None => Vec::new(),
     };
     points.extend(series);
-    // The same totals as the annual report: flows summed, the stock its latest value.
-    let outcomes = OutcomeTotals::sum(points.iter().map(|p| (p.indicator, p.value)));
+    // The same totals as the annual report, from the server: a year's total may be shown
+    // where some of its months are hidden, so adding up the months would not do.
+    let outcomes: OutcomeTotals = api::get_json(&q("outcome-totals")).await?;
     let (_, schools_total) = api::list_with_total::<serde_json::Value>(&format!(
         "/api/v1/schools?limit=1&{}",
         place.replace("school_id=", "id=")

@@ -138,21 +138,7 @@ async fn figures(
     let audience = aggregates::audience(&mut conn, &slice).await?;
     let screening = aggregates::screening_reach(&mut conn, &slice).await?;
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
-    // Minors mentored is a stock reported each December: the one reported the year before
-    // stands until this year's report, as the re-offence chart divides by it too.
-    let stock = stock_before(&mut conn, &slice, false).await?;
-    let series = aggregates::outcome_series(&mut conn, &slice, false).await?;
-    let mut outcomes =
-        OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
-    if suppresses(viewer) {
-        hide_outcomes(
-            &mut conn,
-            &slice,
-            stock.iter().chain(&series),
-            &mut outcomes,
-        )
-        .await?;
-    }
+    let outcomes = outcome_totals(&mut conn, viewer, &slice).await?;
     let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;
     let (campaign,): (String,) = sqlx::query_as("SELECT name FROM campaigns WHERE id = $1")
         .bind(slice.campaign_id)
@@ -170,6 +156,26 @@ async fn figures(
         outcomes,
     };
     Ok((scope, Some(figures)))
+}
+
+/// The outcome figures of the slice as `viewer` may see them: flows summed from true counts,
+/// the stock of minors mentored its latest figure, then hidden as the city's suppression
+/// tables say. The report and `GET /api/v1/aggregates/outcome-totals` both state these.
+pub(crate) async fn outcome_totals(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    slice: &Slice,
+) -> Result<OutcomeTotals, ApiError> {
+    // Minors mentored is a stock reported each December: the one reported the year before
+    // stands until this year's report, as the re-offence chart divides by it too.
+    let stock = stock_before(conn, slice, false).await?;
+    let series = aggregates::outcome_series(conn, slice, false).await?;
+    let mut outcomes =
+        OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
+    if suppresses(viewer) {
+        hide_outcomes(conn, slice, stock.iter().chain(&series), &mut outcomes).await?;
+    }
+    Ok(outcomes)
 }
 
 /// Hides the year's outcome figures a non-administrator may not see, as the city's

@@ -39,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/aggregates/training-coverage", "GET").route(web::get().to(training_coverage)),
     )
-    .service(resource("/aggregates/outcomes", "GET").route(web::get().to(outcomes)));
+    .service(resource("/aggregates/outcomes", "GET").route(web::get().to(outcomes)))
+    .service(resource("/aggregates/outcome-totals", "GET").route(web::get().to(outcome_totals)));
 }
 
 /// What the rows of `GET /aggregates/reach` are per.
@@ -145,6 +146,23 @@ async fn outcomes(
         None => Vec::new(),
     };
     reply(export, series)
+}
+
+/// The outcome figures of the whole slice, hidden as the report hides them: a total of a
+/// year can be shown when some of its months are not, so the dashboard asks for these
+/// rather than adding up the months.
+async fn outcome_totals(
+    db: web::Data<Db>,
+    viewer: Viewer,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (export, filter) = asked(&req, &columns::OUTCOME_TOTALS)?;
+    let (mut conn, slice) = sliced(&db, &viewer, filter).await?;
+    let totals = match slice {
+        Some(slice) => crate::report::outcome_totals(&mut conn, &viewer, &slice).await?,
+        None => Default::default(),
+    };
+    reply(export, totals)
 }
 
 /// The filters and the file asked for, if any: the aggregates' `format` is also the
