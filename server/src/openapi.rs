@@ -636,6 +636,14 @@ impl Doc {
                     .description("An HTML page, 12 cards per A4 page")
                     .content("text/html", json(string()))
                     .build(),
+            )
+            .response(
+                "413",
+                json_error(&op.error, "The body is larger than 256 KB"),
+            )
+            .response(
+                "415",
+                json_error(&op.error, "The body is neither JSON nor a form"),
             );
         self.add(HttpMethod::Post, "/api/v1/links/sheet", op);
 
