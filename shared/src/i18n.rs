@@ -49,6 +49,25 @@ impl Lang {
     }
 }
 
+/// A text in both languages, declared once where it belongs (a field's label, a column's
+/// header, a page's words), so every place that shows it shows the same words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Text {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub const fn new(zh: &'static str, en: &'static str) -> Text {
+        Text { zh, en }
+    }
+
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        lang.pick(self.zh, self.en)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

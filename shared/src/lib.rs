@@ -39,7 +39,7 @@ pub mod reach;
 pub mod report;
 
 pub use error::{ErrorBody, FieldCode, FieldError};
-pub use i18n::Lang;
+pub use i18n::{Lang, Text};
 
 /// Health report served at `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
