@@ -1,4 +1,4 @@
-//! Helpers for the integration tests in `tests/tests/`: each test spawns the real server on
+//! Helpers for the integration tests in `tests/tests/suite/`: each test spawns the real server on
 //! port 0 with a fresh database of its own, and browser tests drive headless Chromium.
 //!
 //! `HUMIAO_TEST_ENGINE=postgres` runs the same tests on PostgreSQL: each test then creates

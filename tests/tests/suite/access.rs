@@ -44,7 +44,7 @@ use humiao_tests::{spawn_app, spawn_empty_app, TestApp, DEMO_PASSWORD};
 use reqwest::{header, Method};
 use serde_json::{json, Value};
 
-const MATRIX: &str = include_str!("../access_matrix.csv");
+const MATRIX: &str = include_str!("../../access_matrix.csv");
 
 /// The matrix's columns before the viewers'.
 const LEADING: [&str; 4] = ["method", "path", "request", "body"];

@@ -1,0 +1,33 @@
+//! The integration suite, one test binary: each module is one area of the product, and
+//! one binary links the server once instead of once per area (29 links of ~100 MB each
+//! made a change to the server cost minutes on 2 cores).
+
+mod access;
+mod aggregates;
+mod auth;
+mod backup;
+mod browser;
+mod charts;
+mod demo;
+mod duplicates;
+mod export;
+mod gen;
+mod health;
+mod hostile_imports;
+mod hostile_input;
+mod idempotency;
+mod import;
+mod journeys;
+mod links;
+mod offline_app;
+mod outage;
+mod processes;
+mod reads;
+mod records;
+mod report;
+mod schema;
+mod scope_filters;
+mod session_edits;
+mod sessions;
+mod suppression;
+mod users;
