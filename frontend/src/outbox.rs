@@ -141,6 +141,9 @@ impl Outbox {
         }
         self.busy.try_set_value(true);
         let outbox = *self;
+        // Not an `Action`: the replay runs in the background, started by the network coming
+        // back or a timer as often as by a button, and outlives the page that started it
+        // (it belongs to the signed-in account, not to a form).
         spawn_local(async move {
             let mut sent_any = false;
             while let Some(next) = outbox.load().waiting.into_iter().next() {

@@ -228,7 +228,8 @@ pub fn Dashboard() -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(list)) = campaigns.get() {
             if !ready.get_untracked() {
-                let today = chrono::Local::now().date_naive();
+                // China's date, as the server picks the campaign running today.
+                let today = humiao_shared::campaign_today(chrono::Utc::now());
                 f.campaign_id
                     .set(Campaign::current(&list, today).map(|c| c.id));
                 ready.set(true);
