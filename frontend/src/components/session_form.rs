@@ -9,10 +9,10 @@
 //! entry goes to the outbox with its idempotency key and is sent later (see `outbox.rs`).
 
 use chrono::{NaiveDate, Utc};
-use humiao_shared::{campaign_today, Lang};
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::org::{Campaign, District, School, Station};
 use humiao_shared::session::{parse_count, Audience, Context, NewSession, Session, SessionFormat};
+use humiao_shared::{campaign_today, Lang};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -179,7 +179,9 @@ async fn send(
     outbox: Option<Outbox>,
 ) -> ApiResult<Saved> {
     if let Some((id, version)) = edit_of {
-        return api::update_session(id, version, &entry).await.map(Saved::Stored);
+        return api::update_session(id, version, &entry)
+            .await
+            .map(Saved::Stored);
     }
     let key = api::new_idempotency_key();
     match api::create_session(&entry, &key).await {

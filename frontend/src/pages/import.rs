@@ -35,7 +35,8 @@ pub fn ImportPage() -> impl IntoView {
             async move {
                 let result = upload(kind, &chosen, dry_run, progress).await;
                 progress.set(None);
-                checked.set(dry_run && matches!(&result, Answer::Report(r) if r.problem_count == 0));
+                checked
+                    .set(dry_run && matches!(&result, Answer::Report(r) if r.problem_count == 0));
                 answer.set(Some(result));
             }
         },

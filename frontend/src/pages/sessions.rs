@@ -19,9 +19,10 @@ pub fn StationSessions() -> impl IntoView {
         api::delete_session(id, version).await
     });
     let problem = Signal::derive(move || {
-        delete
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(|e| e.to_string())))
+        delete.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+        })
     });
     let outbox = use_context::<crate::outbox::Outbox>();
     let sessions = LocalResource::new(move || {

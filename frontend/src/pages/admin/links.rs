@@ -5,12 +5,11 @@
 //! a plain form to a new tab (the browser sends it with this page's origin and cookie).
 
 use humiao_shared::link::{LinkState, SchoolLink};
-use humiao_shared::Lang;
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::{error_notice, Problem};
-use crate::i18n::{lang, tr, T};
+use crate::i18n::{lang, revoke_links_question, tr, T};
 
 /// 学校链接: issue every school's link for a campaign, print them as QR codes, revoke one.
 #[component]
@@ -31,9 +30,10 @@ pub(super) fn LinksPage() -> impl IntoView {
         api::list_with_total::<SchoolLink>("/api/v1/links?limit=100")
     });
     let problem = Signal::derive(move || {
-        revoke
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(|e| e.to_string())))
+        revoke.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+        })
     });
     view! {
         <section class="card" id="admin-links">
@@ -99,16 +99,7 @@ fn IssueSheet(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         // Until the count is in, the question says nothing it does not know.
         let n = in_use.get().and_then(Result::ok).map(|l| l.len());
-        let question = match (lang(), n) {
-            (Lang::Zh, Some(n)) => format!("将作废 {n} 个现有链接并重新生成，确定吗？"),
-            (Lang::Zh, None) => "将作废这些学校现有的链接并重新生成，确定吗？".to_string(),
-            (Lang::En, Some(n)) => {
-                format!("This revokes the {n} links in use and issues new ones. Go ahead?")
-            }
-            (Lang::En, None) => {
-                "This revokes the schools' links in use and issues new ones. Go ahead?".to_string()
-            }
-        };
+        let question = revoke_links_question(lang(), n);
         if !window().confirm_with_message(&question).unwrap_or(false) {
             ev.prevent_default();
         }
