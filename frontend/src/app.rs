@@ -102,6 +102,9 @@ pub fn App(bundle: Bundle) -> impl IntoView {
             session.set(Session::SignedOut);
         }
     });
+    // Who is signed in, asked once as the app starts. Not an `Action` (nothing dispatches
+    // it) nor a resource (sign-in and sign-out change `session` too, and a resource would
+    // ask again whenever what it reads changes): a task that runs once.
     spawn_local(async move {
         // A school's QR code opens `/s#secret`: the secret never reaches the server's logs
         // (browsers do not send the part after `#`) and is taken out of the address at once.
@@ -123,13 +126,11 @@ pub fn App(bundle: Bundle) -> impl IntoView {
             Err(e) => Session::Unreachable(e.to_string()),
         });
     });
-    let sign_out = move |_| {
-        spawn_local(async move {
-            // Signed out either way: a failed request leaves a session that expires anyway.
-            let _ = api::logout().await;
-            session.set(Session::SignedOut);
-        });
-    };
+    let sign_out = Action::new_local(move |_: &()| async move {
+        // Signed out either way: a failed request leaves a session that expires anyway.
+        let _ = api::logout().await;
+        session.set(Session::SignedOut);
+    });
 
     let switch_language = move |_| {
         language.set(match language.0.get_untracked() {
@@ -146,7 +147,7 @@ pub fn App(bundle: Bundle) -> impl IntoView {
                     Session::SignedIn(me) => view! {
                         <nav aria-label=tr(T::MainNav)>{navigation(me.role, bundle)}</nav>
                         <span class="who">{move || format!("{}（{}）", me.username, tr(role_name(me.role))())}</span>
-                        <button type="button" class="link" id="sign-out" on:click=sign_out>{tr(T::SignOut)}</button>
+                        <button type="button" class="link" id="sign-out" on:click=move |_| { sign_out.dispatch(()); }>{tr(T::SignOut)}</button>
                     }
                     .into_any(),
                     _ => view! { <span class="spacer"></span> }.into_any(),

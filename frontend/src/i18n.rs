@@ -1,4 +1,6 @@
-//! Every text the web app shows, in Chinese and English, in one catalogue.
+//! Every text the web app shows, in Chinese and English, in one catalogue: each key of
+//! [`T`] is a [`Text`] (the two-language type `shared` declares its own labels with), and
+//! pages name keys rather than spell words.
 //!
 //! Chinese is the first language; the switch in the header picks English, and the choice is
 //! kept in the browser (`localStorage`). Texts with figures in them are functions below the
@@ -6,7 +8,7 @@
 //! stations) and the labels of shared types (`SessionFormat::label`, field messages) come
 //! from `shared`, which has its own two-language texts.
 
-use humiao_shared::Lang;
+use humiao_shared::{Lang, Text};
 use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "humiao.lang";
@@ -76,10 +78,16 @@ macro_rules! catalogue {
         pub enum T { $($key,)* }
 
         impl T {
-            pub fn get(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((T::$key, Lang::Zh) => $zh, (T::$key, Lang::En) => $en,)*
+            /// The text in both languages.
+            pub const fn text(self) -> Text {
+                match self {
+                    $(T::$key => Text::new($zh, $en),)*
                 }
+            }
+
+            /// The text in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                self.text().get(lang)
             }
         }
     };
@@ -220,6 +228,8 @@ catalogue! {
     Outcomes => "帮扶成效", "Outcomes";
     Links => "学校链接", "School links";
     QrSheet => "签发并打印二维码页", "Issue and print the QR sheet";
+    RevokeLinksQuestion => "将作废这些学校现有的链接并重新生成，确定吗？",
+        "This revokes the schools' links in use and issues new ones. Go ahead?";
     QrSheetNote => "二维码只在签发时显示一次（服务器只保存链接的摘要）：重新签发会作废这些学校现有的链接。",
         "QR codes are shown once, when issued (the server keeps only a hash of each link): issuing again revokes the schools' current links.";
     Add => "新增", "Add";
@@ -256,6 +266,19 @@ catalogue! {
     ImportStored => "已导入", "Imported";
     ImportChecked => "检查完毕（未保存）", "Checked (nothing stored)";
     ImportRefused => "未导入：文件有问题，没有保存任何一行", "Not imported: the file has problems; no row was stored";
+}
+
+/// What the administrator is asked before a campaign's QR sheet is issued: how many links
+/// in use that revokes, once the count is in (`None` until then: the question says nothing
+/// it does not know).
+pub fn revoke_links_question(lang: Lang, in_use: Option<usize>) -> String {
+    match (lang, in_use) {
+        (Lang::Zh, Some(n)) => format!("将作废 {n} 个现有链接并重新生成，确定吗？"),
+        (Lang::En, Some(n)) => {
+            format!("This revokes the {n} links in use and issues new ones. Go ahead?")
+        }
+        (_, None) => T::RevokeLinksQuestion.get(lang).to_string(),
+    }
 }
 
 /// `3 条记录等待发送` / `3 entries waiting to be sent`.

@@ -47,8 +47,8 @@ pub struct Outbox {
     /// Entries waiting, for the page to show.
     pub waiting: RwSignal<usize>,
     pub refused: RwSignal<Vec<Refused>>,
-    /// Bumped after entries were sent, so lists refetch.
-    pub sent: RwSignal<u32>,
+    /// Notified after entries were sent, so lists refetch.
+    pub sent: Trigger,
     busy: StoredValue<bool>,
 }
 
@@ -59,7 +59,7 @@ impl Outbox {
             storage_key: StoredValue::new(format!("humiao.outbox.{username}")),
             waiting: RwSignal::new(0),
             refused: RwSignal::new(Vec::new()),
-            sent: RwSignal::new(0),
+            sent: Trigger::new(),
             busy: StoredValue::new(false),
         };
         outbox.show(&outbox.load());
@@ -141,6 +141,9 @@ impl Outbox {
         }
         self.busy.try_set_value(true);
         let outbox = *self;
+        // Not an `Action`: the replay runs in the background, started by the network coming
+        // back or a timer as often as by a button, and outlives the page that started it
+        // (it belongs to the signed-in account, not to a form).
         spawn_local(async move {
             let mut sent_any = false;
             while let Some(next) = outbox.load().waiting.into_iter().next() {
@@ -168,7 +171,8 @@ impl Outbox {
             }
             outbox.busy.try_set_value(false);
             if sent_any {
-                outbox.sent.try_update(|n| *n += 1);
+                // A no-op once the outbox was closed (signed out).
+                outbox.sent.notify();
             }
         });
     }

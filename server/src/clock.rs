@@ -1,10 +1,10 @@
-//! The date in the campaign's time zone.
+//! The date in the campaign's time zone, from the server's clock.
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 
-/// Today in China Standard Time (UTC+8, no daylight saving), which decides what counts as
-/// "in the future" whatever zone the server runs in.
+/// Today in China Standard Time, which decides what counts as "in the future" whatever zone
+/// the server runs in. The rule is shared with the browser: see
+/// [`humiao_shared::campaign_today`].
 pub fn today() -> NaiveDate {
-    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    Utc::now().with_timezone(&china).date_naive()
+    humiao_shared::campaign_today(Utc::now())
 }

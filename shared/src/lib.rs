@@ -8,6 +8,8 @@ pub mod account;
 /// The figures behind the dashboards and the filters they take.
 pub mod aggregate;
 pub mod app;
+/// China's date (UTC+8), the campaign's "today", for the browser and the server alike.
+pub mod calendar;
 pub mod charts;
 /// The columns and headers of the CSV and Excel exports.
 pub mod columns;
@@ -38,6 +40,7 @@ pub mod reach;
 /// The annual work report: the year's figures as sentences, a table and charts.
 pub mod report;
 
+pub use calendar::campaign_today;
 pub use error::{ErrorBody, FieldCode, FieldError};
 pub use i18n::{Lang, Text};
 

@@ -9,7 +9,10 @@
 use crate::aggregate::{rate, AudienceSummary, ScreeningReach, TrainingCoverage};
 use crate::charts::thousands;
 use crate::outcome::{display, Indicator};
-use crate::Lang;
+use crate::{Lang, Text};
+
+/// The whole city, as the subject of a sentence.
+const CITY: Text = Text::new("全市", "the city");
 
 /// Whose figures a report holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +28,7 @@ impl ReportScope {
     /// The scope as the subject of a sentence: 全市, 天宁分局, 雕庄派出所.
     pub fn name(&self, lang: Lang) -> &str {
         match self {
-            ReportScope::City => lang.pick("全市", "the city"),
+            ReportScope::City => CITY.get(lang),
             ReportScope::District(name) | ReportScope::Station(name) => name,
         }
     }
@@ -446,89 +449,93 @@ impl YearFigures {
             &self.screening,
             &self.outcomes,
         );
-        let row = |zh: &'static str, en: &'static str, value: String| TableRow {
-            label: lang.pick(zh, en),
+        let row = |label: Text, value: String| TableRow {
+            label: label.get(lang),
             value,
             part: false,
         };
-        let part = |zh: &'static str, en: &'static str, value: String| TableRow {
+        let part = |label: Text, value: String| TableRow {
             part: true,
-            ..row(zh, en, value)
+            ..row(label, value)
         };
         let of = |n: i64, whole: i64| match percent(n, whole) {
             Some(p) => format!("{} / {} ({p})", count(n), count(whole)),
             None => count(n),
         };
         vec![
-            row("派出所", "Police stations", count(self.stations)),
+            row(Text::new("派出所", "Police stations"), count(self.stations)),
             part(
-                "建有关爱工作站",
-                "with a care workstation",
+                Text::new("建有关爱工作站", "with a care workstation"),
                 count(self.workstations),
             ),
             row(
-                "选派宣讲员参加培训的派出所",
-                "Stations that sent speakers to training",
+                Text::new(
+                    "选派宣讲员参加培训的派出所",
+                    "Stations that sent speakers to training",
+                ),
                 of(t.trained, t.stations),
             ),
-            row("完成培训的宣讲员", "Speakers trained", count(t.speakers)),
-            row("宣讲活动（场）", "Sessions", count(a.sessions)),
             row(
-                "受众（人次）",
-                "Audience (person-times)",
+                Text::new("完成培训的宣讲员", "Speakers trained"),
+                count(t.speakers),
+            ),
+            row(Text::new("宣讲活动（场）", "Sessions"), count(a.sessions)),
+            row(
+                Text::new("受众（人次）", "Audience (person-times)"),
                 count(a.audience()),
             ),
-            part("学生", "students", count(a.students)),
-            part("家长", "parents", count(a.parents)),
-            part("教师", "teachers", count(a.teachers)),
-            part("其他", "others", count(a.others)),
+            part(Text::new("学生", "students"), count(a.students)),
+            part(Text::new("家长", "parents"), count(a.parents)),
+            part(Text::new("教师", "teachers"), count(a.teachers)),
+            part(Text::new("其他", "others"), count(a.others)),
             row(
-                "宣讲覆盖学校",
-                "Schools reached by sessions",
+                Text::new("宣讲覆盖学校", "Schools reached by sessions"),
                 count(a.schools_reached),
             ),
             row(
-                "宣讲覆盖学生（按人计）",
-                "Individual students reached",
+                Text::new("宣讲覆盖学生（按人计）", "Individual students reached"),
                 count(a.unique_students),
             ),
             row(
-                "播放宣教片的学校",
-                "Schools that showed the films",
+                Text::new("播放宣教片的学校", "Schools that showed the films"),
                 of(s.schools_confirmed, s.schools_expected),
             ),
-            part("收看学生", "students who watched", count(s.students)),
-            part("收看家长", "parents who watched", count(s.parents)),
+            part(
+                Text::new("收看学生", "students who watched"),
+                count(s.students),
+            ),
+            part(
+                Text::new("收看家长", "parents who watched"),
+                count(s.parents),
+            ),
             row(
-                "结对帮扶重点未成年人",
-                "Key minors mentored",
+                Text::new("结对帮扶重点未成年人", "Key minors mentored"),
                 maybe(o.minors_mentored),
             ),
             part(
-                "重新涉案",
-                "offended again",
+                Text::new("重新涉案", "offended again"),
                 match o.reoffence_rate() {
                     Some(share) => format!("{} ({share})", maybe(o.reoffences)),
                     None => maybe(o.reoffences),
                 },
             ),
             row(
-                "出走失联警情",
-                "Runaway and missing-youth calls",
+                Text::new("出走失联警情", "Runaway and missing-youth calls"),
                 maybe(o.runaway_calls),
             ),
-            part("回访", "follow-up visits", maybe(o.follow_ups)),
+            part(Text::new("回访", "follow-up visits"), maybe(o.follow_ups)),
             part(
-                "建立志愿者帮扶团队",
-                "youths given a volunteer team",
+                Text::new("建立志愿者帮扶团队", "youths given a volunteer team"),
                 maybe(o.volunteer_teams),
             ),
             row(
-                "夜间游荡未成年人关爱",
-                "Night-wandering minors cared for",
+                Text::new("夜间游荡未成年人关爱", "Night-wandering minors cared for"),
                 maybe(o.night_wandering_cared),
             ),
-            row("帮助复学", "Back in school", maybe(o.returned_to_school)),
+            row(
+                Text::new("帮助复学", "Back in school"),
+                maybe(o.returned_to_school),
+            ),
         ]
     }
 
@@ -538,90 +545,102 @@ impl YearFigures {
         let city = self.scope == ReportScope::City;
         let station = matches!(self.scope, ReportScope::Station(_));
         let o = &self.outcomes;
-        let chart = |slug, zh, en, alt_zh, alt_en| ReportChart {
+        let chart = |slug, title: Text, alt: Text| ReportChart {
             slug,
-            title: lang.pick(zh, en),
-            alt: lang.pick(alt_zh, alt_en),
+            title: title.get(lang),
+            alt: alt.get(lang),
         };
         let mut out = Vec::new();
         if self.audience.sessions > 0 {
             out.push(chart(
                 "reach-over-time",
-                "各月受众人次",
-                "Audience per month",
-                "图：各月受众人次（学生、家长、教师、其他）及累计人次；数字见数据表。",
-                "Chart: person-times per month by audience group, with the running total; \
+                Text::new("各月受众人次", "Audience per month"),
+                Text::new(
+                    "图：各月受众人次（学生、家长、教师、其他）及累计人次；数字见数据表。",
+                    "Chart: person-times per month by audience group, with the running total; \
                  the figures are in the table.",
+                ),
             ));
             if city {
                 out.push(chart(
                     "sessions-by-district",
-                    "各分局宣讲场次与受众人次",
-                    "Sessions and audience by district",
-                    "图：各分局的宣讲场次（折线）与受众人次（柱）。",
-                    "Chart: sessions (line) and person-times (bars) per district.",
+                    Text::new(
+                        "各分局宣讲场次与受众人次",
+                        "Sessions and audience by district",
+                    ),
+                    Text::new(
+                        "图：各分局的宣讲场次（折线）与受众人次（柱）。",
+                        "Chart: sessions (line) and person-times (bars) per district.",
+                    ),
                 ));
             }
             if !station {
                 out.push(chart(
                     "sessions-by-station",
-                    "各派出所宣讲场次与受众人次",
-                    "Sessions and audience by station",
-                    "图：宣讲场次与受众人次最多的派出所。",
-                    "Chart: the stations with the most sessions and person-times.",
+                    Text::new(
+                        "各派出所宣讲场次与受众人次",
+                        "Sessions and audience by station",
+                    ),
+                    Text::new(
+                        "图：宣讲场次与受众人次最多的派出所。",
+                        "Chart: the stations with the most sessions and person-times.",
+                    ),
                 ));
             }
             out.push(chart(
                 "topic-mix",
-                "各宣防主题的场次与人次",
-                "Sessions and audience by topic",
-                "图：各宣防主题的宣讲场次与受众人次。",
-                "Chart: sessions and person-times per topic.",
+                Text::new("各宣防主题的场次与人次", "Sessions and audience by topic"),
+                Text::new(
+                    "图：各宣防主题的宣讲场次与受众人次。",
+                    "Chart: sessions and person-times per topic.",
+                ),
             ));
             if !station {
                 out.push(chart(
-                    "unique-reach",
-                    "按人计覆盖学生与学生人次",
-                    "Individual students reached against student person-times",
-                    "图：各分局按人计覆盖的学生数与学生人次的对比。",
-                    "Chart: individual students reached against student person-times, per district.",
-                ));
+"unique-reach",
+Text::new("按人计覆盖学生与学生人次", "Individual students reached against student person-times"),
+Text::new("图：各分局按人计覆盖的学生数与学生人次的对比。", "Chart: individual students reached against student person-times, per district."),
+));
             }
         }
         if self.screening.schools_expected > 0 {
             out.push(chart(
-                "screening-coverage",
-                "宣教片收看覆盖",
-                "Film screening coverage",
-                "图：每部宣教片已确认收看的学校占应收看学校的比例，按分局。",
-                "Chart: per film, the schools that confirmed a screening of those asked, by district.",
-            ));
+"screening-coverage",
+Text::new("宣教片收看覆盖", "Film screening coverage"),
+Text::new("图：每部宣教片已确认收看的学校占应收看学校的比例，按分局。", "Chart: per film, the schools that confirmed a screening of those asked, by district."),
+));
         }
         if !station && self.training.stations > 0 {
             out.push(chart(
                 "training-coverage",
-                "宣讲员培训覆盖",
-                "Speaker training coverage",
-                "图：各分局有经过培训的宣讲员的派出所占全部派出所的比例。",
-                "Chart: stations with a trained speaker of all stations, by district.",
+                Text::new("宣讲员培训覆盖", "Speaker training coverage"),
+                Text::new(
+                    "图：各分局有经过培训的宣讲员的派出所占全部派出所的比例。",
+                    "Chart: stations with a trained speaker of all stations, by district.",
+                ),
             ));
         }
         if o.minors_mentored != Some(0) {
             out.push(chart(
                 "reoffence-rate",
-                "结对帮扶对象重新涉案率",
-                "Re-offence rate of mentored minors",
-                "图：各月结对帮扶未成年人的重新涉案率。",
-                "Chart: the re-offence rate of mentored minors per month.",
+                Text::new(
+                    "结对帮扶对象重新涉案率",
+                    "Re-offence rate of mentored minors",
+                ),
+                Text::new(
+                    "图：各月结对帮扶未成年人的重新涉案率。",
+                    "Chart: the re-offence rate of mentored minors per month.",
+                ),
             ));
         }
         if o.night_wandering_cared != Some(0) {
             out.push(chart(
                 "night-wandering",
-                "夜间游荡未成年人关爱",
-                "Night-wandering minors cared for",
-                "图：各月给予关爱的夜间游荡未成年人数。",
-                "Chart: night-wandering minors cared for per month.",
+                Text::new("夜间游荡未成年人关爱", "Night-wandering minors cared for"),
+                Text::new(
+                    "图：各月给予关爱的夜间游荡未成年人数。",
+                    "Chart: night-wandering minors cared for per month.",
+                ),
             ));
         }
         out

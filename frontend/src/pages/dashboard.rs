@@ -2,16 +2,20 @@
 //! from the city to a district, a station and a school by clicking a name.
 //!
 //! Charts are drawn here by the same `shared` functions the server uses for
-//! `/api/v1/charts/{name}.svg`. Their SVG is produced by plotters, which escapes every text
-//! it writes, so inserting it as markup cannot run a script hidden in a name. Every figure
-//! comes from the aggregates API with the same filters, so the server's scope (a district
-//! leader's district) applies to all of them.
+//! `/api/v1/charts/{name}.svg`, but for the re-offence rate, which the server draws: its
+//! months divide by the stock of minors mentored reported before the slice, a rule that
+//! lives on the server only, so the page cannot state another. Their SVG is produced by
+//! plotters, which escapes every text it writes, so inserting it as markup cannot run a
+//! script hidden in a name. Every figure comes from the aggregates API with the same
+//! filters (one [`AggregateFilter`], as the server reads it), so the server's scope (a
+//! district leader's district) applies to all of them.
 //!
 //! The dashboard is a WASM module of its own ([`BUNDLE`]): the charts and plotters stay out
 //! of the module officers and schools load on phones.
 
 use humiao_shared::aggregate::{
-    AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
+    AggregateFilter, AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow,
+    TrainingCoverage,
 };
 use humiao_shared::app::AppModule;
 use humiao_shared::charts::{self, thousands, ChartName};
@@ -23,6 +27,7 @@ use humiao_shared::Lang;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::path;
+use serde::Serialize;
 
 use crate::api;
 use crate::app::Bundle;
@@ -55,28 +60,20 @@ struct Filters {
 }
 
 impl Filters {
-    /// The query string every aggregate is asked with.
-    fn query(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(id) = self.campaign_id.get() {
-            parts.push(format!("campaign_id={id}"));
+    /// The slice every aggregate is asked for (tracked: a view that reads it redraws when a
+    /// filter changes).
+    fn filter(&self) -> AggregateFilter {
+        AggregateFilter {
+            campaign_id: self.campaign_id.get(),
+            // A date input holds a valid date or nothing.
+            from: self.from.get().parse().ok(),
+            to: self.to.get().parse().ok(),
+            district_id: self.district_id.get(),
+            station_id: self.station_id.get(),
+            school_id: self.school.get().map(|s| s.0),
+            topic_id: self.topic_id.get(),
+            ..AggregateFilter::default()
         }
-        for (name, value) in [("from", self.from.get()), ("to", self.to.get())] {
-            if !value.is_empty() {
-                parts.push(format!("{name}={value}"));
-            }
-        }
-        for (name, value) in [
-            ("district_id", self.district_id.get()),
-            ("station_id", self.station_id.get()),
-            ("school_id", self.school.get().map(|s| s.0)),
-            ("topic_id", self.topic_id.get()),
-        ] {
-            if let Some(v) = value {
-                parts.push(format!("{name}={v}"));
-            }
-        }
-        parts.join("&")
     }
 
     /// What the rows of the drill-down table are: the level below the one shown.
@@ -91,15 +88,50 @@ impl Filters {
     }
 }
 
-fn group_code(group: GroupBy) -> &'static str {
-    match group {
-        GroupBy::Month => "month",
-        GroupBy::District => "district",
-        GroupBy::Station => "station",
-        GroupBy::Topic => "topic",
-        GroupBy::Format => "format",
-        GroupBy::School => "school",
-    }
+/// A grouping's name as the API spells it (`district`, `station`, …), for the tables'
+/// `data-level`.
+fn group_code(group: GroupBy) -> String {
+    serde_json::to_value(group)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `params` as a query string, as the server's `Query` extractor reads it back. Filters
+/// left empty (`None`) are left out.
+fn query(params: &impl Serialize) -> String {
+    // The filter's fields are numbers, dates and plain enums, which always serialise.
+    serde_urlencoded::to_string(params).unwrap_or_default()
+}
+
+/// `GET /aggregates/reach`'s parameters: the slice and what its rows are per.
+#[derive(Serialize)]
+struct Grouped<'a> {
+    group_by: GroupBy,
+    #[serde(flatten)]
+    filter: &'a AggregateFilter,
+}
+
+fn grouped(filter: &AggregateFilter, group_by: GroupBy) -> String {
+    query(&Grouped { group_by, filter })
+}
+
+/// `GET /api/v1/charts/{name}.svg`'s parameters: the slice and the language.
+#[derive(Serialize)]
+struct Drawn<'a> {
+    #[serde(flatten)]
+    filter: &'a AggregateFilter,
+    lang: Lang,
+}
+
+/// `GET /api/v1/schools`' parameters for the schools in the slice's place (`id` is the
+/// school chosen, if any); `limit=1`, since only the total is read.
+#[derive(Serialize)]
+struct SchoolsIn {
+    limit: i64,
+    district_id: Option<i64>,
+    station_id: Option<i64>,
+    id: Option<i64>,
 }
 
 /// Everything the dashboard shows for one choice of filters.
@@ -115,76 +147,46 @@ struct Figures {
     by_station: Vec<ReachRow>,
     by_district: Vec<DistrictReach>,
     films: Vec<FilmCoverage>,
-    /// The outcome series, with the latest stock of minors mentored reported before the
-    /// slice first (as the server's re-offence chart has it).
+    /// The outcome series of the slice, as `GET /aggregates/outcomes` gives it.
     points: Vec<OutcomePoint>,
     unique: Vec<(String, AudienceSummary)>,
 }
 
-/// The part of the query that says where (district, station, school).
-fn place_of(query: &str) -> String {
-    query
-        .split('&')
-        .filter(|p| {
-            p.starts_with("district_id=")
-                || p.starts_with("station_id=")
-                || p.starts_with("school_id=")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 async fn load(
-    query: String,
+    filter: AggregateFilter,
     level: GroupBy,
-    year: Option<i32>,
     districts: Vec<(i64, String)>,
 ) -> api::ApiResult<Figures> {
-    let q = |path: &str| format!("/api/v1/aggregates/{path}?{query}");
-    let by = |group: GroupBy| {
-        format!(
-            "/api/v1/aggregates/reach?group_by={}&{query}",
-            group_code(group)
-        )
-    };
-    let place = place_of(&query);
-    let series: Vec<OutcomePoint> = api::get_json(&q("outcomes")).await?;
-    // The stock of minors mentored is reported each December: the months before this
-    // year's report divide by last year's.
-    let mut points: Vec<OutcomePoint> = match year {
-        Some(y) => api::get_json::<Vec<OutcomePoint>>(&format!(
-            "/api/v1/aggregates/outcomes?year={}&{place}",
-            y - 1
-        ))
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| p.indicator == Indicator::MinorsMentored)
-        .max_by(|a, b| a.month.cmp(&b.month))
-        .into_iter()
-        .collect(),
-        None => Vec::new(),
-    };
-    points.extend(series);
+    let slice = query(&filter);
+    let q = |path: &str| format!("/api/v1/aggregates/{path}?{slice}");
+    let by = |group: GroupBy| format!("/api/v1/aggregates/reach?{}", grouped(&filter, group));
+    let points: Vec<OutcomePoint> = api::get_json(&q("outcomes")).await?;
     // The same totals as the annual report, from the server: a year's total may be shown
-    // where some of its months are hidden, so adding up the months would not do.
+    // where some of its months are hidden, so adding up the months would not do; and the
+    // stock of minors mentored is the server's, by the server's rule.
     let outcomes: OutcomeTotals = api::get_json(&q("outcome-totals")).await?;
+    let schools_in = SchoolsIn {
+        limit: 1,
+        district_id: filter.district_id,
+        station_id: filter.station_id,
+        id: filter.school_id,
+    };
     let (_, schools_total) = api::list_with_total::<serde_json::Value>(&format!(
-        "/api/v1/schools?limit=1&{}",
-        place.replace("school_id=", "id=")
+        "/api/v1/schools?{}",
+        query(&schools_in)
     ))
     .await?;
     // Unique students against 人次, per district of the slice.
-    let narrow = query.contains("station_id=") || query.contains("school_id=");
+    let narrow = filter.station_id.is_some() || filter.school_id.is_some();
     let mut unique = Vec::new();
     for (id, name) in districts {
-        let others: Vec<&str> = query
-            .split('&')
-            .filter(|p| !p.starts_with("district_id="))
-            .collect();
+        let one_district = AggregateFilter {
+            district_id: Some(id),
+            ..filter.clone()
+        };
         let one: AudienceSummary = api::get_json(&format!(
-            "/api/v1/aggregates/audience?{}&district_id={id}",
-            others.join("&")
+            "/api/v1/aggregates/audience?{}",
+            query(&one_district)
         ))
         .await?;
         if !narrow || one.sessions > 0 {
@@ -228,7 +230,8 @@ pub fn Dashboard() -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(list)) = campaigns.get() {
             if !ready.get_untracked() {
-                let today = chrono::Local::now().date_naive();
+                // China's date, as the server picks the campaign running today.
+                let today = humiao_shared::campaign_today(chrono::Utc::now());
                 f.campaign_id
                     .set(Campaign::current(&list, today).map(|c| c.id));
                 ready.set(true);
@@ -244,7 +247,7 @@ pub fn Dashboard() -> impl IntoView {
             .map(|c| c.year)
     };
     let figures = LocalResource::new(move || {
-        let (query, level, year) = (f.query(), f.level(), year());
+        let (filter, level) = (f.filter(), f.level());
         let go = ready.get();
         // The districts of the slice, for the unique-reach chart.
         let chosen = f.district_id.get();
@@ -259,7 +262,7 @@ pub fn Dashboard() -> impl IntoView {
         let go = go && !districts.is_empty();
         async move {
             if go {
-                load(query, level, year, districts).await.map(Some)
+                load(filter, level, districts).await.map(Some)
             } else {
                 Ok(None)
             }
@@ -424,7 +427,8 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
         points,
         unique,
     } = data;
-    let query = f.query();
+    let filter = f.filter();
+    let slice = query(&filter);
     let level = f.level();
     let rate = outcomes.reoffence_rate().unwrap_or_else(|| "—".to_string());
     let mentored = humiao_shared::outcome::display(outcomes.minors_mentored);
@@ -441,7 +445,7 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
         }
     });
     let chart = |name: ChartName, svg: Box<dyn Fn(Lang) -> String + Send + Sync>| {
-        view! { <ChartCard name=name query=query.clone() svg=svg /> }
+        view! { <ChartCard name=name filter=filter.clone() drawing=Drawing::Here(svg) /> }
     };
     let training_rows = training.by_district.clone();
     let film_rows = films.clone();
@@ -473,79 +477,96 @@ fn Board(data: Figures, f: Filters) -> impl IntoView {
                 }
             }}
             <ReachTable rows=by_place.clone() id="table-places" level=level f=f />
-            <Exports path=format!("reach?group_by={}&{query}", group_code(level)) />
+            <Exports path=format!("reach?{}", grouped(&filter, level)) />
         </section>
         <div class="chart-grid">
             <section class="card">
                 {chart(ChartName::ReachOverTime, { let rows = by_month.clone(); Box::new(move |l| charts::reach_over_time(&rows, l)) })}
                 <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
-                <Exports path=format!("reach?group_by=month&{query}") />
+                <Exports path=format!("reach?{}", grouped(&filter, GroupBy::Month)) />
             </section>
             <section class="card">
                 {chart(ChartName::TopicMix, { let rows = by_topic.clone(); Box::new(move |l| charts::topic_mix(&rows, l)) })}
                 <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
-                <Exports path=format!("reach?group_by=topic&{query}") />
+                <Exports path=format!("reach?{}", grouped(&filter, GroupBy::Topic)) />
             </section>
             <section class="card">
                 {chart(ChartName::UniqueReach, Box::new(move |l| charts::unique_reach(&unique, l)))}
                 <SimpleTable id="table-unique" head=vec![T::District, T::UniqueStudents, T::Students]
                     rows=unique_rows.into_iter().map(|(name, a)| vec![name, thousands(a.unique_students), thousands(a.students)]).collect() />
-                <Exports path=format!("audience?{query}") />
+                <Exports path=format!("audience?{slice}") />
             </section>
             <section class="card">
                 {chart(ChartName::ScreeningCoverage, Box::new(move |l| charts::screening_coverage(&films, l)))}
                 <SimpleTable id="table-films" head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
                     rows=film_rows.into_iter().map(|c| vec![c.title, crate::i18n::of(c.confirmed, c.expected), thousands(c.students), thousands(c.parents)]).collect() />
-                <Exports path=format!("screening-coverage?{query}") />
+                <Exports path=format!("screening-coverage?{slice}") />
             </section>
             <section class="card">
                 {chart(ChartName::TrainingCoverage, { let t = training.clone(); Box::new(move |l| charts::training_coverage(&t, l)) })}
                 <SimpleTable id="table-training" head=vec![T::District, T::StationsTrained]
                     rows=training_rows.into_iter().map(|d| vec![d.district, crate::i18n::of(d.trained, d.stations)]).collect() />
-                <Exports path=format!("training-coverage?{query}") />
+                <Exports path=format!("training-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ReoffenceRate, { let p = points.clone(); Box::new(move |l| charts::reoffence_rate(&p, l)) })}
+                <ChartCard name=ChartName::ReoffenceRate filter=filter.clone() drawing=Drawing::Server />
                 {chart(ChartName::NightWandering, { let p = points.clone(); Box::new(move |l| charts::night_wandering(&p, l)) })}
                 {chart(ChartName::JuvenileThefts, Box::new(move |l| charts::juvenile_thefts(&points, None, l)))}
                 <OutcomeTable points=outcome_rows />
-                <Exports path=format!("outcomes?{query}") />
+                <Exports path=format!("outcomes?{slice}") />
             </section>
         </div>
     }
 }
 
-/// One chart, drawn here, with links to the same chart as SVG and PNG from the server.
+/// Who draws a chart.
+enum Drawing {
+    /// The page, from the figures it loaded (the SVG in the language asked).
+    Here(Box<dyn Fn(Lang) -> String + Send + Sync>),
+    /// The server (`GET /api/v1/charts/{name}.svg`), for a chart that needs a rule only the
+    /// server applies.
+    Server,
+}
+
+/// One chart, with links to the same chart as SVG and PNG from the server.
 #[component]
-fn ChartCard(
-    name: ChartName,
-    query: String,
-    svg: Box<dyn Fn(Lang) -> String + Send + Sync>,
-) -> impl IntoView {
+fn ChartCard(name: ChartName, filter: AggregateFilter, drawing: Drawing) -> impl IntoView {
     let slug = name.slug();
     let file = move |ext: &str| {
-        format!(
-            "/api/v1/charts/{slug}.{ext}?{query}&lang={}",
-            lang_code(lang())
-        )
+        let drawn = Drawn {
+            filter: &filter,
+            lang: lang(),
+        };
+        format!("/api/v1/charts/{slug}.{ext}?{}", query(&drawn))
     };
-    let png = file.clone();
+    let (svg_file, png_file) = (file.clone(), file.clone());
+    // The markup, or why the server could not draw it.
+    let markup: Box<dyn Fn() -> Result<String, String> + Send + Sync> = match drawing {
+        Drawing::Here(svg) => Box::new(move || Ok(svg(lang()))),
+        Drawing::Server => {
+            let drawn = LocalResource::new(move || api::svg(file("svg")));
+            Box::new(move || match drawn.get() {
+                Some(Err(e)) => Err(e.to_string()),
+                Some(Ok(svg)) => Ok(svg),
+                None => Ok(String::new()),
+            })
+        }
+    };
+    let markup = std::sync::Arc::new(markup);
+    let problem = {
+        let markup = markup.clone();
+        move || markup().err()
+    };
     view! {
         <figure class="chart-card">
             <div class="chart" id=format!("chart-{slug}") role="img" aria-label=move || name.title(lang())
-                inner_html=move || svg(lang())></div>
+                inner_html=move || markup().unwrap_or_default()></div>
+            {move || problem().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
             <figcaption class="exports inline">
-                <a class="button" href=move || file("svg") download="">"SVG"</a>
-                <a class="button" href=move || png("png") download="">"PNG"</a>
+                <a class="button" href=move || svg_file("svg") download="">"SVG"</a>
+                <a class="button" href=move || png_file("png") download="">"PNG"</a>
             </figcaption>
         </figure>
-    }
-}
-
-fn lang_code(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "zh",
-        Lang::En => "en",
     }
 }
 

@@ -8,7 +8,6 @@
 use humiao_shared::import::{ImportKind, ImportReport};
 use humiao_shared::{ErrorBody, Lang};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -28,6 +27,20 @@ pub fn ImportPage() -> impl IntoView {
     let answer = RwSignal::new_local(None::<Answer>);
     let checked = RwSignal::new(false);
 
+    // Checks or imports the chosen file; a browser `File` is not `Send`, hence a local
+    // action.
+    let send_file = Action::new_local(
+        move |(kind, chosen, dry_run): &(ImportKind, web_sys::File, bool)| {
+            let (kind, chosen, dry_run) = (*kind, chosen.clone(), *dry_run);
+            async move {
+                let result = upload(kind, &chosen, dry_run, progress).await;
+                progress.set(None);
+                checked
+                    .set(dry_run && matches!(&result, Answer::Report(r) if r.problem_count == 0));
+                answer.set(Some(result));
+            }
+        },
+    );
     let run = move |dry_run: bool| {
         let Some(chosen) = file.get_untracked() else {
             answer.set(Some(Answer::Refused(T::ChooseFile.get(lang_now()).into())));
@@ -35,13 +48,7 @@ pub fn ImportPage() -> impl IntoView {
         };
         progress.set(Some(0.0));
         answer.set(None);
-        let kind = kind.get_untracked();
-        spawn_local(async move {
-            let result = upload(kind, &chosen, dry_run, progress).await;
-            progress.set(None);
-            checked.set(dry_run && matches!(&result, Answer::Report(r) if r.problem_count == 0));
-            answer.set(Some(result));
-        });
+        send_file.dispatch_local((kind.get_untracked(), chosen, dry_run));
     };
 
     view! {

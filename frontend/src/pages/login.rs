@@ -3,7 +3,6 @@
 
 use humiao_shared::account::{Login, Me};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::Problem;
@@ -14,7 +13,22 @@ pub fn LoginPage(#[prop(into)] on_signed_in: Callback<Me>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sign_in = Action::new_local(move |login: &Login| {
+        let login = login.clone();
+        async move {
+            let result = api::login(&login).await;
+            // Typed again from scratch after a refusal, as on every sign-in form.
+            password.set(String::new());
+            match result {
+                Ok(me) => {
+                    problem.set(None);
+                    on_signed_in.run(me);
+                }
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        }
+    });
+    let busy = sign_in.pending();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -26,22 +40,7 @@ pub fn LoginPage(#[prop(into)] on_signed_in: Callback<Me>) -> impl IntoView {
             problem.set(Some(T::EnterCredentials.get(lang()).into()));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            match api::login(&login).await {
-                Ok(me) => {
-                    password.set(String::new());
-                    problem.set(None);
-                    on_signed_in.run(me);
-                }
-                Err(e) => {
-                    // Typed again from scratch, as on every sign-in form.
-                    password.set(String::new());
-                    problem.set(Some(e.to_string()));
-                }
-            }
-            busy.set(false);
-        });
+        sign_in.dispatch(login);
     };
 
     view! {

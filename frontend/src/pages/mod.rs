@@ -1,16 +1,18 @@
 //! One file per page, and the routes of the main module (officers and schools). The
 //! dashboard's and the administrator's modules have theirs in [`dashboard`] and [`admin`].
+//!
+//! Pages import `api`, `components` and `i18n`, never one another: only the routes here
+//! name pages.
 
 pub mod admin;
 pub mod dashboard;
-pub mod home;
 pub mod import;
 pub mod log_session;
 pub mod login;
-pub mod recent;
 pub mod school;
 pub mod sessions;
 
+use humiao_shared::account::{Me, Role};
 use humiao_shared::app::AppModule;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
@@ -26,7 +28,6 @@ pub const MAIN: Bundle = Bundle {
 };
 
 fn main_routes() -> AnyView {
-    use home::Home;
     use sessions::{EditSession, StationSessions};
     view! {
         <Routes fallback=|| view! { <p>{tr(T::NotFound)}</p> }>
@@ -39,4 +40,26 @@ fn main_routes() -> AnyView {
         </Routes>
     }
     .into_any()
+}
+
+/// The first page: a school's screenings for a school, the session form for officers and
+/// administrators. A leader's first page is the dashboard, a module of its own: the browser
+/// is sent there.
+#[component]
+fn Home() -> impl IntoView {
+    match use_context::<Me>() {
+        Some(Me {
+            role: Role::School,
+            school_id: Some(school_id),
+            ..
+        }) => view! { <school::SchoolScreenings school_id=school_id /> }.into_any(),
+        Some(Me {
+            role: Role::Leader, ..
+        }) => {
+            // `replace`: the back button should not return to a page that only redirects.
+            let _ = window().location().replace("/dashboard");
+            view! { <p class="loading">{tr(T::Loading)}</p> }.into_any()
+        }
+        _ => view! { <log_session::LogSession /> }.into_any(),
+    }
 }

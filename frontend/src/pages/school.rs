@@ -6,7 +6,8 @@
 //! not in the future…) run before sending, beside the field they concern; the server's field
 //! errors land in the same places.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
+use humiao_shared::campaign_today;
 use humiao_shared::error::FieldErrors;
 use humiao_shared::film::Film;
 use humiao_shared::org::{roll_for, School};
@@ -16,14 +17,14 @@ use humiao_shared::screening::{
 use humiao_shared::session::parse_count;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{error_notice, Problem};
 use crate::i18n::{self, lang, tr, T};
 
+/// Today in China, whatever zone the device is set to: the server judges dates by it too.
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    campaign_today(Utc::now())
 }
 
 /// Everything the page shows, read in one go.
@@ -44,11 +45,54 @@ async fn load(school_id: i64) -> api::ApiResult<Screenings> {
     })
 }
 
+/// A confirmation to send, and where its form shows what the server refused.
+#[derive(Clone)]
+struct Sending {
+    entry: NewConfirmation,
+    errors: RwSignal<FieldErrors>,
+    problem: RwSignal<Option<String>>,
+}
+
+/// Sends a film's confirmation, for any of the page's forms; the page refetches after each
+/// one stored (and the film's form gives way to what was confirmed).
+type Confirm = Action<Sending, api::ApiResult<Confirmation>>;
+
 #[component]
 pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
+    let confirm: Confirm = Action::new_local(|sending: &Sending| {
+        let Sending {
+            entry,
+            errors,
+            problem,
+        } = sending.clone();
+        async move {
+            let result = api::create_confirmation(&entry).await;
+            match &result {
+                Ok(_) => {}
+                Err(ApiFailure::Answer {
+                    body: Some(body), ..
+                }) => {
+                    let mut from_server = FieldErrors::default();
+                    for f in &body.fields {
+                        from_server.push(f.field.clone(), f.code);
+                    }
+                    errors.set(from_server);
+                    problem.set(Some(body.message.clone()));
+                }
+                Err(other) => problem.set(Some(other.to_string())),
+            }
+            result
+        }
+    });
+    // Stored ones only: a refused confirmation keeps its form, and its messages, on screen.
+    let stored = Memo::new(move |before: Option<&Option<i64>>| {
+        confirm.value().with(|v| match v {
+            Some(Ok(c)) => Some(c.id),
+            _ => before.copied().flatten(),
+        })
+    });
     let data = LocalResource::new(move || {
-        refresh.track();
+        stored.track();
         load(school_id)
     });
     view! {
@@ -56,7 +100,7 @@ pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <Overview data=d refresh=refresh /> })
+                    data.await.map(|d| view! { <Overview data=d confirm=confirm /> })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -64,7 +108,7 @@ pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
+fn Overview(data: Screenings, confirm: Confirm) -> impl IntoView {
     let Screenings {
         school,
         assignments,
@@ -120,7 +164,7 @@ fn Overview(data: Screenings, refresh: RwSignal<u32>) -> impl IntoView {
                                                         film_id=film_id
                                                         school=school.clone()
                                                         window=window
-                                                        refresh=refresh
+                                                        confirm=confirm
                                                     />
                                                 }.into_any(),
                                             }}
@@ -171,7 +215,7 @@ fn ConfirmFilm(
     film_id: i64,
     school: School,
     window: (NaiveDate, NaiveDate),
-    refresh: RwSignal<u32>,
+    confirm: Confirm,
 ) -> impl IntoView {
     // The day it was shown defaults to today, or the window's last day once it closed.
     let default_day = today().min(window.1).max(window.0);
@@ -182,7 +226,13 @@ fn ConfirmFilm(
     let method = RwSignal::new(ShowMethod::Classroom);
     let errors = RwSignal::new(FieldErrors::default());
     let problem = RwSignal::new(None::<String>);
-    let saving = RwSignal::new(false);
+    // The page's action serves every film's form: this one is busy while its own entry is
+    // on the way.
+    let saving = Signal::derive(move || {
+        confirm
+            .input()
+            .with(|sending| sending.as_ref().is_some_and(|s| s.errors == errors))
+    });
     let prefix = format!("c{assignment_id}-{film_id}");
 
     let on_submit = move |ev: SubmitEvent| {
@@ -223,23 +273,10 @@ fn ConfirmFilm(
         if !found.is_empty() {
             return;
         }
-        saving.set(true);
-        spawn_local(async move {
-            match api::create_confirmation(&entry).await {
-                Ok(_) => refresh.update(|n| *n += 1),
-                Err(ApiFailure::Answer {
-                    body: Some(body), ..
-                }) => {
-                    let mut from_server = FieldErrors::default();
-                    for f in &body.fields {
-                        from_server.push(f.field.clone(), f.code);
-                    }
-                    errors.set(from_server);
-                    problem.set(Some(body.message));
-                }
-                Err(other) => problem.set(Some(other.to_string())),
-            }
-            saving.set(false);
+        confirm.dispatch(Sending {
+            entry,
+            errors,
+            problem,
         });
     };
 

@@ -3,24 +3,30 @@
 
 use humiao_shared::session::Session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::{error_notice, Problem};
+use crate::components::{error_notice, Problem, SessionForm, SessionTable};
 use crate::i18n::{lang, tr, T};
-use crate::pages::log_session::SessionForm;
 
 const PAGE: i64 = 50;
 
 #[component]
 pub fn StationSessions() -> impl IntoView {
     let page = RwSignal::new(1i64);
-    let refresh = RwSignal::new(0u32);
-    let problem = RwSignal::new(None::<String>);
+    // Deletes a session at the version it was read; the list refetches after each.
+    let delete = Action::new_local(|&(id, version): &(i64, i64)| async move {
+        api::delete_session(id, version).await
+    });
+    let problem = Signal::derive(move || {
+        delete.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+        })
+    });
     let outbox = use_context::<crate::outbox::Outbox>();
     let sessions = LocalResource::new(move || {
-        refresh.track();
+        delete.version().track();
         if let Some(o) = outbox {
             o.sent.track();
         }
@@ -31,18 +37,9 @@ pub fn StationSessions() -> impl IntoView {
         let sure = window()
             .confirm_with_message(T::ConfirmDelete.get(lang()))
             .unwrap_or(false);
-        if !sure {
-            return;
+        if sure {
+            delete.dispatch((id, version));
         }
-        spawn_local(async move {
-            match api::delete_session(id, version).await {
-                Ok(()) => {
-                    problem.set(None);
-                    refresh.update(|n| *n += 1);
-                }
-                Err(e) => problem.set(Some(e.to_string())),
-            }
-        });
     });
     view! {
         <h1>{tr(T::StationSessions)}</h1>
@@ -89,53 +86,5 @@ pub fn EditSession() -> impl IntoView {
                 })}
             </ErrorBoundary>
         </Transition>
-    }
-}
-
-/// A table of sessions; with `editable`, each row links to its edit page.
-#[component]
-pub fn SessionTable(
-    sessions: Vec<Session>,
-    id: &'static str,
-    editable: bool,
-    #[prop(optional)] on_delete: Option<Callback<(i64, i64)>>,
-) -> impl IntoView {
-    view! {
-        <div class="table-wrap">
-            <table id=id>
-                <thead>
-                    <tr>
-                        <th>{tr(T::Date)}</th><th>{tr(T::Station)}</th><th>{tr(T::Venue)}</th>
-                        <th>{tr(T::Format)}</th><th class="num">{tr(T::PersonTimes)}</th>
-                        {editable.then(|| view! { <th></th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {sessions.into_iter().map(|s| {
-                        let (sid, version) = (s.id, s.version);
-                        let format = s.format;
-                        view! {
-                            <tr data-session=sid.to_string()>
-                                <td>{s.held_on.to_string()}</td>
-                                <td>{s.station}</td>
-                                <td class="venue">{s.venue}</td>
-                                <td>{move || format.label(lang())}</td>
-                                <td class="num">{s.audience.total()}</td>
-                                {editable.then(|| view! {
-                                    <td class="actions">
-                                        <a href=format!("/sessions/{sid}")>{tr(T::Edit)}</a>
-                                        " "
-                                        <button type="button" class="link danger"
-                                            on:click=move |_| if let Some(cb) = on_delete { cb.run((sid, version)) }>
-                                            {tr(T::Delete)}
-                                        </button>
-                                    </td>
-                                })}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
     }
 }

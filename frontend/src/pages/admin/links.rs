@@ -5,42 +5,43 @@
 //! a plain form to a new tab (the browser sends it with this page's origin and cookie).
 
 use humiao_shared::link::{LinkState, SchoolLink};
-use humiao_shared::Lang;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::{error_notice, Problem};
-use crate::i18n::{lang, tr, T};
+use crate::i18n::{lang, revoke_links_question, tr, T};
 
 /// 学校链接: issue every school's link for a campaign, print them as QR codes, revoke one.
 #[component]
 pub(super) fn LinksPage() -> impl IntoView {
     let campaigns = LocalResource::new(api::campaigns);
-    let refresh = RwSignal::new(0u32);
+    // Back from the sheet's tab, the links it issued are listed: the sheet is issued by the
+    // browser's own form post in another tab, which no action here sees finish.
+    let back = Trigger::new();
+    let on_focus = window_event_listener(leptos::ev::focus, move |_| back.notify());
+    on_cleanup(move || on_focus.remove());
+    let revoke = Action::new_local(|id: &i64| {
+        let path = format!("/api/v1/links/{id}");
+        async move { api::delete_path(&path).await }
+    });
     let links = LocalResource::new(move || {
-        refresh.track();
+        back.track();
+        revoke.version().track();
         api::list_with_total::<SchoolLink>("/api/v1/links?limit=100")
     });
-    // Back from the sheet's tab, the links it issued are listed.
-    let on_focus = window_event_listener(leptos::ev::focus, move |_| refresh.update(|n| *n += 1));
-    on_cleanup(move || on_focus.remove());
-    let problem = RwSignal::new(None::<String>);
-    let revoke = move |id: i64| {
-        spawn_local(async move {
-            match api::delete_path(&format!("/api/v1/links/{id}")).await {
-                Ok(()) => refresh.update(|n| *n += 1),
-                Err(e) => problem.set(Some(e.to_string())),
-            }
-        });
-    };
+    let problem = Signal::derive(move || {
+        revoke.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+        })
+    });
     view! {
         <section class="card" id="admin-links">
             <h2>{tr(T::Links)}</h2>
             <p class="muted">{tr(T::QrSheetNote)}</p>
             <p class="inline">
                 {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
-                    <IssueSheet campaign_id=c.id name=c.name refresh=refresh />
+                    <IssueSheet campaign_id=c.id name=c.name back=back revoke=revoke />
                 }).collect_view()}
             </p>
             <Problem problem=problem />
@@ -63,7 +64,7 @@ pub(super) fn LinksPage() -> impl IntoView {
                                                     <td>{format!("{:?}", l.state)}</td>
                                                     <td>{l.expires_at.date_naive().to_string()}</td>
                                                     <td>{active.then(|| view! {
-                                                        <button type="button" class="link danger" on:click=move |_| revoke(id)>{tr(T::Revoke)}</button>
+                                                        <button type="button" class="link danger" on:click=move |_| { revoke.dispatch(id); }>{tr(T::Revoke)}</button>
                                                     })}</td>
                                                 </tr>
                                             }
@@ -83,25 +84,22 @@ pub(super) fn LinksPage() -> impl IntoView {
 /// administrator agreed to revoke the campaign's links in use (counted beforehand, so the
 /// question can say how many).
 #[component]
-fn IssueSheet(campaign_id: i64, name: String, refresh: RwSignal<u32>) -> impl IntoView {
+fn IssueSheet(
+    campaign_id: i64,
+    name: String,
+    back: Trigger,
+    revoke: Action<i64, api::ApiResult<()>>,
+) -> impl IntoView {
     let in_use = LocalResource::new(move || {
-        refresh.track();
+        back.track();
+        revoke.version().track();
         let path = format!("/api/v1/links?campaign_id={campaign_id}&state=active&limit=5000");
         async move { api::get_json::<Vec<SchoolLink>>(&path).await }
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         // Until the count is in, the question says nothing it does not know.
         let n = in_use.get().and_then(Result::ok).map(|l| l.len());
-        let question = match (lang(), n) {
-            (Lang::Zh, Some(n)) => format!("将作废 {n} 个现有链接并重新生成，确定吗？"),
-            (Lang::Zh, None) => "将作废这些学校现有的链接并重新生成，确定吗？".to_string(),
-            (Lang::En, Some(n)) => {
-                format!("This revokes the {n} links in use and issues new ones. Go ahead?")
-            }
-            (Lang::En, None) => {
-                "This revokes the schools' links in use and issues new ones. Go ahead?".to_string()
-            }
-        };
+        let question = revoke_links_question(lang(), n);
         if !window().confirm_with_message(&question).unwrap_or(false) {
             ev.prevent_default();
         }

@@ -1,4 +1,15 @@
-//! Small pieces shared by the pages.
+//! Pieces used by more than one page: notices, the session form and the session tables.
+//!
+//! Pages import from here (and from `api` and `i18n`), never from one another, so a page
+//! can be moved or dropped without untangling the others.
+
+mod recent_sessions;
+mod session_form;
+mod session_table;
+
+pub use recent_sessions::RecentSessions;
+pub use session_form::SessionForm;
+pub use session_table::SessionTable;
 
 use leptos::prelude::*;
 
@@ -13,7 +24,7 @@ pub fn error_notice(errors: ArcRwSignal<Errors>) -> impl IntoView {
 
 /// A problem to show above a page or list, while there is one.
 #[component]
-pub fn Problem(problem: RwSignal<Option<String>>) -> impl IntoView {
+pub fn Problem(#[prop(into)] problem: Signal<Option<String>>) -> impl IntoView {
     move || {
         problem
             .get()

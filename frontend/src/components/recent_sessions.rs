@@ -3,18 +3,18 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_notice;
+use crate::components::{error_notice, SessionTable};
 use crate::i18n::{tr, T};
-use crate::pages::sessions::SessionTable;
 
 #[component]
 pub fn RecentSessions(
-    /// Changes whenever a session was saved, so the list refetches.
-    refresh: RwSignal<u32>,
+    /// The session the form stored last: the list refetches when it changes.
+    #[prop(into)]
+    refetch: Signal<Option<i64>>,
 ) -> impl IntoView {
     let outbox = use_context::<crate::outbox::Outbox>();
     let sessions = LocalResource::new(move || {
-        refresh.track();
+        refetch.track();
         if let Some(o) = outbox {
             o.sent.track();
         }

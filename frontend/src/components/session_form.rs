@@ -1,0 +1,602 @@
+//! 记录宣讲: the form an officer fills in on a phone right after a talk — and, given a
+//! session, the same form to edit it. Used by the page that logs sessions and by the page
+//! that edits one.
+//!
+//! Made for a minute's work: the station is the officer's own, the date is today, the school
+//! is found by typing part of its name, topics are chips, and "repeat last session" copies
+//! the station's latest entry. The shared rules run before sending, so the officer sees the
+//! same message beside the same field as the server would give. When the network is down the
+//! entry goes to the outbox with its idempotency key and is sent later (see `outbox.rs`).
+
+use chrono::{NaiveDate, Utc};
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::org::{Campaign, District, School, Station};
+use humiao_shared::session::{parse_count, Audience, Context, NewSession, Session, SessionFormat};
+use humiao_shared::{campaign_today, Lang};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiFailure, ApiResult};
+use crate::components::{RecentSessions, SaveOutcome};
+use crate::i18n::{self, lang, tr, T};
+use crate::outbox::Outbox;
+
+/// The audience groups, as (field, label).
+const GROUPS: [(&str, T); 4] = [
+    ("audience.students", T::Students),
+    ("audience.parents", T::Parents),
+    ("audience.teachers", T::Teachers),
+    ("audience.others", T::Others),
+];
+
+/// Today in China, whatever zone the phone is set to: the server judges dates by it too.
+fn today() -> NaiveDate {
+    campaign_today(Utc::now())
+}
+
+/// The element id of a field, for labels and error messages.
+fn dom_id(field: &str) -> String {
+    field.replace('.', "-")
+}
+
+/// Everything the form holds, as signals.
+#[derive(Clone, Copy)]
+struct Form {
+    campaign_id: RwSignal<Option<i64>>,
+    station_id: RwSignal<Option<i64>>,
+    school_query: RwSignal<String>,
+    other_venue: RwSignal<bool>,
+    venue: RwSignal<String>,
+    held_on: RwSignal<String>,
+    format: RwSignal<Option<SessionFormat>>,
+    topic_ids: RwSignal<Vec<i64>>,
+    counts: [RwSignal<String>; 4],
+    confirm_large: RwSignal<bool>,
+    confirm_distinct: RwSignal<bool>,
+    notes: RwSignal<String>,
+}
+
+impl Form {
+    fn new(station_id: Option<i64>) -> Form {
+        Form {
+            campaign_id: RwSignal::new(None),
+            station_id: RwSignal::new(station_id),
+            school_query: RwSignal::new(String::new()),
+            other_venue: RwSignal::new(false),
+            venue: RwSignal::new(String::new()),
+            held_on: RwSignal::new(today().format("%Y-%m-%d").to_string()),
+            format: RwSignal::new(Some(SessionFormat::ClassTalk)),
+            topic_ids: RwSignal::new(Vec::new()),
+            counts: std::array::from_fn(|_| RwSignal::new(String::new())),
+            confirm_large: RwSignal::new(false),
+            confirm_distinct: RwSignal::new(false),
+            notes: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Fills the form from a stored session (to edit it, or to repeat it with `day`).
+    fn fill(&self, s: &Session, day: Option<NaiveDate>) {
+        self.campaign_id.set(Some(s.campaign_id));
+        self.station_id.set(Some(s.station_id));
+        self.other_venue.set(s.school_id.is_none());
+        if s.school_id.is_some() {
+            self.school_query.set(s.venue.clone());
+            self.venue.set(String::new());
+        } else {
+            self.school_query.set(String::new());
+            self.venue.set(s.venue.clone());
+        }
+        self.held_on
+            .set(day.unwrap_or(s.held_on).format("%Y-%m-%d").to_string());
+        self.format.set(Some(s.format));
+        self.topic_ids.set(s.topic_ids.clone());
+        let a = &s.audience;
+        for (signal, n) in self
+            .counts
+            .iter()
+            .zip([a.students, a.parents, a.teachers, a.others])
+        {
+            signal.set(n.to_string());
+        }
+        self.confirm_large
+            .set(a.total() > humiao_shared::session::LARGE_AUDIENCE);
+        self.notes.set(s.notes.clone().unwrap_or_default());
+    }
+
+    /// Clears what differs from one session to the next; keeps campaign, station and date.
+    fn clear_after_save(&self) {
+        for count in self.counts {
+            count.set(String::new());
+        }
+        self.notes.set(String::new());
+        self.confirm_large.set(false);
+        self.confirm_distinct.set(false);
+    }
+
+    /// The entry as the form holds it, with the problems found reading the counts and the
+    /// school's name.
+    fn collect(&self, schools: &[School]) -> (NewSession, FieldErrors) {
+        let mut problems = FieldErrors::default();
+        let mut values = [0i64; 4];
+        for (i, (field, _)) in GROUPS.iter().enumerate() {
+            match parse_count(&self.counts[i].get_untracked()) {
+                Ok(n) => values[i] = n,
+                Err(code) => problems.push(*field, code),
+            }
+        }
+        let other = self.other_venue.get_untracked();
+        let school_id = if other {
+            None
+        } else {
+            let query = self.school_query.get_untracked();
+            let query = query.trim();
+            let found = schools.iter().find(|s| s.name == query).map(|s| s.id);
+            if found.is_none() && !query.is_empty() {
+                problems.push("school_id", FieldCode::UnknownValue);
+            }
+            found
+        };
+        let notes = self.notes.get_untracked();
+        let entry = NewSession {
+            campaign_id: self.campaign_id.get_untracked(),
+            station_id: self.station_id.get_untracked(),
+            school_id,
+            venue: other.then(|| self.venue.get_untracked()),
+            held_on: self.held_on.get_untracked(),
+            format: self.format.get_untracked(),
+            topic_ids: self.topic_ids.get_untracked(),
+            audience: Audience {
+                students: values[0],
+                parents: values[1],
+                teachers: values[2],
+                others: values[3],
+            },
+            confirm_large_audience: self.confirm_large.get_untracked(),
+            confirm_distinct: self.confirm_distinct.get_untracked(),
+            notes: (!notes.trim().is_empty()).then_some(notes),
+            duration_minutes: None,
+            speakers: None,
+        };
+        (entry, problems)
+    }
+}
+
+/// What saving the form came to, when the server did not refuse it.
+#[derive(Clone)]
+enum Saved {
+    /// Stored (a new session) or changed (an edit).
+    Stored(Session),
+    /// No answer: kept in the outbox, to be sent when the network returns.
+    Queued,
+}
+
+/// Sends the entry: an edit at the version it was read, or a new session with a fresh
+/// idempotency key, kept in the outbox (with that key) when no answer comes.
+async fn send(
+    entry: NewSession,
+    edit_of: Option<(i64, i64)>,
+    outbox: Option<Outbox>,
+) -> ApiResult<Saved> {
+    if let Some((id, version)) = edit_of {
+        return api::update_session(id, version, &entry)
+            .await
+            .map(Saved::Stored);
+    }
+    let key = api::new_idempotency_key();
+    match api::create_session(&entry, &key).await {
+        Ok(session) => Ok(Saved::Stored(session)),
+        Err(ApiFailure::Network(detail)) => match outbox {
+            Some(outbox) if outbox.push(key, entry) => Ok(Saved::Queued),
+            // The browser cannot keep it either: the form keeps it on screen.
+            _ => Err(ApiFailure::Network(detail)),
+        },
+        Err(other) => Err(other),
+    }
+}
+
+/// The form; with `editing`, it edits that session and goes back to the list when saved.
+#[component]
+pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
+    let campaigns = LocalResource::new(api::campaigns);
+    let districts = LocalResource::new(api::districts);
+    let stations = LocalResource::new(api::stations);
+    let topics = LocalResource::new(api::topics);
+    let outbox = use_context::<Outbox>();
+    let navigate = use_navigate();
+
+    // An officer logs for the station: it is chosen already.
+    let me = use_context::<humiao_shared::account::Me>();
+    let form = Form::new(me.and_then(|m| m.station_id));
+    let edit_of = editing.as_ref().map(|s| (s.id, s.version));
+    if let Some(s) = &editing {
+        form.fill(s, None);
+    }
+
+    // Shown once the server said an identical session exists (409 duplicate_session).
+    let duplicate = RwSignal::new(false);
+    let errors = RwSignal::new(FieldErrors::default());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    // The language now, read in an action's task rather than a view.
+    let language = use_context::<i18n::Language>();
+    let lang_now = move || language.map_or(Lang::Zh, |l| l.0.get_untracked());
+
+    let schools = LocalResource::new(move || {
+        let station = form.station_id.get();
+        async move {
+            match station {
+                Some(id) => api::schools_of(id).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+
+    // Once the campaigns arrive, pick the one running today.
+    Effect::new(move || {
+        if let Some(Ok(list)) = campaigns.get() {
+            if form.campaign_id.get_untracked().is_none() {
+                form.campaign_id
+                    .set(Campaign::current(&list, today()).map(|c| c.id));
+            }
+        }
+    });
+
+    // "Repeat last session": the station's latest entry, copied into the form for today.
+    let repeat = Action::new_local(move |station: &Option<i64>| {
+        let query = match station {
+            Some(id) => format!("limit=1&station_id={id}"),
+            None => "limit=1".to_string(),
+        };
+        async move {
+            match api::sessions_page(&query).await {
+                Ok((list, _)) => match list.first() {
+                    Some(last) => {
+                        form.fill(last, Some(today()));
+                        errors.set(FieldErrors::default());
+                        outcome.set(Some(Ok(T::Repeated.get(lang_now()).to_string())));
+                    }
+                    None => outcome.set(Some(Err(T::NothingToRepeat.get(lang_now()).into()))),
+                },
+                Err(e) => outcome.set(Some(Err(e.to_string()))),
+            }
+        }
+    });
+    let repeat_last = move |_| {
+        repeat.dispatch(form.station_id.get_untracked());
+    };
+
+    // Saving: the entry is sent (or kept in the outbox), then the form says how it went.
+    let save = Action::new_local(move |entry: &NewSession| {
+        let entry = entry.clone();
+        let navigate = navigate.clone();
+        async move {
+            let result = send(entry, edit_of, outbox).await;
+            let lang = lang_now();
+            match &result {
+                // An edit goes back to the list it came from.
+                Ok(Saved::Stored(_)) if edit_of.is_some() => {
+                    navigate("/sessions", Default::default())
+                }
+                Ok(Saved::Stored(session)) => {
+                    outcome.set(Some(Ok(i18n::saved_session(
+                        lang,
+                        &session.held_on.to_string(),
+                        &session.venue,
+                        session.audience.total(),
+                    ))));
+                    form.clear_after_save();
+                    duplicate.set(false);
+                }
+                Ok(Saved::Queued) => {
+                    outcome.set(Some(Ok(T::Queued.get(lang).to_string())));
+                    form.clear_after_save();
+                }
+                Err(ApiFailure::Answer {
+                    body: Some(body), ..
+                }) => {
+                    let mut from_server = FieldErrors::default();
+                    for f in &body.fields {
+                        from_server.push(f.field.clone(), f.code);
+                    }
+                    if body.code == "duplicate_session" {
+                        duplicate.set(true);
+                    }
+                    errors.set(from_server);
+                    outcome.set(Some(Err(body.message.clone())));
+                }
+                Err(other) => outcome.set(Some(Err(other.to_string()))),
+            }
+            result
+        }
+    });
+    let saving = save.pending();
+    // The latest sessions below refetch once per session stored; an entry kept offline or
+    // refused leaves them as they were (a refetch could only fail, or show the same rows).
+    let last_stored = Memo::new(move |before: Option<&Option<i64>>| {
+        save.value().with(|v| match v {
+            Some(Ok(Saved::Stored(s))) => Some(s.id),
+            _ => before.copied().flatten(),
+        })
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let known_schools = schools
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let (entry, mut problems) = form.collect(&known_schools);
+        let window = campaigns
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|list| {
+                list.into_iter()
+                    .find(|c| Some(c.id) == entry.campaign_id)
+                    .map(|c| (c.starts_on, c.ends_on))
+            });
+        let ctx = Context {
+            today: today(),
+            campaign_window: window,
+        };
+        if let Err(rule_problems) = entry.validate(&ctx) {
+            // A field's first problem stays: "not on the list" says more than "required".
+            problems.extend(rule_problems);
+        }
+        outcome.set(None);
+        errors.set(problems.clone());
+        if problems.is_empty() {
+            save.dispatch(entry);
+        }
+    };
+
+    let error_for = move |field: &'static str| {
+        move || {
+            errors.with(|e| e.get(field)).map(|code| {
+                view! { <p class="error" id=format!("{}-error", dom_id(field))>{code.message(lang())}</p> }
+            })
+        }
+    };
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
+    // Editing a field takes its message away; the next submit checks it again.
+    let edited = move |field: &'static str| errors.update(|e| e.remove(field));
+
+    let station_options = move || match (districts.get(), stations.get()) {
+        (Some(Ok(districts)), Some(Ok(stations))) => {
+            station_groups(districts, stations, form.station_id).into_any()
+        }
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
+            view! { <option value="" disabled=true>{e.to_string()}</option> }.into_any()
+        }
+        _ => view! { <option value="" disabled=true>{tr(T::Loading)}</option> }.into_any(),
+    };
+    let editing_now = edit_of.is_some();
+
+    view! {
+        <h1>{move || if editing_now { tr(T::EditTitle)() } else { tr(T::LogTitle)() }}</h1>
+        {(!editing_now).then(|| view! { <OutboxStatus /> })}
+        <form class="session card" on:submit=on_submit novalidate=true>
+            {(!editing_now).then(|| view! {
+                <div class="inline">
+                    <button type="button" id="repeat-last" class="secondary" on:click=repeat_last>
+                        {tr(T::RepeatLast)}
+                    </button>
+                </div>
+            })}
+            <div class="row two">
+                <div class="field">
+                    <label for="campaign_id">{tr(T::Campaign)}</label>
+                    <select id="campaign_id" aria-invalid=invalid("campaign_id")
+                        on:change=move |ev| { edited("campaign_id"); form.campaign_id.set(event_target_value(&ev).parse().ok()) }>
+                        <option value="" selected=move || form.campaign_id.get().is_none()>{tr(T::ChooseCampaign)}</option>
+                        {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
+                            let id = c.id;
+                            view! { <option value=id.to_string() selected=move || form.campaign_id.get() == Some(id)>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                    {error_for("campaign_id")}
+                </div>
+                <div class="field">
+                    <label for="held_on">{tr(T::Date)}</label>
+                    <input id="held_on" type="date" aria-invalid=invalid("held_on")
+                        prop:value=move || form.held_on.get()
+                        on:input=move |ev| { edited("held_on"); form.held_on.set(event_target_value(&ev)) } />
+                    {error_for("held_on")}
+                </div>
+            </div>
+            <div class="row two">
+                <div class="field">
+                    <label for="station_id">{tr(T::Station)}</label>
+                    <select id="station_id" aria-invalid=invalid("station_id")
+                        on:change=move |ev| {
+                            edited("station_id");
+                            form.station_id.set(event_target_value(&ev).parse().ok());
+                            form.school_query.set(String::new());
+                        }>
+                        <option value="" selected=move || form.station_id.get().is_none()>{tr(T::ChooseStation)}</option>
+                        {station_options}
+                    </select>
+                    {error_for("station_id")}
+                </div>
+                <div class="field">
+                    <label for="format">{tr(T::Format)}</label>
+                    <select id="format" aria-invalid=invalid("format")
+                        on:change=move |ev| form.format.set(SessionFormat::from_code(&event_target_value(&ev)))>
+                        {move || SessionFormat::ALL.into_iter().map(|f| view! {
+                            <option value=f.code() selected=move || form.format.get() == Some(f)>{f.label(lang())}</option>
+                        }).collect_view()}
+                    </select>
+                    {error_for("format")}
+                </div>
+            </div>
+            <div class="field">
+                <label class="inline">
+                    <input type="checkbox" id="other_venue" prop:checked=move || form.other_venue.get()
+                        on:change=move |ev| form.other_venue.set(event_target_checked(&ev)) />
+                    {tr(T::NotAtSchool)}
+                </label>
+                <Show when=move || !form.other_venue.get() fallback=move || view! {
+                    <label for="venue">{tr(T::VenueName)}</label>
+                    <input id="venue" type="text" maxlength="100" aria-invalid=invalid("venue")
+                        placeholder=tr(T::VenueExample)
+                        prop:value=move || form.venue.get()
+                        on:input=move |ev| { edited("venue"); form.venue.set(event_target_value(&ev)) } />
+                    {error_for("venue")}
+                }>
+                    <label for="school_id">{tr(T::School)}</label>
+                    <input id="school_id" type="search" list="school-options" autocomplete="off"
+                        aria-invalid=invalid("school_id") aria-describedby="school-hint"
+                        placeholder=move || if form.station_id.get().is_some() { tr(T::SchoolSearchHint)() } else { tr(T::ChooseStationFirst)() }
+                        prop:value=move || form.school_query.get()
+                        on:input=move |ev| { edited("school_id"); edited("venue"); form.school_query.set(event_target_value(&ev)) } />
+                    <datalist id="school-options">
+                        {move || schools.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| {
+                            view! { <option value=s.name></option> }
+                        }).collect_view()}
+                    </datalist>
+                    <p class="hint muted" id="school-hint">{tr(T::SchoolSearchHint)}</p>
+                    {error_for("school_id")}
+                </Show>
+            </div>
+            <fieldset class="field bare">
+                <legend class="label">{tr(T::Topics)}</legend>
+                <div class="chips" id="topic_ids">
+                    {move || topics.get().map(|r| match r {
+                        Ok(list) => list.into_iter().map(|t| {
+                            let id = t.id;
+                            let on = move || form.topic_ids.with(|ids| ids.contains(&id));
+                            let name = move || match lang() {
+                                humiao_shared::Lang::Zh => t.name_zh.clone(),
+                                humiao_shared::Lang::En => t.name_en.clone(),
+                            };
+                            view! {
+                                <button type="button" class="chip" aria-pressed=move || on().to_string()
+                                    data-topic=id.to_string()
+                                    on:click=move |_| { edited("topic_ids"); form.topic_ids.update(|ids| {
+                                        if let Some(pos) = ids.iter().position(|x| *x == id) { ids.remove(pos); } else { ids.push(id); }
+                                    }) }>
+                                    {name}
+                                </button>
+                            }
+                        }).collect_view().into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    })}
+                </div>
+                {error_for("topic_ids")}
+            </fieldset>
+            <fieldset class="field bare">
+                <legend class="label">{tr(T::Audience)}</legend>
+                <div class="row four">
+                    {GROUPS.iter().enumerate().map(|(i, (field, label))| {
+                        let field: &'static str = field;
+                        let count = form.counts[i];
+                        view! {
+                            <div class="field">
+                                <label for=dom_id(field)>{tr(*label)}</label>
+                                <input id=dom_id(field) type="text" inputmode="numeric" autocomplete="off"
+                                    aria-invalid=invalid(field)
+                                    prop:value=move || count.get()
+                                    on:input=move |ev| { edited(field); edited("audience"); count.set(event_target_value(&ev)) } />
+                                {error_for(field)}
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+                {error_for("audience")}
+                <label class="inline">
+                    <input type="checkbox" id="confirm_large_audience" prop:checked=move || form.confirm_large.get()
+                        on:change=move |ev| { edited("confirm_large_audience"); form.confirm_large.set(event_target_checked(&ev)) } />
+                    {tr(T::ConfirmLarge)}
+                </label>
+                {error_for("confirm_large_audience")}
+            </fieldset>
+            <div class="field">
+                <label for="notes">{tr(T::Notes)}</label>
+                <textarea id="notes" rows="2" maxlength="2000" aria-invalid=invalid("notes")
+                    prop:value=move || form.notes.get()
+                    on:input=move |ev| { edited("notes"); form.notes.set(event_target_value(&ev)) }></textarea>
+                {error_for("notes")}
+            </div>
+            <Show when=move || duplicate.get()>
+                <label class="inline">
+                    <input type="checkbox" id="confirm_distinct" prop:checked=move || form.confirm_distinct.get()
+                        on:change=move |ev| form.confirm_distinct.set(event_target_checked(&ev)) />
+                    {tr(T::ConfirmDistinct)}
+                </label>
+            </Show>
+            <div class="inline">
+                <button type="submit" class="primary" disabled=move || saving.get()>
+                    {move || match (saving.get(), editing_now) {
+                        (true, _) => tr(T::Saving)(),
+                        (false, true) => tr(T::SaveChanges)(),
+                        (false, false) => tr(T::Save)(),
+                    }}
+                </button>
+                {editing_now.then(|| view! { <a href="/sessions">{tr(T::Cancel)}</a> })}
+            </div>
+            <SaveOutcome outcome=outcome />
+        </form>
+        {(!editing_now).then(|| view! { <RecentSessions refetch=last_stored /> })}
+    }
+}
+
+/// How many entries wait in the outbox, and those the server refused.
+#[component]
+fn OutboxStatus() -> impl IntoView {
+    let Some(outbox) = use_context::<Outbox>() else {
+        return ().into_any();
+    };
+    view! {
+        <Show when=move || { outbox.waiting.get() > 0 }>
+            <div class="notice warn" role="status" id="outbox">
+                <span id="outbox-count">{move || i18n::waiting(lang(), outbox.waiting.get())}</span>
+                " "
+                <button type="button" class="link" on:click=move |_| outbox.flush()>{tr(T::SendNow)}</button>
+            </div>
+        </Show>
+        <Show when=move || outbox.refused.with(|r| !r.is_empty())>
+            <div class="notice bad" role="alert" id="outbox-refused">
+                <ul>
+                    {move || outbox.refused.get().into_iter().map(|r| view! {
+                        <li>{format!("{} · {}", r.entry.held_on, r.reason)}</li>
+                    }).collect_view()}
+                </ul>
+                <button type="button" class="link" on:click=move |_| outbox.dismiss_refused()>"OK"</button>
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+/// The stations grouped under their districts.
+fn station_groups(
+    districts: Vec<District>,
+    stations: Vec<Station>,
+    chosen: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    districts
+        .into_iter()
+        .map(|d| {
+            let members: Vec<Station> = stations
+                .iter()
+                .filter(|s| s.district_id == d.id)
+                .cloned()
+                .collect();
+            view! {
+                <optgroup label=d.name>
+                    {members.into_iter().map(|s| {
+                        let id = s.id;
+                        view! {
+                            <option value=id.to_string() selected=move || chosen.get() == Some(id)>
+                                {s.name}
+                            </option>
+                        }
+                    }).collect_view()}
+                </optgroup>
+            }
+        })
+        .collect_view()
+}
