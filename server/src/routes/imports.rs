@@ -451,8 +451,8 @@ fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> Htt
         push(
             column.header(lang).to_string(),
             "missing_column",
-            format!("缺少必填列“{}”", column.zh),
-            format!("The required column \"{}\" is missing", column.en),
+            format!("缺少必填列“{}”", column.title.zh),
+            format!("The required column \"{}\" is missing", column.title.en),
         );
     }
     for header in problems.unknown {
