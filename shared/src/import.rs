@@ -217,17 +217,12 @@ impl ImportKind {
         ImportKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// The title of the kind of record the file adds (`crate::record`).
     pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            ImportKind::Schools => ("学校", "Schools"),
-            ImportKind::Stations => ("派出所", "Police stations"),
-            ImportKind::Speakers => {
-                return crate::training::TRAINEES_TITLE.get(lang);
-            }
-            ImportKind::Sessions => ("宣讲活动", "Sessions"),
-            ImportKind::Confirmations => ("观看确认", "Screening confirmations"),
-        };
-        lang.pick(zh, en)
+        crate::record::KINDS
+            .into_iter()
+            .find(|k| k.import == Some(self))
+            .map_or(self.code(), |k| k.title.get(lang))
     }
 
     pub fn columns(self) -> &'static [Column] {

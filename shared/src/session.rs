@@ -445,7 +445,7 @@ pub const SPEAKERS: Field =
 impl Described for NewSession {
     const KIND: &'static RecordKind = &RecordKind {
         collection: "sessions",
-        title: Text::new("宣讲记录", "Sessions"),
+        title: Text::new("宣讲活动", "Sessions"),
         fields: &[
             SESSION_CAMPAIGN,
             crate::org::STATION_ID,

@@ -219,6 +219,14 @@ fn every_example_passes_the_rules_that_need_no_database() {
 }
 
 #[test]
+fn every_import_adds_a_declared_kind() {
+    for import in ImportKind::ALL {
+        let kinds = KINDS.iter().filter(|k| k.import == Some(import)).count();
+        assert_eq!(kinds, 1, "{import:?}");
+    }
+}
+
+#[test]
 fn collections_are_distinct_and_match_their_export_tables() {
     let mut seen = BTreeSet::new();
     for kind in KINDS {
@@ -244,6 +252,7 @@ fn collections_are_distinct_and_match_their_export_tables() {
             }
         }
         if let Some(import) = kind.import {
+            assert_eq!(import.label(crate::Lang::Zh), kind.title.zh);
             // An import column keyed like a declared field has its label.
             for column in import.columns() {
                 if let Some(field) = kind.field(column.key) {
