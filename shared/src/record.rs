@@ -11,6 +11,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod form;
+
 use crate::columns::Table;
 use crate::i18n::Text;
 use crate::import::ImportKind;

@@ -266,3 +266,68 @@ fn collections_are_distinct_and_match_their_export_tables() {
         }
     }
 }
+
+/// The admin form's round trip for `N`: each shown field's text, from `example()`, sent
+/// back as JSON, deserializes into `N` and gives back `example()`'s value.
+fn form_round_trip<N: Described>() -> Vec<String> {
+    let kind = N::KIND;
+    let example = serde_json::to_value(N::example()).expect("serializes");
+    // `example()`'s roll is for the school year 2024–25.
+    let year = 2024;
+    let shown: Vec<&Field> = kind
+        .fields
+        .iter()
+        .filter(|f| form::on_form(f) && !matches!(f.kind, FieldKind::Password))
+        .collect();
+    let body = form::form_json(
+        shown
+            .iter()
+            .map(|f| (*f, form::form_text(f, &example[f.key], year))),
+        year,
+    );
+    let sent = match serde_json::from_value::<N>(body.clone()) {
+        Ok(n) => serde_json::to_value(n).expect("serializes"),
+        Err(e) => return vec![format!("{}: the form's JSON {body} does not fit: {e}", kind.collection)],
+    };
+    let mut problems = Vec::new();
+    for f in shown {
+        let (want, got) = (&example[f.key], &sent[f.key]);
+        // A blank text box is an empty text, which the rules read as none.
+        let blank = want.is_null() && got.as_str() == Some("");
+        if want != got && !blank {
+            problems.push(format!("{}.{}: {want} came back as {got}", kind.collection, f.key));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_admin_form_gives_back_each_kinds_example() {
+    let cases: [fn() -> Vec<String>; 13] = [
+        form_round_trip::<NewDistrict>,
+        form_round_trip::<NewStation>,
+        form_round_trip::<NewSchool>,
+        form_round_trip::<NewTopic>,
+        form_round_trip::<NewCampaign>,
+        form_round_trip::<NewFilm>,
+        form_round_trip::<NewAssignment>,
+        form_round_trip::<NewConfirmation>,
+        form_round_trip::<NewTraining>,
+        form_round_trip::<NewTrainee>,
+        form_round_trip::<NewOutcome>,
+        form_round_trip::<NewSession>,
+        form_round_trip::<NewAccount>,
+    ];
+    let problems: Vec<String> = cases.into_iter().flat_map(|case| case()).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn a_form_that_does_not_fit_its_type_is_reported_beside_the_field() {
+    let body = serde_json::json!({ "title": "《独一无二的生命》", "minutes": "a quarter hour", "topic_ids": [] });
+    let errors = form::check_form::<NewFilm, _>(&body, NewFilm::validate);
+    assert_eq!(errors.get("minutes"), Some(crate::error::FieldCode::InvalidType));
+    assert_eq!(errors.get("title"), None);
+    let fits = serde_json::json!({ "title": "《独一无二的生命》", "minutes": 20, "topic_ids": [1] });
+    assert!(form::check_form::<NewFilm, _>(&fits, NewFilm::validate).is_empty());
+}
