@@ -135,26 +135,44 @@ pub trait Described: Serialize + DeserializeOwned + 'static {
     fn example() -> Self;
 }
 
-/// Every declared kind, in the order the API document lists them.
-pub const KINDS: [&RecordKind; 13] = [
-    <crate::org::NewDistrict as Described>::KIND,
-    <crate::org::NewStation as Described>::KIND,
-    <crate::org::NewSchool as Described>::KIND,
-    <crate::org::NewTopic as Described>::KIND,
-    <crate::org::NewCampaign as Described>::KIND,
-    <crate::film::NewFilm as Described>::KIND,
-    <crate::screening::NewAssignment as Described>::KIND,
-    <crate::screening::NewConfirmation as Described>::KIND,
-    <crate::training::NewTraining as Described>::KIND,
-    <crate::training::NewTrainee as Described>::KIND,
-    <crate::outcome::NewOutcome as Described>::KIND,
-    <crate::session::NewSession as Described>::KIND,
-    <crate::account::NewAccount as Described>::KIND,
-];
+/// Lists every declared kind once, as its `NewX` and the record `X` the API answers: gives
+/// [`KINDS`], and the tests' cases for each pair.
+macro_rules! declared {
+    ($($new:ty => $record:ty),* $(,)?) => {
+        /// Every declared kind, in the order the API document lists them.
+        pub const KINDS: &[&RecordKind] = &[$(<$new as Described>::KIND),*];
+
+        /// For each kind: its declaration, the check of its keys against `NewX` and `X`,
+        /// and the admin form's round trip of its example.
+        #[cfg(test)]
+        type Case = (&'static RecordKind, fn() -> Vec<String>, fn() -> Vec<String>);
+
+        #[cfg(test)]
+        const CASES: &[Case] = &[
+            $((<$new as Described>::KIND, tests::keys::<$new, $record>, tests::form_round_trip::<$new>)),*
+        ];
+    };
+}
+
+declared! {
+    crate::org::NewDistrict => crate::org::District,
+    crate::org::NewStation => crate::org::Station,
+    crate::org::NewSchool => crate::org::School,
+    crate::org::NewTopic => crate::org::Topic,
+    crate::org::NewCampaign => crate::org::Campaign,
+    crate::film::NewFilm => crate::film::Film,
+    crate::screening::NewAssignment => crate::screening::Assignment,
+    crate::screening::NewConfirmation => crate::screening::Confirmation,
+    crate::training::NewTraining => crate::training::Training,
+    crate::training::NewTrainee => crate::training::Trainee,
+    crate::outcome::NewOutcome => crate::outcome::Outcome,
+    crate::session::NewSession => crate::session::Session,
+    crate::account::NewAccount => crate::account::Account,
+}
 
 /// The declared kind with this collection name.
 pub fn kind(collection: &str) -> Option<&'static RecordKind> {
-    KINDS.into_iter().find(|k| k.collection == collection)
+    KINDS.iter().copied().find(|k| k.collection == collection)
 }
 
 /// The choices of an enum that has `ALL`, `code` and `label(lang)`.

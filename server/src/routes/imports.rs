@@ -84,7 +84,10 @@ pub struct ImportFailure {
 /// audited, if not).
 async fn allowed(db: &Db, viewer: &Viewer, kind: &str) -> Result<ImportKind, ApiError> {
     let kind = ImportKind::from_code(kind).ok_or(ApiError::NotFound)?;
-    if crate::registry::importer(kind).importers.contains(&viewer.role) {
+    if crate::registry::importer(kind)
+        .importers
+        .contains(&viewer.role)
+    {
         return Ok(kind);
     }
     audit::event(&db.pool, &Event::denied(viewer, "imports", 0)).await?;

@@ -7,16 +7,11 @@ use std::collections::BTreeSet;
 use serde::de::{self, DeserializeOwned, Visitor};
 
 use super::*;
-use crate::account::{Account, NewAccount};
-use crate::film::{Film, NewFilm};
-use crate::org::{
-    Campaign, District, NewCampaign, NewDistrict, NewSchool, NewStation, NewTopic, School, Station,
-    Topic,
-};
-use crate::outcome::{NewOutcome, Outcome};
-use crate::screening::{Assignment, Confirmation, NewAssignment, NewConfirmation};
-use crate::session::{NewSession, Session};
-use crate::training::{NewTrainee, NewTraining, Trainee, Training};
+use crate::account::NewAccount;
+use crate::film::NewFilm;
+use crate::org::{NewCampaign, NewDistrict, NewSchool, NewStation, NewTopic};
+use crate::outcome::NewOutcome;
+use crate::training::NewTrainee;
 
 /// The field names a derived `Deserialize` of a struct asks for, read without a value: a
 /// deserializer that answers `deserialize_struct` by handing back the names it was given.
@@ -81,7 +76,7 @@ fn difference(declared: &BTreeSet<&str>, actual: &BTreeSet<&str>) -> Option<Stri
 /// The keys of `N::example()` as JSON, which must be the declared fields and `N`'s serde
 /// fields; and the record `R`'s serde fields, which must be the readable fields plus the
 /// computed ones.
-fn check<N: Described, R: DeserializeOwned>() -> Vec<String> {
+pub(super) fn keys<N: Described, R: DeserializeOwned>() -> Vec<String> {
     let kind = N::KIND;
     let mut problems = Vec::new();
     let declared: BTreeSet<&str> = kind.fields.iter().map(|f| f.key).collect();
@@ -137,33 +132,8 @@ fn check<N: Described, R: DeserializeOwned>() -> Vec<String> {
 
 #[test]
 fn the_declared_fields_are_the_serde_fields_of_each_kind() {
-    let cases: [(&RecordKind, fn() -> Vec<String>); 13] = [
-        (NewDistrict::KIND, check::<NewDistrict, District>),
-        (NewStation::KIND, check::<NewStation, Station>),
-        (NewSchool::KIND, check::<NewSchool, School>),
-        (NewTopic::KIND, check::<NewTopic, Topic>),
-        (NewCampaign::KIND, check::<NewCampaign, Campaign>),
-        (NewFilm::KIND, check::<NewFilm, Film>),
-        (NewAssignment::KIND, check::<NewAssignment, Assignment>),
-        (
-            NewConfirmation::KIND,
-            check::<NewConfirmation, Confirmation>,
-        ),
-        (NewTraining::KIND, check::<NewTraining, Training>),
-        (NewTrainee::KIND, check::<NewTrainee, Trainee>),
-        (NewOutcome::KIND, check::<NewOutcome, Outcome>),
-        (NewSession::KIND, check::<NewSession, Session>),
-        (NewAccount::KIND, check::<NewAccount, Account>),
-    ];
-    let mut problems = Vec::new();
-    for (kind, case) in cases {
-        assert!(
-            KINDS.iter().any(|k| std::ptr::eq(*k, kind)),
-            "{} is not in KINDS",
-            kind.collection
-        );
-        problems.extend(case());
-    }
+    assert_eq!(CASES.len(), KINDS.len());
+    let problems: Vec<String> = CASES.iter().flat_map(|(_, keys, _)| keys()).collect();
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -196,7 +166,7 @@ fn the_key_check_finds_a_field_the_declaration_lacks() {
             }
         }
     }
-    let problems = check::<NewThing, NewThing>();
+    let problems = keys::<NewThing, NewThing>();
     assert_eq!(problems.len(), 3, "{problems:#?}");
     assert!(
         problems.iter().all(|p| p.contains("\"colour\"")),
@@ -269,7 +239,7 @@ fn collections_are_distinct_and_match_their_export_tables() {
 
 /// The admin form's round trip for `N`: each shown field's text, from `example()`, sent
 /// back as JSON, deserializes into `N` and gives back `example()`'s value.
-fn form_round_trip<N: Described>() -> Vec<String> {
+pub(super) fn form_round_trip<N: Described>() -> Vec<String> {
     let kind = N::KIND;
     let example = serde_json::to_value(N::example()).expect("serializes");
     // `example()`'s roll is for the school year 2024–25.
@@ -287,7 +257,12 @@ fn form_round_trip<N: Described>() -> Vec<String> {
     );
     let sent = match serde_json::from_value::<N>(body.clone()) {
         Ok(n) => serde_json::to_value(n).expect("serializes"),
-        Err(e) => return vec![format!("{}: the form's JSON {body} does not fit: {e}", kind.collection)],
+        Err(e) => {
+            return vec![format!(
+                "{}: the form's JSON {body} does not fit: {e}",
+                kind.collection
+            )]
+        }
     };
     let mut problems = Vec::new();
     for f in shown {
@@ -295,7 +270,10 @@ fn form_round_trip<N: Described>() -> Vec<String> {
         // A blank text box is an empty text, which the rules read as none.
         let blank = want.is_null() && got.as_str() == Some("");
         if want != got && !blank {
-            problems.push(format!("{}.{}: {want} came back as {got}", kind.collection, f.key));
+            problems.push(format!(
+                "{}.{}: {want} came back as {got}",
+                kind.collection, f.key
+            ));
         }
     }
     problems
@@ -303,22 +281,7 @@ fn form_round_trip<N: Described>() -> Vec<String> {
 
 #[test]
 fn the_admin_form_gives_back_each_kinds_example() {
-    let cases: [fn() -> Vec<String>; 13] = [
-        form_round_trip::<NewDistrict>,
-        form_round_trip::<NewStation>,
-        form_round_trip::<NewSchool>,
-        form_round_trip::<NewTopic>,
-        form_round_trip::<NewCampaign>,
-        form_round_trip::<NewFilm>,
-        form_round_trip::<NewAssignment>,
-        form_round_trip::<NewConfirmation>,
-        form_round_trip::<NewTraining>,
-        form_round_trip::<NewTrainee>,
-        form_round_trip::<NewOutcome>,
-        form_round_trip::<NewSession>,
-        form_round_trip::<NewAccount>,
-    ];
-    let problems: Vec<String> = cases.into_iter().flat_map(|case| case()).collect();
+    let problems: Vec<String> = CASES.iter().flat_map(|(_, _, form)| form()).collect();
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -326,8 +289,12 @@ fn the_admin_form_gives_back_each_kinds_example() {
 fn a_form_that_does_not_fit_its_type_is_reported_beside_the_field() {
     let body = serde_json::json!({ "title": "《独一无二的生命》", "minutes": "a quarter hour", "topic_ids": [] });
     let errors = form::check_form::<NewFilm, _>(&body, NewFilm::validate);
-    assert_eq!(errors.get("minutes"), Some(crate::error::FieldCode::InvalidType));
+    assert_eq!(
+        errors.get("minutes"),
+        Some(crate::error::FieldCode::InvalidType)
+    );
     assert_eq!(errors.get("title"), None);
-    let fits = serde_json::json!({ "title": "《独一无二的生命》", "minutes": 20, "topic_ids": [1] });
+    let fits =
+        serde_json::json!({ "title": "《独一无二的生命》", "minutes": 20, "topic_ids": [1] });
     assert!(form::check_form::<NewFilm, _>(&fits, NewFilm::validate).is_empty());
 }

@@ -42,7 +42,8 @@ pub(super) fn RecordForm(
         let record = editing.get();
         values.with_value(|v| {
             for (f, text) in section.fields().into_iter().zip(v) {
-                let stored = |r: &Value| form_text(f, r.get(f.key).unwrap_or(&Value::Null), school_year());
+                let stored =
+                    |r: &Value| form_text(f, r.get(f.key).unwrap_or(&Value::Null), school_year());
                 text.set(record.as_ref().map(stored).unwrap_or_default());
             }
         });
@@ -80,8 +81,11 @@ pub(super) fn RecordForm(
         spawn_local(async move {
             let answer = match &target {
                 Some(record) => {
-                    let path =
-                        format!("{}/{}", section.path(), record_id(record).unwrap_or_default());
+                    let path = format!(
+                        "{}/{}",
+                        section.path(),
+                        record_id(record).unwrap_or_default()
+                    );
                     let version = record
                         .get("version")
                         .and_then(Value::as_i64)
