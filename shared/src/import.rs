@@ -220,7 +220,7 @@ impl ImportKind {
     /// The title of the kind of record the file adds (`crate::record`).
     pub fn label(self, lang: Lang) -> &'static str {
         crate::record::KINDS
-            .into_iter()
+            .iter()
             .find(|k| k.import == Some(self))
             .map_or(self.code(), |k| k.title.get(lang))
     }
