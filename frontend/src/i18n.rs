@@ -192,7 +192,6 @@ catalogue! {
 
     // The dashboard
     DashboardTitle => "领导看板", "Dashboard";
-    Year => "年度", "Year";
     From => "起始日期", "From";
     To => "截止日期", "To";
     District => "辖区", "District";
@@ -219,13 +218,6 @@ catalogue! {
 
     // Admin
     AdminTitle => "管理", "Administration";
-    Stations => "派出所", "Stations";
-    Schools => "学校", "Schools";
-    Films => "宣教片", "Films";
-    Campaigns => "行动", "Campaigns";
-    Trainings => "宣讲员培训", "Speaker training";
-    Trainees => "参训人员", "Trainees";
-    Outcomes => "帮扶成效", "Outcomes";
     Links => "学校链接", "School links";
     QrSheet => "签发并打印二维码页", "Issue and print the QR sheet";
     RevokeLinksQuestion => "将作废这些学校现有的链接并重新生成，确定吗？",
@@ -237,13 +229,10 @@ catalogue! {
     Saved => "已保存。", "Saved.";
     Revoke => "作废", "Revoke";
     Status => "状态", "Status";
-    Role => "角色", "Role";
-    Accounts => "账号", "Accounts";
     Disable => "停用", "Disable";
     Enable => "启用", "Enable";
     Disabled => "已停用", "Disabled";
     LastSignIn => "最近登录", "Last sign-in";
-    Code => "编码", "Code";
     Import => "导入", "Import";
     ImportKind => "导入内容", "What to import";
     Template => "模板", "Template";
@@ -254,15 +243,7 @@ catalogue! {
     Row => "行", "Row";
     Column => "列", "Column";
     Problem => "问题", "Problem";
-    Workstation => "关爱工作站", "Care workstation";
-    SchoolType => "学校类型", "Type of school";
-    Minutes => "时长（分钟）", "Minutes";
-    Place => "地点", "Place";
-    Completed => "结业", "Completed";
-    DaysAttended => "出勤日期（逗号分隔）", "Days attended (comma-separated)";
     Month => "月份", "Month";
-    Indicator => "指标", "Indicator";
-    Value => "数值", "Value";
     ImportStored => "已导入", "Imported";
     ImportChecked => "检查完毕（未保存）", "Checked (nothing stored)";
     ImportRefused => "未导入：文件有问题，没有保存任何一行", "Not imported: the file has problems; no row was stored";

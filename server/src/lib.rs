@@ -13,6 +13,8 @@ pub mod gen;
 pub mod import;
 pub mod openapi;
 pub mod records;
+/// Every kind of record in one list: routes, API document and imports follow from it.
+pub mod registry;
 pub mod report;
 pub mod routes;
 pub mod startup;

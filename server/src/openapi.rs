@@ -35,11 +35,7 @@ use crate::db::audit::AuditEntry;
 use crate::error::ConflictBody;
 use crate::export::ExportQuery;
 use crate::records::handlers::Page;
-use crate::records::{
-    assignments::Assignments, campaigns::Campaigns, confirmations::Confirmations,
-    districts::Districts, films::Films, outcomes::Outcomes, schools::Schools, stations::Stations,
-    topics::Topics, trainees::Trainees, trainings::Trainings, OnExisting, Resource,
-};
+use crate::records::{OnExisting, Resource};
 use crate::report::ReportQuery;
 use crate::routes::aggregates::Grouping;
 use crate::routes::audit::AuditQuery;
@@ -72,17 +68,9 @@ pub fn build() -> OpenApi {
     doc.health_and_org();
     doc.auth();
     doc.sessions();
-    doc.resource::<Districts>();
-    doc.resource::<Stations>();
-    doc.resource::<Schools>();
-    doc.resource::<Topics>();
-    doc.resource::<Campaigns>();
-    doc.resource::<Films>();
-    doc.resource::<Assignments>();
-    doc.resource::<Confirmations>();
-    doc.resource::<Trainings>();
-    doc.resource::<Trainees>();
-    doc.resource::<Outcomes>();
+    for resource in crate::registry::RESOURCES {
+        (resource.document)(&mut doc);
+    }
     doc.aggregates();
     doc.charts_and_audit();
     doc.links();
@@ -94,7 +82,7 @@ pub fn build() -> OpenApi {
 
 /// Paths and the schemas they refer to, gathered as operations are added.
 #[derive(Default)]
-struct Doc {
+pub(crate) struct Doc {
     paths: Paths,
     schemas: Vec<(String, RefOr<Schema>)>,
 }
@@ -272,7 +260,7 @@ impl Doc {
     }
 
     /// The five operations every [`Resource`] has.
-    fn resource<R: Resource>(&mut self) {
+    pub(crate) fn resource<R: Resource>(&mut self) {
         let name = R::NAME;
         let record = self.schema::<R::Record>();
         let records = self.array_of::<R::Record>();

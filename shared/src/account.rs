@@ -292,6 +292,82 @@ impl NewPassword {
     }
 }
 
+// Accounts as the admin page names them (see `crate::record`).
+
+use crate::i18n::Text;
+use crate::record::{words, Choice, Described, Field, FieldKind, RecordKind};
+
+/// The roles as the admin form offers them.
+fn role_choices() -> Vec<Choice> {
+    Role::ALL
+        .into_iter()
+        .map(|role| Choice {
+            code: role.code(),
+            label: match role {
+                Role::Admin => Text::new("管理员", "administrator"),
+                Role::Leader => Text::new("领导", "leader"),
+                Role::Officer => Text::new("宣讲员", "officer"),
+                Role::School => Text::new("学校", "school"),
+            },
+        })
+        .collect()
+}
+
+pub const USERNAME: Field =
+    Field::new("username", Text::new("用户名", "Username"), FieldKind::Text).required();
+pub const ROLE: Field = Field::new(
+    "role",
+    Text::new("角色", "Role"),
+    FieldKind::Choice(role_choices),
+)
+.required();
+pub const PASSWORD: Field = Field::new(
+    "password",
+    Text::new("密码", "Password"),
+    FieldKind::Password,
+)
+.required()
+.write_only();
+
+impl Described for NewAccount {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "users",
+        title: Text::new("账号", "Accounts"),
+        fields: &[
+            USERNAME,
+            ROLE,
+            Field::new("district_id", words::DISTRICT, FieldKind::Ref("districts")),
+            Field::new("station_id", words::STATION, FieldKind::Ref("stations")),
+            Field::new("school_id", words::SCHOOL, FieldKind::Ref("schools")),
+            PASSWORD,
+        ],
+        // The place's names, looked up, and the account's state.
+        computed: &[
+            "id",
+            "district",
+            "station",
+            "school",
+            "disabled",
+            "created_at",
+            "last_sign_in",
+        ],
+        natural_key: &["username"],
+        export: None,
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewAccount {
+            username: "officer.diaozhuang".into(),
+            role: Some(Role::Officer),
+            district_id: None,
+            station_id: Some(1),
+            school_id: None,
+            password: "changzhou-2024-dz".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,17 +3,20 @@
 //! in one place, so the export and any form that names the same fields agree.
 //!
 //! A column names its field with a JSON pointer into the record as the API returns it
-//! (`/audience/students`), so an export holds exactly what the JSON list holds.
+//! (`/audience/students`), so an export holds exactly what the JSON list holds. A column
+//! that shows a declared field (`crate::record`) takes that field's label, so the export,
+//! the import template and the admin form call it the same.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
+use crate::record::Field;
+use crate::{film, org, outcome, screening, session, training};
 
 /// One column of an export.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     /// JSON pointer to the field in the record, e.g. `/held_on`.
     pub field: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
+    pub title: Text,
     /// A count that the API may hide (`null`, see `crate::suppression`): the cell then
     /// reads [`SMALL`] instead of staying empty.
     pub small_hidden: bool,
@@ -30,10 +33,7 @@ impl Column {
     }
 
     pub fn header(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
-        }
+        self.title.get(lang)
     }
 }
 
@@ -73,33 +73,37 @@ impl Table {
 /// The text of a hidden count.
 pub const SMALL: &str = crate::outcome::HIDDEN;
 
+/// A column of something no form declares (an id, a figure worked out).
 const fn c(field: &'static str, zh: &'static str, en: &'static str) -> Column {
     Column {
         field,
-        zh,
-        en,
+        title: Text::new(zh, en),
         small_hidden: false,
         label: None,
     }
 }
 
-const fn small(field: &'static str, zh: &'static str, en: &'static str) -> Column {
+/// A column showing a declared field, under its label.
+const fn of(field: &'static str, declared: Field) -> Column {
+    Column {
+        title: declared.label,
+        ..c(field, "", "")
+    }
+}
+
+/// A count the API may hide.
+const fn small(column: Column) -> Column {
     Column {
         small_hidden: true,
-        ..c(field, zh, en)
+        ..column
     }
 }
 
 /// A column of codes, shown by their names.
-const fn coded(
-    field: &'static str,
-    zh: &'static str,
-    en: &'static str,
-    label: fn(&str, Lang) -> Option<&'static str>,
-) -> Column {
+const fn coded(column: Column, label: fn(&str, Lang) -> Option<&'static str>) -> Column {
     Column {
         label: Some(label),
-        ..c(field, zh, en)
+        ..column
     }
 }
 
@@ -133,14 +137,14 @@ fn link_state(code: &str, lang: Lang) -> Option<&'static str> {
 }
 
 const ID: Column = c("/id", "编号", "ID");
-const CODE: Column = c("/code", "代码", "Code");
-const NAME: Column = c("/name", "名称", "Name");
 const VERSION: Column = c("/version", "版本", "Version");
 const DISTRICT_ID: Column = c("/district_id", "分局编号", "District ID");
 const STATION_ID: Column = c("/station_id", "派出所编号", "Station ID");
 const SCHOOL_ID: Column = c("/school_id", "学校编号", "School ID");
 const CAMPAIGN_ID: Column = c("/campaign_id", "行动编号", "Campaign ID");
 const TOPIC_IDS: Column = c("/topic_ids", "主题编号", "Topic IDs");
+const STARTS_ON: Column = of("/starts_on", org::STARTS_ON);
+const ENDS_ON: Column = of("/ends_on", org::ENDS_ON);
 
 pub const DISTRICTS: Table = Table {
     file: "districts",
@@ -149,9 +153,9 @@ pub const DISTRICTS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        CODE,
-        NAME,
-        c("/sort_order", "排序", "Sort order"),
+        of("/code", org::DISTRICT_CODE),
+        of("/name", org::DISTRICT_NAME),
+        of("/sort_order", org::SORT_ORDER),
         VERSION,
     ],
 };
@@ -163,10 +167,10 @@ pub const STATIONS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        CODE,
-        NAME,
+        of("/code", org::STATION_CODE),
+        of("/name", org::STATION_NAME),
         DISTRICT_ID,
-        c("/workstation", "护苗工作站", "Care workstation"),
+        of("/workstation", org::WORKSTATION),
         VERSION,
     ],
 };
@@ -178,12 +182,13 @@ pub const SCHOOLS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        CODE,
-        NAME,
-        coded("/kind", "学校类型", "Kind", school_kind),
+        of("/code", org::SCHOOL_CODE),
+        of("/name", org::SCHOOL_NAME),
+        coded(of("/kind", org::SCHOOL_KIND), school_kind),
         DISTRICT_ID,
         STATION_ID,
-        c("/enrolment", "在校学生数", "Enrolment"),
+        // This school year's figure of the roll.
+        of("/enrolment", org::ENROLMENTS),
         VERSION,
     ],
 };
@@ -195,10 +200,10 @@ pub const TOPICS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        CODE,
-        c("/name_zh", "中文名称", "Name (Chinese)"),
-        c("/name_en", "英文名称", "Name (English)"),
-        c("/sort_order", "排序", "Sort order"),
+        of("/code", org::TOPIC_CODE),
+        of("/name_zh", org::NAME_ZH),
+        of("/name_en", org::NAME_EN),
+        of("/sort_order", org::SORT_ORDER),
         VERSION,
     ],
 };
@@ -210,14 +215,14 @@ pub const CAMPAIGNS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        NAME,
-        c("/year", "年度", "Year"),
-        c("/starts_on", "开始日期", "Starts on"),
-        c("/ends_on", "结束日期", "Ends on"),
+        of("/name", org::CAMPAIGN_NAME),
+        of("/year", org::YEAR),
+        STARTS_ON,
+        ENDS_ON,
         TOPIC_IDS,
-        c("/targets/sessions", "目标场次", "Target sessions"),
-        c("/targets/schools", "目标学校数", "Target schools"),
-        c("/targets/audience", "目标受众人次", "Target audience"),
+        of("/targets/sessions", org::TARGET_SESSIONS),
+        of("/targets/schools", org::TARGET_SCHOOLS),
+        of("/targets/audience", org::TARGET_AUDIENCE),
         VERSION,
     ],
 };
@@ -229,8 +234,8 @@ pub const FILMS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        c("/title", "片名", "Title"),
-        c("/minutes", "时长（分钟）", "Minutes"),
+        of("/title", film::FILM_TITLE),
+        of("/minutes", film::FILM_MINUTES),
         TOPIC_IDS,
         VERSION,
     ],
@@ -244,11 +249,11 @@ pub const ASSIGNMENTS: Table = Table {
     columns: &[
         ID,
         CAMPAIGN_ID,
-        c("/title", "任务名称", "Title"),
+        of("/title", screening::ASSIGNMENT_TITLE),
         c("/film_ids", "宣教片编号", "Film IDs"),
         c("/school_ids", "学校编号", "School IDs"),
-        c("/opens_on", "开始日期", "Opens on"),
-        c("/closes_on", "截止日期", "Closes on"),
+        of("/opens_on", screening::OPENS_ON),
+        of("/closes_on", screening::CLOSES_ON),
         VERSION,
     ],
 };
@@ -263,11 +268,11 @@ pub const CONFIRMATIONS: Table = Table {
         c("/assignment_id", "观看任务编号", "Assignment ID"),
         SCHOOL_ID,
         c("/film_id", "宣教片编号", "Film ID"),
-        c("/shown_on", "观看日期", "Shown on"),
-        c("/students", "观看学生数", "Students"),
-        c("/parents", "观看家长数", "Parents"),
-        c("/classes", "班级数", "Classes"),
-        coded("/method", "观看方式", "Method", show_method),
+        of("/shown_on", screening::SHOWN_ON),
+        of("/students", screening::WATCHING_STUDENTS),
+        of("/parents", screening::WATCHING_PARENTS),
+        of("/classes", screening::CLASSES),
+        coded(of("/method", screening::METHOD), show_method),
         VERSION,
     ],
 };
@@ -279,10 +284,10 @@ pub const TRAININGS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        c("/title", "培训班名称", "Title"),
-        c("/place", "地点", "Place"),
-        c("/starts_on", "开始日期", "Starts on"),
-        c("/ends_on", "结束日期", "Ends on"),
+        of("/title", training::TRAINING_TITLE),
+        of("/place", training::PLACE),
+        STARTS_ON,
+        ENDS_ON,
         CAMPAIGN_ID,
         VERSION,
     ],
@@ -290,16 +295,16 @@ pub const TRAININGS: Table = Table {
 
 pub const TRAINEES: Table = Table {
     file: "trainees",
-    zh: "培训学员",
-    en: "Trainees",
+    zh: training::TRAINEES_TITLE.zh,
+    en: training::TRAINEES_TITLE.en,
     rows: Rows::List,
     columns: &[
         ID,
         c("/training_id", "培训班编号", "Training ID"),
-        c("/name", "姓名", "Name"),
+        of("/name", training::TRAINEE_NAME),
         STATION_ID,
-        c("/days_attended", "出勤日期", "Days attended"),
-        c("/completed", "是否结业", "Completed"),
+        of("/days_attended", training::DAYS_ATTENDED),
+        of("/completed", training::COMPLETED),
         VERSION,
     ],
 };
@@ -312,9 +317,9 @@ pub const OUTCOMES: Table = Table {
     columns: &[
         ID,
         STATION_ID,
-        c("/month", "月份", "Month"),
-        coded("/indicator", "指标", "Indicator", indicator),
-        small("/value", "数值", "Value"),
+        of("/month", outcome::MONTH),
+        coded(of("/indicator", outcome::INDICATOR), indicator),
+        small(of("/value", outcome::VALUE)),
         VERSION,
     ],
 };
@@ -326,21 +331,22 @@ pub const SESSIONS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
-        c("/held_on", "日期", "Date"),
+        of("/held_on", session::HELD_ON),
         c("/district", "分局", "District"),
         c("/station", "派出所", "Station"),
         STATION_ID,
         SCHOOL_ID,
+        // The school's name or the other venue, whichever the session was held at.
         c("/venue", "学校或地点", "School or venue"),
-        coded("/format", "形式", "Format", session_format),
+        coded(of("/format", session::FORMAT), session_format),
         TOPIC_IDS,
-        c("/audience/students", "学生人次", "Students"),
-        c("/audience/parents", "家长人次", "Parents"),
-        c("/audience/teachers", "教师人次", "Teachers"),
-        c("/audience/others", "其他人次", "Others"),
-        c("/duration_minutes", "时长（分钟）", "Minutes"),
-        c("/speakers", "宣讲人", "Speakers"),
-        c("/notes", "备注", "Notes"),
+        of("/audience/students", session::STUDENTS),
+        of("/audience/parents", session::PARENTS),
+        of("/audience/teachers", session::TEACHERS),
+        of("/audience/others", session::OTHERS),
+        of("/duration_minutes", session::DURATION),
+        of("/speakers", session::SPEAKERS),
+        of("/notes", session::NOTES),
         CAMPAIGN_ID,
         VERSION,
     ],
@@ -356,7 +362,7 @@ pub const LINKS: Table = Table {
         c("/school", "学校", "School"),
         SCHOOL_ID,
         CAMPAIGN_ID,
-        coded("/state", "状态", "State", link_state),
+        coded(c("/state", "状态", "State"), link_state),
         c("/created_at", "签发时间", "Issued at"),
         c("/created_by", "签发人", "Issued by"),
         c("/expires_at", "到期时间", "Expires at"),
@@ -487,8 +493,8 @@ pub const OUTCOME_SERIES: Table = Table {
     rows: Rows::List,
     columns: &[
         c("/month", "月份", "Month"),
-        coded("/indicator", "指标", "Indicator", indicator),
-        small("/value", "数值", "Value"),
+        coded(c("/indicator", "指标", "Indicator"), indicator),
+        small(c("/value", "数值", "Value")),
     ],
 };
 
@@ -498,25 +504,25 @@ pub const OUTCOME_TOTALS: Table = Table {
     en: "Outcome figures of the period",
     rows: Rows::One,
     columns: &[
-        small("/minors_mentored", "结对帮扶未成年人", "Minors mentored"),
-        small("/reoffences", "再犯", "Re-offences"),
-        small(
+        small(c("/minors_mentored", "结对帮扶未成年人", "Minors mentored")),
+        small(c("/reoffences", "再犯", "Re-offences")),
+        small(c(
             "/runaway_calls",
             "出走失联警情",
             "Runaway and missing-youth calls",
-        ),
-        small("/follow_ups", "回访", "Follow-up visits"),
-        small(
+        )),
+        small(c("/follow_ups", "回访", "Follow-up visits")),
+        small(c(
             "/volunteer_teams",
             "落实志愿帮扶",
             "Volunteer teams assigned",
-        ),
-        small(
+        )),
+        small(c(
             "/night_wandering_cared",
             "夜间游荡关爱",
             "Night wanderers cared for",
-        ),
-        small("/returned_to_school", "复学", "Returned to school"),
+        )),
+        small(c("/returned_to_school", "复学", "Returned to school")),
     ],
 };
 

@@ -73,6 +73,35 @@ impl NewFilm {
     }
 }
 
+// Films as every part of the product names them (see `crate::record`).
+
+use crate::i18n::Text;
+use crate::record::{words, Described, Field, FieldKind, RecordKind};
+
+pub const FILM_TITLE: Field =
+    Field::new("title", Text::new("片名", "Title"), FieldKind::Text).required();
+pub const FILM_MINUTES: Field = Field::new("minutes", words::MINUTES, FieldKind::Int).required();
+
+impl Described for NewFilm {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "films",
+        title: Text::new("宣教片", "Films"),
+        fields: &[FILM_TITLE, FILM_MINUTES, crate::org::TOPIC_IDS],
+        computed: &["id", "version"],
+        natural_key: &["title"],
+        export: Some(&crate::columns::FILMS),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewFilm {
+            title: "《青少年心理危机的正确应对》".into(),
+            minutes: Some(25),
+            topic_ids: vec![5],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldCode;
-use crate::Lang;
+use crate::i18n::Text;
+use crate::record::Field;
+use crate::{org, screening, session, training, Lang};
 
 /// What a file can hold: one kind of record per file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,263 +28,169 @@ pub enum ImportKind {
     Confirmations,
 }
 
-/// One column of a kind's template.
+/// One column of a kind's template. A column that holds a declared field (`crate::record`)
+/// takes that field's label; one that holds something else (a station given by code or
+/// name) may still take the label of the field it fills in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     /// The stable name the server's code uses.
     pub key: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
+    /// The header, in either language (either is accepted on upload).
+    pub title: Text,
     /// A required column must be in the file; its cells may still be blank where the
     /// rules allow (they then report the blank cell).
     pub required: bool,
     /// What the cell holds, for the template's notes sheet.
-    pub hint_zh: &'static str,
-    pub hint_en: &'static str,
+    pub hint: Option<Text>,
 }
 
 impl Column {
     pub fn header(&self, lang: Lang) -> &'static str {
-        lang.pick(self.zh, self.en)
+        self.title.get(lang)
     }
 
     pub fn hint(&self, lang: Lang) -> &'static str {
-        lang.pick(self.hint_zh, self.hint_en)
+        self.hint.map_or("", |h| h.get(lang))
     }
 }
 
-const fn col(
-    key: &'static str,
-    zh: &'static str,
-    en: &'static str,
-    required: bool,
-    hint_zh: &'static str,
-    hint_en: &'static str,
-) -> Column {
+/// A column of something no record declares as a field.
+const fn col(key: &'static str, title: Text, required: bool, hint: Text) -> Column {
     Column {
         key,
-        zh,
-        en,
+        title,
         required,
-        hint_zh,
-        hint_en,
+        hint: Some(hint),
     }
 }
 
-const REF_HINT_ZH: &str = "编码或名称";
-const REF_HINT_EN: &str = "Code or name";
-const DATE_HINT_ZH: &str = "年-月-日，如 2024-07-24";
-const DATE_HINT_EN: &str = "A date like 2024-07-24";
-const COUNT_HINT_ZH: &str = "整数，空白为 0";
-const COUNT_HINT_EN: &str = "A whole number; blank is 0";
+/// A column that fills in the declared field `field`, under its label, hint and
+/// requiredness.
+const fn of(key: &'static str, field: Field) -> Column {
+    Column {
+        key,
+        title: field.label,
+        required: field.required,
+        hint: field.hint,
+    }
+}
+
+/// [`of`] with a hint of its own, for a cell that names the record by code or name.
+const fn hinted(key: &'static str, field: Field, hint: Text) -> Column {
+    Column {
+        hint: Some(hint),
+        ..of(key, field)
+    }
+}
+
+const BY_CODE_OR_NAME: Text = Text::new("编码或名称", "Code or name");
+const CAMPAIGN_YEAR: Text = Text::new("行动年度", "Campaign year");
 
 const SCHOOLS: &[Column] = &[
-    col(
-        "code",
-        "学校编码",
-        "School code",
-        true,
-        "字母、数字、- 和 _",
-        "Letters, digits, - and _",
-    ),
-    col("name", "学校名称", "School name", true, "", ""),
-    col(
-        "kind",
-        "学校类型",
-        "Kind",
-        true,
-        "小学、初中、九年一贯制、高中、中职、特殊教育、其他",
-        "Primary, junior, nine_year, senior, vocational, special or other",
-    ),
-    col(
-        "district",
-        "所属分局",
-        "District",
-        true,
-        REF_HINT_ZH,
-        REF_HINT_EN,
-    ),
+    of("code", org::SCHOOL_CODE),
+    of("name", org::SCHOOL_NAME),
+    of("kind", org::SCHOOL_KIND),
+    hinted("district", org::DISTRICT_ID, BY_CODE_OR_NAME),
+    // 所属派出所, not the field's 派出所: the header filled-in files already carry.
     col(
         "station",
-        "所属派出所",
-        "Police station",
+        Text::new("所属派出所", "Police station"),
         true,
-        REF_HINT_ZH,
-        REF_HINT_EN,
+        BY_CODE_OR_NAME,
     ),
     col(
         "school_year",
-        "学年",
-        "School year",
+        Text::new("学年", "School year"),
         false,
-        "学年开始的年份，如 2024 即 2024–25 学年",
-        "The year the school year starts, e.g. 2024 for 2024–25",
+        Text::new(
+            "学年开始的年份，如 2024 即 2024–25 学年",
+            "The year the school year starts, e.g. 2024 for 2024–25",
+        ),
     ),
-    col(
-        "students",
-        "在册学生数",
-        "Students on roll",
-        false,
-        "该学年的在册学生数",
-        "Students on the roll that school year",
-    ),
+    of("students", org::ENROLMENTS),
 ];
 
 const STATIONS: &[Column] = &[
-    col(
-        "code",
-        "派出所编码",
-        "Station code",
-        true,
-        "字母、数字、- 和 _",
-        "Letters, digits, - and _",
-    ),
-    col("name", "派出所名称", "Station name", true, "", ""),
-    col(
-        "district",
-        "所属分局",
-        "District",
-        true,
-        REF_HINT_ZH,
-        REF_HINT_EN,
-    ),
-    col(
-        "workstation",
-        "关爱工作站",
-        "Care workstation",
-        false,
-        "可空",
-        "May be blank",
-    ),
+    of("code", org::STATION_CODE),
+    of("name", org::STATION_NAME),
+    hinted("district", org::DISTRICT_ID, BY_CODE_OR_NAME),
+    of("workstation", org::WORKSTATION),
 ];
 
 const SPEAKERS: &[Column] = &[
-    col(
-        "training",
-        "培训班",
-        "Course",
-        true,
-        "培训班名称",
-        "The course's title",
-    ),
-    col(
-        "name",
-        "姓名",
-        "Name",
-        true,
-        "宣讲员（民警）姓名",
-        "The speaker's (officer's) name",
-    ),
-    col(
-        "station",
-        "派出所",
-        "Police station",
-        true,
-        REF_HINT_ZH,
-        REF_HINT_EN,
-    ),
-    col(
-        "days",
-        "参训日期",
-        "Days attended",
-        false,
-        "一个或多个日期，用逗号或顿号分隔",
-        "One or more dates, separated by commas",
-    ),
-    col(
-        "completed",
-        "是否结业",
-        "Completed",
-        false,
-        "是 / 否",
-        "yes / no",
-    ),
+    of("training", training::TRAINING_ID),
+    of("name", training::TRAINEE_NAME),
+    hinted("station", org::STATION_ID, BY_CODE_OR_NAME),
+    of("days", training::DAYS_ATTENDED),
+    of("completed", training::COMPLETED),
 ];
 
 const SESSIONS: &[Column] = &[
-    col("campaign", "行动年度", "Campaign year", false, "空白时按日期所在的行动", "Blank: the campaign the date falls in"),
-    col("station", "派出所", "Police station", true, "编码或名称；民警可留空（本所）", "Code or name; officers may leave it blank (their own)"),
-    col("school", "学校", "School", false, "编码或名称；与“其他场所”二选一", "Code or name; or fill in Other venue"),
-    col("venue", "其他场所", "Other venue", false, "社区、企业、线上等", "A community, a company, online…"),
-    col("held_on", "日期", "Date", true, DATE_HINT_ZH, DATE_HINT_EN),
-    col("format", "形式", "Format", true, "课堂宣讲、开学第一课、警营开放日、夏令营、线上家长会、致家长一封信、宣传专栏、其他", "Classroom talk, first lesson, open day, summer camp, online parents' meeting, letter to parents, media column or other"),
-    col("topics", "主题", "Topics", true, "一个或多个主题，用逗号或顿号分隔", "One or more topics, separated by commas"),
-    col("students", "学生人次", "Students", false, COUNT_HINT_ZH, COUNT_HINT_EN),
-    col("parents", "家长人次", "Parents", false, COUNT_HINT_ZH, COUNT_HINT_EN),
-    col("teachers", "教师人次", "Teachers", false, COUNT_HINT_ZH, COUNT_HINT_EN),
-    col("others", "其他人次", "Others", false, COUNT_HINT_ZH, COUNT_HINT_EN),
-    col("confirm_large", "确认超过5000人次", "Confirm over 5000", false, "单场超过 5000 人次时填“是”", "yes when one session had more than 5,000"),
-    col("duration", "时长（分钟）", "Minutes", false, "可空", "May be blank"),
-    col("speakers", "宣讲人", "Speakers", false, "可空", "May be blank"),
-    col("notes", "备注", "Notes", false, "可空；请勿填写未成年人信息", "May be blank; no minor's details"),
+    col(
+        "campaign",
+        CAMPAIGN_YEAR,
+        false,
+        Text::new(
+            "空白时按日期所在的行动",
+            "Blank: the campaign the date falls in",
+        ),
+    ),
+    hinted(
+        "station",
+        org::STATION_ID,
+        Text::new(
+            "编码或名称；民警可留空（本所）",
+            "Code or name; officers may leave it blank (their own)",
+        ),
+    ),
+    hinted(
+        "school",
+        session::SESSION_SCHOOL,
+        Text::new(
+            "编码或名称；与“其他场所”二选一",
+            "Code or name; or fill in Other venue",
+        ),
+    ),
+    of("venue", session::VENUE),
+    of("held_on", session::HELD_ON),
+    of("format", session::FORMAT),
+    of("topics", session::SESSION_TOPICS),
+    of("students", session::STUDENTS),
+    of("parents", session::PARENTS),
+    of("teachers", session::TEACHERS),
+    of("others", session::OTHERS),
+    of("confirm_large", session::CONFIRM_LARGE),
+    of("duration", session::DURATION),
+    of("speakers", session::SPEAKERS),
+    of("notes", session::NOTES),
 ];
 
 const CONFIRMATIONS: &[Column] = &[
     col(
         "campaign",
-        "行动年度",
-        "Campaign year",
+        CAMPAIGN_YEAR,
         true,
-        "如 2024",
-        "e.g. 2024",
+        Text::new("如 2024", "e.g. 2024"),
     ),
-    col(
-        "assignment",
-        "观看任务",
-        "Assignment",
-        true,
-        "观看任务名称",
-        "The assignment's title",
-    ),
-    col(
+    of("assignment", screening::ASSIGNMENT_ID),
+    hinted(
         "school",
-        "学校",
-        "School",
-        true,
-        "编码或名称；学校账号可留空（本校）",
-        "Code or name; a school may leave it blank (itself)",
+        screening::CONFIRMING_SCHOOL,
+        Text::new(
+            "编码或名称；学校账号可留空（本校）",
+            "Code or name; a school may leave it blank (itself)",
+        ),
     ),
-    col("film", "宣教片", "Film", true, "片名", "The film's title"),
-    col(
-        "shown_on",
-        "观看日期",
-        "Date shown",
-        true,
-        DATE_HINT_ZH,
-        DATE_HINT_EN,
+    hinted(
+        "film",
+        screening::FILM_ID,
+        Text::new("片名", "The film's title"),
     ),
-    col(
-        "students",
-        "观看学生人次",
-        "Students",
-        false,
-        COUNT_HINT_ZH,
-        COUNT_HINT_EN,
-    ),
-    col(
-        "parents",
-        "观看家长人次",
-        "Parents",
-        false,
-        COUNT_HINT_ZH,
-        COUNT_HINT_EN,
-    ),
-    col(
-        "classes",
-        "班级数",
-        "Classes",
-        false,
-        COUNT_HINT_ZH,
-        COUNT_HINT_EN,
-    ),
-    col(
-        "method",
-        "观看方式",
-        "Method",
-        true,
-        "班级多媒体、集中观看、线上观看、其他",
-        "In classrooms, assembly, online or other",
-    ),
+    of("shown_on", screening::SHOWN_ON),
+    of("students", screening::WATCHING_STUDENTS),
+    of("parents", screening::WATCHING_PARENTS),
+    of("classes", screening::CLASSES),
+    of("method", screening::METHOD),
 ];
 
 impl ImportKind {
@@ -309,15 +217,12 @@ impl ImportKind {
         ImportKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// The title of the kind of record the file adds (`crate::record`).
     pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            ImportKind::Schools => ("学校", "Schools"),
-            ImportKind::Stations => ("派出所", "Police stations"),
-            ImportKind::Speakers => ("宣讲员培训", "Speakers trained"),
-            ImportKind::Sessions => ("宣讲活动", "Sessions"),
-            ImportKind::Confirmations => ("观看确认", "Screening confirmations"),
-        };
-        lang.pick(zh, en)
+        crate::record::KINDS
+            .iter()
+            .find(|k| k.import == Some(self))
+            .map_or(self.code(), |k| k.title.get(lang))
     }
 
     pub fn columns(self) -> &'static [Column] {
@@ -380,9 +285,9 @@ pub fn match_headers(kind: ImportKind, headers: &[String]) -> Result<HeaderMap, 
         if wanted.is_empty() {
             continue;
         }
-        let found = columns
-            .iter()
-            .position(|c| normalize_header(c.zh) == wanted || normalize_header(c.en) == wanted);
+        let found = columns.iter().position(|c| {
+            normalize_header(c.title.zh) == wanted || normalize_header(c.title.en) == wanted
+        });
         match found {
             Some(i) if positions[i].is_some() => problems.repeated.push(header.trim().into()),
             Some(i) => positions[i] = Some(index),

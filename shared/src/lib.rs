@@ -24,6 +24,8 @@ pub mod link;
 pub mod org;
 /// Outcome indicators (帮扶成效): aggregate counts per station and month.
 pub mod outcome;
+/// Each kind of record declared once: its fields, labels, natural key, export and import.
+pub mod record;
 /// Checks every record shares: text, codes, counts, id lists, periods.
 pub mod rules;
 /// Screening assignments (观看任务) and the schools' confirmations (观看确认).

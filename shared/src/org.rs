@@ -569,6 +569,258 @@ fn year(n: i32) -> Result<i32, FieldCode> {
     rules::within(n, FIRST_YEAR, LAST_YEAR)
 }
 
+// The kinds of this module as every part of the product names them (see `crate::record`).
+
+use crate::i18n::Text;
+use crate::import::ImportKind;
+use crate::record::{words, Described, Field, FieldKind, RecordKind};
+
+pub const DISTRICT_CODE: Field = Field::new(
+    "code",
+    Text::new("分局编码", "District code"),
+    FieldKind::Text,
+)
+.required()
+.hint(words::CODE_HINT);
+pub const DISTRICT_NAME: Field = Field::new(
+    "name",
+    Text::new("分局名称", "District name"),
+    FieldKind::Text,
+)
+.required();
+pub const SORT_ORDER: Field = Field::new("sort_order", words::SORT_ORDER, FieldKind::Int);
+
+impl Described for NewDistrict {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "districts",
+        title: Text::new("分局", "Districts"),
+        fields: &[DISTRICT_CODE, DISTRICT_NAME, SORT_ORDER],
+        computed: &["id", "version"],
+        natural_key: &["code"],
+        export: Some(&crate::columns::DISTRICTS),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewDistrict {
+            code: "TN".into(),
+            name: "天宁分局".into(),
+            sort_order: 1,
+        }
+    }
+}
+
+/// Which district a record belongs to, by id.
+pub const DISTRICT_ID: Field =
+    Field::new("district_id", words::DISTRICT, FieldKind::Ref("districts")).required();
+pub const STATION_CODE: Field = Field::new(
+    "code",
+    Text::new("派出所编码", "Station code"),
+    FieldKind::Text,
+)
+.required()
+.hint(words::CODE_HINT);
+pub const STATION_NAME: Field = Field::new(
+    "name",
+    Text::new("派出所名称", "Station name"),
+    FieldKind::Text,
+)
+.required();
+/// Each station's care workstation (关爱工作站), as DOMAIN.md names it.
+pub const WORKSTATION: Field = Field::new(
+    "workstation",
+    Text::new("关爱工作站", "Care workstation"),
+    FieldKind::Text,
+)
+.hint(words::MAY_BE_BLANK);
+
+impl Described for NewStation {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "stations",
+        title: Text::new("派出所", "Police stations"),
+        fields: &[DISTRICT_ID, STATION_CODE, STATION_NAME, WORKSTATION],
+        computed: &["id", "version"],
+        natural_key: &["code"],
+        export: Some(&crate::columns::STATIONS),
+        import: Some(ImportKind::Stations),
+    };
+
+    fn example() -> Self {
+        NewStation {
+            district_id: Some(1),
+            code: "DZ".into(),
+            name: "雕庄派出所".into(),
+            workstation: Some("雕庄关爱工作站".into()),
+        }
+    }
+}
+
+pub const SCHOOL_CODE: Field = Field::new(
+    "code",
+    Text::new("学校编码", "School code"),
+    FieldKind::Text,
+)
+.required()
+.hint(words::CODE_HINT);
+pub const SCHOOL_NAME: Field = Field::new(
+    "name",
+    Text::new("学校名称", "School name"),
+    FieldKind::Text,
+)
+.required();
+pub const SCHOOL_KIND: Field = Field::new(
+    "kind",
+    Text::new("学校类型", "Kind"),
+    FieldKind::Choice(crate::choices!(SchoolKind)),
+)
+.required()
+.hint(Text::new(
+    "小学、初中、九年一贯制、高中、中职、特殊教育、其他",
+    "Primary, junior, nine_year, senior, vocational, special or other",
+));
+/// The station whose area a record lies in, by id.
+pub const STATION_ID: Field =
+    Field::new("station_id", words::STATION, FieldKind::Ref("stations")).required();
+pub const ENROLMENTS: Field = Field::new(
+    "enrolments",
+    Text::new("在册学生数", "Students on roll"),
+    FieldKind::Roll,
+)
+.hint(Text::new(
+    "该学年的在册学生数",
+    "Students on the roll that school year",
+));
+
+impl Described for NewSchool {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "schools",
+        title: Text::new("学校", "Schools"),
+        fields: &[
+            SCHOOL_CODE,
+            SCHOOL_NAME,
+            SCHOOL_KIND,
+            DISTRICT_ID,
+            STATION_ID,
+            ENROLMENTS,
+        ],
+        // `enrolment`: this school year's roll, worked out from `enrolments`.
+        computed: &["id", "enrolment", "version"],
+        natural_key: &["code"],
+        export: Some(&crate::columns::SCHOOLS),
+        import: Some(ImportKind::Schools),
+    };
+
+    fn example() -> Self {
+        NewSchool {
+            code: "CZ-DZXX".into(),
+            name: "雕庄小学".into(),
+            kind: Some(SchoolKind::Primary),
+            district_id: Some(1),
+            station_id: Some(1),
+            enrolments: vec![Enrolment {
+                school_year: 2024,
+                students: 1260,
+            }],
+        }
+    }
+}
+
+pub const TOPIC_CODE: Field =
+    Field::new("code", Text::new("主题编码", "Topic code"), FieldKind::Text)
+        .required()
+        .hint(words::CODE_HINT);
+pub const NAME_ZH: Field = Field::new(
+    "name_zh",
+    Text::new("中文名称", "Name (Chinese)"),
+    FieldKind::Text,
+)
+.required();
+pub const NAME_EN: Field = Field::new(
+    "name_en",
+    Text::new("英文名称", "Name (English)"),
+    FieldKind::Text,
+)
+.required();
+
+impl Described for NewTopic {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "topics",
+        title: Text::new("宣防主题", "Topics"),
+        fields: &[TOPIC_CODE, NAME_ZH, NAME_EN, SORT_ORDER],
+        computed: &["id", "version"],
+        natural_key: &["code"],
+        export: Some(&crate::columns::TOPICS),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewTopic {
+            code: "drowning".into(),
+            name_zh: "防溺水".into(),
+            name_en: "Drowning prevention".into(),
+            sort_order: 1,
+        }
+    }
+}
+
+pub const CAMPAIGN_NAME: Field = Field::new(
+    "name",
+    Text::new("行动名称", "Campaign name"),
+    FieldKind::Text,
+)
+.required();
+pub const YEAR: Field = Field::new("year", Text::new("年度", "Year"), FieldKind::Int).required();
+pub const STARTS_ON: Field = Field::new("starts_on", words::STARTS_ON, FieldKind::Date).required();
+pub const ENDS_ON: Field = Field::new("ends_on", words::ENDS_ON, FieldKind::Date).required();
+pub const TOPIC_IDS: Field = Field::new("topic_ids", words::TOPICS, FieldKind::Ids("topics"));
+pub const TARGET_SESSIONS: Field = Field::new(
+    "sessions",
+    Text::new("目标场次", "Target sessions"),
+    FieldKind::Int,
+);
+pub const TARGET_SCHOOLS: Field = Field::new(
+    "schools",
+    Text::new("目标学校数", "Target schools"),
+    FieldKind::Int,
+);
+pub const TARGET_AUDIENCE: Field = Field::new(
+    "audience",
+    Text::new("目标受众人次", "Target audience"),
+    FieldKind::Int,
+);
+pub const TARGETS: Field = Field::new(
+    "targets",
+    Text::new("目标", "Targets"),
+    FieldKind::Counts(&[TARGET_SESSIONS, TARGET_SCHOOLS, TARGET_AUDIENCE]),
+);
+
+impl Described for NewCampaign {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "campaigns",
+        title: Text::new("宣防行动", "Campaigns"),
+        fields: &[CAMPAIGN_NAME, YEAR, STARTS_ON, ENDS_ON, TOPIC_IDS, TARGETS],
+        computed: &["id", "version"],
+        natural_key: &["year"],
+        export: Some(&crate::columns::CAMPAIGNS),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewCampaign {
+            name: "2024年“警心护苗”集中宣防行动".into(),
+            year: Some(2024),
+            starts_on: "2024-03-01".into(),
+            ends_on: "2024-12-31".into(),
+            topic_ids: vec![1, 2, 3],
+            targets: Targets {
+                sessions: 2000,
+                schools: 855,
+                audience: 1_300_000,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

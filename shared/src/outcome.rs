@@ -205,6 +205,42 @@ pub fn parse_month(text: &str) -> Result<NaiveDate, FieldCode> {
         .map_err(|_| FieldCode::InvalidMonth)
 }
 
+// Outcome values as every part of the product names them (see `crate::record`).
+
+use crate::i18n::Text;
+use crate::record::{Described, Field, FieldKind, RecordKind};
+
+pub const MONTH: Field =
+    Field::new("month", Text::new("月份", "Month"), FieldKind::Month).required();
+pub const INDICATOR: Field = Field::new(
+    "indicator",
+    Text::new("指标", "Indicator"),
+    FieldKind::Choice(crate::choices!(Indicator)),
+)
+.required();
+pub const VALUE: Field = Field::new("value", Text::new("数值", "Value"), FieldKind::Int).required();
+
+impl Described for NewOutcome {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "outcomes",
+        title: Text::new("帮扶成效", "Outcomes"),
+        fields: &[crate::org::STATION_ID, MONTH, INDICATOR, VALUE],
+        computed: &["id", "version"],
+        natural_key: &["station_id", "month", "indicator"],
+        export: Some(&crate::columns::OUTCOMES),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewOutcome {
+            station_id: Some(2),
+            month: "2024-12".into(),
+            indicator: Some(Indicator::NightWanderingCared),
+            value: Some(162),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

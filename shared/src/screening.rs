@@ -313,6 +313,158 @@ impl NewConfirmation {
     }
 }
 
+// Assignments and confirmations as every part of the product names them (see
+// `crate::record`).
+
+use crate::i18n::Text;
+use crate::import::ImportKind;
+use crate::record::{words, Described, Field, FieldKind, RecordKind};
+
+pub const ASSIGNMENT_CAMPAIGN: Field =
+    Field::new("campaign_id", words::CAMPAIGN, FieldKind::Ref("campaigns")).required();
+pub const ASSIGNMENT_TITLE: Field = Field::new(
+    "title",
+    Text::new("观看任务", "Assignment"),
+    FieldKind::Text,
+)
+.required()
+.hint(Text::new("观看任务名称", "The assignment's title"));
+pub const FILM_IDS: Field = Field::new(
+    "film_ids",
+    Text::new("宣教片", "Films"),
+    FieldKind::Ids("films"),
+)
+.required();
+pub const SCHOOL_IDS: Field = Field::new(
+    "school_ids",
+    Text::new("学校", "Schools"),
+    FieldKind::Ids("schools"),
+)
+.required();
+pub const OPENS_ON: Field = Field::new(
+    "opens_on",
+    Text::new("开始日期", "Opens on"),
+    FieldKind::Date,
+)
+.required();
+pub const CLOSES_ON: Field = Field::new(
+    "closes_on",
+    Text::new("截止日期", "Closes on"),
+    FieldKind::Date,
+)
+.required();
+
+impl Described for NewAssignment {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "assignments",
+        title: Text::new("观看任务", "Screening assignments"),
+        fields: &[
+            ASSIGNMENT_CAMPAIGN,
+            ASSIGNMENT_TITLE,
+            FILM_IDS,
+            SCHOOL_IDS,
+            OPENS_ON,
+            CLOSES_ON,
+        ],
+        computed: &["id", "version"],
+        natural_key: &["campaign_id", "title"],
+        export: Some(&crate::columns::ASSIGNMENTS),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewAssignment {
+            campaign_id: Some(3),
+            title: "暑期安全教育观看".into(),
+            film_ids: vec![2],
+            school_ids: vec![1, 2],
+            opens_on: "2024-07-01".into(),
+            closes_on: "2024-08-31".into(),
+        }
+    }
+}
+
+pub const ASSIGNMENT_ID: Field = Field::new(
+    "assignment_id",
+    ASSIGNMENT_TITLE.label,
+    FieldKind::Ref("assignments"),
+)
+.required()
+.hint(Text::new("观看任务名称", "The assignment's title"));
+pub const CONFIRMING_SCHOOL: Field =
+    Field::new("school_id", words::SCHOOL, FieldKind::Ref("schools")).required();
+pub const FILM_ID: Field = Field::new(
+    "film_id",
+    Text::new("宣教片", "Film"),
+    FieldKind::Ref("films"),
+)
+.required();
+pub const SHOWN_ON: Field = Field::new(
+    "shown_on",
+    Text::new("观看日期", "Date shown"),
+    FieldKind::Date,
+)
+.required()
+.hint(words::DATE_HINT);
+pub const WATCHING_STUDENTS: Field = Field::new(
+    "students",
+    Text::new("观看学生人次", "Students"),
+    FieldKind::Int,
+)
+.hint(words::COUNT_HINT);
+pub const WATCHING_PARENTS: Field = Field::new(
+    "parents",
+    Text::new("观看家长人次", "Parents"),
+    FieldKind::Int,
+)
+.hint(words::COUNT_HINT);
+pub const CLASSES: Field =
+    Field::new("classes", Text::new("班级数", "Classes"), FieldKind::Int).hint(words::COUNT_HINT);
+pub const METHOD: Field = Field::new(
+    "method",
+    Text::new("观看方式", "Method"),
+    FieldKind::Choice(crate::choices!(ShowMethod)),
+)
+.required()
+.hint(Text::new(
+    "班级多媒体、集中观看、线上观看、其他",
+    "In classrooms, assembly, online or other",
+));
+
+impl Described for NewConfirmation {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "confirmations",
+        title: Text::new("观看确认", "Screening confirmations"),
+        fields: &[
+            ASSIGNMENT_ID,
+            CONFIRMING_SCHOOL,
+            FILM_ID,
+            SHOWN_ON,
+            WATCHING_STUDENTS,
+            WATCHING_PARENTS,
+            CLASSES,
+            METHOD,
+        ],
+        computed: &["id", "version"],
+        natural_key: &["assignment_id", "school_id", "film_id"],
+        export: Some(&crate::columns::CONFIRMATIONS),
+        import: Some(ImportKind::Confirmations),
+    };
+
+    fn example() -> Self {
+        NewConfirmation {
+            assignment_id: Some(1),
+            school_id: Some(1),
+            film_id: Some(2),
+            shown_on: "2024-07-10".into(),
+            students: 1200,
+            parents: 860,
+            classes: 30,
+            method: Some(ShowMethod::Classroom),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

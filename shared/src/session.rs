@@ -357,6 +357,143 @@ pub struct Session {
     pub version: i64,
 }
 
+// Sessions as every part of the product names them (see `crate::record`).
+
+use crate::i18n::Text;
+use crate::import::ImportKind;
+use crate::record::{words, Described, Field, FieldKind, RecordKind};
+
+pub const SESSION_CAMPAIGN: Field =
+    Field::new("campaign_id", words::CAMPAIGN, FieldKind::Ref("campaigns"));
+pub const SESSION_SCHOOL: Field = Field::new("school_id", words::SCHOOL, FieldKind::Ref("schools"));
+pub const VENUE: Field = Field::new(
+    "venue",
+    Text::new("其他场所", "Other venue"),
+    FieldKind::Text,
+)
+.hint(Text::new(
+    "社区、企业、线上等",
+    "A community, a company, online…",
+));
+pub const HELD_ON: Field = Field::new("held_on", Text::new("日期", "Date"), FieldKind::Date)
+    .required()
+    .hint(words::DATE_HINT);
+pub const FORMAT: Field = Field::new(
+    "format",
+    Text::new("形式", "Format"),
+    FieldKind::Choice(crate::choices!(SessionFormat)),
+)
+.required()
+.hint(Text::new(
+    "课堂宣讲、开学第一课、警营开放日、夏令营、线上家长会、致家长一封信、宣传专栏、其他",
+    "Classroom talk, first lesson, open day, summer camp, online parents' meeting, letter to parents, media column or other",
+));
+pub const SESSION_TOPICS: Field = Field::new("topic_ids", words::TOPICS, FieldKind::Ids("topics"))
+    .required()
+    .hint(Text::new(
+        "一个或多个主题，用逗号或顿号分隔",
+        "One or more topics, separated by commas",
+    ));
+pub const STUDENTS: Field = Field::new(
+    "students",
+    Text::new("学生人次", "Students"),
+    FieldKind::Int,
+)
+.hint(words::COUNT_HINT);
+pub const PARENTS: Field =
+    Field::new("parents", Text::new("家长人次", "Parents"), FieldKind::Int).hint(words::COUNT_HINT);
+pub const TEACHERS: Field = Field::new(
+    "teachers",
+    Text::new("教师人次", "Teachers"),
+    FieldKind::Int,
+)
+.hint(words::COUNT_HINT);
+pub const OTHERS: Field =
+    Field::new("others", Text::new("其他人次", "Others"), FieldKind::Int).hint(words::COUNT_HINT);
+pub const AUDIENCE: Field = Field::new(
+    "audience",
+    Text::new("受众", "Audience"),
+    FieldKind::Counts(&[STUDENTS, PARENTS, TEACHERS, OTHERS]),
+);
+pub const CONFIRM_LARGE: Field = Field::new(
+    "confirm_large_audience",
+    Text::new("确认超过5000人次", "Confirm over 5000"),
+    FieldKind::Bool,
+)
+.hint(Text::new(
+    "单场超过 5000 人次时填“是”",
+    "yes when one session had more than 5,000",
+))
+.write_only();
+pub const CONFIRM_DISTINCT: Field = Field::new(
+    "confirm_distinct",
+    Text::new("确认不是重复记录", "Confirm not a duplicate"),
+    FieldKind::Bool,
+)
+.write_only();
+pub const NOTES: Field =
+    Field::new("notes", Text::new("备注", "Notes"), FieldKind::Text).hint(Text::new(
+        "可空；请勿填写未成年人信息",
+        "May be blank; no minor's details",
+    ));
+pub const DURATION: Field =
+    Field::new("duration_minutes", words::MINUTES, FieldKind::Int).hint(words::MAY_BE_BLANK);
+pub const SPEAKERS: Field =
+    Field::new("speakers", Text::new("宣讲人", "Speakers"), FieldKind::Text)
+        .hint(words::MAY_BE_BLANK);
+
+impl Described for NewSession {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "sessions",
+        title: Text::new("宣讲活动", "Sessions"),
+        fields: &[
+            SESSION_CAMPAIGN,
+            crate::org::STATION_ID,
+            SESSION_SCHOOL,
+            VENUE,
+            HELD_ON,
+            FORMAT,
+            SESSION_TOPICS,
+            AUDIENCE,
+            CONFIRM_LARGE,
+            CONFIRM_DISTINCT,
+            NOTES,
+            DURATION,
+            SPEAKERS,
+        ],
+        // `venue` is answered as the school's name or the other venue; `station` and
+        // `district` are names looked up; `demo` marks generated records.
+        computed: &["id", "station", "district", "demo", "version"],
+        // None: two talks at the same school on the same day are allowed once confirmed.
+        natural_key: &[],
+        export: Some(&crate::columns::SESSIONS),
+        import: Some(ImportKind::Sessions),
+    };
+
+    fn example() -> Self {
+        NewSession {
+            campaign_id: Some(3),
+            station_id: Some(1),
+            school_id: Some(2),
+            venue: None,
+            held_on: "2024-07-24".into(),
+            format: Some(SessionFormat::ClassTalk),
+            topic_ids: vec![1, 3],
+            audience: Audience {
+                students: 420,
+                parents: 60,
+                teachers: 18,
+                others: 0,
+            },
+            confirm_large_audience: false,
+            confirm_distinct: false,
+            notes: Some("暑期防溺水、防诈骗专题宣讲".into()),
+            duration_minutes: Some(45),
+            speakers: Some("张警官、李警官".into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,6 +203,112 @@ impl NewTrainee {
     }
 }
 
+// Trainings and their trainees as every part of the product names them (see
+// `crate::record`). The people a course trains are called 参训宣讲员 / speaker trainees
+// everywhere (the export, the import, the admin page); the import keeps its URL code
+// `speakers`.
+
+use crate::i18n::Text;
+use crate::import::ImportKind;
+use crate::record::{words, Described, Field, FieldKind, RecordKind};
+
+/// The title every part of the product gives the people a course trains.
+pub const TRAINEES_TITLE: Text = Text::new("参训宣讲员", "Speaker trainees");
+
+pub const TRAINING_TITLE: Field =
+    Field::new("title", Text::new("培训班", "Course"), FieldKind::Text)
+        .required()
+        .hint(Text::new("培训班名称", "The course's title"));
+pub const PLACE: Field =
+    Field::new("place", Text::new("地点", "Place"), FieldKind::Text).required();
+pub const TRAINING_CAMPAIGN: Field =
+    Field::new("campaign_id", words::CAMPAIGN, FieldKind::Ref("campaigns"));
+
+impl Described for NewTraining {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "trainings",
+        title: Text::new("宣讲员培训班", "Speaker trainings"),
+        fields: &[
+            TRAINING_TITLE,
+            PLACE,
+            crate::org::STARTS_ON,
+            crate::org::ENDS_ON,
+            TRAINING_CAMPAIGN,
+        ],
+        computed: &["id", "version"],
+        natural_key: &["title", "starts_on"],
+        export: Some(&crate::columns::TRAININGS),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewTraining {
+            title: "2024年宣讲员培训班".into(),
+            place: "常州市人民警察培训学校".into(),
+            starts_on: "2024-08-19".into(),
+            ends_on: "2024-08-20".into(),
+            campaign_id: Some(3),
+        }
+    }
+}
+
+pub const TRAINING_ID: Field = Field::new(
+    "training_id",
+    TRAINING_TITLE.label,
+    FieldKind::Ref("trainings"),
+)
+.required()
+.hint(Text::new("培训班名称", "The course's title"));
+pub const TRAINEE_NAME: Field = Field::new("name", Text::new("姓名", "Name"), FieldKind::Text)
+    .required()
+    .hint(Text::new(
+        "宣讲员（民警）姓名",
+        "The speaker's (officer's) name",
+    ));
+pub const DAYS_ATTENDED: Field = Field::new(
+    "days_attended",
+    Text::new("参训日期", "Days attended"),
+    FieldKind::Dates,
+)
+.hint(Text::new(
+    "一个或多个日期，用逗号或顿号分隔",
+    "One or more dates, separated by commas",
+));
+pub const COMPLETED: Field = Field::new(
+    "completed",
+    Text::new("是否结业", "Completed"),
+    FieldKind::Bool,
+)
+.hint(Text::new("是 / 否", "yes / no"));
+
+impl Described for NewTrainee {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "trainees",
+        title: TRAINEES_TITLE,
+        fields: &[
+            TRAINING_ID,
+            TRAINEE_NAME,
+            crate::org::STATION_ID,
+            DAYS_ATTENDED,
+            COMPLETED,
+        ],
+        computed: &["id", "version"],
+        natural_key: &["training_id", "station_id", "name"],
+        export: Some(&crate::columns::TRAINEES),
+        import: Some(ImportKind::Speakers),
+    };
+
+    fn example() -> Self {
+        NewTrainee {
+            training_id: Some(1),
+            name: "王建国".into(),
+            station_id: Some(1),
+            days_attended: vec!["2024-08-19".into(), "2024-08-20".into()],
+            completed: true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

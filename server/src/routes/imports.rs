@@ -16,7 +16,6 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
-use humiao_shared::account::Role;
 use humiao_shared::import::{
     HeaderProblems, ImportKind, ImportProblem, ImportReport, MAX_PROBLEMS,
 };
@@ -31,7 +30,7 @@ use crate::error::{lang_of, ApiError};
 use crate::extract::Query;
 use crate::import::gate::{ImportGate, RETRY_AFTER_SECS};
 use crate::import::read::{self, Budget, FileError, XLSX_MIME};
-use crate::import::{self, template, Sheet, TimedOut};
+use crate::import::{self, template, TimedOut};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/imports/{kind}", "POST").route(web::post().to(upload)))
@@ -81,22 +80,14 @@ pub struct ImportFailure {
     pub problems: Vec<ImportProblem>,
 }
 
-/// The roles that may import a kind.
-fn importers(kind: ImportKind) -> &'static [Role] {
-    match kind {
-        ImportKind::Schools => import::schools::Schools::IMPORTERS,
-        ImportKind::Stations => import::stations::Stations::IMPORTERS,
-        ImportKind::Speakers => import::speakers::Speakers::IMPORTERS,
-        ImportKind::Sessions => import::sessions::Sessions::IMPORTERS,
-        ImportKind::Confirmations => import::confirmations::Confirmations::IMPORTERS,
-    }
-}
-
 /// The kind named in the path (404 for any other), if the viewer may import it (403,
 /// audited, if not).
 async fn allowed(db: &Db, viewer: &Viewer, kind: &str) -> Result<ImportKind, ApiError> {
     let kind = ImportKind::from_code(kind).ok_or(ApiError::NotFound)?;
-    if importers(kind).contains(&viewer.role) {
+    if crate::registry::importer(kind)
+        .importers
+        .contains(&viewer.role)
+    {
         return Ok(kind);
     }
     audit::event(&db.pool, &Event::denied(viewer, "imports", 0)).await?;
@@ -184,30 +175,8 @@ async fn upload(
         Err(problems) => return Ok(header_failure(kind, problems, lang)),
     };
     let (table, map, dry_run, b) = (&table, &map, q.dry_run, &budget);
-    let report = match kind {
-        ImportKind::Schools => {
-            import::run::<import::schools::Schools>(&db, &viewer, table, map, dry_run, lang, b)
-                .await
-        }
-        ImportKind::Stations => {
-            import::run::<import::stations::Stations>(&db, &viewer, table, map, dry_run, lang, b)
-                .await
-        }
-        ImportKind::Speakers => {
-            import::run::<import::speakers::Speakers>(&db, &viewer, table, map, dry_run, lang, b)
-                .await
-        }
-        ImportKind::Sessions => {
-            import::run::<import::sessions::Sessions>(&db, &viewer, table, map, dry_run, lang, b)
-                .await
-        }
-        ImportKind::Confirmations => {
-            import::run::<import::confirmations::Confirmations>(
-                &db, &viewer, table, map, dry_run, lang, b,
-            )
-            .await
-        }
-    };
+    let run = crate::registry::importer(kind).run;
+    let report = run(&db, &viewer, table, map, dry_run, lang, b).await;
     let report = match report {
         Ok(report) => report,
         Err(ApiError::Internal(e)) if e.is::<TimedOut>() => {
@@ -451,8 +420,8 @@ fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> Htt
         push(
             column.header(lang).to_string(),
             "missing_column",
-            format!("缺少必填列“{}”", column.zh),
-            format!("The required column \"{}\" is missing", column.en),
+            format!("缺少必填列“{}”", column.title.zh),
+            format!("The required column \"{}\" is missing", column.title.en),
         );
     }
     for header in problems.unknown {

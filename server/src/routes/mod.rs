@@ -15,18 +15,6 @@ pub mod users;
 use actix_web::web;
 
 use crate::error::ApiError;
-use crate::records::assignments::Assignments;
-use crate::records::campaigns::Campaigns;
-use crate::records::confirmations::Confirmations;
-use crate::records::districts::Districts;
-use crate::records::films::Films;
-use crate::records::handlers;
-use crate::records::outcomes::Outcomes;
-use crate::records::schools::Schools;
-use crate::records::stations::Stations;
-use crate::records::topics::Topics;
-use crate::records::trainees::Trainees;
-use crate::records::trainings::Trainings;
 
 pub use app::configure as configure_app;
 
@@ -48,17 +36,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(auth::configure)
                     .configure(links::configure)
                     .configure(org::configure)
-                    .configure(handlers::configure::<Districts>)
-                    .configure(handlers::configure::<Stations>)
-                    .configure(handlers::configure::<Schools>)
-                    .configure(handlers::configure::<Topics>)
-                    .configure(handlers::configure::<Campaigns>)
-                    .configure(handlers::configure::<Films>)
-                    .configure(handlers::configure::<Assignments>)
-                    .configure(handlers::configure::<Confirmations>)
-                    .configure(handlers::configure::<Trainings>)
-                    .configure(handlers::configure::<Trainees>)
-                    .configure(handlers::configure::<Outcomes>)
+                    .configure(registered)
                     .configure(sessions::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
@@ -69,6 +47,13 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
             )
             .default_service(web::to(not_found)),
     );
+}
+
+/// The routes of every record in [`crate::registry::RESOURCES`].
+fn registered(cfg: &mut web::ServiceConfig) {
+    for resource in crate::registry::RESOURCES {
+        (resource.configure)(cfg);
+    }
 }
 
 /// The place a list or an aggregate is asked about, narrowed to what the viewer may see.

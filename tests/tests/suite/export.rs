@@ -196,7 +196,7 @@ async fn excel_holds_the_rows_of_the_json_list_in_its_order_and_paging_does_not_
         .iter()
         .map(|s| s["name"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(column(&sheet, "名称"), names);
+    assert_eq!(column(&sheet, "学校名称"), names);
 
     let sessions = app.get("/api/v1/sessions?limit=1").await;
     let total: usize = sessions.headers()["x-total-count"]
@@ -321,7 +321,7 @@ async fn a_school_name_that_looks_like_a_formula_is_neutralised() {
     let list = "/api/v1/schools?q=cmd";
     let rows = csv_of(&app, &app.client, list).await;
     assert_eq!(
-        column(&rows, "名称"),
+        column(&rows, "学校名称"),
         [format!("'{name}")],
         "CSV: text, not a formula"
     );
@@ -329,7 +329,7 @@ async fn a_school_name_that_looks_like_a_formula_is_neutralised() {
     let bytes = res.bytes().await.unwrap().to_vec();
     let sheet = xlsx_rows(bytes.clone());
     assert_eq!(
-        column(&sheet, "名称"),
+        column(&sheet, "学校名称"),
         [name],
         "Excel: a string cell, as typed"
     );

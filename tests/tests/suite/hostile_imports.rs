@@ -432,7 +432,7 @@ async fn a_declared_size_of_ten_million_rows_over_two_real_rows_reads_the_two() 
         .enumerate()
         .map(|(i, c)| {
             let at = format!("{}1", humiao_shared::import::column_letters(i));
-            cell(&at, c.zh)
+            cell(&at, c.title.zh)
         })
         .collect();
     let row = [

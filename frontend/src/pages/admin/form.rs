@@ -2,18 +2,17 @@
 //! (sent whole with `PUT` and the version it was read at, so an edit made meanwhile by
 //! someone else is refused rather than overwritten).
 
-use humiao_shared::account::Role;
 use humiao_shared::error::FieldErrors;
-use humiao_shared::org::SchoolKind;
-use humiao_shared::outcome::Indicator;
+use humiao_shared::record::form::{form_json, form_text, id_list};
+use humiao_shared::record::FieldKind;
 use humiao_shared::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use wasm_bindgen::JsCast as _;
 
 use super::records::record_id;
-use super::sections::{today, Field, Kind, Section};
+use super::sections::{say, today, Section};
 use crate::api::{self, ApiFailure};
 use crate::components::SaveOutcome;
 use crate::i18n::{lang, tr, T};
@@ -26,7 +25,7 @@ pub(super) fn RecordForm(
     on_saved: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let values: Vec<RwSignal<String>> = section
-        .fields
+        .fields()
         .iter()
         .map(|_| RwSignal::new(String::new()))
         .collect();
@@ -42,8 +41,10 @@ pub(super) fn RecordForm(
     Effect::new(move |_| {
         let record = editing.get();
         values.with_value(|v| {
-            for (f, text) in section.fields.iter().zip(v) {
-                text.set(record.as_ref().map(|r| form_text(f, r)).unwrap_or_default());
+            for (f, text) in section.fields().into_iter().zip(v) {
+                let stored =
+                    |r: &Value| form_text(f, r.get(f.key).unwrap_or(&Value::Null), school_year());
+                text.set(record.as_ref().map(stored).unwrap_or_default());
             }
         });
         errors.set(FieldErrors::default());
@@ -51,7 +52,7 @@ pub(super) fn RecordForm(
             outcome.set(None);
             bring_into_view(
                 &form_for_effect,
-                &format!("{}-{}", section.slug, section.fields[0].key),
+                &format!("{}-{}", section.slug, section.fields()[0].key),
             );
         }
     });
@@ -62,7 +63,10 @@ pub(super) fn RecordForm(
             return;
         }
         let target = editing.get_untracked();
-        let form = values.with_value(|v| to_json(section.fields, v));
+        let form = values.with_value(|v| {
+            let texts = v.iter().map(|text| text.get_untracked());
+            form_json(section.fields().into_iter().zip(texts), school_year())
+        });
         let body = match &target {
             Some(record) => edited(record, form),
             None => form,
@@ -77,15 +81,18 @@ pub(super) fn RecordForm(
         spawn_local(async move {
             let answer = match &target {
                 Some(record) => {
-                    let path =
-                        format!("{}/{}", section.path, record_id(record).unwrap_or_default());
+                    let path = format!(
+                        "{}/{}",
+                        section.path(),
+                        record_id(record).unwrap_or_default()
+                    );
                     let version = record
                         .get("version")
                         .and_then(Value::as_i64)
                         .unwrap_or_default();
                     api::update_json(&path, version, &body).await
                 }
-                None => api::create_json(section.path, &body).await,
+                None => api::create_json(&section.path(), &body).await,
             };
             match answer {
                 Ok(_) => {
@@ -117,13 +124,13 @@ pub(super) fn RecordForm(
         } else {
             T::Add
         };
-        format!("{} · {}", tr(doing)(), tr(section.title)())
+        format!("{} · {}", tr(doing)(), section.title()())
     };
     view! {
         <form class="card admin-form" on:submit=on_submit novalidate=true id=form_id>
             <h2>{heading}</h2>
             <div class="row two">
-                {section.fields.iter().enumerate().map(|(i, f)| {
+                {section.fields().into_iter().enumerate().map(|(i, f)| {
                     let value = values.with_value(|v| v[i]);
                     let id = format!("{}-{}", section.slug, f.key);
                     let key = f.key;
@@ -135,7 +142,7 @@ pub(super) fn RecordForm(
                     });
                     view! {
                         <div class="field">
-                            <label for=id.clone()>{tr(f.label)}</label>
+                            <label for=id.clone()>{say(f.label)}</label>
                             <Input kind=f.kind id=id.clone() value=value
                                 invalid=Signal::derive(move || error().is_some())
                                 on_edit=move || errors.update(|e| e.remove(key)) />
@@ -171,53 +178,9 @@ fn bring_into_view(form_id: &str, first_input: &str) {
     }
 }
 
-/// A field's text in the form, from a stored record.
-fn form_text(field: &Field, record: &Value) -> String {
-    let value = record.get(field.key).unwrap_or(&Value::Null);
-    match field.kind {
-        Kind::Password => String::new(),
-        // This school year's roll; a school has one figure per school year.
-        Kind::Roll => {
-            let year = humiao_shared::org::school_year_of(today());
-            value
-                .as_array()
-                .and_then(|rolls| {
-                    rolls
-                        .iter()
-                        .find(|r| r["school_year"].as_i64() == Some(i64::from(year)))
-                })
-                .and_then(|r| r["students"].as_i64())
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        }
-        Kind::Topics | Kind::Dates => {
-            let separator = if matches!(field.kind, Kind::Topics) {
-                ","
-            } else {
-                ", "
-            };
-            value
-                .as_array()
-                .map(|items| {
-                    items
-                        .iter()
-                        .map(plain_text)
-                        .collect::<Vec<_>>()
-                        .join(separator)
-                })
-                .unwrap_or_default()
-        }
-        Kind::Bool => (value.as_bool() == Some(true)).to_string(),
-        _ => plain_text(value),
-    }
-}
-
-fn plain_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+/// The school year whose roll a school's form shows and sends.
+fn school_year() -> i32 {
+    humiao_shared::org::school_year_of(today())
 }
 
 /// The body of an edit: the stored record with the form's fields over it, so that what the
@@ -254,7 +217,7 @@ fn lang_untracked() -> Lang {
 /// One input of an admin form.
 #[component]
 fn Input(
-    kind: Kind,
+    kind: FieldKind,
     id: String,
     value: RwSignal<String>,
     invalid: Signal<bool>,
@@ -266,46 +229,34 @@ fn Input(
     };
     let aria_invalid = move || invalid.get().to_string();
     match kind {
-        Kind::Dates => view! { <input id=id type="text" placeholder="2024-08-19, 2024-08-20" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
-        Kind::Bool => view! {
+        FieldKind::Dates => view! { <input id=id type="text" placeholder="2024-08-19, 2024-08-20" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Bool => view! {
             <input id=id type="checkbox" prop:checked=move || value.get() == "true"
                 on:change=move |ev| { on_edit(); value.set(event_target_checked(&ev).to_string()) } />
         }.into_any(),
-        Kind::Password => view! { <input id=id type="password" autocomplete="new-password" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
-        Kind::Role => view! {
+        FieldKind::Password => view! { <input id=id type="password" autocomplete="new-password" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Text => view! { <input id=id type="text" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Int | FieldKind::Roll => view! { <input id=id type="text" inputmode="numeric" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Date => view! { <input id=id type="date" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Month => view! { <input id=id type="month" placeholder="2024-12" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Choice(choices) => view! {
             <select id=id aria-invalid=aria_invalid on:change=on_input>
                 <option value="">"—"</option>
-                {move || Role::ALL.into_iter().map(|r| view! { <option value=r.code() selected=move || value.get() == r.code()>{tr(crate::app::role_name(r))}</option> }).collect_view()}
+                {move || choices().into_iter().map(|c| view! { <option value=c.code selected=move || value.get() == c.code>{say(c.label)}</option> }).collect_view()}
             </select>
         }.into_any(),
-        Kind::Text => view! { <input id=id type="text" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
-        Kind::Int | Kind::Roll => view! { <input id=id type="text" inputmode="numeric" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
-        Kind::Date => view! { <input id=id type="date" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
-        Kind::Month => view! { <input id=id type="month" placeholder="2024-12" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
-        Kind::SchoolType => view! {
-            <select id=id aria-invalid=aria_invalid on:change=on_input>
-                <option value="">"—"</option>
-                {move || SchoolKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || value.get() == k.code()>{k.label(lang())}</option> }).collect_view()}
-            </select>
-        }.into_any(),
-        Kind::Indicator => view! {
-            <select id=id aria-invalid=aria_invalid on:change=on_input>
-                <option value="">"—"</option>
-                {move || Indicator::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || value.get() == k.code()>{k.label(lang())}</option> }).collect_view()}
-            </select>
-        }.into_any(),
-        Kind::Topics => {
+        FieldKind::Ids("topics") => {
             let topics = LocalResource::new(api::topics);
             view! {
                 <div class="chips" id=id>
                     {move || topics.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
                         let tid = t.id;
-                        let on = move || topic_list(&value.get()).contains(&tid);
+                        let on = move || id_list(&value.get()).contains(&tid);
                         view! {
                             <button type="button" class="chip" aria-pressed=move || on().to_string()
                                 on:click=move |_| {
                                     on_edit();
-                                    let mut ids = topic_list(&value.get_untracked());
+                                    let mut ids = id_list(&value.get_untracked());
                                     if let Some(pos) = ids.iter().position(|x| *x == tid) { ids.remove(pos); } else { ids.push(tid); }
                                     value.set(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
                                 }>
@@ -316,8 +267,15 @@ fn Input(
                 </div>
             }.into_any()
         }
-        Kind::Ref(path) => {
-            let options = LocalResource::new(move || api::get_json::<Vec<Value>>(path));
+        // Other lists of ids are typed as `3,5,8`.
+        FieldKind::Ids(_) => view! { <input id=id type="text" aria-invalid=aria_invalid prop:value=move || value.get() on:input=on_input /> }.into_any(),
+        FieldKind::Ref(collection) => {
+            // Every record of the collection: 87 stations are more than a page.
+            let path = format!("/api/v1/{collection}?limit=1000");
+            let options = LocalResource::new(move || {
+                let path = path.clone();
+                async move { api::get_json::<Vec<Value>>(&path).await }
+            });
             view! {
                 <select id=id aria-invalid=aria_invalid on:change=on_input>
                     <option value="">"—"</option>
@@ -331,51 +289,7 @@ fn Input(
                 </select>
             }.into_any()
         }
+        // A group of counts is not on the form (see `record::form::on_form`).
+        FieldKind::Counts(_) => ().into_any(),
     }
-}
-
-/// The topic ids a chips input holds.
-fn topic_list(text: &str) -> Vec<i64> {
-    text.split(',')
-        .filter_map(|t| t.trim().parse().ok())
-        .collect()
-}
-
-/// The JSON the API takes, from the form's texts.
-fn to_json(fields: &[Field], values: &[RwSignal<String>]) -> Value {
-    let mut body = Map::new();
-    for (f, value) in fields.iter().zip(values) {
-        let text = value.get_untracked().trim().to_string();
-        let number = || {
-            text.parse::<i64>().map(Value::from).unwrap_or_else(|_| {
-                if text.is_empty() {
-                    Value::Null
-                } else {
-                    Value::String(text.clone())
-                }
-            })
-        };
-        let v = match f.kind {
-            Kind::Int | Kind::Ref(_) => number(),
-            Kind::Roll => match text.parse::<i64>() {
-                Ok(n) => {
-                    json!([{ "school_year": humiao_shared::org::school_year_of(today()), "students": n }])
-                }
-                Err(_) => json!([]),
-            },
-            Kind::SchoolType | Kind::Indicator | Kind::Role if text.is_empty() => Value::Null,
-            Kind::Topics => Value::from(topic_list(&text)),
-            Kind::Dates => Value::from(
-                text.split([',', '，', '、', ' '])
-                    .map(str::trim)
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_string)
-                    .collect::<Vec<_>>(),
-            ),
-            Kind::Bool => Value::Bool(text == "true"),
-            _ => Value::String(text),
-        };
-        body.insert(f.key.to_string(), v);
-    }
-    Value::Object(body)
 }

@@ -2,11 +2,13 @@
 //! their trainees, outcome figures, accounts, school links and the QR sheet. These pages are
 //! a module of their own ([`BUNDLE`]), so the officers' phones never download them.
 //!
-//! The record kinds share one page shape, driven by a [`sections::Section`]: a searchable,
-//! paged table ([`records`]) whose rows can be edited or deleted, and a form to add or edit
-//! a record ([`form`]). The form builds the same JSON the API takes, runs the shared
-//! `New*::validate` rule on it before sending, and shows the browser's or the server's field
-//! messages beside the inputs.
+//! The record kinds share one page shape, driven by a [`sections::Section`] over the kind's
+//! declaration in `shared` (`humiao_shared::record`): a searchable, paged table ([`records`])
+//! whose rows can be edited or deleted, and a form to add or edit a record ([`form`]) with
+//! the declared fields and labels. The form builds the same JSON the API takes, runs the
+//! shared `New*::validate` rule on it before sending (JSON that does not fit `New*` is a
+//! field error too), and shows the browser's or the server's field messages beside the
+//! inputs.
 
 mod form;
 mod links;
@@ -53,7 +55,7 @@ pub fn Admin() -> impl IntoView {
         <h1>{tr(T::AdminTitle)}</h1>
         <nav class="tabs" aria-label=tr(T::AdminTitle)>
             {SECTIONS.iter().map(|s| view! {
-                <A href=format!("/admin/{}", s.slug)>{tr(s.title)}</A>
+                <A href=format!("/admin/{}", s.slug)>{s.title()}</A>
             }).collect_view()}
             <A href="/admin/links">{tr(T::Links)}</A>
             <A href="/admin/import">{tr(T::Import)}</A>

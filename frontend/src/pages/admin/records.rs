@@ -26,7 +26,7 @@ pub(super) fn RecordsPage(section: Section) -> impl IntoView {
     let rows = LocalResource::new(move || {
         refresh.track();
         let q = search.get();
-        let mut path = format!("{}?limit={PAGE}&page={}", section.path, page.get());
+        let mut path = format!("{}?limit={PAGE}&page={}", section.path(), page.get());
         if !q.trim().is_empty() {
             path.push_str(&format!("&q={}", js_sys::encode_uri_component(q.trim())));
         }
@@ -34,13 +34,13 @@ pub(super) fn RecordsPage(section: Section) -> impl IntoView {
     });
     view! {
         <section class="card" id=format!("admin-{}", section.slug)>
-            <h2>{tr(section.title)}</h2>
+            <h2>{section.title()}</h2>
             <div class="inline">
                 <label for="admin-search">{tr(T::Search)}</label>
                 <input id="admin-search" type="search" prop:value=move || search.get()
                     on:input=move |ev| { page.set(1); search.set(event_target_value(&ev)) } />
-                <a class="button" href=format!("{}?format=xlsx", section.path) download="">"Excel"</a>
-                <a class="button" href=format!("{}?format=csv", section.path) download="">"CSV"</a>
+                <a class="button" href=format!("{}?format=xlsx", section.path()) download="">"Excel"</a>
+                <a class="button" href=format!("{}?format=csv", section.path()) download="">"CSV"</a>
             </div>
             <Transition fallback=|| view! { <p class="muted">{tr(T::Loading)}</p> }>
                 <ErrorBoundary fallback=error_notice>
@@ -67,7 +67,7 @@ fn RecordTable(
     let problem = RwSignal::new(None::<String>);
     let act = move |id: i64, action: &'static str| {
         spawn_local(async move {
-            let path = format!("{}/{id}/{action}", section.path);
+            let path = format!("{}/{id}/{action}", section.path());
             match api::post_empty(&path).await {
                 Ok(()) => refresh.update(|n| *n += 1),
                 Err(e) => problem.set(Some(e.to_string())),
@@ -82,7 +82,7 @@ fn RecordTable(
             return;
         }
         spawn_local(async move {
-            let path = format!("{}/{id}", section.path);
+            let path = format!("{}/{id}", section.path());
             match api::delete_versioned(&path, version).await {
                 Ok(()) => {
                     problem.set(None);
@@ -105,7 +105,7 @@ fn RecordTable(
         <div class="table-wrap">
             <table class="records">
                 <thead><tr>
-                    {section.columns.iter().map(|(_, label)| view! { <th>{tr(*label)}</th> }).collect_view()}
+                    {section.columns.iter().map(|(key, heading)| view! { <th>{section.heading(key, *heading)}</th> }).collect_view()}
                     {has_buttons.then(|| view! { <th></th> })}
                 </tr></thead>
                 <tbody>

@@ -1,62 +1,36 @@
-//! The kinds of record the admin pages keep: for each, its API collection, the table's
-//! columns, the form's fields and the shared rule the form runs before sending.
+//! The kinds of record the admin pages keep: for each, its declaration in `shared` (API
+//! collection, title, the form's fields with their labels and kinds), the table's columns
+//! and the shared rule the form runs before sending.
 
 use humiao_shared::account::NewAccount;
 use humiao_shared::error::FieldErrors;
 use humiao_shared::film::NewFilm;
 use humiao_shared::org::{NewCampaign, NewSchool, NewStation};
 use humiao_shared::outcome::NewOutcome;
+use humiao_shared::record::form::{check_form, on_form};
+use humiao_shared::record::{Described, Field, RecordKind};
 use humiao_shared::training::{NewTrainee, NewTraining};
+use humiao_shared::Text;
 use serde_json::Value;
 
-use crate::i18n::T;
+use crate::i18n::{lang, T};
 
-/// What a form input holds and how it becomes JSON.
+/// A table column's heading: the declared field's label, or words of its own for what
+/// the API answers beside the fields (a station's name, an account's last sign-in).
 #[derive(Clone, Copy)]
-pub(super) enum Kind {
-    Text,
-    /// A whole number (a blank is `null`).
-    Int,
-    Date,
-    /// `YYYY-MM`.
-    Month,
-    /// The id of a record listed at this API path, shown by its `name` (or `title`).
-    Ref(&'static str),
-    SchoolType,
-    Indicator,
-    /// This school year's roll, sent as the school's one enrolment.
-    Roll,
-    /// Topics as chips, sent as a list of ids (kept as `1,4,7` in the form).
-    Topics,
-    Role,
-    Password,
-    /// Days as `2024-08-19, 2024-08-20`, sent as a list.
-    Dates,
-    /// A checkbox, sent as `true`/`false`.
-    Bool,
-}
-
-#[derive(Clone, Copy)]
-pub(super) struct Field {
-    pub key: &'static str,
-    pub label: T,
-    pub kind: Kind,
-}
-
-const fn field(key: &'static str, label: T, kind: Kind) -> Field {
-    Field { key, label, kind }
+pub(super) enum Heading {
+    Field,
+    Own(T),
 }
 
 /// One kind of record on the admin page.
 #[derive(Clone, Copy)]
 pub(super) struct Section {
     pub slug: &'static str,
-    pub title: T,
-    /// The API collection, e.g. `/api/v1/stations`.
-    pub path: &'static str,
+    /// Its declaration: collection, title and fields.
+    pub kind: &'static RecordKind,
     /// The columns of the table: a JSON key of the record and its heading.
-    pub columns: &'static [(&'static str, T)],
-    pub fields: &'static [Field],
+    pub columns: &'static [(&'static str, Heading)],
     /// The shared rule the API applies, run before sending.
     pub check: fn(&Value) -> FieldErrors,
     /// Whether a record can be edited (`PUT {path}/{id}` with `If-Match`) and deleted.
@@ -66,196 +40,129 @@ pub(super) struct Section {
     pub actions: &'static [RowAction],
 }
 
+impl Section {
+    /// The API collection, e.g. `/api/v1/stations`.
+    pub fn path(&self) -> String {
+        format!("/api/v1/{}", self.kind.collection)
+    }
+
+    /// The fields the form shows, in the declared order.
+    pub fn fields(&self) -> Vec<&'static Field> {
+        self.kind.fields.iter().filter(|f| on_form(f)).collect()
+    }
+
+    pub fn title(&self) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        say(self.kind.title)
+    }
+
+    /// The heading of the column `key`.
+    pub fn heading(
+        &self,
+        key: &str,
+        heading: Heading,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let label = self.kind.field(key).map(|f| f.label);
+        move || match heading {
+            Heading::Own(t) => t.get(lang()),
+            Heading::Field => label.map_or("", |l| l.get(lang())),
+        }
+    }
+}
+
+/// A declared text in the page's language.
+pub(super) fn say(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || text.get(lang())
+}
+
 /// A button on a table row: its text, the `POST {path}/{id}/{action}` it sends, and whether
 /// a record shows it.
 pub(super) type RowAction = (T, &'static str, fn(&Value) -> bool);
-
-/// Runs `New*::validate` on the form's JSON.
-fn rule<N: serde::de::DeserializeOwned, V>(
-    validate: impl Fn(&N) -> Result<V, FieldErrors>,
-) -> impl Fn(&Value) -> FieldErrors {
-    move |value| match serde_json::from_value::<N>(value.clone()) {
-        Ok(entry) => validate(&entry).err().unwrap_or_default(),
-        // A shape the form cannot produce; the server will say what is wrong.
-        Err(_) => FieldErrors::default(),
-    }
-}
 
 pub(super) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+const F: Heading = Heading::Field;
+
 pub(super) const SECTIONS: &[Section] = &[
     Section {
         slug: "stations",
-        title: T::Stations,
-        path: "/api/v1/stations",
-        columns: &[
-            ("code", T::Code),
-            ("name", T::Name),
-            ("workstation", T::Workstation),
-        ],
-        fields: &[
-            field("district_id", T::District, Kind::Ref("/api/v1/districts")),
-            field("code", T::Code, Kind::Text),
-            field("name", T::Name, Kind::Text),
-            field("workstation", T::Workstation, Kind::Text),
-        ],
-        check: |v| rule(NewStation::validate)(v),
+        kind: NewStation::KIND,
+        columns: &[("code", F), ("name", F), ("workstation", F)],
+        check: |v| check_form(v, NewStation::validate),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "schools",
-        title: T::Schools,
-        path: "/api/v1/schools",
+        kind: NewSchool::KIND,
         columns: &[
-            ("code", T::Code),
-            ("name", T::Name),
-            ("enrolment", T::Students),
+            ("code", F),
+            ("name", F),
+            ("enrolment", Heading::Own(T::Students)),
         ],
-        fields: &[
-            field("code", T::Code, Kind::Text),
-            field("name", T::Name, Kind::Text),
-            field("kind", T::SchoolType, Kind::SchoolType),
-            field("district_id", T::District, Kind::Ref("/api/v1/districts")),
-            field("station_id", T::Station, Kind::Ref("/api/v1/stations")),
-            field("enrolments", T::Students, Kind::Roll),
-        ],
-        check: |v| rule(NewSchool::validate)(v),
+        check: |v| check_form(v, NewSchool::validate),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "films",
-        title: T::Films,
-        path: "/api/v1/films",
-        columns: &[("title", T::Name), ("minutes", T::Minutes)],
-        fields: &[
-            field("title", T::Name, Kind::Text),
-            field("minutes", T::Minutes, Kind::Int),
-            field("topic_ids", T::Topics, Kind::Topics),
-        ],
-        check: |v| rule(NewFilm::validate)(v),
+        kind: NewFilm::KIND,
+        columns: &[("title", F), ("minutes", F)],
+        check: |v| check_form(v, NewFilm::validate),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "campaigns",
-        title: T::Campaigns,
-        path: "/api/v1/campaigns",
-        columns: &[
-            ("name", T::Name),
-            ("year", T::Year),
-            ("starts_on", T::From),
-            ("ends_on", T::To),
-        ],
-        fields: &[
-            field("name", T::Name, Kind::Text),
-            field("year", T::Year, Kind::Int),
-            field("starts_on", T::From, Kind::Date),
-            field("ends_on", T::To, Kind::Date),
-            field("topic_ids", T::Topics, Kind::Topics),
-        ],
-        check: |v| rule(NewCampaign::validate)(v),
+        kind: NewCampaign::KIND,
+        columns: &[("name", F), ("year", F), ("starts_on", F), ("ends_on", F)],
+        check: |v| check_form(v, NewCampaign::validate),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "trainings",
-        title: T::Trainings,
-        path: "/api/v1/trainings",
-        columns: &[
-            ("title", T::Name),
-            ("place", T::Place),
-            ("starts_on", T::From),
-            ("ends_on", T::To),
-        ],
-        fields: &[
-            field("title", T::Name, Kind::Text),
-            field("place", T::Place, Kind::Text),
-            field("starts_on", T::From, Kind::Date),
-            field("ends_on", T::To, Kind::Date),
-            field("campaign_id", T::Campaign, Kind::Ref("/api/v1/campaigns")),
-        ],
-        check: |v| rule(NewTraining::validate)(v),
+        kind: NewTraining::KIND,
+        columns: &[("title", F), ("place", F), ("starts_on", F), ("ends_on", F)],
+        check: |v| check_form(v, NewTraining::validate),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "trainees",
-        title: T::Trainees,
-        path: "/api/v1/trainees",
+        kind: NewTrainee::KIND,
         columns: &[
-            ("name", T::Name),
-            ("station", T::Station),
-            ("completed", T::Completed),
-        ],
-        fields: &[
-            field("training_id", T::Trainings, Kind::Ref("/api/v1/trainings")),
-            field("name", T::Name, Kind::Text),
-            field(
-                "station_id",
-                T::Station,
-                Kind::Ref("/api/v1/stations?limit=1000"),
-            ),
-            field("days_attended", T::DaysAttended, Kind::Dates),
-            field("completed", T::Completed, Kind::Bool),
+            ("name", F),
+            ("station", Heading::Own(T::Station)),
+            ("completed", F),
         ],
         // Whether the days fall within the course only the server knows (it has the course).
-        check: |v| rule(|t: &NewTrainee| t.validate(None, today()))(v),
+        check: |v| check_form(v, |t: &NewTrainee| t.validate(None, today())),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "outcomes",
-        title: T::Outcomes,
-        path: "/api/v1/outcomes",
-        columns: &[
-            ("month", T::Month),
-            ("indicator", T::Indicator),
-            ("value", T::Value),
-        ],
-        fields: &[
-            field("station_id", T::Station, Kind::Ref("/api/v1/stations")),
-            field("month", T::Month, Kind::Month),
-            field("indicator", T::Indicator, Kind::Indicator),
-            field("value", T::Value, Kind::Int),
-        ],
-        check: |v| rule(|o: &NewOutcome| o.validate(today()))(v),
+        kind: NewOutcome::KIND,
+        columns: &[("month", F), ("indicator", F), ("value", F)],
+        check: |v| check_form(v, |o: &NewOutcome| o.validate(today())),
         editable: true,
         actions: &[],
     },
     Section {
         slug: "accounts",
-        title: T::Accounts,
-        path: "/api/v1/users",
+        kind: NewAccount::KIND,
         columns: &[
-            ("username", T::Username),
-            ("role", T::Role),
-            ("district", T::District),
-            ("station", T::Station),
-            ("school", T::School),
-            ("disabled", T::Disabled),
-            ("last_sign_in", T::LastSignIn),
+            ("username", F),
+            ("role", F),
+            ("district", Heading::Own(T::District)),
+            ("station", Heading::Own(T::Station)),
+            ("school", Heading::Own(T::School)),
+            ("disabled", Heading::Own(T::Disabled)),
+            ("last_sign_in", Heading::Own(T::LastSignIn)),
         ],
-        fields: &[
-            field("username", T::Username, Kind::Text),
-            field("role", T::Role, Kind::Role),
-            field("district_id", T::District, Kind::Ref("/api/v1/districts")),
-            field(
-                "station_id",
-                T::Station,
-                Kind::Ref("/api/v1/stations?limit=1000"),
-            ),
-            field(
-                "school_id",
-                T::School,
-                Kind::Ref("/api/v1/schools?limit=1000"),
-            ),
-            field("password", T::Password, Kind::Password),
-        ],
-        check: |v| rule(NewAccount::validate)(v),
+        check: |v| check_form(v, NewAccount::validate),
         editable: false,
         actions: &[
             (T::Disable, "disable", |v| {
