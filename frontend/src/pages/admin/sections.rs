@@ -78,8 +78,9 @@ pub(super) fn say(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync 
 /// a record shows it.
 pub(super) type RowAction = (T, &'static str, fn(&Value) -> bool);
 
+/// Today in China, whatever zone the device is set to: the server judges dates by it too.
 pub(super) fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    humiao_shared::campaign_today(chrono::Utc::now())
 }
 
 const F: Heading = Heading::Field;
