@@ -1,5 +1,6 @@
 //! Humiao's server: configuration, start-up, storage, and the HTTP routes.
 
+pub mod aggregates;
 pub mod auth;
 pub mod backup;
 pub mod clock;
@@ -17,4 +18,6 @@ pub mod report;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod token;
 pub mod users;
+pub mod viewer;

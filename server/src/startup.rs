@@ -38,7 +38,7 @@ impl Application {
             demo::load(&db, clock::today()).await?;
             tracing::info!("loaded the demonstration data into the empty database");
         }
-        if !crate::auth::store::has_admin(&db.pool).await? {
+        if !crate::db::accounts::has_admin(&db.pool).await? {
             // Said on standard output too: it is the first thing a new operator must do.
             let hint = "no administrator account yet: create one with \
                         `humiao user add --username admin --role admin` \

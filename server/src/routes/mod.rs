@@ -71,57 +71,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The place a list or an aggregate is asked about, narrowed to what the viewer may see.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Place {
-    pub district_id: Option<i64>,
-    pub station_id: Option<i64>,
-    pub school_id: Option<i64>,
-}
-
-impl Place {
-    /// Fills in the viewer's district, station or school. Asking about a place outside the
-    /// viewer's scope, or one that does not exist, is 404, as for any id the viewer may not
-    /// see (not an empty answer, which would say nothing was done there).
-    pub async fn narrow_to(
-        &mut self,
-        conn: &mut sqlx::AnyConnection,
-        viewer: &crate::auth::Viewer,
-    ) -> Result<(), ApiError> {
-        use crate::auth::Scope;
-        use crate::records::named::{self, Named};
-        let asked = named::given([
-            (Named::District, self.district_id),
-            (Named::Station, self.station_id),
-            (Named::School, self.school_id),
-        ]);
-        named::check(conn, viewer, &asked).await?;
-        let (district, station, school) = match viewer.scope {
-            Scope::City => (None, None, None),
-            Scope::District(d) => (Some(d), None, None),
-            Scope::Station { district, station } => (Some(district), Some(station), None),
-            Scope::School {
-                district,
-                station,
-                school,
-            } => (Some(district), Some(station), Some(school)),
-        };
-        for (field, mine) in [
-            (&mut self.district_id, district),
-            (&mut self.station_id, station),
-            (&mut self.school_id, school),
-        ] {
-            match (mine, *field) {
-                (None, _) => {}
-                (Some(mine), None) => *field = Some(mine),
-                (Some(mine), Some(asked)) if asked == mine => {}
-                _ => return Err(ApiError::NotFound),
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A path whose routes are added to it; any other method is 405 with `Allow: {allow}`.
 pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(move || async move {
