@@ -12,6 +12,7 @@ pub mod export;
 pub mod extract;
 pub mod gen;
 pub mod import;
+pub mod mount;
 pub mod openapi;
 pub mod records;
 pub mod report;

@@ -29,12 +29,12 @@ pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {
     let collection = format!("/{}", R::NAME);
     let item = format!("/{}/{{id}}", R::NAME);
     cfg.service(
-        crate::routes::resource(&collection, "GET, POST")
+        crate::mount::resource(&collection, "GET, POST")
             .route(web::get().to(list::<R>))
             .route(web::post().to(create::<R>)),
     )
     .service(
-        crate::routes::resource(&item, "GET, PUT, DELETE")
+        crate::mount::resource(&item, "GET, PUT, DELETE")
             .route(web::get().to(get::<R>))
             .route(web::put().to(update::<R>))
             .route(web::delete().to(delete::<R>)),

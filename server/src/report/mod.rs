@@ -26,6 +26,9 @@ use crate::viewer::Viewer;
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Its own 405 (a page's, without a JSON body), so recorded rather than mounted with
+    // `mount::resource`.
+    crate::mount::record("/report/{year}", "GET");
     cfg.service(
         web::resource("/report/{year}")
             .route(web::get().to(report))

@@ -12,9 +12,12 @@ pub mod org;
 pub mod sessions;
 pub mod users;
 
+use std::collections::BTreeSet;
+
 use actix_web::web;
 
 use crate::error::ApiError;
+use crate::mount::{self, Operation};
 use crate::records::assignments::Assignments;
 use crate::records::campaigns::Campaigns;
 use crate::records::confirmations::Confirmations;
@@ -28,6 +31,8 @@ use crate::records::topics::Topics;
 use crate::records::trainees::Trainees;
 use crate::records::trainings::Trainings;
 
+/// Each route family mounts its paths with this (see [`crate::mount`]).
+pub use crate::mount::resource;
 pub use app::configure as configure_app;
 
 /// Everything under `/api`.
@@ -37,10 +42,10 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // The document and its interactive page sit beside the `/api` scope, whose fallback
     // would otherwise answer 404 for them.
     cfg.configure(crate::openapi::configure);
-    cfg.service(
+    cfg.service(mount::under("/api", || {
         web::scope("/api")
             .configure(health::configure)
-            .service(
+            .service(mount::under("/v1", || {
                 web::scope("/v1")
                     .wrap(actix_web::middleware::from_fn(
                         crate::auth::csrf::same_origin,
@@ -65,17 +70,21 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)
-                    .default_service(web::to(not_found)),
-            )
-            .default_service(web::to(not_found)),
-    );
+                    .default_service(web::to(not_found))
+            }))
+            .default_service(web::to(not_found))
+    }));
 }
 
-/// A path whose routes are added to it; any other method is 405 with `Allow: {allow}`.
-pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move || async move {
-        Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed { allow })
-    }))
+/// Every operation the server mounts (method and path), recorded while the same
+/// `configure` functions the server runs build a throwaway app: what the API document is
+/// compared with.
+pub fn mounted() -> BTreeSet<Operation> {
+    mount::recording(|| {
+        let _ = actix_web::App::new()
+            .configure(configure_api)
+            .configure(crate::report::configure);
+    })
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
