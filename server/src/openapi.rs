@@ -53,8 +53,9 @@ use humiao_shared::account::{Account, Login, Me, NewAccount, NewPassword};
 /// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
 /// vendored in the binary: the page works without the internet).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/docs", web::get().to(to_docs))
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", build()));
+    cfg.route("/api/docs", web::get().to(to_docs)).service(
+        SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", build()),
+    );
 }
 
 async fn to_docs() -> HttpResponse {
@@ -66,8 +67,19 @@ async fn to_docs() -> HttpResponse {
 /// The name of the session cookie's security scheme.
 const COOKIE_AUTH: &str = "session_cookie";
 
-/// The whole document.
-pub fn build() -> OpenApi {
+mod strict;
+
+/// The whole document as served, its bodies' schemas as strict as the rules ([`strict`]).
+/// JSON rather than utoipa's types: a `$ref` with keywords beside it (a required enum) is
+/// valid OpenAPI 3.1 that utoipa's types cannot hold.
+pub fn build() -> serde_json::Value {
+    let mut document = serde_json::to_value(described()).expect("the document serializes");
+    strict::apply(&mut document);
+    document
+}
+
+/// Every route family's description, as utoipa generates its schemas.
+fn described() -> OpenApi {
     let mut doc = Doc::default();
     doc.health_and_org();
     doc.auth();
