@@ -1,9 +1,10 @@
 //! The OpenAPI document (`GET /api/openapi.json`), built from the code: every record's
 //! operations come from its [`Resource`] implementation (schemas from the shared types,
-//! filters from its `Filter`), the other routes are described here beside one another.
-//! Tests check that every documented path is routed and that every `$ref` resolves, and the
-//! access matrix (tests/access_matrix.csv) fails for a documented operation without a row.
-//! A route added here without a description escapes both: describe it beside the others.
+//! filters from its `Filter`), the other routes are described here beside one another, and
+//! [`strict`] gives the bodies' schemas the rules' limits. Tests check that the documented
+//! operations are exactly the mounted ones (tests/tests/api_document.rs, from the record
+//! `crate::mount` keeps), that every `$ref` resolves, and the access matrix
+//! (tests/access_matrix.csv) fails for a documented operation without a row.
 
 use actix_web::{web, HttpResponse};
 use humiao_shared::aggregate::{
@@ -296,7 +297,10 @@ impl Doc {
 
         let op = self
             .op(name, &format!("list_{name}"), R::SUMMARY)
-            .params(Page::into_params(|| Some(ParameterIn::Query)))
+            .params(sort_among(
+                Page::into_params(|| Some(ParameterIn::Query)),
+                &sorts,
+            ))
             .params(R::Filter::into_params(|| Some(ParameterIn::Query)))
             .params(ExportQuery::into_params(|| Some(ParameterIn::Query)))
             .list(records, &sorts);
@@ -924,8 +928,9 @@ impl Doc {
                         "The file itself (what `fetch(url, {body: file})` sends); the first \
                          sheet of an XLSX, or UTF-8 CSV; the first row is the header",
                     ))
-                    .content(XLSX_MIME, json(binary()))
-                    .content("text/csv", json(string()))
+                    // An empty file is refused (400 `empty_file`).
+                    .content(XLSX_MIME, json(non_empty(Some(KnownFormat::Binary))))
+                    .content("text/csv", json(non_empty(None)))
                     .build(),
             ))
             .response(
@@ -1265,6 +1270,33 @@ fn string() -> RefOr<Schema> {
     RefOr::T(Schema::Object(
         ObjectBuilder::new().schema_type(Type::String).build(),
     ))
+}
+
+/// An uploaded file of at least one byte (or character, for text).
+fn non_empty(format: Option<KnownFormat>) -> RefOr<Schema> {
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(format.map(SchemaFormat::KnownFormat))
+            .min_length(Some(1))
+            .build(),
+    ))
+}
+
+/// The paging parameters with `sort` limited to the list's own keys: any other is 400.
+fn sort_among(
+    mut params: Vec<utoipa::openapi::path::Parameter>,
+    sorts: &[&str],
+) -> Vec<utoipa::openapi::path::Parameter> {
+    for param in params.iter_mut().filter(|p| p.name == "sort") {
+        param.schema = Some(RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(sorts.iter().copied()))
+                .build(),
+        )));
+    }
+    params
 }
 
 fn string_pattern(pattern: &str) -> RefOr<Schema> {

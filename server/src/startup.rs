@@ -86,6 +86,8 @@ impl Application {
                 .app_data(import_limit.clone())
                 .app_data(import_limits.clone())
                 .app_data(gate.clone())
+                // The API document beside the `/api` scope, before its fallback.
+                .configure(crate::openapi::configure)
                 .configure(routes::configure_api)
                 // A page, not the API; before the app's fallback, which answers every GET.
                 .configure(crate::report::configure)

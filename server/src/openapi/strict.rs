@@ -43,6 +43,8 @@ enum Rule {
     Password,
     /// A password or secret as typed at sign-in: anything without control characters.
     Typed,
+    /// A form field: left out or text, never `null` (a form cannot send one).
+    FormField,
 }
 
 /// Control characters a text may not hold (all but tab, line feed, carriage return), as a
@@ -178,6 +180,9 @@ fn table() -> Vec<(&'static str, &'static str, Rule)> {
         ("Login", "username", Typed),
         ("Login", "password", Typed),
         ("LinkLogin", "secret", Typed),
+        ("SheetForm", "campaign_id", FormField),
+        ("SheetForm", "school_ids", FormField),
+        ("SheetForm", "days_valid", FormField),
     ]
 }
 
@@ -268,13 +273,16 @@ fn constrain(property: &mut Map<String, Value>, rule: Rule) -> bool {
             }),
             true,
         ),
+        Rule::FormField => (json!({}), false),
         Rule::Typed => (
             json!({ "minLength": 1, "pattern": format!(r"^[^{CONTROLS}]*[^\s{CONTROLS}][^{CONTROLS}]*$") }),
             true,
         ),
     };
-    if needed {
+    if needed || matches!(rule, Rule::FormField) {
         not_null(property);
+    }
+    if needed {
         // A field that must be sent has no default to fall back on.
         property.remove("default");
     }

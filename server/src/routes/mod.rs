@@ -35,13 +35,12 @@ use crate::records::trainings::Trainings;
 pub use crate::mount::resource;
 pub use app::configure as configure_app;
 
-/// Everything under `/api`.
+/// Everything under `/api` but the API document and its page, which `startup` mounts
+/// before this (the `/api` scope's fallback would otherwise answer 404 for them), so that
+/// the document, which describes these routes, is not also imported by them.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // An id that is not a number names nothing: 404 like any other unknown id.
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
-    // The document and its interactive page sit beside the `/api` scope, whose fallback
-    // would otherwise answer 404 for them.
-    cfg.configure(crate::openapi::configure);
     cfg.service(mount::under("/api", || {
         web::scope("/api")
             .configure(health::configure)
