@@ -842,7 +842,7 @@ impl Doc {
     /// Imports from XLSX or CSV, and their templates.
     fn imports(&mut self) {
         use humiao_shared::import::{ImportKind, ImportReport};
-        use utoipa::openapi::schema::{OneOfBuilder, SchemaFormat};
+        use utoipa::openapi::schema::SchemaFormat;
 
         use crate::import::read::XLSX_MIME;
         use crate::routes::imports::{ImportFailure, TemplateQuery, UploadQuery};
@@ -895,10 +895,14 @@ impl Doc {
 
         let report = self.schema::<ImportReport>();
         let failure = self.schema::<ImportFailure>();
-        let either = RefOr::T(Schema::OneOf(
-            OneOfBuilder::new()
+        // Or the usual error body, for a query parameter holding a control character
+        // (anyOf: an ImportFailure is an error body too).
+        let error = self.schema::<ErrorBody>();
+        let either = RefOr::T(Schema::AnyOf(
+            utoipa::openapi::schema::AnyOfBuilder::new()
                 .item(report.clone())
                 .item(failure.clone())
+                .item(error)
                 .build(),
         ));
         let mut op = self
@@ -930,6 +934,7 @@ impl Doc {
                     ))
                     // An empty file is refused (400 `empty_file`).
                     .content(XLSX_MIME, json(non_empty(Some(KnownFormat::Binary))))
+                    // A NUL byte makes it no text file (415).
                     .content("text/csv", json(non_empty(None)))
                     .build(),
             ))
@@ -1042,7 +1047,12 @@ impl Op {
                     Required::False
                 })
                 .description(Some("The ETag read with the record, e.g. \"3\""))
-                .schema(Some(string_pattern(r#"^"[0-9]{1,18}"$"#))),
+                // Where it may be left out, an empty one is no condition too.
+                .schema(Some(string_pattern(if required {
+                    r#"^"[0-9]{1,18}"$"#
+                } else {
+                    r#"^("[0-9]{1,18}")?$"#
+                }))),
         );
         self
     }
@@ -1272,13 +1282,15 @@ fn string() -> RefOr<Schema> {
     ))
 }
 
-/// An uploaded file of at least one byte (or character, for text).
+/// An uploaded file of at least one byte: binary, or (`None`) text without a NUL byte.
 fn non_empty(format: Option<KnownFormat>) -> RefOr<Schema> {
+    let text = format.is_none().then_some("^[^\\u0000]+$");
     RefOr::T(Schema::Object(
         ObjectBuilder::new()
             .schema_type(Type::String)
             .format(format.map(SchemaFormat::KnownFormat))
             .min_length(Some(1))
+            .pattern(text)
             .build(),
     ))
 }
