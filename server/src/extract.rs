@@ -37,12 +37,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             let body = body.await?;
             let mut de = serde_json::Deserializer::from_slice(&body);
-            let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                let path = e.path().to_string();
-                ApiError::InvalidJson {
-                    field: if path == "." { "body".into() } else { path },
+            let parsed = match serde_path_to_error::deserialize(&mut de) {
+                Ok(parsed) => parsed,
+                // JSON has one kind of number: `296.0` is the integer 296 to JSON Schema
+                // and to JavaScript, so it is read as 296 (never a fraction, nor beyond the
+                // integers a double holds exactly).
+                Err(e) if e.inner().to_string().contains("floating point") => {
+                    whole_numbers_as_integers(&body).ok_or_else(|| invalid_json(&e))?
                 }
-            })?;
+                Err(e) => return Err(invalid_json(&e)),
+            };
             // Read again as a tree to find the path of any string the types let through;
             // the body is at most `JSON_LIMIT` bytes, so this costs microseconds.
             let tree: Value = serde_json::from_slice(&body).map_err(|_| ApiError::InvalidJson {
@@ -54,6 +58,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
         })
     }
+}
+
+fn invalid_json(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    ApiError::InvalidJson {
+        field: if path == "." { "body".into() } else { path },
+    }
+}
+
+/// The body read again with every whole number written with a fraction (`296.0`) as an
+/// integer; `None` when it still does not fit `T`.
+fn whole_numbers_as_integers<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    fn whole(value: &mut Value) {
+        match value {
+            Value::Number(n) => {
+                // 2^53: beyond it a double no longer holds every integer.
+                const EXACT: f64 = 9_007_199_254_740_992.0;
+                if let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0) {
+                    if x.abs() <= EXACT {
+                        *n = serde_json::Number::from(x as i64);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(whole),
+            Value::Object(fields) => fields.values_mut().for_each(whole),
+            _ => {}
+        }
+    }
+    let mut tree: Value = serde_json::from_slice(body).ok()?;
+    whole(&mut tree);
+    serde_json::from_value(tree).ok()
 }
 
 /// A form that a page of this server posts (`application/x-www-form-urlencoded`); a bad
@@ -253,7 +288,7 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version an `If-Match` header names, if the request has one.
+/// The version an `If-Match` header names, if the request has one (an empty one names none).
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i64>);
 
@@ -263,7 +298,10 @@ impl FromRequest for IfMatch {
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let version = match req.headers().get(header::IF_MATCH) {
+            // An empty field lists no entity tag: no condition, as if it were not sent
+            // (RFC 9110 §5.6.1: recipients accept empty list elements).
             None => Ok(IfMatch(None)),
+            Some(value) if value.as_bytes().trim_ascii().is_empty() => Ok(IfMatch(None)),
             Some(value) => value
                 .to_str()
                 .ok()
@@ -282,6 +320,25 @@ impl FromRequest for IfMatch {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers_and_fractions_are_not() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Counts {
+            students: i64,
+            ids: Vec<i64>,
+        }
+        let read = |body: &str| whole_numbers_as_integers::<Counts>(body.as_bytes());
+        assert_eq!(
+            read(r#"{"students": 296.0, "ids": [1.0, 2]}"#),
+            Some(Counts {
+                students: 296,
+                ids: vec![1, 2]
+            })
+        );
+        assert_eq!(read(r#"{"students": 296.5, "ids": []}"#), None);
+        assert_eq!(read(r#"{"students": 1e300, "ids": []}"#), None);
+    }
 
     #[test]
     fn a_control_character_is_found_at_the_path_a_parse_error_would_name() {

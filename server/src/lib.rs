@@ -1,5 +1,6 @@
 //! Humiao's server: configuration, start-up, storage, and the HTTP routes.
 
+pub mod aggregates;
 pub mod auth;
 pub mod backup;
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod export;
 pub mod extract;
 pub mod gen;
 pub mod import;
+pub mod mount;
 pub mod openapi;
 pub mod records;
 /// Every kind of record in one list: routes, API document and imports follow from it.
@@ -19,4 +21,6 @@ pub mod report;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod token;
 pub mod users;
+pub mod viewer;

@@ -1,9 +1,10 @@
 //! The OpenAPI document (`GET /api/openapi.json`), built from the code: every record's
 //! operations come from its [`Resource`] implementation (schemas from the shared types,
-//! filters from its `Filter`), the other routes are described here beside one another.
-//! Tests check that every documented path is routed and that every `$ref` resolves, and the
-//! access matrix (tests/access_matrix.csv) fails for a documented operation without a row.
-//! A route added here without a description escapes both: describe it beside the others.
+//! filters from its `Filter`), the other routes are described here beside one another, and
+//! [`strict`] gives the bodies' schemas the rules' limits. Tests check that the documented
+//! operations are exactly the mounted ones (tests/tests/api_document.rs, from the record
+//! `crate::mount` keeps), that every `$ref` resolves, and the access matrix
+//! (tests/access_matrix.csv) fails for a documented operation without a row.
 
 use actix_web::{web, HttpResponse};
 use humiao_shared::aggregate::{
@@ -49,8 +50,9 @@ use humiao_shared::account::{Account, Login, Me, NewAccount, NewPassword};
 /// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
 /// vendored in the binary: the page works without the internet).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/docs", web::get().to(to_docs))
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", build()));
+    cfg.route("/api/docs", web::get().to(to_docs)).service(
+        SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", build()),
+    );
 }
 
 async fn to_docs() -> HttpResponse {
@@ -62,8 +64,19 @@ async fn to_docs() -> HttpResponse {
 /// The name of the session cookie's security scheme.
 const COOKIE_AUTH: &str = "session_cookie";
 
-/// The whole document.
-pub fn build() -> OpenApi {
+mod strict;
+
+/// The whole document as served, its bodies' schemas as strict as the rules ([`strict`]).
+/// JSON rather than utoipa's types: a `$ref` with keywords beside it (a required enum) is
+/// valid OpenAPI 3.1 that utoipa's types cannot hold.
+pub fn build() -> serde_json::Value {
+    let mut document = serde_json::to_value(described()).expect("the document serializes");
+    strict::apply(&mut document);
+    document
+}
+
+/// Every route family's description, as utoipa generates its schemas.
+fn described() -> OpenApi {
     let mut doc = Doc::default();
     doc.health_and_org();
     doc.auth();
@@ -272,7 +285,10 @@ impl Doc {
 
         let op = self
             .op(name, &format!("list_{name}"), R::SUMMARY)
-            .params(Page::into_params(|| Some(ParameterIn::Query)))
+            .params(sort_among(
+                Page::into_params(|| Some(ParameterIn::Query)),
+                &sorts,
+            ))
             .params(R::Filter::into_params(|| Some(ParameterIn::Query)))
             .params(ExportQuery::into_params(|| Some(ParameterIn::Query)))
             .list(records, &sorts);
@@ -814,7 +830,7 @@ impl Doc {
     /// Imports from XLSX or CSV, and their templates.
     fn imports(&mut self) {
         use humiao_shared::import::{ImportKind, ImportReport};
-        use utoipa::openapi::schema::{OneOfBuilder, SchemaFormat};
+        use utoipa::openapi::schema::SchemaFormat;
 
         use crate::import::read::XLSX_MIME;
         use crate::routes::imports::{ImportFailure, TemplateQuery, UploadQuery};
@@ -867,10 +883,14 @@ impl Doc {
 
         let report = self.schema::<ImportReport>();
         let failure = self.schema::<ImportFailure>();
-        let either = RefOr::T(Schema::OneOf(
-            OneOfBuilder::new()
+        // Or the usual error body, for a query parameter holding a control character
+        // (anyOf: an ImportFailure is an error body too).
+        let error = self.schema::<ErrorBody>();
+        let either = RefOr::T(Schema::AnyOf(
+            utoipa::openapi::schema::AnyOfBuilder::new()
                 .item(report.clone())
                 .item(failure.clone())
+                .item(error)
                 .build(),
         ));
         let mut op = self
@@ -900,8 +920,10 @@ impl Doc {
                         "The file itself (what `fetch(url, {body: file})` sends); the first \
                          sheet of an XLSX, or UTF-8 CSV; the first row is the header",
                     ))
-                    .content(XLSX_MIME, json(binary()))
-                    .content("text/csv", json(string()))
+                    // An empty file is refused (400 `empty_file`).
+                    .content(XLSX_MIME, json(non_empty(Some(KnownFormat::Binary))))
+                    // A NUL byte makes it no text file (415).
+                    .content("text/csv", json(non_empty(None)))
                     .build(),
             ))
             .response(
@@ -1013,7 +1035,12 @@ impl Op {
                     Required::False
                 })
                 .description(Some("The ETag read with the record, e.g. \"3\""))
-                .schema(Some(string_pattern(r#"^"[0-9]{1,18}"$"#))),
+                // Where it may be left out, an empty one is no condition too.
+                .schema(Some(string_pattern(if required {
+                    r#"^"[0-9]{1,18}"$"#
+                } else {
+                    r#"^("[0-9]{1,18}")?$"#
+                }))),
         );
         self
     }
@@ -1241,6 +1268,35 @@ fn string() -> RefOr<Schema> {
     RefOr::T(Schema::Object(
         ObjectBuilder::new().schema_type(Type::String).build(),
     ))
+}
+
+/// An uploaded file of at least one byte: binary, or (`None`) text without a NUL byte.
+fn non_empty(format: Option<KnownFormat>) -> RefOr<Schema> {
+    let text = format.is_none().then_some("^[^\\u0000]+$");
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(format.map(SchemaFormat::KnownFormat))
+            .min_length(Some(1))
+            .pattern(text)
+            .build(),
+    ))
+}
+
+/// The paging parameters with `sort` limited to the list's own keys: any other is 400.
+fn sort_among(
+    mut params: Vec<utoipa::openapi::path::Parameter>,
+    sorts: &[&str],
+) -> Vec<utoipa::openapi::path::Parameter> {
+    for param in params.iter_mut().filter(|p| p.name == "sort") {
+        param.schema = Some(RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(sorts.iter().copied()))
+                .build(),
+        )));
+    }
+    params
 }
 
 fn string_pattern(pattern: &str) -> RefOr<Schema> {

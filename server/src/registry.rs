@@ -12,7 +12,7 @@ use humiao_shared::import::{HeaderMap, ImportKind, ImportReport};
 use humiao_shared::record::{Described, RecordKind};
 use humiao_shared::Lang;
 
-use crate::auth::Viewer;
+use crate::viewer::Viewer;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::import::read::{Budget, Table};

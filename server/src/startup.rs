@@ -38,7 +38,7 @@ impl Application {
             demo::load(&db, clock::today()).await?;
             tracing::info!("loaded the demonstration data into the empty database");
         }
-        if !crate::auth::store::has_admin(&db.pool).await? {
+        if !crate::db::accounts::has_admin(&db.pool).await? {
             // Said on standard output too: it is the first thing a new operator must do.
             let hint = "no administrator account yet: create one with \
                         `humiao user add --username admin --role admin` \
@@ -86,6 +86,8 @@ impl Application {
                 .app_data(import_limit.clone())
                 .app_data(import_limits.clone())
                 .app_data(gate.clone())
+                // The API document beside the `/api` scope, before its fallback.
+                .configure(crate::openapi::configure)
                 .configure(routes::configure_api)
                 // A page, not the API; before the app's fallback, which answers every GET.
                 .configure(crate::report::configure)

@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use humiao_shared::account::{check_password, NewAccount, Role};
 
 use crate::auth::password;
-use crate::auth::store::{self, ScopeRef};
 use crate::configuration::DatabaseArgs;
+use crate::db::accounts::{self, ScopeRef};
 use crate::db::Db;
 
 #[derive(Debug, Args)]
@@ -79,14 +79,14 @@ pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
             }
             let hash = password::hash(&password)?;
             let username = username.trim();
-            if store::find_user(&db.pool, username).await?.is_some() {
+            if accounts::find_user(&db.pool, username).await?.is_some() {
                 bail!("there is already an account named {username}");
             }
-            store::add_user(&db.pool, username, &hash, role, scope).await?;
+            accounts::add_user(&db.pool, username, &hash, role, scope).await?;
             println!("added {username} ({})", role.code());
         }
         UserAction::List => {
-            for user in store::list_users(&db.pool).await? {
+            for user in accounts::list_users(&db.pool).await? {
                 let place = match (user.school_id, user.station_id, user.district_id) {
                     (Some(id), _, _) => format!("school {id}"),
                     (None, Some(id), _) => format!("station {id}"),
@@ -98,7 +98,7 @@ pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
             }
         }
         UserAction::Disable { username } => {
-            if !store::disable_user(&db.pool, username).await? {
+            if !accounts::disable_user(&db.pool, username).await? {
                 bail!("there is no account named {username}");
             }
             println!("disabled {username}; its sessions have ended");

@@ -88,12 +88,12 @@ async fn spawn_edited(
     if no_demo {
         // The demo brings its accounts; an empty database gets the one administrator.
         let hash = humiao_server::auth::password::hash(DEMO_PASSWORD).expect("hash");
-        humiao_server::auth::store::add_user(
+        humiao_server::db::accounts::add_user(
             &db.pool,
             "admin",
             &hash,
             humiao_shared::account::Role::Admin,
-            humiao_server::auth::store::ScopeRef::City,
+            humiao_server::db::accounts::ScopeRef::City,
         )
         .await
         .expect("an administrator");

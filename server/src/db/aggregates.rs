@@ -13,8 +13,9 @@ use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::SessionFormat;
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::db::suppression::{place_of, Suppression};
-use crate::records::{day, Conditions};
+use super::day;
+use super::suppression::{place_of, Suppression};
+use super::where_clause::Conditions;
 
 /// The SQL behind [`sessions_by_district`]; public so the benchmark can time it directly.
 pub const SESSIONS_BY_DISTRICT: &str = "SELECT d.id, d.name,

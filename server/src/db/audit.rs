@@ -99,12 +99,12 @@ impl Event {
         }
     }
 
-    pub fn logout(viewer: &crate::auth::Viewer) -> Event {
+    pub fn logout(viewer: &crate::viewer::Viewer) -> Event {
         Event::user(viewer.actor(), "logout", viewer.user_id.unwrap_or(0))
     }
 
     /// A request the viewer's role or scope does not allow.
-    pub fn denied(viewer: &crate::auth::Viewer, resource: &'static str, id: i64) -> Event {
+    pub fn denied(viewer: &crate::viewer::Viewer, resource: &'static str, id: i64) -> Event {
         Event {
             actor: viewer.actor().to_string(),
             action: "denied",

@@ -4,12 +4,15 @@
 //! is portable SQL: `$1` placeholders, ISO-8601 dates as TEXT, 64-bit integers, and
 //! `CAST(SUM(..) AS BIGINT)` where PostgreSQL would otherwise answer NUMERIC.
 
+pub mod accounts;
 pub mod aggregates;
 pub mod audit;
 pub mod idempotency;
 pub mod session_edits;
 pub mod sessions;
+pub mod sign_ins;
 pub mod suppression;
+pub mod where_clause;
 pub mod writer;
 
 use std::str::FromStr;
@@ -164,6 +167,11 @@ impl Turn {
 /// Reads a stored `YYYY-MM-DD`.
 pub fn date(text: &str) -> Result<NaiveDate, sqlx::Error> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// A date as it is stored.
+pub fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
 }
 
 /// `$first, $first+1, …` for an `IN (…)` list of `n` values.

@@ -4,7 +4,7 @@
 use humiao_shared::account::Role;
 
 use crate::auth::password;
-use crate::auth::store::{self, ScopeRef};
+use crate::db::accounts::{self, ScopeRef};
 use crate::db::Db;
 
 /// The demo accounts' password (README, "Demo data and logging in").
@@ -56,7 +56,7 @@ pub async fn insert(db: &Db) -> anyhow::Result<()> {
                 }
             }
         };
-        store::add_user(&db.pool, username, &hash, role, scope).await?;
+        accounts::add_user(&db.pool, username, &hash, role, scope).await?;
     }
     Ok(())
 }

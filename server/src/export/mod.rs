@@ -24,10 +24,10 @@ use tokio::sync::mpsc;
 
 use std::sync::Arc;
 
-use crate::auth::Viewer;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::records::{Conditions, Resource};
+use crate::viewer::Viewer;
 
 /// What a list or an aggregate answers with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]

@@ -15,10 +15,10 @@ use super::{
     choice, count, date_text, reference, resource_status, resource_store, Campaigns, Cells, Names,
     RowProblems, Sheet, Status,
 };
-use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::records::confirmations::Confirmations as Resource_;
 use crate::records::Resource;
+use crate::viewer::Viewer;
 
 pub struct Confirmations;
 

@@ -31,11 +31,11 @@ use humiao_shared::rules;
 use humiao_shared::Lang;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::auth::Viewer;
 use crate::db::audit::{self, Change};
 use crate::db::{now_text, Db, Turn};
 use crate::error::ApiError;
 use crate::records::{fetch, Found, Resource};
+use crate::viewer::Viewer;
 use read::{Budget, Table};
 
 /// The import ran past its time limit while checking rows, and stored nothing.

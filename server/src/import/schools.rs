@@ -10,10 +10,10 @@ use super::{
     choice, count, reference, resource_status, resource_store, Cells, Names, RowProblems, Sheet,
     Status,
 };
-use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::records::schools::Schools as Resource_;
 use crate::records::Resource;
+use crate::viewer::Viewer;
 
 pub struct Schools;
 

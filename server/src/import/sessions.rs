@@ -15,10 +15,10 @@ use sqlx::{Any, AnyConnection, Transaction};
 use super::{
     choice, count, date_text, reference, Campaigns, Cells, Names, RowProblems, Sheet, Status,
 };
-use crate::auth::Viewer;
 use crate::clock;
 use crate::db::sessions::{insert_sessions, Duplicates};
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 use humiao_shared::error::FieldCode;
 
 pub struct Sessions;

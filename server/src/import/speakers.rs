@@ -11,10 +11,10 @@ use sqlx::{Any, AnyConnection, Transaction};
 use super::{
     date_text, reference, resource_status, resource_store, Cells, Names, RowProblems, Sheet, Status,
 };
-use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::records::trainees::Trainees;
 use crate::records::Resource;
+use crate::viewer::Viewer;
 
 pub struct Speakers;
 

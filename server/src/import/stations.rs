@@ -7,10 +7,10 @@ use humiao_shared::org::{NewStation, Station, ValidStation};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{reference, resource_status, resource_store, Cells, Names, RowProblems, Sheet, Status};
-use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::records::stations::Stations as Resource_;
 use crate::records::Resource;
+use crate::viewer::Viewer;
 
 pub struct Stations;
 

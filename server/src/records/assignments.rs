@@ -10,8 +10,8 @@ use super::named::{self, Named};
 use super::{
     checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
 };
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 use humiao_shared::account::Role;
 
 pub struct Assignments;

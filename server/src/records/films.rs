@@ -7,8 +7,8 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{checked, count_live, items_of, links, set_links, Conditions, Found, Resource};
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 
 pub struct Films;
 

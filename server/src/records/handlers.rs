@@ -16,25 +16,25 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource, MAX_PAGE};
-use crate::auth::Viewer;
 use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
 use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
 use crate::export::{Export, ExportQuery};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
+use crate::viewer::Viewer;
 
 /// The routes of one resource under `/api/v1/{NAME}`.
 pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {
     let collection = format!("/{}", R::NAME);
     let item = format!("/{}/{{id}}", R::NAME);
     cfg.service(
-        crate::routes::resource(&collection, "GET, POST")
+        crate::mount::resource(&collection, "GET, POST")
             .route(web::get().to(list::<R>))
             .route(web::post().to(create::<R>)),
     )
     .service(
-        crate::routes::resource(&item, "GET, PUT, DELETE")
+        crate::mount::resource(&item, "GET, PUT, DELETE")
             .route(web::get().to(get::<R>))
             .route(web::put().to(update::<R>))
             .route(web::delete().to(delete::<R>)),

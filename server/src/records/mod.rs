@@ -13,23 +13,24 @@ pub mod confirmations;
 pub mod districts;
 pub mod films;
 pub mod handlers;
+pub mod links;
 pub mod named;
 pub mod outcomes;
+pub mod place;
 pub mod schools;
 pub mod stations;
 pub mod topics;
 pub mod trainees;
 pub mod trainings;
-mod where_clause;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::auth::Viewer;
+pub use crate::db::where_clause::Conditions;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 use humiao_shared::account::Role;
-pub use where_clause::Conditions;
 
 /// What a create does when a live record already has the new one's natural key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,13 +314,8 @@ pub async fn set_links(
     Ok(())
 }
 
-/// A stored `YYYY-MM-DD` as a date.
-pub use crate::db::date;
-
-/// A date as it is stored.
-pub fn day(date: chrono::NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
+/// A stored `YYYY-MM-DD` as a date, and a date as it is stored.
+pub use crate::db::{date, day};
 
 /// The rules' verdict with the reference problems found beside it, every problem at once.
 pub fn checked<V>(

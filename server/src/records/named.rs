@@ -4,9 +4,10 @@
 //! what is true. An id that names nothing is 404 too, so a 404 says nothing of what exists
 //! outside the scope.
 //!
-//! A place (district, station, school) is within a viewer's scope as `Place::narrow_to` and
-//! the records' read scopes draw it: a district leader's district, an officer's station and
-//! the schools of its district (it gives talks at a neighbour's school too), a school itself.
+//! A place (district, station, school) is within a viewer's scope as
+//! [`super::place::Place::narrow_to`] and the records' read scopes draw it: a district
+//! leader's district, an officer's station and the schools of its district (it gives talks
+//! at a neighbour's school too), a school itself.
 //! Any other record is visible as its own read scope says.
 
 use sqlx::AnyConnection;
@@ -17,8 +18,8 @@ use super::films::Films;
 use super::topics::Topics;
 use super::trainings::Trainings;
 use super::{fetch_visible, Resource};
-use crate::auth::{Scope, Viewer};
 use crate::error::ApiError;
+use crate::viewer::{Scope, Viewer};
 
 /// An id a filter names, with what it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

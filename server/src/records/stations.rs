@@ -8,8 +8,8 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{checked, is_live, Conditions, Found, Resource};
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 
 pub struct Stations;
 

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{Conditions, Found, Resource};
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 
 pub struct Topics;
 

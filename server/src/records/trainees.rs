@@ -8,10 +8,10 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{checked, date, day, is_live, Conditions, Found, Resource};
-use crate::auth::Viewer;
 use crate::clock;
 use crate::db::placeholders;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 use humiao_shared::account::Role;
 
 pub struct Trainees;

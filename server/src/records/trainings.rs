@@ -7,8 +7,8 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{checked, date, day, is_live, Conditions, Found, Resource};
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::viewer::Viewer;
 
 pub struct Trainings;
 

@@ -4,33 +4,31 @@
 //! It is a page, not an API answer: errors are pages too (sign in, not allowed, no such
 //! year), so a leader who opens a bookmark reads a sentence rather than JSON. The figures
 //! come from the same aggregate queries as the dashboards (`db::aggregates`), narrowed by
-//! the same scope rule (`routes::aggregates::within_scope`); the wording is in
+//! the same scope rule (`aggregates::within_scope`); the wording is in
 //! `humiao_shared::report`, the layout in [`page`].
 
 mod page;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use chrono::Datelike;
-use humiao_shared::aggregate::{AggregateFilter, OutcomePoint};
-use humiao_shared::outcome::Indicator;
-use humiao_shared::report::{OutcomeTotals, ReportScope, YearFigures};
+use humiao_shared::aggregate::AggregateFilter;
+use humiao_shared::report::{ReportScope, YearFigures};
 use humiao_shared::Lang;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use crate::auth::Viewer;
-use crate::db::aggregates::{self, Slice};
-use crate::db::suppression::{place_of, Suppression};
-use crate::db::Db;
+use crate::aggregates::{outcome_totals, resolve, within_scope};
+use crate::db::{aggregates, Db};
 use crate::error::{lang_of, ApiError};
-use crate::routes::aggregates::{resolve, suppresses, within_scope};
-use crate::routes::charts::stock_before;
+use crate::viewer::Viewer;
 
 /// The first and last years a report may be asked for; any other is no report at all.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Its own 405 (a page's, without a JSON body), so recorded rather than mounted with
+    // `mount::resource`.
+    crate::mount::record("/report/{year}", "GET");
     cfg.service(
         web::resource("/report/{year}")
             .route(web::get().to(report))
@@ -156,61 +154,6 @@ async fn figures(
         outcomes,
     };
     Ok((scope, Some(figures)))
-}
-
-/// The outcome figures of the slice as `viewer` may see them: flows summed from true counts,
-/// the stock of minors mentored its latest figure, then hidden as the city's suppression
-/// tables say. The report and `GET /api/v1/aggregates/outcome-totals` both state these.
-pub(crate) async fn outcome_totals(
-    conn: &mut AnyConnection,
-    viewer: &Viewer,
-    slice: &Slice,
-) -> Result<OutcomeTotals, ApiError> {
-    // Minors mentored is a stock reported each December: the one reported the year before
-    // stands until this year's report, as the re-offence chart divides by it too.
-    let stock = stock_before(conn, slice, false).await?;
-    let series = aggregates::outcome_series(conn, slice, false).await?;
-    let mut outcomes =
-        OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
-    if suppresses(viewer) {
-        hide_outcomes(conn, slice, stock.iter().chain(&series), &mut outcomes).await?;
-    }
-    Ok(outcomes)
-}
-
-/// Hides the year's outcome figures a non-administrator may not see, as the city's
-/// suppression tables have them: a total of the year (or of the campaign's months) that is
-/// hidden there, and the stock of minors mentored when the month it was reported in is.
-/// The re-offence rate then goes with either of its counts.
-async fn hide_outcomes(
-    conn: &mut AnyConnection,
-    slice: &Slice,
-    points: impl Iterator<Item = &OutcomePoint>,
-    outcomes: &mut OutcomeTotals,
-) -> Result<(), sqlx::Error> {
-    let year = slice.from.year();
-    let suppression = Suppression::of_years(conn, [year - 1, year, slice.to.year()]).await?;
-    let place = place_of(&slice.filter);
-    let (from, to) = (
-        slice.from.format("%Y-%m").to_string(),
-        slice.to.format("%Y-%m").to_string(),
-    );
-    for indicator in OutcomeTotals::STATED {
-        if indicator != Indicator::MinorsMentored
-            && suppression.covers_hidden(indicator, place, &from, &to)
-        {
-            outcomes.hide(indicator);
-        }
-    }
-    let stock = points
-        .filter(|p| p.indicator == Indicator::MinorsMentored)
-        .last();
-    if let Some(p) = stock {
-        if suppression.hides_month(p.indicator, place, &p.month) {
-            outcomes.hide(Indicator::MinorsMentored);
-        }
-    }
-    Ok(())
 }
 
 /// The name of the place a (scoped) filter covers.

@@ -3,11 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::auth::Viewer;
 use crate::db::audit::{list, AuditFilter};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::Query;
+use crate::viewer::Viewer;
 
 const MAX_PAGE: i64 = 500;
 

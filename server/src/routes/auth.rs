@@ -7,11 +7,12 @@ use chrono::Utc;
 use humiao_shared::account::Login;
 use serde::Deserialize;
 
-use crate::auth::{links, password, store, token_of, Viewer, COOKIE};
+use crate::auth::{links, password, store, token_of, COOKIE};
 use crate::db::audit::{self, Event};
-use crate::db::Db;
+use crate::db::{accounts, sign_ins, Db};
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::viewer::Viewer;
 
 /// Failed logins allowed per account or address within [`WINDOW`].
 pub const MAX_FAILURES: i64 = 5;
@@ -55,7 +56,7 @@ async fn login(
     let now = Utc::now();
 
     let (by_user, by_address, oldest) =
-        store::recent_failures(&db.pool, &username, &address, now - WINDOW).await?;
+        sign_ins::recent_failures(&db.pool, &username, &address, now - WINDOW).await?;
     if by_user >= MAX_FAILURES || by_address >= MAX_FAILURES {
         let retry_after = oldest
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
@@ -65,7 +66,7 @@ async fn login(
         return Err(ApiError::TooManyAttempts { retry_after });
     }
 
-    let user = store::find_user(&db.pool, &username).await?;
+    let user = accounts::find_user(&db.pool, &username).await?;
     // The same work whether or not the account exists: timing tells nothing. argon2 takes
     // tens of milliseconds on purpose: on the blocking pool, not on a request worker.
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -82,7 +83,7 @@ async fn login(
     let user = match user {
         Some(user) if matches => user,
         _ => {
-            store::record_failure(&db.pool, &username, &address).await?;
+            sign_ins::record_failure(&db.pool, &username, &address).await?;
             audit::event(
                 &db.pool,
                 &Event::failed_login(&username, user.map(|u| u.id)),
@@ -96,7 +97,7 @@ async fn login(
         audit::event(&db.pool, &Event::failed_login(&username, Some(user.id))).await?;
         return Err(ApiError::AccountDisabled);
     }
-    store::clear_failures(&db.pool, &username).await?;
+    sign_ins::clear_failures(&db.pool, &username).await?;
     // A new token at every login: a token planted before cannot be carried over.
     if let Some(old) = token_of(&req) {
         store::end_session(&db.pool, &old).await?;

@@ -11,20 +11,19 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{Months, NaiveDate};
-use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy, OutcomePoint};
+use chrono::NaiveDate;
+use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy};
 use humiao_shared::charts::{self, ChartName};
-use humiao_shared::outcome::Indicator;
 use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
 
-use super::aggregates::{district_reach, resolve, sliced, suppresses, within_scope};
-use crate::auth::Viewer;
+use crate::aggregates::{district_reach, resolve, sliced, stock_before, suppresses, within_scope};
 use crate::db::aggregates;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::extract::Query;
+use crate::viewer::Viewer;
 
 /// Where the fonts for PNG charts are looked for.
 pub const FONT_DIR: &str = "/usr/share/fonts";
@@ -175,30 +174,6 @@ async fn svg_of(
             charts::unique_reach(&unique_reach(db, viewer, filter).await?, lang)
         }
     })
-}
-
-/// The minors in mentoring last reported in the year before the slice: a stock reported
-/// once a year, which the months before this year's report divide their re-offences by.
-pub(crate) async fn stock_before(
-    conn: &mut sqlx::AnyConnection,
-    slice: &aggregates::Slice,
-    suppress: bool,
-) -> Result<Option<OutcomePoint>, ApiError> {
-    let (Some(from), Some(to)) = (
-        slice.from.checked_sub_months(Months::new(12)),
-        slice.from.pred_opt(),
-    ) else {
-        return Ok(None);
-    };
-    let year_before = aggregates::Slice {
-        from,
-        to,
-        ..slice.clone()
-    };
-    let points = aggregates::outcome_series(conn, &year_before, suppress).await?;
-    Ok(points
-        .into_iter()
-        .rfind(|p| p.indicator == Indicator::MinorsMentored))
 }
 
 /// `GET /aggregates/reach?group_by=…` for the filter.

@@ -22,7 +22,6 @@ use humiao_shared::import::{
 use humiao_shared::{ErrorBody, Lang};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Viewer;
 use crate::configuration::ImportLimits;
 use crate::db::audit::{self, Event};
 use crate::db::Db;
@@ -31,6 +30,7 @@ use crate::extract::Query;
 use crate::import::gate::{ImportGate, RETRY_AFTER_SECS};
 use crate::import::read::{self, Budget, FileError, XLSX_MIME};
 use crate::import::{self, template, TimedOut};
+use crate::viewer::Viewer;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/imports/{kind}", "POST").route(web::post().to(upload)))

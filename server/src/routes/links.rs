@@ -15,14 +15,14 @@ use chrono::Utc;
 use humiao_shared::link::{IssuedLink, LinkState, NewLinks};
 use serde::Deserialize;
 
-use crate::auth::links::{self, Issued, LinkFilter};
-use crate::auth::Viewer;
 use crate::db::audit::{self, Event};
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
 use crate::export::Export;
 use crate::extract::{is_of, Form, Json, Query, FORM};
+use crate::records::links::{self, Issued, LinkFilter};
 use crate::records::named::{self, Named};
+use crate::viewer::Viewer;
 
 /// The most links one list answers.
 const MAX_LIST: i64 = 5000;

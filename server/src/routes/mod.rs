@@ -12,23 +12,27 @@ pub mod org;
 pub mod sessions;
 pub mod users;
 
+use std::collections::BTreeSet;
+
 use actix_web::web;
 
 use crate::error::ApiError;
+use crate::mount::{self, Operation};
 
+/// Each route family mounts its paths with this (see [`crate::mount`]).
+pub use crate::mount::resource;
 pub use app::configure as configure_app;
 
-/// Everything under `/api`.
+/// Everything under `/api` but the API document and its page, which `startup` mounts
+/// before this (the `/api` scope's fallback would otherwise answer 404 for them), so that
+/// the document, which describes these routes, is not also imported by them.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
     // An id that is not a number names nothing: 404 like any other unknown id.
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()));
-    // The document and its interactive page sit beside the `/api` scope, whose fallback
-    // would otherwise answer 404 for them.
-    cfg.configure(crate::openapi::configure);
-    cfg.service(
+    cfg.service(mount::under("/api", || {
         web::scope("/api")
             .configure(health::configure)
-            .service(
+            .service(mount::under("/v1", || {
                 web::scope("/v1")
                     .wrap(actix_web::middleware::from_fn(
                         crate::auth::csrf::same_origin,
@@ -43,10 +47,10 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)
-                    .default_service(web::to(not_found)),
-            )
-            .default_service(web::to(not_found)),
-    );
+                    .default_service(web::to(not_found))
+            }))
+            .default_service(web::to(not_found))
+    }));
 }
 
 /// The routes of every record in [`crate::registry::RESOURCES`].
@@ -56,62 +60,15 @@ fn registered(cfg: &mut web::ServiceConfig) {
     }
 }
 
-/// The place a list or an aggregate is asked about, narrowed to what the viewer may see.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Place {
-    pub district_id: Option<i64>,
-    pub station_id: Option<i64>,
-    pub school_id: Option<i64>,
-}
-
-impl Place {
-    /// Fills in the viewer's district, station or school. Asking about a place outside the
-    /// viewer's scope, or one that does not exist, is 404, as for any id the viewer may not
-    /// see (not an empty answer, which would say nothing was done there).
-    pub async fn narrow_to(
-        &mut self,
-        conn: &mut sqlx::AnyConnection,
-        viewer: &crate::auth::Viewer,
-    ) -> Result<(), ApiError> {
-        use crate::auth::Scope;
-        use crate::records::named::{self, Named};
-        let asked = named::given([
-            (Named::District, self.district_id),
-            (Named::Station, self.station_id),
-            (Named::School, self.school_id),
-        ]);
-        named::check(conn, viewer, &asked).await?;
-        let (district, station, school) = match viewer.scope {
-            Scope::City => (None, None, None),
-            Scope::District(d) => (Some(d), None, None),
-            Scope::Station { district, station } => (Some(district), Some(station), None),
-            Scope::School {
-                district,
-                station,
-                school,
-            } => (Some(district), Some(station), Some(school)),
-        };
-        for (field, mine) in [
-            (&mut self.district_id, district),
-            (&mut self.station_id, station),
-            (&mut self.school_id, school),
-        ] {
-            match (mine, *field) {
-                (None, _) => {}
-                (Some(mine), None) => *field = Some(mine),
-                (Some(mine), Some(asked)) if asked == mine => {}
-                _ => return Err(ApiError::NotFound),
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A path whose routes are added to it; any other method is 405 with `Allow: {allow}`.
-pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move || async move {
-        Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed { allow })
-    }))
+/// Every operation the server mounts (method and path), recorded while the same
+/// `configure` functions the server runs build a throwaway app: what the API document is
+/// compared with.
+pub fn mounted() -> BTreeSet<Operation> {
+    mount::recording(|| {
+        let _ = actix_web::App::new()
+            .configure(configure_api)
+            .configure(crate::report::configure);
+    })
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

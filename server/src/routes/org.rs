@@ -5,12 +5,12 @@ use actix_web::{web, HttpResponse};
 use humiao_shared::org::{District, Station};
 use serde::Serialize;
 
-use crate::auth::Viewer;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::records::districts::Districts;
 use crate::records::stations::Stations;
 use crate::records::{Conditions, Resource};
+use crate::viewer::Viewer;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/org", "GET").route(web::get().to(tree)));

@@ -9,7 +9,6 @@ use humiao_shared::session::{Context, NewSession, Session, ValidSession};
 use serde::Deserialize;
 use sqlx::{Any, Transaction};
 
-use crate::auth::{Scope, Viewer};
 use crate::clock;
 use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
@@ -23,7 +22,8 @@ use crate::db::Db;
 use crate::error::{ApiError, Conflict};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
 use crate::records::named::{self, Named};
-use crate::routes::Place;
+use crate::records::place::Place;
+use crate::viewer::{Scope, Viewer};
 use humiao_shared::account::Role;
 
 const MAX_PAGE: i64 = 500;

@@ -13,12 +13,13 @@ use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 
-use crate::auth::{password, store, token_of, Viewer};
+use crate::auth::{password, token_of};
 use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Recorded};
-use crate::db::Db;
+use crate::db::{accounts, Db};
 use crate::error::{ApiError, Conflict};
 use crate::extract::{IdempotencyKey, Json};
+use crate::viewer::Viewer;
 
 /// The audit trail's name for accounts (also used by logins).
 const RESOURCE: &str = "users";
@@ -47,7 +48,7 @@ async fn admin_only(db: &Db, viewer: &Viewer) -> Result<(), ApiError> {
 async fn list(db: web::Data<Db>, viewer: Viewer) -> Result<HttpResponse, ApiError> {
     admin_only(&db, &viewer).await?;
     let mut conn = db.pool.acquire().await?;
-    Ok(HttpResponse::Ok().json(store::accounts(&mut conn).await?))
+    Ok(HttpResponse::Ok().json(accounts::accounts(&mut conn).await?))
 }
 
 /// What makes two create requests the same one for their idempotency key: everything but
@@ -84,7 +85,7 @@ async fn create(
     }
     let valid = input.validate().map_err(ApiError::Validation)?;
     let mut conn = db.pool.acquire().await?;
-    let Some(ids) = store::place_ids(&mut conn, valid.place).await? else {
+    let Some(ids) = accounts::place_ids(&mut conn, valid.place).await? else {
         let field = match (input.district_id, input.station_id) {
             (Some(_), _) => "district_id",
             (None, Some(_)) => "station_id",
@@ -94,7 +95,7 @@ async fn create(
         errors.push(field, FieldCode::UnknownValue);
         return Err(ApiError::Validation(errors));
     };
-    if let Some(existing) = store::find_user(&db.pool, &valid.username).await? {
+    if let Some(existing) = accounts::find_user(&db.pool, &valid.username).await? {
         // Added by a retry with the same key that got there first? Then its answer: the
         // account and its key were committed together.
         if let Some(key) = &key {
@@ -112,11 +113,11 @@ async fn create(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hash: {e}")))??;
 
     let mut tx = db.write_tx().await?;
-    let stored = match store::insert_account(&mut tx, &valid.username, &hash, valid.role, ids).await
-    {
-        Ok(id) => record_create(&mut tx, &viewer, id, &key, &request_hash).await,
-        Err(e) => Err(e),
-    };
+    let stored =
+        match accounts::insert_account(&mut tx, &valid.username, &hash, valid.role, ids).await {
+            Ok(id) => record_create(&mut tx, &viewer, id, &key, &request_hash).await,
+            Err(e) => Err(e),
+        };
     let response = match stored {
         Ok(response) => tx.commit().await.map(|()| response),
         Err(e) => Err(e),
@@ -135,7 +136,7 @@ async fn create(
                     return replay(first, &request_hash);
                 }
             }
-            match store::find_user(&db.pool, &valid.username).await? {
+            match accounts::find_user(&db.pool, &valid.username).await? {
                 Some(existing) => {
                     let mut conn = db.pool.acquire().await?;
                     Err(duplicate(&mut conn, existing.id).await)
@@ -155,7 +156,7 @@ async fn record_create(
     key: &Option<String>,
     request_hash: &str,
 ) -> Result<String, sqlx::Error> {
-    let after = store::account(tx, id)
+    let after = accounts::account(tx, id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     record(tx, viewer, "create", None, &after).await?;
@@ -184,7 +185,7 @@ fn replay(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError>
 
 /// 409 with the account that already has the username.
 async fn duplicate(conn: &mut sqlx::AnyConnection, id: i64) -> ApiError {
-    match store::account(conn, id).await {
+    match accounts::account(conn, id).await {
         Ok(Some(existing)) => conflict(Conflict::DuplicateRecord, &existing),
         Ok(None) => ApiError::NotFound,
         Err(e) => e.into(),
@@ -243,7 +244,7 @@ async fn switch(
 ) -> Result<HttpResponse, ApiError> {
     admin_only(db, viewer).await?;
     let mut tx = db.write_tx().await?;
-    let before = store::account(&mut tx, id)
+    let before = accounts::account(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     if disabled && viewer.user_id == Some(id) {
@@ -252,8 +253,8 @@ async fn switch(
     if before.disabled == disabled {
         return Ok(HttpResponse::Ok().json(before));
     }
-    store::set_disabled(&mut tx, id, disabled).await?;
-    let after = store::account(&mut tx, id)
+    accounts::set_disabled(&mut tx, id, disabled).await?;
+    let after = accounts::account(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let action = if disabled { "disable" } else { "enable" };
@@ -276,7 +277,7 @@ async fn set_password(
     admin_only(&db, &viewer).await?;
     {
         let mut conn = db.pool.acquire().await?;
-        store::account(&mut conn, id)
+        accounts::account(&mut conn, id)
             .await?
             .ok_or(ApiError::NotFound)?;
     }
@@ -287,10 +288,10 @@ async fn set_password(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hash: {e}")))??;
     let own = token_of(&req).filter(|_| viewer.user_id == Some(id));
     let mut tx = db.write_tx().await?;
-    let account = store::account(&mut tx, id)
+    let account = accounts::account(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    store::set_password(&mut tx, id, &hash, own.as_deref()).await?;
+    accounts::set_password(&mut tx, id, &hash, own.as_deref()).await?;
     // Before and after are the same account: the entry says that the password changed,
     // and who changed it, never what it is.
     record(&mut tx, &viewer, "set_password", Some(&account), &account).await?;

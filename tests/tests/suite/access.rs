@@ -37,8 +37,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::{Datelike, Duration, Utc};
-use humiao_server::auth::store::digest;
 use humiao_server::clock;
+use humiao_server::token::digest;
 use humiao_tests::fixtures::{session_entry, Refs};
 use humiao_tests::{spawn_app, spawn_empty_app, TestApp, DEMO_PASSWORD};
 use reqwest::{header, Method};

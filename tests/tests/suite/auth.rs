@@ -11,8 +11,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use humiao_server::auth::store::{digest, disable_user};
 use humiao_server::clock;
+use humiao_server::db::accounts::disable_user;
+use humiao_server::token::digest;
 use humiao_tests::fixtures::{demo_refs, session_entry, Refs};
 use humiao_tests::process::ServerProcess;
 use humiao_tests::{spawn_app, TestApp, TestDatabase, DEMO_PASSWORD};

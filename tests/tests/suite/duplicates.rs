@@ -264,12 +264,12 @@ async fn an_account_named_like_a_schools_link_is_refused_and_one_stored_before_g
     // An account that got the link's name before the rule (stored behind the API's back,
     // as an old database may hold one) sends the same request with the same key.
     let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD).unwrap();
-    humiao_server::auth::store::add_user(
+    humiao_server::db::accounts::add_user(
         &app.db.pool,
         &link_name,
         &hash,
         humiao_shared::account::Role::School,
-        humiao_server::auth::store::ScopeRef::School(school),
+        humiao_server::db::accounts::ScopeRef::School(school),
     )
     .await
     .unwrap();

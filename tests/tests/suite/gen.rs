@@ -100,12 +100,12 @@ async fn generated_data_serves_and_takes_new_sessions() {
     });
     // Generated data has no accounts: the operator adds the first one.
     let hash = humiao_server::auth::password::hash(humiao_tests::DEMO_PASSWORD).unwrap();
-    humiao_server::auth::store::add_user(
+    humiao_server::db::accounts::add_user(
         &db.pool,
         "admin",
         &hash,
         humiao_shared::account::Role::Admin,
-        humiao_server::auth::store::ScopeRef::City,
+        humiao_server::db::accounts::ScopeRef::City,
     )
     .await
     .unwrap();

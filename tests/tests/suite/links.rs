@@ -499,7 +499,7 @@ async fn the_sheet_prints_a_qr_code_per_school_escapes_names_and_replaces_earlie
                     (SELECT COUNT(*) FROM school_links WHERE token_hash = $2)",
         )
         .bind(&secret)
-        .bind(humiao_server::auth::store::digest(&secret))
+        .bind(humiao_server::token::digest(&secret))
         .fetch_one(&app.db.pool)
         .await
         .unwrap();

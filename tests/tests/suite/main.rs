@@ -4,6 +4,7 @@
 
 mod access;
 mod aggregates;
+mod api_document;
 mod auth;
 mod backup;
 mod browser;

@@ -15,8 +15,8 @@ use humiao_shared::Lang;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use crate::auth::links::{Active, Issued};
 use crate::error::ApiError;
+use crate::records::links::{Active, Issued};
 
 /// Three columns of four rows fit an A4 page with 12 mm margins.
 const CARDS_PER_PAGE: usize = 12;
