@@ -87,15 +87,16 @@ fn gen(url: &str, scale: &str, years: u16) -> Result<()> {
 
 /// Generated data has no accounts: adds the administrator, as an operator's first step.
 pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
-    use humiao_server::auth::{password, store};
-    if store::find_user(&db.pool, "admin").await?.is_none() {
+    use humiao_server::auth::password;
+    use humiao_server::db::accounts;
+    if accounts::find_user(&db.pool, "admin").await?.is_none() {
         let hash = password::hash(humiao_tests::DEMO_PASSWORD)?;
-        store::add_user(
+        accounts::add_user(
             &db.pool,
             "admin",
             &hash,
             humiao_shared::account::Role::Admin,
-            store::ScopeRef::City,
+            accounts::ScopeRef::City,
         )
         .await?;
     }
