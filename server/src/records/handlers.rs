@@ -18,7 +18,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource, MAX_PAGE};
 use crate::auth::Viewer;
 use crate::db::audit::{self, Change, Event};
-use crate::db::idempotency::{self, Recorded};
+use crate::db::idempotency::{self, Lost, Next, Pending};
 use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
 use crate::export::{Export, ExportQuery};
@@ -139,13 +139,13 @@ async fn create<R: Resource>(
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
     allowed_to_write::<R>(&db, &viewer).await?;
-    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
-    let request_hash = idempotency::fingerprint(&input);
-    if let Some(key) = &key {
-        if let Some(first) = idempotency::find(&db.pool, key).await? {
-            return replay::<R>(first, &request_hash);
-        }
-    }
+    let hash = idempotency::fingerprint(&input);
+    let pending = match idempotency::begin(&db.pool, keys::<R>(), &viewer.key_owner(), key, hash)
+        .await?
+    {
+        Next::Replay(first) => return Ok(first),
+        Next::Proceed(pending) => pending,
+    };
     let mut conn = db.pool.acquire().await?;
     let valid = R::validate(&mut conn, &input).await?;
     let allowed = R::may_write(&mut conn, &viewer, &valid).await?;
@@ -166,10 +166,8 @@ async fn create<R: Resource>(
             drop(tx);
             // Stored by a retry with the same key that got there first? Then its answer:
             // the record and its key were committed together.
-            if let Some(key) = &key {
-                if let Some(first) = idempotency::find(&db.pool, key).await? {
-                    return replay::<R>(first, &request_hash);
-                }
+            if let Some(first) = idempotency::first_answer(&db.pool, &pending).await? {
+                return Ok(first);
             }
             return Err(duplicate::<R>(&db, &viewer, id).await);
         }
@@ -191,8 +189,8 @@ async fn create<R: Resource>(
         None => match R::insert(&mut tx, &valid).await {
             Ok(id) => (id, "create", None, StatusCode::CREATED),
             Err(e) => {
-                return after_unique_violation::<R>(&db, &viewer, e, &key, &request_hash, &valid)
-                    .await
+                drop(tx);
+                return after_unique_violation::<R>(&db, &viewer, e, &pending, &valid).await;
             }
         },
     };
@@ -201,27 +199,12 @@ async fn create<R: Resource>(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{} {id} vanished", R::NAME)))?;
     record_change::<R>(&mut tx, &viewer, action, id, before.as_ref(), Some(&after)).await?;
     let response = serde_json::to_string(&after).map_err(|e| ApiError::Internal(e.into()))?;
-    if let Some(key) = &key {
-        let recorded = Recorded {
-            request_hash: request_hash.clone(),
-            resource_id: id,
-            response: response.clone(),
-        };
-        if let Err(e) = idempotency::record(&mut tx, key, R::NAME, &recorded).await {
-            drop(tx);
-            return after_unique_violation::<R>(
-                &db,
-                &viewer,
-                e,
-                &Some(key.clone()),
-                &request_hash,
-                &valid,
-            )
-            .await;
-        }
+    if let Err(e) = idempotency::finish(&mut tx, &pending, id, &response).await {
+        drop(tx);
+        return after_unique_violation::<R>(&db, &viewer, e, &pending, &valid).await;
     }
     if let Err(e) = tx.commit().await {
-        return after_unique_violation::<R>(&db, &viewer, e, &key, &request_hash, &valid).await;
+        return after_unique_violation::<R>(&db, &viewer, e, &pending, &valid).await;
     }
     tracing::info!(resource = R::NAME, id, "record stored");
     Ok(HttpResponse::build(status)
@@ -231,41 +214,32 @@ async fn create<R: Resource>(
         .body(response))
 }
 
+/// How the idempotency protocol knows a resource's creates.
+fn keys<R: Resource>() -> idempotency::Create {
+    idempotency::Create {
+        resource: R::NAME,
+        located: true,
+    }
+}
+
 /// A create that lost a race: to a retry with the same key (answer as the first), or to
 /// another create with the same natural key (409 with it). Anything else is an error.
 async fn after_unique_violation<R: Resource>(
     db: &Db,
     viewer: &Viewer,
     error: sqlx::Error,
-    key: &Option<String>,
-    request_hash: &str,
+    pending: &Pending,
     valid: &R::Valid,
 ) -> Result<HttpResponse, ApiError> {
-    if !idempotency::is_taken(&error) {
-        return Err(error.into());
-    }
-    if let Some(key) = key {
-        if let Some(first) = idempotency::find(&db.pool, key).await? {
-            return replay::<R>(first, request_hash);
-        }
-    }
+    let error = match idempotency::lost_race(&db.pool, pending, error).await? {
+        Lost::Replay(first) => return Ok(first),
+        Lost::Taken(error) => error,
+    };
     let mut conn = db.pool.acquire().await?;
     match R::existing(&mut conn, valid).await? {
         Some(found) => Err(clash::<R>(db, viewer, found).await),
         None => Err(error.into()),
     }
-}
-
-/// The first answer again, if this is the same request; 422 if the key was reused.
-fn replay<R: Resource>(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location::<R>(first.resource_id)))
-        .insert_header(("Idempotent-Replayed", "true"))
-        .content_type("application/json")
-        .body(first.response))
 }
 
 fn location<R: Resource>(id: i64) -> String {

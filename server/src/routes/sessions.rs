@@ -12,7 +12,7 @@ use sqlx::{Any, Transaction};
 use crate::auth::{Scope, Viewer};
 use crate::clock;
 use crate::db::audit::{self, Change, Event};
-use crate::db::idempotency::{self, Recorded};
+use crate::db::idempotency::{self, Create, Lost, Next};
 use crate::db::session_edits::{delete_session, find_duplicate, update_session, Outcome};
 use crate::db::sessions::{
     for_each_batch, get_session, list_sessions, lookup_references, Duplicates, References,
@@ -139,13 +139,15 @@ async fn create(
     Json(input): Json<NewSession>,
 ) -> Result<HttpResponse, ApiError> {
     may_log(&db, &viewer, None).await?;
-    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
-    let request_hash = idempotency::fingerprint(&input);
-    if let Some(key) = &key {
-        if let Some(first) = idempotency::find(&db.pool, key).await? {
-            return replay(first, &request_hash);
-        }
-    }
+    let hash = idempotency::fingerprint(&input);
+    let create = Create {
+        resource: "sessions",
+        located: true,
+    };
+    let pending = match idempotency::begin(&db.pool, create, &viewer.key_owner(), key, hash).await? {
+        Next::Replay(first) => return Ok(first),
+        Next::Proceed(pending) => pending,
+    };
 
     let (valid, refs) = validate(&db, &input).await?;
     may_log(&db, &viewer, Some(valid.station_id)).await?;
@@ -154,8 +156,8 @@ async fn create(
     if duplicates == Duplicates::Refused {
         if let Some(existing) = find_duplicate(&db.pool, &valid, None).await? {
             // Stored by a retry with the same key that got there first? Then its answer.
-            if let Some(first) = first_answer(&db, key.as_deref()).await? {
-                return replay(first, &request_hash);
+            if let Some(first) = idempotency::first_answer(&db.pool, &pending).await? {
+                return Ok(first);
             }
             return Err(conflict(Conflict::DuplicateSession, &existing));
         }
@@ -165,40 +167,30 @@ async fn create(
         session: valid.clone(),
         duplicates,
         refs,
-        key: key.clone().map(|k| (k, request_hash.clone())),
+        pending: pending.clone(),
         actor: viewer.actor().to_string(),
     };
-    match writer.insert(job).await {
+    let error = match writer.insert(job).await {
         Ok(session) => {
             tracing::info!(
                 session_id = session.id,
                 station_id = session.station_id,
                 "session logged"
             );
-            Ok(HttpResponse::Created()
+            return Ok(HttpResponse::Created()
                 .insert_header((header::LOCATION, format!("/api/v1/sessions/{}", session.id)))
-                .json(session))
+                .json(session));
         }
-        // A concurrent request was stored first, with the same key or the same session.
-        Err(e) if idempotency::is_taken(&e) => {
-            if let Some(first) = first_answer(&db, key.as_deref()).await? {
-                return replay(first, &request_hash);
-            }
-            match find_duplicate(&db.pool, &valid, None).await? {
-                Some(existing) => Err(conflict(Conflict::DuplicateSession, &existing)),
-                None => Err(e.into()),
-            }
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// What a request with this key was first answered, if one was stored. A session and its
-/// key are committed together, so a request that sees the one sees the other.
-async fn first_answer(db: &Db, key: Option<&str>) -> Result<Option<Recorded>, sqlx::Error> {
-    match key {
-        Some(key) => idempotency::find(&db.pool, key).await,
-        None => Ok(None),
+        Err(e) => e,
+    };
+    // A concurrent request was stored first, with the same key or the same session.
+    let error = match idempotency::lost_race(&db.pool, &pending, error).await? {
+        Lost::Replay(first) => return Ok(first),
+        Lost::Taken(error) => error,
+    };
+    match find_duplicate(&db.pool, &valid, None).await? {
+        Some(existing) => Err(conflict(Conflict::DuplicateSession, &existing)),
+        None => Err(error.into()),
     }
 }
 
@@ -210,21 +202,6 @@ fn duplicates_of(input: &NewSession) -> Duplicates {
     } else {
         Duplicates::Refused
     }
-}
-
-/// The first answer again, if this is the same request; 422 if the key was reused.
-fn replay(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/sessions/{}", first.resource_id),
-        ))
-        .insert_header(("Idempotent-Replayed", "true"))
-        .content_type("application/json")
-        .body(first.response))
 }
 
 /// Edits a session: the whole entry again, with the version read in `If-Match`.
