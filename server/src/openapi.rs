@@ -35,6 +35,7 @@ use crate::db::audit::AuditEntry;
 use crate::error::ConflictBody;
 use crate::export::ExportQuery;
 use crate::records::handlers::Page;
+use crate::records::sessions::{SessionFilter, SessionPage};
 use crate::records::{
     assignments::Assignments, campaigns::Campaigns, confirmations::Confirmations,
     districts::Districts, films::Films, outcomes::Outcomes, schools::Schools, stations::Stations,
@@ -47,7 +48,6 @@ use crate::routes::auth::LinkLogin;
 use crate::routes::charts::{ChartList, ChartQuery};
 use crate::routes::links::{LinkQuery, ReprintQuery, SheetForm};
 use crate::routes::org::OrgTree;
-use crate::routes::sessions::ListQuery as SessionQuery;
 use humiao_shared::account::{Account, Login, Me, NewAccount, NewPassword};
 
 /// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
@@ -363,7 +363,9 @@ impl Doc {
                 "list_sessions",
                 "Education sessions, newest first",
             )
-            .params(SessionQuery::into_params(|| Some(ParameterIn::Query)))
+            .params(SessionPage::into_params(|| Some(ParameterIn::Query)))
+            .params(SessionFilter::into_params(|| Some(ParameterIn::Query)))
+            .params(ExportQuery::into_params(|| Some(ParameterIn::Query)))
             .list(sessions, &[]);
         self.add(HttpMethod::Get, "/api/v1/sessions", op);
         let op = self

@@ -15,7 +15,7 @@ use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource, MAX_PAGE};
+use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource};
 use crate::auth::Viewer;
 use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Lost, Next, Pending};
@@ -73,13 +73,17 @@ async fn list<R: Resource>(
                 field: "sort".into(),
             })?,
     };
-    let limit = page.limit.unwrap_or(R::PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
+    let mut limit = page.limit.unwrap_or(R::PAGE);
+    let mut page_number = page.page.unwrap_or(1);
+    if R::CLAMP_PAGING {
+        limit = limit.clamp(1, R::MAX_LIMIT);
+        page_number = page_number.max(1);
+    }
+    if !(1..=R::MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidQuery {
             field: "limit".into(),
         });
     }
-    let page_number = page.page.unwrap_or(1);
     if page_number < 1 {
         return Err(ApiError::InvalidQuery {
             field: "page".into(),
@@ -133,6 +137,7 @@ async fn get<R: Resource>(
 }
 
 async fn create<R: Resource>(
+    req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     IdempotencyKey(key): IdempotencyKey,
@@ -152,6 +157,9 @@ async fn create<R: Resource>(
     drop(conn);
     if !allowed {
         return Err(denied::<R>(&db, &viewer, 0).await);
+    }
+    if let Some(group_commit) = R::GROUP_COMMIT {
+        return create_in_group::<R>(group_commit, &req, &db, &viewer, &valid, &pending).await;
     }
 
     let mut tx = db.write_tx().await?;
@@ -214,6 +222,34 @@ async fn create<R: Resource>(
         .body(response))
 }
 
+/// A create whose record a group-commit writer stores ([`Resource::GROUP_COMMIT`]): the
+/// natural key is checked first (a live record with it is 409, or the first answer to a
+/// retry that stored it), then the writer answers once the record is committed.
+async fn create_in_group<R: Resource>(
+    group_commit: super::GroupCommit<R>,
+    req: &HttpRequest,
+    db: &Db,
+    viewer: &Viewer,
+    valid: &R::Valid,
+    pending: &Pending,
+) -> Result<HttpResponse, ApiError> {
+    let existing = R::existing(&mut *db.pool.acquire().await?, valid).await?;
+    if let Some(found) = existing.filter(|f| f.live) {
+        // Stored by a retry with the same key that got there first? Then its answer.
+        if let Some(first) = idempotency::first_answer(&db.pool, pending).await? {
+            return Ok(first);
+        }
+        return Err(duplicate::<R>(db, viewer, found.id).await);
+    }
+    match group_commit(req, viewer, valid, pending).await {
+        Ok((id, record)) => Ok(HttpResponse::Created()
+            .insert_header((header::LOCATION, location::<R>(id)))
+            .insert_header((header::ETAG, etag(R::version(&record))))
+            .json(record)),
+        Err(e) => after_unique_violation::<R>(db, viewer, e, pending, valid).await,
+    }
+}
+
 /// How the idempotency protocol knows a resource's creates.
 fn keys<R: Resource>() -> idempotency::Create {
     idempotency::Create {
@@ -268,11 +304,9 @@ async fn update<R: Resource>(
     if R::version(&before) != version {
         return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
-    if let Some(other) = R::existing(&mut tx, &valid).await? {
-        if other.id != id {
-            drop(tx);
-            return Err(clash::<R>(&db, &viewer, other).await);
-        }
+    if let Some(other) = R::other_with_key(&mut tx, &valid, id).await? {
+        drop(tx);
+        return Err(clash::<R>(&db, &viewer, other).await);
     }
     if !bump_version::<R>(&mut tx, id, Some(version)).await? {
         return Err(stale::<R>(&mut tx, &viewer, id).await);
@@ -280,7 +314,8 @@ async fn update<R: Resource>(
     if let Err(e) = R::update(&mut tx, id, &valid).await {
         drop(tx);
         if idempotency::is_taken(&e) {
-            if let Some(other) = R::existing(&mut *db.pool.acquire().await?, &valid).await? {
+            let mut conn = db.pool.acquire().await?;
+            if let Some(other) = R::other_with_key(&mut conn, &valid, id).await? {
                 return Err(clash::<R>(&db, &viewer, other).await);
             }
         }
@@ -335,6 +370,7 @@ async fn delete<R: Resource>(
     if done == 0 {
         return Err(stale::<R>(&mut tx, &viewer, id).await);
     }
+    R::deleted(&mut tx, &before).await?;
     record_change::<R>(&mut tx, &viewer, "delete", id, Some(&before), None).await?;
     tx.commit().await?;
     tracing::info!(resource = R::NAME, id, "record deleted");
@@ -444,7 +480,7 @@ async fn duplicate<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
     };
     match fetch::<R>(&mut conn, id).await {
         Ok(Some(existing)) => {
-            conflict::<R>(&mut conn, viewer, Conflict::DuplicateRecord, existing).await
+            conflict::<R>(&mut conn, viewer, R::DUPLICATE, existing).await
         }
         Ok(None) => ApiError::NotFound,
         Err(e) => e.into(),

@@ -9,7 +9,6 @@ mod health;
 pub mod imports;
 pub mod links;
 pub mod org;
-pub mod sessions;
 pub mod users;
 
 use actix_web::web;
@@ -23,6 +22,7 @@ use crate::records::films::Films;
 use crate::records::handlers;
 use crate::records::outcomes::Outcomes;
 use crate::records::schools::Schools;
+use crate::records::sessions::Sessions;
 use crate::records::stations::Stations;
 use crate::records::topics::Topics;
 use crate::records::trainees::Trainees;
@@ -59,7 +59,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(handlers::configure::<Trainings>)
                     .configure(handlers::configure::<Trainees>)
                     .configure(handlers::configure::<Outcomes>)
-                    .configure(sessions::configure)
+                    .configure(handlers::configure::<Sessions>)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(audit::configure)
