@@ -9,6 +9,8 @@ pub mod account;
 pub mod aggregate;
 pub mod app;
 pub mod charts;
+/// Enums with a stable code per variant, declared once.
+pub mod coded;
 /// The columns and headers of the CSV and Excel exports.
 pub mod columns;
 pub mod error;
