@@ -50,7 +50,9 @@ pub async fn replace_session(
     session: &ValidSession,
     duplicates: Duplicates,
 ) -> Result<(), sqlx::Error> {
-    let before = fetch_session(tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let before = fetch_session(tx, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     let (school_id, venue) = venue_columns(&session.venue);
     let a = session.audience;
     sqlx::query(

@@ -145,12 +145,11 @@ async fn create<R: Resource>(
 ) -> Result<HttpResponse, ApiError> {
     allowed_to_write::<R>(&db, &viewer).await?;
     let hash = idempotency::fingerprint(&input);
-    let pending = match idempotency::begin(&db.pool, keys::<R>(), &viewer.key_owner(), key, hash)
-        .await?
-    {
-        Next::Replay(first) => return Ok(first),
-        Next::Proceed(pending) => pending,
-    };
+    let pending =
+        match idempotency::begin(&db.pool, keys::<R>(), &viewer.key_owner(), key, hash).await? {
+            Next::Replay(first) => return Ok(first),
+            Next::Proceed(pending) => pending,
+        };
     let mut conn = db.pool.acquire().await?;
     let valid = R::validate(&mut conn, &input).await?;
     let allowed = R::may_write(&mut conn, &viewer, &valid).await?;
@@ -479,9 +478,7 @@ async fn duplicate<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
         Err(e) => return e.into(),
     };
     match fetch::<R>(&mut conn, id).await {
-        Ok(Some(existing)) => {
-            conflict::<R>(&mut conn, viewer, R::DUPLICATE, existing).await
-        }
+        Ok(Some(existing)) => conflict::<R>(&mut conn, viewer, R::DUPLICATE, existing).await,
         Ok(None) => ApiError::NotFound,
         Err(e) => e.into(),
     }

@@ -56,7 +56,6 @@ pub struct Entry {
     duplicates: Duplicates,
 }
 
-
 impl Resource for Sessions {
     const NAME: &'static str = "sessions";
     const TABLE: &'static str = "sessions";
@@ -76,9 +75,8 @@ impl Resource for Sessions {
     const MAX_LIMIT: i64 = 500;
     const CLAMP_PAGING: bool = true;
     const DUPLICATE: Conflict = Conflict::DuplicateSession;
-    const GROUP_COMMIT: Option<GroupCommit<Self>> = Some(|req, viewer, entry, pending| {
-        group_commit(req, viewer, entry, pending).boxed_local()
-    });
+    const GROUP_COMMIT: Option<GroupCommit<Self>> =
+        Some(|req, viewer, entry, pending| group_commit(req, viewer, entry, pending).boxed_local());
     // A deleted session keeps no key (the unique index holds live ones), so no clash with
     // one is ever reported on this field.
     const KEY_FIELD: &'static str = "held_on";
@@ -336,6 +334,10 @@ mod tests {
             let parsed: SessionSort = serde_json::from_value(serde_json::json!(key)).unwrap();
             assert_eq!(parsed, sort, "{key}");
         }
-        assert_eq!(SessionSort::default(), documented[0], "the default sorts first");
+        assert_eq!(
+            SessionSort::default(),
+            documented[0],
+            "the default sorts first"
+        );
     }
 }

@@ -81,7 +81,8 @@ async fn create(
         resource: RESOURCE,
         located: false,
     };
-    let pending = match idempotency::begin(&db.pool, create, &viewer.key_owner(), key, hash).await? {
+    let pending = match idempotency::begin(&db.pool, create, &viewer.key_owner(), key, hash).await?
+    {
         Next::Replay(first) => return Ok(first),
         Next::Proceed(pending) => pending,
     };
