@@ -53,6 +53,7 @@ mod tests {
 
     use crate::account::Role;
     use crate::charts::ChartName;
+    use crate::import::ImportKind;
     use crate::org::SchoolKind;
     use crate::outcome::Indicator;
     use crate::screening::ShowMethod;
@@ -79,9 +80,13 @@ mod tests {
 
     #[test]
     fn every_coded_enum_is_written_and_read_by_its_code() {
-        let cases: [(&str, fn()); 6] = [
+        let cases: [(&str, fn()); 7] = [
             ("SessionFormat", || {
-                check(&SessionFormat::ALL, SessionFormat::code, SessionFormat::from_code)
+                check(
+                    &SessionFormat::ALL,
+                    SessionFormat::code,
+                    SessionFormat::from_code,
+                )
             }),
             ("Role", || check(&Role::ALL, Role::code, Role::from_code)),
             ("SchoolKind", || {
@@ -96,6 +101,9 @@ mod tests {
             ("ChartName", || {
                 check(&ChartName::ALL, ChartName::code, ChartName::from_code)
             }),
+            ("ImportKind", || {
+                check(&ImportKind::ALL, ImportKind::code, ImportKind::from_code)
+            }),
         ];
         for (name, case) in cases {
             eprintln!("{name}");
@@ -109,8 +117,12 @@ mod tests {
         assert_eq!(SessionFormat::OnlineParents.code(), "online_parents");
         assert_eq!(Role::Officer.code(), "officer");
         assert_eq!(SchoolKind::NineYear.code(), "nine_year");
-        assert_eq!(Indicator::NightWanderingCared.code(), "night_wandering_cared");
+        assert_eq!(
+            Indicator::NightWanderingCared.code(),
+            "night_wandering_cared"
+        );
         assert_eq!(ShowMethod::Assembly.code(), "assembly");
         assert_eq!(ChartName::SessionsByDistrict.code(), "sessions-by-district");
+        assert_eq!(ImportKind::Speakers.code(), "speakers");
     }
 }
