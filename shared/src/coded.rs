@@ -13,7 +13,10 @@ macro_rules! coded_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$variant_meta:meta])* $variant:ident = $code:literal ),+ $(,)?
+            // `tt`, not `literal`: a `literal` fragment reaches the derives wrapped in an
+            // invisible group, which utoipa's `ToSchema` does not read as the rename (its
+            // schema would list the variants' Rust names); a `tt` reaches them as written.
+            $( $(#[$variant_meta:meta])* $variant:ident = $code:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
