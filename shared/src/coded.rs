@@ -114,6 +114,49 @@ mod tests {
         }
     }
 
+    /// The API document lists the codes, not the variants' Rust names (the server builds
+    /// shared with `openapi`, so the workspace's tests run this).
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_api_document_lists_every_code() {
+        fn listed<T: utoipa::PartialSchema>() -> serde_json::Value {
+            serde_json::to_value(T::schema()).unwrap()["enum"].clone()
+        }
+        fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> serde_json::Value {
+            all.iter().map(|v| code(*v)).collect()
+        }
+        let cases = [
+            (
+                listed::<SessionFormat>(),
+                codes(&SessionFormat::ALL, SessionFormat::code),
+            ),
+            (listed::<Role>(), codes(&Role::ALL, Role::code)),
+            (
+                listed::<SchoolKind>(),
+                codes(&SchoolKind::ALL, SchoolKind::code),
+            ),
+            (
+                listed::<Indicator>(),
+                codes(&Indicator::ALL, Indicator::code),
+            ),
+            (
+                listed::<ShowMethod>(),
+                codes(&ShowMethod::ALL, ShowMethod::code),
+            ),
+            (
+                listed::<ChartName>(),
+                codes(&ChartName::ALL, ChartName::code),
+            ),
+            (
+                listed::<ImportKind>(),
+                codes(&ImportKind::ALL, ImportKind::code),
+            ),
+        ];
+        for (listed, codes) in cases {
+            assert_eq!(listed, codes);
+        }
+    }
+
     #[test]
     fn the_codes_are_the_ones_stored() {
         // Stored rows and URLs hold these; a rename would orphan them.
