@@ -2,7 +2,9 @@
 //!
 //! - A create with an `Idempotency-Key` is stored once: a retry with the same body gets the
 //!   first answer, another body with the key gets 422, and racing retries make one row
-//!   (the key is recorded in the record's own transaction).
+//!   (the key is recorded in the record's own transaction; see [`crate::db::idempotency`]).
+//!   A resource may hand its creates to a group-commit writer instead (sessions), which
+//!   records the key in its batch's transaction.
 //! - Reads carry the version as `ETag`; an update needs it in `If-Match` and a stale one is
 //!   409 with the current record.
 //! - A create whose natural key is taken is 409 with the existing record, or updates it
