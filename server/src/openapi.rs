@@ -36,6 +36,7 @@ use crate::db::audit::AuditEntry;
 use crate::error::ConflictBody;
 use crate::export::ExportQuery;
 use crate::records::handlers::Page;
+use crate::records::sessions::{SessionFilter, SessionPage};
 use crate::records::{OnExisting, Resource};
 use crate::report::ReportQuery;
 use crate::routes::aggregates::Grouping;
@@ -44,7 +45,6 @@ use crate::routes::auth::LinkLogin;
 use crate::routes::charts::{ChartList, ChartQuery};
 use crate::routes::links::{LinkQuery, ReprintQuery, SheetForm};
 use crate::routes::org::OrgTree;
-use crate::routes::sessions::ListQuery as SessionQuery;
 use humiao_shared::account::{Account, Login, Me, NewAccount, NewPassword};
 
 /// `GET /api/openapi.json` and the Swagger UI page at `/api/docs/` (its files are
@@ -80,7 +80,6 @@ fn described() -> OpenApi {
     let mut doc = Doc::default();
     doc.health_and_org();
     doc.auth();
-    doc.sessions();
     for resource in crate::registry::RESOURCES {
         (resource.document)(&mut doc);
     }
@@ -356,7 +355,8 @@ impl Doc {
         self.add(HttpMethod::Delete, &item, op);
     }
 
-    fn sessions(&mut self) {
+    /// Sessions' operations: a `Resource`, but with their own list limit (1–500) and filters.
+    pub(crate) fn sessions(&mut self) {
         let session = self.schema::<Session>();
         let sessions = self.array_of::<Session>();
         let input = self.schema::<NewSession>();
@@ -367,7 +367,9 @@ impl Doc {
                 "list_sessions",
                 "Education sessions, newest first",
             )
-            .params(SessionQuery::into_params(|| Some(ParameterIn::Query)))
+            .params(SessionPage::into_params(|| Some(ParameterIn::Query)))
+            .params(SessionFilter::into_params(|| Some(ParameterIn::Query)))
+            .params(ExportQuery::into_params(|| Some(ParameterIn::Query)))
             .list(sessions, &[]);
         self.add(HttpMethod::Get, "/api/v1/sessions", op);
         let op = self

@@ -50,10 +50,24 @@ impl Registered {
             key_field: R::KEY_FIELD,
         }
     }
+
+    /// A resource whose operations the document describes by hand, where the generic
+    /// description would say less (sessions: their own list limit and filters).
+    const fn described_by<R>(document: fn(&mut Doc)) -> Registered
+    where
+        R: Resource,
+        R::Input: Described,
+    {
+        Registered {
+            document,
+            ..Registered::of::<R>()
+        }
+    }
 }
 
 /// Every record served by the shared handlers, in the API document's order.
 pub const RESOURCES: &[Registered] = &[
+    Registered::described_by::<records::sessions::Sessions>(Doc::sessions),
     Registered::of::<records::districts::Districts>(),
     Registered::of::<records::stations::Stations>(),
     Registered::of::<records::schools::Schools>(),
@@ -65,8 +79,6 @@ pub const RESOURCES: &[Registered] = &[
     Registered::of::<records::trainings::Trainings>(),
     Registered::of::<records::trainees::Trainees>(),
     Registered::of::<records::outcomes::Outcomes>(),
-    // Sessions go here once they are a `Resource` (issue 14, item 1): until then
-    // `routes::sessions` serves them and `openapi::Doc::sessions` describes them.
 ];
 
 /// Runs one kind's import: the file's rows checked, and stored unless a dry run.

@@ -6,35 +6,19 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FieldCode, FieldErrors};
 use crate::rules;
 
-/// What a person may do; the scope says where.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The city bureau's administrators (市局关工委): everything.
-    Admin,
-    /// Leaders of the city or of one district: read everything within the scope.
-    Leader,
-    /// A station's publicity officer: logs the station's sessions, attendance and outcomes.
-    Officer,
-    /// A school: reads its assignments and confirms its screenings.
-    School,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Leader, Role::Officer, Role::School];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Leader => "leader",
-            Role::Officer => "officer",
-            Role::School => "school",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
+crate::coded_enum! {
+    /// What a person may do; the scope says where.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Role {
+        /// The city bureau's administrators (市局关工委): everything.
+        Admin = "admin",
+        /// Leaders of the city or of one district: read everything within the scope.
+        Leader = "leader",
+        /// A station's publicity officer: logs the station's sessions, attendance and outcomes.
+        Officer = "officer",
+        /// A school: reads its assignments and confirms its screenings.
+        School = "school",
     }
 }
 

@@ -15,17 +15,19 @@ use crate::i18n::Text;
 use crate::record::Field;
 use crate::{org, screening, session, training, Lang};
 
-/// What a file can hold: one kind of record per file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ImportKind {
-    Schools,
-    Stations,
-    /// Trainees of a speaker course (宣讲员): one row per person and course.
-    Speakers,
-    Sessions,
-    Confirmations,
+crate::coded_enum! {
+    /// What a file can hold: one kind of record per file. The code is the URL segment:
+    /// `/api/v1/imports/{code}`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum ImportKind {
+        Schools = "schools",
+        Stations = "stations",
+        /// Trainees of a speaker course (宣讲员): one row per person and course.
+        Speakers = "speakers",
+        Sessions = "sessions",
+        Confirmations = "confirmations",
+    }
 }
 
 /// One column of a kind's template. A column that holds a declared field (`crate::record`)
@@ -194,29 +196,6 @@ const CONFIRMATIONS: &[Column] = &[
 ];
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 5] = [
-        ImportKind::Schools,
-        ImportKind::Stations,
-        ImportKind::Speakers,
-        ImportKind::Sessions,
-        ImportKind::Confirmations,
-    ];
-
-    /// The URL segment: `/api/v1/imports/{code}`.
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportKind::Schools => "schools",
-            ImportKind::Stations => "stations",
-            ImportKind::Speakers => "speakers",
-            ImportKind::Sessions => "sessions",
-            ImportKind::Confirmations => "confirmations",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ImportKind> {
-        ImportKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     /// The title of the kind of record the file adds (`crate::record`).
     pub fn label(self, lang: Lang) -> &'static str {
         crate::record::KINDS

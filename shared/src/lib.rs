@@ -11,6 +11,8 @@ pub mod app;
 /// China's date (UTC+8), the campaign's "today", for the browser and the server alike.
 pub mod calendar;
 pub mod charts;
+/// Enums with a stable code per variant, declared once.
+pub mod coded;
 /// The columns and headers of the CSV and Excel exports.
 pub mod columns;
 pub mod error;

@@ -136,46 +136,21 @@ impl NewStation {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SchoolKind {
-    Primary,
-    Junior,
-    NineYear,
-    Senior,
-    Vocational,
-    Special,
-    Other,
+crate::coded_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum SchoolKind {
+        Primary = "primary",
+        Junior = "junior",
+        NineYear = "nine_year",
+        Senior = "senior",
+        Vocational = "vocational",
+        Special = "special",
+        Other = "other",
+    }
 }
 
 impl SchoolKind {
-    pub const ALL: [SchoolKind; 7] = [
-        SchoolKind::Primary,
-        SchoolKind::Junior,
-        SchoolKind::NineYear,
-        SchoolKind::Senior,
-        SchoolKind::Vocational,
-        SchoolKind::Special,
-        SchoolKind::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            SchoolKind::Primary => "primary",
-            SchoolKind::Junior => "junior",
-            SchoolKind::NineYear => "nine_year",
-            SchoolKind::Senior => "senior",
-            SchoolKind::Vocational => "vocational",
-            SchoolKind::Special => "special",
-            SchoolKind::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<SchoolKind> {
-        SchoolKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     pub fn label_zh(self) -> &'static str {
         self.label(crate::Lang::Zh)
     }

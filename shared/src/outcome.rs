@@ -11,71 +11,37 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FieldCode, FieldErrors};
 use crate::rules;
 
-/// What an outcome figure counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Indicator {
-    /// Key minors in a mentoring pair (结对帮扶未成年人).
-    MinorsMentored,
-    /// Home visits to mentored minors (走访).
-    Visits,
-    /// Activities held for them (开展活动).
-    Activities,
-    /// Practical difficulties solved (解决困难).
-    DifficultiesSolved,
-    /// Mentored minors who offended again (再犯).
-    Reoffences,
-    /// Emergency calls about runaway or missing youths (出走失联警情).
-    RunawayCalls,
-    /// Those calls followed up afterwards (回访).
-    FollowUps,
-    /// Youths given a volunteer team (落实志愿帮扶).
-    VolunteerTeams,
-    /// Minors found wandering at night and cared for (夜间游荡关爱).
-    NightWanderingCared,
-    /// Theft cases by minors (未成年人盗窃案件).
-    JuvenileThefts,
-    /// Youths back in school (复学).
-    ReturnedToSchool,
+crate::coded_enum! {
+    /// What an outcome figure counts.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Indicator {
+        /// Key minors in a mentoring pair (结对帮扶未成年人).
+        MinorsMentored = "minors_mentored",
+        /// Home visits to mentored minors (走访).
+        Visits = "visits",
+        /// Activities held for them (开展活动).
+        Activities = "activities",
+        /// Practical difficulties solved (解决困难).
+        DifficultiesSolved = "difficulties_solved",
+        /// Mentored minors who offended again (再犯).
+        Reoffences = "reoffences",
+        /// Emergency calls about runaway or missing youths (出走失联警情).
+        RunawayCalls = "runaway_calls",
+        /// Those calls followed up afterwards (回访).
+        FollowUps = "follow_ups",
+        /// Youths given a volunteer team (落实志愿帮扶).
+        VolunteerTeams = "volunteer_teams",
+        /// Minors found wandering at night and cared for (夜间游荡关爱).
+        NightWanderingCared = "night_wandering_cared",
+        /// Theft cases by minors (未成年人盗窃案件).
+        JuvenileThefts = "juvenile_thefts",
+        /// Youths back in school (复学).
+        ReturnedToSchool = "returned_to_school",
+    }
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 11] = [
-        Indicator::MinorsMentored,
-        Indicator::Visits,
-        Indicator::Activities,
-        Indicator::DifficultiesSolved,
-        Indicator::Reoffences,
-        Indicator::RunawayCalls,
-        Indicator::FollowUps,
-        Indicator::VolunteerTeams,
-        Indicator::NightWanderingCared,
-        Indicator::JuvenileThefts,
-        Indicator::ReturnedToSchool,
-    ];
-
-    /// The stable code, as stored and sent over the wire.
-    pub fn code(self) -> &'static str {
-        match self {
-            Indicator::MinorsMentored => "minors_mentored",
-            Indicator::Visits => "visits",
-            Indicator::Activities => "activities",
-            Indicator::DifficultiesSolved => "difficulties_solved",
-            Indicator::Reoffences => "reoffences",
-            Indicator::RunawayCalls => "runaway_calls",
-            Indicator::FollowUps => "follow_ups",
-            Indicator::VolunteerTeams => "volunteer_teams",
-            Indicator::NightWanderingCared => "night_wandering_cared",
-            Indicator::JuvenileThefts => "juvenile_thefts",
-            Indicator::ReturnedToSchool => "returned_to_school",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Indicator> {
-        Indicator::ALL.into_iter().find(|i| i.code() == code)
-    }
-
     pub fn label(self, lang: crate::Lang) -> &'static str {
         let (zh, en) = match self {
             Indicator::MinorsMentored => ("结对帮扶未成年人", "Minors mentored"),

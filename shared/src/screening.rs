@@ -127,42 +127,22 @@ impl NewAssignment {
     }
 }
 
-/// How a school showed a film.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ShowMethod {
-    /// On each classroom's screen (班级多媒体).
-    Classroom,
-    /// To the school gathered in one hall (集中观看).
-    Assembly,
-    /// Online, e.g. at home with parents (线上观看).
-    Online,
-    Other,
+crate::coded_enum! {
+    /// How a school showed a film.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum ShowMethod {
+        /// On each classroom's screen (班级多媒体).
+        Classroom = "classroom",
+        /// To the school gathered in one hall (集中观看).
+        Assembly = "assembly",
+        /// Online, e.g. at home with parents (线上观看).
+        Online = "online",
+        Other = "other",
+    }
 }
 
 impl ShowMethod {
-    pub const ALL: [ShowMethod; 4] = [
-        ShowMethod::Classroom,
-        ShowMethod::Assembly,
-        ShowMethod::Online,
-        ShowMethod::Other,
-    ];
-
-    /// The stable code, as stored and sent over the wire.
-    pub fn code(self) -> &'static str {
-        match self {
-            ShowMethod::Classroom => "classroom",
-            ShowMethod::Assembly => "assembly",
-            ShowMethod::Online => "online",
-            ShowMethod::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ShowMethod> {
-        ShowMethod::ALL.into_iter().find(|m| m.code() == code)
-    }
-
     pub fn label(self, lang: crate::Lang) -> &'static str {
         let (zh, en) = match self {
             ShowMethod::Classroom => ("班级多媒体", "In classrooms"),

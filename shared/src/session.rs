@@ -23,51 +23,23 @@ pub const MAX_DURATION_MINUTES: i64 = 24 * 60;
 /// The speakers' names, e.g. "张警官、李警官".
 pub const MAX_SPEAKERS_CHARS: usize = 200;
 
-/// How a session was given (形式).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SessionFormat {
-    ClassTalk,
-    FirstLesson,
-    OpenDay,
-    SummerCamp,
-    OnlineParents,
-    ParentLetter,
-    MediaColumn,
-    Other,
+crate::coded_enum! {
+    /// How a session was given (形式).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum SessionFormat {
+        ClassTalk = "class_talk",
+        FirstLesson = "first_lesson",
+        OpenDay = "open_day",
+        SummerCamp = "summer_camp",
+        OnlineParents = "online_parents",
+        ParentLetter = "parent_letter",
+        MediaColumn = "media_column",
+        Other = "other",
+    }
 }
 
 impl SessionFormat {
-    pub const ALL: [SessionFormat; 8] = [
-        SessionFormat::ClassTalk,
-        SessionFormat::FirstLesson,
-        SessionFormat::OpenDay,
-        SessionFormat::SummerCamp,
-        SessionFormat::OnlineParents,
-        SessionFormat::ParentLetter,
-        SessionFormat::MediaColumn,
-        SessionFormat::Other,
-    ];
-
-    /// The stable code, as stored and sent over the wire.
-    pub fn code(self) -> &'static str {
-        match self {
-            SessionFormat::ClassTalk => "class_talk",
-            SessionFormat::FirstLesson => "first_lesson",
-            SessionFormat::OpenDay => "open_day",
-            SessionFormat::SummerCamp => "summer_camp",
-            SessionFormat::OnlineParents => "online_parents",
-            SessionFormat::ParentLetter => "parent_letter",
-            SessionFormat::MediaColumn => "media_column",
-            SessionFormat::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<SessionFormat> {
-        SessionFormat::ALL.into_iter().find(|f| f.code() == code)
-    }
-
     pub fn label(self, lang: crate::Lang) -> &'static str {
         let (zh, en) = match self {
             SessionFormat::ClassTalk => ("课堂宣讲", "Classroom talk"),
@@ -464,8 +436,9 @@ impl Described for NewSession {
         // `venue` is answered as the school's name or the other venue; `station` and
         // `district` are names looked up; `demo` marks generated records.
         computed: &["id", "station", "district", "demo", "version"],
-        // None: two talks at the same school on the same day are allowed once confirmed.
-        natural_key: &[],
+        // What the duplicate rule compares (`server::db::sessions::natural_key`); a second
+        // session with the same is refused unless the officer confirms it is another talk.
+        natural_key: &["station_id", "held_on", "format", "topic_ids", "school_id", "venue"],
         export: Some(&crate::columns::SESSIONS),
         import: Some(ImportKind::Sessions),
     };

@@ -1,18 +1,16 @@
-//! Changing stored sessions: the duplicate check, edits guarded by a version, soft deletes.
-//! Every change moves the reach rollups in the same transaction.
+//! Changing stored sessions: the duplicate check, edits and soft deletes. The generic record
+//! handlers guard each change with the version and audit it; what is particular to sessions
+//! is here: every change moves the reach rollups in the same transaction.
 
 use humiao_shared::session::{Session, ValidSession, Venue};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
-use super::now_text;
-use super::sessions::{
-    add_to_rollup, fetch_session, get_session, venue_columns, Duplicates, References,
-};
+use super::sessions::{add_to_rollup, fetch_session, venue_columns, Duplicates};
 
-/// A stored session that matches `session` on station, venue, date, format and topics,
+/// A live session that matches `session` on station, venue, date, format and topics,
 /// other than `except`.
 pub async fn find_duplicate(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     session: &ValidSession,
     except: Option<i64>,
 ) -> Result<Option<Session>, sqlx::Error> {
@@ -29,12 +27,12 @@ pub async fn find_duplicate(
     .bind(school_id)
     .bind(venue)
     .bind(except)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut topics = session.topic_ids.clone();
     topics.sort_unstable();
     for (id,) in candidates {
-        if let Some(existing) = get_session(pool, id).await? {
+        if let Some(existing) = fetch_session(conn, id).await? {
             if existing.topic_ids == topics {
                 return Ok(Some(existing));
             }
@@ -43,43 +41,26 @@ pub async fn find_duplicate(
     Ok(None)
 }
 
-/// What became of an edit or a delete.
-pub enum Outcome {
-    /// Done: the record before and after (`None` after a delete).
-    Done {
-        before: Session,
-        after: Option<Box<Session>>,
-    },
-    /// The version sent is not the current one; here is the current record.
-    Stale(Session),
-    Missing,
-}
-
-/// Replaces a session's content, if `expected_version` is still its version. Content that
-/// another live session has, under [`Duplicates::Refused`], fails with a unique violation.
-pub async fn update_session(
+/// Replaces a live session's content, its topics and its share of the rollups; the caller
+/// has already moved its version on. Content that another live session has, under
+/// [`Duplicates::Refused`], fails with a unique violation.
+pub async fn replace_session(
     tx: &mut Transaction<'_, Any>,
     id: i64,
-    expected_version: i64,
     session: &ValidSession,
     duplicates: Duplicates,
-    refs: &References,
-) -> Result<Outcome, sqlx::Error> {
-    let Some(before) = fetch_session(tx, id).await? else {
-        return Ok(Outcome::Missing);
-    };
-    if before.version != expected_version {
-        return Ok(Outcome::Stale(before));
-    }
+) -> Result<(), sqlx::Error> {
+    let before = fetch_session(tx, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     let (school_id, venue) = venue_columns(&session.venue);
     let a = session.audience;
-    // The version in the WHERE clause makes a concurrent edit lose cleanly.
-    let changed = sqlx::query(
+    sqlx::query(
         "UPDATE sessions SET campaign_id = $1, station_id = $2, school_id = $3, venue = $4,
                 held_on = $5, format = $6, students = $7, parents = $8, teachers = $9,
-                others = $10, notes = $11, updated_at = $12, version = version + 1,
-                duration_minutes = $15, speakers = $16, natural_key = $17
-         WHERE id = $13 AND version = $14 AND deleted_at IS NULL",
+                others = $10, notes = $11, duration_minutes = $12, speakers = $13,
+                natural_key = $14
+         WHERE id = $15",
     )
     .bind(session.campaign_id)
     .bind(session.station_id)
@@ -92,21 +73,12 @@ pub async fn update_session(
     .bind(a.teachers)
     .bind(a.others)
     .bind(session.notes.clone())
-    .bind(now_text())
-    .bind(id)
-    .bind(expected_version)
     .bind(session.duration_minutes)
     .bind(session.speakers.clone())
     .bind(duplicates.key_of(session))
+    .bind(id)
     .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Ok(match fetch_session(tx, id).await? {
-            Some(current) => Outcome::Stale(current),
-            None => Outcome::Missing,
-        });
-    }
+    .await?;
     sqlx::query("DELETE FROM session_topics WHERE session_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -120,49 +92,13 @@ pub async fn update_session(
     }
     add_to_rollup(tx, std::slice::from_ref(&as_valid(&before)), -1).await?;
     add_to_rollup(tx, std::slice::from_ref(session), 1).await?;
-    let mut after = refs.stored(id, session);
-    after.version = expected_version + 1;
-    after.demo = before.demo;
-    Ok(Outcome::Done {
-        before,
-        after: Some(Box::new(after)),
-    })
+    Ok(())
 }
 
-/// Marks a session deleted (it stays in the database and the audit log) and takes it out of
-/// the rollups. `expected_version`, when given, must be the current one.
-pub async fn delete_session(
-    tx: &mut Transaction<'_, Any>,
-    id: i64,
-    expected_version: Option<i64>,
-) -> Result<Outcome, sqlx::Error> {
-    let Some(before) = fetch_session(tx, id).await? else {
-        return Ok(Outcome::Missing);
-    };
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Ok(Outcome::Stale(before));
-    }
-    let changed = sqlx::query(
-        "UPDATE sessions SET deleted_at = $1, version = version + 1
-         WHERE id = $2 AND version = $3 AND deleted_at IS NULL",
-    )
-    .bind(now_text())
-    .bind(id)
-    .bind(before.version)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Ok(match fetch_session(tx, id).await? {
-            Some(current) => Outcome::Stale(current),
-            None => Outcome::Missing,
-        });
-    }
-    add_to_rollup(tx, std::slice::from_ref(&as_valid(&before)), -1).await?;
-    Ok(Outcome::Done {
-        before,
-        after: None,
-    })
+/// Takes a session that was just marked deleted out of the rollups; it stays in the
+/// database and the audit log.
+pub async fn take_out(tx: &mut Transaction<'_, Any>, before: &Session) -> Result<(), sqlx::Error> {
+    add_to_rollup(tx, std::slice::from_ref(&as_valid(before)), -1).await
 }
 
 /// The parts of a stored session the rollups count.

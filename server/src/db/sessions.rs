@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use humiao_shared::rules::MAX_TOPICS;
 use humiao_shared::session::{Audience, NewSession, Session, SessionFormat, ValidSession, Venue};
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{date, now_text, placeholders};
 
@@ -23,7 +23,7 @@ pub struct References {
 }
 
 pub async fn lookup_references(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     input: &NewSession,
 ) -> Result<References, sqlx::Error> {
     // A longer list than the rules allow is refused by them; it is not looked up, so a
@@ -61,7 +61,7 @@ pub async fn lookup_references(
     for topic in input.topic_ids.iter().filter(|_| looked_up) {
         query = query.bind(*topic);
     }
-    let (starts, ends, station, district, school, known) = query.fetch_one(pool).await?;
+    let (starts, ends, station, district, school, known) = query.fetch_one(conn).await?;
     let campaign_window = match (starts, ends) {
         (Some(s), Some(e)) => Some((date(&s)?, date(&e)?)),
         _ => None,
@@ -358,8 +358,9 @@ async fn upsert_rollup(
     Ok(())
 }
 
+/// A row of [`SESSION_COLUMNS`], before its topics are attached ([`with_topics`]).
 #[derive(sqlx::FromRow)]
-struct SessionRow {
+pub struct SessionRow {
     id: i64,
     campaign_id: i64,
     station_id: i64,
@@ -380,124 +381,32 @@ struct SessionRow {
     version: i64,
 }
 
-const SELECT_SESSIONS: &str = "
-    SELECT s.id, s.campaign_id, s.station_id, st.name AS station, d.name AS district,
-           s.school_id, COALESCE(sc.name, s.venue, '') AS venue, s.held_on, s.format,
-           s.students, s.parents, s.teachers, s.others, s.notes, s.duration_minutes, s.speakers,
-           s.is_demo, s.version
-    FROM sessions s
-    JOIN stations st ON st.id = s.station_id
+/// The rows joined to read sessions, the session as `t` and its station as `st`.
+pub const SESSIONS_FROM: &str = "sessions t
+    JOIN stations st ON st.id = t.station_id
     JOIN districts d ON d.id = st.district_id
-    LEFT JOIN schools sc ON sc.id = s.school_id";
+    LEFT JOIN schools sc ON sc.id = t.school_id";
 
-/// Filters for listing sessions; `None` means any.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SessionFilter {
-    pub campaign_id: Option<i64>,
-    pub district_id: Option<i64>,
-    pub station_id: Option<i64>,
-    pub school_id: Option<i64>,
-    pub topic_id: Option<i64>,
-    /// First and last day, both included.
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
+/// The columns of a [`SessionRow`], from [`SESSIONS_FROM`].
+pub const SESSION_COLUMNS: &str = "t.id, t.campaign_id, t.station_id, st.name AS station,
+    d.name AS district, t.school_id, COALESCE(sc.name, t.venue, '') AS venue, t.held_on,
+    t.format, t.students, t.parents, t.teachers, t.others, t.notes, t.duration_minutes,
+    t.speakers, t.is_demo, t.version";
 
-/// How a list is ordered; ties go to the newest entry.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionSort {
-    #[default]
-    HeldOnDesc,
-    HeldOnAsc,
-    AudienceDesc,
-    AudienceAsc,
-}
-
-impl SessionSort {
-    fn order_by(self) -> &'static str {
-        match self {
-            SessionSort::HeldOnDesc => "s.held_on DESC, s.id DESC",
-            SessionSort::HeldOnAsc => "s.held_on ASC, s.id DESC",
-            SessionSort::AudienceDesc => {
-                "s.students + s.parents + s.teachers + s.others DESC, s.id DESC"
-            }
-            SessionSort::AudienceAsc => {
-                "s.students + s.parents + s.teachers + s.others ASC, s.id DESC"
-            }
-        }
-    }
-}
-
-const FILTERS: &str = "s.deleted_at IS NULL
-    AND ($1 IS NULL OR s.campaign_id = $1)
-    AND ($2 IS NULL OR st.district_id = $2)
-    AND ($3 IS NULL OR s.station_id = $3)
-    AND ($4 IS NULL OR s.school_id = $4)
-    AND ($5 IS NULL OR EXISTS (SELECT 1 FROM session_topics t
-                               WHERE t.session_id = s.id AND t.topic_id = $5))
-    AND ($6 IS NULL OR s.held_on >= $6)
-    AND ($7 IS NULL OR s.held_on <= $7)";
-
-fn bind_filter<'q, O>(
-    query: sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments<'q>>,
-    filter: &SessionFilter,
-) -> sqlx::query::QueryAs<'q, Any, O, sqlx::any::AnyArguments<'q>> {
-    let day = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-    query
-        .bind(filter.campaign_id)
-        .bind(filter.district_id)
-        .bind(filter.station_id)
-        .bind(filter.school_id)
-        .bind(filter.topic_id)
-        .bind(day(filter.from))
-        .bind(day(filter.to))
-}
-
-/// One page of sessions and how many match in all.
-pub async fn list_sessions(
-    pool: &AnyPool,
-    filter: &SessionFilter,
-    sort: SessionSort,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<Session>, i64), sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let count = format!(
-        "SELECT COUNT(*) FROM sessions s JOIN stations st ON st.id = s.station_id WHERE {FILTERS}"
-    );
-    let (total,): (i64,) = bind_filter(sqlx::query_as(&count), filter)
-        .fetch_one(&mut *conn)
-        .await?;
-    let sql = format!(
-        "{SELECT_SESSIONS} WHERE {FILTERS} ORDER BY {} LIMIT $8 OFFSET $9",
-        sort.order_by()
-    );
-    let rows: Vec<SessionRow> = bind_filter(sqlx::query_as(&sql), filter)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok((with_topics(&mut conn, rows).await?, total))
-}
-
-/// A session that has not been deleted.
-pub async fn get_session(pool: &AnyPool, id: i64) -> Result<Option<Session>, sqlx::Error> {
-    fetch_session(&mut *pool.acquire().await?, id).await
-}
-
-/// The same, on a given connection (e.g. inside a transaction).
+/// A session that has not been deleted, on a given connection (e.g. inside a transaction).
 pub async fn fetch_session(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<Session>, sqlx::Error> {
-    let sql = format!("{SELECT_SESSIONS} WHERE s.id = $1 AND s.deleted_at IS NULL");
+    let sql = format!(
+        "SELECT {SESSION_COLUMNS} FROM {SESSIONS_FROM} WHERE t.id = $1 AND t.deleted_at IS NULL"
+    );
     let rows: Vec<SessionRow> = sqlx::query_as(&sql).bind(id).fetch_all(&mut *conn).await?;
     Ok(with_topics(conn, rows).await?.pop())
 }
 
 /// Attaches each session's topics with one query for the whole page.
-async fn with_topics(
+pub async fn with_topics(
     conn: &mut AnyConnection,
     rows: Vec<SessionRow>,
 ) -> Result<Vec<Session>, sqlx::Error> {
@@ -545,36 +454,4 @@ async fn with_topics(
             })
         })
         .collect()
-}
-
-/// Every session matching the filter, in the list's order, read as a stream and handed to
-/// `each` a batch at a time (with their topics): an export of any size holds one batch.
-/// The rows come over `conn`; the topics of each batch over `topics_conn`, since the first
-/// is busy streaming.
-pub async fn for_each_batch<F: AsyncFnMut(Vec<Session>) -> Result<(), E>, E: From<sqlx::Error>>(
-    conn: &mut AnyConnection,
-    topics_conn: &mut AnyConnection,
-    filter: &SessionFilter,
-    sort: SessionSort,
-    mut each: F,
-) -> Result<(), E> {
-    use futures_util::TryStreamExt;
-    const BATCH: usize = 500;
-    let sql = format!(
-        "{SELECT_SESSIONS} WHERE {FILTERS} ORDER BY {}",
-        sort.order_by()
-    );
-    let mut rows = bind_filter(sqlx::query_as::<_, SessionRow>(&sql), filter).fetch(&mut *conn);
-    let mut batch = Vec::with_capacity(BATCH);
-    while let Some(row) = rows.try_next().await? {
-        batch.push(row);
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            each(with_topics(topics_conn, full).await?).await?;
-        }
-    }
-    if !batch.is_empty() {
-        each(with_topics(topics_conn, batch).await?).await?;
-    }
-    Ok(())
 }

@@ -15,7 +15,7 @@ use humiao_shared::session::{Session, ValidSession};
 use tokio::sync::{mpsc, oneshot};
 
 use super::audit::{self, Change};
-use super::idempotency::{self, Recorded};
+use super::idempotency::{self, Pending};
 use super::sessions::{insert_sessions, Duplicates, References};
 use super::Db;
 
@@ -28,8 +28,9 @@ pub struct Job {
     /// Whether the duplicate rule holds it (not when confirmed distinct).
     pub duplicates: Duplicates,
     pub refs: References,
-    /// The request's idempotency key and the hash of its body, when it had one.
-    pub key: Option<(String, String)>,
+    /// The request as the idempotency protocol let it proceed: its answer is recorded
+    /// under its key, if it had one, in the batch's transaction.
+    pub pending: Pending,
     /// Who logs it, for the audit trail.
     pub actor: String,
 }
@@ -96,14 +97,10 @@ async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
     let mut stored = Vec::with_capacity(jobs.len());
     for (job, id) in jobs.iter().zip(ids) {
         let session = job.refs.stored(id, &job.session);
-        if let Some((key, request_hash)) = &job.key {
-            let recorded = Recorded {
-                request_hash: request_hash.clone(),
-                resource_id: id,
-                response: serde_json::to_string(&session)
-                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
-            };
-            idempotency::record(&mut tx, key, "sessions", &recorded).await?;
+        if job.pending.keyed() {
+            let response =
+                serde_json::to_string(&session).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            idempotency::finish(&mut tx, &job.pending, id, &response).await?;
         }
         stored.push(session);
     }

@@ -2,7 +2,9 @@
 //!
 //! - A create with an `Idempotency-Key` is stored once: a retry with the same body gets the
 //!   first answer, another body with the key gets 422, and racing retries make one row
-//!   (the key is recorded in the record's own transaction).
+//!   (the key is recorded in the record's own transaction; see [`crate::db::idempotency`]).
+//!   A resource may hand its creates to a group-commit writer instead (sessions), which
+//!   records the key in its batch's transaction.
 //! - Reads carry the version as `ETag`; an update needs it in `If-Match` and a stale one is
 //!   409 with the current record.
 //! - A create whose natural key is taken is 409 with the existing record, or updates it
@@ -15,14 +17,14 @@ use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource, MAX_PAGE};
+use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource};
+use crate::viewer::Viewer;
 use crate::db::audit::{self, Change, Event};
-use crate::db::idempotency::{self, Recorded};
+use crate::db::idempotency::{self, Lost, Next, Pending};
 use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
 use crate::export::{Export, ExportQuery};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
-use crate::viewer::Viewer;
 
 /// The routes of one resource under `/api/v1/{NAME}`.
 pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {
@@ -73,13 +75,17 @@ async fn list<R: Resource>(
                 field: "sort".into(),
             })?,
     };
-    let limit = page.limit.unwrap_or(R::PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
+    let mut limit = page.limit.unwrap_or(R::PAGE);
+    let mut page_number = page.page.unwrap_or(1);
+    if R::CLAMP_PAGING {
+        limit = limit.clamp(1, R::MAX_LIMIT);
+        page_number = page_number.max(1);
+    }
+    if !(1..=R::MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidQuery {
             field: "limit".into(),
         });
     }
-    let page_number = page.page.unwrap_or(1);
     if page_number < 1 {
         return Err(ApiError::InvalidQuery {
             field: "page".into(),
@@ -133,25 +139,28 @@ async fn get<R: Resource>(
 }
 
 async fn create<R: Resource>(
+    req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     IdempotencyKey(key): IdempotencyKey,
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, ApiError> {
     allowed_to_write::<R>(&db, &viewer).await?;
-    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
-    let request_hash = idempotency::fingerprint(&input);
-    if let Some(key) = &key {
-        if let Some(first) = idempotency::find(&db.pool, key).await? {
-            return replay::<R>(first, &request_hash);
-        }
-    }
+    let hash = idempotency::fingerprint(&input);
+    let pending =
+        match idempotency::begin(&db.pool, keys::<R>(), &viewer.key_owner(), key, hash).await? {
+            Next::Replay(first) => return Ok(first),
+            Next::Proceed(pending) => pending,
+        };
     let mut conn = db.pool.acquire().await?;
     let valid = R::validate(&mut conn, &input).await?;
     let allowed = R::may_write(&mut conn, &viewer, &valid).await?;
     drop(conn);
     if !allowed {
         return Err(denied::<R>(&db, &viewer, 0).await);
+    }
+    if let Some(group_commit) = R::GROUP_COMMIT {
+        return create_in_group::<R>(group_commit, &req, &db, &viewer, &valid, &pending).await;
     }
 
     let mut tx = db.write_tx().await?;
@@ -166,10 +175,8 @@ async fn create<R: Resource>(
             drop(tx);
             // Stored by a retry with the same key that got there first? Then its answer:
             // the record and its key were committed together.
-            if let Some(key) = &key {
-                if let Some(first) = idempotency::find(&db.pool, key).await? {
-                    return replay::<R>(first, &request_hash);
-                }
+            if let Some(first) = idempotency::first_answer(&db.pool, &pending).await? {
+                return Ok(first);
             }
             return Err(duplicate::<R>(&db, &viewer, id).await);
         }
@@ -191,8 +198,8 @@ async fn create<R: Resource>(
         None => match R::insert(&mut tx, &valid).await {
             Ok(id) => (id, "create", None, StatusCode::CREATED),
             Err(e) => {
-                return after_unique_violation::<R>(&db, &viewer, e, &key, &request_hash, &valid)
-                    .await
+                drop(tx);
+                return after_unique_violation::<R>(&db, &viewer, e, &pending, &valid).await;
             }
         },
     };
@@ -201,27 +208,12 @@ async fn create<R: Resource>(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("{} {id} vanished", R::NAME)))?;
     record_change::<R>(&mut tx, &viewer, action, id, before.as_ref(), Some(&after)).await?;
     let response = serde_json::to_string(&after).map_err(|e| ApiError::Internal(e.into()))?;
-    if let Some(key) = &key {
-        let recorded = Recorded {
-            request_hash: request_hash.clone(),
-            resource_id: id,
-            response: response.clone(),
-        };
-        if let Err(e) = idempotency::record(&mut tx, key, R::NAME, &recorded).await {
-            drop(tx);
-            return after_unique_violation::<R>(
-                &db,
-                &viewer,
-                e,
-                &Some(key.clone()),
-                &request_hash,
-                &valid,
-            )
-            .await;
-        }
+    if let Err(e) = idempotency::finish(&mut tx, &pending, id, &response).await {
+        drop(tx);
+        return after_unique_violation::<R>(&db, &viewer, e, &pending, &valid).await;
     }
     if let Err(e) = tx.commit().await {
-        return after_unique_violation::<R>(&db, &viewer, e, &key, &request_hash, &valid).await;
+        return after_unique_violation::<R>(&db, &viewer, e, &pending, &valid).await;
     }
     tracing::info!(resource = R::NAME, id, "record stored");
     Ok(HttpResponse::build(status)
@@ -231,41 +223,60 @@ async fn create<R: Resource>(
         .body(response))
 }
 
+/// A create whose record a group-commit writer stores ([`Resource::GROUP_COMMIT`]): the
+/// natural key is checked first (a live record with it is 409, or the first answer to a
+/// retry that stored it), then the writer answers once the record is committed.
+async fn create_in_group<R: Resource>(
+    group_commit: super::GroupCommit<R>,
+    req: &HttpRequest,
+    db: &Db,
+    viewer: &Viewer,
+    valid: &R::Valid,
+    pending: &Pending,
+) -> Result<HttpResponse, ApiError> {
+    let existing = R::existing(&mut *db.pool.acquire().await?, valid).await?;
+    if let Some(found) = existing.filter(|f| f.live) {
+        // Stored by a retry with the same key that got there first? Then its answer.
+        if let Some(first) = idempotency::first_answer(&db.pool, pending).await? {
+            return Ok(first);
+        }
+        return Err(duplicate::<R>(db, viewer, found.id).await);
+    }
+    match group_commit(req, viewer, valid, pending).await {
+        Ok((id, record)) => Ok(HttpResponse::Created()
+            .insert_header((header::LOCATION, location::<R>(id)))
+            .insert_header((header::ETAG, etag(R::version(&record))))
+            .json(record)),
+        Err(e) => after_unique_violation::<R>(db, viewer, e, pending, valid).await,
+    }
+}
+
+/// How the idempotency protocol knows a resource's creates.
+fn keys<R: Resource>() -> idempotency::Create {
+    idempotency::Create {
+        resource: R::NAME,
+        located: true,
+    }
+}
+
 /// A create that lost a race: to a retry with the same key (answer as the first), or to
 /// another create with the same natural key (409 with it). Anything else is an error.
 async fn after_unique_violation<R: Resource>(
     db: &Db,
     viewer: &Viewer,
     error: sqlx::Error,
-    key: &Option<String>,
-    request_hash: &str,
+    pending: &Pending,
     valid: &R::Valid,
 ) -> Result<HttpResponse, ApiError> {
-    if !idempotency::is_taken(&error) {
-        return Err(error.into());
-    }
-    if let Some(key) = key {
-        if let Some(first) = idempotency::find(&db.pool, key).await? {
-            return replay::<R>(first, request_hash);
-        }
-    }
+    let error = match idempotency::lost_race(&db.pool, pending, error).await? {
+        Lost::Replay(first) => return Ok(first),
+        Lost::Taken(error) => error,
+    };
     let mut conn = db.pool.acquire().await?;
     match R::existing(&mut conn, valid).await? {
         Some(found) => Err(clash::<R>(db, viewer, found).await),
         None => Err(error.into()),
     }
-}
-
-/// The first answer again, if this is the same request; 422 if the key was reused.
-fn replay<R: Resource>(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location::<R>(first.resource_id)))
-        .insert_header(("Idempotent-Replayed", "true"))
-        .content_type("application/json")
-        .body(first.response))
 }
 
 fn location<R: Resource>(id: i64) -> String {
@@ -294,11 +305,9 @@ async fn update<R: Resource>(
     if R::version(&before) != version {
         return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
-    if let Some(other) = R::existing(&mut tx, &valid).await? {
-        if other.id != id {
-            drop(tx);
-            return Err(clash::<R>(&db, &viewer, other).await);
-        }
+    if let Some(other) = R::other_with_key(&mut tx, &valid, id).await? {
+        drop(tx);
+        return Err(clash::<R>(&db, &viewer, other).await);
     }
     if !bump_version::<R>(&mut tx, id, Some(version)).await? {
         return Err(stale::<R>(&mut tx, &viewer, id).await);
@@ -306,7 +315,8 @@ async fn update<R: Resource>(
     if let Err(e) = R::update(&mut tx, id, &valid).await {
         drop(tx);
         if idempotency::is_taken(&e) {
-            if let Some(other) = R::existing(&mut *db.pool.acquire().await?, &valid).await? {
+            let mut conn = db.pool.acquire().await?;
+            if let Some(other) = R::other_with_key(&mut conn, &valid, id).await? {
                 return Err(clash::<R>(&db, &viewer, other).await);
             }
         }
@@ -361,6 +371,7 @@ async fn delete<R: Resource>(
     if done == 0 {
         return Err(stale::<R>(&mut tx, &viewer, id).await);
     }
+    R::deleted(&mut tx, &before).await?;
     record_change::<R>(&mut tx, &viewer, "delete", id, Some(&before), None).await?;
     tx.commit().await?;
     tracing::info!(resource = R::NAME, id, "record deleted");
@@ -469,9 +480,7 @@ async fn duplicate<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
         Err(e) => return e.into(),
     };
     match fetch::<R>(&mut conn, id).await {
-        Ok(Some(existing)) => {
-            conflict::<R>(&mut conn, viewer, Conflict::DuplicateRecord, existing).await
-        }
+        Ok(Some(existing)) => conflict::<R>(&mut conn, viewer, R::DUPLICATE, existing).await,
         Ok(None) => ApiError::NotFound,
         Err(e) => e.into(),
     }

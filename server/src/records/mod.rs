@@ -1,5 +1,5 @@
-//! Every record of the campaign besides sessions — the organisation, schools, topics,
-//! campaigns, films, screenings, trainings and outcome values — served the same way:
+//! Every record of the campaign — the organisation, schools, topics, campaigns, films,
+//! screenings, trainings, outcome values and the sessions themselves — served the same way:
 //! list with filters, paging and sorting; get with an `ETag`; create with an optional
 //! `Idempotency-Key`; update with `If-Match`; soft delete; every change audited.
 //!
@@ -18,6 +18,7 @@ pub mod named;
 pub mod outcomes;
 pub mod place;
 pub mod schools;
+pub mod sessions;
 pub mod stations;
 pub mod topics;
 pub mod trainees;
@@ -28,7 +29,8 @@ use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 pub use crate::db::where_clause::Conditions;
-use crate::error::ApiError;
+use crate::db::idempotency::Pending;
+use crate::error::{ApiError, Conflict};
 use crate::viewer::Viewer;
 use humiao_shared::account::Role;
 
@@ -55,8 +57,19 @@ pub trait Resource: 'static {
     const FROM: &'static str;
     /// Sort keys a list accepts, each with its `ORDER BY`; the first is the default.
     const SORTS: &'static [(&'static str, &'static str)];
-    /// A list answers this many rows unless asked otherwise (at most [`MAX_PAGE`]).
+    /// A list answers this many rows unless asked otherwise (at most [`Resource::MAX_LIMIT`]).
     const PAGE: i64 = 50;
+    /// The most rows a page of the list holds.
+    const MAX_LIMIT: i64 = MAX_PAGE;
+    /// Whether a `limit` or `page` out of range is brought into range rather than refused
+    /// with 400. Only sessions: their list has always clamped, and clients rely on it.
+    const CLAMP_PAGING: bool = false;
+    /// The code of the 409 that a create or an edit gets when a live record has its key.
+    const DUPLICATE: Conflict = Conflict::DuplicateRecord;
+    /// How a create stores a new record: `None`, in the handler's own transaction;
+    /// otherwise handed to a writer that commits many requests' records at once (sessions,
+    /// [`crate::db::writer`]), which audits each and records its idempotency key with it.
+    const GROUP_COMMIT: Option<GroupCommit<Self>> = None;
     const ON_EXISTING: OnExisting = OnExisting::Conflict;
     /// The input field that holds the natural key, where a clash with a deleted record
     /// is reported.
@@ -104,6 +117,16 @@ pub trait Resource: 'static {
         valid: &Self::Valid,
     ) -> Result<Option<Found>, sqlx::Error>;
 
+    /// A live record other than `id` with the same natural key, if any: what an edit to
+    /// `valid` would clash with.
+    async fn other_with_key(
+        conn: &mut AnyConnection,
+        valid: &Self::Valid,
+        id: i64,
+    ) -> Result<Option<Found>, sqlx::Error> {
+        Ok(Self::existing(conn, valid).await?.filter(|f| f.id != id))
+    }
+
     /// Stores a new record and returns its id.
     async fn insert(
         tx: &mut Transaction<'static, Any>,
@@ -141,6 +164,15 @@ pub trait Resource: 'static {
         viewer.is_admin()
     }
 
+    /// What else a delete changes, in its transaction, once the record (`before`) is
+    /// marked deleted (sessions leave the reach rollups).
+    async fn deleted(
+        _tx: &mut Transaction<'static, Any>,
+        _before: &Self::Record,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// True when live records still point at this one, so it must not be deleted.
     async fn in_use(_conn: &mut AnyConnection, _id: i64) -> Result<bool, sqlx::Error> {
         Ok(false)
@@ -158,6 +190,20 @@ pub trait Resource: 'static {
 
     fn version(record: &Self::Record) -> i64;
 }
+
+/// A group-commit writer's store: the new record's id and the record as stored, once
+/// committed. It gets the request
+/// (for the writer, kept in the app's data), the viewer, the valid input and the request as
+/// the idempotency protocol let it proceed.
+pub type GroupCommit<R> = for<'a> fn(
+    &'a actix_web::HttpRequest,
+    &'a Viewer,
+    &'a <R as Resource>::Valid,
+    &'a Pending,
+) -> futures_util::future::LocalBoxFuture<
+    'a,
+    Result<(i64, <R as Resource>::Record), sqlx::Error>,
+>;
 
 /// The read scope of a station's own records (trainees, outcome values), from `t` joined
 /// to its station as `st`: an officer sees the station's, a leader the scope's; schools none.

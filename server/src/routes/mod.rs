@@ -9,7 +9,6 @@ mod health;
 pub mod imports;
 pub mod links;
 pub mod org;
-pub mod sessions;
 pub mod users;
 
 use std::collections::BTreeSet;
@@ -41,7 +40,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(links::configure)
                     .configure(org::configure)
                     .configure(registered)
-                    .configure(sessions::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(audit::configure)

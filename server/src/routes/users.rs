@@ -15,7 +15,7 @@ use sqlx::{Any, Transaction};
 
 use crate::auth::{password, token_of};
 use crate::db::audit::{self, Change, Event};
-use crate::db::idempotency::{self, Recorded};
+use crate::db::idempotency::{self, Create, Lost, Next, Pending};
 use crate::db::{accounts, Db};
 use crate::error::{ApiError, Conflict};
 use crate::extract::{IdempotencyKey, Json};
@@ -70,19 +70,23 @@ async fn create(
     Json(input): Json<NewAccount>,
 ) -> Result<HttpResponse, ApiError> {
     admin_only(&db, &viewer).await?;
-    let key = key.map(|k| idempotency::scoped(&viewer.key_owner(), &k));
-    let request_hash = idempotency::fingerprint(&Fingerprint {
+    let hash = idempotency::fingerprint(&Fingerprint {
         username: input.username.trim(),
         role: input.role,
         district_id: input.district_id,
         station_id: input.station_id,
         school_id: input.school_id,
     });
-    if let Some(key) = &key {
-        if let Some(first) = idempotency::find(&db.pool, key).await? {
-            return replay(first, &request_hash);
-        }
-    }
+    // Accounts are not read one by one, so a replay has no `Location` to give.
+    let create = Create {
+        resource: RESOURCE,
+        located: false,
+    };
+    let pending = match idempotency::begin(&db.pool, create, &viewer.key_owner(), key, hash).await?
+    {
+        Next::Replay(first) => return Ok(first),
+        Next::Proceed(pending) => pending,
+    };
     let valid = input.validate().map_err(ApiError::Validation)?;
     let mut conn = db.pool.acquire().await?;
     let Some(ids) = accounts::place_ids(&mut conn, valid.place).await? else {
@@ -98,10 +102,8 @@ async fn create(
     if let Some(existing) = accounts::find_user(&db.pool, &valid.username).await? {
         // Added by a retry with the same key that got there first? Then its answer: the
         // account and its key were committed together.
-        if let Some(key) = &key {
-            if let Some(first) = idempotency::find(&db.pool, key).await? {
-                return replay(first, &request_hash);
-            }
+        if let Some(first) = idempotency::first_answer(&db.pool, &pending).await? {
+            return Ok(first);
         }
         return Err(duplicate(&mut conn, existing.id).await);
     }
@@ -113,38 +115,35 @@ async fn create(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hash: {e}")))??;
 
     let mut tx = db.write_tx().await?;
-    let stored =
-        match accounts::insert_account(&mut tx, &valid.username, &hash, valid.role, ids).await {
-            Ok(id) => record_create(&mut tx, &viewer, id, &key, &request_hash).await,
-            Err(e) => Err(e),
-        };
+    let stored = match accounts::insert_account(&mut tx, &valid.username, &hash, valid.role, ids).await
+    {
+        Ok(id) => record_create(&mut tx, &viewer, id, &pending).await,
+        Err(e) => Err(e),
+    };
     let response = match stored {
         Ok(response) => tx.commit().await.map(|()| response),
         Err(e) => Err(e),
     };
-    match response {
+    let error = match response {
         Ok(response) => {
             tracing::info!(role = valid.role.code(), "account added");
-            Ok(HttpResponse::Created()
+            return Ok(HttpResponse::Created()
                 .content_type("application/json")
-                .body(response))
+                .body(response));
         }
-        // Lost a race: to a retry with the same key, or to another account of this name.
-        Err(e) if idempotency::is_taken(&e) => {
-            if let Some(key) = &key {
-                if let Some(first) = idempotency::find(&db.pool, key).await? {
-                    return replay(first, &request_hash);
-                }
-            }
-            match accounts::find_user(&db.pool, &valid.username).await? {
-                Some(existing) => {
-                    let mut conn = db.pool.acquire().await?;
-                    Err(duplicate(&mut conn, existing.id).await)
-                }
-                None => Err(e.into()),
-            }
+        Err(e) => e,
+    };
+    // Lost a race: to a retry with the same key, or to another account of this name.
+    let error = match idempotency::lost_race(&db.pool, &pending, error).await? {
+        Lost::Replay(first) => return Ok(first),
+        Lost::Taken(error) => error,
+    };
+    match accounts::find_user(&db.pool, &valid.username).await? {
+        Some(existing) => {
+            let mut conn = db.pool.acquire().await?;
+            Err(duplicate(&mut conn, existing.id).await)
         }
-        Err(e) => Err(e.into()),
+        None => Err(error.into()),
     }
 }
 
@@ -153,34 +152,15 @@ async fn record_create(
     tx: &mut Transaction<'static, Any>,
     viewer: &Viewer,
     id: i64,
-    key: &Option<String>,
-    request_hash: &str,
+    pending: &Pending,
 ) -> Result<String, sqlx::Error> {
     let after = accounts::account(tx, id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     record(tx, viewer, "create", None, &after).await?;
     let response = serde_json::to_string(&after).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    if let Some(key) = key {
-        let recorded = Recorded {
-            request_hash: request_hash.to_string(),
-            resource_id: id,
-            response: response.clone(),
-        };
-        idempotency::record(tx, key, RESOURCE, &recorded).await?;
-    }
+    idempotency::finish(tx, pending, id, &response).await?;
     Ok(response)
-}
-
-/// The first answer again for a retry; 422 when the key came with another request.
-fn replay(first: Recorded, request_hash: &str) -> Result<HttpResponse, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
-    Ok(HttpResponse::Created()
-        .insert_header(("Idempotent-Replayed", "true"))
-        .content_type("application/json")
-        .body(first.response))
 }
 
 /// 409 with the account that already has the username.

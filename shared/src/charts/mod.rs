@@ -15,7 +15,6 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde::{Deserialize, Serialize};
 
 use crate::Lang;
 
@@ -68,56 +67,33 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(113, 128, 150),
 ];
 
-/// A chart the API can draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "kebab-case")]
-pub enum ChartName {
-    ReachOverTime,
-    SessionsByDistrict,
-    SessionsByStation,
-    TopicMix,
-    ScreeningCoverage,
-    TrainingCoverage,
-    ReoffenceRate,
-    NightWandering,
-    JuvenileThefts,
-    UniqueReach,
+crate::coded_enum! {
+    /// A chart the API can draw. The code is the name in the chart's URL (agreed with the
+    /// other parts of the product; never renamed).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum ChartName {
+        ReachOverTime = "reach-over-time",
+        SessionsByDistrict = "sessions-by-district",
+        SessionsByStation = "sessions-by-station",
+        TopicMix = "topic-mix",
+        ScreeningCoverage = "screening-coverage",
+        TrainingCoverage = "training-coverage",
+        ReoffenceRate = "reoffence-rate",
+        NightWandering = "night-wandering",
+        JuvenileThefts = "juvenile-thefts",
+        UniqueReach = "unique-reach",
+    }
 }
 
 impl ChartName {
-    pub const ALL: [ChartName; 10] = [
-        ChartName::ReachOverTime,
-        ChartName::SessionsByDistrict,
-        ChartName::SessionsByStation,
-        ChartName::TopicMix,
-        ChartName::ScreeningCoverage,
-        ChartName::TrainingCoverage,
-        ChartName::ReoffenceRate,
-        ChartName::NightWandering,
-        ChartName::JuvenileThefts,
-        ChartName::UniqueReach,
-    ];
-
-    /// The name in the chart's URL (agreed with the other parts of the product; never
-    /// renamed).
+    /// The name in the chart's URL: its code.
     pub fn slug(self) -> &'static str {
-        match self {
-            ChartName::ReachOverTime => "reach-over-time",
-            ChartName::SessionsByDistrict => "sessions-by-district",
-            ChartName::SessionsByStation => "sessions-by-station",
-            ChartName::TopicMix => "topic-mix",
-            ChartName::ScreeningCoverage => "screening-coverage",
-            ChartName::TrainingCoverage => "training-coverage",
-            ChartName::ReoffenceRate => "reoffence-rate",
-            ChartName::NightWandering => "night-wandering",
-            ChartName::JuvenileThefts => "juvenile-thefts",
-            ChartName::UniqueReach => "unique-reach",
-        }
+        self.code()
     }
 
     pub fn from_slug(slug: &str) -> Option<ChartName> {
-        ChartName::ALL.into_iter().find(|c| c.slug() == slug)
+        ChartName::from_code(slug)
     }
 
     pub fn title(self, lang: Lang) -> &'static str {

@@ -446,3 +446,26 @@ async fn a_session_keeps_its_duration_and_speakers() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "duration_minutes");
 }
+
+#[tokio::test]
+async fn a_logged_session_carries_the_version_a_read_gives() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json("/api/v1/sessions", &talk_at_diaozhuang(&app).await)
+        .await;
+    assert_eq!(res.status(), 201);
+    let etag = res.headers()["etag"].clone();
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let read = app.get(&location).await;
+    assert_eq!(read.headers()["etag"], etag);
+}
+
+#[tokio::test]
+async fn a_list_brings_a_limit_or_page_out_of_range_into_range() {
+    let app = spawn_app().await;
+    let (most, total) = page(&app, "limit=100000").await;
+    assert_eq!(most.len() as i64, total.min(500));
+    let (first, _) = page(&app, "limit=0&page=0").await;
+    let (newest, _) = page(&app, "limit=1&page=1").await;
+    assert_eq!((first.len(), &first), (1, &newest));
+}
