@@ -12,13 +12,13 @@ use humiao_shared::import::{HeaderMap, ImportKind, ImportReport};
 use humiao_shared::record::{Described, RecordKind};
 use humiao_shared::Lang;
 
-use crate::viewer::Viewer;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::import::read::{Budget, Table};
 use crate::import::{self, Sheet};
 use crate::openapi::Doc;
 use crate::records::{self, handlers, Resource};
+use crate::viewer::Viewer;
 
 /// One [`Resource`], with what is built from it.
 pub struct Registered {

@@ -438,7 +438,14 @@ impl Described for NewSession {
         computed: &["id", "station", "district", "demo", "version"],
         // What the duplicate rule compares (`server::db::sessions::natural_key`); a second
         // session with the same is refused unless the officer confirms it is another talk.
-        natural_key: &["station_id", "held_on", "format", "topic_ids", "school_id", "venue"],
+        natural_key: &[
+            "station_id",
+            "held_on",
+            "format",
+            "topic_ids",
+            "school_id",
+            "venue",
+        ],
         export: Some(&crate::columns::SESSIONS),
         import: Some(ImportKind::Sessions),
     };

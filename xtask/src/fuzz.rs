@@ -29,7 +29,12 @@ const SERVING: &str = "Humiao is serving on ";
 
 /// `cargo xtask fuzz`: builds the server, then fuzzes it (the step `cargo xtask test` ends with).
 pub fn build_and_run() -> Result<()> {
-    crate::status(crate::cargo().args(["build", "--package", "humiao-server", "--bin", "humiao"]))?;
+    crate::status(
+        crate::cargo()
+            .arg("build")
+            .args(crate::WORKSPACE)
+            .args(["--bin", "humiao"]),
+    )?;
     run()
 }
 

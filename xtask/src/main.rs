@@ -76,6 +76,10 @@ fn run(args: &[String]) -> Result<()> {
     status(&mut cmd)
 }
 
+/// The packages every test build selects: all but the frontend, which is WASM (its logic
+/// lives in `shared`, which is tested natively).
+pub const WORKSPACE: [&str; 3] = ["--workspace", "--exclude", "humiao-frontend"];
+
 /// Everything CI checks besides formatting and lints: unit, API and browser tests, the
 /// integration suite once on SQLite and once on PostgreSQL, then the API fuzzed.
 fn test(args: &[String]) -> Result<()> {
@@ -83,27 +87,32 @@ fn test(args: &[String]) -> Result<()> {
     postgres::ensure_running()?;
     let site = site::build(site::Profile::Dev)?;
     // Some tests run the server as a process of its own (restarts, kill -9, two instances).
-    status(cargo().args(["build", "--package", "humiao-server", "--bin", "humiao"]))?;
+    // Every build below selects the same packages (`WORKSPACE`), so cargo resolves the
+    // dependencies' features once: `--package humiao-server` alone resolves them otherwise
+    // and compiles actix-web, sqlx and the server a second and a third time.
+    status(
+        cargo()
+            .args(["build"])
+            .args(WORKSPACE)
+            .args(["--bin", "humiao"]),
+    )?;
     let binary = site::target_dir().join("debug").join("humiao");
 
     println!("== every test, on SQLite ==");
     let mut cmd = cargo();
-    cmd.args([
-        "test",
-        "--workspace",
-        // The frontend is WASM; its logic lives in `shared`, which is tested natively.
-        "--exclude",
-        "humiao-frontend",
-    ])
-    .args(args)
-    .env("HUMIAO_TEST_SITE", &site)
-    .env("HUMIAO_TEST_BIN", &binary)
-    .env("HUMIAO_TEST_ENGINE", "sqlite");
+    cmd.arg("test")
+        .args(WORKSPACE)
+        .args(args)
+        .env("HUMIAO_TEST_SITE", &site)
+        .env("HUMIAO_TEST_BIN", &binary)
+        .env("HUMIAO_TEST_ENGINE", "sqlite");
     status(&mut cmd)?;
 
     println!("== the integration suite, on PostgreSQL ==");
     let mut cmd = cargo();
-    cmd.args(["test", "--package", "humiao-tests"])
+    cmd.arg("test")
+        .args(WORKSPACE)
+        .args(["--test", "suite"])
         .args(args)
         .env("HUMIAO_TEST_SITE", &site)
         .env("HUMIAO_TEST_BIN", &binary)

@@ -18,13 +18,13 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource};
-use crate::viewer::Viewer;
 use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Lost, Next, Pending};
 use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
 use crate::export::{Export, ExportQuery};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
+use crate::viewer::Viewer;
 
 /// The routes of one resource under `/api/v1/{NAME}`.
 pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {

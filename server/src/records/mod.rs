@@ -28,8 +28,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-pub use crate::db::where_clause::Conditions;
 use crate::db::idempotency::Pending;
+pub use crate::db::where_clause::Conditions;
 use crate::error::{ApiError, Conflict};
 use crate::viewer::Viewer;
 use humiao_shared::account::Role;

@@ -18,7 +18,6 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{checked, own_station, Conditions, Found, GroupCommit, Resource};
-use crate::viewer::{Scope, Viewer};
 use crate::clock;
 use crate::db::idempotency::Pending;
 use crate::db::session_edits::{find_duplicate, replace_session, take_out};
@@ -28,6 +27,7 @@ use crate::db::sessions::{
 };
 use crate::db::writer::{Job, SessionWriter};
 use crate::error::{ApiError, Conflict};
+use crate::viewer::{Scope, Viewer};
 use humiao_shared::account::Role;
 
 pub struct Sessions;

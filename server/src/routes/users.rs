@@ -115,11 +115,11 @@ async fn create(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hash: {e}")))??;
 
     let mut tx = db.write_tx().await?;
-    let stored = match accounts::insert_account(&mut tx, &valid.username, &hash, valid.role, ids).await
-    {
-        Ok(id) => record_create(&mut tx, &viewer, id, &pending).await,
-        Err(e) => Err(e),
-    };
+    let stored =
+        match accounts::insert_account(&mut tx, &valid.username, &hash, valid.role, ids).await {
+            Ok(id) => record_create(&mut tx, &viewer, id, &pending).await,
+            Err(e) => Err(e),
+        };
     let response = match stored {
         Ok(response) => tx.commit().await.map(|()| response),
         Err(e) => Err(e),
