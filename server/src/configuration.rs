@@ -68,6 +68,29 @@ impl DatabaseArgs {
     }
 }
 
+/// [`DatabaseArgs`] for a command with subcommands (`humiao user add …`): the same flags,
+/// taken before or after the subcommand, as people write them.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgsAnywhere {
+    /// Folder for the embedded SQLite database (created when missing).
+    #[arg(long, env = "HUMIAO_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database to use, e.g. `sqlite://./data/humiao.db` or `postgres://user@host/db`.
+    /// Defaults to `humiao.db` inside the data folder.
+    #[arg(long, env = "HUMIAO_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+impl From<&DatabaseArgsAnywhere> for DatabaseArgs {
+    fn from(args: &DatabaseArgsAnywhere) -> DatabaseArgs {
+        DatabaseArgs {
+            data_dir: args.data_dir.clone(),
+            database_url: args.database_url.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address and port to listen on; port 0 picks a free one.

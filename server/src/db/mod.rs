@@ -64,10 +64,14 @@ impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let engine = Engine::from_url(url)?;
-        if engine == Engine::Sqlite {
-            create_sqlite_folder(url)?;
-        }
-        let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
+        let url = match engine {
+            Engine::Sqlite => {
+                create_sqlite_folder(url)?;
+                sqlite_creating(url)
+            }
+            Engine::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url).context("invalid database URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
                 // SQLite has one writer at a time; a few readers beside it are plenty.
@@ -187,6 +191,18 @@ pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// A SQLite URL that creates its file when it names one that is not there yet, as the
+/// default location does: `humiao serve --database-url sqlite:///srv/humiao/new.db` starts
+/// a new database. A URL that sets its own `mode` (`mode=ro`) keeps it.
+fn sqlite_creating(url: &str) -> String {
+    let path = url.split('?').next().unwrap_or_default();
+    if url.contains("mode=") || path.ends_with(":memory:") {
+        return url.to_string();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}mode=rwc")
+}
+
 /// SQLite creates the file but not its folder.
 fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
     let path = url
@@ -205,4 +221,29 @@ fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_creating;
+
+    #[test]
+    fn a_sqlite_url_creates_its_file_unless_it_says_how_to_open_it() {
+        let cases = [
+            (
+                "sqlite:///srv/humiao/new.db",
+                "sqlite:///srv/humiao/new.db?mode=rwc",
+            ),
+            (
+                "sqlite://data/h.db?cache=shared",
+                "sqlite://data/h.db?cache=shared&mode=rwc",
+            ),
+            ("sqlite://data/h.db?mode=ro", "sqlite://data/h.db?mode=ro"),
+            ("sqlite://data/h.db?mode=rwc", "sqlite://data/h.db?mode=rwc"),
+            ("sqlite::memory:", "sqlite::memory:"),
+        ];
+        for (given, used) in cases {
+            assert_eq!(sqlite_creating(given), used, "{given}");
+        }
+    }
 }

@@ -523,3 +523,60 @@ async fn the_command_line_applies_the_same_rules_to_a_new_account_as_the_api() {
     assert!(ok, "{error}");
     assert_eq!(sign_in(&app, "wang.cli", PASSWORD).await.0, 200);
 }
+
+/// Runs `humiao` with `args` and the password on standard input: whether it succeeded,
+/// and what it printed on standard output and standard error.
+fn humiao(args: &[&str], password: &str) -> (bool, String, String) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(humiao_tests::server_binary())
+        .args(args)
+        .env_remove("HUMIAO_DATABASE_URL")
+        .env_remove("HUMIAO_DATA_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("humiao runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{password}").expect("password written");
+    drop(stdin);
+    let out = child.wait_with_output().expect("humiao ends");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_database_named_after_the_subcommand_is_used_and_a_new_sqlite_file_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bureau").join("new.db");
+    let url = format!("sqlite://{}", file.display());
+    // As README writes it: the database after `user add`, naming a file not there yet.
+    let (ok, _, error) = humiao(
+        &[
+            "user",
+            "add",
+            "--username",
+            "first.admin",
+            "--role",
+            "admin",
+            "--database-url",
+            &url,
+        ],
+        PASSWORD,
+    );
+    assert!(ok, "{error}");
+    assert!(file.exists(), "no database at {}", file.display());
+    // Before the subcommand, as before, and the account is in that database.
+    let (ok, listed, error) = humiao(&["user", "--database-url", &url, "list"], "");
+    assert!(ok, "{error}");
+    assert!(listed.contains("first.admin"), "{listed}");
+    // A folder given with --data-dir after the subcommand is used too.
+    let data = dir.path().join("data");
+    let (ok, listed, error) = humiao(&["user", "list", "--data-dir", data.to_str().unwrap()], "");
+    assert!(ok, "{error}");
+    assert!(!listed.contains("first.admin"), "{listed}");
+    assert!(data.join("humiao.db").exists());
+}
