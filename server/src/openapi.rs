@@ -2,7 +2,7 @@
 //! operations come from its [`Resource`] implementation (schemas from the shared types,
 //! filters from its `Filter`), the other routes are described here beside one another, and
 //! [`strict`] gives the bodies' schemas the rules' limits. Tests check that the documented
-//! operations are exactly the mounted ones (tests/tests/api_document.rs, from the record
+//! operations are exactly the mounted ones (tests/tests/suite/api_document.rs, from the record
 //! `crate::mount` keeps), that every `$ref` resolves, and the access matrix
 //! (tests/access_matrix.csv) fails for a documented operation without a row.
 

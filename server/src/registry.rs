@@ -186,7 +186,7 @@ mod tests {
     }
 
     /// The access matrix (tests/access_matrix.csv) has a row for each of a registered
-    /// resource's five operations; `tests/tests/access.rs` then sends them all.
+    /// resource's five operations; `tests/tests/suite/access.rs` then sends them all.
     #[test]
     fn the_access_matrix_has_every_registered_operation() {
         let matrix = include_str!("../../tests/access_matrix.csv");
