@@ -13,6 +13,11 @@ pub use session_table::SessionTable;
 
 use leptos::prelude::*;
 
+/// Today in China, whatever zone the device is set to: the server judges dates by it too.
+pub fn today() -> chrono::NaiveDate {
+    humiao_shared::campaign_today(chrono::Utc::now())
+}
+
 /// What an `ErrorBoundary` shows when a remote read failed: the first error's message.
 pub fn error_notice(errors: ArcRwSignal<Errors>) -> impl IntoView {
     view! {

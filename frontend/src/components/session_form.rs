@@ -8,17 +8,17 @@
 //! same message beside the same field as the server would give. When the network is down the
 //! entry goes to the outbox with its idempotency key and is sent later (see `outbox.rs`).
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::org::{Campaign, District, School, Station};
 use humiao_shared::session::{parse_count, Audience, Context, NewSession, Session, SessionFormat};
-use humiao_shared::{campaign_today, Lang};
+use humiao_shared::Lang;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiFailure, ApiResult};
-use crate::components::{RecentSessions, SaveOutcome};
+use crate::components::{today, RecentSessions, SaveOutcome};
 use crate::i18n::{self, lang, tr, T};
 use crate::outbox::Outbox;
 
@@ -29,11 +29,6 @@ const GROUPS: [(&str, T); 4] = [
     ("audience.teachers", T::Teachers),
     ("audience.others", T::Others),
 ];
-
-/// Today in China, whatever zone the phone is set to: the server judges dates by it too.
-fn today() -> NaiveDate {
-    campaign_today(Utc::now())
-}
 
 /// The element id of a field, for labels and error messages.
 fn dom_id(field: &str) -> String {

@@ -6,8 +6,7 @@
 //! not in the future…) run before sending, beside the field they concern; the server's field
 //! errors land in the same places.
 
-use chrono::{NaiveDate, Utc};
-use humiao_shared::campaign_today;
+use chrono::NaiveDate;
 use humiao_shared::error::FieldErrors;
 use humiao_shared::film::Film;
 use humiao_shared::org::{roll_for, School};
@@ -19,13 +18,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure};
-use crate::components::{error_notice, Problem};
+use crate::components::{error_notice, today, Problem};
 use crate::i18n::{self, lang, tr, T};
-
-/// Today in China, whatever zone the device is set to: the server judges dates by it too.
-fn today() -> NaiveDate {
-    campaign_today(Utc::now())
-}
 
 /// Everything the page shows, read in one go.
 #[derive(Clone)]

@@ -465,27 +465,12 @@ async fn every_change_to_an_account_is_audited_and_no_password_is() {
     assert_eq!(entries[2]["after"]["disabled"], true);
 }
 
-/// `humiao user add …` with the password on standard input: whether it succeeded, and what
-/// it printed on standard error.
+/// `humiao user add …` on the app's database with the password on standard input: whether
+/// it succeeded, and what it printed on standard error.
 fn cli_add(app: &TestApp, args: &[&str], password: &str) -> (bool, String) {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(humiao_tests::server_binary())
-        .args(["user", "add"])
-        .env("HUMIAO_DATABASE_URL", &app.database.url)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("humiao runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    writeln!(stdin, "{password}").expect("password written");
-    drop(stdin);
-    let out = child.wait_with_output().expect("humiao ends");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let args: Vec<&str> = ["user", "add"].iter().chain(args).copied().collect();
+    let (ok, _, error) = humiao(&args, Some(&app.database.url), password);
+    (ok, error)
 }
 
 #[tokio::test]
@@ -524,14 +509,20 @@ async fn the_command_line_applies_the_same_rules_to_a_new_account_as_the_api() {
     assert_eq!(sign_in(&app, "wang.cli", PASSWORD).await.0, 200);
 }
 
-/// Runs `humiao` with `args` and the password on standard input: whether it succeeded,
-/// and what it printed on standard output and standard error.
-fn humiao(args: &[&str], password: &str) -> (bool, String, String) {
+/// Runs `humiao` with `args` and the password on standard input, with `database_url` in
+/// the environment or none: whether it succeeded, and what it printed on standard output
+/// and standard error.
+fn humiao(args: &[&str], database_url: Option<&str>, password: &str) -> (bool, String, String) {
     use std::io::Write as _;
-    let mut child = std::process::Command::new(humiao_tests::server_binary())
+    let mut command = std::process::Command::new(humiao_tests::server_binary());
+    command
         .args(args)
         .env_remove("HUMIAO_DATABASE_URL")
-        .env_remove("HUMIAO_DATA_DIR")
+        .env_remove("HUMIAO_DATA_DIR");
+    if let Some(url) = database_url {
+        command.env("HUMIAO_DATABASE_URL", url);
+    }
+    let mut child = command
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -565,17 +556,22 @@ async fn a_database_named_after_the_subcommand_is_used_and_a_new_sqlite_file_is_
             "--database-url",
             &url,
         ],
+        None,
         PASSWORD,
     );
     assert!(ok, "{error}");
     assert!(file.exists(), "no database at {}", file.display());
     // Before the subcommand, as before, and the account is in that database.
-    let (ok, listed, error) = humiao(&["user", "--database-url", &url, "list"], "");
+    let (ok, listed, error) = humiao(&["user", "--database-url", &url, "list"], None, "");
     assert!(ok, "{error}");
     assert!(listed.contains("first.admin"), "{listed}");
     // A folder given with --data-dir after the subcommand is used too.
     let data = dir.path().join("data");
-    let (ok, listed, error) = humiao(&["user", "list", "--data-dir", data.to_str().unwrap()], "");
+    let (ok, listed, error) = humiao(
+        &["user", "list", "--data-dir", data.to_str().unwrap()],
+        None,
+        "",
+    );
     assert!(ok, "{error}");
     assert!(!listed.contains("first.admin"), "{listed}");
     assert!(data.join("humiao.db").exists());

@@ -12,9 +12,9 @@ use serde_json::Value;
 use wasm_bindgen::JsCast as _;
 
 use super::records::record_id;
-use super::sections::{say, today, Section};
+use super::sections::{say, Section};
 use crate::api::{self, ApiFailure};
-use crate::components::SaveOutcome;
+use crate::components::{today, SaveOutcome};
 use crate::i18n::{lang, tr, T};
 
 /// The form to add a record of `section`, or to edit the record in `editing`.

@@ -13,6 +13,7 @@ use humiao_shared::training::{NewTrainee, NewTraining};
 use humiao_shared::Text;
 use serde_json::Value;
 
+use crate::components::today;
 use crate::i18n::{lang, T};
 
 /// A table column's heading: the declared field's label, or words of its own for what
@@ -77,11 +78,6 @@ pub(super) fn say(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync 
 /// A button on a table row: its text, the `POST {path}/{id}/{action}` it sends, and whether
 /// a record shows it.
 pub(super) type RowAction = (T, &'static str, fn(&Value) -> bool);
-
-/// Today in China, whatever zone the device is set to: the server judges dates by it too.
-pub(super) fn today() -> chrono::NaiveDate {
-    humiao_shared::campaign_today(chrono::Utc::now())
-}
 
 const F: Heading = Heading::Field;
 
