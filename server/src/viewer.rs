@@ -68,6 +68,7 @@ impl Viewer {
         Me {
             username: self.username.clone(),
             role: self.role,
+            city_id: None,
             district_id,
             station_id,
             school_id,

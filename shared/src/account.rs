@@ -30,6 +30,10 @@ pub struct Me {
     /// (see [`link_actor`]).
     pub username: String,
     pub role: Role,
+    /// Set for an account scoped to one city of a province (and for anyone narrower, their
+    /// district's city).
+    #[serde(default)]
+    pub city_id: Option<i64>,
     /// Set for a district leader, an officer (their station's district) and a school.
     pub district_id: Option<i64>,
     /// Set for an officer and a school.

@@ -26,6 +26,8 @@ pub struct AggregateFilter {
     pub from: Option<NaiveDate>,
     /// Last day included; defaults to the campaign's last day.
     pub to: Option<NaiveDate>,
+    /// One city of a province (the level above districts).
+    pub city_id: Option<i64>,
     pub district_id: Option<i64>,
     pub station_id: Option<i64>,
     pub school_id: Option<i64>,
@@ -41,6 +43,8 @@ pub struct AggregateFilter {
 pub enum GroupBy {
     #[default]
     Month,
+    /// The cities of a province.
+    City,
     District,
     Station,
     Topic,

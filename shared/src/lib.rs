@@ -15,6 +15,7 @@ pub mod charts;
 pub mod coded;
 /// The columns and headers of the CSV and Excel exports.
 pub mod columns;
+pub mod dashboard;
 pub mod error;
 /// Films (宣教片) that schools are asked to screen.
 pub mod film;

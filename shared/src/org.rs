@@ -26,11 +26,23 @@ pub const MAX_CAMPAIGN_DAYS: i64 = 366;
 /// Targets are city-wide totals: 1.3 million screenings fit with room to spare.
 pub const MAX_TARGET: i64 = 10_000_000;
 
+/// A city bureau (市公安局): the level above districts when one database serves a province.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct City {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
 /// A district branch (分局) of the city bureau.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct District {
     pub id: i64,
+    /// The city bureau the district belongs to.
+    #[serde(default)]
+    pub city_id: i64,
     pub code: String,
     pub name: String,
     /// Position in lists, smallest first.
@@ -570,7 +582,7 @@ impl Described for NewDistrict {
         collection: "districts",
         title: Text::new("分局", "Districts"),
         fields: &[DISTRICT_CODE, DISTRICT_NAME, SORT_ORDER],
-        computed: &["id", "version"],
+        computed: &["id", "city_id", "version"],
         natural_key: &["code"],
         export: Some(&crate::columns::DISTRICTS),
         import: None,

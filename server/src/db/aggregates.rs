@@ -151,6 +151,11 @@ pub async fn reach(
                 "JOIN districts d ON d.id = st.district_id",
             ),
             GroupBy::Station => ("CAST(t.station_id AS TEXT)", "st.name", ""),
+            GroupBy::City => (
+                "CAST(d.city_id AS TEXT)",
+                "cy.name",
+                "JOIN districts d ON d.id = st.district_id JOIN cities cy ON cy.id = d.city_id",
+            ),
             GroupBy::Topic => (
                 "CAST(tp.id AS TEXT)",
                 "tp.name_zh",
@@ -193,7 +198,7 @@ pub async fn reach(
     // Ids sort as numbers, months and codes as text.
     if matches!(
         group,
-        GroupBy::District | GroupBy::Station | GroupBy::Topic | GroupBy::School
+        GroupBy::City | GroupBy::District | GroupBy::Station | GroupBy::Topic | GroupBy::School
     ) {
         rows.sort_by_key(|r| r.key.parse::<i64>().unwrap_or(i64::MAX));
     }

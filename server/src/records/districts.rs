@@ -61,16 +61,17 @@ impl Resource for Districts {
         tail: &str,
     ) -> Result<Vec<District>, sqlx::Error> {
         let sql = format!(
-            "SELECT t.id, t.code, t.name, t.sort_order, t.version FROM {} WHERE {} {tail}",
+            "SELECT t.id, t.city_id, t.code, t.name, t.sort_order, t.version FROM {} WHERE {} {tail}",
             Self::FROM,
             c.sql()
         );
-        let rows: Vec<(i64, String, String, i64, i64)> =
+        let rows: Vec<(i64, i64, String, String, i64, i64)> =
             c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
         Ok(rows
             .into_iter()
-            .map(|(id, code, name, sort_order, version)| District {
+            .map(|(id, city_id, code, name, sort_order, version)| District {
                 id,
+                city_id,
                 code,
                 name,
                 sort_order,
