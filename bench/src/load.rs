@@ -4,15 +4,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
-use humiao_server::db::aggregates::SESSIONS_BY_DISTRICT;
+use anyhow::Result;
 use humiao_server::db::Db;
 use humiao_tests::database::Engine;
 use humiao_tests::fixtures::{demo_refs, session_entry};
 use humiao_tests::process::ServerProcess;
 use humiao_tests::{signed_in, TestDatabase};
 
-use crate::report::{DashboardRow, Latency, Report, WriteRow};
+use crate::report::{Latency, Report, WriteRow};
 use crate::setup;
 use crate::Options;
 
@@ -135,107 +134,4 @@ async fn count_sessions(db: &Db) -> Result<i64> {
         .fetch_one(&db.pool)
         .await?;
     Ok(n)
-}
-
-const SAMPLES: usize = 500;
-
-pub async fn dashboard(
-    engine: Engine,
-    scale: &str,
-    options: &Options,
-    report: &mut Report,
-) -> Result<()> {
-    let years = if scale == "city" {
-        1
-    } else {
-        options.province_years
-    };
-    let url = setup::generated(engine, scale, years).await?;
-    let scratch = tempfile_dir()?;
-    let server = ServerProcess::start(&url, &scratch)?;
-    let db = Db::connect(&url).await?;
-    let (campaign,): (i64,) = sqlx::query_as("SELECT id FROM campaigns WHERE year = 2025")
-        .fetch_one(&db.pool)
-        .await
-        .context("the 2025 campaign")?;
-    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&db.pool)
-        .await?;
-
-    setup::ensure_admin(&db).await?;
-    let client = signed_in(&server.url, "admin").await;
-    let aggregate = format!(
-        "{}/api/v1/aggregates/sessions-by-district?campaign_id={campaign}",
-        server.url
-    );
-    let chart = format!(
-        "{}/api/v1/charts/sessions-by-district.svg?campaign_id={campaign}",
-        server.url
-    );
-    let http = time(SAMPLES, || async {
-        let res = client.get(&aggregate).send().await.expect("answer");
-        assert!(res.status().is_success());
-        res.bytes().await.expect("body");
-    })
-    .await;
-    let svg = time(SAMPLES, || async {
-        let res = client.get(&chart).send().await.expect("answer");
-        assert!(res.status().is_success());
-        res.bytes().await.expect("body");
-    })
-    .await;
-    // The same server's round trip for an answer that needs no database: the HTTP floor.
-    let floor_url = format!("{}/api/v1/charts", server.url);
-    let floor = time(SAMPLES, || async {
-        let res = client.get(&floor_url).send().await.expect("answer");
-        assert!(res.status().is_success());
-        res.bytes().await.expect("body");
-    })
-    .await;
-    let sql = time(SAMPLES, || async {
-        let rows: Vec<(i64, String, i64, i64, i64, i64, i64)> =
-            sqlx::query_as(SESSIONS_BY_DISTRICT)
-                .bind(campaign)
-                .fetch_all(&db.pool)
-                .await
-                .expect("rows");
-        assert!(!rows.is_empty());
-    })
-    .await;
-    report.dashboards.push(DashboardRow {
-        engine,
-        scale: scale.to_string(),
-        years,
-        sessions,
-        http,
-        sql,
-        svg,
-        floor,
-        memory_mib: setup::peak_memory_mib(server.pid()),
-    });
-    Ok(())
-}
-
-/// Times `samples` sequential runs of `f`, after a few to warm caches up.
-async fn time<F, Fut>(samples: usize, f: F) -> Latency
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    for _ in 0..10 {
-        f().await;
-    }
-    let mut latencies = Vec::with_capacity(samples);
-    for _ in 0..samples {
-        let start = Instant::now();
-        f().await;
-        latencies.push(start.elapsed());
-    }
-    Latency::of(latencies)
-}
-
-fn tempfile_dir() -> Result<std::path::PathBuf> {
-    let dir = setup::data_dir().join("scratch");
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }

@@ -3,9 +3,9 @@
 //!
 //! - Writes: 64 clients post sessions for 20 s; throughput, p50 and p99, beside the same
 //!   server's `GET /api/health` rate measured just before with the same clients.
-//! - Dashboard: the leaders' aggregates for one year on a city-scale and a province-scale
-//!   database (made once by `humiao gen` and kept), through HTTP and as the same SQL run
-//!   directly on the database.
+//! - Dashboard: the leaders' page replayed request for request as the browser asks for it,
+//!   for one year on a city-scale and a province-scale database (made once by `humiao gen`
+//!   and kept): opening it, then drilling down one level at a time (`page.rs`).
 //! - Memory: the server's peak resident set (VmHWM) over each run.
 //! - Charts: each chart drawn for a city-year, as SVG and as PNG (`charts.rs`).
 //! - Annual report: `GET /report/2025` on the same databases (`annual_report.rs`).
@@ -22,6 +22,7 @@ mod charts;
 mod export;
 mod import;
 mod load;
+mod page;
 mod report;
 mod setup;
 mod web;
@@ -71,6 +72,7 @@ async fn main() -> Result<()> {
     }
     let runs = |part: &str| only.is_none_or(|o| o == part);
     let mut report = Report::default();
+    let mut pages = Vec::new();
     for engine in [Engine::Sqlite, Engine::Postgres] {
         if !runs("writes") && !runs("dashboard") {
             break;
@@ -81,7 +83,7 @@ async fn main() -> Result<()> {
         }
         if runs("dashboard") {
             for scale in ["city", "province"] {
-                load::dashboard(engine, scale, &options, &mut report).await?;
+                pages.push(page::measure(engine, scale, &options).await?);
             }
         }
     }
@@ -102,6 +104,10 @@ async fn main() -> Result<()> {
         charts::charts(&mut report).await?;
     }
     let mut table = report.markdown(&options);
+    if !pages.is_empty() {
+        table.push('\n');
+        table.push_str(&page::markdown(&pages));
+    }
     if !imports.is_empty() {
         table.push('\n');
         table.push_str(&import::markdown(&imports));
@@ -114,8 +120,8 @@ async fn main() -> Result<()> {
         println!("== annual report ==");
         let mut annual = Vec::new();
         for engine in [Engine::Sqlite, Engine::Postgres] {
-            for scale in ["city", "province"] {
-                annual.push(annual_report::measure(engine, scale, &options).await?);
+            for (scale, one_city) in [("city", false), ("province", false), ("province", true)] {
+                annual.push(annual_report::measure(engine, scale, one_city, &options).await?);
             }
         }
         table.push('\n');
@@ -124,7 +130,7 @@ async fn main() -> Result<()> {
     if runs("web") {
         println!("== web app ==");
         table.push('\n');
-        table.push_str(&web::measure().await?.markdown());
+        table.push_str(&web::measure(options.province_years).await?.markdown());
     }
     println!("\n{table}");
     // The screenshots' folder is there only after the browser tests ran.

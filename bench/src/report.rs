@@ -9,7 +9,6 @@ use crate::Options;
 #[derive(Default)]
 pub struct Report {
     pub writes: Vec<WriteRow>,
-    pub dashboards: Vec<DashboardRow>,
     pub charts: Vec<ChartRow>,
 }
 
@@ -48,19 +47,6 @@ pub struct WriteRow {
     pub memory_mib: Option<f64>,
 }
 
-pub struct DashboardRow {
-    pub engine: Engine,
-    pub scale: String,
-    pub years: u16,
-    pub sessions: i64,
-    pub http: Latency,
-    pub sql: Latency,
-    pub svg: Latency,
-    /// `GET /api/v1/charts`, which needs no database.
-    pub floor: Latency,
-    pub memory_mib: Option<f64>,
-}
-
 #[derive(Debug, Clone, Copy)]
 pub struct Latency {
     pub p50: Duration,
@@ -96,9 +82,6 @@ impl Report {
         let mut out = String::new();
         if !self.writes.is_empty() {
             out.push_str(&self.writes_table(options));
-        }
-        if !self.dashboards.is_empty() {
-            out.push_str(&self.dashboard_table());
         }
         if !self.charts.is_empty() {
             out.push_str(&self.charts_table());
@@ -165,50 +148,6 @@ impl Report {
                 mib(w.memory_mib),
             ));
         }
-        out
-    }
-
-    fn dashboard_table(&self) -> String {
-        let mut out = String::new();
-        out.push_str(
-            "\n#### Dashboard: sessions and audience by district for one year (2025), 500 sequential requests each\n\n",
-        );
-        out.push_str("| engine | scale | sessions in database | HTTP p50 ms | HTTP p99 ms | same SQL direct p50 ms | HTTP ÷ SQL | HTTP floor p50 ms | (HTTP − floor) ÷ SQL | chart SVG p50 ms | server peak RSS MiB |\n");
-        out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for d in &self.dashboards {
-            out.push_str(&format!(
-                "| {} | {} ({} y) | {} | {} | {} | {} | {:.2} | {} | {:.2} | {} | {} |\n",
-                d.engine.name(),
-                d.scale,
-                d.years,
-                d.sessions,
-                ms(d.http.p50),
-                ms(d.http.p99),
-                ms(d.sql.p50),
-                d.http.p50.as_secs_f64() / d.sql.p50.as_secs_f64().max(1e-9),
-                ms(d.floor.p50),
-                (d.http.p50.as_secs_f64() - d.floor.p50.as_secs_f64())
-                    / d.sql.p50.as_secs_f64().max(1e-9),
-                ms(d.svg.p50),
-                mib(d.memory_mib),
-            ));
-        }
-        for engine in [Engine::Sqlite, Engine::Postgres] {
-            let p50 = |scale: &str| {
-                self.dashboards
-                    .iter()
-                    .find(|d| d.engine == engine && d.scale == scale)
-                    .map(|d| d.http.p50.as_secs_f64())
-            };
-            if let (Some(city), Some(province)) = (p50("city"), p50("province")) {
-                out.push_str(&format!(
-                    "\n{}: province ÷ city dashboard time = {:.2}",
-                    engine.name(),
-                    province / city
-                ));
-            }
-        }
-        out.push('\n');
         out
     }
 }

@@ -103,6 +103,25 @@ pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
     Ok(())
 }
 
+/// Adds a leader of the whole database (`leader`), who sees what the leaders' page shows
+/// most people: every figure, small counts hidden.
+pub async fn ensure_leader(db: &humiao_server::db::Db) -> Result<()> {
+    use humiao_server::auth::password;
+    use humiao_server::db::accounts;
+    if accounts::find_user(&db.pool, "leader").await?.is_none() {
+        let hash = password::hash(humiao_tests::DEMO_PASSWORD)?;
+        accounts::add_user(
+            &db.pool,
+            "leader",
+            &hash,
+            humiao_shared::account::Role::Leader,
+            accounts::ScopeRef::City,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The peak resident set of a process so far, in MiB (Linux's VmHWM).
 pub fn peak_memory_mib(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

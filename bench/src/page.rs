@@ -1,0 +1,226 @@
+//! The leaders' page as the browser asks for it, not one endpoint: each view is replayed
+//! request for request, in the page's order, as a leader of the whole database, on the
+//! generated city and province databases, for the 2025 campaign.
+//!
+//! - **Open**: what the page fetches when it opens — who is signed in and the reference
+//!   lists, all at once (the page's resources start together) — then the one dashboard
+//!   request, which waits for the campaigns (the page picks the campaign from them).
+//! - **Drill-down**: the dashboard request alone (the lists are cached by then), one level
+//!   down at a time: the first place of the top level (a city on the province, a district
+//!   on the city), then its first district, station and school.
+//!
+//! Each time is from the first request sent to the last answer read.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use humiao_server::db::Db;
+use humiao_shared::aggregate::GroupBy;
+use humiao_shared::dashboard::Dashboard;
+use humiao_tests::database::Engine;
+use humiao_tests::process::ServerProcess;
+use humiao_tests::signed_in;
+
+use crate::report::Latency;
+use crate::setup;
+use crate::Options;
+
+const SAMPLES: usize = 30;
+
+/// What the page fetches when it opens, before its dashboard request (see
+/// `frontend/src/pages/dashboard.rs` and the app shell's `/api/v1/me`).
+pub const OPENING: [&str; 6] = [
+    "/api/v1/me",
+    "/api/v1/campaigns",
+    "/api/v1/cities",
+    "/api/v1/districts",
+    "/api/v1/stations",
+    "/api/v1/topics",
+];
+
+/// One view's name and its timing.
+pub struct View {
+    pub name: String,
+    pub latency: Latency,
+    /// The dashboard answer's size.
+    pub bytes: usize,
+}
+
+pub struct PageRow {
+    pub engine: Engine,
+    pub scale: String,
+    pub years: u16,
+    pub sessions: i64,
+    pub views: Vec<View>,
+    pub memory_mib: Option<f64>,
+}
+
+pub async fn measure(engine: Engine, scale: &str, options: &Options) -> Result<PageRow> {
+    let years = if scale == "city" {
+        1
+    } else {
+        options.province_years
+    };
+    let url = setup::generated(engine, scale, years).await?;
+    let scratch = setup::data_dir().join("scratch");
+    std::fs::create_dir_all(&scratch)?;
+    let server = ServerProcess::start(&url, &scratch)?;
+    let db = Db::connect(&url).await?;
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&db.pool)
+        .await?;
+    let (campaign,): (i64,) = sqlx::query_as("SELECT id FROM campaigns WHERE year = 2025")
+        .fetch_one(&db.pool)
+        .await
+        .context("the 2025 campaign")?;
+    setup::ensure_leader(&db).await?;
+    let client = signed_in(&server.url, "leader").await;
+    let base = server.url.clone();
+
+    let dashboard = |query: String| {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/dashboard?campaign_id={campaign}{query}");
+        async move {
+            let res = client.get(&url).send().await.expect("answer");
+            assert!(res.status().is_success(), "{url}: {}", res.status());
+            res.bytes().await.expect("body")
+        }
+    };
+
+    let mut views = Vec::new();
+    // Opening: the lists together, then the dashboard.
+    let open = {
+        let client = client.clone();
+        let base = base.clone();
+        let dashboard = &dashboard;
+        move || {
+            let client = client.clone();
+            let base = base.clone();
+            async move {
+                let mut lists = tokio::task::JoinSet::new();
+                for path in OPENING {
+                    let (client, url) = (client.clone(), format!("{base}{path}"));
+                    lists.spawn(async move {
+                        let res = client.get(&url).send().await.expect("answer");
+                        // `/cities` may be absent on a build without city scope.
+                        res.bytes().await.expect("body");
+                    });
+                }
+                while lists.join_next().await.is_some() {}
+                dashboard(String::new()).await.len()
+            }
+        }
+    };
+    let (latency, bytes) = time(open).await;
+    views.push(View {
+        name: format!("open ({} lists, then the dashboard)", OPENING.len()),
+        latency,
+        bytes,
+    });
+
+    // Drill-down: one level at a time, following the first place listed.
+    let mut query = String::new();
+    let top: Dashboard = serde_json::from_slice(&dashboard(String::new()).await)?;
+    let mut level = top.level;
+    let mut rows = top.by_place;
+    while let Some(first) = rows.first().cloned() {
+        let (name, param) = match level {
+            GroupBy::City => ("city", "city_id"),
+            GroupBy::District => ("district", "district_id"),
+            GroupBy::Station => ("station", "station_id"),
+            GroupBy::School => ("school", "school_id"),
+            _ => break,
+        };
+        query.push_str(&format!("&{param}={}", first.key));
+        let q = query.clone();
+        let (latency, bytes) = time(|| {
+            let fetch = dashboard(q.clone());
+            async move { fetch.await.len() }
+        })
+        .await;
+        views.push(View {
+            name: format!("drill to a {name}"),
+            latency,
+            bytes,
+        });
+        if level == GroupBy::School {
+            break;
+        }
+        let below: Dashboard = serde_json::from_slice(&dashboard(query.clone()).await)?;
+        // Rows are listed even without sessions; follow one that has some.
+        level = below.level;
+        rows = below.by_place;
+        rows.sort_by_key(|r| std::cmp::Reverse(r.sessions));
+    }
+    Ok(PageRow {
+        engine,
+        scale: scale.to_string(),
+        years,
+        sessions,
+        views,
+        memory_mib: setup::peak_memory_mib(server.pid()),
+    })
+}
+
+/// Times [`SAMPLES`] sequential runs of `f` after three to warm caches; returns the
+/// latencies and what the last run returned.
+async fn time<F, Fut>(f: F) -> (Latency, usize)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    for _ in 0..3 {
+        f().await;
+    }
+    let mut latencies: Vec<Duration> = Vec::with_capacity(SAMPLES);
+    let mut bytes = 0;
+    for _ in 0..SAMPLES {
+        let start = Instant::now();
+        bytes = f().await;
+        latencies.push(start.elapsed());
+    }
+    (Latency::of(latencies), bytes)
+}
+
+/// The section's Markdown table, with the province ÷ city ratio of opening the page.
+pub fn markdown(rows: &[PageRow]) -> String {
+    let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    let mut out = format!(
+        "#### Leaders' page, as the browser asks for it: 2025, a leader of the whole database, {SAMPLES} sequential replays of each view\n\n"
+    );
+    out.push_str("| engine | scale | sessions in database | view | p50 ms | p99 ms | dashboard answer KB | server peak RSS MiB |\n");
+    out.push_str("|---|---|---:|---|---:|---:|---:|---:|\n");
+    for r in rows {
+        for v in &r.views {
+            out.push_str(&format!(
+                "| {} | {} ({} y) | {} | {} | {} | {} | {:.1} | {} |\n",
+                r.engine.name(),
+                r.scale,
+                r.years,
+                r.sessions,
+                v.name,
+                ms(v.latency.p50),
+                ms(v.latency.p99),
+                v.bytes as f64 / 1024.0,
+                r.memory_mib.map_or("?".into(), |m| format!("{m:.0}")),
+            ));
+        }
+    }
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let open = |scale: &str| {
+            rows.iter()
+                .find(|r| r.engine == engine && r.scale == scale)
+                .and_then(|r| r.views.first())
+                .map(|v| v.latency.p50.as_secs_f64())
+        };
+        if let (Some(city), Some(province)) = (open("city"), open("province")) {
+            out.push_str(&format!(
+                "\n{}: province ÷ city, opening the page = {:.2}",
+                engine.name(),
+                province / city
+            ));
+        }
+    }
+    out.push('\n');
+    out
+}
