@@ -58,10 +58,7 @@ pub async fn run(args: &RollupsArgs) -> anyhow::Result<()> {
                     differences.len()
                 );
             }
-            println!(
-                "the {} rollups agree with the sessions",
-                ROLLUPS.len()
-            );
+            println!("the {} rollups agree with the sessions", ROLLUPS.len());
         }
     }
     Ok(())
