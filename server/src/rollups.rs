@@ -12,6 +12,8 @@ use crate::configuration::{DatabaseArgs, DatabaseArgsAnywhere};
 use crate::db::rollups::{self, ROLLUPS};
 use crate::db::Db;
 
+const REPAIR: &str = "`humiao rollups rebuild` recomputes them from the sessions";
+
 #[derive(Debug, Args)]
 pub struct RollupsArgs {
     #[command(subcommand)]
@@ -51,12 +53,10 @@ pub async fn run(args: &RollupsArgs) -> anyhow::Result<()> {
             for difference in &differences {
                 println!("{difference}");
             }
-            if !differences.is_empty() {
-                bail!(
-                    "{} rollup rows disagree with the sessions; `humiao rollups rebuild` \
-                     recomputes them",
-                    differences.len()
-                );
+            match differences.len() {
+                0 => {}
+                1 => bail!("1 rollup row disagrees with the sessions; {REPAIR}"),
+                n => bail!("{n} rollup rows disagree with the sessions; {REPAIR}"),
             }
             println!("the {} rollups agree with the sessions", ROLLUPS.len());
         }
