@@ -213,7 +213,8 @@ async fn every_rollup_equals_the_live_sessions_after_creates_edits_deletes_an_im
         .collect();
     let t = |i: usize| topics[i];
     let diaozhuang = refs.station_id;
-    let diaozhuang_school = refs.school_id;
+    // 雕庄小学, in 雕庄派出所's own area; 博爱小学 is in 南大街's.
+    let own_school = refs.school_id;
     let nandajie = app.id_of("stations", "name", "南大街派出所").await;
     let boai = app.id_of("schools", "name", "博爱小学").await;
     // Early in this year's campaign: another month than today's, except in January.
@@ -221,55 +222,23 @@ async fn every_rollup_equals_the_live_sessions_after_creates_edits_deletes_an_im
 
     // Creates: at a school, at another venue, at a neighbouring station's school, one to
     // delete, and one by the station that will move.
-    let at_school = create(
-        &app,
-        &entry(
-            this_year,
+    let first = [
+        (
             diaozhuang,
-            Place::School(diaozhuang_school),
+            Place::School(own_school),
             today,
-            &[t(0), t(1)],
+            vec![t(0), t(1)],
         ),
-    )
-    .await;
-    let at_venue = create(
-        &app,
-        &entry(
-            this_year,
-            diaozhuang,
-            Place::Venue("社区活动中心"),
-            today,
-            &[t(2)],
-        ),
-    )
-    .await;
-    let next_door = create(
-        &app,
-        &entry(
-            this_year,
-            diaozhuang,
-            Place::School(boai),
-            early,
-            &[t(0), t(3)],
-        ),
-    )
-    .await;
-    let doomed = create(
-        &app,
-        &entry(
-            this_year,
-            diaozhuang,
-            Place::School(diaozhuang_school),
-            today,
-            &[t(4)],
-        ),
-    )
-    .await;
-    let mover = create(
-        &app,
-        &entry(this_year, nandajie, Place::School(boai), today, &[t(5)]),
-    )
-    .await;
+        (diaozhuang, Place::Venue("社区活动中心"), today, vec![t(2)]),
+        (diaozhuang, Place::School(boai), early, vec![t(0), t(3)]),
+        (diaozhuang, Place::School(own_school), today, vec![t(4)]),
+        (nandajie, Place::School(boai), today, vec![t(5)]),
+    ];
+    let mut ids = Vec::new();
+    for (station, place, day, topics) in first {
+        ids.push(create(&app, &entry(this_year, station, place, day, &topics)).await);
+    }
+    let [at_school, at_venue, next_door, doomed, mover]: [i64; 5] = ids.try_into().unwrap();
     // Eight at once: the group-commit writer stores them together, several in one row.
     let together: Vec<Value> = (0..8)
         .map(|i| {
@@ -281,7 +250,7 @@ async fn every_rollup_equals_the_live_sessions_after_creates_edits_deletes_an_im
             let mut e = entry(
                 this_year,
                 diaozhuang,
-                Place::School(diaozhuang_school),
+                Place::School(own_school),
                 today,
                 &topics,
             );
@@ -302,10 +271,7 @@ async fn every_rollup_equals_the_live_sessions_after_creates_edits_deletes_an_im
         e["venue"] = Value::Null;
     })
     .await;
-    edit_session(&app, next_door, |e| {
-        e["school_id"] = json!(diaozhuang_school)
-    })
-    .await;
+    edit_session(&app, next_door, |e| e["school_id"] = json!(own_school)).await;
     edit_session(&app, next_door, |e| {
         e["school_id"] = Value::Null;
         e["venue"] = json!("线上家长会");
