@@ -174,12 +174,21 @@ pub async fn apply(
                 }
             }
         }
-        let (grow, shrink): (Vec<_>, Vec<_>) = deltas
-            .into_iter()
-            .filter(|(_, delta)| delta.iter().any(|n| *n != 0))
-            .partition(|(_, delta)| delta.iter().all(|n| *n >= 0));
-        upsert(tx, rollup, &grow).await?;
-        shrink_rows(tx, rollup, &shrink).await?;
+        // Rows are written in key order, growing ones in batches between shrinking ones, so
+        // two PostgreSQL writers that touch the same rows lock them in the same order and
+        // cannot deadlock.
+        let mut growing = Vec::new();
+        for (key, delta) in deltas {
+            if delta.iter().all(|n| *n >= 0) {
+                if delta.iter().any(|n| *n != 0) {
+                    growing.push((key, delta));
+                }
+            } else {
+                upsert(tx, rollup, &std::mem::take(&mut growing)).await?;
+                shrink_row(tx, rollup, &key, &delta).await?;
+            }
+        }
+        upsert(tx, rollup, &growing).await?;
     }
     Ok(())
 }
@@ -225,14 +234,15 @@ async fn upsert(
     Ok(())
 }
 
-/// Applies deltas with a negative count to rows that exist (the sessions taken away were
-/// counted in them), and removes a row once no session is left in it, as [`rebuild`] would
-/// not write it. An upsert would not do: its candidate row, with negative counts, fails
-/// the tables' CHECKs.
-async fn shrink_rows(
+/// Applies a delta with a negative count to a row that exists (the sessions taken away
+/// were counted in it), and removes the row once no session is left in it, as [`rebuild`]
+/// would not write it. An upsert would not do: its candidate row, with negative counts,
+/// fails the tables' CHECKs.
+async fn shrink_row(
     tx: &mut Transaction<'_, Any>,
     rollup: &Rollup,
-    rows: &[(Key, Vec<i64>)],
+    (ids, month): &Key,
+    delta: &[i64],
 ) -> Result<(), sqlx::Error> {
     let table = rollup.table;
     let set = rollup
@@ -242,30 +252,28 @@ async fn shrink_rows(
         .map(|(i, c)| format!("{c} = {c} + ${}", i + 1))
         .collect::<Vec<_>>()
         .join(", ");
-    let update = format!(
+    let sql = format!(
         "UPDATE {table} SET {set} WHERE {}",
         rollup.key_condition(rollup.counts.len() + 1)
     );
-    let delete = format!(
-        "DELETE FROM {table} WHERE {} AND sessions = 0",
-        rollup.key_condition(1)
-    );
-    for ((ids, month), delta) in rows {
-        let mut query = sqlx::query(&update);
-        for n in delta {
-            query = query.bind(*n);
-        }
+    let mut query = sqlx::query(&sql);
+    for n in delta {
+        query = query.bind(*n);
+    }
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.bind(month.clone()).execute(&mut **tx).await?;
+    if delta[0] < 0 {
+        let sql = format!(
+            "DELETE FROM {table} WHERE {} AND sessions = 0",
+            rollup.key_condition(1)
+        );
+        let mut query = sqlx::query(&sql);
         for id in ids {
             query = query.bind(*id);
         }
         query.bind(month.clone()).execute(&mut **tx).await?;
-        if delta[0] < 0 {
-            let mut query = sqlx::query(&delete);
-            for id in ids {
-                query = query.bind(*id);
-            }
-            query.bind(month.clone()).execute(&mut **tx).await?;
-        }
     }
     Ok(())
 }
