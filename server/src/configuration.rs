@@ -38,9 +38,12 @@ pub enum Command {
     },
     /// Add, list or disable accounts.
     User(UserArgs),
+    /// Rebuild the reach rollups from the sessions, or check that they agree.
+    Rollups(RollupsArgs),
 }
 
 pub use crate::gen::GenArgs;
+pub use crate::rollups::RollupsArgs;
 pub use crate::users::UserArgs;
 
 /// Which database to use.

@@ -7,7 +7,8 @@
 //!   ≈1.3 million sessions and ≈550,000 screening confirmations.
 //!
 //! Rows go in as multi-row INSERTs with explicit ids (the database is empty), in
-//! transactions of a few ten thousand rows; the reach rollups are computed once at the end.
+//! transactions of a few ten thousand rows; the four reach rollups are computed once at the
+//! end ([`db::rollups::rebuild`]).
 
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
@@ -106,25 +107,8 @@ pub async fn run(args: &GenArgs) -> anyhow::Result<Summary> {
     }
 
     let mut tx = db.pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO station_month_reach
-             (campaign_id, station_id, month, sessions, students, parents, teachers, others)
-         SELECT campaign_id, station_id, substr(held_on, 1, 7), COUNT(*),
-                SUM(students), SUM(parents), SUM(teachers), SUM(others)
-         FROM sessions GROUP BY campaign_id, station_id, substr(held_on, 1, 7)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO district_month_reach
-             (campaign_id, district_id, month, sessions, students, parents, teachers, others)
-         SELECT r.campaign_id, st.district_id, r.month, SUM(r.sessions),
-                SUM(r.students), SUM(r.parents), SUM(r.teachers), SUM(r.others)
-         FROM station_month_reach r JOIN stations st ON st.id = r.station_id
-         GROUP BY r.campaign_id, st.district_id, r.month",
-    )
-    .execute(&mut *tx)
-    .await?;
+    // The rollups once for all the sessions, as `humiao rollups rebuild` computes them.
+    db::rollups::rebuild(&mut tx).await?;
     if db.engine == Engine::Postgres {
         // Explicit ids bypassed the identity sequences; move them past the last id.
         for table in TABLES_WITH_IDS {

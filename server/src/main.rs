@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use humiao_server::configuration::{Cli, Command};
-use humiao_server::{backup, gen, startup::Application, telemetry, users};
+use humiao_server::{backup, gen, rollups, startup::Application, telemetry, users};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -22,6 +22,7 @@ async fn main() -> std::process::ExitCode {
             .await
             .map(|()| println!("backup written to {}", file.display())),
         Some(Command::User(args)) => users::run(&args).await,
+        Some(Command::Rollups(args)) => rollups::run(&args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod aggregates;
 pub mod audit;
 pub mod idempotency;
+pub mod rollups;
 pub mod session_edits;
 pub mod sessions;
 pub mod sign_ins;

@@ -5,7 +5,8 @@
 use humiao_shared::session::{Session, ValidSession, Venue};
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::sessions::{add_to_rollup, fetch_session, venue_columns, Duplicates};
+use super::rollups;
+use super::sessions::{fetch_session, venue_columns, Duplicates};
 
 /// A live session that matches `session` on station, venue, date, format and topics,
 /// other than `except`.
@@ -90,15 +91,18 @@ pub async fn replace_session(
             .execute(&mut **tx)
             .await?;
     }
-    add_to_rollup(tx, std::slice::from_ref(&as_valid(&before)), -1).await?;
-    add_to_rollup(tx, std::slice::from_ref(session), 1).await?;
-    Ok(())
+    rollups::apply(
+        tx,
+        std::slice::from_ref(session),
+        std::slice::from_ref(&as_valid(&before)),
+    )
+    .await
 }
 
 /// Takes a session that was just marked deleted out of the rollups; it stays in the
 /// database and the audit log.
 pub async fn take_out(tx: &mut Transaction<'_, Any>, before: &Session) -> Result<(), sqlx::Error> {
-    add_to_rollup(tx, std::slice::from_ref(&as_valid(before)), -1).await
+    rollups::apply(tx, &[], std::slice::from_ref(&as_valid(before))).await
 }
 
 /// The parts of a stored session the rollups count.

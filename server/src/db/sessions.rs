@@ -1,14 +1,12 @@
 //! Education sessions: checking what a new one refers to, storing them (with their topics
-//! and their share of the reach rollups) and reading them back.
-
-use std::collections::BTreeMap;
+//! and their share of the reach rollups, [`super::rollups`]) and reading them back.
 
 use chrono::NaiveDate;
 use humiao_shared::rules::MAX_TOPICS;
 use humiao_shared::session::{Audience, NewSession, Session, SessionFormat, ValidSession, Venue};
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{date, now_text, placeholders};
+use super::{date, now_text, placeholders, rollups};
 
 /// What the stored data says about the ids a new session refers to, read in one query:
 /// enough to check them and to answer with the stored session without reading it back.
@@ -145,18 +143,8 @@ impl Duplicates {
     }
 }
 
-/// Stores a demo session and its topics inside the caller's transaction. Demo data is
-/// drawn at random and may repeat itself, so the duplicate rule does not hold it.
-pub async fn insert_demo_session(
-    tx: &mut Transaction<'_, Any>,
-    session: &ValidSession,
-) -> Result<i64, sqlx::Error> {
-    let ids = insert_sessions(tx, &[(session.clone(), Duplicates::Allowed)], true).await?;
-    Ok(ids[0])
-}
-
-/// Stores validated sessions, their topics and their share of the reach rollup inside the
-/// caller's transaction, in about one statement per session; returns their ids in order.
+/// Stores validated sessions, their topics and their share of the reach rollups
+/// ([`rollups::apply`]) inside the caller's transaction, in about one statement per session; returns their ids in order.
 /// A session the duplicate rule refuses fails the whole statement with a unique violation
 /// when a live one with its key is stored (or is being stored by another transaction).
 pub async fn insert_sessions(
@@ -215,7 +203,7 @@ pub async fn insert_sessions(
     }
 
     let sessions: Vec<ValidSession> = entries.iter().map(|(s, _)| s.clone()).collect();
-    add_to_rollup(tx, &sessions, 1).await?;
+    rollups::apply(tx, &sessions, &[]).await?;
     Ok(ids)
 }
 
@@ -233,129 +221,6 @@ fn rows_of(rows: usize, width: usize) -> String {
         .map(|r| format!("({})", placeholders(r * width + 1, width)))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Adds new sessions to the reach rollups (`station_month_reach`, `district_month_reach`)
-/// in the transaction that stores them, so the rollups and the sessions never disagree.
-/// Keys are summed first, since one statement may not update the same row twice.
-/// `sign` is 1 to add the sessions and -1 to take them away (an edit or a delete).
-pub(super) async fn add_to_rollup(
-    tx: &mut Transaction<'_, Any>,
-    sessions: &[ValidSession],
-    sign: i64,
-) -> Result<(), sqlx::Error> {
-    let districts = districts_of(tx, sessions).await?;
-    let mut by_station: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
-    let mut by_district: BTreeMap<(i64, i64, String), [i64; 5]> = BTreeMap::new();
-    for s in sessions {
-        let month = s.held_on.format("%Y-%m").to_string();
-        let a = s.audience;
-        let add = [1, a.students, a.parents, a.teachers, a.others].map(|n| n * sign);
-        let district = districts.get(&s.station_id).copied().unwrap_or_default();
-        for (sums, key) in [
-            (
-                &mut by_station,
-                (s.campaign_id, s.station_id, month.clone()),
-            ),
-            (&mut by_district, (s.campaign_id, district, month)),
-        ] {
-            let sum = sums.entry(key).or_default();
-            for (total, n) in sum.iter_mut().zip(add) {
-                *total += n;
-            }
-        }
-    }
-    if sign > 0 {
-        upsert_rollup(tx, "station_month_reach", "station_id", by_station).await?;
-        upsert_rollup(tx, "district_month_reach", "district_id", by_district).await
-    } else {
-        subtract_rollup(tx, "station_month_reach", "station_id", by_station).await?;
-        subtract_rollup(tx, "district_month_reach", "district_id", by_district).await
-    }
-}
-
-/// Takes (negative) sums off rows that exist, since the sessions were counted in them.
-/// An upsert would not do: its candidate row, with negative counts, fails the CHECKs.
-async fn subtract_rollup(
-    tx: &mut Transaction<'_, Any>,
-    table: &str,
-    unit: &str,
-    sums: BTreeMap<(i64, i64, String), [i64; 5]>,
-) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "UPDATE {table} SET sessions = sessions + $1, students = students + $2,
-                parents = parents + $3, teachers = teachers + $4, others = others + $5
-         WHERE campaign_id = $6 AND {unit} = $7 AND month = $8"
-    );
-    for ((campaign, unit_id, month), sum) in sums {
-        let mut query = sqlx::query(&sql);
-        for value in sum {
-            query = query.bind(value);
-        }
-        query
-            .bind(campaign)
-            .bind(unit_id)
-            .bind(month)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The district of each station the sessions name.
-async fn districts_of(
-    tx: &mut Transaction<'_, Any>,
-    sessions: &[ValidSession],
-) -> Result<BTreeMap<i64, i64>, sqlx::Error> {
-    let mut stations: Vec<i64> = sessions.iter().map(|s| s.station_id).collect();
-    stations.sort_unstable();
-    stations.dedup();
-    let mut districts = BTreeMap::new();
-    // A large import may name many stations: bound lists stay under every engine's limit.
-    for chunk in stations.chunks(500) {
-        let sql = format!(
-            "SELECT id, district_id FROM stations WHERE id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-        for station in chunk {
-            query = query.bind(*station);
-        }
-        districts.extend(query.fetch_all(&mut **tx).await?);
-    }
-    Ok(districts)
-}
-
-async fn upsert_rollup(
-    tx: &mut Transaction<'_, Any>,
-    table: &str,
-    unit: &str,
-    sums: BTreeMap<(i64, i64, String), [i64; 5]>,
-) -> Result<(), sqlx::Error> {
-    let sums: Vec<_> = sums.into_iter().collect();
-    for chunk in sums.chunks(200) {
-        let sql = format!(
-            "INSERT INTO {table}
-                 (campaign_id, {unit}, month, sessions, students, parents, teachers, others)
-             VALUES {}
-             ON CONFLICT (campaign_id, {unit}, month) DO UPDATE SET
-                 sessions = {table}.sessions + excluded.sessions,
-                 students = {table}.students + excluded.students,
-                 parents = {table}.parents + excluded.parents,
-                 teachers = {table}.teachers + excluded.teachers,
-                 others = {table}.others + excluded.others",
-            rows_of(chunk.len(), 8)
-        );
-        let mut query = sqlx::query(&sql);
-        for ((campaign, unit_id, month), sum) in chunk {
-            query = query.bind(*campaign).bind(*unit_id).bind(month.clone());
-            for value in sum {
-                query = query.bind(*value);
-            }
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
 }
 
 /// A row of [`SESSION_COLUMNS`], before its topics are attached ([`with_topics`]).

@@ -377,6 +377,8 @@ async fn insert_sessions(
     let campaigns: Vec<(i64, i64)> = sqlx::query_as("SELECT id, year FROM campaigns ORDER BY year")
         .fetch_all(&mut **tx)
         .await?;
+    // Stored together at the end, as an import would: one pass over the rollups for all.
+    let mut drawn = Vec::new();
     for (campaign_id, year) in campaigns {
         let year = year as i32;
         let first = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
@@ -392,8 +394,7 @@ async fn insert_sessions(
         for station in stations {
             for _ in 0..rng.random_range(per_station.clone()) {
                 let day = first + chrono::Duration::days(rng.random_range(0..=span));
-                let session = demo_session(rng, station, topic_ids, campaign_id, day);
-                db::sessions::insert_demo_session(tx, &session).await?;
+                drawn.push(demo_session(rng, station, topic_ids, campaign_id, day));
             }
         }
     }
@@ -441,10 +442,14 @@ async fn insert_sessions(
             duration_minutes: Some(180),
             speakers: None,
         };
-        for session in [talk, open_day] {
-            db::sessions::insert_demo_session(tx, &session).await?;
-        }
+        drawn.extend([talk, open_day]);
     }
+    // Demo data is drawn at random and may repeat itself: the duplicate rule does not hold it.
+    let entries: Vec<_> = drawn
+        .into_iter()
+        .map(|s| (s, db::sessions::Duplicates::Allowed))
+        .collect();
+    db::sessions::insert_sessions(tx, &entries, true).await?;
     Ok(())
 }
 

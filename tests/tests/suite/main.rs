@@ -26,6 +26,7 @@ mod processes;
 mod reads;
 mod records;
 mod report;
+mod rollups;
 mod schema;
 mod scope_filters;
 mod session_edits;
