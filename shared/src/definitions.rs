@@ -178,9 +178,29 @@ impl Figure {
     }
 }
 
+/// A rate the server computed (0–1) as the page and the report show it: a percentage with
+/// one decimal, or "—" where there is none (a count hidden from this viewer, or nothing to
+/// divide by) — never a rate made up from the parts a viewer may see.
+pub fn rate_shown(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_reads_as_a_percentage_with_one_decimal_or_a_dash() {
+        let cases = [
+            (Some(0.2), "20.0%"),
+            (Some(33.0 / 1038.0), "3.2%"),
+            (Some(0.0), "0.0%"),
+            (None, "—"),
+        ];
+        for (rate, shown) in cases {
+            assert_eq!(rate_shown(rate), shown, "{rate:?}");
+        }
+    }
 
     /// Every text a leader may read: both languages written, and the English is not the
     /// Chinese copied.

@@ -130,8 +130,7 @@ async fn dashboard(
         training: aggregates::training_coverage(&mut conn, &slice).await?,
         outcomes,
         reoffence_rate,
-        outcome_series: aggregates::outcome_series(&mut conn, &slice, suppresses(&viewer))
-            .await?,
+        outcome_series: aggregates::outcome_series(&mut conn, &slice, suppresses(&viewer)).await?,
         reoffence_by_month: Vec::new(),
         by_place,
         by_month: aggregates::reach(&mut conn, &slice, window, GroupBy::Month).await?,
