@@ -191,6 +191,12 @@ async fn a_school_named_like_markup_shows_as_text_on_every_page() {
         .wait_for_text("#crumbs", |t| t.contains(MARKUP_NAME))
         .await
         .unwrap();
+    // At a school, the school is all the schools there are, and it was covered (issue 15,
+    // item 2: the page read 1 of the station's schools).
+    browser
+        .wait_for_text("#figure-schools .value", |t| t == "1 / 1")
+        .await
+        .unwrap();
     browser.wait_for(".chart svg").await.unwrap();
     assert_eq!(images(&browser).await, 0, "the dashboard and its charts");
 
@@ -275,6 +281,21 @@ async fn a_district_leader_sees_only_the_district() {
             .unwrap();
         assert!(tianning.contains(&key), "station {key} is not in 天宁分局");
     }
+    // Unique reach is per station of the district, and names no other district's.
+    let names = |compare: &str| {
+        let sql = format!(
+            "SELECT s.name FROM stations s JOIN districts d ON d.id = s.district_id
+             WHERE d.name {compare} '天宁分局'"
+        );
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&sql)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (own, others) = (names("=").await, names("<>").await);
     let chart = browser
         .wait_for("#chart-unique-reach svg")
         .await
@@ -282,8 +303,9 @@ async fn a_district_leader_sees_only_the_district() {
         .html(false)
         .await
         .unwrap();
+    assert!(own.iter().any(|n| chart.contains(n.as_str())), "{chart}");
     assert!(
-        chart.contains("天宁分局") && !chart.contains("钟楼分局"),
+        !others.iter().any(|n| chart.contains(n.as_str())),
         "{chart}"
     );
     browser
