@@ -1,9 +1,10 @@
 //! The written definition (口径) of every figure the leaders' page and the annual report
 //! state, in both languages, declared once: the page shows it beside each figure, README
-//! repeats it, and the server computes each figure by it. The wording follows the decided
-//! definitions in `DOMAIN.md`; where issue 15 changed a definition (to fix a figure that
-//! disagreed with the rows), [`Figure::changed`] says what changed, so a leader comparing
-//! this year's page with last year's printout knows why a number moved.
+//! ("Definitions of the figures") repeats it, and the server computes each figure by it.
+//! Work figures belong to the station that gave the session, coverage figures to the
+//! school's own station. Where issue 15 changed a definition (to fix a figure that disagreed
+//! with the rows), [`Figure::changed`] says what changed, so a leader comparing this year's
+//! page with last year's printout knows why a number moved.
 
 use crate::Text;
 
