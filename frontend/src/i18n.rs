@@ -197,7 +197,8 @@ catalogue! {
     ConfirmWatched => "确认已观看", "Confirm screening";
     Submitting => "正在提交…", "Sending…";
 
-    // The dashboard
+    // The dashboard (the headline figures' names and definitions are in
+    // `humiao_shared::definitions`)
     DashboardTitle => "领导看板", "Dashboard";
     From => "起始日期", "From";
     To => "截止日期", "To";
@@ -213,12 +214,9 @@ catalogue! {
     Definition => "口径", "Definition";
     NoCampaign => "还没有宣防行动，暂无数据。", "No campaign yet, so no figures.";
     Sessions => "宣讲场次", "Sessions";
-    AudienceTotal => "受众人次", "Audience (person-times)";
     UniqueStudents => "覆盖学生（去重）", "Unique students reached";
     SchoolsCovered => "覆盖学校", "Schools covered";
     StationsTrained => "有培训宣讲员的派出所", "Stations with a trained speaker";
-    MinorsMentored => "结对帮扶未成年人", "Minors mentored";
-    ReoffenceRate => "再犯率", "Re-offence rate";
     SchoolsConfirmed => "确认观看的学校", "Schools that confirmed";
     Export => "导出", "Export";
     AnnualReport => "年度工作报告", "Annual report";
