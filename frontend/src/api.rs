@@ -287,6 +287,21 @@ pub async fn sessions_page(query: &str) -> ApiResult<(Vec<Session>, i64)> {
     list_with_total(&format!("/api/v1/sessions?{query}")).await
 }
 
+/// The cities of a province; empty for a database of one city, and where the server does
+/// not list cities (404).
+pub async fn cities() -> ApiResult<Vec<humiao_shared::org::City>> {
+    match get("/api/v1/cities").await {
+        Err(ApiFailure::Answer { status: 404, .. }) => Ok(Vec::new()),
+        answer => answer,
+    }
+}
+
+/// Everything the leaders' page draws for one slice (`query`: an `AggregateFilter` as a
+/// query string), in one answer.
+pub async fn dashboard(query: &str) -> ApiResult<humiao_shared::dashboard::Dashboard> {
+    get(&format!("/api/v1/dashboard?{query}")).await
+}
+
 pub async fn districts() -> ApiResult<Vec<humiao_shared::org::District>> {
     get("/api/v1/districts").await
 }

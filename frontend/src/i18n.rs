@@ -65,6 +65,13 @@ pub fn lang() -> Lang {
     use_context::<Language>().map_or(Lang::Zh, |l| l.0.get())
 }
 
+/// A two-language text declared in `shared` (a figure's label or definition), redrawn when
+/// the language changes.
+pub fn text(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let language = use_context::<Language>();
+    move || text.get(language.map_or(Lang::Zh, |l| l.0.get()))
+}
+
 /// The text of `key`, redrawn when the language changes.
 pub fn tr(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let language = use_context::<Language>();
@@ -190,7 +197,8 @@ catalogue! {
     ConfirmWatched => "确认已观看", "Confirm screening";
     Submitting => "正在提交…", "Sending…";
 
-    // The dashboard
+    // The dashboard (the headline figures' names and definitions are in
+    // `humiao_shared::definitions`)
     DashboardTitle => "领导看板", "Dashboard";
     From => "起始日期", "From";
     To => "截止日期", "To";
@@ -200,13 +208,15 @@ catalogue! {
     Topic => "主题", "Topic";
     AllTopics => "全部主题", "All topics";
     City => "全市", "City";
+    Province => "全省", "Province";
+    CityName => "城市", "City";
+    AllCities => "全部城市", "All cities";
+    Definition => "口径", "Definition";
+    NoCampaign => "还没有宣防行动，暂无数据。", "No campaign yet, so no figures.";
     Sessions => "宣讲场次", "Sessions";
-    AudienceTotal => "受众人次", "Audience (person-times)";
     UniqueStudents => "覆盖学生（去重）", "Unique students reached";
     SchoolsCovered => "覆盖学校", "Schools covered";
     StationsTrained => "有培训宣讲员的派出所", "Stations with a trained speaker";
-    MinorsMentored => "结对帮扶未成年人", "Minors mentored";
-    ReoffenceRate => "再犯率", "Re-offence rate";
     SchoolsConfirmed => "确认观看的学校", "Schools that confirmed";
     Export => "导出", "Export";
     AnnualReport => "年度工作报告", "Annual report";
@@ -307,6 +317,14 @@ pub fn import_summary(lang: Lang, report: &humiao_shared::import::ImportReport) 
             "{head}: {} rows, {} new, {} already stored as they are, {} stored differently, {} problems.",
             r.rows, r.added, r.unchanged, r.present, r.problem_count
         ),
+    }
+}
+
+/// Covered schools with no roll on record at all, whose students are counted uncapped.
+pub fn no_roll(lang: Lang, schools: i64) -> String {
+    match lang {
+        Lang::Zh => format!("无在册数 {schools}所"),
+        Lang::En => format!("No roll (无在册数): {schools} schools"),
     }
 }
 

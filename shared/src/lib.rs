@@ -16,6 +16,8 @@ pub mod coded;
 /// The columns and headers of the CSV and Excel exports.
 pub mod columns;
 pub mod dashboard;
+/// The written definition (口径) of every figure leaders read.
+pub mod definitions;
 pub mod error;
 /// Films (宣教片) that schools are asked to screen.
 pub mod film;

@@ -1,6 +1,6 @@
 //! The app in headless Chromium: an officer logs a session through the form, and the
 //! leaders' chart and table include it; a school opens its link and confirms a film; a
-//! session ended elsewhere brings back the sign-in form. More journeys are in
+//! session ended elsewhere brings back the sign-in form; a dashboard view is one request. More journeys are in
 //! `journeys.rs`.
 
 use humiao_tests::browser::Browser;
@@ -237,4 +237,103 @@ async fn a_session_ended_elsewhere_brings_back_the_sign_in_form() {
     let notice = browser.text_of("main [role=alert]").await.unwrap();
     assert_eq!(notice, "登录已超时或已在别处退出，请重新登录。");
     browser.wait_for("form.login #username").await.unwrap();
+}
+
+/// The `/api/v1/` requests the page has made since it was loaded, by path and query.
+async fn api_requests(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                .filter(n => n.includes('/api/v1/'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
+}
+
+fn counted(requests: &[String], path: &str) -> usize {
+    requests.iter().filter(|r| r.contains(path)).count()
+}
+
+#[tokio::test]
+async fn a_dashboard_view_is_one_request_and_a_drill_down_one_more() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "leader").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for("#table-places[data-level=district] button.drill")
+        .await
+        .unwrap();
+    browser
+        .wait_until_true(
+            "return performance.getEntriesByName('dashboard-drawn', 'mark').length > 0;",
+        )
+        .await
+        .unwrap();
+    let requests = api_requests(&browser).await;
+    assert_eq!(
+        counted(&requests, "/api/v1/dashboard"),
+        1,
+        "one view, one request: {requests:#?}"
+    );
+    assert_eq!(
+        counted(&requests, "/api/v1/aggregates/"),
+        0,
+        "{requests:#?}"
+    );
+
+    browser
+        .click("#table-places[data-level=district] button.drill")
+        .await
+        .unwrap();
+    browser
+        .wait_for("#table-places[data-level=station]")
+        .await
+        .unwrap();
+    let requests = api_requests(&browser).await;
+    assert_eq!(
+        counted(&requests, "/api/v1/dashboard"),
+        2,
+        "a district opened is one more request: {requests:#?}"
+    );
+    assert_eq!(
+        counted(&requests, "/api/v1/aggregates/"),
+        0,
+        "{requests:#?}"
+    );
+    let asked = requests
+        .iter()
+        .rfind(|r| r.contains("/api/v1/dashboard"))
+        .unwrap();
+    assert!(asked.contains("district_id="), "{asked}");
+
+    // Each headline figure carries its definition (口径), from `shared::definitions`.
+    browser
+        .click("#figure-reoffence details.definition summary")
+        .await
+        .unwrap();
+    let definition = browser
+        .text_of("#figure-reoffence details.definition")
+        .await
+        .unwrap();
+    let written = humiao_shared::definitions::Figure::ReoffenceRate.definition();
+    assert!(definition.contains(written.zh), "{definition}");
+    let rate = browser.text_of("#figure-reoffence .value").await.unwrap();
+    assert!(
+        rate == "—" || (rate.ends_with('%') && rate.contains('.')),
+        "a percentage with one decimal, or a dash: {rate}"
+    );
+    // An open definition at a phone's width, for people to read (no tiny text).
+    browser.client.set_window_size(360, 1000).await.unwrap();
+    browser
+        .screenshot_whole_page("dashboard-definition-360")
+        .await
+        .unwrap();
 }

@@ -191,6 +191,12 @@ async fn a_school_named_like_markup_shows_as_text_on_every_page() {
         .wait_for_text("#crumbs", |t| t.contains(MARKUP_NAME))
         .await
         .unwrap();
+    // At a school, the school is all the schools there are, and it was covered (issue 15,
+    // item 2: the page read 1 of the station's schools).
+    browser
+        .wait_for_text("#figure-schools .value", |t| t == "1 / 1")
+        .await
+        .unwrap();
     browser.wait_for(".chart svg").await.unwrap();
     assert_eq!(images(&browser).await, 0, "the dashboard and its charts");
 
@@ -275,6 +281,21 @@ async fn a_district_leader_sees_only_the_district() {
             .unwrap();
         assert!(tianning.contains(&key), "station {key} is not in 天宁分局");
     }
+    // Unique reach is per station of the district, and names no other district's.
+    let names = |compare: &str| {
+        let sql = format!(
+            "SELECT s.name FROM stations s JOIN districts d ON d.id = s.district_id
+             WHERE d.name {compare} '天宁分局'"
+        );
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&sql)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (own, others) = (names("=").await, names("<>").await);
     let chart = browser
         .wait_for("#chart-unique-reach svg")
         .await
@@ -282,8 +303,9 @@ async fn a_district_leader_sees_only_the_district() {
         .html(false)
         .await
         .unwrap();
+    assert!(own.iter().any(|n| chart.contains(n.as_str())), "{chart}");
     assert!(
-        chart.contains("天宁分局") && !chart.contains("钟楼分局"),
+        !others.iter().any(|n| chart.contains(n.as_str())),
         "{chart}"
     );
     browser
@@ -766,4 +788,69 @@ async fn an_officer_edits_a_session_from_the_stations_list() {
         "the rest is unchanged"
     );
     assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
+}
+
+/// A second city makes the database a province: the page offers a city filter, the
+/// breadcrumb starts at 全省 and names the city chosen, the districts offered are that
+/// city's, and the one request of the view asks for the city.
+#[tokio::test]
+async fn a_province_page_offers_its_cities_and_names_the_chosen_one() {
+    let app = spawn_app().await;
+    let (city, city_name): (i64, String) =
+        sqlx::query_as("SELECT id, name FROM cities ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    sqlx::query("INSERT INTO cities (code, name) VALUES ('WX', '无锡市公安局')")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let other = app.id_of("cities", "code", "WX").await;
+    sqlx::query(
+        "INSERT INTO districts (city_id, code, name, sort_order) VALUES ($1, 'WX-LX', '梁溪分局', 99)",
+    )
+    .bind(other)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "leader").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#crumbs", |t| t.starts_with("全省"))
+        .await
+        .unwrap();
+    browser
+        .wait_for("#filter-district option[value]:not([value=''])")
+        .await
+        .unwrap();
+    let districts = browser.text_of("#filter-district").await.unwrap();
+    assert!(districts.contains("梁溪分局"), "{districts}");
+    browser.wait_for(".chart svg").await.unwrap();
+
+    browser
+        .click(&format!("#filter-city option[value='{city}']"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#crumbs", |t| t.contains(&city_name))
+        .await
+        .unwrap();
+    let districts = browser.text_of("#filter-district").await.unwrap();
+    assert!(
+        !districts.contains("梁溪分局") && districts.contains("天宁分局"),
+        "only the chosen city's districts: {districts}"
+    );
+    browser
+        .wait_until_true(&format!(
+            "return performance.getEntriesByType('resource')
+                .some(e => e.name.includes('/api/v1/dashboard?') && e.name.includes('city_id={city}'));"
+        ))
+        .await
+        .unwrap();
 }
