@@ -5,7 +5,6 @@ mod app;
 pub mod audit;
 pub mod auth;
 pub mod charts;
-mod dashboard_stub;
 mod health;
 pub mod imports;
 pub mod links;
@@ -43,7 +42,6 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(registered)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
-                    .configure(dashboard_stub::configure)
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)
