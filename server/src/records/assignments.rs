@@ -8,11 +8,13 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{
-    checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
+    checked, count_live, date, day, items_of, links, set_links, used_by, Conditions, Found,
+    Resource,
 };
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 use humiao_shared::account::Role;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Assignments;
 
@@ -227,15 +229,17 @@ impl Resource for Assignments {
     }
 
     /// Schools' confirmations refer to the assignment; they stay countable only with it.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM screening_confirmations
-             WHERE assignment_id = $1 AND deleted_at IS NULL",
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[(
+                "confirmations",
+                "SELECT COUNT(*) FROM screening_confirmations
+                 WHERE assignment_id = $1 AND deleted_at IS NULL",
+            )],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(n > 0)
+        .await
     }
 
     fn version(a: &Assignment) -> i64 {

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, is_live, Conditions, Found, Resource};
+use super::{checked, is_live, used_by, Conditions, Found, Resource};
 use crate::db::placeholders;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 use humiao_shared::account::Role;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Schools;
 
@@ -62,8 +63,13 @@ impl Resource for Schools {
             .await?;
             match district {
                 None => refs.push("station_id", FieldCode::UnknownValue),
+                // A school lies in its station's district: reported on both, either may
+                // be the one to correct.
                 Some((d,)) if input.district_id.is_some_and(|id| id != d) => {
-                    refs.push("station_id", FieldCode::NotInDistrict)
+                    if refs.get("district_id").is_none() {
+                        refs.push("district_id", FieldCode::NotInDistrict);
+                    }
+                    refs.push("station_id", FieldCode::NotInDistrict);
                 }
                 Some(_) => {}
             }
@@ -182,6 +188,39 @@ impl Resource for Schools {
         .await?;
         set_enrolments(tx, id, &v.enrolments).await
     }
+
+    /// A school with live sessions, screening assignments, confirmations or accounts
+    /// stays: coverage and reach count it. One with history is closed instead.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "sessions",
+                    "SELECT COUNT(*) FROM sessions WHERE school_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "assignments",
+                    "SELECT COUNT(*) FROM assignment_schools x
+                     JOIN screening_assignments a ON a.id = x.assignment_id
+                     WHERE x.school_id = $1 AND a.deleted_at IS NULL",
+                ),
+                (
+                    "confirmations",
+                    "SELECT COUNT(*) FROM screening_confirmations
+                     WHERE school_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "users",
+                    "SELECT COUNT(*) FROM users WHERE school_id = $1 AND disabled_at IS NULL",
+                ),
+            ],
+        )
+        .await
+    }
+
+    const CLOSABLE: bool = true;
 
     fn version(s: &School) -> i64 {
         s.version

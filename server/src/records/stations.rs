@@ -2,14 +2,18 @@
 //! (关爱工作站): the second level of the organisation tree.
 
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::org::{NewStation, Station, ValidStation};
+use humiao_shared::org::{NewStation, School, Station, ValidStation};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, is_live, Conditions, Found, Resource};
+use super::schools::Schools;
+use super::{checked, is_live, used_by, Conditions, Found, Resource};
+use crate::db::audit::{self, Change};
+use crate::db::now_text;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Stations;
 
@@ -151,16 +155,79 @@ impl Resource for Stations {
         Ok(())
     }
 
-    /// A station with live schools or sessions stays: its records would lose their place.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM schools WHERE station_id = $1 AND deleted_at IS NULL)
-                  + (SELECT COUNT(*) FROM sessions WHERE station_id = $1 AND deleted_at IS NULL)",
+    /// A station with live schools, sessions, trained officers, outcome values or accounts
+    /// stays: they would lose their place, and every figure of its past with them.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "schools",
+                    "SELECT COUNT(*) FROM schools WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "sessions",
+                    "SELECT COUNT(*) FROM sessions WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "trainees",
+                    "SELECT COUNT(*) FROM trainees WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "outcomes",
+                    "SELECT COUNT(*) FROM outcome_values
+                     WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "users",
+                    "SELECT COUNT(*) FROM users WHERE station_id = $1 AND disabled_at IS NULL",
+                ),
+            ],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
+        .await
+    }
+
+    const CLOSABLE: bool = true;
+
+    /// A station that moved to another district takes the schools of its area with it,
+    /// each edit audited: every school lies in its station's district, so coverage never
+    /// counts a school in one district and its station in another.
+    async fn updated(
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        before: &Station,
+        after: &Station,
+    ) -> Result<(), sqlx::Error> {
+        if before.district_id == after.district_id {
+            return Ok(());
+        }
+        let mut area = Conditions::live();
+        area.eq("t.station_id", Some(after.id));
+        let schools = Schools::load(tx, &area, "ORDER BY t.id").await?;
+        sqlx::query(
+            "UPDATE schools SET district_id = $1, version = version + 1, updated_at = $2
+             WHERE station_id = $3 AND deleted_at IS NULL",
+        )
+        .bind(after.district_id)
+        .bind(now_text())
+        .bind(after.id)
+        .execute(&mut **tx)
         .await?;
-        Ok(n > 0)
+        let moved = Schools::load(tx, &area, "ORDER BY t.id").await?;
+        let changes: Vec<Change<'_, School>> = schools
+            .iter()
+            .zip(&moved)
+            .map(|(before, after)| Change {
+                actor: Some(viewer.actor()),
+                action: "update",
+                resource: Schools::NAME,
+                resource_id: after.id,
+                before: Some(before),
+                after: Some(after),
+            })
+            .collect();
+        audit::record(tx, &changes).await
     }
 
     fn version(s: &Station) -> i64 {

@@ -6,9 +6,10 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, date, day, is_live, Conditions, Found, Resource};
+use super::{checked, date, day, is_live, used_by, Conditions, Found, Resource};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Trainings;
 
@@ -153,14 +154,16 @@ impl Resource for Trainings {
     }
 
     /// Trainees' attendance refers to the course's days.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM trainees WHERE training_id = $1 AND deleted_at IS NULL",
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[(
+                "trainees",
+                "SELECT COUNT(*) FROM trainees WHERE training_id = $1 AND deleted_at IS NULL",
+            )],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(n > 0)
+        .await
     }
 
     fn version(t: &Training) -> i64 {

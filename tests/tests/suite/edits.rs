@@ -107,7 +107,9 @@ async fn a_record_still_referred_to_is_not_deleted_and_every_figure_stays() {
     let school = id(&app
         .get_json("/api/v1/aggregates/reach?group_by=school")
         .await[0]["key"]);
-    let topic = id(&app.get_json("/api/v1/aggregates/reach?group_by=topic").await[0]["key"]);
+    let topic = id(&app
+        .get_json("/api/v1/aggregates/reach?group_by=topic")
+        .await[0]["key"]);
     let assignment = &app.get_json("/api/v1/assignments").await[0];
     let film = id(&assignment["film_ids"][0]);
     let confirmed = id(&app.get_json("/api/v1/confirmations").await[0]["assignment_id"]);
@@ -303,7 +305,11 @@ async fn a_campaign_window_cannot_be_narrowed_past_its_own_records() {
         assert!(message.contains("宣讲活动"), "{message}");
         assert_eq!(answer["current"], record);
     }
-    assert_eq!(app.get_json(&path).await, record, "the campaign is unchanged");
+    assert_eq!(
+        app.get_json(&path).await,
+        record,
+        "the campaign is unchanged"
+    );
     assert_eq!(figures(&app).await, before, "no figure moved");
 
     // Narrowing to exactly the records' span is fine as far as sessions go; the
@@ -376,7 +382,9 @@ async fn a_station_moved_to_another_district_takes_its_schools() {
     // Covered schools never outnumber the schools of a district.
     for district in [old, new] {
         let audience = app
-            .get_json(&format!("/api/v1/aggregates/audience?district_id={district}"))
+            .get_json(&format!(
+                "/api/v1/aggregates/audience?district_id={district}"
+            ))
             .await;
         assert!(
             audience["schools_reached"].as_i64().unwrap()
@@ -472,10 +480,30 @@ async fn a_closed_school_or_station_takes_no_session_after_its_closing_day() {
 
     // (station, school, day held, the field refused)
     let cases = [
-        (refs.station_id, school["id"].clone(), today.to_string(), Some("school_id")),
-        (refs.station_id, school["id"].clone(), yesterday.clone(), None),
-        (id(&station["id"]), open["id"].clone(), today.to_string(), Some("station_id")),
-        (id(&station["id"]), open["id"].clone(), yesterday.clone(), None),
+        (
+            refs.station_id,
+            school["id"].clone(),
+            today.to_string(),
+            Some("school_id"),
+        ),
+        (
+            refs.station_id,
+            school["id"].clone(),
+            yesterday.clone(),
+            None,
+        ),
+        (
+            id(&station["id"]),
+            open["id"].clone(),
+            today.to_string(),
+            Some("station_id"),
+        ),
+        (
+            id(&station["id"]),
+            open["id"].clone(),
+            yesterday.clone(),
+            None,
+        ),
     ];
     for (i, (station, school, held_on, refused)) in cases.into_iter().enumerate() {
         let entry = json!({
@@ -499,7 +527,9 @@ async fn a_closed_school_or_station_takes_no_session_after_its_closing_day() {
     }
 
     // Closing a school before sessions it already had is refused on the date.
-    let demo = app.get_json(&format!("/api/v1/schools/{}", refs.school_id)).await;
+    let demo = app
+        .get_json(&format!("/api/v1/schools/{}", refs.school_id))
+        .await;
     let mut body = editable(&demo, &["enrolment"]);
     body["closed_on"] = json!("2000-01-01");
     let res = put(&app, &format!("/api/v1/schools/{}", refs.school_id), &body).await;
@@ -508,9 +538,6 @@ async fn a_closed_school_or_station_takes_no_session_after_its_closing_day() {
     assert_eq!(answer["code"], "records_outside");
     assert_eq!(
         field_codes(&answer),
-        [(
-            "closed_on".to_string(),
-            "excludes_records".to_string()
-        )]
+        [("closed_on".to_string(), "excludes_records".to_string())]
     );
 }
