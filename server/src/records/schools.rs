@@ -7,7 +7,10 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, is_live, used_by, Conditions, Found, Resource};
+use super::{
+    checked, date, day, is_live, outside_dates, used_by, Conditions, Dated, Found, Outside,
+    Resource,
+};
 use crate::db::placeholders;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
@@ -107,36 +110,39 @@ impl Resource for Schools {
         tail: &str,
     ) -> Result<Vec<School>, sqlx::Error> {
         let sql = format!(
-            "SELECT t.id, t.code, t.name, t.kind, t.district_id, t.station_id, t.version
+            "SELECT t.id, t.code, t.name, t.kind, t.district_id, t.station_id, t.closed_on,
+                    t.version
              FROM {} WHERE {} {tail}",
             Self::FROM,
             c.sql()
         );
-        let rows: Vec<(i64, String, String, String, i64, i64, i64)> =
-            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        type Row = (i64, String, String, String, i64, i64, Option<String>, i64);
+        let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let rolls = enrolments(conn, &ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, code, name, kind, district_id, station_id, version)| {
-                let enrolments: Vec<Enrolment> = rolls
-                    .iter()
-                    .filter(|(school, _)| *school == id)
-                    .map(|(_, e)| *e)
-                    .collect();
-                School {
-                    id,
-                    code,
-                    name,
-                    kind: SchoolKind::from_code(&kind).unwrap_or(SchoolKind::Other),
-                    district_id,
-                    station_id,
-                    enrolment: enrolments.last().map_or(0, |e| e.students),
-                    enrolments,
-                    version,
-                }
-            })
-            .collect())
+        rows.into_iter()
+            .map(
+                |(id, code, name, kind, district_id, station_id, closed_on, version)| {
+                    let enrolments: Vec<Enrolment> = rolls
+                        .iter()
+                        .filter(|(school, _)| *school == id)
+                        .map(|(_, e)| *e)
+                        .collect();
+                    Ok(School {
+                        id,
+                        code,
+                        name,
+                        kind: SchoolKind::from_code(&kind).unwrap_or(SchoolKind::Other),
+                        district_id,
+                        station_id,
+                        enrolment: enrolments.last().map_or(0, |e| e.students),
+                        enrolments,
+                        closed_on: closed_on.as_deref().map(date).transpose()?,
+                        version,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn existing(
@@ -155,14 +161,15 @@ impl Resource for Schools {
         v: &ValidSchool,
     ) -> Result<i64, sqlx::Error> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO schools (district_id, station_id, code, name, kind)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO schools (district_id, station_id, code, name, kind, closed_on)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(v.district_id)
         .bind(v.station_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.kind.code())
+        .bind(v.closed_on.map(day))
         .fetch_one(&mut **tx)
         .await?;
         set_enrolments(tx, id, &v.enrolments).await?;
@@ -175,14 +182,16 @@ impl Resource for Schools {
         v: &ValidSchool,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE schools SET district_id = $1, station_id = $2, code = $3, name = $4, kind = $5
-             WHERE id = $6",
+            "UPDATE schools SET district_id = $1, station_id = $2, code = $3, name = $4, kind = $5,
+                    closed_on = $6
+             WHERE id = $7",
         )
         .bind(v.district_id)
         .bind(v.station_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.kind.code())
+        .bind(v.closed_on.map(day))
         .bind(id)
         .execute(&mut **tx)
         .await?;
@@ -221,6 +230,33 @@ impl Resource for Schools {
     }
 
     const CLOSABLE: bool = true;
+
+    /// A closing day before what already happened at the school (sessions, screenings) is
+    /// refused: the school was open then.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidSchool,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        let Some(closed_on) = v.closed_on else {
+            return Ok(None);
+        };
+        const DATED: &[Dated] = &[
+            Dated {
+                collection: "sessions",
+                rows: "sessions t WHERE t.school_id = $1 AND t.deleted_at IS NULL",
+                first: "t.held_on",
+                last: "t.held_on",
+            },
+            Dated {
+                collection: "confirmations",
+                rows: "screening_confirmations t WHERE t.school_id = $1 AND t.deleted_at IS NULL",
+                first: "t.shown_on",
+                last: "t.shown_on",
+            },
+        ];
+        outside_dates(conn, id, DATED, None, Some(("closed_on", closed_on))).await
+    }
 
     fn version(s: &School) -> i64 {
         s.version

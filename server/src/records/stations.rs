@@ -8,7 +8,10 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::schools::Schools;
-use super::{checked, is_live, used_by, Conditions, Found, Resource};
+use super::{
+    checked, date, day, is_live, outside_dates, used_by, Conditions, Dated, Found, Outside,
+    Resource,
+};
 use crate::db::audit::{self, Change};
 use crate::db::now_text;
 use crate::error::ApiError;
@@ -78,26 +81,36 @@ impl Resource for Stations {
         tail: &str,
     ) -> Result<Vec<Station>, sqlx::Error> {
         let sql = format!(
-            "SELECT t.id, t.code, t.name, t.district_id, t.workstation, t.version
+            "SELECT t.id, t.code, t.name, t.district_id, t.workstation, t.closed_on, t.version
              FROM {} WHERE {} {tail}",
             Self::FROM,
             c.sql()
         );
-        let rows: Vec<(i64, String, String, i64, Option<String>, i64)> =
-            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-        Ok(rows
-            .into_iter()
+        type Row = (
+            i64,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<String>,
+            i64,
+        );
+        let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        rows.into_iter()
             .map(
-                |(id, code, name, district_id, workstation, version)| Station {
-                    id,
-                    code,
-                    name,
-                    district_id,
-                    workstation,
-                    version,
+                |(id, code, name, district_id, workstation, closed_on, version)| {
+                    Ok(Station {
+                        id,
+                        code,
+                        name,
+                        district_id,
+                        workstation,
+                        closed_on: closed_on.as_deref().map(date).transpose()?,
+                        version,
+                    })
                 },
             )
-            .collect())
+            .collect()
     }
 
     async fn existing(
@@ -116,13 +129,14 @@ impl Resource for Stations {
         v: &ValidStation,
     ) -> Result<i64, sqlx::Error> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO stations (district_id, code, name, workstation)
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO stations (district_id, code, name, workstation, closed_on)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(v.district_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.workstation.clone())
+        .bind(v.closed_on.map(day))
         .fetch_one(&mut **tx)
         .await?;
         Ok(id)
@@ -139,13 +153,15 @@ impl Resource for Stations {
                 .fetch_one(&mut **tx)
                 .await?;
         sqlx::query(
-            "UPDATE stations SET district_id = $1, code = $2, name = $3, workstation = $4
-             WHERE id = $5",
+            "UPDATE stations SET district_id = $1, code = $2, name = $3, workstation = $4,
+                    closed_on = $5
+             WHERE id = $6",
         )
         .bind(v.district_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.workstation.clone())
+        .bind(v.closed_on.map(day))
         .bind(id)
         .execute(&mut **tx)
         .await?;
@@ -189,6 +205,24 @@ impl Resource for Stations {
     }
 
     const CLOSABLE: bool = true;
+
+    /// A closing day before sessions the station already gave is refused: they happened.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidStation,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        let Some(closed_on) = v.closed_on else {
+            return Ok(None);
+        };
+        const DATED: &[Dated] = &[Dated {
+            collection: "sessions",
+            rows: "sessions t WHERE t.station_id = $1 AND t.deleted_at IS NULL",
+            first: "t.held_on",
+            last: "t.held_on",
+        }];
+        outside_dates(conn, id, DATED, None, Some(("closed_on", closed_on))).await
+    }
 
     /// A station that moved to another district takes the schools of its area with it,
     /// each edit audited: every school lies in its station's district, so coverage never
