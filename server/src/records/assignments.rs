@@ -8,8 +8,8 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{
-    checked, count_live, date, day, items_of, links, set_links, used_by, Conditions, Found,
-    Resource,
+    checked, count_live, date, day, items_of, links, outside_dates, set_links, used_by, Conditions,
+    Dated, Found, Outside, Resource,
 };
 use crate::error::ApiError;
 use crate::viewer::Viewer;
@@ -238,6 +238,29 @@ impl Resource for Assignments {
                 "SELECT COUNT(*) FROM screening_confirmations
                  WHERE assignment_id = $1 AND deleted_at IS NULL",
             )],
+        )
+        .await
+    }
+
+    /// A window narrowed past the schools' confirmations is refused: screening coverage
+    /// counts them.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidAssignment,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        const DATED: &[Dated] = &[Dated {
+            collection: "confirmations",
+            rows: "screening_confirmations t WHERE t.assignment_id = $1 AND t.deleted_at IS NULL",
+            first: "t.shown_on",
+            last: "t.shown_on",
+        }];
+        outside_dates(
+            conn,
+            id,
+            DATED,
+            Some(("opens_on", v.opens_on)),
+            Some(("closes_on", v.closes_on)),
         )
         .await
     }

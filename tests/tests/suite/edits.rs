@@ -541,3 +541,109 @@ async fn a_closed_school_or_station_takes_no_session_after_its_closing_day() {
         [("closed_on".to_string(), "excludes_records".to_string())]
     );
 }
+
+/// The same holds one level down: an assignment's window keeps its schools' confirmations,
+/// a course's dates keep the days its trainees attended.
+#[tokio::test]
+async fn an_assignment_or_a_course_cannot_be_narrowed_past_its_records() {
+    let app = spawn_app().await;
+    let refs = humiao_tests::fixtures::demo_refs(&app.client, &app.url).await;
+    // Last year's campaign: every day of it is in the past.
+    let year = chrono::Datelike::year(&clock::today()) - 1;
+    let campaign = id(&app
+        .get_json(&format!("/api/v1/campaigns?year={year}"))
+        .await[0]["id"]);
+    let day = |d: u32| format!("{year}-03-{d:02}");
+    let film = id(&app.get_json("/api/v1/films").await[0]["id"]);
+    let assignment = post(
+        &app,
+        "assignments",
+        &json!({"campaign_id": campaign, "title": "收窄测试", "film_ids": [film],
+                "school_ids": [refs.school_id], "opens_on": day(2), "closes_on": day(10)}),
+    )
+    .await;
+    post(
+        &app,
+        "confirmations",
+        &json!({"assignment_id": assignment["id"], "school_id": refs.school_id, "film_id": film,
+                "shown_on": day(5), "students": 30, "parents": 0, "classes": 1,
+                "method": "classroom"}),
+    )
+    .await;
+    let training = post(
+        &app,
+        "trainings",
+        &json!({"title": "收窄测试培训班", "place": "线上", "starts_on": day(2),
+                "ends_on": day(6), "campaign_id": campaign}),
+    )
+    .await;
+    post(
+        &app,
+        "trainees",
+        &json!({"training_id": training["id"], "name": "王警官", "station_id": refs.station_id,
+                "days_attended": [day(3)], "completed": true}),
+    )
+    .await;
+
+    let assignment_path = format!("/api/v1/assignments/{}", assignment["id"]);
+    let training_path = format!("/api/v1/trainings/{}", training["id"]);
+    // (record, first-day field, last-day field, new first day, new last day, refused field)
+    let cases = [
+        (
+            &assignment_path,
+            "opens_on",
+            "closes_on",
+            6,
+            10,
+            Some("opens_on"),
+        ),
+        (
+            &assignment_path,
+            "opens_on",
+            "closes_on",
+            2,
+            4,
+            Some("closes_on"),
+        ),
+        (&assignment_path, "opens_on", "closes_on", 5, 5, None),
+        (
+            &training_path,
+            "starts_on",
+            "ends_on",
+            4,
+            6,
+            Some("starts_on"),
+        ),
+        (
+            &training_path,
+            "starts_on",
+            "ends_on",
+            2,
+            2,
+            Some("ends_on"),
+        ),
+        (&training_path, "starts_on", "ends_on", 3, 3, None),
+    ];
+    for (path, first, last, from, to, refused) in cases {
+        let record = app.get_json(path).await;
+        let mut body = editable(&record, &[]);
+        body[first] = json!(day(from));
+        body[last] = json!(day(to));
+        let res = put(&app, path, &body).await;
+        let status = res.status();
+        let answer: Value = res.json().await.unwrap();
+        match refused {
+            Some(field) => {
+                assert_eq!(status, 409, "{path} {from}..{to}: {answer}");
+                assert_eq!(answer["code"], "records_outside");
+                assert_eq!(
+                    field_codes(&answer),
+                    [(field.to_string(), "excludes_records".to_string())],
+                    "{path} {from}..{to}"
+                );
+                assert_eq!(app.get_json(path).await, record, "{path} unchanged");
+            }
+            None => assert_eq!(status, 200, "{path} {from}..{to}: {answer}"),
+        }
+    }
+}
