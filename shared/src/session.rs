@@ -562,8 +562,14 @@ mod tests {
         let held = day("2024-07-24");
         let before = Some(day("2024-07-23"));
         let (on, none) = (Some(held), None);
-        // (session, station closed, school closed, fields refused)
-        let cases: &[(&ValidSession, Option<NaiveDate>, Option<NaiveDate>, &[&str])] = &[
+        /// (session, station closed, school closed, fields refused)
+        type Case<'a> = (
+            &'a ValidSession,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            &'a [&'a str],
+        );
+        let cases: &[Case] = &[
             (&at_school, none, none, &[]),
             (&at_school, on, on, &[]),
             (&at_school, before, none, &["station_id"]),
