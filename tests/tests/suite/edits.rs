@@ -8,6 +8,7 @@
 //! - a school or station is closed with a date, and no session is logged there after it.
 
 use humiao_server::clock;
+use humiao_shared::Lang;
 use humiao_tests::{spawn_app, TestApp};
 use serde_json::{json, Value};
 
@@ -425,6 +426,42 @@ async fn a_school_must_lie_in_its_stations_district() {
     let res = app.post_json("/api/v1/schools", &body).await;
     assert_eq!(res.status(), 422);
     assert_eq!(app.get_json(&path).await, school, "nothing stored");
+
+    // A file's row is held to the same rule, beside its district column.
+    let columns = humiao_shared::import::ImportKind::Schools.columns();
+    let header: Vec<&str> = columns.iter().map(|c| c.header(Lang::Zh)).collect();
+    let station = app
+        .get_json(&format!("/api/v1/stations/{}", school["station_id"]))
+        .await;
+    let elsewhere = app.get_json(&format!("/api/v1/districts/{other}")).await;
+    let cells: Vec<&str> = columns
+        .iter()
+        .map(|c| match c.key {
+            "code" => "E-IMP",
+            "name" => "导入小学",
+            "kind" => "小学",
+            "district" => elsewhere["name"].as_str().unwrap(),
+            "station" => station["name"].as_str().unwrap(),
+            _ => "",
+        })
+        .collect();
+    let file = format!("{}\r\n{}", header.join(","), cells.join(","));
+    let res = app
+        .client
+        .post(format!("{}/api/v1/imports/schools?dry_run=true", app.url))
+        .header("Content-Type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    let report: Value = res.json().await.unwrap();
+    let district_header = columns.iter().find(|c| c.key == "district").unwrap();
+    assert!(
+        report["problems"].as_array().unwrap().iter().any(|p| {
+            p["column"] == district_header.header(Lang::Zh) && p["code"] == "not_in_district"
+        }),
+        "{report}"
+    );
 }
 
 #[tokio::test]
