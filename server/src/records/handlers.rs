@@ -553,12 +553,8 @@ async fn dependents<R: Resource>(
             current,
             used_by,
             fields,
-            closable: R::CLOSABLE && code_is_in_use(code),
+            closable: R::CLOSABLE && matches!(code, Conflict::InUse),
         },
         other => other,
     }
-}
-
-fn code_is_in_use(code: Conflict) -> bool {
-    matches!(code, Conflict::InUse)
 }

@@ -10,6 +10,7 @@
 pub mod assignments;
 pub mod campaigns;
 pub mod confirmations;
+pub mod dependents;
 pub mod districts;
 pub mod films;
 pub mod handlers;
@@ -32,6 +33,7 @@ use crate::db::idempotency::Pending;
 pub use crate::db::where_clause::Conditions;
 use crate::error::{ApiError, Conflict};
 use crate::viewer::Viewer;
+pub use dependents::{outside_dates, used_by, Dated, Outside};
 use humiao_shared::account::Role;
 use humiao_shared::record::used_by::UsedBy;
 
@@ -249,104 +251,6 @@ pub fn station_records(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiErr
 /// May the viewer write a record of `station`? Administrators any, officers their own.
 pub fn own_station(viewer: &Viewer, station: i64) -> bool {
     viewer.is_admin() || viewer.station() == Some(station)
-}
-
-/// Live records an edit would leave outside the record's dates, and the date fields that
-/// would do it (see [`Resource::left_outside`]).
-#[derive(Debug, Default)]
-pub struct Outside {
-    pub used_by: UsedBy,
-    pub fields: humiao_shared::error::FieldErrors,
-}
-
-/// Live records of one kind that lie within a record's dates: those of a campaign, of a
-/// school, of a station.
-pub struct Dated {
-    /// The kind's collection, e.g. `sessions`.
-    pub collection: &'static str,
-    /// `FROM … WHERE …` of the live records, with the record's id as `$1`.
-    pub rows: &'static str,
-    /// The column of each row's first day and of its last (the same for a one-day record).
-    pub first: &'static str,
-    pub last: &'static str,
-}
-
-/// The live records of `kinds` that would fall before `first` or after `last` (each with
-/// the field that sets it), if any: what an edit to those dates must not leave out.
-pub async fn outside_dates(
-    conn: &mut AnyConnection,
-    id: i64,
-    kinds: &[Dated],
-    first: Option<(&'static str, chrono::NaiveDate)>,
-    last: Option<(&'static str, chrono::NaiveDate)>,
-) -> Result<Option<Outside>, sqlx::Error> {
-    // Dates are stored as `YYYY-MM-DD` text, which sorts as the dates do; an open end is a
-    // bound nothing passes.
-    let from = first.map_or(String::new(), |(_, d)| day(d));
-    let to = last.map_or("9999-12-31".to_string(), |(_, d)| day(d));
-    let mut outside = Outside::default();
-    let (mut early, mut late) = (false, false);
-    for kind in kinds {
-        let sql = format!(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN {first} < $2 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(CASE WHEN {last} > $3 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                    COUNT(*)
-             FROM {rows} AND ({first} < $2 OR {last} > $3)",
-            first = kind.first,
-            last = kind.last,
-            rows = kind.rows,
-        );
-        let (before, after, n): (i64, i64, i64) = sqlx::query_as(&sql)
-            .bind(id)
-            .bind(&from)
-            .bind(&to)
-            .fetch_one(&mut *conn)
-            .await?;
-        early |= before > 0;
-        late |= after > 0;
-        outside.used_by.add(kind.collection, n);
-    }
-    for (bound, hit) in [(first, early), (last, late)] {
-        if let (Some((field, _)), true) = (bound, hit) {
-            outside
-                .fields
-                .push(field, humiao_shared::error::FieldCode::ExcludesRecords);
-        }
-    }
-    Ok((!outside.used_by.is_empty()).then_some(outside))
-}
-
-/// Counts the live records of `collection` that `sql` (a `SELECT COUNT(*)` taking the
-/// record's id as `$1`, then `days` as `$2`…) finds, into `used`.
-pub async fn count_into(
-    conn: &mut AnyConnection,
-    used: &mut UsedBy,
-    collection: &'static str,
-    sql: &str,
-    id: i64,
-    days: &[String],
-) -> Result<i64, sqlx::Error> {
-    let mut query = sqlx::query_as::<_, (i64,)>(sql).bind(id);
-    for day in days {
-        query = query.bind(day.clone());
-    }
-    let (n,) = query.fetch_one(&mut *conn).await?;
-    used.add(collection, n);
-    Ok(n)
-}
-
-/// The live records that refer to `id`: each query is a `SELECT COUNT(*)` of one kind
-/// (by collection) taking the id as `$1`.
-pub async fn used_by(
-    conn: &mut AnyConnection,
-    id: i64,
-    queries: &[(&'static str, &str)],
-) -> Result<UsedBy, sqlx::Error> {
-    let mut used = UsedBy::default();
-    for (collection, sql) in queries {
-        count_into(conn, &mut used, collection, sql, id, &[]).await?;
-    }
-    Ok(used)
 }
 
 /// A record found by its natural key.
