@@ -186,8 +186,17 @@ impl ApiError {
                 "已有相同的记录（编号、名称或年份相同），请修改已有的那条",
                 "A record with the same code, name or year exists; edit that one instead",
             ),
+            // A refusal for dependent records says which (above); these are its words
+            // without them.
             ApiError::Conflict {
-                code: Conflict::InUse | Conflict::RecordsOutside,
+                code: Conflict::RecordsOutside,
+                ..
+            } => (
+                "已有记录不在新的日期范围内，请先修改或删除这些记录",
+                "Records would fall outside the new dates; change or delete them first",
+            ),
+            ApiError::Conflict {
+                code: Conflict::InUse,
                 ..
             }
             | ApiError::Dependents { .. } => (
