@@ -12,6 +12,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use humiao_shared::error::FieldErrors;
+use humiao_shared::record::used_by::UsedBy;
 use humiao_shared::{ErrorBody, FieldCode, FieldError, Lang};
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,18 @@ pub enum ApiError {
     Conflict {
         code: Conflict,
         current: serde_json::Value,
+    },
+    /// Live records depend on what the request would remove: a delete of a record they
+    /// refer to (`in_use`), or an edit that would leave them outside the record's dates
+    /// (`records_outside`, reported beside the date `fields`). The answer names them.
+    #[error("conflict: {code}, used by {used_by:?}")]
+    Dependents {
+        code: Conflict,
+        current: serde_json::Value,
+        used_by: UsedBy,
+        fields: FieldErrors,
+        /// A school or station: say to close it with a date rather than delete it.
+        closable: bool,
     },
     #[error("an If-Match header is required")]
     PreconditionRequired,
@@ -115,7 +128,7 @@ impl ApiError {
             ApiError::InvalidQuery { .. } => "invalid_query",
             ApiError::InvalidHeader { .. } => "invalid_header",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
-            ApiError::Conflict { code, .. } => code.code(),
+            ApiError::Conflict { code, .. } | ApiError::Dependents { code, .. } => code.code(),
             ApiError::PreconditionRequired => "if_match_required",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -137,6 +150,15 @@ impl ApiError {
     }
 
     fn message(&self, lang: Lang) -> String {
+        if let ApiError::Dependents {
+            code,
+            used_by,
+            closable,
+            ..
+        } = self
+        {
+            return dependents_message(*code, used_by, *closable, lang);
+        }
         let (zh, en) = match self {
             ApiError::Validation(_) => (
                 "提交的内容有误，请按提示修改",
@@ -164,10 +186,20 @@ impl ApiError {
                 "已有相同的记录（编号、名称或年份相同），请修改已有的那条",
                 "A record with the same code, name or year exists; edit that one instead",
             ),
+            // A refusal for dependent records says which (above); these are its words
+            // without them.
+            ApiError::Conflict {
+                code: Conflict::RecordsOutside,
+                ..
+            } => (
+                "已有记录不在新的日期范围内，请先修改或删除这些记录",
+                "Records would fall outside the new dates; change or delete them first",
+            ),
             ApiError::Conflict {
                 code: Conflict::InUse,
                 ..
-            } => (
+            }
+            | ApiError::Dependents { .. } => (
                 "还有其他记录引用这一条，不能删除",
                 "Other records still refer to this one, so it cannot be deleted",
             ),
@@ -242,7 +274,9 @@ impl ApiError {
 
     fn fields(&self, lang: Lang) -> Vec<FieldError> {
         match self {
-            ApiError::Validation(errors) => errors.localize(lang),
+            ApiError::Validation(errors) | ApiError::Dependents { fields: errors, .. } => {
+                errors.localize(lang)
+            }
             ApiError::InvalidJson { field }
             | ApiError::InvalidQuery { field }
             | ApiError::InvalidHeader { field } => {
@@ -271,18 +305,21 @@ impl ApiError {
         if let ApiError::MethodNotAllowed { allow } = self {
             res.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
         }
-        match self {
-            ApiError::Conflict { current, .. } => {
-                if let Some(version) = current.get("version").and_then(|v| v.as_i64()) {
-                    res.insert_header((header::ETAG, crate::extract::etag(version)));
-                }
-                res.json(ConflictBody {
-                    error: self.body(lang),
-                    current,
-                })
-            }
-            _ => res.json(self.body(lang)),
+        let (current, used_by) = match self {
+            ApiError::Conflict { current, .. } => (current, None),
+            ApiError::Dependents {
+                current, used_by, ..
+            } => (current, Some(used_by.by_collection())),
+            _ => return res.json(self.body(lang)),
+        };
+        if let Some(version) = current.get("version").and_then(|v| v.as_i64()) {
+            res.insert_header((header::ETAG, crate::extract::etag(version)));
         }
+        res.json(ConflictBody {
+            error: self.body(lang),
+            current,
+            used_by,
+        })
     }
 }
 
@@ -294,7 +331,7 @@ impl ResponseError for ApiError {
             | ApiError::InvalidQuery { .. }
             | ApiError::InvalidHeader { .. } => StatusCode::BAD_REQUEST,
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::Dependents { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -334,6 +371,8 @@ pub enum Conflict {
     DuplicateRecord,
     /// Live records still point at this one, so it cannot be deleted.
     InUse,
+    /// Live records of this one would fall outside its new dates.
+    RecordsOutside,
     EditConflict,
     /// An administrator asked to disable their own account.
     OwnAccount,
@@ -345,6 +384,7 @@ impl Conflict {
             Conflict::DuplicateSession => "duplicate_session",
             Conflict::DuplicateRecord => "duplicate_record",
             Conflict::InUse => "in_use",
+            Conflict::RecordsOutside => "records_outside",
             Conflict::EditConflict => "edit_conflict",
             Conflict::OwnAccount => "own_account",
         }
@@ -365,6 +405,42 @@ pub struct ConflictBody<'a> {
     /// The stored record as it is now.
     #[schema(value_type = Object)]
     current: &'a serde_json::Value,
+    /// For `in_use` and `records_outside`: how many live records of each kind (by
+    /// collection, e.g. `sessions`) depend on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, i64>>)]
+    used_by: Option<std::collections::BTreeMap<&'static str, i64>>,
+}
+
+/// What a refusal for the sake of dependent records says: which records, and what to do.
+fn dependents_message(code: Conflict, used_by: &UsedBy, closable: bool, lang: Lang) -> String {
+    let list = used_by.describe(lang);
+    match (code, lang) {
+        (Conflict::RecordsOutside, Lang::Zh) => {
+            format!("已有记录不在新的日期范围内（{list}），请先修改或删除这些记录")
+        }
+        (Conflict::RecordsOutside, Lang::En) => format!(
+            "Records would fall outside the new dates ({list}); change or delete them first"
+        ),
+        (_, Lang::Zh) => {
+            let close = if closable {
+                "；不再使用的学校或派出所请填写关闭日期，不要删除"
+            } else {
+                ""
+            };
+            format!("还有其他记录引用这一条，不能删除（{list}）{close}")
+        }
+        (_, Lang::En) => {
+            let close = if closable {
+                "; give it a closing date instead of deleting it"
+            } else {
+                ""
+            };
+            format!(
+                "Other records still refer to this one, so it cannot be deleted ({list}){close}"
+            )
+        }
+    }
 }
 
 /// The language a request asks for.

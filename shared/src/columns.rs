@@ -171,6 +171,7 @@ pub const STATIONS: Table = Table {
         of("/name", org::STATION_NAME),
         DISTRICT_ID,
         of("/workstation", org::WORKSTATION),
+        of("/closed_on", org::CLOSED_ON),
         VERSION,
     ],
 };
@@ -189,6 +190,7 @@ pub const SCHOOLS: Table = Table {
         STATION_ID,
         // This school year's figure of the roll.
         of("/enrolment", org::ENROLMENTS),
+        of("/closed_on", org::CLOSED_ON),
         VERSION,
     ],
 };

@@ -71,6 +71,10 @@ pub enum FieldCode {
     ControlCharacter,
     /// A list longer than its maximum.
     TooMany,
+    /// The school or station chosen had closed before the day given.
+    Closed,
+    /// New dates (a campaign's window, a closing day) that would leave records out.
+    ExcludesRecords,
 }
 
 impl FieldCode {
@@ -159,6 +163,14 @@ impl FieldCode {
                 "This text cannot contain control characters (such as NUL)",
             ),
             TooMany => ("所选项过多", "Too many items are listed"),
+            Closed => (
+                "该日期时已关闭，不能再记录活动",
+                "It had closed by this day; no session can be logged there",
+            ),
+            ExcludesRecords => (
+                "已有记录不在这一日期范围内",
+                "Existing records fall outside these dates",
+            ),
         };
         lang.pick(zh, en)
     }

@@ -110,6 +110,7 @@ const SCHOOLS: &[Column] = &[
         ),
     ),
     of("students", org::ENROLMENTS),
+    of("closed_on", org::CLOSED_ON),
 ];
 
 const STATIONS: &[Column] = &[
@@ -117,6 +118,7 @@ const STATIONS: &[Column] = &[
     of("name", org::STATION_NAME),
     hinted("district", org::DISTRICT_ID, BY_CODE_OR_NAME),
     of("workstation", org::WORKSTATION),
+    of("closed_on", org::CLOSED_ON),
 ];
 
 const SPEAKERS: &[Column] = &[

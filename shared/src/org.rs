@@ -98,6 +98,10 @@ pub struct Station {
     pub district_id: i64,
     /// The care workstation (关爱工作站) name, if it has one.
     pub workstation: Option<String>,
+    /// The last day it was open; `None` while it is. A station with history is closed,
+    /// not deleted, and no session is logged there after this day.
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
 }
@@ -113,6 +117,8 @@ pub struct NewStation {
     pub name: String,
     /// The care workstation (关爱工作站) name; blank when it has none.
     pub workstation: Option<String>,
+    /// `YYYY-MM-DD`, the last day it was open; blank while it is.
+    pub closed_on: Option<String>,
 }
 
 /// A station that passed every rule that needs no database.
@@ -122,6 +128,7 @@ pub struct ValidStation {
     pub code: String,
     pub name: String,
     pub workstation: Option<String>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl NewStation {
@@ -134,13 +141,17 @@ impl NewStation {
             "workstation",
             rules::optional_text(self.workstation.as_deref(), MAX_NAME_CHARS),
         );
-        match (district_id, code, name, workstation) {
-            (Some(district_id), Some(code), Some(name), Some(workstation)) if errors.is_empty() => {
+        let closed_on = errors.check("closed_on", closing_day(self.closed_on.as_deref()));
+        match (district_id, code, name, workstation, closed_on) {
+            (Some(district_id), Some(code), Some(name), Some(workstation), Some(closed_on))
+                if errors.is_empty() =>
+            {
                 Ok(ValidStation {
                     district_id,
                     code,
                     name,
                     workstation,
+                    closed_on,
                 })
             }
             _ => Err(errors),
@@ -205,6 +216,10 @@ pub struct School {
     pub enrolment: i64,
     /// The roll of every school year on record, oldest first.
     pub enrolments: Vec<Enrolment>,
+    /// The last day it was open; `None` while it is. A school with history is closed,
+    /// not deleted, and no session is logged there after this day.
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
 }
@@ -223,6 +238,8 @@ pub struct NewSchool {
     pub station_id: Option<i64>,
     /// The roll per school year, in any order; each year at most once.
     pub enrolments: Vec<Enrolment>,
+    /// `YYYY-MM-DD`, the last day it was open; blank while it is.
+    pub closed_on: Option<String>,
 }
 
 /// A school that passed every rule that needs no database.
@@ -235,6 +252,7 @@ pub struct ValidSchool {
     pub station_id: i64,
     /// Sorted by school year, oldest first.
     pub enrolments: Vec<Enrolment>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl NewSchool {
@@ -269,10 +287,17 @@ impl NewSchool {
             );
         }
 
-        match (code, name, kind, district_id, station_id) {
-            (Some(code), Some(name), Some(kind), Some(district_id), Some(station_id))
-                if errors.is_empty() =>
-            {
+        let closed_on = errors.check("closed_on", closing_day(self.closed_on.as_deref()));
+
+        match (code, name, kind, district_id, station_id, closed_on) {
+            (
+                Some(code),
+                Some(name),
+                Some(kind),
+                Some(district_id),
+                Some(station_id),
+                Some(closed_on),
+            ) if errors.is_empty() => {
                 let mut enrolments = self.enrolments.clone();
                 enrolments.sort_by_key(|e| e.school_year);
                 Ok(ValidSchool {
@@ -282,11 +307,31 @@ impl NewSchool {
                     district_id,
                     station_id,
                     enrolments,
+                    closed_on,
                 })
             }
             _ => Err(errors),
         }
     }
+}
+
+/// A school's or station's closing day as typed: blank while it is open, else a date in
+/// the years the system knows.
+pub fn closing_day(text: Option<&str>) -> Result<Option<NaiveDate>, FieldCode> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => {
+            let day = parse_date(text)?;
+            year(day.year())?;
+            Ok(Some(day))
+        }
+    }
+}
+
+/// Whether a school or station closed on `closed_on` was still open on `day`: it is open
+/// up to and including its closing day.
+pub fn open_on(closed_on: Option<NaiveDate>, day: NaiveDate) -> bool {
+    closed_on.is_none_or(|closed| day <= closed)
 }
 
 /// The school year `day` belongs to: school years start on 1 September, so a day in
@@ -621,11 +666,28 @@ pub const WORKSTATION: Field = Field::new(
 )
 .hint(words::MAY_BE_BLANK);
 
+/// The day a school or station closed, as DOMAIN.md has it: closed, not deleted.
+pub const CLOSED_ON: Field = Field::new(
+    "closed_on",
+    Text::new("关闭日期", "Closed on"),
+    FieldKind::Date,
+)
+.hint(Text::new(
+    "最后开放的一天；仍在开放的留空。此日之后不能再记录活动",
+    "The last day it was open; blank while it is. No session can be logged after it",
+));
+
 impl Described for NewStation {
     const KIND: &'static RecordKind = &RecordKind {
         collection: "stations",
         title: Text::new("派出所", "Police stations"),
-        fields: &[DISTRICT_ID, STATION_CODE, STATION_NAME, WORKSTATION],
+        fields: &[
+            DISTRICT_ID,
+            STATION_CODE,
+            STATION_NAME,
+            WORKSTATION,
+            CLOSED_ON,
+        ],
         computed: &["id", "version"],
         natural_key: &["code"],
         export: Some(&crate::columns::STATIONS),
@@ -638,6 +700,7 @@ impl Described for NewStation {
             code: "DZ".into(),
             name: "雕庄派出所".into(),
             workstation: Some("雕庄关爱工作站".into()),
+            closed_on: None,
         }
     }
 }
@@ -689,6 +752,7 @@ impl Described for NewSchool {
             DISTRICT_ID,
             STATION_ID,
             ENROLMENTS,
+            CLOSED_ON,
         ],
         // `enrolment`: this school year's roll, worked out from `enrolments`.
         computed: &["id", "enrolment", "version"],
@@ -708,6 +772,7 @@ impl Described for NewSchool {
                 school_year: 2024,
                 students: 1260,
             }],
+            closed_on: None,
         }
     }
 }
@@ -857,6 +922,7 @@ mod tests {
             code: "XB01".into(),
             name: "三井派出所".into(),
             workstation: Some(" 三井关爱工作站 ".into()),
+            closed_on: None,
         }
     }
 
@@ -877,6 +943,7 @@ mod tests {
                     students: 1432,
                 },
             ],
+            closed_on: None,
         }
     }
 
@@ -1145,6 +1212,74 @@ mod tests {
         let mut blank = station();
         blank.workstation = Some("  ".into());
         assert_eq!(blank.validate().unwrap().workstation, None);
+    }
+
+    #[test]
+    fn a_closing_day_is_blank_or_a_date_of_the_known_years() {
+        let cases: &[Case<NewSchool>] = &[
+            ("open", |s| s.closed_on = None, "closed_on", None),
+            (
+                "blank",
+                |s| s.closed_on = Some(" ".into()),
+                "closed_on",
+                None,
+            ),
+            (
+                "a date",
+                |s| s.closed_on = Some("2024-06-30".into()),
+                "closed_on",
+                None,
+            ),
+            (
+                "no such day",
+                |s| s.closed_on = Some("2024-02-30".into()),
+                "closed_on",
+                Some(InvalidDate),
+            ),
+            (
+                "not a date",
+                |s| s.closed_on = Some("下学期".into()),
+                "closed_on",
+                Some(InvalidDate),
+            ),
+            (
+                "before 2000",
+                |s| s.closed_on = Some("1999-12-31".into()),
+                "closed_on",
+                Some(TooSmall),
+            ),
+        ];
+        assert_table(school, NewSchool::validate, cases);
+        let stations: &[Case<NewStation>] = &[
+            (
+                "a date",
+                |s| s.closed_on = Some("2024-06-30".into()),
+                "closed_on",
+                None,
+            ),
+            (
+                "not a date",
+                |s| s.closed_on = Some("2024/06/30".into()),
+                "closed_on",
+                Some(InvalidDate),
+            ),
+        ];
+        assert_table(station, NewStation::validate, stations);
+        let mut closed = station();
+        closed.closed_on = Some(" 2024-06-30 ".into());
+        assert_eq!(
+            closed.validate().unwrap().closed_on,
+            Some(day("2024-06-30"))
+        );
+    }
+
+    #[test]
+    fn a_school_or_station_is_open_up_to_and_on_its_closing_day() {
+        let closed = Some(day("2024-06-30"));
+        assert!(open_on(None, day("2030-01-01")));
+        assert!(open_on(closed, day("2024-06-29")));
+        assert!(open_on(closed, day("2024-06-30")));
+        assert!(!open_on(closed, day("2024-07-01")));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub mod form;
+pub mod used_by;
 
 use crate::columns::Table;
 use crate::i18n::Text;

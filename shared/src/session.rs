@@ -272,6 +272,36 @@ impl NewSession {
     }
 }
 
+/// The closing days of the places a session names (the last day each was open; `None`
+/// while open), as only the server knows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClosingDays {
+    pub station: Option<NaiveDate>,
+    pub school: Option<NaiveDate>,
+}
+
+impl ValidSession {
+    /// A session is held where the station and the school were still open: one after the
+    /// closing day of either is refused beside the place's field, since a closed place
+    /// leaves every denominator and a session there would count against nothing.
+    pub fn check_open(&self, closing: ClosingDays) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if !crate::org::open_on(closing.station, self.held_on) {
+            errors.push("station_id", FieldCode::Closed);
+        }
+        if matches!(self.venue, Venue::School(_))
+            && !crate::org::open_on(closing.school, self.held_on)
+        {
+            errors.push("school_id", FieldCode::Closed);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// Parses `YYYY-MM-DD` as a form or a client sends it.
 pub fn parse_date(text: &str) -> Result<NaiveDate, FieldCode> {
     let text = text.trim();
@@ -520,6 +550,49 @@ mod tests {
         assert_eq!(ok.held_on, day("2024-07-24"));
         assert_eq!(ok.notes.as_deref(), Some("防溺水专题"));
         assert_eq!(ok.audience.total(), 372);
+    }
+
+    #[test]
+    fn a_session_is_held_where_the_station_and_school_were_still_open() {
+        let at_school = valid().validate(&ctx()).unwrap();
+        let mut elsewhere = valid();
+        elsewhere.school_id = None;
+        elsewhere.venue = Some("社区".into());
+        let elsewhere = elsewhere.validate(&ctx()).unwrap();
+        let held = day("2024-07-24");
+        let before = Some(day("2024-07-23"));
+        let (on, none) = (Some(held), None);
+        /// (session, station closed, school closed, fields refused)
+        type Case<'a> = (
+            &'a ValidSession,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            &'a [&'a str],
+        );
+        let cases: &[Case] = &[
+            (&at_school, none, none, &[]),
+            (&at_school, on, on, &[]),
+            (&at_school, before, none, &["station_id"]),
+            (&at_school, none, before, &["school_id"]),
+            (&at_school, before, before, &["station_id", "school_id"]),
+            (&elsewhere, none, before, &[]),
+            (&elsewhere, before, none, &["station_id"]),
+        ];
+        for (i, (session, station, school, refused)) in cases.iter().enumerate() {
+            let closing = ClosingDays {
+                station: *station,
+                school: *school,
+            };
+            let fields: Vec<(String, FieldCode)> = match session.check_open(closing) {
+                Ok(()) => Vec::new(),
+                Err(e) => e.codes().map(|(f, c)| (f.to_string(), c)).collect(),
+            };
+            let want: Vec<(String, FieldCode)> = refused
+                .iter()
+                .map(|f| (f.to_string(), FieldCode::Closed))
+                .collect();
+            assert_eq!(fields, want, "case {i}");
+        }
     }
 
     #[test]

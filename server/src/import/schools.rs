@@ -7,8 +7,8 @@ use humiao_shared::org::{Enrolment, NewSchool, School, SchoolKind, ValidSchool};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{
-    choice, count, reference, resource_status, resource_store, Cells, Names, RowProblems, Sheet,
-    Status,
+    choice, count, date_text, reference, resource_status, resource_store, Cells, Names,
+    RowProblems, Sheet, Status,
 };
 use crate::error::ApiError;
 use crate::records::schools::Schools as Resource_;
@@ -35,6 +35,7 @@ impl Sheet for Schools {
         ("station_id", "station"),
         ("school_year", "school_year"),
         ("students", "students"),
+        ("closed_on", "closed_on"),
     ];
 
     type Input = NewSchool;
@@ -101,6 +102,7 @@ impl Sheet for Schools {
             ),
             station_id: reference(problems, "station", &names.stations, cells.get("station")),
             enrolments,
+            closed_on: Some(date_text(cells.get("closed_on"))),
         }
     }
 
@@ -142,5 +144,6 @@ fn same(v: &ValidSchool, s: &School) -> bool {
         && v.kind == s.kind
         && v.district_id == s.district_id
         && v.station_id == s.station_id
+        && v.closed_on == s.closed_on
         && v.enrolments.iter().all(|e| s.enrolments.contains(e))
 }

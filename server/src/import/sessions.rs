@@ -149,9 +149,10 @@ impl Sheet for Sessions {
         }
     }
 
-    /// The shared rules alone: every id in the input came from a live record's name.
+    /// The shared rules, and whether the station and school were open that day: every id
+    /// in the input came from a live record's name.
     async fn validate(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         names: &SessionNames,
         input: &NewSession,
     ) -> Result<ValidSession, ApiError> {
@@ -159,7 +160,10 @@ impl Sheet for Sessions {
             today: clock::today(),
             campaign_window: names.campaigns.window(input.campaign_id),
         };
-        input.validate(&ctx).map_err(ApiError::Validation)
+        let session = input.validate(&ctx).map_err(ApiError::Validation)?;
+        // A station or school that had closed by the day takes no session, as in the API.
+        crate::records::sessions::check_open(conn, &session).await?;
+        Ok(session)
     }
 
     async fn in_scope(

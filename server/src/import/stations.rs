@@ -6,7 +6,9 @@ use humiao_shared::import::ImportKind;
 use humiao_shared::org::{NewStation, Station, ValidStation};
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{reference, resource_status, resource_store, Cells, Names, RowProblems, Sheet, Status};
+use super::{
+    date_text, reference, resource_status, resource_store, Cells, Names, RowProblems, Sheet, Status,
+};
 use crate::error::ApiError;
 use crate::records::stations::Stations as Resource_;
 use crate::records::Resource;
@@ -23,6 +25,7 @@ impl Sheet for Stations {
         ("name", "name"),
         ("district_id", "district"),
         ("workstation", "workstation"),
+        ("closed_on", "closed_on"),
     ];
 
     type Input = NewStation;
@@ -50,6 +53,7 @@ impl Sheet for Stations {
             code: cells.get("code").to_string(),
             name: cells.get("name").to_string(),
             workstation: (!workstation.is_empty()).then(|| workstation.to_string()),
+            closed_on: Some(date_text(cells.get("closed_on"))),
         }
     }
 
@@ -86,5 +90,8 @@ impl Sheet for Stations {
 }
 
 fn same(v: &ValidStation, s: &Station) -> bool {
-    v.name == s.name && v.district_id == s.district_id && v.workstation == s.workstation
+    v.name == s.name
+        && v.district_id == s.district_id
+        && v.workstation == s.workstation
+        && v.closed_on == s.closed_on
 }

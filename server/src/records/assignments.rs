@@ -8,11 +8,13 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{
-    checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
+    checked, count_live, date, day, items_of, links, outside_dates, set_links, used_by, Conditions,
+    Dated, Found, Outside, Resource,
 };
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 use humiao_shared::account::Role;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Assignments;
 
@@ -227,15 +229,40 @@ impl Resource for Assignments {
     }
 
     /// Schools' confirmations refer to the assignment; they stay countable only with it.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM screening_confirmations
-             WHERE assignment_id = $1 AND deleted_at IS NULL",
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[(
+                "confirmations",
+                "SELECT COUNT(*) FROM screening_confirmations
+                 WHERE assignment_id = $1 AND deleted_at IS NULL",
+            )],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(n > 0)
+        .await
+    }
+
+    /// A window narrowed past the schools' confirmations is refused: screening coverage
+    /// counts them.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidAssignment,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        const DATED: &[Dated] = &[Dated {
+            collection: "confirmations",
+            rows: "screening_confirmations t WHERE t.assignment_id = $1 AND t.deleted_at IS NULL",
+            first: "t.shown_on",
+            last: "t.shown_on",
+        }];
+        outside_dates(
+            conn,
+            id,
+            DATED,
+            Some(("opens_on", v.opens_on)),
+            Some(("closes_on", v.closes_on)),
+        )
+        .await
     }
 
     fn version(a: &Assignment) -> i64 {

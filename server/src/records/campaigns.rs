@@ -7,10 +7,12 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
 use super::{
-    checked, count_live, date, day, items_of, links, set_links, Conditions, Found, Resource,
+    checked, count_live, date, day, items_of, links, outside_dates, set_links, used_by, Conditions,
+    Dated, Found, Outside, Resource,
 };
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Campaigns;
 
@@ -182,15 +184,76 @@ impl Resource for Campaigns {
         .await
     }
 
-    /// A campaign with live sessions stays: their dates were checked against its window.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM sessions WHERE campaign_id = $1 AND deleted_at IS NULL",
+    /// A campaign with live sessions, screening assignments or trainings stays: their
+    /// dates were checked against its window, and its figures are theirs.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "sessions",
+                    "SELECT COUNT(*) FROM sessions WHERE campaign_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "assignments",
+                    "SELECT COUNT(*) FROM screening_assignments
+                     WHERE campaign_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "trainings",
+                    "SELECT COUNT(*) FROM trainings WHERE campaign_id = $1 AND deleted_at IS NULL",
+                ),
+            ],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(n > 0)
+        .await
+    }
+
+    /// A window narrowed past the campaign's own live records is refused: they would stay
+    /// in the rollups (reach, sessions by district) but leave every figure that reads the
+    /// window (audience, the report), and the figures would disagree.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidCampaign,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        const DATED: &[Dated] = &[
+            Dated {
+                collection: "sessions",
+                rows: "sessions t WHERE t.campaign_id = $1 AND t.deleted_at IS NULL",
+                first: "t.held_on",
+                last: "t.held_on",
+            },
+            Dated {
+                collection: "assignments",
+                rows: "screening_assignments t WHERE t.campaign_id = $1 AND t.deleted_at IS NULL",
+                first: "t.opens_on",
+                last: "t.closes_on",
+            },
+            Dated {
+                collection: "confirmations",
+                rows: "screening_confirmations t
+                       JOIN screening_assignments a ON a.id = t.assignment_id
+                       WHERE a.campaign_id = $1 AND a.deleted_at IS NULL
+                         AND t.deleted_at IS NULL",
+                first: "t.shown_on",
+                last: "t.shown_on",
+            },
+            Dated {
+                collection: "trainings",
+                rows: "trainings t WHERE t.campaign_id = $1 AND t.deleted_at IS NULL",
+                first: "t.starts_on",
+                last: "t.ends_on",
+            },
+        ];
+        outside_dates(
+            conn,
+            id,
+            DATED,
+            Some(("starts_on", v.starts_on)),
+            Some(("ends_on", v.ends_on)),
+        )
+        .await
     }
 
     fn version(c: &Campaign) -> i64 {

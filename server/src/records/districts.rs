@@ -4,9 +4,10 @@ use humiao_shared::org::{District, NewDistrict, ValidDistrict};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{Conditions, Found, Resource};
+use super::{used_by, Conditions, Found, Resource};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Districts;
 
@@ -130,14 +131,27 @@ impl Resource for Districts {
         Ok(())
     }
 
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM stations WHERE district_id = $1 AND deleted_at IS NULL",
+    /// A district with live stations, schools or accounts stays.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "stations",
+                    "SELECT COUNT(*) FROM stations WHERE district_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "schools",
+                    "SELECT COUNT(*) FROM schools WHERE district_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "users",
+                    "SELECT COUNT(*) FROM users WHERE district_id = $1 AND disabled_at IS NULL",
+                ),
+            ],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(n > 0)
+        .await
     }
 
     fn version(d: &District) -> i64 {

@@ -6,9 +6,12 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, count_live, items_of, links, set_links, Conditions, Found, Resource};
+use super::{
+    checked, count_live, items_of, links, set_links, used_by, Conditions, Found, Resource,
+};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Films;
 
@@ -131,6 +134,29 @@ impl Resource for Films {
             .execute(&mut **tx)
             .await?;
         set_links(tx, "film_topics", "film_id", "topic_id", id, &v.topic_ids).await
+    }
+
+    /// A film that live assignments ask for, or that schools confirmed, stays: screening
+    /// coverage counts it. (Its own topics are its content, not a use.)
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "assignments",
+                    "SELECT COUNT(*) FROM assignment_films x
+                     JOIN screening_assignments a ON a.id = x.assignment_id
+                     WHERE x.film_id = $1 AND a.deleted_at IS NULL",
+                ),
+                (
+                    "confirmations",
+                    "SELECT COUNT(*) FROM screening_confirmations
+                     WHERE film_id = $1 AND deleted_at IS NULL",
+                ),
+            ],
+        )
+        .await
     }
 
     fn version(f: &Film) -> i64 {

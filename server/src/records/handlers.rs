@@ -17,7 +17,7 @@ use humiao_shared::error::{FieldCode, FieldErrors};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Resource};
+use super::{fetch, fetch_visible, Conditions, Found, OnExisting, Outside, Resource};
 use crate::db::audit::{self, Change, Event};
 use crate::db::idempotency::{self, Lost, Next, Pending};
 use crate::db::{now_text, Db};
@@ -25,6 +25,7 @@ use crate::error::{ApiError, Conflict};
 use crate::export::{Export, ExportQuery};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 /// The routes of one resource under `/api/v1/{NAME}`.
 pub fn configure<R: Resource>(cfg: &mut web::ServiceConfig) {
@@ -309,6 +310,18 @@ async fn update<R: Resource>(
         drop(tx);
         return Err(clash::<R>(&db, &viewer, other).await);
     }
+    if let Some(outside) = R::left_outside(&mut tx, id, &valid).await? {
+        let Outside { used_by, fields } = outside;
+        return Err(dependents::<R>(
+            &mut tx,
+            &viewer,
+            Conflict::RecordsOutside,
+            before,
+            used_by,
+            fields,
+        )
+        .await);
+    }
     if !bump_version::<R>(&mut tx, id, Some(version)).await? {
         return Err(stale::<R>(&mut tx, &viewer, id).await);
     }
@@ -323,6 +336,7 @@ async fn update<R: Resource>(
         return Err(e.into());
     }
     let after = fetch::<R>(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
+    R::updated(&mut tx, &viewer, &before, &after).await?;
     record_change::<R>(&mut tx, &viewer, "update", id, Some(&before), Some(&after)).await?;
     tx.commit().await?;
     tracing::info!(resource = R::NAME, id, "record updated");
@@ -353,8 +367,17 @@ async fn delete<R: Resource>(
     if version.is_some_and(|v| v != current) {
         return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
-    if R::in_use(&mut tx, id).await? {
-        return Err(conflict::<R>(&mut tx, &viewer, Conflict::InUse, before).await);
+    let used_by = R::in_use(&mut tx, id).await?;
+    if !used_by.is_empty() {
+        return Err(dependents::<R>(
+            &mut tx,
+            &viewer,
+            Conflict::InUse,
+            before,
+            used_by,
+            FieldErrors::default(),
+        )
+        .await);
     }
     let sql = format!(
         "UPDATE {} SET deleted_at = $1, updated_at = $1, version = version + 1
@@ -512,5 +535,26 @@ async fn conflict<R: Resource>(
     match serde_json::to_value(&current) {
         Ok(current) => ApiError::Conflict { code, current },
         Err(e) => ApiError::Internal(e.into()),
+    }
+}
+
+/// 409 naming the live records that depend on `current` (see [`ApiError::Dependents`]).
+async fn dependents<R: Resource>(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    code: Conflict,
+    current: R::Record,
+    used_by: UsedBy,
+    fields: FieldErrors,
+) -> ApiError {
+    match conflict::<R>(conn, viewer, code, current).await {
+        ApiError::Conflict { code, current } => ApiError::Dependents {
+            code,
+            current,
+            used_by,
+            fields,
+            closable: R::CLOSABLE && matches!(code, Conflict::InUse),
+        },
+        other => other,
     }
 }

@@ -10,6 +10,7 @@
 pub mod assignments;
 pub mod campaigns;
 pub mod confirmations;
+pub mod dependents;
 pub mod districts;
 pub mod films;
 pub mod handlers;
@@ -32,7 +33,9 @@ use crate::db::idempotency::Pending;
 pub use crate::db::where_clause::Conditions;
 use crate::error::{ApiError, Conflict};
 use crate::viewer::Viewer;
+pub use dependents::{outside_dates, used_by, Dated, Outside};
 use humiao_shared::account::Role;
+use humiao_shared::record::used_by::UsedBy;
 
 /// What a create does when a live record already has the new one's natural key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,9 +176,38 @@ pub trait Resource: 'static {
         Ok(())
     }
 
-    /// True when live records still point at this one, so it must not be deleted.
-    async fn in_use(_conn: &mut AnyConnection, _id: i64) -> Result<bool, sqlx::Error> {
-        Ok(false)
+    /// The live records that still point at this one, by kind: while there are any, it
+    /// must not be deleted (409 `in_use`, naming them).
+    async fn in_use(_conn: &mut AnyConnection, _id: i64) -> Result<UsedBy, sqlx::Error> {
+        Ok(UsedBy::default())
+    }
+
+    /// Whether a record in use is closed (with a date) rather than deleted: schools and
+    /// stations, whose history stays in every past figure. The 409 says so.
+    const CLOSABLE: bool = false;
+
+    /// The live records that the edit of `id` to `valid` would leave outside its dates (a
+    /// campaign's narrower window, a school's closing day), and the fields that do it: the
+    /// edit is then refused (409 `records_outside`) rather than make a figure disagree with
+    /// the rows.
+    async fn left_outside(
+        _conn: &mut AnyConnection,
+        _id: i64,
+        _valid: &Self::Valid,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        Ok(None)
+    }
+
+    /// What else an edit changes, in its transaction, once the record is stored: records
+    /// that must follow it (a station's schools follow it to another district), audited
+    /// as the viewer's.
+    async fn updated(
+        _tx: &mut Transaction<'static, Any>,
+        _viewer: &Viewer,
+        _before: &Self::Record,
+        _after: &Self::Record,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
     }
 
     /// The records as this viewer may see them in a list, a read, a file or a 409 body

@@ -7,11 +7,15 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, is_live, Conditions, Found, Resource};
+use super::{
+    checked, date, day, is_live, outside_dates, used_by, Conditions, Dated, Found, Outside,
+    Resource,
+};
 use crate::db::placeholders;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 use humiao_shared::account::Role;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Schools;
 
@@ -62,8 +66,13 @@ impl Resource for Schools {
             .await?;
             match district {
                 None => refs.push("station_id", FieldCode::UnknownValue),
+                // A school lies in its station's district: reported on both, either may
+                // be the one to correct.
                 Some((d,)) if input.district_id.is_some_and(|id| id != d) => {
-                    refs.push("station_id", FieldCode::NotInDistrict)
+                    if refs.get("district_id").is_none() {
+                        refs.push("district_id", FieldCode::NotInDistrict);
+                    }
+                    refs.push("station_id", FieldCode::NotInDistrict);
                 }
                 Some(_) => {}
             }
@@ -101,36 +110,39 @@ impl Resource for Schools {
         tail: &str,
     ) -> Result<Vec<School>, sqlx::Error> {
         let sql = format!(
-            "SELECT t.id, t.code, t.name, t.kind, t.district_id, t.station_id, t.version
+            "SELECT t.id, t.code, t.name, t.kind, t.district_id, t.station_id, t.closed_on,
+                    t.version
              FROM {} WHERE {} {tail}",
             Self::FROM,
             c.sql()
         );
-        let rows: Vec<(i64, String, String, String, i64, i64, i64)> =
-            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        type Row = (i64, String, String, String, i64, i64, Option<String>, i64);
+        let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let rolls = enrolments(conn, &ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, code, name, kind, district_id, station_id, version)| {
-                let enrolments: Vec<Enrolment> = rolls
-                    .iter()
-                    .filter(|(school, _)| *school == id)
-                    .map(|(_, e)| *e)
-                    .collect();
-                School {
-                    id,
-                    code,
-                    name,
-                    kind: SchoolKind::from_code(&kind).unwrap_or(SchoolKind::Other),
-                    district_id,
-                    station_id,
-                    enrolment: enrolments.last().map_or(0, |e| e.students),
-                    enrolments,
-                    version,
-                }
-            })
-            .collect())
+        rows.into_iter()
+            .map(
+                |(id, code, name, kind, district_id, station_id, closed_on, version)| {
+                    let enrolments: Vec<Enrolment> = rolls
+                        .iter()
+                        .filter(|(school, _)| *school == id)
+                        .map(|(_, e)| *e)
+                        .collect();
+                    Ok(School {
+                        id,
+                        code,
+                        name,
+                        kind: SchoolKind::from_code(&kind).unwrap_or(SchoolKind::Other),
+                        district_id,
+                        station_id,
+                        enrolment: enrolments.last().map_or(0, |e| e.students),
+                        enrolments,
+                        closed_on: closed_on.as_deref().map(date).transpose()?,
+                        version,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn existing(
@@ -149,14 +161,15 @@ impl Resource for Schools {
         v: &ValidSchool,
     ) -> Result<i64, sqlx::Error> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO schools (district_id, station_id, code, name, kind)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO schools (district_id, station_id, code, name, kind, closed_on)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(v.district_id)
         .bind(v.station_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.kind.code())
+        .bind(v.closed_on.map(day))
         .fetch_one(&mut **tx)
         .await?;
         set_enrolments(tx, id, &v.enrolments).await?;
@@ -169,18 +182,80 @@ impl Resource for Schools {
         v: &ValidSchool,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE schools SET district_id = $1, station_id = $2, code = $3, name = $4, kind = $5
-             WHERE id = $6",
+            "UPDATE schools SET district_id = $1, station_id = $2, code = $3, name = $4, kind = $5,
+                    closed_on = $6
+             WHERE id = $7",
         )
         .bind(v.district_id)
         .bind(v.station_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.kind.code())
+        .bind(v.closed_on.map(day))
         .bind(id)
         .execute(&mut **tx)
         .await?;
         set_enrolments(tx, id, &v.enrolments).await
+    }
+
+    /// A school with live sessions, screening assignments, confirmations or accounts
+    /// stays: coverage and reach count it. One with history is closed instead.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "sessions",
+                    "SELECT COUNT(*) FROM sessions WHERE school_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "assignments",
+                    "SELECT COUNT(*) FROM assignment_schools x
+                     JOIN screening_assignments a ON a.id = x.assignment_id
+                     WHERE x.school_id = $1 AND a.deleted_at IS NULL",
+                ),
+                (
+                    "confirmations",
+                    "SELECT COUNT(*) FROM screening_confirmations
+                     WHERE school_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "users",
+                    "SELECT COUNT(*) FROM users WHERE school_id = $1 AND disabled_at IS NULL",
+                ),
+            ],
+        )
+        .await
+    }
+
+    const CLOSABLE: bool = true;
+
+    /// A closing day before what already happened at the school (sessions, screenings) is
+    /// refused: the school was open then.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidSchool,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        let Some(closed_on) = v.closed_on else {
+            return Ok(None);
+        };
+        const DATED: &[Dated] = &[
+            Dated {
+                collection: "sessions",
+                rows: "sessions t WHERE t.school_id = $1 AND t.deleted_at IS NULL",
+                first: "t.held_on",
+                last: "t.held_on",
+            },
+            Dated {
+                collection: "confirmations",
+                rows: "screening_confirmations t WHERE t.school_id = $1 AND t.deleted_at IS NULL",
+                first: "t.shown_on",
+                last: "t.shown_on",
+            },
+        ];
+        outside_dates(conn, id, DATED, None, Some(("closed_on", closed_on))).await
     }
 
     fn version(s: &School) -> i64 {

@@ -12,7 +12,7 @@
 use chrono::NaiveDate;
 use futures_util::FutureExt;
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::session::{Context, NewSession, Session, ValidSession};
+use humiao_shared::session::{ClosingDays, Context, NewSession, Session, ValidSession, Venue};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -97,6 +97,7 @@ impl Resource for Sessions {
             campaign_window: refs.campaign_window,
         };
         let session = checked(input.validate(&ctx), check_references(&refs, input))?;
+        check_open(conn, &session).await?;
         // The duplicate rule holds unless the officer confirmed the session is another one.
         let duplicates = if input.confirm_distinct {
             Duplicates::Allowed
@@ -266,6 +267,28 @@ async fn group_commit(
         "session logged"
     );
     Ok((session.id, session))
+}
+
+/// Refuses (422) a session held after its station or school closed (see
+/// [`ValidSession::check_open`]); the imports of sessions run it too.
+pub async fn check_open(conn: &mut AnyConnection, session: &ValidSession) -> Result<(), ApiError> {
+    let school = match session.venue {
+        Venue::School(id) => Some(id),
+        Venue::Other(_) => None,
+    };
+    let (station, school): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT closed_on FROM stations WHERE id = $1),
+                (SELECT closed_on FROM schools WHERE id = $2)",
+    )
+    .bind(session.station_id)
+    .bind(school)
+    .fetch_one(&mut *conn)
+    .await?;
+    let closing = ClosingDays {
+        station: station.as_deref().map(super::date).transpose()?,
+        school: school.as_deref().map(super::date).transpose()?,
+    };
+    session.check_open(closing).map_err(ApiError::Validation)
 }
 
 /// Reports every id in the entry that names nothing stored.

@@ -2,14 +2,21 @@
 //! (关爱工作站): the second level of the organisation tree.
 
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::org::{NewStation, Station, ValidStation};
+use humiao_shared::org::{NewStation, School, Station, ValidStation};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, is_live, Conditions, Found, Resource};
+use super::schools::Schools;
+use super::{
+    checked, date, day, is_live, outside_dates, used_by, Conditions, Dated, Found, Outside,
+    Resource,
+};
+use crate::db::audit::{self, Change};
+use crate::db::now_text;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Stations;
 
@@ -74,26 +81,36 @@ impl Resource for Stations {
         tail: &str,
     ) -> Result<Vec<Station>, sqlx::Error> {
         let sql = format!(
-            "SELECT t.id, t.code, t.name, t.district_id, t.workstation, t.version
+            "SELECT t.id, t.code, t.name, t.district_id, t.workstation, t.closed_on, t.version
              FROM {} WHERE {} {tail}",
             Self::FROM,
             c.sql()
         );
-        let rows: Vec<(i64, String, String, i64, Option<String>, i64)> =
-            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-        Ok(rows
-            .into_iter()
+        type Row = (
+            i64,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<String>,
+            i64,
+        );
+        let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        rows.into_iter()
             .map(
-                |(id, code, name, district_id, workstation, version)| Station {
-                    id,
-                    code,
-                    name,
-                    district_id,
-                    workstation,
-                    version,
+                |(id, code, name, district_id, workstation, closed_on, version)| {
+                    Ok(Station {
+                        id,
+                        code,
+                        name,
+                        district_id,
+                        workstation,
+                        closed_on: closed_on.as_deref().map(date).transpose()?,
+                        version,
+                    })
                 },
             )
-            .collect())
+            .collect()
     }
 
     async fn existing(
@@ -112,13 +129,14 @@ impl Resource for Stations {
         v: &ValidStation,
     ) -> Result<i64, sqlx::Error> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO stations (district_id, code, name, workstation)
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO stations (district_id, code, name, workstation, closed_on)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(v.district_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.workstation.clone())
+        .bind(v.closed_on.map(day))
         .fetch_one(&mut **tx)
         .await?;
         Ok(id)
@@ -135,13 +153,15 @@ impl Resource for Stations {
                 .fetch_one(&mut **tx)
                 .await?;
         sqlx::query(
-            "UPDATE stations SET district_id = $1, code = $2, name = $3, workstation = $4
-             WHERE id = $5",
+            "UPDATE stations SET district_id = $1, code = $2, name = $3, workstation = $4,
+                    closed_on = $5
+             WHERE id = $6",
         )
         .bind(v.district_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.workstation.clone())
+        .bind(v.closed_on.map(day))
         .bind(id)
         .execute(&mut **tx)
         .await?;
@@ -151,16 +171,97 @@ impl Resource for Stations {
         Ok(())
     }
 
-    /// A station with live schools or sessions stays: its records would lose their place.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM schools WHERE station_id = $1 AND deleted_at IS NULL)
-                  + (SELECT COUNT(*) FROM sessions WHERE station_id = $1 AND deleted_at IS NULL)",
+    /// A station with live schools, sessions, trained officers, outcome values or accounts
+    /// stays: they would lose their place, and every figure of its past with them.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "schools",
+                    "SELECT COUNT(*) FROM schools WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "sessions",
+                    "SELECT COUNT(*) FROM sessions WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "trainees",
+                    "SELECT COUNT(*) FROM trainees WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "outcomes",
+                    "SELECT COUNT(*) FROM outcome_values
+                     WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "users",
+                    "SELECT COUNT(*) FROM users WHERE station_id = $1 AND disabled_at IS NULL",
+                ),
+            ],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
+        .await
+    }
+
+    const CLOSABLE: bool = true;
+
+    /// A closing day before sessions the station already gave is refused: they happened.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidStation,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        let Some(closed_on) = v.closed_on else {
+            return Ok(None);
+        };
+        const DATED: &[Dated] = &[Dated {
+            collection: "sessions",
+            rows: "sessions t WHERE t.station_id = $1 AND t.deleted_at IS NULL",
+            first: "t.held_on",
+            last: "t.held_on",
+        }];
+        outside_dates(conn, id, DATED, None, Some(("closed_on", closed_on))).await
+    }
+
+    /// A station that moved to another district takes the schools of its area with it,
+    /// each edit audited: every school lies in its station's district, so coverage never
+    /// counts a school in one district and its station in another.
+    async fn updated(
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        before: &Station,
+        after: &Station,
+    ) -> Result<(), sqlx::Error> {
+        if before.district_id == after.district_id {
+            return Ok(());
+        }
+        let mut area = Conditions::live();
+        area.eq("t.station_id", Some(after.id));
+        let schools = Schools::load(tx, &area, "ORDER BY t.id").await?;
+        sqlx::query(
+            "UPDATE schools SET district_id = $1, version = version + 1, updated_at = $2
+             WHERE station_id = $3 AND deleted_at IS NULL",
+        )
+        .bind(after.district_id)
+        .bind(now_text())
+        .bind(after.id)
+        .execute(&mut **tx)
         .await?;
-        Ok(n > 0)
+        let moved = Schools::load(tx, &area, "ORDER BY t.id").await?;
+        let changes: Vec<Change<'_, School>> = schools
+            .iter()
+            .zip(&moved)
+            .map(|(before, after)| Change {
+                actor: Some(viewer.actor()),
+                action: "update",
+                resource: Schools::NAME,
+                resource_id: after.id,
+                before: Some(before),
+                after: Some(after),
+            })
+            .collect();
+        audit::record(tx, &changes).await
     }
 
     fn version(s: &Station) -> i64 {

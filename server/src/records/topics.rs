@@ -4,9 +4,10 @@ use humiao_shared::org::{NewTopic, Topic, ValidTopic};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{Conditions, Found, Resource};
+use super::{used_by, Conditions, Found, Resource};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Topics;
 
@@ -117,6 +118,33 @@ impl Resource for Topics {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// A topic that live sessions, campaigns or films name stays: the topic chart and the
+    /// rollups count under it.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[
+                (
+                    "sessions",
+                    "SELECT COUNT(*) FROM session_topics x JOIN sessions s ON s.id = x.session_id
+                     WHERE x.topic_id = $1 AND s.deleted_at IS NULL",
+                ),
+                (
+                    "campaigns",
+                    "SELECT COUNT(*) FROM campaign_topics x JOIN campaigns c ON c.id = x.campaign_id
+                     WHERE x.topic_id = $1 AND c.deleted_at IS NULL",
+                ),
+                (
+                    "films",
+                    "SELECT COUNT(*) FROM film_topics x JOIN films f ON f.id = x.film_id
+                     WHERE x.topic_id = $1 AND f.deleted_at IS NULL",
+                ),
+            ],
+        )
+        .await
     }
 
     fn version(t: &Topic) -> i64 {

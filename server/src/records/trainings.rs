@@ -6,9 +6,13 @@ use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::named::{self, Named};
-use super::{checked, date, day, is_live, Conditions, Found, Resource};
+use super::{
+    checked, date, day, is_live, outside_dates, used_by, Conditions, Dated, Found, Outside,
+    Resource,
+};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
+use humiao_shared::record::used_by::UsedBy;
 
 pub struct Trainings;
 
@@ -153,14 +157,39 @@ impl Resource for Trainings {
     }
 
     /// Trainees' attendance refers to the course's days.
-    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM trainees WHERE training_id = $1 AND deleted_at IS NULL",
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        used_by(
+            conn,
+            id,
+            &[(
+                "trainees",
+                "SELECT COUNT(*) FROM trainees WHERE training_id = $1 AND deleted_at IS NULL",
+            )],
         )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(n > 0)
+        .await
+    }
+
+    /// New course dates that leave out days trainees attended are refused: training
+    /// coverage counts them.
+    async fn left_outside(
+        conn: &mut AnyConnection,
+        id: i64,
+        v: &ValidTraining,
+    ) -> Result<Option<Outside>, sqlx::Error> {
+        const DATED: &[Dated] = &[Dated {
+            collection: "trainees",
+            rows: "trainees t WHERE t.training_id = $1 AND t.deleted_at IS NULL",
+            first: "(SELECT MIN(d.day) FROM trainee_days d WHERE d.trainee_id = t.id)",
+            last: "(SELECT MAX(d.day) FROM trainee_days d WHERE d.trainee_id = t.id)",
+        }];
+        outside_dates(
+            conn,
+            id,
+            DATED,
+            Some(("starts_on", v.starts_on)),
+            Some(("ends_on", v.ends_on)),
+        )
+        .await
     }
 
     fn version(t: &Training) -> i64 {

@@ -11,6 +11,7 @@ mod browser;
 mod charts;
 mod demo;
 mod duplicates;
+mod edits;
 mod export;
 mod gen;
 mod health;
