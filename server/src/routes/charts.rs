@@ -18,7 +18,7 @@ use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregates::{district_reach, resolve, sliced, stock_before, suppresses, within_scope};
+use crate::aggregates::{district_reach, outcomes, resolve, sliced, suppresses, within_scope};
 use crate::db::aggregates;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
@@ -154,18 +154,23 @@ async fn svg_of(
             };
             charts::training_coverage(&coverage, lang)
         }
-        ChartName::ReoffenceRate | ChartName::NightWandering | ChartName::JuvenileThefts => {
+        ChartName::ReoffenceRate => {
+            // Rates from true counts, hidden as a whole (as the dashboard states them).
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let rates = match slice {
+                Some(slice) => outcomes(&mut conn, viewer, &slice).await?.reoffence_by_month,
+                None => Vec::new(),
+            };
+            charts::reoffence_rate(&rates, lang)
+        }
+        ChartName::NightWandering | ChartName::JuvenileThefts => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
             let mut points = Vec::new();
             if let Some(slice) = slice {
                 let hide = suppresses(viewer);
-                if chart == ChartName::ReoffenceRate {
-                    points.extend(stock_before(&mut conn, &slice, hide).await?);
-                }
                 points.extend(aggregates::outcome_series(&mut conn, &slice, hide).await?);
             }
             match chart {
-                ChartName::ReoffenceRate => charts::reoffence_rate(&points, lang),
                 ChartName::NightWandering => charts::night_wandering(&points, lang),
                 _ => charts::juvenile_thefts(&points, since, lang),
             }
@@ -186,7 +191,7 @@ async fn reach(
     let filter = within_scope(db, viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     Ok(match resolve(&mut conn, filter).await? {
-        Some((slice, window)) => aggregates::reach(&mut conn, &slice, window, group).await?,
+        Some((slice, _)) => aggregates::reach(&mut conn, &slice, group).await?,
         None => Vec::new(),
     })
 }
