@@ -247,7 +247,12 @@ async fn every_slice_states_the_raw_rows_and_the_aggregates_and_the_report_agree
         // Each place one level down is listed, and their figures add up.
         let places = d["by_place"].as_array().unwrap();
         let total: i64 = places.iter().map(|r| r["sessions"].as_i64().unwrap()).sum();
-        assert_eq!(total, sessions, "{name}: by_place adds up");
+        if d["level"] == "school" {
+            // Per school: sessions at other venues are left out.
+            assert!(total <= sessions, "{name}: by_place within the summary");
+        } else {
+            assert_eq!(total, sessions, "{name}: by_place adds up");
+        }
         let coverage = d["coverage_by_place"].as_array().unwrap();
         for field in ["schools", "schools_covered", "unique_students"] {
             let sum: i64 = coverage.iter().map(|r| r[field].as_i64().unwrap()).sum();
@@ -361,7 +366,11 @@ async fn schools_have_no_dashboard_and_places_outside_the_scope_are_not_found() 
 async fn the_reoffence_rate_is_the_true_one_or_hidden_never_a_hidden_month_as_nought() {
     let app = spawn_app().await;
     let station = app.id_of("stations", "name", "雕庄派出所").await;
-    let window = window(&app).await;
+    // 2024: 雕庄's one re-offence (of five minors) was in a month hidden from leaders.
+    let window = (
+        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    );
     // The truth, from the rows: re-offences of the campaign's months ÷ each station's
     // latest stock at the end.
     let (from, to) = (
@@ -392,7 +401,7 @@ async fn the_reoffence_rate_is_the_true_one_or_hidden_never_a_hidden_month_as_no
     let truth = reoffences as f64 / stock as f64;
     assert!(reoffences > 0, "the demo has 雕庄's re-offences");
 
-    let path = format!("/api/v1/dashboard?station_id={station}");
+    let path = format!("/api/v1/dashboard?year=2024&station_id={station}");
     let admin = app.get_json(&path).await;
     assert_eq!(admin["reoffence_rate"].as_f64(), Some(truth));
     let officer = app.client_as("officer.diaozhuang").await;
