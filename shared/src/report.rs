@@ -237,7 +237,9 @@ impl YearFigures {
         self.audience.sessions == 0
             && self.screening.schools_confirmed == 0
             && self.training.speakers == 0
-            && self.outcomes.all().iter().all(|v| *v == Some(0))
+            // Minors mentored is a stock carried from earlier reports (DOMAIN.md): the
+            // year's own records are the flows.
+            && self.outcomes.all()[1..].iter().all(|v| *v == Some(0))
     }
 
     /// The sentence in place of the report when [`is_empty`](Self::is_empty).
