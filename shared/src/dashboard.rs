@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{
-    unique_reach, AggregateFilter, AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
+    unique_reach, AggregateFilter, AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow,
+    TrainingCoverage,
 };
 use crate::report::OutcomeTotals;
 
@@ -54,8 +55,7 @@ pub struct Dashboard {
 pub fn level_of(filter: &AggregateFilter, cities: i64) -> GroupBy {
     match filter {
         AggregateFilter {
-            school_id: Some(_),
-            ..
+            school_id: Some(_), ..
         }
         | AggregateFilter {
             station_id: Some(_),

@@ -129,7 +129,10 @@ async fn places_of(
         }
         _ => {
             c.raw("st.deleted_at IS NULL");
-            c.text("(st.closed_on IS NULL OR st.closed_on >= ?)", day(slice.from));
+            c.text(
+                "(st.closed_on IS NULL OR st.closed_on >= ?)",
+                day(slice.from),
+            );
             if let Some(city) = f.city_id {
                 c.int(&format!("st.district_id {IN_CITY}"), city);
             }

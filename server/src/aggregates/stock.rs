@@ -163,7 +163,10 @@ struct StockReports {
 impl StockReports {
     async fn of(conn: &mut AnyConnection, slice: &Slice) -> Result<StockReports, sqlx::Error> {
         let mut c = Conditions::live();
-        c.text("t.indicator = ?", Indicator::MinorsMentored.code().to_string());
+        c.text(
+            "t.indicator = ?",
+            Indicator::MinorsMentored.code().to_string(),
+        );
         c.text("t.month <= ?", month_of(slice.to));
         slice.work_place(&mut c);
         let sql = format!(
@@ -236,10 +239,9 @@ fn month_run(first: Option<&&str>, last: Option<&&str>) -> Vec<String> {
         let (y, mo) = m.split_once('-')?;
         Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?))
     };
-    let (Some((mut y, mut m)), Some(end)) = (
-        first.and_then(|f| parse(f)),
-        last.and_then(|l| parse(l)),
-    ) else {
+    let (Some((mut y, mut m)), Some(end)) =
+        (first.and_then(|f| parse(f)), last.and_then(|l| parse(l)))
+    else {
         return Vec::new();
     };
     let mut months = Vec::new();
@@ -270,7 +272,12 @@ mod tests {
             ("2024-08", 22, months(&["2023-12", "2024-06"]), false),
             // Station 1 reported again: its 2023 value no longer counts, so the 2023-12
             // part is station 2's alone, not a figure of the place.
-            ("2025-01", 24, months(&["2023-12", "2024-06", "2024-12"]), true),
+            (
+                "2025-01",
+                24,
+                months(&["2023-12", "2024-06", "2024-12"]),
+                true,
+            ),
         ];
         for (month, total, from, partial) in cases {
             let stock = reports.at(month);

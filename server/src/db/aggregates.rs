@@ -10,7 +10,7 @@ use humiao_shared::aggregate::{
     FilmCoverage, GroupBy, OutcomePoint, ReachRow, ScreeningReach, TrainingCoverage,
 };
 use humiao_shared::dashboard::Coverage;
-use humiao_shared::org::{capping_roll, Enrolment};
+use humiao_shared::org::{capping_roll, school_year_of, Enrolment};
 use humiao_shared::outcome::Indicator;
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::SessionFormat;
@@ -113,7 +113,10 @@ impl Slice {
     pub fn school_place(&self, c: &mut Conditions) {
         let f = &self.filter;
         c.raw("sc.deleted_at IS NULL");
-        c.text("(sc.closed_on IS NULL OR sc.closed_on >= ?)", day(self.from));
+        c.text(
+            "(sc.closed_on IS NULL OR sc.closed_on >= ?)",
+            day(self.from),
+        );
         if let Some(city) = f.city_id {
             c.int(&format!("sc.district_id {IN_CITY}"), city);
         }
@@ -139,9 +142,9 @@ const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.parents), 0) AS BIGINT), CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
 
-const ROLLUP_SUMS: &str = "CAST(COALESCE(SUM(t.sessions), 0) AS BIGINT),
-    CAST(COALESCE(SUM(t.students), 0) AS BIGINT), CAST(COALESCE(SUM(t.parents), 0) AS BIGINT),
-    CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT), CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
+const GROUPED_SUMS: &str = "CAST(COALESCE(SUM(g.sessions), 0) AS BIGINT),
+    CAST(COALESCE(SUM(g.students), 0) AS BIGINT), CAST(COALESCE(SUM(g.parents), 0) AS BIGINT),
+    CAST(COALESCE(SUM(g.teachers), 0) AS BIGINT), CAST(COALESCE(SUM(g.others), 0) AS BIGINT)";
 
 type SumRow = (String, String, i64, i64, i64, i64, i64);
 
@@ -163,33 +166,55 @@ pub async fn reach(
         } else {
             "station_month_reach"
         };
+        // Summed per station, district, month or topic first, then named: joining names
+        // to every rollup row cost more than the sums (100,000 rows on a province).
+        let f = &slice.filter;
+        let (inner_key, by_district) = match group {
+            GroupBy::Month => ("t.month", false),
+            GroupBy::City | GroupBy::District => ("st.district_id", true),
+            GroupBy::Topic => ("t.topic_id", false),
+            _ => ("t.station_id", false),
+        };
+        let stations = if by_district || f.city_id.is_some() || f.district_id.is_some() {
+            "JOIN stations st ON st.id = t.station_id"
+        } else {
+            ""
+        };
         let (key, label, join) = match group {
-            GroupBy::Month => ("t.month", "t.month", ""),
+            GroupBy::Month => ("g.k", "g.k", ""),
             GroupBy::City => (
                 "CAST(d.city_id AS TEXT)",
                 "cy.name",
-                "JOIN districts d ON d.id = st.district_id JOIN cities cy ON cy.id = d.city_id",
+                "JOIN districts d ON d.id = g.k JOIN cities cy ON cy.id = d.city_id",
             ),
             GroupBy::District => (
-                "CAST(st.district_id AS TEXT)",
+                "CAST(g.k AS TEXT)",
                 "d.name",
-                "JOIN districts d ON d.id = st.district_id",
+                "JOIN districts d ON d.id = g.k",
             ),
             GroupBy::Topic => (
-                "CAST(tp.id AS TEXT)",
+                "CAST(g.k AS TEXT)",
                 "tp.name_zh",
-                "JOIN topics tp ON tp.id = t.topic_id",
+                "JOIN topics tp ON tp.id = g.k",
             ),
-            _ => ("CAST(t.station_id AS TEXT)", "st.name", ""),
+            _ => (
+                "CAST(g.k AS TEXT)",
+                "st.name",
+                "JOIN stations st ON st.id = g.k",
+            ),
         };
         let mut c = Conditions::all();
         c.int("t.campaign_id = ?", slice.campaign_id);
         slice.work_place(&mut c);
-        c.eq("t.topic_id", slice.filter.topic_id);
+        c.eq("t.topic_id", f.topic_id);
         let sql = format!(
-            "SELECT {key}, {label}, {ROLLUP_SUMS}
-             FROM {table} t JOIN stations st ON st.id = t.station_id {join}
-             WHERE {} GROUP BY {key}, {label} ORDER BY {key}",
+            "SELECT {key}, {label}, {GROUPED_SUMS}
+             FROM (SELECT {inner_key} AS k, SUM(t.sessions) AS sessions,
+                          SUM(t.students) AS students, SUM(t.parents) AS parents,
+                          SUM(t.teachers) AS teachers, SUM(t.others) AS others
+                   FROM {table} t {stations}
+                   WHERE {} GROUP BY {inner_key}) g {join}
+             GROUP BY {key}, {label} ORDER BY {key}",
             c.sql()
         );
         c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?
@@ -388,30 +413,48 @@ pub fn coverage_of<'a>(schools: impl IntoIterator<Item = &'a SchoolReach>) -> Co
 }
 
 /// The roll that caps each school's unique students in the slice ([`capping_roll`]), per
-/// school of the slice's place that has any roll on record.
+/// school of the slice's place.
 pub async fn rolls(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<HashMap<i64, Option<i64>>, sqlx::Error> {
+    let school_year = school_year_of(slice.to);
     let mut c = Conditions::all();
     slice.school_place(&mut c);
+    let n = c.next_placeholder();
+    // Only the rolls the rule can pick, the nearest on or before the slice's school year
+    // and the nearest after it (a province holds ten years of rolls for 11,000 schools);
+    // the rule itself is `capping_roll`'s.
     let sql = format!(
-        "SELECT e.school_id, e.school_year, e.students
-         FROM school_enrolments e JOIN schools sc ON sc.id = e.school_id
-         WHERE {}",
+        "SELECT sc.id,
+                (SELECT e.students FROM school_enrolments e
+                 WHERE e.school_id = sc.id AND e.school_year <= ${n}
+                 ORDER BY e.school_year DESC LIMIT 1),
+                (SELECT e.students FROM school_enrolments e
+                 WHERE e.school_id = sc.id AND e.school_year > ${n}
+                 ORDER BY e.school_year LIMIT 1)
+         FROM schools sc WHERE {}",
         c.sql()
     );
-    let rows: Vec<(i64, i64, i64)> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-    let mut per_school: HashMap<i64, Vec<Enrolment>> = HashMap::new();
-    for (school, school_year, students) in rows {
-        per_school.entry(school).or_default().push(Enrolment {
-            school_year: i32::try_from(school_year).unwrap_or(i32::MAX),
-            students,
-        });
-    }
-    Ok(per_school
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = c
+        .bind(sqlx::query_as(&sql))
+        .bind(i64::from(school_year))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
         .into_iter()
-        .map(|(school, rolls)| (school, capping_roll(&rolls, slice.to)))
+        .map(|(school, earlier, later)| {
+            let nearest = [(school_year, earlier), (school_year + 1, later)]
+                .into_iter()
+                .filter_map(|(school_year, students)| {
+                    students.map(|students| Enrolment {
+                        school_year,
+                        students,
+                    })
+                })
+                .collect::<Vec<_>>();
+            (school, capping_roll(&nearest, slice.to))
+        })
         .collect())
 }
 
@@ -539,7 +582,10 @@ pub async fn training_coverage(
     let f = &slice.filter;
     let mut c = Conditions::all();
     c.raw("st.deleted_at IS NULL");
-    c.text("(st.closed_on IS NULL OR st.closed_on >= ?)", day(slice.from));
+    c.text(
+        "(st.closed_on IS NULL OR st.closed_on >= ?)",
+        day(slice.from),
+    );
     if let Some(city) = f.city_id {
         c.int(&format!("st.district_id {IN_CITY}"), city);
     }

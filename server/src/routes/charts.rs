@@ -158,7 +158,11 @@ async fn svg_of(
             // Rates from true counts, hidden as a whole (as the dashboard states them).
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
             let rates = match slice {
-                Some(slice) => outcomes(&mut conn, viewer, &slice).await?.reoffence_by_month,
+                Some(slice) => {
+                    outcomes(&mut conn, viewer, &slice)
+                        .await?
+                        .reoffence_by_month
+                }
                 None => Vec::new(),
             };
             charts::reoffence_rate(&rates, lang)

@@ -11,8 +11,8 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
 use super::{
-    centred, empty, left, legend, month_label, render, small_count_label, small_count_note,
-    Area, ChartName, DrawResult, FONT, NOTE, SESSIONS_COLOUR,
+    centred, empty, left, legend, month_label, render, small_count_label, small_count_note, Area,
+    ChartName, DrawResult, FONT, NOTE, SESSIONS_COLOUR,
 };
 use crate::dashboard::RatePoint;
 use crate::Lang;

@@ -116,14 +116,21 @@ async fn recount(app: &TestApp, ask: &Ask, window: (NaiveDate, NaiveDate)) -> [i
     let ours: Vec<_> = schools
         .iter()
         .filter(|s| in_place(s.1, s.2) && ask.school.is_none_or(|sc| s.0 == sc))
-        .filter(|s| s.3.as_deref().is_none_or(|c| c >= from.to_string().as_str()))
+        .filter(|s| {
+            s.3.as_deref()
+                .is_none_or(|c| c >= from.to_string().as_str())
+        })
         .collect();
     let enrolments: Vec<(i64, i64, i64)> =
         sqlx::query_as("SELECT school_id, school_year, students FROM school_enrolments")
             .fetch_all(&app.db.pool)
             .await
             .unwrap();
-    let school_year = i64::from(if to.month() >= 9 { to.year() } else { to.year() - 1 });
+    let school_year = i64::from(if to.month() >= 9 {
+        to.year()
+    } else {
+        to.year() - 1
+    });
     let (mut covered, mut unique) = (0, 0);
     for school in &ours {
         let heard: Vec<_> = sessions
@@ -227,7 +234,9 @@ async fn every_slice_states_the_raw_rows_and_the_aggregates_and_the_report_agree
         assert!(covered <= schools, "{name}");
 
         // The aggregate endpoints state the same figures.
-        let audience = app.get_json(&format!("/api/v1/aggregates/audience?{q}")).await;
+        let audience = app
+            .get_json(&format!("/api/v1/aggregates/audience?{q}"))
+            .await;
         assert_eq!(d["summary"], audience, "{name}");
         assert_eq!(audience["schools_reached"], covered, "{name}");
         for (field, group) in [("by_month", "month"), ("by_topic", "topic")] {
@@ -241,7 +250,9 @@ async fn every_slice_states_the_raw_rows_and_the_aggregates_and_the_report_agree
             ("outcomes", "outcome-totals"),
             ("films", "screening-coverage"),
         ] {
-            let answer = app.get_json(&format!("/api/v1/aggregates/{aggregate}?{q}")).await;
+            let answer = app
+                .get_json(&format!("/api/v1/aggregates/{aggregate}?{q}"))
+                .await;
             assert_eq!(d[field], answer, "{name} {aggregate}");
         }
         // Each place one level down is listed, and their figures add up.
@@ -262,7 +273,9 @@ async fn every_slice_states_the_raw_rows_and_the_aggregates_and_the_report_agree
 
     // The report of the year states the dashboard's figures for the whole year.
     let year = window.0.year();
-    let d = app.get_json(&format!("/api/v1/dashboard?year={year}")).await;
+    let d = app
+        .get_json(&format!("/api/v1/dashboard?year={year}"))
+        .await;
     let html = app
         .get(&format!("/report/{year}"))
         .await
@@ -299,7 +312,10 @@ async fn the_levels_list_every_place_below_even_without_sessions() {
             .await
             .unwrap();
     assert_eq!(d["by_place"].as_array().unwrap().len() as i64, districts);
-    assert_eq!(d["coverage_by_place"].as_array().unwrap().len() as i64, districts);
+    assert_eq!(
+        d["coverage_by_place"].as_array().unwrap().len() as i64,
+        districts
+    );
     let tianning = app.id_of("districts", "name", "天宁分局").await;
     let d = app
         .get_json(&format!("/api/v1/dashboard?district_id={tianning}"))
@@ -354,8 +370,17 @@ async fn schools_have_no_dashboard_and_places_outside_the_scope_are_not_found() 
     let (status, d) = get_as(&app, &leader, "/api/v1/dashboard").await;
     assert_eq!(status, 200);
     assert_eq!(d["level"], "station");
-    let (status, bad) = get_as(&app, &leader, "/api/v1/dashboard?from=2024-05-01&to=2024-04-01").await;
-    assert_eq!((status, bad["fields"][0]["field"].as_str()), (422, Some("to")), "{bad}");
+    let (status, bad) = get_as(
+        &app,
+        &leader,
+        "/api/v1/dashboard?from=2024-05-01&to=2024-04-01",
+    )
+    .await;
+    assert_eq!(
+        (status, bad["fields"][0]["field"].as_str()),
+        (422, Some("to")),
+        "{bad}"
+    );
     let (status, _) = get_as(&app, &leader, "/api/v1/dashboard?school_id=abc").await;
     assert_eq!(status, 400);
 }
@@ -440,7 +465,11 @@ async fn the_reoffence_rate_is_the_true_one_or_hidden_never_a_hidden_month_as_no
                 "{month}: {rate:?} where the truth is {true_rate:?}"
             );
             if r > 0 {
-                assert_ne!(*rate, Some(0.0), "{month}: a hidden re-offence counted as nought");
+                assert_ne!(
+                    *rate,
+                    Some(0.0),
+                    "{month}: a hidden re-offence counted as nought"
+                );
             }
         }
     }
@@ -537,21 +566,35 @@ async fn a_talk_at_a_neighbours_school_is_work_here_and_coverage_there() {
     talk(&app, &city, 0, 1, &format!("{y}-03-11"), 40).await;
     let q = |d: i64| format!("year={y}&district_id={d}");
     for (district, sessions, covered) in [(city.districts[0], 2, 1), (city.districts[1], 0, 1)] {
-        let d = app.get_json(&format!("/api/v1/dashboard?{}", q(district))).await;
-        assert_eq!(d["summary"]["sessions"], sessions, "work of district {district}");
+        let d = app
+            .get_json(&format!("/api/v1/dashboard?{}", q(district)))
+            .await;
+        assert_eq!(
+            d["summary"]["sessions"], sessions,
+            "work of district {district}"
+        );
         assert_eq!(d["coverage"]["schools"], 1);
-        assert_eq!(d["coverage"]["schools_covered"], covered, "coverage of {district}");
+        assert_eq!(
+            d["coverage"]["schools_covered"], covered,
+            "coverage of {district}"
+        );
         let audience = app
             .get_json(&format!("/api/v1/aggregates/audience?{}", q(district)))
             .await;
-        assert_eq!(audience["schools_reached"], covered, "audience of {district}");
+        assert_eq!(
+            audience["schools_reached"], covered,
+            "audience of {district}"
+        );
     }
     let station = city.stations[0];
     let d = app
         .get_json(&format!("/api/v1/dashboard?year={y}&station_id={station}"))
         .await;
     assert_eq!(
-        (d["coverage"]["schools"].as_i64(), d["coverage"]["schools_covered"].as_i64()),
+        (
+            d["coverage"]["schools"].as_i64(),
+            d["coverage"]["schools_covered"].as_i64()
+        ),
         (Some(1), Some(1)),
         "1 of 1, not 2 of 1"
     );
@@ -568,8 +611,13 @@ async fn unique_students_are_capped_by_the_nearest_later_roll_when_none_is_earli
     for day in 10..13 {
         talk(&app, &city, 1, 1, &format!("{y}-03-{day}"), 80).await;
     }
-    let q = format!("year={y}&from={y}-03-01&to={y}-08-31&district_id={}", city.districts[1]);
-    let audience = app.get_json(&format!("/api/v1/aggregates/audience?{q}")).await;
+    let q = format!(
+        "year={y}&from={y}-03-01&to={y}-08-31&district_id={}",
+        city.districts[1]
+    );
+    let audience = app
+        .get_json(&format!("/api/v1/aggregates/audience?{q}"))
+        .await;
     assert_eq!(audience["students"], 240);
     assert_eq!(audience["unique_students"], 100);
     let d = app.get_json(&format!("/api/v1/dashboard?{q}")).await;
@@ -598,12 +646,16 @@ async fn a_station_trained_before_the_slice_stays_trained() {
     )
     .await;
     let d = app
-        .get_json(&format!("/api/v1/dashboard?year={y}&from={y}-06-01&to={y}-06-30"))
+        .get_json(&format!(
+            "/api/v1/dashboard?year={y}&from={y}-06-01&to={y}-06-30"
+        ))
         .await;
     assert_eq!(d["training"]["trained"], 1, "{}", d["training"]);
     assert_eq!(d["training"]["speakers"], 0, "none trained in June");
     let before = app
-        .get_json(&format!("/api/v1/dashboard?year={y}&from={y}-01-01&to={y}-01-31"))
+        .get_json(&format!(
+            "/api/v1/dashboard?year={y}&from={y}-01-01&to={y}-01-31"
+        ))
         .await;
     assert_eq!(before["training"]["trained"], 0);
 }
