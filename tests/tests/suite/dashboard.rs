@@ -419,8 +419,7 @@ async fn the_reoffence_rate_is_the_true_one_or_hidden_never_a_hidden_month_as_no
         .sum();
     let stock = rows
         .iter()
-        .filter(|r| r.1 == "minors_mentored")
-        .next_back()
+        .rfind(|r| r.1 == "minors_mentored")
         .map(|r| r.2)
         .expect("雕庄 reports its minors");
     let truth = reoffences as f64 / stock as f64;
@@ -456,8 +455,7 @@ async fn the_reoffence_rate_is_the_true_one_or_hidden_never_a_hidden_month_as_no
                 .sum();
             let s = rows
                 .iter()
-                .filter(|x| x.1 == "minors_mentored" && x.0 <= *month)
-                .next_back()
+                .rfind(|x| x.1 == "minors_mentored" && x.0 <= *month)
                 .map(|x| x.2);
             let true_rate = s.filter(|s| *s > 0).map(|s| r as f64 / s as f64);
             assert!(
