@@ -3,8 +3,10 @@
 //! the same thing in each.
 //!
 //! [`resolve`] turns a filter into a [`Slice`] (its campaign and days), [`within_scope`]
-//! narrows the filter to the viewer's scope first, and [`stock`] holds the outcome figures
-//! that are not plain sums (minors mentored is a stock). The SQL is in `db::aggregates`.
+//! narrows the filter to the viewer's scope first, `stock` holds the outcome figures that
+//! are not plain sums (minors mentored is a stock, the re-offence rate divides by it), and
+//! [`dashboard`] puts every figure of the leaders' page into one answer. The SQL is in
+//! `db::aggregates`.
 
 pub mod dashboard;
 mod stock;
