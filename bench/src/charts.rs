@@ -94,6 +94,7 @@ pub async fn charts(report: &mut Report) -> Result<()> {
     humiao_server::routes::charts::png(&charts::sessions_by_district(&[], Lang::Zh))
         .map_err(|e| anyhow::anyhow!("PNG charts need a CJK font (fonts-noto-cjk): {e}"))?;
     let since = chrono::NaiveDate::from_ymd_opt(2025, 6, 1);
+    let rates = rates_of(&inputs.outcomes);
     for chart in ChartName::ALL {
         let draw = || match chart {
             ChartName::ReachOverTime => charts::reach_over_time(&inputs.months, Lang::Zh),
@@ -104,7 +105,7 @@ pub async fn charts(report: &mut Report) -> Result<()> {
             ChartName::TopicMix => charts::topic_mix(&inputs.topics, Lang::Zh),
             ChartName::ScreeningCoverage => charts::screening_coverage(&inputs.films, Lang::Zh),
             ChartName::TrainingCoverage => charts::training_coverage(&inputs.training, Lang::Zh),
-            ChartName::ReoffenceRate => charts::reoffence_rate(&inputs.outcomes, Lang::Zh),
+            ChartName::ReoffenceRate => charts::reoffence_rate(&rates, Lang::Zh),
             ChartName::NightWandering => charts::night_wandering(&inputs.outcomes, Lang::Zh),
             ChartName::JuvenileThefts => charts::juvenile_thefts(&inputs.outcomes, since, Lang::Zh),
             ChartName::UniqueReach => charts::unique_reach(&inputs.audience, Lang::Zh),
@@ -158,6 +159,28 @@ fn with_made_up_outcomes(points: Vec<OutcomePoint>) -> Vec<OutcomePoint> {
         }
     }
     made
+}
+
+/// Each month's re-offences over the latest stock of minors mentored (the server's rule
+/// for whole slices, enough to give the chart as many points to draw).
+fn rates_of(points: &[OutcomePoint]) -> Vec<humiao_shared::dashboard::RatePoint> {
+    use humiao_shared::outcome::Indicator;
+    let mut stock = None;
+    let mut rates = Vec::new();
+    for p in points {
+        match p.indicator {
+            Indicator::MinorsMentored => stock = p.value,
+            Indicator::Reoffences => rates.push(humiao_shared::dashboard::RatePoint {
+                month: p.month.clone(),
+                rate: stock
+                    .zip(p.value)
+                    .filter(|(s, _)| *s > 0)
+                    .map(|(s, r)| r as f64 / s as f64),
+            }),
+            _ => {}
+        }
+    }
+    rates
 }
 
 /// `RUNS` timed runs of `f` after two untimed ones.

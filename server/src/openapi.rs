@@ -491,6 +491,18 @@ impl Doc {
             }
             self.add(HttpMethod::Get, &format!("/api/v1/aggregates/{slug}"), op);
         }
+        // The leaders' page in one answer: the same filters (the format only the sessions').
+        let dashboard = self.schema::<humiao_shared::dashboard::Dashboard>();
+        let op = self
+            .op(
+                "aggregates",
+                "dashboard",
+                "Every figure of the leaders' page for one slice, in one answer",
+            )
+            .params(AggregateFilter::into_params(|| Some(ParameterIn::Query)))
+            .ok(dashboard, "")
+            .invalid();
+        self.add(HttpMethod::Get, "/api/v1/dashboard", op);
     }
 
     fn charts_and_audit(&mut self) {

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{
-    AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow, TrainingCoverage,
+    unique_reach, AggregateFilter, AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow,
+    TrainingCoverage,
 };
 use crate::report::OutcomeTotals;
 
@@ -48,6 +49,30 @@ pub struct Dashboard {
     pub films: Vec<FilmCoverage>,
 }
 
+/// What the rows one level down are, for a filter: a school or a station's schools, a
+/// district's stations, a city's districts; with no place, the cities when the database
+/// holds more than one (a province), else the districts.
+pub fn level_of(filter: &AggregateFilter, cities: i64) -> GroupBy {
+    match filter {
+        AggregateFilter {
+            school_id: Some(_), ..
+        }
+        | AggregateFilter {
+            station_id: Some(_),
+            ..
+        } => GroupBy::School,
+        AggregateFilter {
+            district_id: Some(_),
+            ..
+        } => GroupBy::Station,
+        AggregateFilter {
+            city_id: Some(_), ..
+        } => GroupBy::District,
+        _ if cities > 1 => GroupBy::City,
+        _ => GroupBy::District,
+    }
+}
+
 /// The campaign and days a dashboard answer covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -76,6 +101,22 @@ pub struct Coverage {
     pub schools_without_roll: i64,
 }
 
+impl Coverage {
+    /// Counts one school of the place (the denominator) with the sessions held there in
+    /// the slice and their students (人次), capped by `roll` for unique students
+    /// ([`crate::org::capping_roll`]); a covered school without any roll stands uncapped
+    /// and is flagged.
+    pub fn add_school(&mut self, sessions: i64, students: i64, roll: Option<i64>) {
+        self.schools += 1;
+        if sessions > 0 {
+            self.schools_covered += 1;
+            self.students += students;
+            self.unique_students += unique_reach(students, roll);
+            self.schools_without_roll += i64::from(roll.is_none());
+        }
+    }
+}
+
 /// Coverage of one place (city, district, station or school).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -95,4 +136,49 @@ pub struct RatePoint {
     pub month: String,
     /// 0–1; `null` when hidden or undefined.
     pub rate: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rows_are_one_level_below_the_place_shown() {
+        let f = |city, district, station, school| AggregateFilter {
+            city_id: city,
+            district_id: district,
+            station_id: station,
+            school_id: school,
+            ..Default::default()
+        };
+        let cases = [
+            (f(None, None, None, None), 13, GroupBy::City),
+            (f(None, None, None, None), 1, GroupBy::District),
+            (f(Some(1), None, None, None), 13, GroupBy::District),
+            (f(Some(1), Some(2), None, None), 13, GroupBy::Station),
+            (f(None, Some(2), Some(3), None), 1, GroupBy::School),
+            (f(None, Some(2), Some(3), Some(4)), 1, GroupBy::School),
+        ];
+        for (filter, cities, level) in cases {
+            assert_eq!(level_of(&filter, cities), level, "{filter:?} {cities}");
+        }
+    }
+
+    #[test]
+    fn coverage_counts_every_school_and_caps_the_covered_by_their_roll() {
+        let mut c = Coverage::default();
+        c.add_school(0, 0, Some(100)); // not covered: in the denominator only
+        c.add_school(2, 150, Some(100)); // capped
+        c.add_school(1, 40, None); // no roll: uncapped, flagged
+        assert_eq!(
+            c,
+            Coverage {
+                schools: 3,
+                schools_covered: 2,
+                unique_students: 140,
+                students: 190,
+                schools_without_roll: 1,
+            }
+        );
+    }
 }

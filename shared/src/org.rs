@@ -383,6 +383,22 @@ pub fn roll_for(enrolments: &[Enrolment], day: NaiveDate) -> Option<i64> {
         .map(|e| e.students)
 }
 
+/// The roll that caps unique students for a period ending on `day` (a decided definition,
+/// see DOMAIN.md): that school year's (1 September – 31 August); else the nearest earlier
+/// year's; else the nearest later year's (a roll entered only for the next year still says
+/// how many pupils the school has). `None` only when the school has no roll at all: its
+/// count then stands uncapped and is flagged (无在册数).
+pub fn capping_roll(enrolments: &[Enrolment], day: NaiveDate) -> Option<i64> {
+    let school_year = school_year_of(day);
+    roll_for(enrolments, day).or_else(|| {
+        enrolments
+            .iter()
+            .filter(|e| e.school_year > school_year)
+            .min_by_key(|e| e.school_year)
+            .map(|e| e.students)
+    })
+}
+
 /// The roll of the latest school year on record, as [`School::enrolment`] shows it.
 pub fn latest_enrolment(enrolments: &[Enrolment]) -> Option<i64> {
     enrolments
@@ -897,6 +913,28 @@ mod tests {
         ];
         for (on, expected) in cases {
             assert_eq!(roll_for(&rolls, on), expected, "{on}");
+        }
+    }
+
+    #[test]
+    fn unique_students_are_capped_by_the_period_roll_else_the_nearest_earlier_else_later() {
+        let roll = |school_year, students| Enrolment {
+            school_year,
+            students,
+        };
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let rolls = [roll(2022, 500), roll(2024, 600), roll(2026, 700)];
+        let cases = [
+            (&rolls[..], day(2025, 3, 15), Some(600)), // school year 2024: its own
+            (&rolls[..], day(2024, 8, 31), Some(500)), // 2023 missing: 2022, earlier
+            (&rolls[..], day(2025, 9, 1), Some(600)),  // 2025 missing: 2024, not 2026
+            (&rolls[..], day(2021, 12, 1), Some(500)), // nothing earlier: 2022, later
+            (&rolls[1..], day(2023, 6, 1), Some(600)), // nothing earlier: nearest later
+            (&rolls[..], day(2030, 1, 1), Some(700)),  // far ahead: the latest
+            (&[][..], day(2025, 1, 1), None),          // no roll at all: uncapped
+        ];
+        for (rolls, on, expected) in cases {
+            assert_eq!(capping_roll(rolls, on), expected, "{on} {rolls:?}");
         }
     }
 

@@ -153,6 +153,12 @@ impl OutcomeTotals {
     }
 }
 
+/// Re-offences ÷ minors mentored, 0–1, from true counts; `None` with no one in mentoring.
+/// (Whether a viewer may see it is decided on both counts, as a whole.)
+pub fn reoffence_share(reoffences: i64, minors_mentored: i64) -> Option<f64> {
+    (minors_mentored > 0).then(|| reoffences as f64 / minors_mentored as f64)
+}
+
 /// Everything a year's report states, for one scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearFigures {
@@ -231,7 +237,9 @@ impl YearFigures {
         self.audience.sessions == 0
             && self.screening.schools_confirmed == 0
             && self.training.speakers == 0
-            && self.outcomes.all().iter().all(|v| *v == Some(0))
+            // Minors mentored is a stock carried from earlier reports (DOMAIN.md): the
+            // year's own records are the flows.
+            && self.outcomes.all()[1..].iter().all(|v| *v == Some(0))
     }
 
     /// The sentence in place of the report when [`is_empty`](Self::is_empty).

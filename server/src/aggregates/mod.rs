@@ -3,9 +3,12 @@
 //! the same thing in each.
 //!
 //! [`resolve`] turns a filter into a [`Slice`] (its campaign and days), [`within_scope`]
-//! narrows the filter to the viewer's scope first, and [`stock`] holds the outcome figures
-//! that are not plain sums (minors mentored is a stock). The SQL is in `db::aggregates`.
+//! narrows the filter to the viewer's scope first, `stock` holds the outcome figures that
+//! are not plain sums (minors mentored is a stock, the re-offence rate divides by it), and
+//! [`dashboard`] puts every figure of the leaders' page into one answer. The SQL is in
+//! `db::aggregates`.
 
+pub mod dashboard;
 mod stock;
 
 use chrono::NaiveDate;
@@ -25,7 +28,7 @@ use crate::records::place::Place;
 use crate::viewer::Viewer;
 
 pub use crate::db::aggregates::Slice;
-pub use stock::{outcome_totals, stock_before};
+pub use stock::{outcome_totals, outcomes, Outcomes};
 
 /// Whether `viewer` sees outcome figures suppressed: everyone but administrators, at
 /// every level (see `humiao_shared::suppression`).
@@ -118,6 +121,7 @@ pub async fn resolve(
             campaign_id: campaign.0,
             from: filter.from.unwrap_or(window.0),
             to: filter.to.unwrap_or(window.1),
+            window,
             filter,
         },
         window,
@@ -145,7 +149,7 @@ pub async fn district_reach(
     if *filter == whole_city && slice.from == window.0 && slice.to == window.1 {
         return Ok(aggregates::sessions_by_district(&db.pool, slice.campaign_id).await?);
     }
-    let rows = aggregates::reach(&mut conn, &slice, window, GroupBy::District).await?;
+    let rows = aggregates::reach(&mut conn, &slice, GroupBy::District).await?;
     Ok(rows
         .into_iter()
         .map(|r| DistrictReach {

@@ -1,95 +1,300 @@
 //! The outcome figures that are not plain sums over the slice. Minors mentored is a stock
-//! that stations report once a year (each December): the last figure reported in the twelve
-//! months before the slice stands until the slice's own report, and the re-offence rate
-//! divides by it. The chart, the dashboard's totals and the report all take it from here.
+//! (DOMAIN.md): for each station its latest value reported on or before the period's end,
+//! summed over the stations. The re-offence rate divides the period's re-offences by it,
+//! from true counts, and is then shown or hidden as a whole. The dashboard, the re-offence
+//! chart, `GET /aggregates/outcome-totals` and the report all take these from here.
 
-use chrono::{Datelike, Months};
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Datelike;
 use humiao_shared::aggregate::OutcomePoint;
+use humiao_shared::dashboard::RatePoint;
 use humiao_shared::outcome::Indicator;
-use humiao_shared::report::OutcomeTotals;
+use humiao_shared::report::{reoffence_share, OutcomeTotals};
+use humiao_shared::suppression::Place;
 use sqlx::AnyConnection;
 
 use super::{suppresses, Slice};
 use crate::db::aggregates;
-use crate::db::suppression::{place_of, Suppression};
+use crate::db::suppression::{places_of, Suppression};
+use crate::db::where_clause::Conditions;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 
-/// The minors in mentoring last reported in the year before the slice: a stock reported
-/// once a year, which the months before this year's report divide their re-offences by.
-pub async fn stock_before(
-    conn: &mut sqlx::AnyConnection,
-    slice: &Slice,
-    suppress: bool,
-) -> Result<Option<OutcomePoint>, ApiError> {
-    let (Some(from), Some(to)) = (
-        slice.from.checked_sub_months(Months::new(12)),
-        slice.from.pred_opt(),
-    ) else {
-        return Ok(None);
-    };
-    let year_before = Slice {
-        from,
-        to,
-        ..slice.clone()
-    };
-    let points = aggregates::outcome_series(conn, &year_before, suppress).await?;
-    Ok(points
-        .into_iter()
-        .rfind(|p| p.indicator == Indicator::MinorsMentored))
+/// Every outcome figure of a slice as one viewer may see it.
+#[derive(Debug, Clone, Default)]
+pub struct Outcomes {
+    pub totals: OutcomeTotals,
+    /// Re-offences ÷ minors mentored over the slice; `None` when either is hidden.
+    pub reoffence_rate: Option<f64>,
+    /// The same per month, from the first to the last month with a re-offence figure.
+    pub reoffence_by_month: Vec<RatePoint>,
+    /// Each indicator's monthly total, hidden as the viewer sees it.
+    pub series: Vec<OutcomePoint>,
 }
 
-/// The outcome figures of the slice as `viewer` may see them: flows summed from true counts,
-/// the stock of minors mentored its latest figure, then hidden as the city's suppression
-/// tables say. The report and `GET /api/v1/aggregates/outcome-totals` both state these.
+/// The outcome figures of the slice as `viewer` may see them.
+pub async fn outcomes(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    slice: &Slice,
+) -> Result<Outcomes, ApiError> {
+    let suppress = suppresses(viewer);
+    let truth = aggregates::outcome_series(conn, slice, false).await?;
+    let series = if suppress {
+        aggregates::outcome_series(conn, slice, true).await?
+    } else {
+        truth.clone()
+    };
+    let reports = StockReports::of(conn, slice).await?;
+    let end = month_of(slice.to);
+    let stock = reports.at(&end);
+    let flows = truth
+        .iter()
+        .filter(|p| p.indicator != Indicator::MinorsMentored)
+        .map(|p| (p.indicator, p.value));
+    let mut totals = OutcomeTotals::sum(flows);
+    totals.minors_mentored = Some(stock.total);
+    let true_reoffences = totals.reoffences.unwrap_or(0);
+
+    // Re-offences per month from true counts, the months drawn being those from the
+    // first to the last month with a figure (a month between without one had none).
+    let monthly: BTreeMap<&str, i64> = truth
+        .iter()
+        .filter(|p| p.indicator == Indicator::Reoffences)
+        .map(|p| (p.month.as_str(), p.value.unwrap_or(0)))
+        .collect();
+    let months = month_run(monthly.keys().next(), monthly.keys().next_back());
+    let stocks: Vec<Stock> = months.iter().map(|m| reports.at(m)).collect();
+
+    let (mut hidden_stock, mut hidden_month) = (false, vec![false; months.len()]);
+    if suppress {
+        let places = places_of(conn, &slice.filter).await?;
+        let mut years: BTreeSet<i32> = [slice.from.year(), slice.to.year()].into();
+        for s in stocks.iter().chain([&stock]) {
+            years.extend(s.months.iter().filter_map(|m| m[..4].parse::<i32>().ok()));
+        }
+        let suppression = Suppression::of_years(conn, years).await?;
+        let from = month_of(slice.from);
+        for indicator in OutcomeTotals::STATED {
+            if indicator != Indicator::MinorsMentored
+                && suppression.covers_hidden_in(indicator, &places, &from, &end)
+            {
+                totals.hide(indicator);
+            }
+        }
+        hidden_stock = stock.is_hidden(&suppression, &places);
+        if hidden_stock {
+            totals.hide(Indicator::MinorsMentored);
+        }
+        for (i, m) in months.iter().enumerate() {
+            hidden_month[i] = stocks[i].is_hidden(&suppression, &places)
+                || suppression.hides_month_in(Indicator::Reoffences, &places, m);
+        }
+    }
+    let reoffence_rate = if hidden_stock || totals.reoffences.is_none() {
+        None
+    } else {
+        reoffence_share(true_reoffences, stock.total)
+    };
+    let reoffence_by_month = months
+        .iter()
+        .zip(&stocks)
+        .zip(hidden_month)
+        .map(|((m, s), hidden)| RatePoint {
+            month: m.clone(),
+            rate: if hidden {
+                None
+            } else {
+                reoffence_share(monthly.get(m.as_str()).copied().unwrap_or(0), s.total)
+            },
+        })
+        .collect();
+    Ok(Outcomes {
+        totals,
+        reoffence_rate,
+        reoffence_by_month,
+        series,
+    })
+}
+
+/// The outcome figures of the slice as `viewer` may see them: what the report and
+/// `GET /api/v1/aggregates/outcome-totals` state.
 pub async fn outcome_totals(
     conn: &mut AnyConnection,
     viewer: &Viewer,
     slice: &Slice,
 ) -> Result<OutcomeTotals, ApiError> {
-    // Minors mentored is a stock reported each December: the one reported the year before
-    // stands until this year's report, as the re-offence chart divides by it too.
-    let stock = stock_before(conn, slice, false).await?;
-    let series = aggregates::outcome_series(conn, slice, false).await?;
-    let mut outcomes =
-        OutcomeTotals::sum(stock.iter().chain(&series).map(|p| (p.indicator, p.value)));
-    if suppresses(viewer) {
-        hide_outcomes(conn, slice, stock.iter().chain(&series), &mut outcomes).await?;
-    }
-    Ok(outcomes)
+    Ok(outcomes(conn, viewer, slice).await?.totals)
 }
 
-/// Hides the year's outcome figures a non-administrator may not see, as the city's
-/// suppression tables have them: a total of the year (or of the campaign's months) that is
-/// hidden there, and the stock of minors mentored when the month it was reported in is.
-/// The re-offence rate then goes with either of its counts.
-async fn hide_outcomes(
-    conn: &mut AnyConnection,
-    slice: &Slice,
-    points: impl Iterator<Item = &OutcomePoint>,
-    outcomes: &mut OutcomeTotals,
-) -> Result<(), sqlx::Error> {
-    let year = slice.from.year();
-    let suppression = Suppression::of_years(conn, [year - 1, year, slice.to.year()]).await?;
-    let place = place_of(&slice.filter);
-    let (from, to) = (
-        slice.from.format("%Y-%m").to_string(),
-        slice.to.format("%Y-%m").to_string(),
-    );
-    for indicator in OutcomeTotals::STATED {
-        if indicator != Indicator::MinorsMentored
-            && suppression.covers_hidden(indicator, place, &from, &to)
-        {
-            outcomes.hide(indicator);
+/// The stock of minors mentored at one month's end.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Stock {
+    /// Per station its latest value on or before the month, summed.
+    total: i64,
+    /// The months those values were reported in.
+    months: BTreeSet<String>,
+    /// Whether some month's values count only in part (a station reported again later):
+    /// the sum is then not a figure the suppression tables know, so it is never shown to
+    /// those who see suppressed figures.
+    partial: bool,
+}
+
+impl Stock {
+    /// Hidden from a viewer of suppressed figures unless it is the sum of the place's
+    /// whole figures of some months, each shown.
+    fn is_hidden(&self, suppression: &Suppression, places: &[Place]) -> bool {
+        self.partial
+            || self
+                .months
+                .iter()
+                .any(|m| suppression.hides_month_in(Indicator::MinorsMentored, places, m))
+    }
+}
+
+/// The reports of minors mentored of the slice's stations up to its end, per station in
+/// month order.
+#[derive(Debug, Default)]
+struct StockReports {
+    by_station: BTreeMap<i64, Vec<(String, i64)>>,
+}
+
+impl StockReports {
+    async fn of(conn: &mut AnyConnection, slice: &Slice) -> Result<StockReports, sqlx::Error> {
+        let mut c = Conditions::live();
+        c.text(
+            "t.indicator = ?",
+            Indicator::MinorsMentored.code().to_string(),
+        );
+        c.text("t.month <= ?", month_of(slice.to));
+        slice.work_place(&mut c);
+        let sql = format!(
+            "SELECT t.station_id, t.month, t.value
+             FROM outcome_values t JOIN stations st ON st.id = t.station_id
+             WHERE {} ORDER BY t.station_id, t.month",
+            c.sql()
+        );
+        let rows: Vec<(i64, String, i64)> =
+            c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        let mut reports = StockReports::default();
+        for (station, month, value) in rows {
+            reports
+                .by_station
+                .entry(station)
+                .or_default()
+                .push((month, value));
+        }
+        Ok(reports)
+    }
+
+    #[cfg(test)]
+    fn from_rows(rows: &[(i64, &str, i64)]) -> StockReports {
+        let mut reports = StockReports::default();
+        for (station, month, value) in rows {
+            reports
+                .by_station
+                .entry(*station)
+                .or_default()
+                .push((month.to_string(), *value));
+        }
+        reports
+    }
+
+    /// The stock at the end of `month` (`YYYY-MM`).
+    fn at(&self, month: &str) -> Stock {
+        let mut stock = Stock::default();
+        // Reports per month up to `month`, and how many of them are a station's latest.
+        let mut reported: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for reports in self.by_station.values() {
+            let upto = reports.iter().filter(|(m, _)| m.as_str() <= month);
+            let mut latest = None;
+            for (m, value) in upto {
+                reported.entry(m.as_str()).or_default().0 += 1;
+                latest = Some((m, value));
+            }
+            if let Some((m, value)) = latest {
+                stock.total += value;
+                stock.months.insert(m.clone());
+                reported.entry(m.as_str()).or_default().1 += 1;
+            }
+        }
+        stock.partial = stock.months.iter().any(|m| {
+            reported
+                .get(m.as_str())
+                .is_some_and(|(all, latest)| all != latest)
+        });
+        stock
+    }
+}
+
+/// `YYYY-MM` of a day.
+fn month_of(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// Every month from `first` to `last` (`YYYY-MM`), both included; none without both.
+fn month_run(first: Option<&&str>, last: Option<&&str>) -> Vec<String> {
+    let parse = |m: &str| {
+        let (y, mo) = m.split_once('-')?;
+        Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?))
+    };
+    let (Some((mut y, mut m)), Some(end)) =
+        (first.and_then(|f| parse(f)), last.and_then(|l| parse(l)))
+    else {
+        return Vec::new();
+    };
+    let mut months = Vec::new();
+    while (y, m) <= end && months.len() < 1200 {
+        months.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minors_mentored_is_each_stations_latest_value_at_the_months_end() {
+        let reports = StockReports::from_rows(&[
+            (1, "2023-12", 10),
+            (1, "2024-12", 12),
+            (2, "2023-12", 5),
+            (3, "2024-06", 7),
+        ]);
+        let months = |s: &[&str]| s.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>();
+        let cases = [
+            ("2023-11", 0, months(&[]), false),
+            ("2024-03", 15, months(&["2023-12"]), false),
+            // Station 3 reports in June: two months make the stock, each whole.
+            ("2024-08", 22, months(&["2023-12", "2024-06"]), false),
+            // Station 1 reported again: its 2023 value no longer counts, so the 2023-12
+            // part is station 2's alone, not a figure of the place.
+            (
+                "2025-01",
+                24,
+                months(&["2023-12", "2024-06", "2024-12"]),
+                true,
+            ),
+        ];
+        for (month, total, from, partial) in cases {
+            let stock = reports.at(month);
+            assert_eq!(
+                (stock.total, stock.months, stock.partial),
+                (total, from, partial),
+                "{month}"
+            );
         }
     }
-    let stock = points
-        .filter(|p| p.indicator == Indicator::MinorsMentored)
-        .last();
-    if let Some(p) = stock {
-        if suppression.hides_month(p.indicator, place, &p.month) {
-            outcomes.hide(Indicator::MinorsMentored);
-        }
+
+    #[test]
+    fn months_run_across_years() {
+        assert_eq!(
+            month_run(Some(&"2024-11"), Some(&"2025-02")),
+            ["2024-11", "2024-12", "2025-01", "2025-02"]
+        );
+        assert!(month_run(None, None).is_empty());
     }
-    Ok(())
 }

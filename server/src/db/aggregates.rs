@@ -2,19 +2,22 @@
 //! (`station_month_reach`, `district_month_reach`; see migrations/) rather than from every
 //! session, so their cost grows with the answer, not with the history.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{
     unique_reach, AggregateFilter, AudienceSummary, DistrictCoverage, DistrictTraining,
     FilmCoverage, GroupBy, OutcomePoint, ReachRow, ScreeningReach, TrainingCoverage,
 };
-use humiao_shared::org::school_year_of;
+use humiao_shared::dashboard::Coverage;
+use humiao_shared::org::{capping_roll, school_year_of, Enrolment};
 use humiao_shared::outcome::Indicator;
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::session::SessionFormat;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::day;
-use super::suppression::{place_of, Suppression};
+use super::suppression::{places_of, Suppression};
 use super::where_clause::Conditions;
 
 /// The SQL behind [`sessions_by_district`]; public so the benchmark can time it directly.
@@ -66,7 +69,13 @@ pub struct Slice {
     pub campaign_id: i64,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The campaign's own first and last days: a slice that is the whole window can be
+    /// read from the rollups.
+    pub window: (NaiveDate, NaiveDate),
 }
+
+/// Stations of districts of one city: the city filter, for tables that hold a district.
+pub const IN_CITY: &str = "IN (SELECT cd.id FROM districts cd WHERE cd.city_id = ?)";
 
 impl Slice {
     /// Conditions on sessions (`t`) joined to their station (`st`).
@@ -76,8 +85,7 @@ impl Slice {
         c.int("t.campaign_id = ?", self.campaign_id);
         c.text("t.held_on >= ?", day(self.from));
         c.text("t.held_on <= ?", day(self.to));
-        c.eq("st.district_id", f.district_id);
-        c.eq("t.station_id", f.station_id);
+        self.work_place(&mut c);
         c.eq("t.school_id", f.school_id);
         c.eq_text("t.format", f.format.map(SessionFormat::code));
         if let Some(topic) = f.topic_id {
@@ -89,15 +97,44 @@ impl Slice {
         c
     }
 
-    /// Can the station rollup answer, i.e. does the slice cut only by campaign, place and
-    /// whole months?
-    fn fits_rollup(&self, window: (NaiveDate, NaiveDate)) -> bool {
+    /// The place of work figures: the session's station (`t.station_id`, joined as `st`),
+    /// in the filter's city, district or station.
+    pub fn work_place(&self, c: &mut Conditions) {
         let f = &self.filter;
-        f.school_id.is_none()
-            && f.topic_id.is_none()
-            && f.format.is_none()
-            && self.from == window.0
-            && self.to == window.1
+        if let Some(city) = f.city_id {
+            c.int(&format!("st.district_id {IN_CITY}"), city);
+        }
+        c.eq("st.district_id", f.district_id);
+        c.eq("t.station_id", f.station_id);
+    }
+
+    /// The place of coverage figures: the school's own (`sc`) city, district, station, and
+    /// the school itself; live schools active at some time in the slice.
+    pub fn school_place(&self, c: &mut Conditions) {
+        let f = &self.filter;
+        c.raw("sc.deleted_at IS NULL");
+        c.text(
+            "(sc.closed_on IS NULL OR sc.closed_on >= ?)",
+            day(self.from),
+        );
+        if let Some(city) = f.city_id {
+            c.int(&format!("sc.district_id {IN_CITY}"), city);
+        }
+        c.eq("sc.district_id", f.district_id);
+        c.eq("sc.station_id", f.station_id);
+        c.eq("sc.id", f.school_id);
+    }
+
+    /// Is the slice the campaign's whole window?
+    pub fn is_whole_window(&self) -> bool {
+        (self.from, self.to) == self.window
+    }
+
+    /// Can the station rollups answer, i.e. does the slice cut only by campaign, place
+    /// and topic over the whole window? (A topic needs the topic rollup.)
+    fn fits_rollup(&self) -> bool {
+        let f = &self.filter;
+        f.school_id.is_none() && f.format.is_none() && self.is_whole_window()
     }
 }
 
@@ -105,40 +142,79 @@ const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.parents), 0) AS BIGINT), CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
 
-const ROLLUP_SUMS: &str = "CAST(COALESCE(SUM(t.sessions), 0) AS BIGINT),
-    CAST(COALESCE(SUM(t.students), 0) AS BIGINT), CAST(COALESCE(SUM(t.parents), 0) AS BIGINT),
-    CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT), CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
+const GROUPED_SUMS: &str = "CAST(COALESCE(SUM(g.sessions), 0) AS BIGINT),
+    CAST(COALESCE(SUM(g.students), 0) AS BIGINT), CAST(COALESCE(SUM(g.parents), 0) AS BIGINT),
+    CAST(COALESCE(SUM(g.teachers), 0) AS BIGINT), CAST(COALESCE(SUM(g.others), 0) AS BIGINT)";
 
 type SumRow = (String, String, i64, i64, i64, i64, i64);
 
-/// Sessions and audience per month, district, station, topic or format.
+/// Sessions and audience per month, city, district, station, topic, format or school:
+/// work figures, counted where the session's station is.
 pub async fn reach(
     conn: &mut AnyConnection,
     slice: &Slice,
-    window: (NaiveDate, NaiveDate),
     group: GroupBy,
 ) -> Result<Vec<ReachRow>, sqlx::Error> {
-    let rollup = slice.fits_rollup(window)
-        && matches!(group, GroupBy::Month | GroupBy::District | GroupBy::Station);
+    let rollup = slice.fits_rollup() && !matches!(group, GroupBy::Format | GroupBy::School);
     let rows: Vec<SumRow> = if rollup {
-        // One row per station and month: the cost follows the answer, not the history.
+        // One row per (topic,) station and month: the cost follows the answer, not the
+        // history. A topic (as group or filter) needs the topic rollup, where a session
+        // with two topics is in two rows.
+        let by_topic = group == GroupBy::Topic || slice.filter.topic_id.is_some();
+        let table = if by_topic {
+            "topic_station_month_reach"
+        } else {
+            "station_month_reach"
+        };
+        // Summed per station, district, month or topic first, then named: joining names
+        // to every rollup row cost more than the sums (100,000 rows on a province).
+        let f = &slice.filter;
+        let (inner_key, by_district) = match group {
+            GroupBy::Month => ("t.month", false),
+            GroupBy::City | GroupBy::District => ("st.district_id", true),
+            GroupBy::Topic => ("t.topic_id", false),
+            _ => ("t.station_id", false),
+        };
+        let stations = if by_district || f.city_id.is_some() || f.district_id.is_some() {
+            "JOIN stations st ON st.id = t.station_id"
+        } else {
+            ""
+        };
         let (key, label, join) = match group {
-            GroupBy::Month => ("t.month", "t.month", ""),
-            GroupBy::District => (
-                "CAST(st.district_id AS TEXT)",
-                "d.name",
-                "JOIN districts d ON d.id = st.district_id",
+            GroupBy::Month => ("g.k", "g.k", ""),
+            GroupBy::City => (
+                "CAST(d.city_id AS TEXT)",
+                "cy.name",
+                "JOIN districts d ON d.id = g.k JOIN cities cy ON cy.id = d.city_id",
             ),
-            _ => ("CAST(t.station_id AS TEXT)", "st.name", ""),
+            GroupBy::District => (
+                "CAST(g.k AS TEXT)",
+                "d.name",
+                "JOIN districts d ON d.id = g.k",
+            ),
+            GroupBy::Topic => (
+                "CAST(g.k AS TEXT)",
+                "tp.name_zh",
+                "JOIN topics tp ON tp.id = g.k",
+            ),
+            _ => (
+                "CAST(g.k AS TEXT)",
+                "st.name",
+                "JOIN stations st ON st.id = g.k",
+            ),
         };
         let mut c = Conditions::all();
         c.int("t.campaign_id = ?", slice.campaign_id);
-        c.eq("st.district_id", slice.filter.district_id);
-        c.eq("t.station_id", slice.filter.station_id);
+        slice.work_place(&mut c);
+        c.eq("t.topic_id", f.topic_id);
         let sql = format!(
-            "SELECT {key}, {label}, {ROLLUP_SUMS}
-             FROM station_month_reach t JOIN stations st ON st.id = t.station_id {join}
-             WHERE {} GROUP BY {key}, {label} ORDER BY {key}",
+            "SELECT {key}, {label}, {GROUPED_SUMS}
+             FROM (SELECT {inner_key} AS k, SUM(t.sessions) AS sessions,
+                          SUM(t.students) AS students, SUM(t.parents) AS parents,
+                          SUM(t.teachers) AS teachers, SUM(t.others) AS others
+                   FROM {table} t {stations}
+                   WHERE {} GROUP BY {inner_key}) g {join}
+             GROUP BY {key}, {label} ORDER BY {key}",
             c.sql()
         );
         c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?
@@ -205,48 +281,181 @@ pub async fn reach(
     Ok(rows)
 }
 
-/// Sessions, 人次 per group and unique students reached within the slice.
+/// Sessions and 人次 per group given by the slice's stations (work figures), with the
+/// unique students and schools reached of the slice's schools (coverage figures, see
+/// [`school_reach`]): what the dashboard's summary and the report state.
 pub async fn audience(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<AudienceSummary, sqlx::Error> {
-    let c = slice.sessions();
+    let months = reach(conn, slice, GroupBy::Month).await?;
+    let coverage = coverage_of(&school_reach(conn, slice).await?);
+    Ok(work_summary(&months, &coverage))
+}
+
+/// The work totals of `rows` (any one grouping but topics, where a session with two topics
+/// is in two rows), with coverage's unique students and schools reached.
+pub fn work_summary(rows: &[ReachRow], coverage: &Coverage) -> AudienceSummary {
+    let mut summary = AudienceSummary {
+        unique_students: coverage.unique_students,
+        schools_reached: coverage.schools_covered,
+        ..Default::default()
+    };
+    for r in rows {
+        summary.sessions += r.sessions;
+        summary.students += r.students;
+        summary.parents += r.parents;
+        summary.teachers += r.teachers;
+        summary.others += r.others;
+    }
+    summary
+}
+
+/// One school of the slice's place with what coverage needs of it.
+#[derive(Debug, Clone)]
+pub struct SchoolReach {
+    pub school_id: i64,
+    pub name: String,
+    pub station_id: i64,
+    pub district_id: i64,
+    pub city_id: i64,
+    /// Sessions held there in the slice, by any station.
+    pub sessions: i64,
+    /// Students (人次) at those sessions.
+    pub students: i64,
+    /// The roll that caps its unique students ([`capping_roll`]).
+    pub roll: Option<i64>,
+}
+
+/// Every school of the slice's place (live, active at some time in the slice), with the
+/// sessions held there in the slice whoever gave them: coverage belongs to the school's
+/// own station, district and city. Three plain queries (the schools, their reach from
+/// `school_month_reach` for a whole window or from sessions otherwise, their rolls).
+pub async fn school_reach(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<Vec<SchoolReach>, sqlx::Error> {
+    let mut c = Conditions::all();
+    slice.school_place(&mut c);
     let sql = format!(
-        "SELECT {SUMS} FROM sessions t JOIN stations st ON st.id = t.station_id WHERE {}",
+        "SELECT sc.id, sc.name, sc.station_id, sc.district_id, d.city_id
+         FROM schools sc JOIN districts d ON d.id = sc.district_id
+         WHERE {} ORDER BY sc.id",
         c.sql()
     );
-    let (sessions, students, parents, teachers, others): (i64, i64, i64, i64, i64) =
-        c.bind(sqlx::query_as(&sql)).fetch_one(&mut *conn).await?;
+    let schools: Vec<(i64, String, i64, i64, i64)> =
+        c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
 
-    // Each school counts at most its roll in the school year the slice ends in.
+    let f = &slice.filter;
+    let mut r = Conditions::all();
+    let sql = if f.topic_id.is_none() && f.format.is_none() && slice.is_whole_window() {
+        r.int("t.campaign_id = ?", slice.campaign_id);
+        slice.school_place(&mut r);
+        format!(
+            "SELECT t.school_id, CAST(SUM(t.sessions) AS BIGINT), CAST(SUM(t.students) AS BIGINT)
+             FROM school_month_reach t JOIN schools sc ON sc.id = t.school_id
+             WHERE {} GROUP BY t.school_id",
+            r.sql()
+        )
+    } else {
+        r.raw("t.deleted_at IS NULL");
+        r.int("t.campaign_id = ?", slice.campaign_id);
+        r.text("t.held_on >= ?", day(slice.from));
+        r.text("t.held_on <= ?", day(slice.to));
+        r.eq_text("t.format", f.format.map(SessionFormat::code));
+        if let Some(topic) = f.topic_id {
+            r.int(
+                "EXISTS (SELECT 1 FROM session_topics x WHERE x.session_id = t.id AND x.topic_id = ?)",
+                topic,
+            );
+        }
+        slice.school_place(&mut r);
+        format!(
+            "SELECT t.school_id, COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT)
+             FROM sessions t JOIN schools sc ON sc.id = t.school_id
+             WHERE {} GROUP BY t.school_id",
+            r.sql()
+        )
+    };
+    let reached: HashMap<i64, (i64, i64)> = r
+        .bind(sqlx::query_as::<_, (i64, i64, i64)>(&sql))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(school, sessions, students)| (school, (sessions, students)))
+        .collect();
+    let rolls = rolls(conn, slice).await?;
+    Ok(schools
+        .into_iter()
+        .map(|(school_id, name, station_id, district_id, city_id)| {
+            let (sessions, students) = reached.get(&school_id).copied().unwrap_or_default();
+            SchoolReach {
+                school_id,
+                name,
+                station_id,
+                district_id,
+                city_id,
+                sessions,
+                students,
+                roll: rolls.get(&school_id).copied().flatten(),
+            }
+        })
+        .collect())
+}
+
+/// The coverage figures of these schools (all of one place).
+pub fn coverage_of<'a>(schools: impl IntoIterator<Item = &'a SchoolReach>) -> Coverage {
+    let mut coverage = Coverage::default();
+    for s in schools {
+        coverage.add_school(s.sessions, s.students, s.roll);
+    }
+    coverage
+}
+
+/// The roll that caps each school's unique students in the slice ([`capping_roll`]), per
+/// school of the slice's place.
+pub async fn rolls(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<HashMap<i64, Option<i64>>, sqlx::Error> {
+    let school_year = school_year_of(slice.to);
+    let mut c = Conditions::all();
+    slice.school_place(&mut c);
+    let n = c.next_placeholder();
+    // Only the rolls the rule can pick, the nearest on or before the slice's school year
+    // and the nearest after it (a province holds ten years of rolls for 11,000 schools);
+    // the rule itself is `capping_roll`'s.
     let sql = format!(
-        "SELECT t.school_id, CAST(SUM(t.students) AS BIGINT),
+        "SELECT sc.id,
                 (SELECT e.students FROM school_enrolments e
-                 WHERE e.school_id = t.school_id AND e.school_year <= ${n}
-                 ORDER BY e.school_year DESC LIMIT 1)
-         FROM sessions t JOIN stations st ON st.id = t.station_id
-         WHERE {} AND t.school_id IS NOT NULL
-         GROUP BY t.school_id",
-        c.sql(),
-        n = c.next_placeholder()
+                 WHERE e.school_id = sc.id AND e.school_year <= ${n}
+                 ORDER BY e.school_year DESC LIMIT 1),
+                (SELECT e.students FROM school_enrolments e
+                 WHERE e.school_id = sc.id AND e.school_year > ${n}
+                 ORDER BY e.school_year LIMIT 1)
+         FROM schools sc WHERE {}",
+        c.sql()
     );
-    let per_school: Vec<(i64, i64, Option<i64>)> = c
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = c
         .bind(sqlx::query_as(&sql))
-        .bind(i64::from(school_year_of(slice.to)))
+        .bind(i64::from(school_year))
         .fetch_all(&mut *conn)
         .await?;
-    Ok(AudienceSummary {
-        sessions,
-        students,
-        parents,
-        teachers,
-        others,
-        unique_students: per_school
-            .iter()
-            .map(|(_, reached, roll)| unique_reach(*reached, *roll))
-            .sum(),
-        schools_reached: per_school.len() as i64,
-    })
+    Ok(rows
+        .into_iter()
+        .map(|(school, earlier, later)| {
+            let nearest = [(school_year, earlier), (school_year + 1, later)]
+                .into_iter()
+                .filter_map(|(school_year, students)| {
+                    students.map(|students| Enrolment {
+                        school_year,
+                        students,
+                    })
+                })
+                .collect::<Vec<_>>();
+            (school, capping_roll(&nearest, slice.to))
+        })
+        .collect())
 }
 
 /// Per film of the campaign's assignments: schools expected and schools that confirmed,
@@ -255,33 +464,34 @@ pub async fn screening_coverage(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<Vec<FilmCoverage>, sqlx::Error> {
-    let f = &slice.filter;
     let mut c = Conditions::all();
-    c.raw("a.deleted_at IS NULL AND sc.deleted_at IS NULL");
+    c.raw("a.deleted_at IS NULL");
     c.int("a.campaign_id = ?", slice.campaign_id);
-    c.eq("sc.district_id", f.district_id);
-    c.eq("sc.station_id", f.station_id);
-    c.eq("sc.id", f.school_id);
+    slice.school_place(&mut c);
     let n = c.next_placeholder();
     // A school confirmed a film when it did so within the slice's days.
+    // Counted per film and district id first, then named: grouping by the names as well
+    // cost a third more on a province (a row per film and school).
     let sql = format!(
-        "SELECT f.id, f.title, d.id, d.name,
-                COUNT(DISTINCT x.school_id),
-                COUNT(DISTINCT c.school_id),
-                CAST(COALESCE(SUM(c.students), 0) AS BIGINT),
-                CAST(COALESCE(SUM(c.parents), 0) AS BIGINT)
-         FROM screening_assignments a
-         JOIN assignment_films af ON af.assignment_id = a.id
-         JOIN films f ON f.id = af.film_id
-         JOIN assignment_schools x ON x.assignment_id = a.id
-         JOIN schools sc ON sc.id = x.school_id
-         JOIN districts d ON d.id = sc.district_id
-         LEFT JOIN screening_confirmations c
-           ON c.assignment_id = a.id AND c.school_id = x.school_id AND c.film_id = f.id
-          AND c.deleted_at IS NULL AND c.shown_on >= ${n} AND c.shown_on <= ${}
-         WHERE {}
-         GROUP BY f.id, f.title, d.id, d.name, d.sort_order
-         ORDER BY f.id, d.sort_order, d.id",
+        "SELECT g.film, f.title, g.district, d.name, g.expected, g.confirmed,
+                CAST(COALESCE(g.students, 0) AS BIGINT), CAST(COALESCE(g.parents, 0) AS BIGINT)
+         FROM (SELECT af.film_id AS film, sc.district_id AS district,
+                      COUNT(DISTINCT x.school_id) AS expected,
+                      COUNT(DISTINCT c.school_id) AS confirmed,
+                      SUM(c.students) AS students, SUM(c.parents) AS parents
+               FROM screening_assignments a
+               JOIN assignment_films af ON af.assignment_id = a.id
+               JOIN assignment_schools x ON x.assignment_id = a.id
+               JOIN schools sc ON sc.id = x.school_id
+               LEFT JOIN screening_confirmations c
+                 ON c.assignment_id = a.id AND c.school_id = x.school_id
+                AND c.film_id = af.film_id AND c.deleted_at IS NULL
+                AND c.shown_on >= ${n} AND c.shown_on <= ${}
+               WHERE {}
+               GROUP BY af.film_id, sc.district_id) g
+         JOIN films f ON f.id = g.film
+         JOIN districts d ON d.id = g.district
+         ORDER BY g.film, d.sort_order, d.id",
         n + 1,
         c.sql()
     );
@@ -327,22 +537,16 @@ pub async fn screening_reach(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<ScreeningReach, sqlx::Error> {
-    let f = &slice.filter;
     let mut c = Conditions::all();
-    c.raw("a.deleted_at IS NULL AND sc.deleted_at IS NULL");
+    c.raw("a.deleted_at IS NULL");
     c.int("a.campaign_id = ?", slice.campaign_id);
-    c.eq("sc.district_id", f.district_id);
-    c.eq("sc.station_id", f.station_id);
-    c.eq("sc.id", f.school_id);
+    slice.school_place(&mut c);
     let n = c.next_placeholder();
     let sql = format!(
         "SELECT x.school_id,
                 CAST(COALESCE(MAX(cf.students), 0) AS BIGINT),
                 CAST(COALESCE(MAX(cf.parents), 0) AS BIGINT),
-                COUNT(cf.id),
-                (SELECT e.students FROM school_enrolments e
-                 WHERE e.school_id = x.school_id AND e.school_year <= ${}
-                 ORDER BY e.school_year DESC LIMIT 1)
+                COUNT(cf.id)
          FROM screening_assignments a
          JOIN assignment_schools x ON x.assignment_id = a.id
          JOIN schools sc ON sc.id = x.school_id
@@ -353,26 +557,28 @@ pub async fn screening_reach(
                       WHERE af.assignment_id = a.id AND af.film_id = cf.film_id)
          WHERE {}
          GROUP BY x.school_id",
-        n + 2,
         n + 1,
         c.sql()
     );
-    let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = c
+    let rows: Vec<(i64, i64, i64, i64)> = c
         .bind(sqlx::query_as(&sql))
         .bind(day(slice.from))
         .bind(day(slice.to))
-        .bind(i64::from(school_year_of(slice.to)))
         .fetch_all(&mut *conn)
         .await?;
+    let rolls = rolls(conn, slice).await?;
+    let roll = |school: i64| rolls.get(&school).copied().flatten();
     Ok(ScreeningReach {
         schools_expected: rows.len() as i64,
         schools_confirmed: rows.iter().filter(|r| r.3 > 0).count() as i64,
-        students: rows.iter().map(|r| unique_reach(r.1, r.4)).sum(),
+        students: rows.iter().map(|r| unique_reach(r.1, roll(r.0))).sum(),
         parents: rows.iter().map(|r| r.2).sum(),
     })
 }
 
-/// Stations with a speaker who completed a course running within the slice's days.
+/// Trained stations (a stock): stations of the slice's place, active at some time in it,
+/// with an officer who completed a course ending on or before the slice's last day; and
+/// the speakers trained in the slice (a flow: completions of courses running within it).
 pub async fn training_coverage(
     conn: &mut AnyConnection,
     slice: &Slice,
@@ -380,14 +586,20 @@ pub async fn training_coverage(
     let f = &slice.filter;
     let mut c = Conditions::all();
     c.raw("st.deleted_at IS NULL");
+    c.text(
+        "(st.closed_on IS NULL OR st.closed_on >= ?)",
+        day(slice.from),
+    );
+    if let Some(city) = f.city_id {
+        c.int(&format!("st.district_id {IN_CITY}"), city);
+    }
     c.eq("st.district_id", f.district_id);
     c.eq("st.id", f.station_id);
     let n = c.next_placeholder();
     let trained = format!(
         "SELECT 1 FROM trainees e JOIN trainings g ON g.id = e.training_id
          WHERE e.station_id = st.id AND e.completed = 1 AND e.deleted_at IS NULL
-           AND g.deleted_at IS NULL AND g.starts_on <= ${} AND g.ends_on >= ${n}",
-        n + 1
+           AND g.deleted_at IS NULL AND g.ends_on <= ${n}"
     );
     let sql = format!(
         "SELECT d.id, d.name, COUNT(*),
@@ -398,7 +610,6 @@ pub async fn training_coverage(
     );
     let rows: Vec<(i64, String, i64, i64)> = c
         .bind(sqlx::query_as(&sql))
-        .bind(day(slice.from))
         .bind(day(slice.to))
         .fetch_all(&mut *conn)
         .await?;
@@ -442,12 +653,10 @@ pub async fn outcome_series(
     slice: &Slice,
     suppress: bool,
 ) -> Result<Vec<OutcomePoint>, sqlx::Error> {
-    let f = &slice.filter;
     let mut c = Conditions::live();
     c.text("t.month >= ?", slice.from.format("%Y-%m").to_string());
     c.text("t.month <= ?", slice.to.format("%Y-%m").to_string());
-    c.eq("st.district_id", f.district_id);
-    c.eq("t.station_id", f.station_id);
+    slice.work_place(&mut c);
     let sql = format!(
         "SELECT t.month, t.indicator, CAST(SUM(t.value) AS BIGINT)
          FROM outcome_values t JOIN stations st ON st.id = t.station_id
@@ -456,18 +665,20 @@ pub async fn outcome_series(
     );
     let rows: Vec<(String, String, i64)> =
         c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-    let suppression = if suppress {
-        Suppression::of_months(conn, rows.iter().map(|r| r.0.as_str())).await?
+    let (suppression, places) = if suppress {
+        (
+            Suppression::of_months(conn, rows.iter().map(|r| r.0.as_str())).await?,
+            places_of(conn, &slice.filter).await?,
+        )
     } else {
-        Suppression::default()
+        (Suppression::default(), Vec::new())
     };
-    let place = place_of(f);
     Ok(rows
         .into_iter()
         .filter_map(|(month, indicator, value)| {
             let indicator = Indicator::from_code(&indicator)?;
             let value = if suppress {
-                suppression.month(indicator, place, &month, value)
+                (!suppression.hides_month_in(indicator, &places, &month)).then_some(value)
             } else {
                 Some(value)
             };

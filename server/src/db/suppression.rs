@@ -118,6 +118,28 @@ impl Suppression {
         })
     }
 
+    /// Is the figure of the places together (`places_of`) in `month` hidden? A sum of
+    /// figures that are all shown tells nothing they do not, so it is hidden only when one
+    /// of them is.
+    pub fn hides_month_in(&self, indicator: Indicator, places: &[Place], month: &str) -> bool {
+        places
+            .iter()
+            .any(|p| self.hides_month(indicator, *p, month))
+    }
+
+    /// [`Suppression::covers_hidden`] for the places together.
+    pub fn covers_hidden_in(
+        &self,
+        indicator: Indicator,
+        places: &[Place],
+        from: &str,
+        to: &str,
+    ) -> bool {
+        places
+            .iter()
+            .any(|p| self.covers_hidden(indicator, *p, from, to))
+    }
+
     fn is_hidden(&self, indicator: Indicator, year: i32, figure: (Place, Period)) -> bool {
         self.years
             .get(&year)
@@ -156,6 +178,26 @@ pub fn place_of(filter: &AggregateFilter) -> Place {
         (Some(station), _) => Place::Station(station),
         (None, Some(district)) => Place::District(district),
         (None, None) => Place::City,
+    }
+}
+
+/// The places whose suppressed figures add up to the filter's: its station, its district,
+/// the whole database, or for one city of a province each of the city's districts (the
+/// tables have no city level; a city's figure is shown when all its districts' are).
+pub async fn places_of(
+    conn: &mut AnyConnection,
+    filter: &AggregateFilter,
+) -> Result<Vec<Place>, sqlx::Error> {
+    match (filter.city_id, place_of(filter)) {
+        (Some(city), Place::City) => {
+            let ids: Vec<(i64,)> =
+                sqlx::query_as("SELECT id FROM districts WHERE city_id = $1 ORDER BY id")
+                    .bind(city)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            Ok(ids.into_iter().map(|(id,)| Place::District(id)).collect())
+        }
+        (_, place) => Ok(vec![place]),
     }
 }
 

@@ -18,7 +18,7 @@ use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregates::{district_reach, resolve, sliced, stock_before, suppresses, within_scope};
+use crate::aggregates::{district_reach, outcomes, resolve, sliced, suppresses, within_scope};
 use crate::db::aggregates;
 use crate::db::Db;
 use crate::error::{lang_of, ApiError};
@@ -154,18 +154,27 @@ async fn svg_of(
             };
             charts::training_coverage(&coverage, lang)
         }
-        ChartName::ReoffenceRate | ChartName::NightWandering | ChartName::JuvenileThefts => {
+        ChartName::ReoffenceRate => {
+            // Rates from true counts, hidden as a whole (as the dashboard states them).
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let rates = match slice {
+                Some(slice) => {
+                    outcomes(&mut conn, viewer, &slice)
+                        .await?
+                        .reoffence_by_month
+                }
+                None => Vec::new(),
+            };
+            charts::reoffence_rate(&rates, lang)
+        }
+        ChartName::NightWandering | ChartName::JuvenileThefts => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
             let mut points = Vec::new();
             if let Some(slice) = slice {
                 let hide = suppresses(viewer);
-                if chart == ChartName::ReoffenceRate {
-                    points.extend(stock_before(&mut conn, &slice, hide).await?);
-                }
                 points.extend(aggregates::outcome_series(&mut conn, &slice, hide).await?);
             }
             match chart {
-                ChartName::ReoffenceRate => charts::reoffence_rate(&points, lang),
                 ChartName::NightWandering => charts::night_wandering(&points, lang),
                 _ => charts::juvenile_thefts(&points, since, lang),
             }
@@ -186,14 +195,14 @@ async fn reach(
     let filter = within_scope(db, viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     Ok(match resolve(&mut conn, filter).await? {
-        Some((slice, window)) => aggregates::reach(&mut conn, &slice, window, group).await?,
+        Some((slice, _)) => aggregates::reach(&mut conn, &slice, group).await?,
         None => Vec::new(),
     })
 }
 
-/// The audience aggregate once per district of the slice. Unique reach is capped per
-/// school, so a district's figure is the audience aggregate narrowed to it, not a share of
-/// the city's.
+/// The audience aggregate per district of the slice, in one pass: each district's work
+/// (its stations' sessions) and coverage (its own schools' unique students), as
+/// `GET /aggregates/audience` narrowed to the district states them.
 async fn unique_reach(
     db: &Db,
     viewer: &Viewer,
@@ -203,21 +212,29 @@ async fn unique_reach(
     let Some(slice) = slice else {
         return Ok(Vec::new());
     };
-    let districts: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM districts ORDER BY sort_order, id")
+    let districts: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT id, city_id, name FROM districts ORDER BY sort_order, id")
             .fetch_all(&mut *conn)
             .await?;
+    let work = aggregates::reach(&mut conn, &slice, GroupBy::District).await?;
+    let schools = aggregates::school_reach(&mut conn, &slice).await?;
     // A slice below district level (a station, a school) keeps only the districts it
     // reaches into; a district-wide one keeps its district even when it is empty.
-    let narrow = slice.filter.station_id.is_some() || slice.filter.school_id.is_some();
+    let f = &slice.filter;
+    let narrow = f.station_id.is_some() || f.school_id.is_some();
     let mut rows = Vec::new();
-    for (id, name) in districts {
-        if slice.filter.district_id.is_some_and(|d| d != id) {
+    for (id, city, name) in districts {
+        if f.district_id.is_some_and(|d| d != id) || f.city_id.is_some_and(|c| c != city) {
             continue;
         }
-        let mut one = slice.clone();
-        one.filter.district_id = Some(id);
-        let audience = aggregates::audience(&mut conn, &one).await?;
+        let key = id.to_string();
+        let own = work
+            .iter()
+            .filter(|r| r.key == key)
+            .cloned()
+            .collect::<Vec<_>>();
+        let coverage = aggregates::coverage_of(schools.iter().filter(|s| s.district_id == id));
+        let audience = aggregates::work_summary(&own, &coverage);
         if !narrow || audience.sessions > 0 {
             rows.push((name, audience));
         }

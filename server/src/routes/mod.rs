@@ -5,6 +5,7 @@ mod app;
 pub mod audit;
 pub mod auth;
 pub mod charts;
+pub mod dashboard;
 mod health;
 pub mod imports;
 pub mod links;
@@ -42,6 +43,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(registered)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
+                    .configure(dashboard::configure)
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)

@@ -1,78 +1,41 @@
 //! The re-offence rate of mentored minors per month: the month's re-offences over the
 //! minors in mentoring, as a line.
 //!
-//! Minors mentored is a stock, reported once in a while (the stations report it each
-//! December), not a monthly flow; a month's denominator is the latest stock reported at or
-//! before it, else the first one after it. The months drawn are those from the first to the
-//! last re-offence figure; a month between them without a figure had none to report (0).
-//!
-//! A month whose counts are hidden from a non-administrator (see `crate::suppression`) is a
-//! gap marked "*": a rate there would give the hidden count away.
+//! The server computes the rates (`RatePoint`, as `GET /api/v1/dashboard` states them):
+//! each from true counts, minors mentored being the stock at the month's end (DOMAIN.md),
+//! and then shown or hidden as a whole. A month without a rate (hidden from a
+//! non-administrator, see `crate::suppression`, or no one in mentoring) is a gap marked
+//! "*": a rate there could give a hidden count away.
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
 use super::{
-    centred, empty, left, legend, month_label, month_range, render, small_count_label,
-    small_count_note, Area, ChartName, DrawResult, FONT, NOTE, SESSIONS_COLOUR,
+    centred, empty, left, legend, month_label, render, small_count_label, small_count_note, Area,
+    ChartName, DrawResult, FONT, NOTE, SESSIONS_COLOUR,
 };
-use crate::aggregate::OutcomePoint;
-use crate::outcome::Indicator;
+use crate::dashboard::RatePoint;
 use crate::Lang;
 
-/// One month's point: a rate in percent, hidden, or nothing to show.
+/// One month's point: a rate in percent, or a gap.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Point {
     Rate(f64),
     Hidden,
-    None,
 }
 
-/// From `GET /aggregates/outcomes` (its `minors_mentored` and `reoffences` points). The
-/// points may include a `minors_mentored` stock reported before the first month, so that
-/// the months before this year's report have a denominator (the server adds the latest
-/// one of the year before the slice).
-pub fn reoffence_rate(points: &[OutcomePoint], lang: Lang) -> String {
+/// From the dashboard's `reoffence_by_month` (rates 0–1, month by month).
+pub fn reoffence_rate(points: &[RatePoint], lang: Lang) -> String {
     let title = ChartName::ReoffenceRate.title(lang);
-    let months = month_range(
-        points
-            .iter()
-            .filter(|p| p.indicator == Indicator::Reoffences)
-            .map(|p| p.month.as_str()),
-    );
-    let mut stocks: Vec<&OutcomePoint> = points
-        .iter()
-        .filter(|p| p.indicator == Indicator::MinorsMentored)
-        .collect();
-    stocks.sort_by(|a, b| a.month.cmp(&b.month));
-    let stock_for = |month: &str| {
-        stocks
-            .iter()
-            .rev()
-            .find(|s| s.month.as_str() <= month)
-            .or_else(|| stocks.first())
-            .map(|s| s.value)
-    };
-    let rates: Vec<Point> = months
-        .iter()
-        .map(|m| {
-            let reoffences = points
-                .iter()
-                .find(|p| p.indicator == Indicator::Reoffences && &p.month == m)
-                .map_or(Some(0), |p| p.value);
-            match (stock_for(m), reoffences) {
-                (Some(None), _) | (_, None) => Point::Hidden,
-                (Some(Some(stock)), Some(r)) if stock > 0 => {
-                    Point::Rate(r as f64 / stock as f64 * 100.0)
-                }
-                // No stock reported, or no one in mentoring: nothing to divide by.
-                _ => Point::None,
-            }
-        })
-        .collect();
-    if rates.iter().all(|p| *p == Point::None) {
+    // Nothing to draw (no months, or none with a rate to show).
+    if points.iter().all(|p| p.rate.is_none()) {
         return empty(title, lang);
     }
+    let months: Vec<String> = points.iter().map(|p| p.month.clone()).collect();
+    let rates: Vec<Point> = points
+        .iter()
+        .map(|p| p.rate.map_or(Point::Hidden, |r| Point::Rate(r * 100.0)))
+        .collect();
     render(|root| draw(root, &months, &rates, title, lang))
 }
 
@@ -167,24 +130,20 @@ mod tests {
     use super::super::testing::assert_has;
     use super::*;
 
-    pub(crate) fn point(month: &str, indicator: Indicator, value: Option<i64>) -> OutcomePoint {
-        OutcomePoint {
+    fn point(month: &str, rate: Option<f64>) -> RatePoint {
+        RatePoint {
             month: month.into(),
-            indicator,
-            value,
+            rate,
         }
     }
 
     #[test]
-    fn each_months_rate_is_its_reoffences_over_the_latest_stock_of_minors_mentored() {
+    fn each_months_rate_is_drawn_in_percent() {
         let svg = reoffence_rate(
             &[
-                // The stock reported the December before is the denominator all year.
-                point("2023-12", Indicator::MinorsMentored, Some(400)),
-                point("2024-01", Indicator::Reoffences, Some(2)),
-                // February had none to report.
-                point("2024-03", Indicator::Reoffences, Some(1)),
-                point("2024-03", Indicator::Visits, Some(300)),
+                point("2024-01", Some(0.005)),
+                point("2024-02", Some(0.0)),
+                point("2024-03", Some(0.0025)),
             ],
             Lang::Zh,
         );
@@ -201,61 +160,24 @@ mod tests {
                 "0.25%",
             ],
         );
-        assert!(!svg.contains("2023-12"), "the stock's month is not drawn");
         assert!(!svg.contains("&lt;5"), "nothing is hidden here");
-        // Before any later report, the first stock reported serves.
-        let later = reoffence_rate(
-            &[
-                point("2024-02", Indicator::Reoffences, Some(3)),
-                point("2024-12", Indicator::MinorsMentored, Some(300)),
-            ],
-            Lang::En,
-        );
-        assert_has(&later, &["1.00%", "Re-offence rate (%)"]);
     }
 
     #[test]
-    fn hidden_counts_are_marked_and_never_shown_as_a_rate() {
+    fn hidden_rates_are_marked_and_never_drawn() {
         let svg = reoffence_rate(
-            &[
-                point("2023-12", Indicator::MinorsMentored, Some(12)),
-                point("2024-03", Indicator::Reoffences, None),
-                point("2024-04", Indicator::Reoffences, Some(0)),
-            ],
+            &[point("2024-03", None), point("2024-04", Some(0.0))],
             Lang::En,
         );
         assert_has(&svg, &["hidden (1–4 at a station, or would give one away)"]);
         // Only April's point is drawn: one circle.
         assert_eq!(svg.matches("<circle").count(), 1, "{svg}");
-        // A hidden stock hides every rate that divides by it.
-        let stock_hidden = reoffence_rate(
-            &[
-                point("2023-12", Indicator::MinorsMentored, None),
-                point("2024-01", Indicator::Reoffences, Some(7)),
-            ],
-            Lang::En,
-        );
-        assert_has(&stock_hidden, &["hidden (1–4 at a station"]);
-        assert!(!stock_hidden.contains("<circle"), "{stock_hidden}");
     }
 
     #[test]
-    fn no_mentoring_figures_make_an_empty_chart() {
-        let svg = reoffence_rate(&[point("2024-03", Indicator::Visits, Some(3))], Lang::Zh);
-        assert!(svg.contains("所选范围内暂无数据"));
-        // Re-offences without any stock to divide by.
-        let svg = reoffence_rate(
-            &[point("2024-03", Indicator::Reoffences, Some(3))],
-            Lang::Zh,
-        );
-        assert!(svg.contains("所选范围内暂无数据"));
-        let zero = reoffence_rate(
-            &[
-                point("2024-03", Indicator::MinorsMentored, Some(0)),
-                point("2024-03", Indicator::Reoffences, Some(0)),
-            ],
-            Lang::En,
-        );
-        assert!(zero.contains("No data in this selection"));
+    fn no_rates_make_an_empty_chart() {
+        assert!(reoffence_rate(&[], Lang::Zh).contains("所选范围内暂无数据"));
+        let svg = reoffence_rate(&[point("2024-03", None)], Lang::En);
+        assert!(svg.contains("No data in this selection"));
     }
 }
