@@ -306,20 +306,6 @@ pub async fn districts() -> ApiResult<Vec<humiao_shared::org::District>> {
     get("/api/v1/districts").await
 }
 
-/// A chart the server draws, as SVG markup, at `path` (with its query).
-pub async fn svg(path: String) -> ApiResult<String> {
-    let response = chinese(Request::get(&path))
-        .send()
-        .await
-        .map_err(network_failure)?;
-    if response.ok() {
-        response.text().await.map_err(network_failure)
-    } else {
-        // An error answer is JSON, read as any other call's.
-        read::<()>(Ok(response)).await.map(|()| String::new())
-    }
-}
-
 /// Any JSON the API answers, at `path` (with its query).
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     get(path).await

@@ -1,6 +1,7 @@
 //! One dashboard view drawn from one [`Dashboard`] answer: the headline figures with their
 //! definitions, then a chart and a table per series. Nothing here asks the server for a
-//! figure; only the re-offence chart is drawn by the server (see [`Drawing::Server`]).
+//! figure, and every chart is drawn here from it by the same `shared` functions the server
+//! uses for `/api/v1/charts/{name}.svg` (the re-offence rate's months come computed).
 
 use humiao_shared::aggregate::{AudienceSummary, GroupBy};
 use humiao_shared::charts::{self, thousands, ChartName};
@@ -11,7 +12,7 @@ use humiao_shared::Lang;
 use leptos::prelude::*;
 use serde::Serialize;
 
-use super::parts::{ChartCard, Drawing, Exports, Figure, OutcomeTable, ReachTable, SimpleTable};
+use super::parts::{ChartCard, Exports, Figure, OutcomeTable, ReachTable, SimpleTable};
 use super::{query, Filters};
 use crate::i18n::{lang, no_roll, of, tr, T};
 
@@ -52,6 +53,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         training,
         outcomes,
         reoffence_rate,
+        reoffence_by_month,
         outcome_series,
         by_place,
         by_month,
@@ -71,7 +73,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
     };
     let empty = summary.sessions == 0;
     let chart = |name: ChartName, svg: Box<dyn Fn(Lang) -> String + Send + Sync>| {
-        view! { <ChartCard name=name filter=filter.clone() drawing=Drawing::Here(svg) /> }
+        view! { <ChartCard name=name filter=filter.clone() svg=svg /> }
     };
     // The sessions chart: one bar per district at district level; below it (and above,
     // where a province's stations are too many to name) the largest stations.
@@ -198,7 +200,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
                 <Exports path=format!("training-coverage?{slice}") />
             </section>
             <section class="card">
-                <ChartCard name=ChartName::ReoffenceRate filter=filter.clone() drawing=Drawing::Server />
+                {chart(ChartName::ReoffenceRate, Box::new(move |l| charts::reoffence_rate(&reoffence_by_month, l)))}
                 {chart(ChartName::NightWandering, { let p = series.clone(); Box::new(move |l| charts::night_wandering(&p, l)) })}
                 {chart(ChartName::JuvenileThefts, { let p = series.clone(); Box::new(move |l| charts::juvenile_thefts(&p, None, l)) })}
                 <OutcomeTable points=series />

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use super::{query, Filters};
-use crate::api;
 use crate::i18n::{lang, text, tr, T};
 
 /// A headline figure, its name, an optional note under it, and its definition folded
@@ -37,15 +36,6 @@ pub(super) fn Figure(
     }
 }
 
-/// Who draws a chart.
-pub(super) enum Drawing {
-    /// The page, from the answer it has (the SVG in the language asked).
-    Here(Box<dyn Fn(Lang) -> String + Send + Sync>),
-    /// The server (`GET /api/v1/charts/{name}.svg`), for a chart that needs a rule only the
-    /// server applies.
-    Server,
-}
-
 /// `GET /api/v1/charts/{name}.svg`'s parameters: the slice and the language.
 #[derive(Serialize)]
 struct Drawn<'a> {
@@ -54,14 +44,14 @@ struct Drawn<'a> {
     lang: Lang,
 }
 
-/// One chart, with links to the same chart as SVG and PNG from the server. Its SVG is
-/// produced by plotters, which escapes every text it writes, so inserting it as markup
-/// cannot run a script hidden in a name.
+/// One chart drawn by the page (`svg` in the language asked), with links to the same chart
+/// as SVG and PNG from the server. Its SVG is produced by plotters, which escapes every text
+/// it writes, so inserting it as markup cannot run a script hidden in a name.
 #[component]
 pub(super) fn ChartCard(
     name: ChartName,
     filter: AggregateFilter,
-    drawing: Drawing,
+    svg: Box<dyn Fn(Lang) -> String + Send + Sync>,
 ) -> impl IntoView {
     let slug = name.slug();
     let file = move |ext: &str| {
@@ -72,28 +62,10 @@ pub(super) fn ChartCard(
         format!("/api/v1/charts/{slug}.{ext}?{}", query(&drawn))
     };
     let (svg_file, png_file) = (file.clone(), file.clone());
-    // The markup, or why the server could not draw it.
-    let markup: Box<dyn Fn() -> Result<String, String> + Send + Sync> = match drawing {
-        Drawing::Here(svg) => Box::new(move || Ok(svg(lang()))),
-        Drawing::Server => {
-            let drawn = LocalResource::new(move || api::svg(file("svg")));
-            Box::new(move || match drawn.get() {
-                Some(Err(e)) => Err(e.to_string()),
-                Some(Ok(svg)) => Ok(svg),
-                None => Ok(String::new()),
-            })
-        }
-    };
-    let markup = std::sync::Arc::new(markup);
-    let problem = {
-        let markup = markup.clone();
-        move || markup().err()
-    };
     view! {
         <figure class="chart-card">
             <div class="chart" id=format!("chart-{slug}") role="img" aria-label=move || name.title(lang())
-                inner_html=move || markup().unwrap_or_default()></div>
-            {move || problem().map(|p| view! { <p class="notice bad" role="alert">{p}</p> })}
+                inner_html=move || svg(lang())></div>
             <figcaption class="exports inline">
                 <a class="button" href=move || svg_file("svg") download="">"SVG"</a>
                 <a class="button" href=move || png_file("png") download="">"PNG"</a>
