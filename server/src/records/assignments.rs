@@ -119,7 +119,19 @@ impl Resource for Assignments {
     /// officers have no part in screenings.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
         match (viewer.role, viewer.school()) {
-            (Role::Admin | Role::Leader, _) => Ok(()),
+            (Role::Admin | Role::Leader, _) => {
+                // Within a city: the assignments that ask a school of the city.
+                if let Some(city) = viewer.city {
+                    c.int(
+                        "EXISTS (SELECT 1 FROM assignment_schools x
+                                 JOIN schools xs ON xs.id = x.school_id
+                                 JOIN districts xd ON xd.id = xs.district_id
+                                 WHERE x.assignment_id = t.id AND xd.city_id = ?)",
+                        city,
+                    );
+                }
+                Ok(())
+            }
             (Role::School, Some(school)) => {
                 // Through a link: that link's campaign only.
                 c.eq("t.campaign_id", viewer.campaign);
