@@ -626,19 +626,12 @@ pub const DISTRICT_NAME: Field = Field::new(
 .required();
 pub const SORT_ORDER: Field = Field::new("sort_order", words::SORT_ORDER, FieldKind::Int);
 
-pub const CITY_CODE: Field = Field::new(
-    "code",
-    Text::new("市局编码", "City code"),
-    FieldKind::Text,
-)
-.required()
-.hint(words::CODE_HINT);
-pub const CITY_NAME: Field = Field::new(
-    "name",
-    Text::new("市局名称", "City name"),
-    FieldKind::Text,
-)
-.required();
+pub const CITY_CODE: Field =
+    Field::new("code", Text::new("市局编码", "City code"), FieldKind::Text)
+        .required()
+        .hint(words::CODE_HINT);
+pub const CITY_NAME: Field =
+    Field::new("name", Text::new("市局名称", "City name"), FieldKind::Text).required();
 
 impl Described for NewCity {
     const KIND: &'static RecordKind = &RecordKind {
@@ -661,8 +654,9 @@ impl Described for NewCity {
 }
 
 /// A district's city: the database's only one when left blank.
-pub const DISTRICT_CITY: Field = Field::new("city_id", words::CITY, FieldKind::Ref("cities"))
-    .hint(Text::new("只有一个市局时可空", "May be blank while there is one city"));
+pub const DISTRICT_CITY: Field = Field::new("city_id", words::CITY, FieldKind::Ref("cities")).hint(
+    Text::new("只有一个市局时可空", "May be blank while there is one city"),
+);
 
 impl Described for NewDistrict {
     const KIND: &'static RecordKind = &RecordKind {

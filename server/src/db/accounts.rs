@@ -265,7 +265,10 @@ pub async fn accounts(
         }
         Some(city) => {
             let sql = format!("{ACCOUNTS} WHERE {IN_CITY} ORDER BY u.username");
-            sqlx::query_as(&sql).bind(city).fetch_all(&mut *conn).await?
+            sqlx::query_as(&sql)
+                .bind(city)
+                .fetch_all(&mut *conn)
+                .await?
         }
     };
     Ok(rows.into_iter().filter_map(account_from).collect())
@@ -325,7 +328,11 @@ pub async fn place_ids(
                 "stations" => "t.district_id, t.id",
                 _ => "t.district_id, t.station_id",
             },
-            if table == "districts" { "t.id" } else { "t.district_id" }
+            if table == "districts" {
+                "t.id"
+            } else {
+                "t.district_id"
+            }
         )
     };
     let (sql, id) = match place {

@@ -94,7 +94,10 @@ impl Sheet for Speakers {
         viewer: &Viewer,
         valid: &ValidTrainee,
     ) -> Result<bool, sqlx::Error> {
-        Ok(viewer.is_admin() && crate::records::own_station(conn, viewer, valid.station_id).await?)
+        Ok(
+            viewer.is_admin()
+                && crate::records::own_station(conn, viewer, valid.station_id).await?,
+        )
     }
 
     fn key(v: &ValidTrainee) -> String {

@@ -170,11 +170,11 @@ impl Resource for Districts {
         )
         .bind(v.city_id)
         .bind(&v.code)
-            .bind(&v.name)
-            .bind(v.sort_order)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        .bind(&v.name)
+        .bind(v.sort_order)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 
