@@ -267,7 +267,20 @@ async fn a_city_admin_manages_their_city_and_nothing_beyond_it() {
     .await;
     let station = json!({"district_id": mine, "code": "CZ-NEW01", "name": "新派出所",
                          "workstation": null});
-    created(admin, &w.app, "/api/v1/stations", station).await;
+    let station = created(admin, &w.app, "/api/v1/stations", station).await;
+    // A code another city's school has is taken, and that school is not shown.
+    let res = admin
+        .post(format!("{}/api/v1/schools", w.app.url))
+        .json(
+            &json!({"code": "WX-SC1", "name": "常州新小学", "kind": "primary",
+                      "district_id": mine, "station_id": station, "enrolments": []}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains(WUXI_SCHOOL), "{body}");
     // Another city's: refused, and nothing stored.
     let cases = [
         (
