@@ -25,6 +25,7 @@ struct TwoCities {
     /// 常州's leader and administrator.
     leader: Client,
     admin: Client,
+    campaign: i64,
     year: i32,
 }
 
@@ -61,8 +62,9 @@ async fn two_cities() -> TwoCities {
                         "enrolments": [{"school_year": 2025, "students": 600}]});
     let school = created(&admin, &app, "/api/v1/schools", school).await;
     let topics = app.get_json("/api/v1/topics").await;
+    let campaign = app.current_campaign().await;
     let refs = Refs {
-        campaign_id: app.current_campaign().await,
+        campaign_id: campaign,
         station_id: station,
         school_id: school,
         topic_id: topics[0]["id"].as_i64().expect("a topic"),
@@ -83,6 +85,7 @@ async fn two_cities() -> TwoCities {
         leader: app.client_as("leader.changzhou").await,
         admin: app.client_as("admin.changzhou").await,
         year: chrono::Datelike::year(&humiao_server::clock::today()),
+        campaign,
         app,
         changzhou,
         wuxi,
@@ -176,6 +179,28 @@ async fn a_city_leader_reads_only_their_citys_records_and_files() {
             .all(|d| d["city_id"] == json!(w.changzhou)),
         "{districts}"
     );
+    // An assignment shows a city's leader their city's schools only, and one that asks
+    // none of them is not found.
+    let diaozhuang = w.app.id_of("schools", "name", "雕庄小学").await;
+    let films = w.app.get_json("/api/v1/films").await;
+    let today = humiao_server::clock::today().to_string();
+    let assignment = |title: &str, schools: Vec<i64>| {
+        json!({"campaign_id": w.campaign, "title": title, "film_ids": [films[0]["id"]],
+               "school_ids": schools, "opens_on": today, "closes_on": today})
+    };
+    let both = assignment("两市观看任务", vec![diaozhuang, w.school]);
+    let both = created(admin, &w.app, "/api/v1/assignments", both).await;
+    let theirs = assignment("无锡观看任务", vec![w.school]);
+    let theirs = created(admin, &w.app, "/api/v1/assignments", theirs).await;
+    let seen = w
+        .json(&w.leader, &format!("/api/v1/assignments/{both}"))
+        .await;
+    assert_eq!(seen["school_ids"], json!([diaozhuang]), "{seen}");
+    let (status, _) = w
+        .get(&w.leader, &format!("/api/v1/assignments/{theirs}"))
+        .await;
+    assert_eq!(status, 404);
+
     // The files hold what the lists do.
     for (path, text) in [
         ("/api/v1/sessions?format=csv", WUXI_NOTE),
