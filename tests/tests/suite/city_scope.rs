@@ -536,3 +536,42 @@ async fn a_city_leaders_aggregates_hold_only_their_citys_districts_and_sessions(
         "{all}\n{mine}"
     );
 }
+
+#[tokio::test]
+async fn a_city_admin_imports_into_their_city_only() {
+    let w = two_cities().await;
+    use humiao_shared::import::ImportKind;
+    let header: Vec<String> = ImportKind::Stations
+        .columns()
+        .iter()
+        .map(|c| c.header(humiao_shared::Lang::En).to_string())
+        .collect();
+    // Code, name, district (by code), workstation: one row in 常州, one in 无锡.
+    let file = [
+        header.join(","),
+        "CZ-IMP1,常州导入派出所,TN,".to_string(),
+        "WX-IMP1,无锡导入派出所,WX-LX,".to_string(),
+    ]
+    .join("\r\n");
+    let stations = w.app.count("stations").await;
+    let res = w
+        .admin
+        .post(format!("{}/api/v1/imports/stations", w.app.url))
+        .header(reqwest::header::CONTENT_TYPE, "text/csv")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(status, 422, "{report}");
+    let problems = report["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!(problems[0]["row"], 3, "{report}");
+    assert_eq!(problems[0]["code"], "outside_scope", "{report}");
+    assert_eq!(
+        report["stored"], false,
+        "a file with a problem stores nothing"
+    );
+    assert_eq!(w.app.count("stations").await, stations);
+}
