@@ -142,6 +142,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_leaders_and_administrators_are_scoped_to_a_city_and_a_district_comes_first() {
+        let cases = [
+            (Role::Admin, Some(3), None, None, None, Scope::City(3)),
+            (Role::Admin, None, None, None, None, Scope::All),
+            (Role::Leader, Some(3), None, None, None, Scope::City(3)),
+            (Role::Leader, None, Some(1), None, None, Scope::District(1)),
+            (
+                Role::Leader,
+                Some(3),
+                Some(1),
+                None,
+                None,
+                Scope::District(1),
+            ),
+            (
+                Role::Officer,
+                Some(3),
+                Some(1),
+                Some(10),
+                None,
+                Scope::Station {
+                    district: 1,
+                    station: 10,
+                },
+            ),
+        ];
+        for (role, city, district, station, school, scope) in cases {
+            assert_eq!(
+                Scope::of(role, city, district, station, school),
+                scope,
+                "{role:?} {city:?} {district:?}"
+            );
+        }
+    }
+
+    #[test]
     fn keys_belong_to_an_account_by_its_id_and_to_a_link_by_its_school_never_to_a_name() {
         let school = Scope::School {
             district: 1,

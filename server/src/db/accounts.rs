@@ -282,7 +282,10 @@ pub async fn account_in(
 ) -> Result<Option<Account>, sqlx::Error> {
     let found = account(conn, id).await?;
     let Some(city) = city else { return Ok(found) };
-    let sql = format!("SELECT u.id FROM users u LEFT JOIN districts d ON d.id = u.district_id WHERE {IN_CITY} AND u.id = $2");
+    let sql = format!(
+        "SELECT u.id FROM users u LEFT JOIN districts d ON d.id = u.district_id
+         WHERE {IN_CITY} AND u.id = $2"
+    );
     let mine: Option<(i64,)> = sqlx::query_as(&sql)
         .bind(city)
         .bind(id)
