@@ -62,6 +62,8 @@ async fn list(db: web::Data<Db>, viewer: Viewer) -> Result<HttpResponse, ApiErro
 struct Fingerprint<'a> {
     username: &'a str,
     role: Option<Role>,
+    // Left out when absent, so that requests from before cities keep their fingerprints.
+    #[serde(skip_serializing_if = "Option::is_none")]
     city_id: Option<i64>,
     district_id: Option<i64>,
     station_id: Option<i64>,
@@ -122,7 +124,7 @@ async fn create(
         if let Some(first) = idempotency::first_answer(&db.pool, &pending).await? {
             return Ok(first);
         }
-        return Err(duplicate(&mut conn, existing.id).await);
+        return Err(duplicate(&mut conn, existing.id, managed).await);
     }
     drop(conn);
     // argon2id takes tens of milliseconds on purpose: on the blocking pool.
@@ -158,7 +160,7 @@ async fn create(
     match accounts::find_user(&db.pool, &valid.username).await? {
         Some(existing) => {
             let mut conn = db.pool.acquire().await?;
-            Err(duplicate(&mut conn, existing.id).await)
+            Err(duplicate(&mut conn, existing.id, managed).await)
         }
         None => Err(error.into()),
     }
@@ -180,11 +182,17 @@ async fn record_create(
     Ok(response)
 }
 
-/// 409 with the account that already has the username.
-async fn duplicate(conn: &mut sqlx::AnyConnection, id: i64) -> ApiError {
-    match accounts::account(conn, id).await {
+/// 409 with the account that already has the username, if the administrator manages it.
+async fn duplicate(conn: &mut sqlx::AnyConnection, id: i64, city: Option<i64>) -> ApiError {
+    match accounts::account_in(conn, id, city).await {
         Ok(Some(existing)) => conflict(Conflict::DuplicateRecord, &existing),
-        Ok(None) => ApiError::NotFound,
+        // Another city's account: the name is taken, and that is all a city's
+        // administrator learns of it.
+        Ok(None) => {
+            let mut errors = FieldErrors::default();
+            errors.push("username", FieldCode::DuplicateValue);
+            ApiError::Validation(errors)
+        }
         Err(e) => e.into(),
     }
 }

@@ -388,6 +388,21 @@ async fn a_city_admin_manages_their_city_and_nothing_beyond_it() {
                    "password": "a long enough phrase"}),
             403,
         ),
+        // A name another city's (or the whole database's) account has is only taken.
+        (
+            Method::POST,
+            "/api/v1/users".to_string(),
+            json!({"username": "admin", "role": "leader", "city_id": w.changzhou,
+                   "password": "a long enough phrase"}),
+            422,
+        ),
+        (
+            Method::POST,
+            "/api/v1/users".to_string(),
+            json!({"username": "leader.tianning", "role": "leader", "city_id": w.changzhou,
+                   "password": "a long enough phrase"}),
+            409,
+        ),
     ];
     let before: Vec<i64> = stored_counts(&w).await;
     for (method, path, body, expected) in cases {
