@@ -207,6 +207,7 @@ async fn a_city_leader_reads_only_their_citys_records_and_files() {
         ("/api/v1/schools?format=csv", WUXI_SCHOOL),
         ("/api/v1/stations?format=csv", "崇安寺派出所"),
         ("/api/v1/districts?format=csv", "梁溪分局"),
+        ("/api/v1/org", "梁溪分局"),
     ] {
         let (status, all) = w.get(admin, path).await;
         assert_eq!(status, 200, "{path}");
