@@ -147,7 +147,15 @@ async fn a_city_leader_reads_only_their_citys_records_and_files() {
 
     // Whole-database administrator first: 无锡's records are there to be hidden.
     let admin = &w.app.client;
+    let outcome = json!({"station_id": w.station, "month": "2025-09", "indicator": "visits",
+                         "value": 12});
+    let outcome = created(admin, &w.app, "/api/v1/outcomes", outcome).await;
     for (path, key, id) in [
+        (
+            "/api/v1/outcomes?from=2025-09&to=2025-09&indicator=visits&limit=1000",
+            "id",
+            outcome,
+        ),
         ("/api/v1/cities", "id", w.wuxi),
         ("/api/v1/districts", "id", w.district),
         ("/api/v1/stations", "id", w.station),
