@@ -33,9 +33,10 @@ pub fn suppresses(viewer: &Viewer) -> bool {
     !viewer.is_admin()
 }
 
-/// The filter narrowed to the viewer's scope: a city's leader's figures are the city's, a
-/// district leader's the district's, an officer's the station's. Schools have no dashboard. A place or topic
-/// outside the scope or unknown is 404 (the campaign is checked where it is resolved).
+/// The filter narrowed to the viewer's scope: a city's leader's figures are the city's
+/// (`city_id`, which every query applies), a district leader's the district's, an
+/// officer's the station's. Schools have no dashboard. A place or topic outside the scope
+/// or unknown is 404 (the campaign is checked where it is resolved).
 pub async fn within_scope(
     db: &Db,
     viewer: &Viewer,

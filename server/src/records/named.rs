@@ -6,8 +6,9 @@
 //!
 //! A place (city, district, station, school) is within a viewer's scope as
 //! [`super::place::Place::narrow_to`] and the records' read scopes draw it: a city's
-//! leader or administrator its districts and all in them, a district leader's district, an officer's station and the schools of its district (it gives talks
-//! at a neighbour's school too), a school itself.
+//! leader or administrator its districts and all in them, a district leader's district,
+//! an officer's station and the schools of its district (it gives talks at a neighbour's
+//! school too), a school itself.
 //! Any other record is visible as its own read scope says.
 
 use sqlx::AnyConnection;

@@ -290,7 +290,10 @@ async fn a_city_admin_manages_their_city_and_nothing_beyond_it() {
     let w = two_cities().await;
     use reqwest::Method;
     let admin = &w.admin;
-    let district = |city: i64, code: &str| json!({"city_id": city, "code": code, "name": format!("{code}分局"), "sort_order": 5});
+    let district = |city: i64, code: &str| {
+        let name = format!("{code}分局");
+        json!({"city_id": city, "code": code, "name": name, "sort_order": 5})
+    };
     // Their city's district, station and school: allowed.
     let mine = created(
         admin,
