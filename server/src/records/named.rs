@@ -8,7 +8,7 @@
 //! [`super::place::Place::narrow_to`] and the records' read scopes draw it: a city's
 //! leader or administrator its districts and all in them, a district leader's district,
 //! an officer's station and the schools of its district (it gives talks at a neighbour's
-//! school too), a school itself.
+//! school too), a school itself; and anyone their own city, which narrows nothing further.
 //! Any other record is visible as its own read scope says.
 
 use sqlx::AnyConnection;
@@ -128,7 +128,10 @@ pub async fn within_scope(
         }
         _ => None,
     };
-    Ok(place.is_some_and(|p| p.within(&viewer.scope)))
+    // Anyone narrower than a city may still name their own city: the answer is narrowed to
+    // their district or station all the same (see `Place::narrow_to`).
+    let own_city = |p: &Place| matches!(p, Place::City(c) if viewer.city == Some(*c));
+    Ok(place.is_some_and(|p| p.within(&viewer.scope) || own_city(&p)))
 }
 
 /// A record the viewer's read scope shows; a kind the viewer reads none of shows none.

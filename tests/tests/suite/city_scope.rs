@@ -272,6 +272,18 @@ async fn another_citys_places_and_records_are_not_found_by_a_city_leader() {
 }
 
 #[tokio::test]
+async fn anyone_narrower_may_name_their_own_city_and_is_still_held_to_their_district() {
+    let w = two_cities().await;
+    let tianning = w.app.client_as("leader.tianning").await;
+    let path = format!("/report/{}?city_id={}", w.year, w.changzhou);
+    let (status, page) = w.get(&tianning, &path).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("范围：天宁分局"), "{page}");
+    let path = format!("/report/{}?city_id={}", w.year, w.wuxi);
+    assert_eq!(w.get(&tianning, &path).await.0, 404);
+}
+
+#[tokio::test]
 async fn a_city_leaders_report_is_their_citys_and_names_it() {
     let w = two_cities().await;
     let (status, page) = w.get(&w.leader, &format!("/report/{}", w.year)).await;
