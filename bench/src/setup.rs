@@ -96,7 +96,7 @@ pub async fn ensure_admin(db: &humiao_server::db::Db) -> Result<()> {
             "admin",
             &hash,
             humiao_shared::account::Role::Admin,
-            accounts::ScopeRef::City,
+            accounts::ScopeRef::All,
         )
         .await?;
     }
@@ -115,7 +115,7 @@ pub async fn ensure_leader(db: &humiao_server::db::Db) -> Result<()> {
             "leader",
             &hash,
             humiao_shared::account::Role::Leader,
-            accounts::ScopeRef::City,
+            accounts::ScopeRef::All,
         )
         .await?;
     }

@@ -68,6 +68,7 @@ impl Registered {
 /// Every record served by the shared handlers, in the API document's order.
 pub const RESOURCES: &[Registered] = &[
     Registered::described_by::<records::sessions::Sessions>(Doc::sessions),
+    Registered::of::<records::cities::Cities>(),
     Registered::of::<records::districts::Districts>(),
     Registered::of::<records::stations::Stations>(),
     Registered::of::<records::schools::Schools>(),

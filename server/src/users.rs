@@ -34,6 +34,10 @@ pub enum UserAction {
         /// (a school) the account is limited to; none for an administrator or a city leader.
         #[arg(long)]
         scope: Option<String>,
+        /// The code of the one city a leader or an administrator is limited to; none for
+        /// the whole database.
+        #[arg(long)]
+        city: Option<String>,
     },
     /// List the accounts (never their passwords).
     List,
@@ -48,22 +52,25 @@ pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
             username,
             role,
             scope,
+            city,
         } => {
             let role = Role::from_code(role).with_context(|| {
                 format!("unknown role {role}: use admin, leader, officer or school")
             })?;
-            let scope = scope_of(&db, role, scope.as_deref()).await?;
+            let scope = scope_of(&db, role, scope.as_deref(), city.as_deref()).await?;
             let password = read_password()?;
             // The API's rules for a new account, so both ways of adding one agree.
-            let (district_id, station_id, school_id) = match scope {
-                ScopeRef::City => (None, None, None),
-                ScopeRef::District(id) => (Some(id), None, None),
-                ScopeRef::Station(id) => (None, Some(id), None),
-                ScopeRef::School(id) => (None, None, Some(id)),
+            let (city_id, district_id, station_id, school_id) = match scope {
+                ScopeRef::All => (None, None, None, None),
+                ScopeRef::City(id) => (Some(id), None, None, None),
+                ScopeRef::District(id) => (None, Some(id), None, None),
+                ScopeRef::Station(id) => (None, None, Some(id), None),
+                ScopeRef::School(id) => (None, None, None, Some(id)),
             };
             let account = NewAccount {
                 username: username.clone(),
                 role: Some(role),
+                city_id,
                 district_id,
                 station_id,
                 school_id,
@@ -91,7 +98,10 @@ pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
                     (Some(id), _, _) => format!("school {id}"),
                     (None, Some(id), _) => format!("station {id}"),
                     (None, None, Some(id)) => format!("district {id}"),
-                    _ => "city".to_string(),
+                    _ => match user.city_id {
+                        Some(id) => format!("city {id}"),
+                        None => "all".to_string(),
+                    },
                 };
                 let state = if user.disabled { "disabled" } else { "active" };
                 println!("{}\t{}\t{place}\t{state}", user.username, user.role.code());
@@ -121,8 +131,13 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// The scope a role needs, from a district, station or school code.
-async fn scope_of(db: &Db, role: Role, code: Option<&str>) -> anyhow::Result<ScopeRef> {
+/// The scope a role needs, from a district, station or school code, or a city's.
+async fn scope_of(
+    db: &Db,
+    role: Role,
+    code: Option<&str>,
+    city: Option<&str>,
+) -> anyhow::Result<ScopeRef> {
     let find = |table: &'static str, code: &str| {
         let sql = format!("SELECT id FROM {table} WHERE code = $1 AND deleted_at IS NULL");
         let code = code.to_string();
@@ -136,9 +151,20 @@ async fn scope_of(db: &Db, role: Role, code: Option<&str>) -> anyhow::Result<Sco
                 .with_context(|| format!("no {table} has the code {code}"))
         }
     };
+    if let Some(city) = city {
+        return match (role, code) {
+            (Role::Admin | Role::Leader, None) => Ok(ScopeRef::City(find("cities", city).await?)),
+            (Role::Admin | Role::Leader, Some(_)) => {
+                bail!("a district leader has their district's city: drop --city")
+            }
+            _ => bail!("only a leader or an administrator is limited to a city: drop --city"),
+        };
+    }
     Ok(match (role, code) {
-        (Role::Admin, None) | (Role::Leader, None) => ScopeRef::City,
-        (Role::Admin, Some(_)) => bail!("an administrator has the whole city: drop --scope"),
+        (Role::Admin, None) | (Role::Leader, None) => ScopeRef::All,
+        (Role::Admin, Some(_)) => {
+            bail!("an administrator has the whole database or one --city: drop --scope")
+        }
         (Role::Leader, Some(code)) => ScopeRef::District(find("districts", code).await?),
         (Role::Officer, Some(code)) => ScopeRef::Station(find("stations", code).await?),
         (Role::School, Some(code)) => ScopeRef::School(find("schools", code).await?),

@@ -8,7 +8,10 @@ use humiao_shared::account::{Me, Role};
 /// Where a viewer's rights apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    City,
+    /// The whole database (every city of a province).
+    All,
+    /// One city of a province: the districts whose `city_id` it is.
+    City(i64),
     District(i64),
     Station {
         district: i64,
@@ -29,13 +32,23 @@ pub struct Viewer {
     pub username: String,
     pub role: Role,
     pub scope: Scope,
+    /// The city the scope lies in: a city-scoped account's, and for anyone narrower their
+    /// district's city; `None` for the whole database.
+    pub city: Option<i64>,
     /// The one campaign a school that came in through its link may act in.
     pub campaign: Option<i64>,
 }
 
 impl Viewer {
+    /// An administrator of the whole database or of one city.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// An administrator of the whole database: the only one who may change what every city
+    /// shares (cities, topics, films, campaigns, trainings) and read the whole audit trail.
+    pub fn manages_all(&self) -> bool {
+        self.is_admin() && self.scope == Scope::All
     }
 
     /// The name the audit log records for this viewer's changes.
@@ -56,7 +69,7 @@ impl Viewer {
 
     pub fn me(&self) -> Me {
         let (district_id, station_id, school_id) = match self.scope {
-            Scope::City => (None, None, None),
+            Scope::All | Scope::City(_) => (None, None, None),
             Scope::District(d) => (Some(d), None, None),
             Scope::Station { district, station } => (Some(district), Some(station), None),
             Scope::School {
@@ -68,7 +81,7 @@ impl Viewer {
         Me {
             username: self.username.clone(),
             role: self.role,
-            city_id: None,
+            city_id: self.city,
             district_id,
             station_id,
             school_id,
@@ -77,7 +90,7 @@ impl Viewer {
 
     pub fn district(&self) -> Option<i64> {
         match self.scope {
-            Scope::City => None,
+            Scope::All | Scope::City(_) => None,
             Scope::District(d) => Some(d),
             Scope::Station { district, .. } | Scope::School { district, .. } => Some(district),
         }
@@ -99,9 +112,11 @@ impl Viewer {
 }
 
 impl Scope {
-    /// The scope an account's role and ids describe; a role without its ids has the city.
+    /// The scope an account's role and ids describe; a role without its ids has the whole
+    /// database. Only leaders and administrators are ever scoped to a city.
     pub fn of(
         role: Role,
+        city: Option<i64>,
         district: Option<i64>,
         station: Option<i64>,
         school: Option<i64>,
@@ -116,7 +131,8 @@ impl Scope {
                 Scope::Station { district, station }
             }
             (Role::Leader, Some(district), _, _) => Scope::District(district),
-            _ => Scope::City,
+            (Role::Leader | Role::Admin, None, _, _) => city.map_or(Scope::All, Scope::City),
+            _ => Scope::All,
         }
     }
 }
@@ -124,6 +140,42 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_leaders_and_administrators_are_scoped_to_a_city_and_a_district_comes_first() {
+        let cases = [
+            (Role::Admin, Some(3), None, None, None, Scope::City(3)),
+            (Role::Admin, None, None, None, None, Scope::All),
+            (Role::Leader, Some(3), None, None, None, Scope::City(3)),
+            (Role::Leader, None, Some(1), None, None, Scope::District(1)),
+            (
+                Role::Leader,
+                Some(3),
+                Some(1),
+                None,
+                None,
+                Scope::District(1),
+            ),
+            (
+                Role::Officer,
+                Some(3),
+                Some(1),
+                Some(10),
+                None,
+                Scope::Station {
+                    district: 1,
+                    station: 10,
+                },
+            ),
+        ];
+        for (role, city, district, station, school, scope) in cases {
+            assert_eq!(
+                Scope::of(role, city, district, station, school),
+                scope,
+                "{role:?} {city:?} {district:?}"
+            );
+        }
+    }
 
     #[test]
     fn keys_belong_to_an_account_by_its_id_and_to_a_link_by_its_school_never_to_a_name() {
@@ -137,6 +189,7 @@ mod tests {
             username: username.into(),
             role: Role::School,
             scope: school,
+            city: Some(1),
             campaign: None,
         };
         let link = viewer(None, "link:11");

@@ -128,6 +128,11 @@ pub struct Account {
     pub id: i64,
     pub username: String,
     pub role: Role,
+    /// The one city a leader or an administrator is limited to; with its name.
+    #[serde(default)]
+    pub city_id: Option<i64>,
+    #[serde(default)]
+    pub city: Option<String>,
     /// The district of a district leader, an officer's station or a school; with its name.
     pub district_id: Option<i64>,
     pub district: Option<String>,
@@ -152,6 +157,9 @@ pub struct NewAccount {
     /// 1–64 of `a-z`, `0-9`, `.`, `_`, `-`; unique.
     pub username: String,
     pub role: Option<Role>,
+    /// The one city of a province a leader or an administrator is limited to; none for the
+    /// whole database. A district leader takes their district's city and no other.
+    pub city_id: Option<i64>,
     /// A district leader's district; none for a city leader. Other roles take none.
     pub district_id: Option<i64>,
     /// An officer's station (required for an officer; other roles take none).
@@ -168,6 +176,7 @@ impl std::fmt::Debug for NewAccount {
         f.debug_struct("NewAccount")
             .field("username", &self.username)
             .field("role", &self.role)
+            .field("city_id", &self.city_id)
             .field("district_id", &self.district_id)
             .field("station_id", &self.station_id)
             .field("school_id", &self.school_id)
@@ -178,7 +187,10 @@ impl std::fmt::Debug for NewAccount {
 /// Where a new account's rights apply, as its role needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum AccountPlace {
-    City,
+    /// The whole database.
+    All,
+    /// One city of a province.
+    City(i64),
     District(i64),
     Station(i64),
     School(i64),
@@ -207,30 +219,32 @@ impl NewAccount {
                 None
             }
             Some(role) => {
-                // Which of the three ids the role takes, and whether it must.
-                let (wants, required): (Option<&str>, bool) = match role {
-                    Role::Admin => (None, false),
-                    Role::Leader => (Some("district_id"), false),
-                    Role::Officer => (Some("station_id"), true),
-                    Role::School => (Some("school_id"), true),
+                // Which of the ids the role takes, and whether it must. A city is for
+                // leaders and administrators only; anyone narrower has their district's.
+                let (wants, required): (&[&str], bool) = match role {
+                    Role::Admin => (&["city_id"], false),
+                    Role::Leader if self.district_id.is_some() => (&["district_id"], false),
+                    Role::Leader => (&["city_id"], false),
+                    Role::Officer => (&["station_id"], true),
+                    Role::School => (&["school_id"], true),
                 };
                 let ids = [
+                    ("city_id", self.city_id),
                     ("district_id", self.district_id),
                     ("station_id", self.station_id),
                     ("school_id", self.school_id),
                 ];
                 for (field, id) in ids {
-                    match (Some(field) == wants, id) {
+                    match (wants.contains(&field), id) {
                         (false, Some(_)) => errors.push(field, FieldCode::NotForRole),
                         (true, None) if required => errors.push(field, FieldCode::Required),
                         _ => {}
                     }
                 }
+                let city = || self.city_id.map_or(AccountPlace::All, AccountPlace::City);
                 Some(match role {
-                    Role::Admin => AccountPlace::City,
-                    Role::Leader => self
-                        .district_id
-                        .map_or(AccountPlace::City, AccountPlace::District),
+                    Role::Admin => city(),
+                    Role::Leader => self.district_id.map_or_else(city, AccountPlace::District),
                     Role::Officer => AccountPlace::Station(self.station_id.unwrap_or_default()),
                     Role::School => AccountPlace::School(self.school_id.unwrap_or_default()),
                 })
@@ -324,6 +338,7 @@ impl Described for NewAccount {
         fields: &[
             USERNAME,
             ROLE,
+            Field::new("city_id", words::CITY, FieldKind::Ref("cities")),
             Field::new("district_id", words::DISTRICT, FieldKind::Ref("districts")),
             Field::new("station_id", words::STATION, FieldKind::Ref("stations")),
             Field::new("school_id", words::SCHOOL, FieldKind::Ref("schools")),
@@ -332,6 +347,7 @@ impl Described for NewAccount {
         // The place's names, looked up, and the account's state.
         computed: &[
             "id",
+            "city",
             "district",
             "station",
             "school",
@@ -348,6 +364,7 @@ impl Described for NewAccount {
         NewAccount {
             username: "officer.diaozhuang".into(),
             role: Some(Role::Officer),
+            city_id: None,
             district_id: None,
             station_id: Some(1),
             school_id: None,
@@ -439,13 +456,40 @@ mod tests {
             station_id: None,
             ..officer()
         };
-        assert_eq!(city_leader.validate().unwrap().place, AccountPlace::City);
+        assert_eq!(city_leader.validate().unwrap().place, AccountPlace::All);
+        let one_city = NewAccount {
+            city_id: Some(2),
+            ..city_leader.clone()
+        };
+        assert_eq!(one_city.validate().unwrap().place, AccountPlace::City(2));
+        let city_admin = NewAccount {
+            role: Some(Role::Admin),
+            ..one_city
+        };
+        assert_eq!(city_admin.validate().unwrap().place, AccountPlace::City(2));
     }
 
     #[test]
     fn each_role_takes_its_own_place_and_no_other() {
         type Case = (&'static str, fn(&mut NewAccount), &'static str, FieldCode);
-        let cases: [Case; 8] = [
+        let cases: [Case; 10] = [
+            (
+                "officer with a city",
+                |a| a.city_id = Some(1),
+                "city_id",
+                FieldCode::NotForRole,
+            ),
+            (
+                "district leader with a city too",
+                |a| {
+                    a.role = Some(Role::Leader);
+                    a.station_id = None;
+                    a.district_id = Some(1);
+                    a.city_id = Some(1);
+                },
+                "city_id",
+                FieldCode::NotForRole,
+            ),
             ("no role", |a| a.role = None, "role", FieldCode::Required),
             (
                 "officer without a station",

@@ -146,6 +146,20 @@ const TOPIC_IDS: Column = c("/topic_ids", "主题编号", "Topic IDs");
 const STARTS_ON: Column = of("/starts_on", org::STARTS_ON);
 const ENDS_ON: Column = of("/ends_on", org::ENDS_ON);
 
+pub const CITIES: Table = Table {
+    file: "cities",
+    zh: "市局",
+    en: "Cities",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        of("/code", org::CITY_CODE),
+        of("/name", org::CITY_NAME),
+        of("/sort_order", org::SORT_ORDER),
+        VERSION,
+    ],
+};
+
 pub const DISTRICTS: Table = Table {
     file: "districts",
     zh: "分局",
@@ -153,6 +167,7 @@ pub const DISTRICTS: Table = Table {
     rows: Rows::List,
     columns: &[
         ID,
+        c("/city_id", "市局编号", "City ID"),
         of("/code", org::DISTRICT_CODE),
         of("/name", org::DISTRICT_NAME),
         of("/sort_order", org::SORT_ORDER),
@@ -532,8 +547,9 @@ pub const OUTCOME_TOTALS: Table = Table {
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 22] = [
+    const ALL: [&Table; 23] = [
         &AUDIT,
+        &CITIES,
         &DISTRICTS,
         &STATIONS,
         &SCHOOLS,

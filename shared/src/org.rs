@@ -33,6 +33,49 @@ pub struct City {
     pub id: i64,
     pub code: String,
     pub name: String,
+    /// Position in lists, smallest first.
+    #[serde(default)]
+    pub sort_order: i64,
+    /// Changes with every edit; sent back in `If-Match` to edit or delete.
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// A city as a whole-database administrator sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NewCity {
+    /// 1–32 ASCII letters, digits, `-` and `_`, e.g. `CZ`.
+    pub code: String,
+    pub name: String,
+    /// Position in lists, 0 to 10000, smallest first.
+    pub sort_order: i64,
+}
+
+/// A city that passed every rule that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidCity {
+    pub code: String,
+    pub name: String,
+    pub sort_order: i64,
+}
+
+impl NewCity {
+    pub fn validate(&self) -> Result<ValidCity, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let code = errors.check("code", rules::code(&self.code));
+        let name = errors.check("name", rules::required_text(&self.name, MAX_NAME_CHARS));
+        let sort_order = errors.check("sort_order", sort_order(self.sort_order));
+        match (code, name, sort_order) {
+            (Some(code), Some(name), Some(sort_order)) if errors.is_empty() => Ok(ValidCity {
+                code,
+                name,
+                sort_order,
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// A district branch (分局) of the city bureau.
@@ -56,6 +99,9 @@ pub struct District {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewDistrict {
+    /// The city bureau the district belongs to; may be left out while the database has
+    /// one city, which it then is (so clients and files from before cities keep working).
+    pub city_id: Option<i64>,
     /// 1–32 ASCII letters, digits, `-` and `_`, e.g. `TN`.
     pub code: String,
     pub name: String,
@@ -66,6 +112,8 @@ pub struct NewDistrict {
 /// A district that passed every rule that needs no database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidDistrict {
+    /// `None`: the database's only city, which the server looks up.
+    pub city_id: Option<i64>,
     pub code: String,
     pub name: String,
     pub sort_order: i64,
@@ -79,6 +127,7 @@ impl NewDistrict {
         let sort_order = errors.check("sort_order", sort_order(self.sort_order));
         match (code, name, sort_order) {
             (Some(code), Some(name), Some(sort_order)) if errors.is_empty() => Ok(ValidDistrict {
+                city_id: self.city_id,
                 code,
                 name,
                 sort_order,
@@ -638,12 +687,44 @@ pub const DISTRICT_NAME: Field = Field::new(
 .required();
 pub const SORT_ORDER: Field = Field::new("sort_order", words::SORT_ORDER, FieldKind::Int);
 
+pub const CITY_CODE: Field =
+    Field::new("code", Text::new("市局编码", "City code"), FieldKind::Text)
+        .required()
+        .hint(words::CODE_HINT);
+pub const CITY_NAME: Field =
+    Field::new("name", Text::new("市局名称", "City name"), FieldKind::Text).required();
+
+impl Described for NewCity {
+    const KIND: &'static RecordKind = &RecordKind {
+        collection: "cities",
+        title: Text::new("市局", "Cities"),
+        fields: &[CITY_CODE, CITY_NAME, SORT_ORDER],
+        computed: &["id", "version"],
+        natural_key: &["code"],
+        export: Some(&crate::columns::CITIES),
+        import: None,
+    };
+
+    fn example() -> Self {
+        NewCity {
+            code: "CZ".into(),
+            name: "常州市公安局".into(),
+            sort_order: 1,
+        }
+    }
+}
+
+/// A district's city: the database's only one when left blank.
+pub const DISTRICT_CITY: Field = Field::new("city_id", words::CITY, FieldKind::Ref("cities")).hint(
+    Text::new("只有一个市局时可空", "May be blank while there is one city"),
+);
+
 impl Described for NewDistrict {
     const KIND: &'static RecordKind = &RecordKind {
         collection: "districts",
         title: Text::new("分局", "Districts"),
-        fields: &[DISTRICT_CODE, DISTRICT_NAME, SORT_ORDER],
-        computed: &["id", "city_id", "version"],
+        fields: &[DISTRICT_CITY, DISTRICT_CODE, DISTRICT_NAME, SORT_ORDER],
+        computed: &["id", "version"],
         natural_key: &["code"],
         export: Some(&crate::columns::DISTRICTS),
         import: None,
@@ -651,6 +732,7 @@ impl Described for NewDistrict {
 
     fn example() -> Self {
         NewDistrict {
+            city_id: Some(1),
             code: "TN".into(),
             name: "天宁分局".into(),
             sort_order: 1,
@@ -948,6 +1030,7 @@ mod tests {
 
     fn district() -> NewDistrict {
         NewDistrict {
+            city_id: None,
             code: " XB ".into(),
             name: " 新北分局（高新区） ".into(),
             sort_order: 2,

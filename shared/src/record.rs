@@ -156,6 +156,7 @@ macro_rules! declared {
 }
 
 declared! {
+    crate::org::NewCity => crate::org::City,
     crate::org::NewDistrict => crate::org::District,
     crate::org::NewStation => crate::org::Station,
     crate::org::NewSchool => crate::org::School,
@@ -199,6 +200,7 @@ macro_rules! choices {
 pub mod words {
     use crate::i18n::Text;
 
+    pub const CITY: Text = Text::new("所属市局", "City");
     pub const DISTRICT: Text = Text::new("所属分局", "District");
     pub const STATION: Text = Text::new("派出所", "Police station");
     pub const SCHOOL: Text = Text::new("学校", "School");

@@ -11,13 +11,16 @@ use crate::charts::thousands;
 use crate::outcome::{display, Indicator};
 use crate::{Lang, Text};
 
-/// The whole city, as the subject of a sentence.
+/// The whole database (one city's, or a province's), as the subject of a sentence.
 const CITY: Text = Text::new("全市", "the city");
 
 /// Whose figures a report holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportScope {
-    City,
+    /// Everything the database holds.
+    All,
+    /// One city bureau of a province, by name.
+    City(String),
     /// A district branch, by name.
     District(String),
     /// A police station, by name.
@@ -28,16 +31,24 @@ impl ReportScope {
     /// The scope as the subject of a sentence: 全市, 天宁分局, 雕庄派出所.
     pub fn name(&self, lang: Lang) -> &str {
         match self {
-            ReportScope::City => CITY.get(lang),
-            ReportScope::District(name) | ReportScope::Station(name) => name,
+            ReportScope::All => CITY.get(lang),
+            ReportScope::City(name) | ReportScope::District(name) | ReportScope::Station(name) => {
+                name
+            }
         }
     }
 
     /// The line under the title that says whose figures these are.
     pub fn note(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ReportScope::City, Lang::Zh) => "范围：全市".into(),
-            (ReportScope::City, Lang::En) => "Scope: the whole city".into(),
+            (ReportScope::All, Lang::Zh) => "范围：全市".into(),
+            (ReportScope::All, Lang::En) => "Scope: the whole city".into(),
+            (ReportScope::City(name), Lang::Zh) => {
+                format!("范围：{name}（本报告仅含本市局的数据）")
+            }
+            (ReportScope::City(name), Lang::En) => {
+                format!("Scope: {name} only (this city's figures)")
+            }
             (ReportScope::District(name), Lang::Zh) => {
                 format!("范围：{name}（本报告仅含本分局的数据）")
             }
@@ -550,7 +561,7 @@ impl YearFigures {
     /// The charts for the scope: per district only for the whole city, per station not for
     /// one station; mentoring and night wandering only when there is something to draw.
     pub fn charts(&self, lang: Lang) -> Vec<ReportChart> {
-        let city = self.scope == ReportScope::City;
+        let city = matches!(self.scope, ReportScope::All | ReportScope::City(_));
         let station = matches!(self.scope, ReportScope::Station(_));
         let o = &self.outcomes;
         let chart = |slug, title: Text, alt: Text| ReportChart {
@@ -664,7 +675,7 @@ mod tests {
         YearFigures {
             year: 2024,
             campaign: "2024年“警心护苗”集中宣防行动".into(),
-            scope: ReportScope::City,
+            scope: ReportScope::All,
             stations: 87,
             workstations: 87,
             training: TrainingCoverage {
@@ -833,7 +844,8 @@ mod tests {
     #[test]
     fn charts_follow_the_scope() {
         let cases = [
-            (ReportScope::City, true, true),
+            (ReportScope::All, true, true),
+            (ReportScope::City("常州市公安局".into()), true, true),
             (ReportScope::District("天宁分局".into()), false, true),
             (ReportScope::Station("雕庄派出所".into()), false, false),
         ];

@@ -93,7 +93,7 @@ async fn spawn_edited(
             "admin",
             &hash,
             humiao_shared::account::Role::Admin,
-            humiao_server::db::accounts::ScopeRef::City,
+            humiao_server::db::accounts::ScopeRef::All,
         )
         .await
         .expect("an administrator");

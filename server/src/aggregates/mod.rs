@@ -36,9 +36,10 @@ pub fn suppresses(viewer: &Viewer) -> bool {
     !viewer.is_admin()
 }
 
-/// The filter narrowed to the viewer's scope: a district leader's figures are the
-/// district's, an officer's the station's. Schools have no dashboard. A place or topic
-/// outside the scope or unknown is 404 (the campaign is checked where it is resolved).
+/// The filter narrowed to the viewer's scope: a city's leader's figures are the city's
+/// (`city_id`, which every query applies), a district leader's the district's, an
+/// officer's the station's. Schools have no dashboard. A place or topic outside the scope
+/// or unknown is 404 (the campaign is checked where it is resolved).
 pub async fn within_scope(
     db: &Db,
     viewer: &Viewer,
@@ -50,6 +51,7 @@ pub async fn within_scope(
         return Err(ApiError::Forbidden);
     }
     let mut place = Place {
+        city_id: filter.city_id,
         district_id: filter.district_id,
         station_id: filter.station_id,
         school_id: filter.school_id,
@@ -58,6 +60,7 @@ pub async fn within_scope(
     place.narrow_to(&mut conn, viewer).await?;
     let topic = named::given([(Named::Topic, filter.topic_id)]);
     named::check(&mut conn, viewer, &topic).await?;
+    filter.city_id = place.city_id;
     filter.district_id = place.district_id;
     filter.station_id = place.station_id;
     filter.school_id = place.school_id;

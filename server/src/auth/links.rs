@@ -13,13 +13,14 @@ use crate::error::ApiError;
 use crate::token::digest;
 use crate::viewer::{Scope, Viewer};
 
-type LinkRow = (i64, i64, i64, i64, String, Option<String>, i64);
+type LinkRow = (i64, i64, i64, i64, String, Option<String>, i64, i64);
 
 async fn load_by_secret(pool: &AnyPool, secret: &str) -> Result<Option<LinkRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT l.id, l.school_id, sc.station_id, sc.district_id, l.expires_at, l.revoked_at,
-                l.campaign_id
+                l.campaign_id, d.city_id
          FROM school_links l JOIN schools sc ON sc.id = l.school_id
+         JOIN districts d ON d.id = sc.district_id
          WHERE l.token_hash = $1",
     )
     .bind(digest(secret))
@@ -57,7 +58,7 @@ pub async fn viewer(pool: &AnyPool, link_id: i64, now: DateTime<Utc>) -> Result<
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     usable(&row, now)?;
-    let (_, school, station, district, _, _, campaign) = row;
+    let (_, school, station, district, _, _, campaign, city) = row;
     Ok(Viewer {
         user_id: None,
         username: humiao_shared::account::link_actor(school),
@@ -67,6 +68,7 @@ pub async fn viewer(pool: &AnyPool, link_id: i64, now: DateTime<Utc>) -> Result<
             station,
             school,
         },
+        city: Some(city),
         campaign: Some(campaign),
     })
 }
@@ -74,8 +76,9 @@ pub async fn viewer(pool: &AnyPool, link_id: i64, now: DateTime<Utc>) -> Result<
 async fn load_by_id(pool: &AnyPool, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT l.id, l.school_id, sc.station_id, sc.district_id, l.expires_at, l.revoked_at,
-                l.campaign_id
+                l.campaign_id, d.city_id
          FROM school_links l JOIN schools sc ON sc.id = l.school_id
+         JOIN districts d ON d.id = sc.district_id
          WHERE l.id = $1",
     )
     .bind(id)

@@ -59,13 +59,7 @@ async fn user_viewer(pool: &AnyPool, user_id: i64) -> Result<Viewer, ApiError> {
     if user.disabled {
         return Err(ApiError::Unauthenticated);
     }
-    Ok(Viewer {
-        user_id: Some(user.id),
-        scope: user.scope(),
-        username: user.username,
-        role: user.role,
-        campaign: None,
-    })
+    Ok(user.viewer())
 }
 
 fn time(text: &str) -> Result<DateTime<Utc>, ApiError> {

@@ -7,7 +7,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
 use super::now_text;
 use crate::token::digest;
-use crate::viewer::Scope;
+use crate::viewer::{Scope, Viewer};
 
 /// A stored account.
 #[derive(Debug, Clone)]
@@ -16,6 +16,10 @@ pub struct User {
     pub username: String,
     pub password_hash: String,
     pub role: Role,
+    /// The one city a leader or an administrator is limited to.
+    pub city_id: Option<i64>,
+    /// The city the account's scope lies in: `city_id`, or its district's city.
+    pub home_city: Option<i64>,
     pub district_id: Option<i64>,
     pub station_id: Option<i64>,
     pub school_id: Option<i64>,
@@ -24,7 +28,25 @@ pub struct User {
 
 impl User {
     pub fn scope(&self) -> Scope {
-        Scope::of(self.role, self.district_id, self.station_id, self.school_id)
+        Scope::of(
+            self.role,
+            self.city_id,
+            self.district_id,
+            self.station_id,
+            self.school_id,
+        )
+    }
+
+    /// The viewer the account signs in as.
+    pub fn viewer(self) -> Viewer {
+        Viewer {
+            user_id: Some(self.id),
+            scope: self.scope(),
+            city: self.home_city,
+            username: self.username,
+            role: self.role,
+            campaign: None,
+        }
     }
 }
 
@@ -36,16 +58,22 @@ type UserRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<i64>,
     Option<String>,
 );
 
 fn user_from(row: UserRow) -> Option<User> {
-    let (id, username, password_hash, role, district_id, station_id, school_id, disabled_at) = row;
+    let (id, username, password_hash, role, city_id, home_city, district_id, station_id) =
+        (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7);
+    let (school_id, disabled_at) = (row.8, row.9);
     Some(User {
         id,
         username,
         password_hash,
         role: Role::from_code(&role)?,
+        city_id,
+        home_city,
         district_id,
         station_id,
         school_id,
@@ -53,8 +81,9 @@ fn user_from(row: UserRow) -> Option<User> {
     })
 }
 
-const USER_COLUMNS: &str = "id, username, password_hash, role, district_id, station_id, \
-                            school_id, disabled_at";
+const USER_COLUMNS: &str = "id, username, password_hash, role, city_id, \
+    COALESCE(city_id, (SELECT d.city_id FROM districts d WHERE d.id = users.district_id)), \
+    district_id, station_id, school_id, disabled_at";
 
 /// The account with this id, disabled or not.
 pub async fn find_user_by_id(pool: &AnyPool, id: i64) -> Result<Option<User>, sqlx::Error> {
@@ -90,7 +119,9 @@ pub async fn has_admin(pool: &AnyPool) -> Result<bool, sqlx::Error> {
 /// What an account's scope names; [`add_user`] completes the ids above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeRef {
-    City,
+    /// The whole database.
+    All,
+    City(i64),
     District(i64),
     Station(i64),
     School(i64),
@@ -105,8 +136,12 @@ pub async fn add_user(
     role: Role,
     scope: ScopeRef,
 ) -> anyhow::Result<i64> {
+    let city = match scope {
+        ScopeRef::City(c) => Some(c),
+        _ => None,
+    };
     let (district, station, school) = match scope {
-        ScopeRef::City => (None, None, None),
+        ScopeRef::All | ScopeRef::City(_) => (None, None, None),
         ScopeRef::District(d) => (Some(d), None, None),
         ScopeRef::Station(s) => {
             let (d,): (i64,) = sqlx::query_as("SELECT district_id FROM stations WHERE id = $1")
@@ -125,13 +160,14 @@ pub async fn add_user(
         }
     };
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (username, password_hash, role, district_id, station_id, school_id,
-                            created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO users (username, password_hash, role, city_id, district_id, station_id,
+                            school_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(username)
     .bind(password_hash)
     .bind(role.code())
+    .bind(city)
     .bind(district)
     .bind(station)
     .bind(school)
@@ -175,44 +211,87 @@ type AccountRow = (
     Option<String>,
     Option<i64>,
     Option<String>,
+    Option<i64>,
+    Option<String>,
     Option<String>,
     String,
     Option<String>,
 );
 
-const ACCOUNTS: &str = "SELECT u.id, u.username, u.role, u.district_id, d.name, u.station_id,
-        st.name, u.school_id, sc.name, u.disabled_at, u.created_at,
+const ACCOUNTS: &str = "SELECT u.id, u.username, u.role, u.city_id, cy.name, u.district_id,
+        d.name, u.station_id, st.name, u.school_id, sc.name, u.disabled_at, u.created_at,
         (SELECT MAX(a.created_at) FROM auth_sessions a WHERE a.user_id = u.id)
     FROM users u
+    LEFT JOIN cities cy ON cy.id = u.city_id
     LEFT JOIN districts d ON d.id = u.district_id
     LEFT JOIN stations st ON st.id = u.station_id
     LEFT JOIN schools sc ON sc.id = u.school_id";
 
 fn account_from(row: AccountRow) -> Option<Account> {
-    let (id, username, role, district_id, district, station_id, station, school_id, school) = (
-        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
-    );
+    let (id, username, role, city_id, city, district_id, district) =
+        (row.0, row.1, row.2, row.3, row.4, row.5, row.6);
+    let (station_id, station, school_id, school) = (row.7, row.8, row.9, row.10);
     Some(Account {
         id,
         username,
         role: Role::from_code(&role)?,
+        city_id,
+        city,
         district_id,
         district,
         station_id,
         station,
         school_id,
         school,
-        disabled: row.9.is_some(),
-        created_at: row.10,
-        last_sign_in: row.11,
+        disabled: row.11.is_some(),
+        created_at: row.12,
+        last_sign_in: row.13,
     })
 }
 
-/// Every account, by username.
-pub async fn accounts(conn: &mut AnyConnection) -> Result<Vec<Account>, sqlx::Error> {
-    let sql = format!("{ACCOUNTS} ORDER BY u.username");
-    let rows: Vec<AccountRow> = sqlx::query_as(&sql).fetch_all(&mut *conn).await?;
+/// The condition that holds an account (`u`, its district `d`) to one city, `$1`: a
+/// city's administrators manage their city's accounts and no others.
+const IN_CITY: &str = "COALESCE(u.city_id, d.city_id) = $1";
+
+/// Every account, by username; within one city when `city` is given.
+pub async fn accounts(
+    conn: &mut AnyConnection,
+    city: Option<i64>,
+) -> Result<Vec<Account>, sqlx::Error> {
+    let rows: Vec<AccountRow> = match city {
+        None => {
+            let sql = format!("{ACCOUNTS} ORDER BY u.username");
+            sqlx::query_as(&sql).fetch_all(&mut *conn).await?
+        }
+        Some(city) => {
+            let sql = format!("{ACCOUNTS} WHERE {IN_CITY} ORDER BY u.username");
+            sqlx::query_as(&sql)
+                .bind(city)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
     Ok(rows.into_iter().filter_map(account_from).collect())
+}
+
+/// The account with this id; within one city when `city` is given.
+pub async fn account_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    city: Option<i64>,
+) -> Result<Option<Account>, sqlx::Error> {
+    let found = account(conn, id).await?;
+    let Some(city) = city else { return Ok(found) };
+    let sql = format!(
+        "SELECT u.id FROM users u LEFT JOIN districts d ON d.id = u.district_id
+         WHERE {IN_CITY} AND u.id = $2"
+    );
+    let mine: Option<(i64,)> = sqlx::query_as(&sql)
+        .bind(city)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.filter(|_| mine.is_some()))
 }
 
 pub async fn account(conn: &mut AnyConnection, id: i64) -> Result<Option<Account>, sqlx::Error> {
@@ -224,37 +303,77 @@ pub async fn account(conn: &mut AnyConnection, id: i64) -> Result<Option<Account
     Ok(row.and_then(account_from))
 }
 
-/// The district, station and school ids an account of this place is stored with (the
-/// ones above a station or a school are looked up, so that every query can filter on
-/// them); `None` when the place does not exist or was deleted.
+/// The ids an account of a place is stored with, and the city the place lies in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceIds {
+    /// Stored for a city-scoped account only; narrower ones take their district's.
+    pub city: Option<i64>,
+    pub district: Option<i64>,
+    pub station: Option<i64>,
+    pub school: Option<i64>,
+    /// The city the place lies in; `None` for the whole database.
+    pub home_city: Option<i64>,
+}
+
+/// The ids an account of this place is stored with (the ones above a station or a school
+/// are looked up, so that every query can filter on them); `None` when the place does not
+/// exist or was deleted.
 pub async fn place_ids(
     conn: &mut AnyConnection,
     place: AccountPlace,
-) -> Result<Option<(Option<i64>, Option<i64>, Option<i64>)>, sqlx::Error> {
+) -> Result<Option<PlaceIds>, sqlx::Error> {
     let live = |table: &str| {
         format!(
-            "SELECT {} FROM {table} WHERE id = $1 AND deleted_at IS NULL",
+            "SELECT d.city_id, {} FROM {table} t JOIN districts d ON d.id = {}
+             WHERE t.id = $1 AND t.deleted_at IS NULL",
             match table {
-                "districts" => "id, id",
-                "stations" => "district_id, id",
-                _ => "district_id, station_id",
+                "districts" => "t.id, t.id",
+                "stations" => "t.district_id, t.id",
+                _ => "t.district_id, t.station_id",
+            },
+            if table == "districts" {
+                "t.id"
+            } else {
+                "t.district_id"
             }
         )
     };
     let (sql, id) = match place {
-        AccountPlace::City => return Ok(Some((None, None, None))),
+        AccountPlace::All => {
+            return Ok(Some(PlaceIds {
+                city: None,
+                district: None,
+                station: None,
+                school: None,
+                home_city: None,
+            }))
+        }
+        AccountPlace::City(id) => (
+            "SELECT id, id, id FROM cities WHERE id = $1 AND deleted_at IS NULL".to_string(),
+            id,
+        ),
         AccountPlace::District(id) => (live("districts"), id),
         AccountPlace::Station(id) => (live("stations"), id),
         AccountPlace::School(id) => (live("schools"), id),
     };
-    let found: Option<(i64, i64)> = sqlx::query_as(&sql)
+    let found: Option<(i64, i64, i64)> = sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(found.map(|(a, b)| match place {
-        AccountPlace::District(_) => (Some(a), None, None),
-        AccountPlace::Station(_) => (Some(a), Some(b), None),
-        _ => (Some(a), Some(b), Some(id)),
+    Ok(found.map(|(city, a, b)| {
+        let (district, station, school) = match place {
+            AccountPlace::All | AccountPlace::City(_) => (None, None, None),
+            AccountPlace::District(_) => (Some(a), None, None),
+            AccountPlace::Station(_) => (Some(a), Some(b), None),
+            AccountPlace::School(_) => (Some(a), Some(b), Some(id)),
+        };
+        PlaceIds {
+            city: matches!(place, AccountPlace::City(_)).then_some(city),
+            district,
+            station,
+            school,
+            home_city: Some(city),
+        }
     }))
 }
 
@@ -265,19 +384,20 @@ pub async fn insert_account(
     username: &str,
     password_hash: &str,
     role: Role,
-    (district, station, school): (Option<i64>, Option<i64>, Option<i64>),
+    ids: PlaceIds,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (username, password_hash, role, district_id, station_id, school_id,
-                            created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO users (username, password_hash, role, city_id, district_id, station_id,
+                            school_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(username)
     .bind(password_hash)
     .bind(role.code())
-    .bind(district)
-    .bind(station)
-    .bind(school)
+    .bind(ids.city)
+    .bind(ids.district)
+    .bind(ids.station)
+    .bind(ids.school)
     .bind(now_text())
     .fetch_one(&mut **tx)
     .await?;

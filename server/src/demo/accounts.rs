@@ -45,7 +45,7 @@ pub async fn insert(db: &Db) -> anyhow::Result<()> {
     let hash = password::hash(PASSWORD)?;
     for (username, role, place) in ACCOUNTS {
         let scope = match place {
-            None => ScopeRef::City,
+            None => ScopeRef::All,
             Some((table, name)) => {
                 let sql = format!("SELECT id FROM {table} WHERE name = $1 ORDER BY id LIMIT 1");
                 let (id,): (i64,) = sqlx::query_as(&sql).bind(name).fetch_one(&db.pool).await?;

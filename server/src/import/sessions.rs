@@ -167,11 +167,11 @@ impl Sheet for Sessions {
     }
 
     async fn in_scope(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         viewer: &Viewer,
         valid: &ValidSession,
     ) -> Result<bool, sqlx::Error> {
-        Ok(crate::records::own_station(viewer, valid.station_id))
+        crate::records::own_station(conn, viewer, valid.station_id).await
     }
 
     fn key(v: &ValidSession) -> String {

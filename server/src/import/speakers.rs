@@ -88,12 +88,16 @@ impl Sheet for Speakers {
         Trainees::validate(conn, input).await
     }
 
+    /// Administrators only, a city's within their city.
     async fn in_scope(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         viewer: &Viewer,
-        _valid: &ValidTrainee,
+        valid: &ValidTrainee,
     ) -> Result<bool, sqlx::Error> {
-        Ok(viewer.is_admin())
+        Ok(
+            viewer.is_admin()
+                && crate::records::own_station(conn, viewer, valid.station_id).await?,
+        )
     }
 
     fn key(v: &ValidTrainee) -> String {

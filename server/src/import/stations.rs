@@ -65,12 +65,13 @@ impl Sheet for Stations {
         Resource_::validate(conn, input).await
     }
 
+    /// As the API's create: a city's administrators import into their city only.
     async fn in_scope(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         viewer: &Viewer,
-        _valid: &ValidStation,
+        valid: &ValidStation,
     ) -> Result<bool, sqlx::Error> {
-        Ok(viewer.is_admin())
+        Resource_::may_write(conn, viewer, valid).await
     }
 
     fn key(valid: &ValidStation) -> String {

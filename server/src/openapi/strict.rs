@@ -65,6 +65,9 @@ fn table() -> Vec<(&'static str, &'static str, Rule)> {
         )
     };
     vec![
+        ("NewCity", "code", Code),
+        ("NewCity", "name", name),
+        ("NewCity", "sort_order", sort_order),
         ("NewDistrict", "code", Code),
         ("NewDistrict", "name", name),
         ("NewDistrict", "sort_order", sort_order),

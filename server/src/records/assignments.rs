@@ -121,7 +121,19 @@ impl Resource for Assignments {
     /// officers have no part in screenings.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
         match (viewer.role, viewer.school()) {
-            (Role::Admin | Role::Leader, _) => Ok(()),
+            (Role::Admin | Role::Leader, _) => {
+                // Within a city: the assignments that ask a school of the city.
+                if let Some(city) = viewer.city {
+                    c.int(
+                        "EXISTS (SELECT 1 FROM assignment_schools x
+                                 JOIN schools xs ON xs.id = x.school_id
+                                 JOIN districts xd ON xd.id = xs.district_id
+                                 WHERE x.assignment_id = t.id AND xd.city_id = ?)",
+                        city,
+                    );
+                }
+                Ok(())
+            }
             (Role::School, Some(school)) => {
                 // Through a link: that link's campaign only.
                 c.eq("t.campaign_id", viewer.campaign);
@@ -263,6 +275,44 @@ impl Resource for Assignments {
             Some(("closes_on", v.closes_on)),
         )
         .await
+    }
+
+    /// Within a city, an assignment lists the city's schools only: the others' ids are
+    /// another city's business.
+    async fn redact(
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+        mut records: Vec<Assignment>,
+    ) -> Result<Vec<Assignment>, sqlx::Error> {
+        let Some(city) = viewer.city else {
+            return Ok(records);
+        };
+        let mut asked: Vec<i64> = records.iter().flat_map(|a| a.school_ids.clone()).collect();
+        asked.sort_unstable();
+        asked.dedup();
+        let mut mine = std::collections::BTreeSet::new();
+        for chunk in asked.chunks(500) {
+            let sql = format!(
+                "SELECT sc.id FROM schools sc JOIN districts d ON d.id = sc.district_id
+                 WHERE d.city_id = $1 AND sc.id IN ({})",
+                crate::db::placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(city);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            mine.extend(
+                query
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| id),
+            );
+        }
+        for record in &mut records {
+            record.school_ids.retain(|id| mine.contains(id));
+        }
+        Ok(records)
     }
 
     fn version(a: &Assignment) -> i64 {

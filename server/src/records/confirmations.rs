@@ -154,7 +154,7 @@ impl Resource for Confirmations {
                 c.eq("a.campaign_id", viewer.campaign);
             }
             Role::Officer => c.eq("sc.station_id", viewer.station()),
-            Role::Admin | Role::Leader => c.eq("sc.district_id", viewer.district()),
+            Role::Admin | Role::Leader => super::within_districts(viewer, c, "sc.district_id"),
         }
         Ok(())
     }
@@ -169,7 +169,8 @@ impl Resource for Confirmations {
         valid: &ValidConfirmation,
     ) -> Result<bool, sqlx::Error> {
         if viewer.is_admin() {
-            return Ok(true);
+            let school = super::named::Named::School(valid.school_id);
+            return super::named::within_scope(conn, viewer, school).await;
         }
         if viewer.school() != Some(valid.school_id) {
             return Ok(false);

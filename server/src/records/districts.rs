@@ -1,10 +1,12 @@
-//! District branches (分局) of the city bureau: the first level of the organisation tree.
+//! District branches (分局) of a city bureau: the level below cities in the organisation
+//! tree. A district names its city; left out, it is the database's only city.
 
+use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::org::{District, NewDistrict, ValidDistrict};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{used_by, Conditions, Found, Resource};
+use super::{checked, is_live, used_by, Conditions, Found, Resource};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 use humiao_shared::record::used_by::UsedBy;
@@ -38,11 +40,35 @@ impl Resource for Districts {
     type Record = District;
     type Filter = DistrictFilter;
 
+    /// The city must be a live one; left out, it is the only city (none yet: the insert
+    /// makes it), and with several cities it must be given.
     async fn validate(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         input: &NewDistrict,
     ) -> Result<ValidDistrict, ApiError> {
-        input.validate().map_err(ApiError::Validation)
+        let mut refs = FieldErrors::default();
+        let mut city = input.city_id;
+        match input.city_id {
+            Some(_) if !is_live(conn, "cities", input.city_id).await? => {
+                refs.push("city_id", FieldCode::UnknownValue)
+            }
+            Some(_) => {}
+            None => {
+                let cities: Vec<(i64,)> =
+                    sqlx::query_as("SELECT id FROM cities WHERE deleted_at IS NULL LIMIT 2")
+                        .fetch_all(&mut *conn)
+                        .await?;
+                match cities.as_slice() {
+                    [] => {}
+                    [(only,)] => city = Some(*only),
+                    _ => refs.push("city_id", FieldCode::Required),
+                }
+            }
+        }
+        checked(input.validate(), refs).map(|valid| ValidDistrict {
+            city_id: city,
+            ..valid
+        })
     }
 
     fn filter(filter: &DistrictFilter, c: &mut Conditions) {
@@ -51,9 +77,25 @@ impl Resource for Districts {
         }
     }
 
-    /// Reference data: every signed-in person picks from it.
-    fn read_scope(_viewer: &Viewer, _c: &mut Conditions) -> Result<(), ApiError> {
+    /// Reference data: every signed-in person picks from it, within their city.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        c.eq("t.city_id", viewer.city);
         Ok(())
+    }
+
+    /// Whole-database administrators anywhere; a city's administrators in their city only.
+    async fn may_write(
+        _conn: &mut AnyConnection,
+        viewer: &Viewer,
+        valid: &ValidDistrict,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(viewer.manages_all()
+            || (viewer.is_admin() && valid.city_id.is_some() && valid.city_id == viewer.city))
+    }
+
+    /// Administrators; a city's see only their city's districts.
+    fn may_delete(viewer: &Viewer, _record: &District) -> bool {
+        viewer.is_admin()
     }
 
     async fn load(
@@ -106,8 +148,9 @@ impl Resource for Districts {
         .await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO districts (city_id, code, name, sort_order)
-             VALUES ((SELECT MIN(id) FROM cities), $1, $2, $3) RETURNING id",
+             VALUES (COALESCE($1, (SELECT MIN(id) FROM cities)), $2, $3, $4) RETURNING id",
         )
+        .bind(v.city_id)
         .bind(&v.code)
         .bind(&v.name)
         .bind(v.sort_order)
@@ -121,13 +164,18 @@ impl Resource for Districts {
         id: i64,
         v: &ValidDistrict,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE districts SET code = $1, name = $2, sort_order = $3 WHERE id = $4")
-            .bind(&v.code)
-            .bind(&v.name)
-            .bind(v.sort_order)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "UPDATE districts SET city_id = COALESCE($1, city_id), code = $2, name = $3,
+                                  sort_order = $4
+             WHERE id = $5",
+        )
+        .bind(v.city_id)
+        .bind(&v.code)
+        .bind(&v.name)
+        .bind(v.sort_order)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

@@ -496,16 +496,22 @@ async fn clash<R: Resource>(db: &Db, viewer: &Viewer, other: Found) -> ApiError 
     }
 }
 
-/// 409 with the live record `id`, which already has the natural key asked for.
+/// 409 with the live record `id`, which already has the natural key asked for. A record
+/// outside the viewer's scope (another city's school with the code) is not shown: the key
+/// is only said to be taken, as a deleted record's is.
 async fn duplicate<R: Resource>(db: &Db, viewer: &Viewer, id: i64) -> ApiError {
     let mut conn = match db.pool.acquire().await {
         Ok(conn) => conn,
         Err(e) => return e.into(),
     };
-    match fetch::<R>(&mut conn, id).await {
+    match fetch_visible::<R>(&mut conn, viewer, id).await {
         Ok(Some(existing)) => conflict::<R>(&mut conn, viewer, R::DUPLICATE, existing).await,
-        Ok(None) => ApiError::NotFound,
-        Err(e) => e.into(),
+        Ok(None) | Err(ApiError::Forbidden) => {
+            let mut errors = FieldErrors::default();
+            errors.push(R::KEY_FIELD, FieldCode::DuplicateValue);
+            ApiError::Validation(errors)
+        }
+        Err(e) => e,
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod assignments;
 pub mod campaigns;
+pub mod cities;
 pub mod confirmations;
 pub mod dependents;
 pub mod districts;
@@ -32,7 +33,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 use crate::db::idempotency::Pending;
 pub use crate::db::where_clause::Conditions;
 use crate::error::{ApiError, Conflict};
-use crate::viewer::Viewer;
+use crate::viewer::{Scope, Viewer};
 pub use dependents::{outside_dates, used_by, Dated, Outside};
 use humiao_shared::account::Role;
 use humiao_shared::record::used_by::UsedBy;
@@ -152,19 +153,20 @@ pub trait Resource: 'static {
     const WRITERS: &'static [Role] = &[Role::Admin];
 
     /// May the viewer (one of [`Resource::WRITERS`]) store a record with this content?
-    /// Administrators may; others only within their scope.
+    /// Whole-database administrators may; a record type that belongs to a place lets
+    /// others (a city's administrators, officers) write within their scope.
     async fn may_write(
         _conn: &mut AnyConnection,
         viewer: &Viewer,
         _valid: &Self::Valid,
     ) -> Result<bool, sqlx::Error> {
-        Ok(viewer.is_admin())
+        Ok(viewer.manages_all())
     }
 
-    /// May the viewer delete this (visible) record? Administrators only, unless a record
-    /// type says otherwise.
+    /// May the viewer delete this (visible) record? Whole-database administrators only,
+    /// unless a record type says otherwise: what every city shares is not one city's.
     fn may_delete(viewer: &Viewer, _record: &Self::Record) -> bool {
-        viewer.is_admin()
+        viewer.manages_all()
     }
 
     /// What else a delete changes, in its transaction, once the record (`before`) is
@@ -243,13 +245,55 @@ pub fn station_records(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiErr
     match viewer.role {
         Role::School => return Err(ApiError::Forbidden),
         Role::Officer => c.eq("t.station_id", viewer.station()),
-        Role::Admin | Role::Leader => c.eq("st.district_id", viewer.district()),
+        Role::Admin | Role::Leader => within_districts(viewer, c, "st.district_id"),
     }
     Ok(())
 }
 
-/// May the viewer write a record of `station`? Administrators any, officers their own.
-pub fn own_station(viewer: &Viewer, station: i64) -> bool {
+/// Limits `column` (a district id) to the viewer's district, or to the districts of the
+/// viewer's city; nothing for the whole database. Every read scope that goes by district
+/// goes through here, so a city-scoped viewer never sees another city's rows.
+pub fn within_districts(viewer: &Viewer, c: &mut Conditions, column: &str) {
+    match viewer.scope {
+        Scope::All => {}
+        Scope::City(city) => c.int(&in_city(column), city),
+        _ => c.eq(column, viewer.district()),
+    }
+}
+
+/// Limits `column` (a district id) to the districts of the viewer's city, whatever their
+/// scope within it: reference data (districts, stations) that anyone narrower than the
+/// whole database picks from.
+pub fn within_city(viewer: &Viewer, c: &mut Conditions, column: &str) {
+    if let Some(city) = viewer.city {
+        c.int(&in_city(column), city);
+    }
+}
+
+/// `column IN` the districts of the city bound to `?`.
+fn in_city(column: &str) -> String {
+    format!("{column} IN (SELECT cd.id FROM districts cd WHERE cd.city_id = ?)")
+}
+
+/// May the viewer write a record of `station`? Whole-database administrators any, a
+/// city's administrators their city's stations', officers their own station's.
+pub async fn own_station(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    station: i64,
+) -> Result<bool, sqlx::Error> {
+    if viewer.station() == Some(station) || viewer.manages_all() {
+        return Ok(true);
+    }
+    if !viewer.is_admin() {
+        return Ok(false);
+    }
+    named::within_scope(conn, viewer, named::Named::Station(station)).await
+}
+
+/// May the viewer delete a station's record they can see? Administrators (whose read scope
+/// already holds them to their city) and the station's officers.
+pub fn takes_back(viewer: &Viewer, station: i64) -> bool {
     viewer.is_admin() || viewer.station() == Some(station)
 }
 

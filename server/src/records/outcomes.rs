@@ -107,11 +107,11 @@ impl Resource for Outcomes {
 
     /// An officer records the station's own only.
     async fn may_write(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         viewer: &Viewer,
         valid: &ValidOutcome,
     ) -> Result<bool, sqlx::Error> {
-        Ok(super::own_station(viewer, valid.station_id))
+        super::own_station(conn, viewer, valid.station_id).await
     }
 
     async fn load(
@@ -220,7 +220,7 @@ impl Resource for Outcomes {
 
     /// An officer may take back the station's own entries.
     fn may_delete(viewer: &Viewer, record: &Outcome) -> bool {
-        super::own_station(viewer, record.station_id)
+        super::takes_back(viewer, record.station_id)
     }
 
     fn version(o: &Outcome) -> i64 {

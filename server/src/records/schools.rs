@@ -99,9 +99,25 @@ impl Resource for Schools {
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
         match viewer.role {
             Role::School => c.eq("t.id", viewer.school()),
-            _ => c.eq("t.district_id", viewer.district()),
+            _ => super::within_districts(viewer, c, "t.district_id"),
         }
         Ok(())
+    }
+
+    /// Administrators, a city's in the districts of their city (the station was checked
+    /// to lie in the district).
+    async fn may_write(
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+        valid: &ValidSchool,
+    ) -> Result<bool, sqlx::Error> {
+        let district = Named::District(valid.district_id);
+        Ok(viewer.is_admin() && named::within_scope(conn, viewer, district).await?)
+    }
+
+    /// Administrators; a city's see only their city's schools.
+    fn may_delete(viewer: &Viewer, _record: &School) -> bool {
+        viewer.is_admin()
     }
 
     async fn load(

@@ -199,8 +199,10 @@ impl Resource for Sessions {
     /// school those held there.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
         match viewer.scope {
-            Scope::City => {}
-            Scope::District(district) => c.eq("st.district_id", Some(district)),
+            Scope::All => {}
+            Scope::City(_) | Scope::District(_) => {
+                super::within_districts(viewer, c, "st.district_id")
+            }
             Scope::Station { station, .. } => c.eq("t.station_id", Some(station)),
             Scope::School { school, .. } => c.eq("t.school_id", Some(school)),
         }
@@ -209,11 +211,11 @@ impl Resource for Sessions {
 
     /// Administrators log any station's sessions, officers their own station's.
     async fn may_write(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         viewer: &Viewer,
         entry: &Entry,
     ) -> Result<bool, sqlx::Error> {
-        Ok(own_station(viewer, entry.session.station_id))
+        own_station(conn, viewer, entry.session.station_id).await
     }
 
     /// Whoever may write sessions may delete those they see (an officer sees only the

@@ -70,9 +70,25 @@ impl Resource for Stations {
         }
     }
 
-    /// Reference data: every signed-in person picks from it.
-    fn read_scope(_viewer: &Viewer, _c: &mut Conditions) -> Result<(), ApiError> {
+    /// Reference data: every signed-in person picks from it, within their city.
+    fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        super::within_city(viewer, c, "t.district_id");
         Ok(())
+    }
+
+    /// Administrators, a city's in the districts of their city.
+    async fn may_write(
+        conn: &mut AnyConnection,
+        viewer: &Viewer,
+        valid: &ValidStation,
+    ) -> Result<bool, sqlx::Error> {
+        let district = Named::District(valid.district_id);
+        Ok(viewer.is_admin() && named::within_scope(conn, viewer, district).await?)
+    }
+
+    /// Administrators; a city's see only their city's stations.
+    fn may_delete(viewer: &Viewer, _record: &Station) -> bool {
+        viewer.is_admin()
     }
 
     async fn load(

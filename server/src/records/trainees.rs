@@ -91,11 +91,11 @@ impl Resource for Trainees {
 
     /// An officer records the station's own only.
     async fn may_write(
-        _conn: &mut AnyConnection,
+        conn: &mut AnyConnection,
         viewer: &Viewer,
         valid: &ValidTrainee,
     ) -> Result<bool, sqlx::Error> {
-        Ok(super::own_station(viewer, valid.station_id))
+        super::own_station(conn, viewer, valid.station_id).await
     }
 
     async fn load(
@@ -199,7 +199,7 @@ impl Resource for Trainees {
 
     /// An officer may take back the station's own entries.
     fn may_delete(viewer: &Viewer, record: &Trainee) -> bool {
-        super::own_station(viewer, record.station_id)
+        super::takes_back(viewer, record.station_id)
     }
 
     fn version(t: &Trainee) -> i64 {

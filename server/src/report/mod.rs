@@ -1,5 +1,6 @@
 //! `GET /report/{year}`: the year's work report as a printable A4 page, for the viewer's
-//! scope (a district leader's report is the district's, an officer's the station's).
+//! scope (a city's leader's report is the city's, a district leader's the district's, an
+//! officer's the station's).
 //!
 //! It is a page, not an API answer: errors are pages too (sign in, not allowed, no such
 //! year), so a leader who opens a bookmark reads a sentence rather than JSON. The figures
@@ -48,6 +49,8 @@ pub struct ReportQuery {
     /// `zh` or `en`; overrides `Accept-Language`.
     #[param(inline)]
     pub lang: Option<Lang>,
+    /// One city's report (a city leader's is always their city's).
+    pub city_id: Option<i64>,
     /// One district's report (a district leader's is always their district's).
     pub district_id: Option<i64>,
     /// One station's report (an officer's is always their station's).
@@ -120,6 +123,7 @@ async fn figures(
         viewer,
         AggregateFilter {
             year: Some(year),
+            city_id: query.city_id,
             district_id: query.district_id,
             station_id: query.station_id,
             ..Default::default()
@@ -161,10 +165,11 @@ async fn scope_of(
     conn: &mut AnyConnection,
     filter: &AggregateFilter,
 ) -> Result<ReportScope, ApiError> {
-    let (table, id, station) = match (filter.station_id, filter.district_id) {
-        (Some(id), _) => ("stations", id, true),
-        (None, Some(id)) => ("districts", id, false),
-        (None, None) => return Ok(ReportScope::City),
+    let (table, id) = match (filter.station_id, filter.district_id, filter.city_id) {
+        (Some(id), _, _) => ("stations", id),
+        (None, Some(id), _) => ("districts", id),
+        (None, None, Some(id)) => ("cities", id),
+        (None, None, None) => return Ok(ReportScope::All),
     };
     let sql = format!("SELECT name FROM {table} WHERE id = $1 AND deleted_at IS NULL");
     let (name,): (String,) = sqlx::query_as(&sql)
@@ -172,10 +177,10 @@ async fn scope_of(
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(if station {
-        ReportScope::Station(name)
-    } else {
-        ReportScope::District(name)
+    Ok(match table {
+        "stations" => ReportScope::Station(name),
+        "districts" => ReportScope::District(name),
+        _ => ReportScope::City(name),
     })
 }
 

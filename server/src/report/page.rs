@@ -125,13 +125,20 @@ pub fn chart_url(slug: &str, year: i32, query: &ReportQuery, lang: Lang) -> Stri
         "/api/v1/charts/{slug}.svg?year={year}&lang={}",
         lang.pick("zh", "en")
     );
-    if let Some(id) = query.district_id {
-        url.push_str(&format!("&district_id={id}"));
-    }
-    if let Some(id) = query.station_id {
-        url.push_str(&format!("&station_id={id}"));
-    }
+    url.push_str(&place_params(query));
     url
+}
+
+/// The place the report was asked for, as `&key=id` pairs for the links it makes.
+fn place_params(query: &ReportQuery) -> String {
+    [
+        ("city_id", query.city_id),
+        ("district_id", query.district_id),
+        ("station_id", query.station_id),
+    ]
+    .into_iter()
+    .filter_map(|(key, id)| id.map(|id| format!("&{key}={id}")))
+    .collect()
 }
 
 /// What the screen shows above the report and print leaves out.
@@ -141,12 +148,7 @@ fn nav(year: i32, query: &ReportQuery, lang: Lang) -> Markup {
         Lang::En => Lang::Zh,
     };
     let mut switch = format!("/report/{year}?lang={}", other.pick("zh", "en"));
-    if let Some(id) = query.district_id {
-        switch.push_str(&format!("&district_id={id}"));
-    }
-    if let Some(id) = query.station_id {
-        switch.push_str(&format!("&station_id={id}"));
-    }
+    switch.push_str(&place_params(query));
     html! {
         nav {
             a href="/" { (lang.pick("返回护苗", "Back to Humiao")) }

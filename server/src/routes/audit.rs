@@ -27,14 +27,15 @@ pub struct AuditQuery {
     format: Option<crate::export::Format>,
 }
 
-/// Administrators only: the trail names every account and what it changed.
+/// Whole-database administrators only: the trail names every account in every city and
+/// what it changed, so a city's administrators are refused like everyone else.
 async fn audit(
     req: HttpRequest,
     db: web::Data<Db>,
     viewer: Viewer,
     Query(q): Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !viewer.is_admin() {
+    if !viewer.manages_all() {
         crate::db::audit::event(
             &db.pool,
             &crate::db::audit::Event::denied(&viewer, "audit", 0),

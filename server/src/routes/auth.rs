@@ -105,13 +105,7 @@ async fn login(
     let token = store::start_session(&db.pool, Some(user.id), None).await?;
     audit::event(&db.pool, &Event::login(&user.username, user.id)).await?;
     tracing::info!(role = user.role.code(), "signed in");
-    let viewer = Viewer {
-        user_id: Some(user.id),
-        scope: user.scope(),
-        username: user.username,
-        role: user.role,
-        campaign: None,
-    };
+    let viewer = user.viewer();
     Ok(HttpResponse::Ok()
         .cookie(cookie(&req, token))
         .json(viewer.me()))

@@ -1,5 +1,7 @@
 //! `GET /api/v1/org`: the organisation as one tree — the city bureau, its district
-//! branches and their police stations (with their care workstations).
+//! branches and their police stations (with their care workstations). Anyone within one
+//! city gets their city's tree; the whole database's people get every district under the
+//! first city's name, as before cities were records.
 
 use actix_web::{web, HttpResponse};
 use humiao_shared::org::{District, Station};
@@ -31,21 +33,23 @@ pub struct DistrictNode {
     pub stations: Vec<Station>,
 }
 
-/// Reference data: every signed-in person may read it.
-pub async fn tree(db: web::Data<Db>, _viewer: Viewer) -> Result<HttpResponse, ApiError> {
+/// Reference data: every signed-in person may read it, within the read scopes of
+/// districts and stations.
+pub async fn tree(db: web::Data<Db>, viewer: Viewer) -> Result<HttpResponse, ApiError> {
     let mut conn = db.pool.acquire().await?;
-    let city: Option<(String, String)> =
-        sqlx::query_as("SELECT code, name FROM cities ORDER BY id LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (code, name) = city.unwrap_or_default();
-    let districts = Districts::load(
-        &mut conn,
-        &Conditions::live(),
-        "ORDER BY t.sort_order, t.id",
+    let city: Option<(String, String)> = sqlx::query_as(
+        "SELECT code, name FROM cities WHERE $1 IS NULL OR id = $1 ORDER BY id LIMIT 1",
     )
+    .bind(viewer.city)
+    .fetch_optional(&mut *conn)
     .await?;
-    let mut stations = Stations::load(&mut conn, &Conditions::live(), "ORDER BY t.code").await?;
+    let (code, name) = city.unwrap_or_default();
+    let mut in_scope = Conditions::live();
+    Districts::read_scope(&viewer, &mut in_scope)?;
+    let districts = Districts::load(&mut conn, &in_scope, "ORDER BY t.sort_order, t.id").await?;
+    let mut in_scope = Conditions::live();
+    Stations::read_scope(&viewer, &mut in_scope)?;
+    let mut stations = Stations::load(&mut conn, &in_scope, "ORDER BY t.code").await?;
     let districts = districts
         .into_iter()
         .map(|district| {

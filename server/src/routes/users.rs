@@ -1,6 +1,7 @@
 //! `/api/v1/users`: the accounts, for administrators only — list them, add one with its
 //! first password, disable or enable one, set a new password. Everyone else gets 403
-//! (audited), no one signed in 401.
+//! (audited), no one signed in 401. A city's administrators see and manage the accounts of
+//! their city only (another city's account is 404 to them), and add none beyond it.
 //!
 //! Every change is in the audit trail with the account before and after; a password never
 //! is, nor is it logged, nor kept anywhere but as its argon2id hash. Disabling an account
@@ -19,7 +20,7 @@ use crate::db::idempotency::{self, Create, Lost, Next, Pending};
 use crate::db::{accounts, Db};
 use crate::error::{ApiError, Conflict};
 use crate::extract::{IdempotencyKey, Json};
-use crate::viewer::Viewer;
+use crate::viewer::{Scope, Viewer};
 
 /// The audit trail's name for accounts (also used by logins).
 const RESOURCE: &str = "users";
@@ -36,19 +37,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/users/{id}/password", "POST").route(web::post().to(set_password)));
 }
 
-/// 403 (audited) for anyone but an administrator.
-async fn admin_only(db: &Db, viewer: &Viewer) -> Result<(), ApiError> {
-    if viewer.is_admin() {
-        return Ok(());
+/// 403 (audited) for anyone but an administrator; the city an administrator of one city
+/// manages the accounts of (`None`: every account).
+async fn admin_only(db: &Db, viewer: &Viewer) -> Result<Option<i64>, ApiError> {
+    match (viewer.is_admin(), viewer.scope) {
+        (true, Scope::City(city)) => return Ok(Some(city)),
+        (true, _) => return Ok(None),
+        (false, _) => {}
     }
     audit::event(&db.pool, &Event::denied(viewer, RESOURCE, 0)).await?;
     Err(ApiError::Forbidden)
 }
 
 async fn list(db: web::Data<Db>, viewer: Viewer) -> Result<HttpResponse, ApiError> {
-    admin_only(&db, &viewer).await?;
+    let city = admin_only(&db, &viewer).await?;
     let mut conn = db.pool.acquire().await?;
-    Ok(HttpResponse::Ok().json(accounts::accounts(&mut conn).await?))
+    Ok(HttpResponse::Ok().json(accounts::accounts(&mut conn, city).await?))
 }
 
 /// What makes two create requests the same one for their idempotency key: everything but
@@ -58,6 +62,9 @@ async fn list(db: web::Data<Db>, viewer: Viewer) -> Result<HttpResponse, ApiErro
 struct Fingerprint<'a> {
     username: &'a str,
     role: Option<Role>,
+    // Left out when absent, so that requests from before cities keep their fingerprints.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city_id: Option<i64>,
     district_id: Option<i64>,
     station_id: Option<i64>,
     school_id: Option<i64>,
@@ -69,10 +76,11 @@ async fn create(
     IdempotencyKey(key): IdempotencyKey,
     Json(input): Json<NewAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    admin_only(&db, &viewer).await?;
+    let managed = admin_only(&db, &viewer).await?;
     let hash = idempotency::fingerprint(&Fingerprint {
         username: input.username.trim(),
         role: input.role,
+        city_id: input.city_id,
         district_id: input.district_id,
         station_id: input.station_id,
         school_id: input.school_id,
@@ -89,10 +97,21 @@ async fn create(
     };
     let valid = input.validate().map_err(ApiError::Validation)?;
     let mut conn = db.pool.acquire().await?;
-    let Some(ids) = accounts::place_ids(&mut conn, valid.place).await? else {
-        let field = match (input.district_id, input.station_id) {
-            (Some(_), _) => "district_id",
-            (None, Some(_)) => "station_id",
+    // A place outside a city administrator's city is as unknown to them as one that
+    // does not exist; the whole database is not theirs to hand out.
+    let ids = match (accounts::place_ids(&mut conn, valid.place).await?, managed) {
+        (Some(ids), Some(_)) if ids.home_city.is_none() => {
+            audit::event(&db.pool, &Event::denied(&viewer, RESOURCE, 0)).await?;
+            return Err(ApiError::Forbidden);
+        }
+        (Some(ids), Some(city)) if ids.home_city != Some(city) => None,
+        (ids, _) => ids,
+    };
+    let Some(ids) = ids else {
+        let field = match (input.city_id, input.district_id, input.station_id) {
+            (Some(_), _, _) => "city_id",
+            (None, Some(_), _) => "district_id",
+            (None, None, Some(_)) => "station_id",
             _ => "school_id",
         };
         let mut errors = FieldErrors::default();
@@ -105,7 +124,7 @@ async fn create(
         if let Some(first) = idempotency::first_answer(&db.pool, &pending).await? {
             return Ok(first);
         }
-        return Err(duplicate(&mut conn, existing.id).await);
+        return Err(duplicate(&mut conn, existing.id, managed).await);
     }
     drop(conn);
     // argon2id takes tens of milliseconds on purpose: on the blocking pool.
@@ -141,7 +160,7 @@ async fn create(
     match accounts::find_user(&db.pool, &valid.username).await? {
         Some(existing) => {
             let mut conn = db.pool.acquire().await?;
-            Err(duplicate(&mut conn, existing.id).await)
+            Err(duplicate(&mut conn, existing.id, managed).await)
         }
         None => Err(error.into()),
     }
@@ -163,11 +182,17 @@ async fn record_create(
     Ok(response)
 }
 
-/// 409 with the account that already has the username.
-async fn duplicate(conn: &mut sqlx::AnyConnection, id: i64) -> ApiError {
-    match accounts::account(conn, id).await {
+/// 409 with the account that already has the username, if the administrator manages it.
+async fn duplicate(conn: &mut sqlx::AnyConnection, id: i64, city: Option<i64>) -> ApiError {
+    match accounts::account_in(conn, id, city).await {
         Ok(Some(existing)) => conflict(Conflict::DuplicateRecord, &existing),
-        Ok(None) => ApiError::NotFound,
+        // Another city's account: the name is taken, and that is all a city's
+        // administrator learns of it.
+        Ok(None) => {
+            let mut errors = FieldErrors::default();
+            errors.push("username", FieldCode::DuplicateValue);
+            ApiError::Validation(errors)
+        }
         Err(e) => e.into(),
     }
 }
@@ -222,9 +247,9 @@ async fn switch(
     id: i64,
     disabled: bool,
 ) -> Result<HttpResponse, ApiError> {
-    admin_only(db, viewer).await?;
+    let city = admin_only(db, viewer).await?;
     let mut tx = db.write_tx().await?;
-    let before = accounts::account(&mut tx, id)
+    let before = accounts::account_in(&mut tx, id, city)
         .await?
         .ok_or(ApiError::NotFound)?;
     if disabled && viewer.user_id == Some(id) {
@@ -254,10 +279,10 @@ async fn set_password(
     Json(input): Json<NewPassword>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    admin_only(&db, &viewer).await?;
+    let city = admin_only(&db, &viewer).await?;
     {
         let mut conn = db.pool.acquire().await?;
-        accounts::account(&mut conn, id)
+        accounts::account_in(&mut conn, id, city)
             .await?
             .ok_or(ApiError::NotFound)?;
     }

@@ -62,7 +62,8 @@ const VIEWERS: [(&str, Option<&str>); 8] = [
 ];
 
 /// Where each kind of record is created, by the name bodies and `{new_…}` use.
-const COLLECTIONS: [(&str, &str); 13] = [
+const COLLECTIONS: [(&str, &str); 14] = [
+    ("city", "/api/v1/cities"),
     ("district", "/api/v1/districts"),
     ("station", "/api/v1/stations"),
     ("school", "/api/v1/schools"),
@@ -205,6 +206,10 @@ impl World {
         let today = clock::today();
         let year_start = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("1 January");
         let mut ids = HashMap::new();
+        ids.insert(
+            "changzhou",
+            app.id_of("cities", "name", "常州市公安局").await,
+        );
         ids.insert("tianning", app.id_of("districts", "name", "天宁分局").await);
         ids.insert(
             "diaozhuang_station",
@@ -289,8 +294,11 @@ impl World {
         let id = |key: &str| self.ids[key];
         let day = self.day.clone();
         Ok(match name {
-            "district" => json!({"code": format!("AM-D{n}"), "name": format!("矩阵分局{n}"),
-                                 "sort_order": 9}),
+            "city" => json!({"code": format!("AM-C{n}"), "name": format!("矩阵市局{n}"),
+                             "sort_order": 9}),
+            // Its city named: the matrix adds cities, and with several one must be.
+            "district" => json!({"city_id": id("changzhou"), "code": format!("AM-D{n}"),
+                                 "name": format!("矩阵分局{n}"), "sort_order": 9}),
             "station" => json!({"district_id": id("tianning"), "code": format!("AM-S{n}"),
                                 "name": format!("矩阵派出所{n}"), "workstation": null}),
             "school" => json!({"code": format!("AM-SC{n}"), "name": format!("矩阵小学{n}"),

@@ -105,7 +105,7 @@ async fn generated_data_serves_and_takes_new_sessions() {
         "admin",
         &hash,
         humiao_shared::account::Role::Admin,
-        humiao_server::db::accounts::ScopeRef::City,
+        humiao_server::db::accounts::ScopeRef::All,
     )
     .await
     .unwrap();

@@ -9,6 +9,7 @@ mod auth;
 mod backup;
 mod browser;
 mod charts;
+mod city_scope;
 mod dashboard;
 mod demo;
 mod duplicates;

@@ -576,3 +576,123 @@ async fn a_database_named_after_the_subcommand_is_used_and_a_new_sqlite_file_is_
     assert!(!listed.contains("first.admin"), "{listed}");
     assert!(data.join("humiao.db").exists());
 }
+
+#[tokio::test]
+async fn a_leader_or_an_administrator_can_be_given_one_city_and_anyone_narrower_has_their_districts(
+) {
+    let app = spawn_app().await;
+    let changzhou = app.id_of("cities", "code", "CZ").await;
+    let res = app
+        .post_json(
+            "/api/v1/users",
+            &json!({"username": "leader.cz", "role": "leader", "city_id": changzhou,
+                    "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let account: Value = res.json().await.unwrap();
+    assert_eq!(account["city_id"], changzhou);
+    assert_eq!(account["city"], "常州市公安局");
+    let (status, leader) = sign_in(&app, "leader.cz", PASSWORD).await;
+    assert_eq!(status, 200);
+    let me: Value = leader
+        .get(format!("{}/api/v1/auth/me", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["city_id"], changzhou, "{me}");
+    // A district's leader, an officer and a school are in their district's city.
+    for username in ["leader.tianning", "officer.diaozhuang", "school.boai"] {
+        let client = app.client_as(username).await;
+        let me: Value = client
+            .get(format!("{}/api/v1/auth/me", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["city_id"], changzhou, "{username}: {me}");
+    }
+    // A city is for leaders and administrators only; an unknown one is unknown.
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    for (body, field, code) in [
+        (
+            json!({"username": "officer.cz", "role": "officer", "station_id": station,
+                   "city_id": changzhou, "password": PASSWORD}),
+            "city_id",
+            "not_for_role",
+        ),
+        (
+            json!({"username": "leader.nowhere", "role": "leader", "city_id": 999_999,
+                   "password": PASSWORD}),
+            "city_id",
+            "unknown_value",
+        ),
+    ] {
+        let res = app.post_json("/api/v1/users", &body).await;
+        assert_eq!(res.status(), 422, "{body}");
+        let answer: Value = res.json().await.unwrap();
+        let fields = answer["fields"].as_array().unwrap();
+        assert!(
+            fields
+                .iter()
+                .any(|f| f["field"] == field && f["code"] == code),
+            "{answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_command_line_gives_an_account_a_city_and_lists_it() {
+    let app = spawn_app().await;
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "admin.cz", "--role", "admin", "--city", "CZ"],
+        PASSWORD,
+    );
+    assert!(ok, "{error}");
+    let (ok, error) = cli_add(
+        &app,
+        &["--username", "admin.xx", "--role", "admin", "--city", "XX"],
+        PASSWORD,
+    );
+    assert!(!ok);
+    assert!(error.contains("no cities has the code XX"), "{error}");
+    let (ok, error) = cli_add(
+        &app,
+        &[
+            "--username",
+            "officer.cz",
+            "--role",
+            "officer",
+            "--city",
+            "CZ",
+        ],
+        PASSWORD,
+    );
+    assert!(!ok);
+    assert!(error.contains("drop --city"), "{error}");
+    let changzhou = app.id_of("cities", "code", "CZ").await;
+    let (ok, listed, error) = humiao(&["user", "list"], Some(&app.database.url), "");
+    assert!(ok, "{error}");
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with("admin.cz\t"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(line, format!("admin.cz\tadmin\tcity {changzhou}\tactive"));
+    let (status, admin) = sign_in(&app, "admin.cz", PASSWORD).await;
+    assert_eq!(status, 200);
+    let me: Value = admin
+        .get(format!("{}/api/v1/auth/me", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["city_id"], changzhou, "{me}");
+}
