@@ -193,10 +193,12 @@ async fn workstations(
         "SELECT COUNT(*),
                 CAST(COALESCE(SUM(CASE WHEN workstation IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
          FROM stations
-         WHERE deleted_at IS NULL AND ($1 IS NULL OR district_id = $1) AND ($2 IS NULL OR id = $2)",
+         WHERE deleted_at IS NULL AND ($1 IS NULL OR district_id = $1) AND ($2 IS NULL OR id = $2)
+           AND ($3 IS NULL OR district_id IN (SELECT d.id FROM districts d WHERE d.city_id = $3))",
     )
     .bind(filter.district_id)
     .bind(filter.station_id)
+    .bind(filter.city_id)
     .fetch_one(&mut *conn)
     .await
 }

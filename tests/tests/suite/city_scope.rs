@@ -295,6 +295,10 @@ async fn a_city_leaders_report_is_their_citys_and_names_it() {
     let (status, page) = w.get(&w.app.client, &path).await;
     assert_eq!(status, 200);
     assert!(page.contains("Scope: 无锡市公安局 only"), "{page}");
+    // Its organisation is the city's: 无锡 has one station, none with a workstation.
+    let path = format!("/report/{}?city_id={}", w.year, w.wuxi);
+    let (_, page) = w.get(&w.app.client, &path).await;
+    assert!(page.contains("1 个派出所中，0 个建立了"), "{page}");
 }
 
 #[tokio::test]
