@@ -2,8 +2,6 @@
 //! (`station_month_reach`, `district_month_reach`; see migrations/) rather than from every
 //! session, so their cost grows with the answer, not with the history.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{
     unique_reach, AggregateFilter, AudienceSummary, DistrictCoverage, DistrictTraining,
@@ -328,68 +326,103 @@ pub struct SchoolReach {
 }
 
 /// Every school of the slice's place (live, active at some time in the slice), with the
-/// sessions held there in the slice whoever gave them: coverage belongs to the school's
-/// own station, district and city. Three plain queries (the schools, their reach from
-/// `school_month_reach` for a whole window or from sessions otherwise, their rolls).
+/// sessions held there in the slice whoever gave them (coverage belongs to the school's own
+/// station, district and city) and the two rolls [`capping_roll`] can pick.
+///
+/// One query, so that a province's 11,000 schools come back as 11,000 rows, not three times
+/// as many: for the campaign's whole window the reach comes from `school_month_reach`,
+/// grouped once for a whole province or city-wide scope, looked up school by school for a
+/// narrower place (a district's few hundred schools need not group the province's rows);
+/// for part of the window, from the slice's sessions. Names are read only where the page
+/// lists schools (a station or one school).
 pub async fn school_reach(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<Vec<SchoolReach>, sqlx::Error> {
+    let f = &slice.filter;
+    // Both are integers the server resolved (not text a user sent), so they are written
+    // into the SQL, which keeps the place's placeholders numbered from one.
+    let (campaign, school_year) = (slice.campaign_id, school_year_of(slice.to));
+    let narrow = f.district_id.is_some() || f.station_id.is_some() || f.school_id.is_some();
+    let from_rollup = f.topic_id.is_none() && f.format.is_none() && slice.is_whole_window();
     let mut c = Conditions::all();
     slice.school_place(&mut c);
-    let sql = format!(
-        "SELECT sc.id, sc.name, sc.station_id, sc.district_id, d.city_id
-         FROM schools sc JOIN districts d ON d.id = sc.district_id
-         WHERE {} ORDER BY sc.id",
-        c.sql()
-    );
-    let schools: Vec<(i64, String, i64, i64, i64)> =
-        c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-
-    let f = &slice.filter;
-    let mut r = Conditions::all();
-    let sql = if f.topic_id.is_none() && f.format.is_none() && slice.is_whole_window() {
-        r.int("t.campaign_id = ?", slice.campaign_id);
-        slice.school_place(&mut r);
-        format!(
-            "SELECT t.school_id, CAST(SUM(t.sessions) AS BIGINT), CAST(SUM(t.students) AS BIGINT)
-             FROM school_month_reach t JOIN schools sc ON sc.id = t.school_id
-             WHERE {} GROUP BY t.school_id",
-            r.sql()
+    let (columns, join) = if from_rollup && narrow {
+        (
+            format!(
+                "(SELECT CAST(SUM(r.sessions) AS BIGINT) FROM school_month_reach r
+                  WHERE r.campaign_id = {campaign} AND r.school_id = sc.id),
+                 (SELECT CAST(SUM(r.students) AS BIGINT) FROM school_month_reach r
+                  WHERE r.campaign_id = {campaign} AND r.school_id = sc.id)"
+            ),
+            String::new(),
+        )
+    } else if from_rollup {
+        (
+            "r.sessions, r.students".to_string(),
+            format!(
+                "LEFT JOIN (SELECT school_id, CAST(SUM(sessions) AS BIGINT) AS sessions,
+                                   CAST(SUM(students) AS BIGINT) AS students
+                            FROM school_month_reach WHERE campaign_id = {campaign}
+                            GROUP BY school_id) r ON r.school_id = sc.id"
+            ),
         )
     } else {
-        r.raw("t.deleted_at IS NULL");
-        r.int("t.campaign_id = ?", slice.campaign_id);
-        r.text("t.held_on >= ?", day(slice.from));
-        r.text("t.held_on <= ?", day(slice.to));
-        r.eq_text("t.format", f.format.map(SessionFormat::code));
-        if let Some(topic) = f.topic_id {
-            r.int(
-                "EXISTS (SELECT 1 FROM session_topics x WHERE x.session_id = t.id AND x.topic_id = ?)",
-                topic,
-            );
+        // The slice's sessions at these schools: the cost follows the slice's days.
+        let mut r = vec![
+            "t.deleted_at IS NULL".to_string(),
+            format!("t.campaign_id = {campaign}"),
+            format!("t.held_on >= '{}'", day(slice.from)),
+            format!("t.held_on <= '{}'", day(slice.to)),
+        ];
+        if let Some(format) = f.format {
+            // A code from a closed list, not text a user typed.
+            r.push(format!("t.format = '{}'", format.code()));
         }
-        slice.school_place(&mut r);
-        format!(
-            "SELECT t.school_id, COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT)
-             FROM sessions t JOIN schools sc ON sc.id = t.school_id
-             WHERE {} GROUP BY t.school_id",
-            r.sql()
+        if let Some(topic) = f.topic_id {
+            r.push(format!(
+                "EXISTS (SELECT 1 FROM session_topics x WHERE x.session_id = t.id AND x.topic_id = {topic})"
+            ));
+        }
+        (
+            "r.sessions, r.students".to_string(),
+            format!(
+                "LEFT JOIN (SELECT t.school_id, COUNT(*) AS sessions,
+                                   CAST(COALESCE(SUM(t.students), 0) AS BIGINT) AS students
+                            FROM sessions t WHERE {} AND t.school_id IS NOT NULL
+                            GROUP BY t.school_id) r ON r.school_id = sc.id",
+                r.join(" AND ")
+            ),
         )
     };
-    let reached: HashMap<i64, (i64, i64)> = r
-        .bind(sqlx::query_as::<_, (i64, i64, i64)>(&sql))
-        .fetch_all(&mut *conn)
-        .await?
+    let name = if f.station_id.is_some() || f.school_id.is_some() {
+        "sc.name"
+    } else {
+        "''"
+    };
+    let sql = format!(
+        "SELECT sc.id, {name}, sc.station_id, sc.district_id, d.city_id, {columns}, {}
+         FROM schools sc JOIN districts d ON d.id = sc.district_id {join}
+         WHERE {} ORDER BY sc.id",
+        nearest_rolls("sc.id", school_year),
+        c.sql()
+    );
+    type Row = (
+        i64,
+        String,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+    Ok(rows
         .into_iter()
-        .map(|(school, sessions, students)| (school, (sessions, students)))
-        .collect();
-    let rolls = rolls(conn, slice).await?;
-    Ok(schools
-        .into_iter()
-        .map(|(school_id, name, station_id, district_id, city_id)| {
-            let (sessions, students) = reached.get(&school_id).copied().unwrap_or_default();
-            SchoolReach {
+        .map(
+            |(
                 school_id,
                 name,
                 station_id,
@@ -397,10 +430,56 @@ pub async fn school_reach(
                 city_id,
                 sessions,
                 students,
-                roll: rolls.get(&school_id).copied().flatten(),
-            }
-        })
+                earlier,
+                later,
+            )| {
+                SchoolReach {
+                    school_id,
+                    name,
+                    station_id,
+                    district_id,
+                    city_id,
+                    sessions: sessions.unwrap_or_default(),
+                    students: students.unwrap_or_default(),
+                    roll: roll_of(school_year, earlier, later, slice.to),
+                }
+            },
+        )
         .collect())
+}
+
+/// The two rolls of school `school` (an SQL expression) that [`capping_roll`] can pick for
+/// a period ending in `school_year`: the nearest on or before it, and the nearest after it
+/// (a province holds ten years of rolls for 11,000 schools; only these two matter).
+fn nearest_rolls(school: &str, school_year: i32) -> String {
+    format!(
+        "(SELECT e.students FROM school_enrolments e
+          WHERE e.school_id = {school} AND e.school_year <= {school_year}
+          ORDER BY e.school_year DESC LIMIT 1),
+         (SELECT e.students FROM school_enrolments e
+          WHERE e.school_id = {school} AND e.school_year > {school_year}
+          ORDER BY e.school_year LIMIT 1)"
+    )
+}
+
+/// The roll that caps unique students, from the two [`nearest_rolls`]; the rule itself is
+/// `capping_roll`'s.
+fn roll_of(
+    school_year: i32,
+    earlier: Option<i64>,
+    later: Option<i64>,
+    to: NaiveDate,
+) -> Option<i64> {
+    let nearest: Vec<Enrolment> = [(school_year, earlier), (school_year + 1, later)]
+        .into_iter()
+        .filter_map(|(school_year, students)| {
+            students.map(|students| Enrolment {
+                school_year,
+                students,
+            })
+        })
+        .collect();
+    capping_roll(&nearest, to)
 }
 
 /// The coverage figures of these schools (all of one place).
@@ -410,52 +489,6 @@ pub fn coverage_of<'a>(schools: impl IntoIterator<Item = &'a SchoolReach>) -> Co
         coverage.add_school(s.sessions, s.students, s.roll);
     }
     coverage
-}
-
-/// The roll that caps each school's unique students in the slice ([`capping_roll`]), per
-/// school of the slice's place.
-pub async fn rolls(
-    conn: &mut AnyConnection,
-    slice: &Slice,
-) -> Result<HashMap<i64, Option<i64>>, sqlx::Error> {
-    let school_year = school_year_of(slice.to);
-    let mut c = Conditions::all();
-    slice.school_place(&mut c);
-    let n = c.next_placeholder();
-    // Only the rolls the rule can pick, the nearest on or before the slice's school year
-    // and the nearest after it (a province holds ten years of rolls for 11,000 schools);
-    // the rule itself is `capping_roll`'s.
-    let sql = format!(
-        "SELECT sc.id,
-                (SELECT e.students FROM school_enrolments e
-                 WHERE e.school_id = sc.id AND e.school_year <= ${n}
-                 ORDER BY e.school_year DESC LIMIT 1),
-                (SELECT e.students FROM school_enrolments e
-                 WHERE e.school_id = sc.id AND e.school_year > ${n}
-                 ORDER BY e.school_year LIMIT 1)
-         FROM schools sc WHERE {}",
-        c.sql()
-    );
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> = c
-        .bind(sqlx::query_as(&sql))
-        .bind(i64::from(school_year))
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(school, earlier, later)| {
-            let nearest = [(school_year, earlier), (school_year + 1, later)]
-                .into_iter()
-                .filter_map(|(school_year, students)| {
-                    students.map(|students| Enrolment {
-                        school_year,
-                        students,
-                    })
-                })
-                .collect::<Vec<_>>();
-            (school, capping_roll(&nearest, slice.to))
-        })
-        .collect())
 }
 
 /// Per film of the campaign's assignments: schools expected and schools that confirmed,
@@ -537,6 +570,7 @@ pub async fn screening_reach(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<ScreeningReach, sqlx::Error> {
+    let school_year = school_year_of(slice.to);
     let mut c = Conditions::all();
     c.raw("a.deleted_at IS NULL");
     c.int("a.campaign_id = ?", slice.campaign_id);
@@ -546,7 +580,7 @@ pub async fn screening_reach(
         "SELECT x.school_id,
                 CAST(COALESCE(MAX(cf.students), 0) AS BIGINT),
                 CAST(COALESCE(MAX(cf.parents), 0) AS BIGINT),
-                COUNT(cf.id)
+                COUNT(cf.id), {rolls}
          FROM screening_assignments a
          JOIN assignment_schools x ON x.assignment_id = a.id
          JOIN schools sc ON sc.id = x.school_id
@@ -558,20 +592,21 @@ pub async fn screening_reach(
          WHERE {}
          GROUP BY x.school_id",
         n + 1,
-        c.sql()
+        c.sql(),
+        rolls = nearest_rolls("x.school_id", school_year),
     );
-    let rows: Vec<(i64, i64, i64, i64)> = c
+    type Row = (i64, i64, i64, i64, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = c
         .bind(sqlx::query_as(&sql))
         .bind(day(slice.from))
         .bind(day(slice.to))
         .fetch_all(&mut *conn)
         .await?;
-    let rolls = rolls(conn, slice).await?;
-    let roll = |school: i64| rolls.get(&school).copied().flatten();
+    let roll = |r: &Row| roll_of(school_year, r.4, r.5, slice.to);
     Ok(ScreeningReach {
         schools_expected: rows.len() as i64,
         schools_confirmed: rows.iter().filter(|r| r.3 > 0).count() as i64,
-        students: rows.iter().map(|r| unique_reach(r.1, roll(r.0))).sum(),
+        students: rows.iter().map(|r| unique_reach(r.1, roll(r))).sum(),
         parents: rows.iter().map(|r| r.2).sum(),
     })
 }
