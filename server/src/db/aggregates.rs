@@ -331,8 +331,8 @@ pub struct SchoolReach {
 ///
 /// One query, so that a province's 11,000 schools come back as 11,000 rows, not three times
 /// as many: for the campaign's whole window the reach comes from `school_month_reach`,
-/// grouped once for a whole province or city-wide scope, looked up school by school for a
-/// narrower place (a district's few hundred schools need not group the province's rows);
+/// grouped once for the whole database, looked up school by school for a narrower place (a
+/// city's or a district's schools need not group the whole province's rows);
 /// for part of the window, from the slice's sessions. Names are read only where the page
 /// lists schools (a station or one school).
 pub async fn school_reach(
@@ -343,7 +343,10 @@ pub async fn school_reach(
     // Both are integers the server resolved (not text a user sent), so they are written
     // into the SQL, which keeps the place's placeholders numbered from one.
     let (campaign, school_year) = (slice.campaign_id, school_year_of(slice.to));
-    let narrow = f.district_id.is_some() || f.station_id.is_some() || f.school_id.is_some();
+    let narrow = f.city_id.is_some()
+        || f.district_id.is_some()
+        || f.station_id.is_some()
+        || f.school_id.is_some();
     let from_rollup = f.topic_id.is_none() && f.format.is_none() && slice.is_whole_window();
     let mut c = Conditions::all();
     slice.school_place(&mut c);
