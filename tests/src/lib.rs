@@ -212,7 +212,8 @@ impl TestApp {
     }
 }
 
-/// Asserts that the reach rollups equal what the sessions that are not deleted add up to.
+/// Asserts that the reach rollups equal what the sessions that are not deleted add up to:
+/// the station and district ones by this file's own SQL, all four by `rollups::check_all`.
 pub async fn assert_rollup_matches_sessions(db: &Db) {
     type Row = (i64, i64, String, i64, i64, i64, i64, i64);
     let raw: Vec<Row> = sqlx::query_as(
@@ -261,5 +262,13 @@ pub async fn assert_rollup_matches_sessions(db: &Db) {
     assert_eq!(
         rollup, raw,
         "the district rollup disagrees with the sessions"
+    );
+    // The topic and school rollups, by the server's own comparison.
+    let differences = humiao_server::db::rollups::check_all(db)
+        .await
+        .expect("rollups checked");
+    assert!(
+        differences.is_empty(),
+        "the rollups disagree with the sessions: {differences:?}"
     );
 }

@@ -5,6 +5,7 @@
 //! `<img src=x onerror=alert(1)>` prints as those characters. The page runs no script (the
 //! server's CSP allows none inline); printing is the browser's own command.
 
+use humiao_shared::definitions::Figure;
 use humiao_shared::report::{self, ReportScope, YearFigures};
 use humiao_shared::Lang;
 use maud::{html, Markup, DOCTYPE};
@@ -37,6 +38,9 @@ figure { margin: 0 0 6mm; break-inside: avoid; page-break-inside: avoid }
 figure img { display: block; width: 100%; height: auto; border: 0.3mm solid #ddd }
 figcaption { font-size: 10pt; text-align: center; margin-top: 1mm }
 footer { margin-top: 8mm; font-size: 9pt; color: #555 }
+.definitions dl { font-size: 9.5pt; margin: 0 }
+.definitions dt { font-weight: bold; margin-top: 1.5mm; break-after: avoid }
+.definitions dd { margin: 0 0 0 2em }
 @media print {
   body { background: none }
   nav { display: none }
@@ -113,6 +117,16 @@ fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Marku
                             width="860" height="440";
                         figcaption { (chart.title) }
                     }
+                }
+            }
+        }
+        // The same definitions the leaders' page shows beside each figure.
+        section.definitions {
+            h2 { (lang.pick("附：口径说明", "Appendix: how each figure is counted")) }
+            dl {
+                @for figure in Figure::ALL {
+                    dt { (figure.label().get(lang)) }
+                    dd { (figure.definition().get(lang)) }
                 }
             }
         }

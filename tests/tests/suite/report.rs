@@ -144,6 +144,14 @@ async fn the_2024_report_states_the_demo_figures_that_the_aggregates_give() {
         "<img src=\"/api/v1/charts/sessions-by-district.svg?year=2024&amp;lang=zh\" alt=\"图："
     ));
     assert!(html.contains("/api/v1/charts/reoffence-rate.svg?year=2024&amp;lang=zh"));
+    // It says how each figure is counted, in the words the leaders' page uses.
+    for figure in humiao_shared::definitions::Figure::ALL {
+        let definition = figure.definition().zh;
+        assert!(
+            html.contains(definition),
+            "{definition:?} is not in the report"
+        );
+    }
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use humiao_shared::account::NewAccount;
 use humiao_shared::error::FieldErrors;
 use humiao_shared::film::NewFilm;
-use humiao_shared::org::{NewCampaign, NewSchool, NewStation};
+use humiao_shared::org::{NewCampaign, NewCity, NewDistrict, NewSchool, NewStation};
 use humiao_shared::outcome::NewOutcome;
 use humiao_shared::record::form::{check_form, on_form};
 use humiao_shared::record::{Described, Field, RecordKind};
@@ -82,6 +82,23 @@ pub(super) type RowAction = (T, &'static str, fn(&Value) -> bool);
 const F: Heading = Heading::Field;
 
 pub(super) const SECTIONS: &[Section] = &[
+    // The organisation from the top: a province's cities, then each city's districts.
+    Section {
+        slug: "cities",
+        kind: NewCity::KIND,
+        columns: &[("code", F), ("name", F), ("sort_order", F)],
+        check: |v| check_form(v, NewCity::validate),
+        editable: true,
+        actions: &[],
+    },
+    Section {
+        slug: "districts",
+        kind: NewDistrict::KIND,
+        columns: &[("code", F), ("name", F), ("sort_order", F)],
+        check: |v| check_form(v, NewDistrict::validate),
+        editable: true,
+        actions: &[],
+    },
     Section {
         slug: "stations",
         kind: NewStation::KIND,
