@@ -7,7 +7,7 @@
 //! once. The server computes every figure from true counts in one pass and applies the
 //! viewer's scope (a district leader's district) to all of them; the page only draws. The
 //! filter is one [`AggregateFilter`], as the server reads it, so the export buttons and the
-//! server-drawn charts ask the aggregate and chart endpoints for the same slice.
+//! charts' SVG and PNG links ask the aggregate and chart endpoints for the same slice.
 //!
 //! The dashboard is a WASM module of its own ([`BUNDLE`]): the charts and plotters stay out
 //! of the module officers and schools load on phones.
