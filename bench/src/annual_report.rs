@@ -6,9 +6,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use humiao_server::db::Db;
 use humiao_tests::database::Engine;
-use humiao_tests::process::ServerProcess;
 use humiao_tests::signed_in;
 
 use crate::report::Latency;
@@ -37,19 +35,12 @@ pub async fn measure(
     one_city: bool,
     options: &Options,
 ) -> Result<AnnualRow> {
-    let years = if scale == "city" {
-        1
-    } else {
-        options.province_years
-    };
-    let url = setup::generated(engine, scale, years).await?;
-    let scratch = setup::data_dir().join("scratch");
-    std::fs::create_dir_all(&scratch)?;
-    let server = ServerProcess::start(&url, &scratch)?;
-    let db = Db::connect(&url).await?;
-    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&db.pool)
-        .await?;
+    let setup::Served {
+        server,
+        db,
+        years,
+        sessions,
+    } = setup::serve(engine, scale, options).await?;
     setup::ensure_admin(&db).await?;
     let client = signed_in(&server.url, "admin").await;
 

@@ -14,11 +14,9 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
-use humiao_server::db::Db;
 use humiao_shared::aggregate::GroupBy;
 use humiao_shared::dashboard::Dashboard;
 use humiao_tests::database::Engine;
-use humiao_tests::process::ServerProcess;
 use humiao_tests::signed_in;
 
 use crate::report::Latency;
@@ -56,19 +54,12 @@ pub struct PageRow {
 }
 
 pub async fn measure(engine: Engine, scale: &str, options: &Options) -> Result<PageRow> {
-    let years = if scale == "city" {
-        1
-    } else {
-        options.province_years
-    };
-    let url = setup::generated(engine, scale, years).await?;
-    let scratch = setup::data_dir().join("scratch");
-    std::fs::create_dir_all(&scratch)?;
-    let server = ServerProcess::start(&url, &scratch)?;
-    let db = Db::connect(&url).await?;
-    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&db.pool)
-        .await?;
+    let setup::Served {
+        server,
+        db,
+        years,
+        sessions,
+    } = setup::serve(engine, scale, options).await?;
     let (campaign,): (i64,) = sqlx::query_as("SELECT id FROM campaigns WHERE year = 2025")
         .fetch_one(&db.pool)
         .await

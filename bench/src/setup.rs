@@ -6,6 +6,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
 use humiao_tests::database::{postgres_server, Engine};
+use humiao_tests::process::ServerProcess;
 use sqlx::{Connection, Executor, PgConnection};
 
 pub fn data_dir() -> PathBuf {
@@ -83,6 +84,38 @@ fn gen(url: &str, scale: &str, years: u16) -> Result<()> {
         bail!("humiao gen failed ({status})");
     }
     Ok(())
+}
+
+/// A release server on a generated database, and what the tables say of it.
+pub struct Served {
+    pub server: ServerProcess,
+    pub db: humiao_server::db::Db,
+    /// Years of data generated: one for the city, the options' for the province.
+    pub years: u16,
+    pub sessions: i64,
+}
+
+/// Starts the server on the database generated at `scale` (generating it when missing).
+pub async fn serve(engine: Engine, scale: &str, options: &crate::Options) -> Result<Served> {
+    let years = if scale == "city" {
+        1
+    } else {
+        options.province_years
+    };
+    let url = generated(engine, scale, years).await?;
+    let scratch = data_dir().join("scratch");
+    std::fs::create_dir_all(&scratch)?;
+    let server = ServerProcess::start(&url, &scratch)?;
+    let db = humiao_server::db::Db::connect(&url).await?;
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(Served {
+        server,
+        db,
+        years,
+        sessions,
+    })
 }
 
 /// Generated data has no accounts: adds the administrator, as an operator's first step.

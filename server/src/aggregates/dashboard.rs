@@ -33,18 +33,12 @@ pub async fn dashboard(
         .fetch_one(&mut *conn)
         .await?;
     let level = level_of(&filter, cities);
-    let Some((slice, _)) = resolve(&mut conn, filter).await? else {
+    let Some(slice) = resolve(&mut conn, filter).await? else {
         return Ok(Dashboard {
             level,
             ..Default::default()
         });
     };
-    let (campaign, year): (String, i64) =
-        sqlx::query_as("SELECT name, year FROM campaigns WHERE id = $1")
-            .bind(slice.campaign_id)
-            .fetch_one(&mut *conn)
-            .await?;
-
     let by_month = reach(&mut conn, &slice, GroupBy::Month).await?;
     let schools = school_reach(&mut conn, &slice).await?;
     let coverage = coverage_of(&schools);
@@ -65,8 +59,8 @@ pub async fn dashboard(
     Ok(Dashboard {
         slice: Some(SliceInfo {
             campaign_id: slice.campaign_id,
-            campaign,
-            year: i32::try_from(year).unwrap_or_default(),
+            campaign: slice.campaign.clone(),
+            year: slice.year,
             from: slice.from,
             to: slice.to,
         }),

@@ -76,19 +76,19 @@ pub async fn sliced(
 ) -> Result<(PoolConnection<Any>, Option<Slice>), ApiError> {
     let filter = within_scope(db, viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
-    let slice = resolve(&mut conn, filter).await?.map(|(slice, _)| slice);
+    let slice = resolve(&mut conn, filter).await?;
     Ok((conn, slice))
 }
 
-/// A campaign's id, year and window: all that resolving a filter needs.
-type CampaignWindow = (i64, i64, NaiveDate, NaiveDate);
+/// A campaign's id, year, window and name: all that resolving a filter needs.
+type CampaignWindow = (i64, i64, NaiveDate, NaiveDate, String);
 
 /// The campaign and days a filter means. `None` when there is no campaign at all (the
 /// answer is then empty); 404 when the filter names a campaign or year that does not exist.
 pub async fn resolve(
     conn: &mut AnyConnection,
     filter: AggregateFilter,
-) -> Result<Option<(Slice, (NaiveDate, NaiveDate))>, ApiError> {
+) -> Result<Option<Slice>, ApiError> {
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if to < from {
             let mut errors = FieldErrors::default();
@@ -97,14 +97,14 @@ pub async fn resolve(
         }
     }
     // One small query on every dashboard request: the windows, not the whole records.
-    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT id, year, starts_on, ends_on FROM campaigns WHERE deleted_at IS NULL",
+    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, year, starts_on, ends_on, name FROM campaigns WHERE deleted_at IS NULL",
     )
     .fetch_all(&mut *conn)
     .await?;
     let all = rows
         .into_iter()
-        .map(|(id, year, starts, ends)| Ok((id, year, date(&starts)?, date(&ends)?)))
+        .map(|(id, year, starts, ends, name)| Ok((id, year, date(&starts)?, date(&ends)?, name)))
         .collect::<Result<Vec<CampaignWindow>, sqlx::Error>>()?;
     let campaign = match (filter.campaign_id, filter.year) {
         (Some(id), _) => Some(all.iter().find(|c| c.0 == id).ok_or(ApiError::NotFound)?),
@@ -119,16 +119,15 @@ pub async fn resolve(
         return Ok(None);
     };
     let window = (campaign.2, campaign.3);
-    Ok(Some((
-        Slice {
-            campaign_id: campaign.0,
-            from: filter.from.unwrap_or(window.0),
-            to: filter.to.unwrap_or(window.1),
-            window,
-            filter,
-        },
+    Ok(Some(Slice {
+        campaign_id: campaign.0,
+        campaign: campaign.4.clone(),
+        year: i32::try_from(campaign.1).unwrap_or_default(),
+        from: filter.from.unwrap_or(window.0),
+        to: filter.to.unwrap_or(window.1),
         window,
-    )))
+        filter,
+    }))
 }
 
 /// Sessions and audience per district for the filter's campaign; empty without campaigns.
@@ -139,7 +138,7 @@ pub async fn district_reach(
     filter: &AggregateFilter,
 ) -> Result<Vec<DistrictReach>, ApiError> {
     let mut conn = db.pool.acquire().await?;
-    let Some((slice, window)) = resolve(&mut conn, filter.clone()).await? else {
+    let Some(slice) = resolve(&mut conn, filter.clone()).await? else {
         return Ok(Vec::new());
     };
     let whole_city = AggregateFilter {
@@ -149,7 +148,7 @@ pub async fn district_reach(
         to: filter.to,
         ..Default::default()
     };
-    if *filter == whole_city && slice.from == window.0 && slice.to == window.1 {
+    if *filter == whole_city && slice.is_whole_window() {
         return Ok(aggregates::sessions_by_district(&db.pool, slice.campaign_id).await?);
     }
     let rows = aggregates::reach(&mut conn, &slice, GroupBy::District).await?;

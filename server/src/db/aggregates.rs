@@ -65,6 +65,9 @@ pub async fn sessions_by_district(
 pub struct Slice {
     pub filter: AggregateFilter,
     pub campaign_id: i64,
+    /// The campaign's name and year, as the dashboard and the report state them.
+    pub campaign: String,
+    pub year: i32,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// The campaign's own first and last days: a slice that is the whole window can be

@@ -133,7 +133,7 @@ async fn figures(
     let mut conn = db.pool.acquire().await?;
     let scope = scope_of(&mut conn, &filter).await?;
     let slice = match resolve(&mut conn, filter).await {
-        Ok(Some((slice, _))) => slice,
+        Ok(Some(slice)) => slice,
         Ok(None) | Err(ApiError::NotFound) => return Ok((scope, None)),
         Err(e) => return Err(e),
     };
@@ -142,13 +142,9 @@ async fn figures(
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
     let outcomes = outcome_totals(&mut conn, viewer, &slice).await?;
     let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;
-    let (campaign,): (String,) = sqlx::query_as("SELECT name FROM campaigns WHERE id = $1")
-        .bind(slice.campaign_id)
-        .fetch_one(&mut *conn)
-        .await?;
     let figures = YearFigures {
         year,
-        campaign,
+        campaign: slice.campaign.clone(),
         scope: scope.clone(),
         stations,
         workstations,

@@ -61,7 +61,7 @@ async fn reach(
     let (export, filter) = asked(&req, &columns::REACH)?;
     let filter = within_scope(&db, &viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
-    let Some((slice, _)) = resolve(&mut conn, filter).await? else {
+    let Some(slice) = resolve(&mut conn, filter).await? else {
         return reply(export, Vec::<()>::new());
     };
     let rows = aggregates::reach(&mut conn, &slice, grouping.group_by).await?;

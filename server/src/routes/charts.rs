@@ -195,7 +195,7 @@ async fn reach(
     let filter = within_scope(db, viewer, filter).await?;
     let mut conn = db.pool.acquire().await?;
     Ok(match resolve(&mut conn, filter).await? {
-        Some((slice, _)) => aggregates::reach(&mut conn, &slice, group).await?,
+        Some(slice) => aggregates::reach(&mut conn, &slice, group).await?,
         None => Vec::new(),
     })
 }
