@@ -9,6 +9,7 @@ pub mod browser;
 pub mod database;
 pub mod fixtures;
 pub mod process;
+pub mod upgrade;
 
 use std::path::PathBuf;
 

@@ -35,4 +35,5 @@ mod scope_filters;
 mod session_edits;
 mod sessions;
 mod suppression;
+mod upgrade;
 mod users;

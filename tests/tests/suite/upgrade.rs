@@ -1,0 +1,211 @@
+//! Upgrades: a database as each earlier release wrote it (`tests/fixtures/upgrade/<version>/`,
+//! written by `cargo xtask fixture upgrade`) opens with the current server, whose start runs
+//! the pending migrations, and keeps every row of every table and the dashboard's figures; a
+//! migration that fails leaves such a database as it was. On the engine under test.
+
+use std::path::{Path, PathBuf};
+
+use humiao_server::db::Db;
+use humiao_server::startup::Application;
+use humiao_tests::database::Engine;
+use humiao_tests::upgrade::{self, Expected};
+use humiao_tests::TestDatabase;
+
+/// Every release's fixture, oldest first.
+fn releases() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(upgrade::fixtures())
+        .expect("tests/fixtures/upgrade")
+        .map(|entry| entry.expect("a fixture folder").path())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "no release's fixture to upgrade");
+    dirs
+}
+
+/// A fresh database holding the release's dump, not yet migrated any further.
+async fn restored(release: &Path) -> (TestDatabase, Expected) {
+    let database = TestDatabase::create().await;
+    let dump = std::fs::read_to_string(release.join(format!("{}.sql", database.engine.name())))
+        .expect("the engine's dump");
+    upgrade::load(database.engine, &database.url, &dump)
+        .await
+        .unwrap_or_else(|e| panic!("{}: the dump loads: {e:#}", release.display()));
+    let expected = Expected::read(release).expect("expected.json");
+    (database, expected)
+}
+
+/// The tables whose rows (the columns the release had) differ from what it left.
+async fn changed_tables(db: &Db, engine: Engine, expected: &Expected) -> Vec<String> {
+    let mut changed = vec![];
+    for (table, before) in &expected.tables {
+        match upgrade::digest(&db.pool, table, &before.columns, "").await {
+            Ok(now) if now == *before => {}
+            Ok(now) => changed.push(format!(
+                "{table}: {} rows before, {} now{}",
+                before.rows,
+                now.rows,
+                if now.rows == before.rows {
+                    " (their content changed)"
+                } else {
+                    ""
+                }
+            )),
+            Err(e) => changed.push(format!("{table}: {e:#}")),
+        }
+    }
+    let before = &expected.migrations[engine.name()];
+    match upgrade::digest_migrations(&db.pool, Some(expected.last_migration)).await {
+        Ok(now) if now == *before => {}
+        Ok(now) => changed.push(format!(
+            "{}: {} migrations recorded before, {} now (or their checksums changed)",
+            upgrade::MIGRATIONS_TABLE,
+            before.rows,
+            now.rows
+        )),
+        Err(e) => changed.push(format!("{}: {e:#}", upgrade::MIGRATIONS_TABLE)),
+    }
+    changed
+}
+
+#[tokio::test]
+async fn every_earlier_release_database_keeps_its_rows_and_figures_after_the_upgrade() {
+    for release in releases() {
+        let (database, expected) = restored(&release).await;
+        let engine = database.engine;
+        // The server's start applies the migrations the release did not have.
+        let app = Application::build(database.settings(true))
+            .await
+            .unwrap_or_else(|e| panic!("{}: the server starts: {e:#}", expected.release));
+        let url = app.url();
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+
+        assert!(
+            expected.tables.len() > 20 && expected.tables["sessions"].rows > 0,
+            "{}: the fixture holds rows",
+            expected.release
+        );
+        // Before anyone signs in, which writes a row.
+        let changed = changed_tables(&db, engine, &expected).await;
+        assert!(
+            changed.is_empty(),
+            "{} on {}: the upgrade changed rows:\n{}",
+            expected.release,
+            engine.name(),
+            changed.join("\n")
+        );
+
+        let (top, district) =
+            upgrade::dashboards(&url, expected.campaign_id, expected.district_id).await;
+        let mut differ = vec![];
+        upgrade::differences("dashboard", &expected.dashboard, &top, &mut differ);
+        upgrade::differences(
+            "district",
+            &expected.district_dashboard,
+            &district,
+            &mut differ,
+        );
+        assert!(
+            differ.is_empty(),
+            "{} on {}: the dashboard's figures changed:\n{}",
+            expected.release,
+            engine.name(),
+            differ.join("\n")
+        );
+    }
+}
+
+/// A migration that changes rows and then fails keeps none of its changes: the database
+/// is the release's, row for row (schema.rs checks the same for the schema on a new one).
+#[tokio::test]
+async fn a_failing_migration_leaves_a_release_database_as_it_was() {
+    let release = releases().pop().expect("a release");
+    let (database, expected) = restored(&release).await;
+    let engine = database.engine;
+    let db = Db::connect(&database.url)
+        .await
+        .expect("the current migrations apply");
+    let folder = tempfile::tempdir().expect("a folder");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../migrations")
+        .join(engine.name());
+    for entry in std::fs::read_dir(source).expect("the migrations") {
+        let entry = entry.expect("a migration");
+        std::fs::copy(entry.path(), folder.path().join(entry.file_name())).expect("copied");
+    }
+    std::fs::write(
+        folder.path().join("9999_broken.sql"),
+        "UPDATE sessions SET notes = 'lost';\n\
+         DELETE FROM school_enrolments;\n\
+         CREATE TABLE half_done (x BIGINT);\n\
+         INSERT INTO no_such_table VALUES (1);\n",
+    )
+    .expect("written");
+    let migrator = sqlx::migrate::Migrator::new(folder.path())
+        .await
+        .expect("the migrations read");
+    assert!(
+        migrator.run(&db.pool).await.is_err(),
+        "the broken migration fails"
+    );
+
+    let changed = changed_tables(&db, engine, &expected).await;
+    assert!(
+        changed.is_empty(),
+        "{}: the failed migration left changes:\n{}",
+        engine.name(),
+        changed.join("\n")
+    );
+    let tables = upgrade::table_names(&db.pool, engine)
+        .await
+        .expect("the tables");
+    assert!(!tables.iter().any(|t| t == "half_done"), "{tables:?}");
+    let (recorded,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE version = 9999")
+            .fetch_one(&db.pool)
+            .await
+            .expect("counted");
+    assert_eq!(recorded, 0, "the failed migration is not recorded");
+}
+
+/// The fixture keeps the records of the migrations the release applied, and the server
+/// checks them at start: an old migration's file edited since, or a database already
+/// migrated by a later release (a rollback without restoring the backup), stops the start
+/// with one clear error instead of a schema unlike every other installation's.
+#[tokio::test]
+async fn a_release_database_with_migrations_the_binary_does_not_have_is_refused() {
+    let release = releases().pop().expect("a release");
+    let cases = [
+        (
+            "an old migration edited",
+            "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 1",
+            "previously applied but has been modified",
+        ),
+        (
+            "a migration of a later release",
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             SELECT 99999, 'a later release', success, $1, 0 FROM _sqlx_migrations
+             WHERE version = 1",
+            "previously applied but is missing",
+        ),
+    ];
+    for (what, change, refusal) in cases {
+        let (database, expected) = restored(&release).await;
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&database.url).await.expect("opened");
+        sqlx::query(change)
+            .bind(vec![0_u8; 48])
+            .execute(&pool)
+            .await
+            .expect("changed");
+        pool.close().await;
+        let error = match Db::connect(&database.url).await {
+            Ok(_) => panic!("{} with {what}: the start is refused", expected.release),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(
+            error.contains("cannot apply database migrations") && error.contains(refusal),
+            "{what}: {error}"
+        );
+    }
+}
