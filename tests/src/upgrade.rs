@@ -277,3 +277,37 @@ pub fn differences(path: &str, expected: &Value, actual: &Value, found: &mut Vec
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::differences;
+    use serde_json::json;
+
+    #[test]
+    fn upgrade_dashboard_differences_are_changed_or_missing_figures_not_added_fields() {
+        let expected = json!({"summary": {"sessions": 8}, "by_month": [{"students": 307}]});
+        let cases = [
+            (
+                json!({"summary": {"sessions": 8, "new": 1}, "by_month": [{"students": 307}]}),
+                vec![],
+            ),
+            (
+                json!({"summary": {"sessions": 9}, "by_month": [{"students": 307}]}),
+                vec!["d.summary.sessions: 8 became 9"],
+            ),
+            (
+                json!({"summary": {}, "by_month": [{"students": 307}]}),
+                vec!["d.summary.sessions: missing"],
+            ),
+            (
+                json!({"summary": {"sessions": 8}, "by_month": []}),
+                vec![r#"d.by_month: [{"students":307}] became []"#],
+            ),
+        ];
+        for (actual, want) in cases {
+            let mut found = vec![];
+            differences("d", &expected, &actual, &mut found);
+            assert_eq!(found, want, "{actual}");
+        }
+    }
+}
