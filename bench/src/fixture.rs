@@ -313,7 +313,7 @@ async fn inserts(pool: &AnyPool, engine: Engine, table: &str) -> anyhow::Result<
 }
 
 /// The whole database as SQL a fresh one of the same engine runs: tables, rows (the
-/// migrations' too), then foreign keys (PostgreSQL), indexes and sequences.
+/// migrations' too), sequences, then foreign keys (PostgreSQL) and indexes.
 async fn dump(pool: &AnyPool, engine: Engine) -> anyhow::Result<String> {
     let mut out = format!(
         "-- Humiao {} on {}: the upgrade test's fixture, written by `cargo xtask fixture \
@@ -322,127 +322,38 @@ async fn dump(pool: &AnyPool, engine: Engine) -> anyhow::Result<String> {
         engine.name()
     );
     let tables = upgrade::table_names(pool, engine).await?;
-    match engine {
-        Engine::Sqlite => {
-            // Tables are written in name order, not in the order of their foreign keys.
-            out.push_str("PRAGMA foreign_keys = OFF;\nBEGIN;\n");
-            let objects: Vec<(String, String)> = sqlx::query_as(
-                "SELECT type, sql FROM sqlite_master
-                 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name",
-            )
-            .fetch_all(pool)
-            .await?;
-            for (_, sql) in objects.iter().filter(|o| o.0 == "table") {
-                writeln!(out, "{sql};")?;
-            }
-            for table in &tables {
-                out.push_str(&inserts(pool, engine, table).await?);
-            }
-            for (_, sql) in objects.iter().filter(|o| o.0 != "table") {
-                writeln!(out, "{sql};")?;
-            }
+    let schema = upgrade::schema(pool, engine).await?;
+    out.push_str(match engine {
+        // Tables are written in name order, not in the order of their foreign keys.
+        Engine::Sqlite => "PRAGMA foreign_keys = OFF;\nBEGIN;\n",
+        Engine::Postgres => "BEGIN;\n",
+    });
+    for create in &schema.tables {
+        writeln!(out, "{create};")?;
+    }
+    for table in &tables {
+        out.push_str(&inserts(pool, engine, table).await?);
+    }
+    if engine == Engine::Postgres {
+        for (table, column, _) in identities(pool).await? {
+            let (sequence,): (String,) = sqlx::query_as("SELECT pg_get_serial_sequence($1, $2)")
+                .bind(&table)
+                .bind(&column)
+                .fetch_one(pool)
+                .await?;
+            let (last, called): (i64, bool) =
+                sqlx::query_as(&format!("SELECT last_value, is_called FROM {sequence}"))
+                    .fetch_one(pool)
+                    .await?;
+            writeln!(
+                out,
+                "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), {last}, {called});"
+            )?;
         }
-        Engine::Postgres => {
-            out.push_str("BEGIN;\n");
-            let mut after = String::new();
-            for table in &tables {
-                let (create, foreign_keys) = postgres_table(pool, table).await?;
-                out.push_str(&create);
-                after.push_str(&foreign_keys);
-            }
-            for table in &tables {
-                out.push_str(&inserts(pool, engine, table).await?);
-            }
-            for (table, column, _) in identities(pool).await? {
-                let (sequence,): (String,) =
-                    sqlx::query_as("SELECT pg_get_serial_sequence($1, $2)")
-                        .bind(&table)
-                        .bind(&column)
-                        .fetch_one(pool)
-                        .await?;
-                let (last, called): (i64, bool) =
-                    sqlx::query_as(&format!("SELECT last_value, is_called FROM {sequence}"))
-                        .fetch_one(pool)
-                        .await?;
-                writeln!(
-                    out,
-                    "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), {last}, {called});"
-                )?;
-            }
-            out.push_str(&after);
-            let indexes: Vec<(String,)> = sqlx::query_as(
-                "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
-                 JOIN pg_class c ON c.oid = i.indrelid
-                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = 'public' AND NOT EXISTS (
-                     SELECT 1 FROM pg_constraint k
-                     WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)
-                 ORDER BY 1",
-            )
-            .fetch_all(pool)
-            .await?;
-            for (index,) in indexes {
-                writeln!(out, "{index};")?;
-            }
-        }
+    }
+    for statement in schema.foreign_keys.iter().chain(&schema.indexes) {
+        writeln!(out, "{statement};")?;
     }
     out.push_str("COMMIT;\n");
     Ok(out)
-}
-
-/// PostgreSQL has no statement that gives a table's definition: it is put together from the
-/// catalogue. Returns the CREATE TABLE (columns, keys, checks) and the foreign keys, which
-/// are added once every table holds its rows.
-async fn postgres_table(pool: &AnyPool, table: &str) -> anyhow::Result<(String, String)> {
-    let columns: Vec<(String, String, bool, String, String)> = sqlx::query_as(
-        "SELECT CAST(a.attname AS TEXT), format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), CAST(a.attidentity AS TEXT)
-         FROM pg_attribute a
-         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-         WHERE a.attrelid = CAST(CAST($1 AS TEXT) AS regclass) AND a.attnum > 0 AND NOT a.attisdropped
-         ORDER BY a.attnum",
-    )
-    .bind(table)
-    .fetch_all(pool)
-    .await?;
-    let constraints: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT CAST(conname AS TEXT), CAST(contype AS TEXT), pg_get_constraintdef(oid)
-         FROM pg_constraint WHERE conrelid = CAST(CAST($1 AS TEXT) AS regclass) ORDER BY contype, conname",
-    )
-    .bind(table)
-    .fetch_all(pool)
-    .await?;
-    let mut lines: Vec<String> = columns
-        .iter()
-        .map(|(name, kind, not_null, default, identity)| {
-            let mut line = format!("    \"{name}\" {kind}");
-            match identity.as_str() {
-                "a" => line.push_str(" GENERATED ALWAYS AS IDENTITY"),
-                "d" => line.push_str(" GENERATED BY DEFAULT AS IDENTITY"),
-                _ => {}
-            }
-            if *not_null {
-                line.push_str(" NOT NULL");
-            }
-            if !default.is_empty() {
-                line.push_str(&format!(" DEFAULT {default}"));
-            }
-            line
-        })
-        .collect();
-    let mut foreign_keys = String::new();
-    for (name, kind, definition) in constraints {
-        if kind == "f" {
-            writeln!(
-                foreign_keys,
-                "ALTER TABLE \"{table}\" ADD CONSTRAINT \"{name}\" {definition};"
-            )?;
-        } else {
-            lines.push(format!("    CONSTRAINT \"{name}\" {definition}"));
-        }
-    }
-    Ok((
-        format!("CREATE TABLE \"{table}\" (\n{}\n);\n", lines.join(",\n")),
-        foreign_keys,
-    ))
 }

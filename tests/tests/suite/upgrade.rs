@@ -1,7 +1,8 @@
 //! Upgrades: a database as each earlier release wrote it (`tests/fixtures/upgrade/<version>/`,
 //! written by `cargo xtask fixture upgrade`) opens with the current server, whose start runs
-//! the pending migrations, and keeps every row of every table and the dashboard's figures; a
-//! migration that fails leaves such a database as it was. On the engine under test.
+//! the pending migrations, and keeps every row of every table and the dashboard's figures, with
+//! the schema of a new database; a migration that fails leaves such a database as it was. On
+//! the engine under test.
 
 use std::path::{Path, PathBuf};
 
@@ -93,6 +94,24 @@ async fn every_earlier_release_database_keeps_its_rows_and_figures_after_the_upg
             expected.release,
             engine.name(),
             changed.join("\n")
+        );
+
+        // The schema is a new installation's, statement for statement.
+        let new_database = TestDatabase::create_on(engine).await;
+        let new = Db::connect(&new_database.url)
+            .await
+            .expect("a new database");
+        let (upgraded, fresh) = (
+            upgrade::schema(&db.pool, engine).await.expect("schema"),
+            upgrade::schema(&new.pool, engine).await.expect("schema"),
+        );
+        assert!(upgraded.tables.len() > 20, "{upgraded:#?}");
+        assert_eq!(
+            upgraded,
+            fresh,
+            "{} on {}: the upgraded schema differs from a new database's",
+            expected.release,
+            engine.name()
         );
 
         let (top, district) =
