@@ -206,37 +206,50 @@ async fn a_failing_migration_leaves_a_release_database_as_it_was() {
 #[tokio::test]
 async fn a_release_database_with_migrations_the_binary_does_not_have_is_refused() {
     let release = releases().pop().expect("a release");
-    let cases = [
-        (
-            "an old migration edited",
-            "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 1",
-            "previously applied but has been modified",
-        ),
-        (
-            "a migration of a later release",
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-             SELECT 99999, 'a later release', success, $1, 0 FROM _sqlx_migrations
-             WHERE version = 1",
-            "previously applied but is missing",
-        ),
-    ];
-    for (what, change, refusal) in cases {
-        let (database, expected) = restored(&release).await;
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&database.url).await.expect("opened");
-        sqlx::query(change)
-            .bind(vec![0_u8; 48])
-            .execute(&pool)
+    let (database, expected) = restored(&release).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&database.url).await.expect("opened");
+    let refusal = || async {
+        match Db::connect(&database.url).await {
+            Ok(_) => None,
+            Err(e) => Some(format!("{e:#}")),
+        }
+    };
+    let checksum = |value: Vec<u8>| {
+        sqlx::query("UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 1").bind(value)
+    };
+    let (original,): (Vec<u8>,) =
+        sqlx::query_as("SELECT checksum FROM _sqlx_migrations WHERE version = 1")
+            .fetch_one(&pool)
             .await
-            .expect("changed");
-        pool.close().await;
-        let error = match Db::connect(&database.url).await {
-            Ok(_) => panic!("{} with {what}: the start is refused", expected.release),
-            Err(e) => format!("{e:#}"),
-        };
-        assert!(
-            error.contains("cannot apply database migrations") && error.contains(refusal),
-            "{what}: {error}"
-        );
-    }
+            .expect("the first migration's checksum");
+
+    // The first migration's file edited since the release applied it.
+    checksum(vec![0; 48]).execute(&pool).await.expect("edited");
+    let error = refusal().await.expect("an edited migration is refused");
+    assert!(
+        error.contains("cannot apply database migrations")
+            && error.contains("previously applied but has been modified"),
+        "{}: {error}",
+        expected.release
+    );
+    checksum(original).execute(&pool).await.expect("put back");
+
+    // A later release's migration: a rollback that kept the migrated database.
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         SELECT 99999, 'a later release', success, checksum, 0 FROM _sqlx_migrations
+         WHERE version = 1",
+    )
+    .execute(&pool)
+    .await
+    .expect("recorded");
+    let error = refusal().await.expect("an unknown migration is refused");
+    assert!(
+        error.contains("cannot apply database migrations")
+            && error.contains("previously applied but is missing"),
+        "{}: {error}",
+        expected.release
+    );
+    pool.close().await;
 }
