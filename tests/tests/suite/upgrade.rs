@@ -1,8 +1,9 @@
-//! Upgrades: a database as each earlier release wrote it (`tests/fixtures/upgrade/<version>/`,
+//! Upgrades: a database as each release wrote it (`tests/fixtures/upgrade/<version>/`,
 //! written by `cargo xtask fixture upgrade`) opens with the current server, whose start runs
 //! the pending migrations, and keeps every row of every table and the dashboard's figures, with
-//! the schema of a new database; a migration that fails leaves such a database as it was. On
-//! the engine under test.
+//! the schema of a new database; a migration that fails leaves such a database as it was; a
+//! database whose migration records the binary does not have is refused. On the engine under
+//! test. And the binary names its release, which the change log has.
 
 use std::path::{Path, PathBuf};
 
@@ -252,4 +253,28 @@ async fn a_release_database_with_migrations_the_binary_does_not_have_is_refused(
         expected.release
     );
     pool.close().await;
+}
+
+/// The binary says which release it is, and the change log has that release's entry.
+#[tokio::test]
+async fn the_binary_names_its_release_and_the_change_log_has_it() {
+    let version = env!("CARGO_PKG_VERSION");
+    let output = tokio::process::Command::new(humiao_tests::server_binary())
+        .arg("--version")
+        .output()
+        .await
+        .expect("humiao runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("humiao {version}")
+    );
+    let log =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../CHANGELOG.md"))
+            .expect("CHANGELOG.md");
+    assert!(
+        log.lines()
+            .any(|line| line.starts_with("## ") && line.contains(version)),
+        "CHANGELOG.md has no entry for {version}"
+    );
 }
