@@ -249,7 +249,9 @@ mod tests {
     #[test]
     fn the_client_is_the_rightmost_address_that_is_not_a_trusted_proxy() {
         let trusted = proxies("127.0.0.1, 10.0.0.0/8");
-        let cases: [(&str, &[(&'static str, &str)], &str); 10] = [
+        // The peer, the headers it sent, the client.
+        type Case<'a> = (&'a str, &'a [(&'static str, &'a str)], &'a str);
+        let cases: [Case; 10] = [
             (
                 "127.0.0.1",
                 &[("x-forwarded-for", "203.0.113.7")],
