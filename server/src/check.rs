@@ -65,11 +65,23 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     }
     let count = |status| findings.iter().filter(|f| f.status == status).count();
     let (errors, warnings) = (count(Status::Error), count(Status::Warning));
-    println!("{errors} errors, {warnings} warnings");
+    println!(
+        "{}, {}",
+        counted(errors, "error"),
+        counted(warnings, "warning")
+    );
     if errors > 0 {
-        anyhow::bail!("check found {errors} errors");
+        anyhow::bail!("check found {}", counted(errors, "error"));
     }
     Ok(())
+}
+
+/// `1 error`, `2 errors`.
+fn counted(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
 
 /// Every check, in the order an operator fixes things.
