@@ -4,8 +4,13 @@ use clap::Parser;
 use humiao_server::configuration::{Cli, Command};
 use humiao_server::{backup, gen, rollups, startup::Application, telemetry, users};
 
+#[cfg(feature = "embed-site")]
+mod embedded;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    #[cfg(feature = "embed-site")]
+    humiao_server::site::embed(embedded::file);
     let cli = Cli::parse();
     telemetry::init();
     let result = match cli.command {

@@ -12,6 +12,7 @@ mod charts;
 mod city_scope;
 mod dashboard;
 mod demo;
+mod dist;
 mod duplicates;
 mod edits;
 mod export;
