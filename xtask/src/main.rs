@@ -134,8 +134,15 @@ fn bench(args: &[String]) -> Result<()> {
     system::ensure_test_packages()?;
     // The web budget is the release app's, as people get it from `cargo run`.
     let site = site::build(site::Profile::Release)?;
-    // The server as it ships (site built in), though it serves the same files from `site`.
-    dist::build_server(site::Profile::Release, &site)?;
+    status(cargo().args([
+        "build",
+        "--release",
+        "--bins",
+        "--package",
+        "humiao-server",
+        "--package",
+        "humiao-bench",
+    ]))?;
     let release = site::target_dir().join("release");
     status(
         Command::new(release.join("humiao-bench"))

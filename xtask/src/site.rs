@@ -120,9 +120,15 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
     }
     let names = fingerprint(&site)?;
     write_module_pages(&site, &names)?;
+    let started = std::time::Instant::now();
     precompress(&site, profile)?;
+    let compressing = started.elapsed();
 
-    println!("web app ({profile:?}) in {}:", site.display());
+    println!(
+        "web app ({profile:?}) in {} (gzip and brotli variants in {:.1} s):",
+        site.display(),
+        compressing.as_secs_f64()
+    );
     for (_, module) in &names.modules {
         let size = |name: &str| std::fs::metadata(site.join(name)).map(|m| m.len() / 1024);
         println!(
