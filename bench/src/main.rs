@@ -10,7 +10,7 @@
 //! - Charts: each chart drawn for a city-year, as SVG and as PNG (`charts.rs`).
 //! - Annual report: `GET /report/2025` on the same databases (`annual_report.rs`).
 //! - Web: the release WASM's size and the dashboard's first paint in headless Chromium
-//!   (`web.rs`).
+//!   (`web.rs`), and the app on a slow phone (`phone.rs`; `--only phone` runs it alone).
 //! - Imports: 10,000 sessions from one CSV and one XLSX file, dry run and real (`import.rs`).
 //! - Export: about 100,000 sessions as CSV and as Excel against about 1,000, time and peak
 //!   memory (`export.rs`).
@@ -27,6 +27,7 @@ mod fixture;
 mod import;
 mod load;
 mod page;
+mod phone;
 mod report;
 mod setup;
 mod web;
@@ -45,7 +46,7 @@ pub struct Options {
 }
 
 /// The parts `--only` can name.
-const PARTS: [&str; 7] = [
+const PARTS: [&str; 8] = [
     "writes",
     "dashboard",
     "import",
@@ -53,6 +54,7 @@ const PARTS: [&str; 7] = [
     "charts",
     "report",
     "web",
+    "phone",
 ];
 
 #[tokio::main]
@@ -138,6 +140,13 @@ async fn main() -> Result<()> {
         println!("== web app ==");
         table.push('\n');
         table.push_str(&web::measure(options.province_years).await?.markdown());
+    }
+    if runs("web") || only == Some("phone") {
+        println!("== web app on a slow phone ==");
+        table.push('\n');
+        table.push_str(&phone::markdown(
+            &phone::measure(&humiao_tests::site_dir()).await?,
+        ));
     }
     println!("\n{table}");
     // The screenshots' folder is there only after the browser tests ran.

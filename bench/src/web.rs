@@ -73,7 +73,7 @@ impl WebRow {
 pub async fn measure(province_years: u16) -> Result<WebRow> {
     let mut modules = Vec::new();
     for name in AppModule::ALL.map(AppModule::binary) {
-        let path = humiao_tests::site_dir().join(format!("{name}_bg.wasm"));
+        let path = hashed_file(&humiao_tests::site_dir(), &format!("{name}_bg."), ".wasm")?;
         let bytes = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&bytes)?;
@@ -93,6 +93,20 @@ pub async fn measure(province_years: u16) -> Result<WebRow> {
         loads.push(load(engine, scale, years).await?);
     }
     Ok(WebRow { modules, loads })
+}
+
+/// The file in `dir` whose name starts with `prefix` and ends with `ext`: the build gives
+/// each module a content-hashed name.
+pub fn hashed_file(dir: &std::path::Path, prefix: &str, ext: &str) -> Result<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .with_context(|| format!("{}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(ext))
+        })
+        .with_context(|| format!("no {prefix}…{ext} in {}", dir.display()))
 }
 
 /// Opens the dashboard in Chromium on one generated database, cold then reloaded.

@@ -1,8 +1,9 @@
 // Loads one of the app's WASM modules: the one named by `?app=` on this script's address
-// (each module's page names its own; see `shared/src/app.rs`), else the main one. A separate
-// file (not an inline script) so that the Content-Security-Policy can forbid inline scripts.
+// (each module's page names its own, by its content-hashed name: see `shared/src/app.rs` and
+// `xtask/src/site.rs`), else the main one. A separate file (not an inline script) so that the
+// Content-Security-Policy can forbid inline scripts.
 const named = new URL(import.meta.url).searchParams.get('app');
-const app = /^humiao_[a-z]+$/.test(named || '') ? named : 'humiao_frontend';
+const app = /^humiao_[a-z]+(\.[0-9a-f]{16})?$/.test(named || '') ? named : 'humiao_frontend';
 
 import(`/${app}.js`)
   .then((module) => module.default())

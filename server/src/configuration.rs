@@ -280,9 +280,10 @@ pub struct Settings {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
-    /// Folder holding the built web app (its HTML pages and WASM modules).
-    #[arg(long, env = "HUMIAO_ASSETS_DIR", default_value = "./target/site")]
-    pub assets_dir: PathBuf,
+    /// Folder holding the built web app (its HTML pages and WASM modules). Defaults to the
+    /// app built into a release binary, else `./target/site`.
+    #[arg(long, env = "HUMIAO_ASSETS_DIR")]
+    pub assets_dir: Option<PathBuf>,
 
     /// Do not load demonstration data into an empty database.
     #[arg(long, env = "HUMIAO_NO_DEMO")]

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod report;
 pub mod rollups;
 pub mod routes;
+pub mod site;
 pub mod startup;
 pub mod telemetry;
 pub mod token;

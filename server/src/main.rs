@@ -3,8 +3,13 @@
 use humiao_server::configuration::{Cli, Command, SettingError, Settings};
 use humiao_server::{backup, check, gen, rollups, startup::Application, telemetry, users};
 
+#[cfg(feature = "embed-site")]
+mod embedded;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    #[cfg(feature = "embed-site")]
+    humiao_server::site::embed(embedded::file);
     let cli = Cli::read();
     telemetry::init();
     let result = match cli.command {

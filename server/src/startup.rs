@@ -47,9 +47,10 @@ impl Application {
             tracing::warn!("{hint}");
         }
 
-        if !settings.assets_dir.join("index.html").is_file() {
+        let site = crate::site::SiteFiles::choose(settings.assets_dir.as_deref());
+        if !site.is_built() {
             tracing::warn!(
-                assets = %settings.assets_dir.display(),
+                assets = %site.describe(),
                 "the web app is not built here; `cargo run` in the repository builds and serves it"
             );
         }
@@ -59,7 +60,6 @@ impl Application {
         let address = listener.local_addr()?;
         let db_data = web::Data::new(db.clone());
         let writer = web::Data::new(SessionWriter::start(db.clone()));
-        let assets = settings.assets_dir.clone();
         let import_limit = web::Data::new(routes::imports::ImportLimit(
             settings.import_limit_mb.saturating_mul(1024 * 1024),
         ));
@@ -93,7 +93,7 @@ impl Application {
                 .configure(routes::configure_api)
                 // A page, not the API; before the app's fallback, which answers every GET.
                 .configure(crate::report::configure)
-                .configure(routes::configure_app(assets.clone()))
+                .configure(routes::configure_app(site.clone()))
         })
         .listen(listener)?
         .run();

@@ -146,7 +146,7 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
             data_dir,
             database_url: Some(database_url.to_string()),
         },
-        assets_dir: site_dir(),
+        assets_dir: Some(site_dir()),
         no_demo,
         import_limit_mb: humiao_server::routes::imports::DEFAULT_LIMIT_MB,
         import_limits: Default::default(),

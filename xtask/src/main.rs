@@ -7,6 +7,7 @@
 //! - `cargo xtask test`: installs what the tests need, builds the web app, runs every test,
 //!   then fuzzes the API with schemathesis (`HUMIAO_SKIP_FUZZ=1` skips that step).
 //! - `cargo xtask fuzz`: builds the server and fuzzes the API only.
+//! - `cargo xtask dist [--profile dev]`: the release archive, `target/dist/humiao-*.tar.gz`.
 //! - `cargo xtask bench [--quick] [--only writes|dashboard|import]`: the benchmarks; prints a
 //!   Markdown table.
 //! - `cargo xtask fixture upgrade`: writes this release's database, on both engines, for
@@ -14,6 +15,7 @@
 //!
 //! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
 
+mod dist;
 mod fuzz;
 mod postgres;
 mod site;
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::build_and_run(),
         Some("fixture") => fixture(&args[1..]),
+        Some("dist") => dist::profile(&args[1..]).and_then(dist::build).map(|_| ()),
         Some("help" | "--help" | "-h") => {
             println!("{}", include_str!("usage.txt"));
             Ok(())
@@ -88,24 +91,24 @@ pub const WORKSPACE: [&str; 3] = ["--workspace", "--exclude", "humiao-frontend"]
 fn test(args: &[String]) -> Result<()> {
     system::ensure_test_packages()?;
     postgres::ensure_running()?;
-    let site = site::build(site::Profile::Dev)?;
-    // Some tests run the server as a process of its own (restarts, kill -9, two instances).
-    // Every build below selects the same packages (`WORKSPACE`), so cargo resolves the
-    // dependencies' features once: `--package humiao-server` alone resolves them otherwise
-    // and compiles actix-web, sqlx and the server a second and a third time.
-    status(
-        cargo()
-            .args(["build"])
-            .args(WORKSPACE)
-            .args(["--bin", "humiao"]),
-    )?;
+    // Some tests run the server as a process of its own (restarts, kill -9, two instances),
+    // one from the release archive unpacked in an empty folder: the dev archive's binary,
+    // with the site built in, is the one they all run. Every build below selects the same
+    // packages (`WORKSPACE`) and features, so cargo resolves the dependencies' features
+    // once: `--package humiao-server` alone resolves them otherwise and compiles actix-web,
+    // sqlx and the server a second and a third time.
+    let archive = dist::build(site::Profile::Dev)?;
+    let site = site::target_dir().join("site-dev");
     let binary = site::target_dir().join("debug").join("humiao");
 
     println!("== every test, on SQLite ==");
     let mut cmd = cargo();
     cmd.arg("test")
         .args(WORKSPACE)
+        .args(dist::EMBED_FEATURE)
         .args(args)
+        .env("HUMIAO_EMBED_SITE", &site)
+        .env("HUMIAO_TEST_ARCHIVE", &archive)
         .env("HUMIAO_TEST_SITE", &site)
         .env("HUMIAO_TEST_BIN", &binary)
         .env("HUMIAO_TEST_ENGINE", "sqlite");
@@ -115,8 +118,11 @@ fn test(args: &[String]) -> Result<()> {
     let mut cmd = cargo();
     cmd.arg("test")
         .args(WORKSPACE)
+        .args(dist::EMBED_FEATURE)
         .args(["--test", "suite"])
         .args(args)
+        .env("HUMIAO_EMBED_SITE", &site)
+        .env("HUMIAO_TEST_ARCHIVE", &archive)
         .env("HUMIAO_TEST_SITE", &site)
         .env("HUMIAO_TEST_BIN", &binary)
         .env("HUMIAO_TEST_ENGINE", "postgres");

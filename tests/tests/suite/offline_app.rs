@@ -11,10 +11,10 @@ use humiao_tests::browser::Browser;
 use humiao_tests::process::ServerProcess;
 use humiao_tests::TestDatabase;
 
-/// True once the service worker kept the module and the answers the form was filled from
-/// (`execute` waits for the promise).
+/// True once the service worker kept the module (by the hashed name the page preloads) and
+/// the answers the form was filled from (`execute` waits for the promise).
 const COPIES_KEPT: &str = "return Promise.all([
-        caches.match('/humiao_frontend_bg.wasm'),
+        caches.match(document.querySelector('link[rel=preload][as=fetch]').href),
         caches.match('/api/v1/auth/me'),
         caches.match('/api/v1/topics'),
         caches.match('/api/v1/campaigns'),
