@@ -88,7 +88,9 @@ fn counted(n: usize, what: &str) -> String {
 pub async fn check(settings: &Settings) -> Vec<Finding> {
     let mut findings = vec![bind(&settings.bind), proxies(settings)];
     findings.extend(database(&settings.database).await);
-    findings.push(assets(&settings.assets_dir));
+    findings.push(assets(&crate::site::SiteFiles::choose(
+        settings.assets_dir.as_deref(),
+    )));
     findings.push(chart_font());
     findings
 }
@@ -393,17 +395,18 @@ async fn pending_migrations(conn: &mut AnyConnection, engine: Engine) -> Finding
     }
 }
 
-fn assets(dir: &Path) -> Finding {
+fn assets(site: &crate::site::SiteFiles) -> Finding {
     let subject = "web app";
-    if dir.join("index.html").is_file() {
-        Finding::new(Status::Ok, subject, format!("found in {}", dir.display()))
+    if site.is_built() {
+        Finding::new(Status::Ok, subject, format!("found in {}", site.describe()))
     } else {
         Finding::new(
             Status::Warning,
             subject,
             format!(
-                "no index.html in --assets-dir {}: the API serves, the pages do not",
-                dir.display()
+                "no index.html in {}: the API serves, the pages do not \
+                 (name the built app with --assets-dir)",
+                site.describe()
             ),
         )
     }
