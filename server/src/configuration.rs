@@ -19,6 +19,9 @@ pub struct Cli {
     /// Settings for serving when no command is given.
     #[command(flatten)]
     pub serve: Settings,
+
+    #[command(flatten)]
+    pub log: crate::telemetry::LogArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +120,9 @@ pub struct Settings {
 
     #[command(flatten)]
     pub import_limits: ImportLimits,
+
+    #[command(flatten)]
+    pub ops: crate::ops::OpsArgs,
 }
 
 /// What one import may cost beyond the size of its file: an XLSX is a ZIP archive whose

@@ -7,7 +7,7 @@ use humiao_server::{backup, gen, rollups, startup::Application, telemetry, users
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    telemetry::init(&cli.log);
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(settings)) => serve(settings).await,

@@ -149,6 +149,7 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
         no_demo,
         import_limit_mb: humiao_server::routes::imports::DEFAULT_LIMIT_MB,
         import_limits: Default::default(),
+        ops: Default::default(),
     }
 }
 
