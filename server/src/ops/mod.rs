@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::import::gate::ImportGate;
 
 /// Monitoring and stopping. `/metrics` is off unless one of the two metrics flags is given.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct OpsArgs {
     /// Serve `/metrics` (Prometheus text format) on this address and port as well, with no
     /// token: for a monitoring network the public never reaches, e.g. `127.0.0.1:9090`.
@@ -33,6 +33,17 @@ pub struct OpsArgs {
     /// past it, their connections are closed.
     #[arg(long, env = "HUMIAO_SHUTDOWN_TIMEOUT_SECS", default_value_t = shutdown::DEFAULT_TIMEOUT_SECS)]
     pub shutdown_timeout_secs: u64,
+}
+
+/// Without the token: settings may be printed, a secret may not.
+impl std::fmt::Debug for OpsArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpsArgs")
+            .field("metrics_bind", &self.metrics_bind)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
+            .field("shutdown_timeout_secs", &self.shutdown_timeout_secs)
+            .finish()
+    }
 }
 
 impl OpsArgs {
