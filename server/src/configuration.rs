@@ -33,6 +33,9 @@ pub struct Cli {
     /// Settings for serving when no command is given.
     #[command(flatten)]
     pub serve: Settings,
+
+    #[command(flatten)]
+    pub log: crate::telemetry::LogArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -298,6 +301,9 @@ pub struct Settings {
 
     #[command(flatten)]
     pub proxies: crate::proxy::TrustedProxies,
+
+    #[command(flatten)]
+    pub ops: crate::ops::OpsArgs,
 }
 
 impl Settings {

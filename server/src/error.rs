@@ -7,6 +7,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
@@ -291,10 +292,11 @@ impl ApiError {
             code: self.code().to_string(),
             message: self.message(lang),
             fields: self.fields(lang),
+            request_id: None,
         }
     }
 
-    fn respond(&self, lang: Lang) -> HttpResponse {
+    fn respond(&self, lang: Lang, request_id: Option<String>) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
         if matches!(self, ApiError::Unavailable(_)) {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
@@ -310,13 +312,21 @@ impl ApiError {
             ApiError::Dependents {
                 current, used_by, ..
             } => (current, Some(used_by.by_collection())),
-            _ => return res.json(self.body(lang)),
+            _ => {
+                return res.json(ErrorBody {
+                    request_id,
+                    ..self.body(lang)
+                })
+            }
         };
         if let Some(version) = current.get("version").and_then(|v| v.as_i64()) {
             res.insert_header((header::ETAG, crate::extract::etag(version)));
         }
         res.json(ConflictBody {
-            error: self.body(lang),
+            error: ErrorBody {
+                request_id,
+                ..self.body(lang)
+            },
             current,
             used_by,
         })
@@ -359,7 +369,8 @@ impl ResponseError for ApiError {
             // The machine code says what was wrong; values stay out of the log.
             other => tracing::debug!(code = other.code(), "request refused"),
         }
-        self.respond(Lang::Zh)
+        // `localize` adds the request's id, which is not known here.
+        self.respond(Lang::Zh, None)
     }
 }
 
@@ -452,23 +463,66 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
         .unwrap_or_default()
 }
 
-/// Middleware: re-renders an `ApiError` body in the request's language.
+/// Middleware: re-renders an `ApiError` body in the request's language, with the request's
+/// id; other JSON error bodies (an import's report of its problems) get the id added.
 pub async fn localize(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let lang = lang_of(req.request());
-    let res = next.call(req).await?.map_into_boxed_body();
-    if lang == Lang::Zh {
-        return Ok(res);
-    }
-    let english = res
+    let id = crate::ops::request::id_of(req.request());
+    let res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        // From a middleware inside (the same-origin check): still an error, with its body
+        // rendered here.
+        Err(e) => {
+            let Some(api) = e.as_error::<ApiError>() else {
+                return Err(e);
+            };
+            let response = api.respond(lang, id);
+            return Err(InternalError::from_response(e.to_string(), response).into());
+        }
+    };
+    let rendered = res
         .response()
         .error()
         .and_then(|e| e.as_error::<ApiError>())
-        .map(|e| e.respond(lang));
-    Ok(match english {
-        Some(body) => res.into_response(body),
-        None => res,
-    })
+        .map(|e| e.respond(lang, id.clone()));
+    if let Some(body) = rendered {
+        return Ok(res.into_response(body));
+    }
+    match id {
+        Some(id) if res.status().as_u16() >= 400 && is_json(&res) => with_id(res, id).await,
+        _ => Ok(res),
+    }
+}
+
+fn is_json(res: &ServiceResponse<BoxBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Adds `request_id` to a JSON object body (error bodies are small: read whole).
+async fn with_id(
+    res: ServiceResponse<BoxBody>,
+    id: String,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let (request, response) = res.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut object)) => {
+            object.insert("request_id".into(), id.into());
+            serde_json::to_vec(&object).map(Into::into).unwrap_or(bytes)
+        }
+        _ => bytes,
+    };
+    Ok(ServiceResponse::new(
+        request,
+        head.set_body(BoxBody::new(body)),
+    ))
 }

@@ -11,7 +11,7 @@ async fn main() -> std::process::ExitCode {
     #[cfg(feature = "embed-site")]
     humiao_server::site::embed(embedded::file);
     let cli = Cli::read();
-    telemetry::init();
+    telemetry::init(&cli.log);
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(settings)) => serve(settings).await,

@@ -15,7 +15,7 @@ use crate::configuration::Settings;
 use crate::db::writer::SessionWriter;
 use crate::db::Db;
 use crate::import::gate::ImportGate;
-use crate::{clock, demo, error, routes, telemetry};
+use crate::{clock, demo, error, ops, routes, telemetry};
 
 /// Scripts and styles come only from this server; the WASM module needs
 /// `wasm-unsafe-eval`; nothing may frame the app.
@@ -29,6 +29,10 @@ pub struct Application {
     server: Server,
     db: Db,
     import_gate: ImportGate,
+    /// Drained once the server has stopped.
+    writer: SessionWriter,
+    /// `--metrics-bind`'s listener, and where it listens.
+    metrics: Option<(Server, std::net::SocketAddr)>,
 }
 
 impl Application {
@@ -59,7 +63,8 @@ impl Application {
             .with_context(|| format!("--bind {}: cannot listen there", settings.bind))?;
         let address = listener.local_addr()?;
         let db_data = web::Data::new(db.clone());
-        let writer = web::Data::new(SessionWriter::start(db.clone()));
+        let session_writer = SessionWriter::start(db.clone());
+        let writer = web::Data::new(session_writer.clone());
         let import_limit = web::Data::new(routes::imports::ImportLimit(
             settings.import_limit_mb.saturating_mul(1024 * 1024),
         ));
@@ -70,6 +75,11 @@ impl Application {
         );
         let gate = web::Data::new(import_gate.clone());
         let proxies = web::Data::new(settings.proxies.clone());
+        let ops::Started {
+            stop,
+            on_main,
+            metrics,
+        } = ops::start(&settings.ops, &db, &session_writer, &import_gate)?;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(error::localize))
@@ -82,12 +92,15 @@ impl Application {
                         .add(("Content-Security-Policy", CSP)),
                 )
                 .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+                // Outermost: the request's id is known to the log span and every layer.
+                .wrap(from_fn(ops::request::observe))
                 .app_data(db_data.clone())
                 .app_data(writer.clone())
                 .app_data(import_limit.clone())
                 .app_data(import_limits.clone())
                 .app_data(gate.clone())
                 .app_data(proxies.clone())
+                .configure(ops::metrics::configure(on_main.clone()))
                 // The API document beside the `/api` scope, before its fallback.
                 .configure(crate::openapi::configure)
                 .configure(routes::configure_api)
@@ -95,6 +108,8 @@ impl Application {
                 .configure(crate::report::configure)
                 .configure(routes::configure_app(site.clone()))
         })
+        .shutdown_timeout(settings.ops.shutdown_timeout_secs)
+        .shutdown_signal(stop.asked())
         .listen(listener)?
         .run();
 
@@ -104,6 +119,8 @@ impl Application {
             server,
             db,
             import_gate,
+            writer: session_writer,
+            metrics,
         })
     }
 
@@ -125,7 +142,28 @@ impl Application {
         &self.import_gate
     }
 
+    /// Where `--metrics-bind` serves `/metrics`, if it was given.
+    pub fn metrics_url(&self) -> Option<String> {
+        self.metrics
+            .as_ref()
+            .map(|(_, address)| format!("http://{address}/metrics"))
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops gracefully (see `ops::shutdown`): every
+    /// request in flight answered (within the time limit), every queued session committed
+    /// and answered, the pool closed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let metrics_server = self.metrics.map(|(server, _)| server);
+        let metrics = async move {
+            match metrics_server {
+                Some(server) => server.await,
+                None => Ok(()),
+            }
+        };
+        let (served, metrics) = futures_util::future::join(self.server, metrics).await;
+        self.writer.drain().await;
+        self.db.pool.close().await;
+        tracing::info!("stopped");
+        served.and(metrics)
     }
 }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Lang;
 
-/// The JSON body of every error answer: `{code, message, fields:[{field, code, message}]}`.
+/// The JSON body of every error answer:
+/// `{code, message, fields:[{field, code, message}], request_id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
@@ -15,6 +16,10 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default)]
     pub fields: Vec<FieldError>,
+    /// The request's id, as in its `X-Request-Id` answer header and the server's log: what
+    /// to quote when reporting the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// One problem with one field of a request.

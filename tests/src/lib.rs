@@ -151,6 +151,7 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
         import_limit_mb: humiao_server::routes::imports::DEFAULT_LIMIT_MB,
         import_limits: Default::default(),
         proxies: Default::default(),
+        ops: Default::default(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -50,7 +50,18 @@ impl ServerProcess {
     /// Starts `humiao` listening on `bind` (`127.0.0.1:8123`): a server back at the address a
     /// browser knows, after [`ServerProcess::kill9`].
     pub fn start_at(database_url: &str, data_dir: &Path, bind: &str) -> Result<ServerProcess> {
+        Self::start_with(database_url, data_dir, bind, &[])
+    }
+
+    /// Starts `humiao` listening on `bind`, with more flags (`--shutdown-timeout-secs 5`).
+    pub fn start_with(
+        database_url: &str,
+        data_dir: &Path,
+        bind: &str,
+        args: &[&str],
+    ) -> Result<ServerProcess> {
         let mut child = command(database_url, data_dir, bind)
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -86,7 +97,18 @@ impl ServerProcess {
         data_dir: &Path,
         filter: &str,
     ) -> Result<ServerProcess> {
+        Self::start_logged_with(database_url, data_dir, filter, &[])
+    }
+
+    /// [`ServerProcess::start_logged`] with more flags (`--log-format json`).
+    pub fn start_logged_with(
+        database_url: &str,
+        data_dir: &Path,
+        filter: &str,
+        args: &[&str],
+    ) -> Result<ServerProcess> {
         let mut child = command(database_url, data_dir, "127.0.0.1:0")
+            .args(args)
             .env("RUST_LOG", filter)
             // Plain text: no colour codes between a field's name and its value.
             .env("NO_COLOR", "1")
@@ -127,6 +149,41 @@ impl ServerProcess {
     pub fn kill9(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Sends `signal` (`TERM`, `INT`), as `systemctl stop` or Ctrl-C would.
+    pub fn signal(&self, signal: &str) -> Result<()> {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .context("kill")?;
+        if !status.success() {
+            bail!("kill -{signal} {} failed ({status})", self.pid());
+        }
+        Ok(())
+    }
+
+    /// Waits up to `limit` for the process to exit; `None` if it is still running then.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Result<Option<ExitStatus>> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(Some(status));
+            }
+            if std::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Every line the process wrote so far (with [`ServerProcess::start_logged`]).
+    pub fn log_so_far(&self) -> Vec<String> {
+        self.log
+            .as_ref()
+            .and_then(|log| log.lines.lock().ok().map(|l| l.clone()))
+            .unwrap_or_default()
     }
 
     /// Ends the process and returns every line it wrote; empty unless it was started with

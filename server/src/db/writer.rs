@@ -10,9 +10,16 @@
 //! with it, and its request learns that it lost a race. One writer per server process also
 //! means SQLite never makes this process's writers wait on each other through its sleeping
 //! busy handler.
+//!
+//! On stopping, [`SessionWriter::drain`] closes the queue: what is in it is still committed
+//! and answered, and a request that comes later is answered with an error (503), so no
+//! entry is dropped without an answer.
+
+use std::sync::{Arc, Mutex};
 
 use humiao_shared::session::{Session, ValidSession};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::task::JoinHandle;
 
 use super::audit::{self, Change};
 use super::idempotency::{self, Pending};
@@ -41,14 +48,40 @@ type Reply = oneshot::Sender<Result<Session, sqlx::Error>>;
 #[derive(Clone)]
 pub struct SessionWriter {
     queue: mpsc::Sender<(Job, Reply)>,
+    /// Told once, by [`SessionWriter::drain`]: close the queue.
+    closing: Arc<Notify>,
+    /// The task, awaited by the one `drain` that takes it.
+    task: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
 impl SessionWriter {
     /// Starts the writer task on the current Tokio runtime.
     pub fn start(db: Db) -> SessionWriter {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, jobs));
-        SessionWriter { queue }
+        let closing = Arc::new(Notify::new());
+        let task = tokio::spawn(run(db, jobs, closing.clone()));
+        SessionWriter {
+            queue,
+            closing,
+            task: Arc::new(Mutex::new(Some(task))),
+        }
+    }
+
+    /// Entries waiting for the writer, for `/metrics`.
+    pub fn queued(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
+    /// Closes the queue and waits until every entry in it is committed (or refused) and
+    /// answered. Entries sent afterwards are refused as if the database were closed.
+    pub async fn drain(&self) {
+        self.closing.notify_one();
+        let task = self.task.lock().ok().and_then(|mut task| task.take());
+        if let Some(task) = task {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "the session writer ended abnormally");
+            }
+        }
     }
 
     /// Stores a session; answers with it as stored, once it is committed.
@@ -62,9 +95,24 @@ impl SessionWriter {
     }
 }
 
-async fn run(db: Db, mut queue: mpsc::Receiver<(Job, Reply)>) {
+async fn run(db: Db, mut queue: mpsc::Receiver<(Job, Reply)>, closing: Arc<Notify>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    let mut closed = false;
+    loop {
+        let received = tokio::select! {
+            received = queue.recv_many(&mut batch, MAX_BATCH) => received,
+            () = closing.notified(), if !closed => {
+                // Refuses new entries; those already queued are still received below.
+                queue.close();
+                closed = true;
+                continue;
+            }
+        };
+        // Zero: the queue is closed and empty, or every handle is gone.
+        if received == 0 {
+            break;
+        }
+        metrics::histogram!(crate::ops::metrics::WRITER_BATCH).record(received as f64);
         let (jobs, replies): (Vec<_>, Vec<_>) = std::mem::take(&mut batch).into_iter().unzip();
         match store(&db, &jobs).await {
             Ok(stored) => {

@@ -11,6 +11,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 #[derive(Debug, Clone)]
 pub struct ImportGate {
     turns: Arc<Semaphore>,
+    /// How many turns there are, to count those taken.
+    concurrency: usize,
     wait: Duration,
 }
 
@@ -26,8 +28,14 @@ impl ImportGate {
     pub fn new(concurrency: usize, wait: Duration) -> ImportGate {
         ImportGate {
             turns: Arc::new(Semaphore::new(concurrency.max(1))),
+            concurrency: concurrency.max(1),
             wait,
         }
+    }
+
+    /// Imports running now (turns taken), for `/metrics`.
+    pub fn in_flight(&self) -> usize {
+        self.concurrency - self.turns.available_permits()
     }
 
     /// A turn, held until the permit is dropped; [`Busy`] if none is free within the wait.
@@ -51,7 +59,9 @@ mod tests {
         let first = gate.enter().await.expect("a first turn");
         let _second = gate.enter().await.expect("a second turn");
         assert_eq!(gate.enter().await.err(), Some(Busy));
+        assert_eq!(gate.in_flight(), 2);
         drop(first);
+        assert_eq!(gate.in_flight(), 1);
         assert!(gate.enter().await.is_ok(), "a turn once one ended");
     }
 

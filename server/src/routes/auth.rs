@@ -88,6 +88,7 @@ async fn login(
             )
             .await?;
             tracing::info!("failed login");
+            metrics::counter!(crate::ops::metrics::FAILED_LOGINS).increment(1);
             return Err(ApiError::InvalidCredentials);
         }
     };

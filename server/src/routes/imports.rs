@@ -263,6 +263,7 @@ fn failure_of(
             code: code.to_string(),
             message: message.to_string(),
             fields: Vec::new(),
+            request_id: None,
         },
         problem_count,
         problems,

@@ -92,9 +92,19 @@ async fn send(
 }
 
 /// Status and JSON body (`null` when there is none).
+/// Status and body of an answer; an error body's `request_id` (its own for each request, so
+/// that two refusals can be compared) is checked against the header and left out.
 async fn answer(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    let header = res.headers().get("x-request-id").cloned();
+    let mut body = res.json().await.unwrap_or(Value::Null);
+    if let Some(id) = body.as_object_mut().and_then(|b| b.remove("request_id")) {
+        assert_eq!(
+            Some(id.as_str().unwrap_or_default()),
+            header.as_ref().and_then(|h| h.to_str().ok())
+        );
+    }
+    (status, body)
 }
 
 /// Asserts an error answer: its status, its machine code and a message for people.
