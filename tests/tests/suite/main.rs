@@ -22,6 +22,7 @@ mod hostile_input;
 mod idempotency;
 mod import;
 mod journeys;
+mod kept_figures;
 mod links;
 mod offline_app;
 mod outage;
