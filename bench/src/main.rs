@@ -16,10 +16,14 @@
 //!   memory (`export.rs`).
 //!
 //! `--only NAME` runs one part alone: one of [`PARTS`].
+//!
+//! `humiao-bench fixture upgrade` measures nothing: it writes the upgrade test's fixture
+//! (`cargo xtask fixture upgrade`, see `fixture.rs`).
 
 mod annual_report;
 mod charts;
 mod export;
+mod fixture;
 mod import;
 mod load;
 mod page;
@@ -53,6 +57,9 @@ const PARTS: [&str; 7] = [
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("fixture") {
+        return fixture::run(&std::env::args().skip(2).collect::<Vec<_>>()).await;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let options = Options {
         write_secs: if quick { 3 } else { 20 },

@@ -8,11 +8,11 @@ use std::path::Path;
 use anyhow::{bail, Context as _};
 
 use crate::configuration::DatabaseArgs;
-use crate::db::{Db, Engine};
+use crate::db::Engine;
 
 pub async fn run(database: &DatabaseArgs, file: &Path) -> anyhow::Result<()> {
     let url = database.url();
-    if Engine::from_url(&url)? == Engine::Postgres {
+    if database.engine()? == Engine::Postgres {
         bail!("backup copies SQLite databases; for PostgreSQL use pg_dump (see README)");
     }
     let source = url
@@ -29,7 +29,7 @@ pub async fn run(database: &DatabaseArgs, file: &Path) -> anyhow::Result<()> {
     let target = file
         .to_str()
         .context("the backup file's path must be valid UTF-8")?;
-    let db = Db::connect(&url).await?;
+    let db = database.connect().await?;
     sqlx::query("VACUUM INTO $1")
         .bind(target)
         .execute(&db.pool)

@@ -1,9 +1,24 @@
 //! Command line and settings. Every setting is a flag with an `HUMIAO_*` environment
 //! variable behind it, so the same binary runs from a terminal, a service unit or a test.
+//!
+//! Each setting is taken where people write it. The database (`--database-url`,
+//! `--data-dir`) goes before or after any command, as a `global` flag: a setting every
+//! command takes belongs there the same way. The serving settings ([`Settings`]) go before
+//! or after `serve` and `check` (`humiao --bind … serve`, `humiao serve --bind …`), and
+//! another command refuses them, naming the commands that take them.
+//!
+//! A value that is wrong is one line naming its setting and exit status 2 (as clap's own
+//! errors); a database or an address that cannot be reached is one line and status 1.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use anyhow::Context as _;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::db::{Db, Engine};
 
 /// Humiao (护苗): tracks the police youth safety and legal education campaign 警心护苗.
 ///
@@ -11,7 +26,6 @@ use clap::{Args, Parser, Subcommand};
 /// environment variable shown beside it.
 #[derive(Debug, Parser)]
 #[command(name = "humiao", version)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -25,6 +39,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and the API (the default when no command is given).
     Serve(Settings),
+    /// Check the settings, the database and its migrations, the data folder, the web app and
+    /// the chart font, without changing anything; one line per check, exit 1 on an error.
+    Check(Settings),
     /// Fill an empty database with realistic synthetic data, the same for the same seed.
     Gen(GenArgs),
     /// Write a consistent copy of the SQLite database to FILE, safely while it serves.
@@ -46,16 +63,118 @@ pub use crate::gen::GenArgs;
 pub use crate::rollups::RollupsArgs;
 pub use crate::users::UserArgs;
 
-/// Which database to use.
+impl Cli {
+    /// The command line, with the serving settings written before `serve` or `check` joined
+    /// to those after it. A wrong command line exits with clap's message and status 2.
+    pub fn read() -> Cli {
+        Cli::try_read_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::read`] from given arguments (the first is the program's name).
+    pub fn try_read_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut command = Cli::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        Cli::settle(&matches).map_err(|e| e.format(&mut command))
+    }
+
+    fn settle(matches: &ArgMatches) -> Result<Cli, clap::Error> {
+        let mut cli = Cli::from_arg_matches(matches)?;
+        let Some((name, after)) = matches.subcommand() else {
+            return Ok(cli);
+        };
+        match &mut cli.command {
+            Some(Command::Serve(settings) | Command::Check(settings)) => {
+                *settings = joined(matches, after)?;
+            }
+            _ => {
+                if let Some(flag) = serving_flags_given(matches).first() {
+                    return Err(clap::Error::raw(
+                        ErrorKind::ArgumentConflict,
+                        format!(
+                            "{flag} is a setting of `humiao serve` and `humiao check`; \
+                             `humiao {name}` does not take it"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(cli)
+    }
+}
+
+/// Whether the command line itself gave `id` (not the environment or the default).
+fn given(matches: &ArgMatches, id: &str) -> bool {
+    matches.value_source(id) == Some(ValueSource::CommandLine)
+}
+
+/// The serving settings of `humiao [SETTINGS] serve|check [SETTINGS]`: each from after the
+/// command where given there, else from before it, else from the environment or its
+/// default. They are read again as one command line, so every rule of every flag applies.
+fn joined(before: &ArgMatches, after: &ArgMatches) -> Result<Settings, clap::Error> {
+    let command = Settings::augment_args(clap::Command::new("humiao"));
+    let mut argv: Vec<OsString> = vec!["humiao".into()];
+    for arg in command.get_arguments() {
+        let id = arg.get_id().as_str();
+        let (Some(long), Some(matches)) = (
+            arg.get_long(),
+            [after, before].into_iter().find(|m| given(m, id)),
+        ) else {
+            continue;
+        };
+        if arg.get_action().takes_values() {
+            for value in matches.get_raw(id).into_iter().flatten() {
+                let mut flag = OsString::from(format!("--{long}="));
+                flag.push(value);
+                argv.push(flag);
+            }
+        } else {
+            argv.push(format!("--{long}").into());
+        }
+    }
+    Settings::from_arg_matches(&command.try_get_matches_from(argv)?)
+}
+
+/// The serving flags (not the database's, which every command takes) given before a command.
+fn serving_flags_given(matches: &ArgMatches) -> Vec<String> {
+    Settings::augment_args(clap::Command::new("humiao"))
+        .get_arguments()
+        .filter(|arg| !arg.is_global_set() && given(matches, arg.get_id().as_str()))
+        .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
+        .collect()
+}
+
+/// A setting whose value cannot work, named as it is written: `--bind: …`.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct SettingError {
+    pub setting: String,
+    pub message: String,
+}
+
+impl SettingError {
+    pub fn new(setting: impl Into<String>, message: impl Into<String>) -> SettingError {
+        SettingError {
+            setting: setting.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Which database to use; taken before or after any command.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// Folder for the embedded SQLite database (created when missing).
-    #[arg(long, env = "HUMIAO_DATA_DIR", default_value = "./data")]
+    #[arg(long, env = "HUMIAO_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
 
-    /// Database to use, e.g. `sqlite://./data/humiao.db` or `postgres://user@host/db`.
-    /// Defaults to `humiao.db` inside the data folder.
-    #[arg(long, env = "HUMIAO_DATABASE_URL")]
+    /// Database to use, e.g. `sqlite:///srv/humiao/humiao.db` or `postgres://user@host/db`
+    /// (a SQLite file named here is created when missing). Defaults to `humiao.db` inside
+    /// the data folder.
+    #[arg(long, env = "HUMIAO_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 }
 
@@ -69,31 +188,89 @@ impl DatabaseArgs {
             ),
         }
     }
-}
 
-/// [`DatabaseArgs`] for a command with subcommands (`humiao user add …`): the same flags,
-/// taken before or after the subcommand, as people write them.
-#[derive(Debug, Clone, Args)]
-pub struct DatabaseArgsAnywhere {
-    /// Folder for the embedded SQLite database (created when missing).
-    #[arg(long, env = "HUMIAO_DATA_DIR", default_value = "./data", global = true)]
-    pub data_dir: PathBuf,
-
-    /// Database to use, e.g. `sqlite://./data/humiao.db` or `postgres://user@host/db`.
-    /// Defaults to `humiao.db` inside the data folder.
-    #[arg(long, env = "HUMIAO_DATABASE_URL", global = true)]
-    pub database_url: Option<String>,
-}
-
-impl From<&DatabaseArgsAnywhere> for DatabaseArgs {
-    fn from(args: &DatabaseArgsAnywhere) -> DatabaseArgs {
-        DatabaseArgs {
-            data_dir: args.data_dir.clone(),
-            database_url: args.database_url.clone(),
+    /// The flag that names the database, for messages: the URL when given, else the folder.
+    pub fn setting(&self) -> String {
+        match &self.database_url {
+            Some(_) => "--database-url".into(),
+            None => format!("--data-dir {}", self.data_dir.display()),
         }
+    }
+
+    /// The engine the URL names; the URL itself is never repeated (it may hold a password).
+    pub fn engine(&self) -> Result<Engine, SettingError> {
+        let url = self.url();
+        Engine::from_url(&url).map_err(|_| {
+            let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+            SettingError::new(
+                "--database-url",
+                format!(
+                    "unsupported database URL scheme {scheme:?}: use sqlite://PATH or \
+                     postgres://USER@HOST/DATABASE"
+                ),
+            )
+        })
+    }
+
+    /// The SQLite database's file; `None` for PostgreSQL or a database in memory.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let url = self.url();
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?
+            .split('?')
+            .next()
+            .unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+
+    /// Whether the URL opens the database read-only (`?mode=ro`).
+    fn read_only(&self) -> bool {
+        self.url().contains("mode=ro") && !self.url().contains("mode=rw")
+    }
+
+    /// Opens the database and applies its migrations; a SQLite database's folder is
+    /// created first and must take files (SQLite writes its journal beside the database).
+    /// Every error names the setting.
+    pub async fn connect(&self) -> anyhow::Result<Db> {
+        self.engine()?;
+        if let Some(file) = self.sqlite_file().filter(|_| !self.read_only()) {
+            let folder = folder_of(&file);
+            std::fs::create_dir_all(folder)
+                .and_then(|()| takes_files(folder))
+                .map_err(|e| {
+                    SettingError::new(
+                        self.setting(),
+                        format!(
+                            "the folder {} cannot hold the database: {e}",
+                            folder.display()
+                        ),
+                    )
+                })?;
+        }
+        Db::connect(&self.url())
+            .await
+            .with_context(|| self.setting())
     }
 }
 
+/// The folder a file is in (`.` for a bare name).
+pub fn folder_of(file: &Path) -> &Path {
+    match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether a new file can be made in `folder`: by making one, which is removed at once.
+pub fn takes_files(folder: &Path) -> std::io::Result<()> {
+    tempfile::Builder::new()
+        .prefix(".humiao-check")
+        .tempfile_in(folder)
+        .map(drop)
+}
+
+/// The serving settings: `humiao`, `humiao serve` and `humiao check` take them.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address and port to listen on; port 0 picks a free one.
@@ -117,6 +294,28 @@ pub struct Settings {
 
     #[command(flatten)]
     pub import_limits: ImportLimits,
+
+    #[command(flatten)]
+    pub proxies: crate::proxy::TrustedProxies,
+}
+
+impl Settings {
+    /// The serving settings that can be told wrong before anything starts.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        use std::net::ToSocketAddrs as _;
+        self.database.engine()?;
+        match self.bind.to_socket_addrs().map(|mut a| a.next()) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(SettingError::new(
+                format!("--bind {}", self.bind),
+                "names no address",
+            )),
+            Err(e) => Err(SettingError::new(
+                format!("--bind {}", self.bind),
+                format!("not an address and port such as 127.0.0.1:8080 ({e})"),
+            )),
+        }
+    }
 }
 
 /// What one import may cost beyond the size of its file: an XLSX is a ZIP archive whose
@@ -200,5 +399,75 @@ impl Default for ImportLimits {
             import_concurrency: d.concurrency,
             import_wait_secs: d.wait_secs,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(line: &str) -> Result<Cli, clap::Error> {
+        Cli::try_read_from(line.split_whitespace())
+    }
+
+    /// The database settings of whatever command the line names.
+    fn database_of(cli: Cli) -> DatabaseArgs {
+        match cli.command {
+            None => cli.serve.database,
+            Some(Command::Serve(s) | Command::Check(s)) => s.database,
+            Some(Command::Gen(args)) => args.database,
+            Some(Command::Backup { database, .. }) => database,
+            Some(Command::User(args)) => args.database,
+            Some(Command::Rollups(args)) => args.database,
+        }
+    }
+
+    #[test]
+    fn the_database_is_taken_before_or_after_any_command() {
+        let url = "--database-url sqlite://x.db";
+        let lines = [
+            format!("humiao {url}"),
+            format!("humiao {url} serve"),
+            format!("humiao serve {url}"),
+            format!("humiao {url} check"),
+            format!("humiao check {url}"),
+            format!("humiao {url} gen --scale city"),
+            format!("humiao gen --scale city {url}"),
+            format!("humiao {url} backup copy.db"),
+            format!("humiao backup copy.db {url}"),
+            format!("humiao {url} user list"),
+            format!("humiao user {url} list"),
+            format!("humiao user list {url}"),
+            format!("humiao {url} rollups check"),
+            format!("humiao rollups check {url}"),
+        ];
+        for line in lines {
+            let cli = read(&line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(
+                database_of(cli).database_url.as_deref(),
+                Some("sqlite://x.db"),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn serving_settings_are_taken_before_or_after_serve_and_check_and_nowhere_else() {
+        for line in [
+            "humiao --bind 10.0.0.1:80 --no-demo serve",
+            "humiao serve --bind 10.0.0.1:80 --no-demo",
+            "humiao --no-demo serve --bind 10.0.0.1:80",
+            "humiao --bind 127.0.0.1:1 check --no-demo --bind 10.0.0.1:80",
+        ] {
+            let cli = read(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            let (Some(Command::Serve(s)) | Some(Command::Check(s))) = cli.command else {
+                panic!("{line}: not serve or check");
+            };
+            assert_eq!(s.bind, "10.0.0.1:80", "{line}: the last one written wins");
+            assert!(s.no_demo, "{line}");
+        }
+        let refused = read("humiao --bind 10.0.0.1:80 user list").unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::ArgumentConflict);
+        assert!(refused.to_string().contains("--bind"), "{refused}");
     }
 }

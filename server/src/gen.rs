@@ -76,7 +76,7 @@ const JIANGSU: [&str; 13] = [
 const PROVINCE_STATIONS: usize = 1_100;
 
 pub async fn run(args: &GenArgs) -> anyhow::Result<Summary> {
-    let db = Db::connect(&args.database.url()).await?;
+    let db = args.database.connect().await?;
     if !demo::is_empty(&db).await? {
         bail!("the database is not empty; gen fills only a new, empty database");
     }

@@ -3,6 +3,7 @@
 pub mod aggregates;
 pub mod auth;
 pub mod backup;
+pub mod check;
 pub mod clock;
 pub mod configuration;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod gen;
 pub mod import;
 pub mod mount;
 pub mod openapi;
+pub mod proxy;
 pub mod records;
 /// Every kind of record in one list: routes, API document and imports follow from it.
 pub mod registry;

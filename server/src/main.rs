@@ -1,16 +1,16 @@
 //! `humiao`: the server and its maintenance commands. See `humiao --help`.
 
-use clap::Parser;
-use humiao_server::configuration::{Cli, Command};
-use humiao_server::{backup, gen, rollups, startup::Application, telemetry, users};
+use humiao_server::configuration::{Cli, Command, SettingError, Settings};
+use humiao_server::{backup, check, gen, rollups, startup::Application, telemetry, users};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::read();
     telemetry::init();
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(settings)) => serve(settings).await,
+        Some(Command::Check(settings)) => check::run(&settings).await,
         Some(Command::Gen(args)) => gen::run(&args).await.map(|s| {
             println!(
                 "generated {} cities, {} districts, {} stations, {} schools, {} sessions, \
@@ -29,12 +29,19 @@ async fn main() -> std::process::ExitCode {
         Err(e) => {
             // One clear line for the operator, with the causes, instead of a panic trace.
             eprintln!("humiao: {e:#}");
-            std::process::ExitCode::FAILURE
+            // A setting's value that cannot work is the command line's fault, as clap's
+            // own errors (status 2); anything else failed while running (status 1).
+            if e.chain().any(|cause| cause.is::<SettingError>()) {
+                std::process::ExitCode::from(2)
+            } else {
+                std::process::ExitCode::FAILURE
+            }
         }
     }
 }
 
-async fn serve(settings: humiao_server::configuration::Settings) -> anyhow::Result<()> {
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    settings.validate()?;
     let app = Application::build(settings).await?;
     println!("Humiao is serving on {}", app.url());
     app.run_until_stopped().await?;

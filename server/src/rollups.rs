@@ -8,9 +8,8 @@ use std::time::Instant;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 
-use crate::configuration::{DatabaseArgs, DatabaseArgsAnywhere};
+use crate::configuration::DatabaseArgs;
 use crate::db::rollups::{self, ROLLUPS};
-use crate::db::Db;
 
 const REPAIR: &str = "`humiao rollups rebuild` recomputes them from the sessions";
 
@@ -19,7 +18,7 @@ pub struct RollupsArgs {
     #[command(subcommand)]
     pub action: RollupsAction,
     #[command(flatten)]
-    pub database: DatabaseArgsAnywhere,
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -32,7 +31,7 @@ pub enum RollupsAction {
 }
 
 pub async fn run(args: &RollupsArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&DatabaseArgs::from(&args.database).url()).await?;
+    let db = args.database.connect().await?;
     match args.action {
         RollupsAction::Rebuild => {
             let started = Instant::now();

@@ -33,7 +33,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let db = Db::connect(&settings.database.url()).await?;
+        let db = settings.database.connect().await?;
         if !settings.no_demo && demo::is_empty(&db).await? {
             demo::load(&db, clock::today()).await?;
             tracing::info!("loaded the demonstration data into the empty database");
@@ -55,7 +55,7 @@ impl Application {
         }
 
         let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+            .with_context(|| format!("--bind {}: cannot listen there", settings.bind))?;
         let address = listener.local_addr()?;
         let db_data = web::Data::new(db.clone());
         let writer = web::Data::new(SessionWriter::start(db.clone()));
@@ -69,6 +69,7 @@ impl Application {
             std::time::Duration::from_secs(settings.import_limits.import_wait_secs),
         );
         let gate = web::Data::new(import_gate.clone());
+        let proxies = web::Data::new(settings.proxies.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(error::localize))
@@ -86,6 +87,7 @@ impl Application {
                 .app_data(import_limit.clone())
                 .app_data(import_limits.clone())
                 .app_data(gate.clone())
+                .app_data(proxies.clone())
                 // The API document beside the `/api` scope, before its fallback.
                 .configure(crate::openapi::configure)
                 .configure(routes::configure_api)

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use humiao_shared::account::{check_password, NewAccount, Role};
 
 use crate::auth::password;
-use crate::configuration::{DatabaseArgs, DatabaseArgsAnywhere};
+use crate::configuration::DatabaseArgs;
 use crate::db::accounts::{self, ScopeRef};
 use crate::db::Db;
 
@@ -18,7 +18,7 @@ pub struct UserArgs {
     #[command(subcommand)]
     pub action: UserAction,
     #[command(flatten)]
-    pub database: DatabaseArgsAnywhere,
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,7 +46,7 @@ pub enum UserAction {
 }
 
 pub async fn run(args: &UserArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&DatabaseArgs::from(&args.database).url()).await?;
+    let db = args.database.connect().await?;
     match &args.action {
         UserAction::Add {
             username,

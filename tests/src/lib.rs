@@ -9,6 +9,7 @@ pub mod browser;
 pub mod database;
 pub mod fixtures;
 pub mod process;
+pub mod upgrade;
 
 use std::path::PathBuf;
 
@@ -149,6 +150,7 @@ pub fn settings_for(database_url: &str, data_dir: PathBuf, no_demo: bool) -> Set
         no_demo,
         import_limit_mb: humiao_server::routes::imports::DEFAULT_LIMIT_MB,
         import_limits: Default::default(),
+        proxies: Default::default(),
     }
 }
 

@@ -9,6 +9,8 @@
 //! - `cargo xtask fuzz`: builds the server and fuzzes the API only.
 //! - `cargo xtask bench [--quick] [--only writes|dashboard|import]`: the benchmarks; prints a
 //!   Markdown table.
+//! - `cargo xtask fixture upgrade`: writes this release's database, on both engines, for
+//!   the next releases' upgrade test (`tests/fixtures/upgrade/<version>/`).
 //!
 //! Nothing is downloaded outside the package registries: wasm-bindgen runs as a library.
 
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::build_and_run(),
+        Some("fixture") => fixture(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{}", include_str!("usage.txt"));
             Ok(())
@@ -143,6 +146,26 @@ fn bench(args: &[String]) -> Result<()> {
             .args(args)
             .env("HUMIAO_TEST_BIN", release.join("humiao"))
             .env("HUMIAO_TEST_SITE", site)
+            .env("RUST_LOG", "warn"),
+    )
+}
+
+/// The upgrade test's fixture, written by a test-only command of the bench binary (which
+/// links the server and the tests' helpers already), built as `test` builds it.
+fn fixture(args: &[String]) -> Result<()> {
+    if args != ["upgrade"] {
+        bail!("usage: cargo xtask fixture upgrade");
+    }
+    postgres::ensure_running()?;
+    status(
+        cargo()
+            .args(["build"])
+            .args(WORKSPACE)
+            .args(["--bin", "humiao-bench"]),
+    )?;
+    status(
+        Command::new(site::target_dir().join("debug").join("humiao-bench"))
+            .args(["fixture", "upgrade"])
             .env("RUST_LOG", "warn"),
     )
 }

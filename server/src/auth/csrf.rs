@@ -21,7 +21,7 @@ pub async fn same_origin(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        let host = req.connection_info().host().to_string();
+        let host = crate::proxy::origin(req.request()).host;
         let named = req
             .headers()
             .get(header::ORIGIN)

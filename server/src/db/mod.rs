@@ -52,6 +52,14 @@ impl Engine {
             Engine::Postgres => "postgres",
         }
     }
+
+    /// The migrations this release brings for the engine.
+    pub fn migrator(self) -> &'static Migrator {
+        match self {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
 }
 
 /// The database the server works on.
@@ -104,11 +112,8 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot open the {} database", engine.name()))?;
-        let migrator = match engine {
-            Engine::Sqlite => &SQLITE_MIGRATIONS,
-            Engine::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator
+        engine
+            .migrator()
             .run(&pool)
             .await
             .context("cannot apply database migrations")?;

@@ -33,16 +33,14 @@ fn cookie(req: &HttpRequest, token: String) -> Cookie<'static> {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(req.connection_info().scheme() == "https")
+        .secure(crate::proxy::origin(req).scheme == "https")
         .finish()
 }
 
-/// The peer's address: the limit on failed logins counts per address too. (Behind a
-/// reverse proxy this is the proxy; README says how to run it.)
+/// The client's address: the limit on failed logins counts per address too. Behind a
+/// reverse proxy listed in `--trusted-proxies`, the client it forwards for.
 fn address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    crate::proxy::client_address(req)
 }
 
 async fn login(

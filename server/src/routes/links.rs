@@ -68,8 +68,8 @@ async fn issue_links(db: &Db, viewer: &Viewer, input: &NewLinks) -> Result<Vec<I
 
 /// `scheme://host` as the browser reached this server: the QR codes must lead back here.
 fn origin(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    let origin = crate::proxy::origin(req);
+    format!("{}://{}", origin.scheme, origin.host)
 }
 
 /// Where a school opens its link. The secret goes after `#`, which browsers never send

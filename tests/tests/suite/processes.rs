@@ -171,7 +171,7 @@ async fn an_unreachable_database_at_start_up_is_one_line_and_a_failure_exit() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("humiao: cannot open the postgres database"),
+        stderr.starts_with("humiao: --database-url: cannot open the postgres database"),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
