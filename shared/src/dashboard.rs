@@ -115,6 +115,16 @@ impl Coverage {
             self.schools_without_roll += i64::from(roll.is_none());
         }
     }
+
+    /// Adds the coverage of other schools (places do not share schools, so a place's
+    /// coverage is the sum of its parts').
+    pub fn add(&mut self, other: &Coverage) {
+        self.schools += other.schools;
+        self.schools_covered += other.schools_covered;
+        self.unique_students += other.unique_students;
+        self.students += other.students;
+        self.schools_without_roll += other.schools_without_roll;
+    }
 }
 
 /// Coverage of one place (city, district, station or school).

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use humiao_shared::aggregate::{AggregateFilter, GroupBy, ReachRow};
+use humiao_shared::aggregate::{AggregateFilter, FilmCoverage, GroupBy, ReachRow};
 use humiao_shared::dashboard::{level_of, Coverage, Dashboard, PlaceCoverage, SliceInfo};
 use sqlx::AnyConnection;
 
@@ -16,7 +16,7 @@ use crate::db::aggregates::{
     self, coverage_of, reach, school_reach, work_summary, SchoolReach, IN_CITY,
 };
 use crate::db::where_clause::Conditions;
-use crate::db::{day, Db};
+use crate::db::{day, district_figures, Db};
 use crate::error::ApiError;
 use crate::viewer::Viewer;
 
@@ -40,10 +40,53 @@ pub async fn dashboard(
         });
     };
     let by_month = reach(&mut conn, &slice, GroupBy::Month).await?;
-    let schools = school_reach(&mut conn, &slice).await?;
-    let coverage = coverage_of(&schools);
+    let Places {
+        places,
+        coverage,
+        coverage_by_place,
+        films,
+    } = if district_figures::applies_to(&slice)
+        && matches!(level, GroupBy::City | GroupBy::District)
+    {
+        // A city or the province: per-district figures, kept between requests.
+        let kept = district_figures::district_figures(&mut conn, &db.figures, &slice).await?;
+        let per_place = kept.per(|district, city| {
+            if level == GroupBy::City {
+                city
+            } else {
+                district
+            }
+        });
+        let places = places_of(&mut conn, &slice, level).await?;
+        let coverage_by_place = places
+            .iter()
+            .map(|(key, label)| PlaceCoverage {
+                key: key.clone(),
+                label: label.clone(),
+                coverage: key
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| per_place.get(&id).cloned())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Places {
+            coverage: kept.total(),
+            coverage_by_place,
+            films: kept.films,
+            places,
+        }
+    } else {
+        let schools = school_reach(&mut conn, &slice).await?;
+        let places = places(&mut conn, &slice, level, &schools).await?;
+        Places {
+            coverage: coverage_of(&schools),
+            coverage_by_place: coverage_per_place(&places, level, &schools),
+            films: aggregates::screening_coverage(&mut conn, &slice).await?,
+            places,
+        }
+    };
     let summary = work_summary(&by_month, &coverage);
-    let places = places(&mut conn, &slice, level, &schools).await?;
     let by_place = every_place(&places, reach(&mut conn, &slice, level).await?);
     let by_station = if level == GroupBy::Station {
         by_place.clone()
@@ -52,9 +95,7 @@ pub async fn dashboard(
         every_place(&stations, reach(&mut conn, &slice, GroupBy::Station).await?)
     };
     let by_topic = reach(&mut conn, &slice, GroupBy::Topic).await?;
-    let coverage_by_place = coverage_per_place(&places, level, &schools);
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
-    let films = aggregates::screening_coverage(&mut conn, &slice).await?;
     let outcomes = outcomes(&mut conn, viewer, &slice).await?;
     Ok(Dashboard {
         slice: Some(SliceInfo {
@@ -83,6 +124,14 @@ pub async fn dashboard(
 
 /// A place of the level shown: its id as text and its name.
 type PlaceName = (String, String);
+
+/// The places of the level shown and the coverage figures, in total, per place and per film.
+struct Places {
+    places: Vec<PlaceName>,
+    coverage: Coverage,
+    coverage_by_place: Vec<PlaceCoverage>,
+    films: Vec<FilmCoverage>,
+}
 
 /// Every place of `level` in the slice's scope, in the order lists show them. Schools are
 /// those of `schools` (already the slice's).

@@ -162,21 +162,38 @@ pub async fn reach(
         // history. A topic (as group or filter) needs the topic rollup, where a session
         // with two topics is in two rows.
         let by_topic = group == GroupBy::Topic || slice.filter.topic_id.is_some();
-        let table = if by_topic {
-            "topic_station_month_reach"
-        } else {
-            "station_month_reach"
+        let f = &slice.filter;
+        // Above one station, and not by station, the district rollups answer: a province's
+        // rows are its 91 districts', not its 1,100 stations'.
+        let by_districts = f.station_id.is_none()
+            && matches!(
+                group,
+                GroupBy::Month | GroupBy::City | GroupBy::District | GroupBy::Topic
+            );
+        let table = match (by_topic, by_districts) {
+            (true, true) => "topic_district_month_reach",
+            (true, false) => "topic_station_month_reach",
+            (false, true) => "district_month_reach",
+            (false, false) => "station_month_reach",
         };
         // Summed per station, district, month or topic first, then named: joining names
         // to every rollup row cost more than the sums (100,000 rows on a province).
-        let f = &slice.filter;
-        let (inner_key, by_district) = match group {
-            GroupBy::Month => ("t.month", false),
-            GroupBy::City | GroupBy::District => ("st.district_id", true),
-            GroupBy::Topic => ("t.topic_id", false),
-            _ => ("t.station_id", false),
+        let district = if by_districts {
+            "t.district_id"
+        } else {
+            "st.district_id"
         };
-        let stations = if by_district || f.city_id.is_some() || f.district_id.is_some() {
+        let inner_key = match group {
+            GroupBy::Month => "t.month",
+            GroupBy::City | GroupBy::District => district,
+            GroupBy::Topic => "t.topic_id",
+            _ => "t.station_id",
+        };
+        let needs_station = !by_districts
+            && (matches!(group, GroupBy::City | GroupBy::District)
+                || f.city_id.is_some()
+                || f.district_id.is_some());
+        let stations = if needs_station {
             "JOIN stations st ON st.id = t.station_id"
         } else {
             ""
@@ -206,7 +223,14 @@ pub async fn reach(
         };
         let mut c = Conditions::all();
         c.int("t.campaign_id = ?", slice.campaign_id);
-        slice.work_place(&mut c);
+        if by_districts {
+            if let Some(city) = f.city_id {
+                c.int(&format!("t.district_id {IN_CITY}"), city);
+            }
+            c.eq("t.district_id", f.district_id);
+        } else {
+            slice.work_place(&mut c);
+        }
         c.eq("t.topic_id", f.topic_id);
         let sql = format!(
             "SELECT {key}, {label}, {GROUPED_SUMS}
@@ -503,6 +527,28 @@ pub async fn screening_coverage(
     conn: &mut AnyConnection,
     slice: &Slice,
 ) -> Result<Vec<FilmCoverage>, sqlx::Error> {
+    Ok(films_of(screening_rows(conn, slice).await?))
+}
+
+/// One film's figures in one district: what [`films_of`] adds up.
+#[derive(Debug, Clone)]
+pub struct FilmDistrict {
+    pub film_id: i64,
+    pub title: String,
+    pub district_id: i64,
+    pub district: String,
+    pub expected: i64,
+    pub confirmed: i64,
+    pub students: i64,
+    pub parents: i64,
+}
+
+/// Per film and district of the slice's schools: schools expected, schools that confirmed
+/// within the slice's days, and who watched; by film, then in the districts' order.
+pub async fn screening_rows(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<Vec<FilmDistrict>, sqlx::Error> {
     let mut c = Conditions::all();
     c.raw("a.deleted_at IS NULL");
     c.int("a.campaign_id = ?", slice.campaign_id);
@@ -541,12 +587,33 @@ pub async fn screening_coverage(
         .bind(day(slice.to))
         .fetch_all(&mut *conn)
         .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(film_id, title, district_id, district, expected, confirmed, students, parents)| {
+                FilmDistrict {
+                    film_id,
+                    title,
+                    district_id,
+                    district,
+                    expected,
+                    confirmed,
+                    students,
+                    parents,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The films' coverage from their per-district rows, listed by film then district.
+pub fn films_of(rows: impl IntoIterator<Item = FilmDistrict>) -> Vec<FilmCoverage> {
     let mut films: Vec<FilmCoverage> = Vec::new();
-    for (film_id, title, district_id, district, expected, confirmed, students, parents) in rows {
-        if films.last().is_none_or(|f| f.film_id != film_id) {
+    for r in rows {
+        if films.last().is_none_or(|f| f.film_id != r.film_id) {
             films.push(FilmCoverage {
-                film_id,
-                title,
+                film_id: r.film_id,
+                title: r.title,
                 expected: 0,
                 confirmed: 0,
                 students: 0,
@@ -556,19 +623,19 @@ pub async fn screening_coverage(
         }
         if let Some(film) = films.last_mut() {
             // Districts do not share schools, so the city's figures are their sums.
-            film.expected += expected;
-            film.confirmed += confirmed;
-            film.students += students;
-            film.parents += parents;
+            film.expected += r.expected;
+            film.confirmed += r.confirmed;
+            film.students += r.students;
+            film.parents += r.parents;
             film.by_district.push(DistrictCoverage {
-                district_id,
-                district,
-                expected,
-                confirmed,
+                district_id: r.district_id,
+                district: r.district,
+                expected: r.expected,
+                confirmed: r.confirmed,
             });
         }
     }
-    Ok(films)
+    films
 }
 
 /// Schools and people the campaign's films reached within the slice.

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod aggregates;
 pub mod audit;
+pub mod district_figures;
 pub mod idempotency;
 pub mod rollups;
 pub mod session_edits;
@@ -66,6 +67,8 @@ impl Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
+    /// Coverage and film figures per district, kept by this server between requests.
+    pub figures: std::sync::Arc<district_figures::Cache>,
 }
 
 impl Db {
@@ -114,7 +117,11 @@ impl Db {
             .run(&pool)
             .await
             .context("cannot apply database migrations")?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            figures: Default::default(),
+        })
     }
 
     /// A transaction that will write. SQLite takes its write lock at the start: a read

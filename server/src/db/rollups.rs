@@ -7,14 +7,17 @@
 //! | `station_month_reach` | campaign × station that gave the session × month | sessions, students, parents, teachers, others |
 //! | `district_month_reach` | campaign × that station's district × month | the same |
 //! | `topic_station_month_reach` | campaign × topic × station × month (a session with two topics counts under both) | the same |
+//! | `topic_district_month_reach` | campaign × topic × that station's district × month | the same |
 //! | `school_month_reach` | campaign × school it was held at × month (whichever station gave it) | sessions, students |
 //!
-//! Every write of a session moves all four in its own transaction ([`apply`]), so a rollup
-//! never disagrees with the sessions a reader could see beside it. [`rebuild`] recomputes
+//! Every write of a session moves all five in its own transaction ([`apply`]), so a rollup
+//! never disagrees with the sessions a reader could see beside it, and moves the version of
+//! the districts whose schools it was held at (`district_versions`, which the per-district
+//! figures of `aggregates::district_figures` are kept by). [`rebuild`] recomputes
 //! them from the live sessions, and [`check`] compares them with the sessions row by row;
 //! `humiao rollups rebuild|check` runs them. Moving a station to another district is the one
 //! change that rewrites rows without a session write: `records::stations` recomputes the two
-//! districts' rows there.
+//! districts' rows there ([`recount_districts`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,6 +33,7 @@ enum Place {
     Station,
     District,
     TopicStation,
+    TopicDistrict,
     School,
 }
 
@@ -50,9 +54,9 @@ pub struct Rollup {
 
 const COUNTS: [&str; 5] = ["sessions", "students", "parents", "teachers", "others"];
 
-/// The four rollups, in the order they are written (a fixed order keeps writers that touch
+/// The five rollups, in the order they are written (a fixed order keeps writers that touch
 /// several from waiting on each other in a cycle).
-pub const ROLLUPS: [Rollup; 4] = [
+pub const ROLLUPS: [Rollup; 5] = [
     Rollup {
         table: "station_month_reach",
         place: Place::Station,
@@ -89,6 +93,19 @@ pub const ROLLUPS: [Rollup; 4] = [
             GROUP BY s.campaign_id, x.topic_id, s.station_id, substr(s.held_on, 1, 7)",
     },
     Rollup {
+        table: "topic_district_month_reach",
+        place: Place::TopicDistrict,
+        ids: &["campaign_id", "topic_id", "district_id"],
+        counts: &COUNTS,
+        from_sessions: "SELECT s.campaign_id, x.topic_id, st.district_id, substr(s.held_on, 1, 7),
+                COUNT(*), CAST(SUM(s.students) AS BIGINT), CAST(SUM(s.parents) AS BIGINT),
+                CAST(SUM(s.teachers) AS BIGINT), CAST(SUM(s.others) AS BIGINT)
+            FROM sessions s JOIN session_topics x ON x.session_id = s.id
+            JOIN stations st ON st.id = s.station_id
+            WHERE s.deleted_at IS NULL
+            GROUP BY s.campaign_id, x.topic_id, st.district_id, substr(s.held_on, 1, 7)",
+    },
+    Rollup {
         table: "school_month_reach",
         place: Place::School,
         ids: &["campaign_id", "school_id"],
@@ -114,6 +131,11 @@ impl Rollup {
                 .topic_ids
                 .iter()
                 .map(|t| vec![s.campaign_id, *t, s.station_id])
+                .collect(),
+            Place::TopicDistrict => s
+                .topic_ids
+                .iter()
+                .map(|t| vec![s.campaign_id, *t, district])
                 .collect(),
             Place::School => match s.venue {
                 Venue::School(school) => vec![vec![s.campaign_id, school]],
@@ -189,6 +211,42 @@ pub async fn apply(
             }
         }
         upsert(tx, rollup, &growing).await?;
+    }
+    let schools = added.iter().chain(removed).filter_map(|s| match s.venue {
+        Venue::School(school) => Some(school),
+        Venue::Other(_) => None,
+    });
+    figures_changed_at(tx, schools).await
+}
+
+/// Moves the version of the districts of these schools: their coverage changed. Last in the
+/// transaction and in district order, so two writers lock the rows in one order.
+async fn figures_changed_at(
+    tx: &mut Transaction<'_, Any>,
+    schools: impl Iterator<Item = i64>,
+) -> Result<(), sqlx::Error> {
+    let mut schools: Vec<i64> = schools.collect();
+    schools.sort_unstable();
+    schools.dedup();
+    let mut districts = Vec::new();
+    for chunk in schools.chunks(500) {
+        let sql = format!(
+            "SELECT DISTINCT district_id FROM schools WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+        for school in chunk {
+            query = query.bind(*school);
+        }
+        districts.extend(query.fetch_all(&mut **tx).await?.into_iter().map(|r| r.0));
+    }
+    districts.sort_unstable();
+    districts.dedup();
+    for district in districts {
+        sqlx::query("UPDATE district_versions SET version = version + 1 WHERE district_id = $1")
+            .bind(district)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -302,6 +360,43 @@ async fn districts_of(
     Ok(districts)
 }
 
+/// Recounts the district rollups of `districts` from the station rollups, after a station
+/// moved between them: its sessions now count for the new district.
+pub async fn recount_districts(
+    tx: &mut Transaction<'_, Any>,
+    districts: &[i64],
+) -> Result<(), sqlx::Error> {
+    for (table, topic) in [
+        ("district_month_reach", ""),
+        ("topic_district_month_reach", "topic_id, "),
+    ] {
+        let from = if topic.is_empty() {
+            "station_month_reach"
+        } else {
+            "topic_station_month_reach"
+        };
+        for district in districts {
+            sqlx::query(&format!("DELETE FROM {table} WHERE district_id = $1"))
+                .bind(*district)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(&format!(
+                "INSERT INTO {table} (campaign_id, {topic}district_id, month, sessions, students,
+                                      parents, teachers, others)
+                 SELECT r.campaign_id, {topic}st.district_id, r.month, SUM(r.sessions),
+                        SUM(r.students), SUM(r.parents), SUM(r.teachers), SUM(r.others)
+                 FROM {from} r JOIN stations st ON st.id = r.station_id
+                 WHERE st.district_id = $1
+                 GROUP BY r.campaign_id, {topic}st.district_id, r.month"
+            ))
+            .bind(*district)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Recomputes every rollup from the live sessions inside the caller's transaction; the rows
 /// written per table, in the order of [`ROLLUPS`].
 pub async fn rebuild(tx: &mut Transaction<'_, Any>) -> Result<Vec<u64>, sqlx::Error> {
@@ -318,6 +413,10 @@ pub async fn rebuild(tx: &mut Transaction<'_, Any>) -> Result<Vec<u64>, sqlx::Er
         );
         written.push(sqlx::query(&sql).execute(&mut **tx).await?.rows_affected());
     }
+    // Whatever the per-district figures were computed from may have been wrong.
+    sqlx::query("UPDATE district_versions SET version = version + 1")
+        .execute(&mut **tx)
+        .await?;
     Ok(written)
 }
 

@@ -182,7 +182,7 @@ impl Resource for Stations {
         .execute(&mut **tx)
         .await?;
         if old_district != v.district_id {
-            rebuild_district_reach(tx, &[old_district, v.district_id]).await?;
+            crate::db::rollups::recount_districts(tx, &[old_district, v.district_id]).await?;
         }
         Ok(())
     }
@@ -283,31 +283,4 @@ impl Resource for Stations {
     fn version(s: &Station) -> i64 {
         s.version
     }
-}
-
-/// Recounts the district rollup of `districts` from the station rollup, after a station
-/// moved between them: its sessions now count for the new district.
-async fn rebuild_district_reach(
-    tx: &mut Transaction<'static, Any>,
-    districts: &[i64],
-) -> Result<(), sqlx::Error> {
-    for district in districts {
-        sqlx::query("DELETE FROM district_month_reach WHERE district_id = $1")
-            .bind(*district)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO district_month_reach
-                 (campaign_id, district_id, month, sessions, students, parents, teachers, others)
-             SELECT r.campaign_id, st.district_id, r.month, SUM(r.sessions), SUM(r.students),
-                    SUM(r.parents), SUM(r.teachers), SUM(r.others)
-             FROM station_month_reach r JOIN stations st ON st.id = r.station_id
-             WHERE st.district_id = $1
-             GROUP BY r.campaign_id, st.district_id, r.month",
-        )
-        .bind(*district)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
 }

@@ -25,6 +25,7 @@ mod hostile_input;
 mod idempotency;
 mod import;
 mod journeys;
+mod kept_figures;
 mod links;
 mod observability;
 mod offline_app;

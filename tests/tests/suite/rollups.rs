@@ -1,5 +1,5 @@
-//! The four reach rollups (`station_month_reach`, `district_month_reach`,
-//! `topic_station_month_reach`, `school_month_reach`) stay equal to what the live sessions add
+//! The five reach rollups (`station_month_reach`, `district_month_reach`,
+//! `topic_station_month_reach`, `topic_district_month_reach`, `school_month_reach`) stay equal to what the live sessions add
 //! up to through every kind of write, and `humiao rollups check|rebuild` finds and repairs a
 //! rollup that does not.
 
@@ -17,7 +17,7 @@ use sqlx::Row;
 
 /// Each rollup as stored, and the same figures grouped from the live sessions in the test's
 /// own words: ids, month, counts, the same columns in the same order.
-const TABLES: [(&str, &str, &str); 4] = [
+const TABLES: [(&str, &str, &str); 5] = [
     (
         "station_month_reach",
         "SELECT campaign_id, station_id, month, sessions, students, parents, teachers, others
@@ -52,6 +52,21 @@ const TABLES: [(&str, &str, &str); 4] = [
               JOIN sessions s ON s.id = x.session_id
          WHERE s.deleted_at IS NULL
          GROUP BY s.campaign_id, t.id, s.station_id, substr(s.held_on, 1, 7)",
+    ),
+    (
+        "topic_district_month_reach",
+        "SELECT campaign_id, topic_id, district_id, month, sessions, students, parents,
+                teachers, others
+         FROM topic_district_month_reach",
+        "SELECT s.campaign_id, t.id, d.id, substr(s.held_on, 1, 7) AS m, COUNT(s.id),
+                CAST(SUM(s.students) AS BIGINT), CAST(SUM(s.parents) AS BIGINT),
+                CAST(SUM(s.teachers) AS BIGINT), CAST(SUM(s.others) AS BIGINT)
+         FROM topics t JOIN session_topics x ON x.topic_id = t.id
+              JOIN sessions s ON s.id = x.session_id
+              JOIN stations st ON st.id = s.station_id
+              JOIN districts d ON d.id = st.district_id
+         WHERE s.deleted_at IS NULL
+         GROUP BY s.campaign_id, t.id, d.id, substr(s.held_on, 1, 7)",
     ),
     (
         "school_month_reach",
