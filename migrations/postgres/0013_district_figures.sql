@@ -26,6 +26,11 @@ SELECT r.campaign_id, r.topic_id, st.district_id, r.month, SUM(r.sessions), SUM(
 FROM topic_station_month_reach r JOIN stations st ON st.id = r.station_id
 GROUP BY r.campaign_id, r.topic_id, st.district_id, r.month;
 
+-- The topic chart of one district or city: its districts' rows, not the campaign's (the
+-- primary key leads with the topic).
+CREATE INDEX topic_district_month_reach_district
+    ON topic_district_month_reach (campaign_id, district_id);
+
 -- One row per district; `version` grows with every committed write that can change the
 -- district's coverage (schools, rolls, sessions at its schools, the campaign's window) or
 -- film figures (assignments, their films and schools, confirmations). Session writes move

@@ -15,9 +15,9 @@ pub mod gen;
 pub mod import;
 pub mod mount;
 pub mod openapi;
-pub mod proxy;
 /// Monitoring and stopping: `/metrics`, request ids, SIGTERM.
 pub mod ops;
+pub mod proxy;
 pub mod records;
 /// Every kind of record in one list: routes, API document and imports follow from it.
 pub mod registry;
