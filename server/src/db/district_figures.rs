@@ -33,11 +33,14 @@ struct Kept {
     films: Vec<FilmDistrict>,
 }
 
-/// The figures each server keeps, by (campaign, district), with the version they were
-/// computed at.
+/// A district's figures for a campaign, by (campaign, district): the version they were
+/// computed at, and the figures.
+type KeptByDistrict = HashMap<(i64, i64), (i64, Arc<Kept>)>;
+
+/// The figures each server keeps.
 #[derive(Debug, Default)]
 pub struct Cache {
-    kept: Mutex<HashMap<(i64, i64), (i64, Arc<Kept>)>>,
+    kept: Mutex<KeptByDistrict>,
 }
 
 impl Cache {
@@ -213,7 +216,7 @@ async fn compute(
         by_district.entry(s.district_id).or_default().push(s);
     }
     for (district, schools) in by_district {
-        out.entry(district).or_default().coverage = coverage_of(schools.into_iter());
+        out.entry(district).or_default().coverage = coverage_of(schools);
     }
     for row in screening_rows(conn, slice).await? {
         out.entry(row.district_id).or_default().films.push(row);
