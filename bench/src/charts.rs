@@ -101,7 +101,9 @@ pub async fn charts(report: &mut Report) -> Result<()> {
             ChartName::SessionsByDistrict => {
                 charts::sessions_by_district(&inputs.districts, Lang::Zh)
             }
-            ChartName::SessionsByStation => charts::sessions_by_station(&inputs.stations, Lang::Zh),
+            ChartName::SessionsByStation => {
+                charts::sessions_by_station(&inputs.stations, inputs.stations.len(), Lang::Zh)
+            }
             ChartName::TopicMix => charts::topic_mix(&inputs.topics, Lang::Zh),
             ChartName::ScreeningCoverage => charts::screening_coverage(&inputs.films, Lang::Zh),
             ChartName::TrainingCoverage => charts::training_coverage(&inputs.training, Lang::Zh),

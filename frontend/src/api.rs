@@ -209,6 +209,25 @@ pub async fn me() -> ApiResult<Me> {
     get("/api/v1/auth/me").await
 }
 
+/// Who is signed in, as the app starts: the answer `boot.js` asked for while this module
+/// downloaded (`window.__humiaoMe`), taken once so that a later sign-in is never answered
+/// by it; asked now when there is none (or it failed).
+pub async fn me_at_start() -> ApiResult<Me> {
+    use wasm_bindgen::JsCast as _;
+    let window = web_sys::window().expect("a window");
+    let key = wasm_bindgen::JsValue::from_str("__humiaoMe");
+    let early = js_sys::Reflect::get(&window, &key).ok();
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    if let Some(promise) = early.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+        if let Ok(answer) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            if let Ok(raw) = answer.dyn_into::<web_sys::Response>() {
+                return read(Ok(Response::from(raw))).await;
+            }
+        }
+    }
+    me().await
+}
+
 pub async fn login(login: &Login) -> ApiResult<Me> {
     send(Request::post("/api/v1/auth/login"), login).await
 }

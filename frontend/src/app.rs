@@ -120,7 +120,7 @@ pub fn App(bundle: Bundle) -> impl IntoView {
                 Err(e) => link_problem.set(Some(e.to_string())),
             }
         }
-        session.set(match api::me().await {
+        session.set(match api::me_at_start().await {
             Ok(me) => Session::SignedIn(me),
             Err(ApiFailure::Answer { .. }) => Session::SignedOut,
             Err(e) => Session::Unreachable(e.to_string()),

@@ -77,6 +77,17 @@ impl ReachRow {
     }
 }
 
+/// The `top` rows with the largest audience (人次), largest first, leaving out places
+/// without sessions; equal audiences keep the rows' own order. What a ranked chart shows
+/// (the stations, the topics), and what the dashboard sends of a province's stations.
+pub fn largest(rows: &[ReachRow], top: usize) -> Vec<ReachRow> {
+    let mut shown: Vec<ReachRow> = rows.iter().filter(|r| r.sessions > 0).cloned().collect();
+    // A stable sort: ties stay in the aggregate's order (by id).
+    shown.sort_by_key(|r| std::cmp::Reverse(r.audience()));
+    shown.truncate(top);
+    shown
+}
+
 /// The headline figures: sessions, 人次 per audience group, and unique students reached.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

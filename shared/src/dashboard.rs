@@ -42,8 +42,14 @@ pub struct Dashboard {
     pub by_place: Vec<ReachRow>,
     pub by_month: Vec<ReachRow>,
     pub by_topic: Vec<ReachRow>,
-    /// Per station of the slice (the station chart below district level).
+    /// The stations the station chart draws: the [`TOP_STATIONS`](crate::charts::TOP_STATIONS)
+    /// with the largest 人次, largest first (`aggregate::largest`). A province has a
+    /// thousand stations and the page names fifteen; `GET /aggregates/reach?group_by=station`
+    /// gives every one.
     pub by_station: Vec<ReachRow>,
+    /// How many stations the slice's scope holds (live, or closed within the slice), of
+    /// which `by_station` are the largest.
+    pub stations: u64,
     /// Coverage figures one level down (`level`).
     pub coverage_by_place: Vec<PlaceCoverage>,
     pub films: Vec<FilmCoverage>,

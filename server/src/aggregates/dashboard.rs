@@ -7,7 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use humiao_shared::aggregate::{AggregateFilter, FilmCoverage, GroupBy, ReachRow};
+use humiao_shared::aggregate::{largest, AggregateFilter, FilmCoverage, GroupBy, ReachRow};
+use humiao_shared::charts::TOP_STATIONS;
 use humiao_shared::dashboard::{level_of, Coverage, Dashboard, PlaceCoverage, SliceInfo};
 use sqlx::AnyConnection;
 
@@ -88,11 +89,14 @@ pub async fn dashboard(
     };
     let summary = work_summary(&by_month, &coverage);
     let by_place = every_place(&places, reach(&mut conn, &slice, level).await?);
-    let by_station = if level == GroupBy::Station {
-        by_place.clone()
+    // The station chart names the largest stations; a province's thousand are counted,
+    // not sent.
+    let (by_station, stations) = if level == GroupBy::Station {
+        (largest(&by_place, TOP_STATIONS), places.len())
     } else {
-        let stations = places_of(&mut conn, &slice, GroupBy::Station).await?;
-        every_place(&stations, reach(&mut conn, &slice, GroupBy::Station).await?)
+        let stations = count_places(&mut conn, &slice, GroupBy::Station).await?;
+        let top = aggregates::top_stations(&mut conn, &slice, TOP_STATIONS).await?;
+        (top, stations)
     };
     let by_topic = reach(&mut conn, &slice, GroupBy::Topic).await?;
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
@@ -117,6 +121,7 @@ pub async fn dashboard(
         by_month,
         by_topic,
         by_station,
+        stations: stations as u64,
         coverage_by_place,
         films,
     })
@@ -157,18 +162,46 @@ async fn places_of(
     slice: &Slice,
     level: GroupBy,
 ) -> Result<Vec<PlaceName>, sqlx::Error> {
+    let (from, c) = scope_of(slice, level);
+    let (columns, order) = match level {
+        GroupBy::City => ("cy.id, cy.name", "cy.id"),
+        GroupBy::District => ("d.id, d.name", "d.sort_order, d.id"),
+        _ => ("st.id, st.name", "st.id"),
+    };
+    let sql = format!("SELECT {columns} {from} ORDER BY {order}");
+    let rows: Vec<(i64, String)> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect())
+}
+
+/// How many of [`places_of`] there are.
+async fn count_places(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+    level: GroupBy,
+) -> Result<usize, sqlx::Error> {
+    let (from, c) = scope_of(slice, level);
+    let sql = format!("SELECT COUNT(*) {from}");
+    let (n,): (i64,) = c.bind(sqlx::query_as(&sql)).fetch_one(&mut *conn).await?;
+    Ok(usize::try_from(n).unwrap_or_default())
+}
+
+/// `FROM … WHERE …` of the places of `level` in the slice's scope, with its conditions.
+fn scope_of(slice: &Slice, level: GroupBy) -> (String, Conditions) {
     let f = &slice.filter;
     let mut c = Conditions::all();
-    let sql = match level {
+    let from = match level {
         GroupBy::City => {
             c.eq("cy.id", f.city_id);
-            "SELECT cy.id, cy.name FROM cities cy WHERE {} ORDER BY cy.id"
+            "FROM cities cy"
         }
         GroupBy::District => {
             c.raw("d.deleted_at IS NULL");
             c.eq("d.city_id", f.city_id);
             c.eq("d.id", f.district_id);
-            "SELECT d.id, d.name FROM districts d WHERE {} ORDER BY d.sort_order, d.id"
+            "FROM districts d"
         }
         _ => {
             c.raw("st.deleted_at IS NULL");
@@ -181,15 +214,10 @@ async fn places_of(
             }
             c.eq("st.district_id", f.district_id);
             c.eq("st.id", f.station_id);
-            "SELECT st.id, st.name FROM stations st WHERE {} ORDER BY st.id"
+            "FROM stations st"
         }
     };
-    let sql = sql.replace("{}", &c.sql());
-    let rows: Vec<(i64, String)> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
-        .collect())
+    (format!("{from} WHERE {}", c.sql()), c)
 }
 
 /// `rows` with every place listed, in the places' order (a place without sessions as

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{
-    unique_reach, AggregateFilter, AudienceSummary, DistrictCoverage, DistrictTraining,
+    largest, unique_reach, AggregateFilter, AudienceSummary, DistrictCoverage, DistrictTraining,
     FilmCoverage, GroupBy, OutcomePoint, ReachRow, ScreeningReach, TrainingCoverage,
 };
 use humiao_shared::dashboard::Coverage;
@@ -304,6 +304,68 @@ pub async fn reach(
         rows.sort_by_key(|r| r.key.parse::<i64>().unwrap_or(i64::MAX));
     }
     Ok(rows)
+}
+
+/// The `top` stations of the slice with the largest 人次, largest first, as
+/// [`largest`] ranks [`reach`]'s rows by station: what the station chart draws. On the
+/// rollups the database ranks them, so a province's thousand stations are summed but not
+/// sent, named or sorted here.
+pub async fn top_stations(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+    top: usize,
+) -> Result<Vec<ReachRow>, sqlx::Error> {
+    if !slice.fits_rollup() {
+        return Ok(largest(&reach(conn, slice, GroupBy::Station).await?, top));
+    }
+    let f = &slice.filter;
+    let table = if f.topic_id.is_some() {
+        "topic_station_month_reach"
+    } else {
+        "station_month_reach"
+    };
+    let stations = if f.city_id.is_some() || f.district_id.is_some() {
+        "JOIN stations st ON st.id = t.station_id"
+    } else {
+        ""
+    };
+    let mut c = Conditions::all();
+    c.int("t.campaign_id = ?", slice.campaign_id);
+    slice.work_place(&mut c);
+    c.eq("t.topic_id", f.topic_id);
+    // Ties in id order, as `largest` keeps `reach`'s order.
+    let sql = format!(
+        "SELECT CAST(g.k AS TEXT), st.name, g.sessions, g.students, g.parents, g.teachers,
+                g.others
+         FROM (SELECT t.station_id AS k, CAST(SUM(t.sessions) AS BIGINT) AS sessions,
+                      CAST(SUM(t.students) AS BIGINT) AS students,
+                      CAST(SUM(t.parents) AS BIGINT) AS parents,
+                      CAST(SUM(t.teachers) AS BIGINT) AS teachers,
+                      CAST(SUM(t.others) AS BIGINT) AS others
+               FROM {table} t {stations}
+               WHERE {} GROUP BY t.station_id HAVING SUM(t.sessions) > 0
+               ORDER BY SUM(t.students) + SUM(t.parents) + SUM(t.teachers) + SUM(t.others)
+                        DESC, t.station_id
+               LIMIT {top}) g
+         JOIN stations st ON st.id = g.k
+         ORDER BY g.students + g.parents + g.teachers + g.others DESC, g.k",
+        c.sql()
+    );
+    let rows: Vec<SumRow> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(key, label, sessions, students, parents, teachers, others)| ReachRow {
+                key,
+                label,
+                sessions,
+                students,
+                parents,
+                teachers,
+                others,
+            },
+        )
+        .collect())
 }
 
 /// Sessions and 人次 per group given by the slice's stations (work figures), with the

@@ -133,7 +133,8 @@ async fn svg_of(
             charts::sessions_by_district(&district_reach(db, &filter).await?, lang)
         }
         ChartName::SessionsByStation => {
-            charts::sessions_by_station(&reach(db, viewer, filter, GroupBy::Station).await?, lang)
+            let rows = reach(db, viewer, filter, GroupBy::Station).await?;
+            charts::sessions_by_station(&rows, rows.len(), lang)
         }
         ChartName::TopicMix => {
             charts::topic_mix(&reach(db, viewer, filter, GroupBy::Topic).await?, lang)

@@ -8,24 +8,20 @@ use super::{
     category_label, empty, headroom, left, legend, render, swatch, thousands, Area, ChartName,
     DrawResult, AUDIENCE_COLOUR, FONT,
 };
-use crate::aggregate::ReachRow;
+use crate::aggregate::{largest, ReachRow};
 use crate::Lang;
 
 /// How many stations the chart shows: more would not leave a readable bar each.
 pub const TOP_STATIONS: usize = 15;
 
-/// From `GET /aggregates/reach?group_by=station`: the [`TOP_STATIONS`] largest by 人次.
-pub fn sessions_by_station(rows: &[ReachRow], lang: Lang) -> String {
+/// The [`TOP_STATIONS`] largest of `rows` by 人次 (from `GET /aggregates/reach?
+/// group_by=station`, or the dashboard's `by_station`), out of `of` stations in the slice
+/// (the note says so when not every station fits).
+pub fn sessions_by_station(rows: &[ReachRow], of: usize, lang: Lang) -> String {
     let title = ChartName::SessionsByStation.title(lang);
-    let note = (rows.len() > TOP_STATIONS).then(|| match lang {
-        Lang::Zh => format!(
-            "受众人次最多的 {TOP_STATIONS} 个派出所（共 {} 个）",
-            rows.len()
-        ),
-        Lang::En => format!(
-            "The {TOP_STATIONS} stations with the largest audience (of {})",
-            rows.len()
-        ),
+    let note = (of > TOP_STATIONS).then(|| match lang {
+        Lang::Zh => format!("受众人次最多的 {TOP_STATIONS} 个派出所（共 {of} 个）"),
+        Lang::En => format!("The {TOP_STATIONS} stations with the largest audience (of {of})"),
     });
     ranked(rows, TOP_STATIONS, title, note, lang)
 }
@@ -39,13 +35,11 @@ pub(super) fn ranked(
     note: Option<String>,
     lang: Lang,
 ) -> String {
-    let mut shown: Vec<&ReachRow> = rows.iter().filter(|r| r.sessions > 0).collect();
+    let shown = largest(rows, top);
     if shown.is_empty() {
         return empty(title, lang);
     }
-    // Largest first; equal audiences in the aggregate's own order.
-    shown.sort_by_key(|r| std::cmp::Reverse(r.audience()));
-    shown.truncate(top);
+    let shown: Vec<&ReachRow> = shown.iter().collect();
     render(|root| draw(root, &shown, title, note.as_deref(), lang))
 }
 
@@ -133,6 +127,7 @@ mod tests {
                 station(1, "红梅派出所", 4, 900),
                 station(2, "茶山派出所", 9, 2_400),
             ],
+            2,
             Lang::Zh,
         );
         assert_has(
@@ -154,11 +149,14 @@ mod tests {
         let rows: Vec<_> = (0..40)
             .map(|i| station(i, &format!("派出所{i:02}"), 1, 100 + i))
             .collect();
-        let svg = sessions_by_station(&rows, Lang::Zh);
+        let svg = sessions_by_station(&rows, 40, Lang::Zh);
         assert_has(&svg, &["派出所39", "派出所25", "（共 40 个）"]);
         assert!(!svg.contains("派出所24"), "the 16th largest is left out");
-        let en = sessions_by_station(&rows, Lang::En);
+        let en = sessions_by_station(&rows, 40, Lang::En);
         assert_has(&en, &["The 15 stations with the largest audience (of 40)"]);
+        // The dashboard sends only the stations drawn, and how many there are.
+        let sent = crate::aggregate::largest(&rows, TOP_STATIONS);
+        assert_eq!(sessions_by_station(&sent, 40, Lang::Zh), svg);
     }
 
     #[test]
@@ -168,12 +166,12 @@ mod tests {
             .enumerate()
             .map(|(i, n)| station(i as i64, n, 1, 10))
             .collect();
-        assert_escaped(&sessions_by_station(&rows, Lang::Zh));
+        assert_escaped(&sessions_by_station(&rows, rows.len(), Lang::Zh));
     }
 
     #[test]
     fn stations_without_sessions_make_an_empty_chart() {
-        let svg = sessions_by_station(&[station(1, "红梅派出所", 0, 0)], Lang::Zh);
+        let svg = sessions_by_station(&[station(1, "红梅派出所", 0, 0)], 1, Lang::Zh);
         assert!(svg.contains("所选范围内暂无数据"));
         assert!(!svg.contains("红梅派出所"));
     }
@@ -194,7 +192,7 @@ mod one_category {
         };
         let cases = [
             (
-                super::sessions_by_station(&[reach_row(3, "雕庄派出所", 1, 80)], Lang::Zh),
+                super::sessions_by_station(&[reach_row(3, "雕庄派出所", 1, 80)], 1, Lang::Zh),
                 "雕庄派出所",
             ),
             (

@@ -59,6 +59,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         by_month,
         by_topic,
         by_station,
+        stations,
         coverage_by_place,
         films,
         ..
@@ -97,7 +98,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
     } else {
         chart(
             ChartName::SessionsByStation,
-            Box::new(move |l| charts::sessions_by_station(&by_station, l)),
+            Box::new(move |l| charts::sessions_by_station(&by_station, stations as usize, l)),
         )
     };
     // Unique students against student 人次, per place one level down.
