@@ -156,7 +156,10 @@ mod tests {
         assert_has(&en, &["The 15 stations with the largest audience (of 40)"]);
         // The dashboard sends only the stations drawn, and how many there are.
         let sent = crate::aggregate::largest(&rows, TOP_STATIONS);
-        assert_eq!(sessions_by_station(&sent, 40, Lang::Zh), svg);
+        assert_eq!(sent.len(), TOP_STATIONS);
+        let from_sent = sessions_by_station(&sent, 40, Lang::Zh);
+        assert_has(&from_sent, &["派出所39", "派出所25", "（共 40 个）"]);
+        assert!(!from_sent.contains("派出所24"));
     }
 
     #[test]
