@@ -15,7 +15,8 @@
 //! - Export: about 100,000 sessions as CSV and as Excel against about 1,000, time and peak
 //!   memory (`export.rs`).
 //!
-//! `--only NAME` runs one part alone: one of [`PARTS`].
+//! `--only NAME` runs one part alone: one of [`PARTS`]; `--engine sqlite|postgres` runs the
+//! writes and the dashboard on that engine alone.
 //!
 //! `humiao-bench fixture upgrade` measures nothing: it writes the upgrade test's fixture
 //! (`cargo xtask fixture upgrade`, see `fixture.rs`).
@@ -80,9 +81,18 @@ async fn main() -> Result<()> {
         );
     }
     let runs = |part: &str| only.is_none_or(|o| o == part);
+    // `--engine sqlite|postgres`: the writes and the dashboard on one engine only.
+    let engines: Vec<Engine> = match args.iter().position(|a| a == "--engine") {
+        None => vec![Engine::Sqlite, Engine::Postgres],
+        Some(i) => match args.get(i + 1).map(String::as_str) {
+            Some("sqlite") => vec![Engine::Sqlite],
+            Some("postgres") => vec![Engine::Postgres],
+            other => anyhow::bail!("--engine takes sqlite or postgres, not {other:?}"),
+        },
+    };
     let mut report = Report::default();
     let mut pages = Vec::new();
-    for engine in [Engine::Sqlite, Engine::Postgres] {
+    for engine in engines {
         if !runs("writes") && !runs("dashboard") {
             break;
         }
