@@ -118,10 +118,10 @@ impl Browser {
         self.type_into("#username", username).await?;
         self.type_into("#password", crate::DEMO_PASSWORD).await?;
         self.click("form.login button[type=submit]").await?;
-        let who = self.text_of("header .who").await?;
-        if !shows(&who, username) {
-            bail!("signed in as {who:?}, not {username}");
-        }
+        // A school's name comes a moment after the header itself.
+        self.wait_for_text("header .who", |who| shows(who, username))
+            .await
+            .with_context(|| format!("signed in as {username}"))?;
         Ok(())
     }
 

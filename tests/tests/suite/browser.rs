@@ -41,8 +41,13 @@ async fn sign_in(browser: &Browser, url: &str, username: &str) {
         .click("form.login button[type=submit]")
         .await
         .unwrap();
-    let who = browser.text_of("header .who").await.unwrap();
-    assert!(humiao_tests::browser::shows(&who, username), "{who}");
+    // A school's name comes a moment after the header itself.
+    browser
+        .wait_for_text("header .who", |who| {
+            humiao_tests::browser::shows(who, username)
+        })
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
