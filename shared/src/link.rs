@@ -206,6 +206,39 @@ mod tests {
     }
 
     #[test]
+    fn the_question_before_issuing_says_how_many_links_in_use_it_revokes() {
+        let all = LinksPreview {
+            schools: 857,
+            revokes: 857,
+        };
+        assert!(all
+            .question(crate::Lang::Zh)
+            .starts_with("将为 857 所学校重新生成链接，旧链接 857 个将作废"));
+        let fresh = LinksPreview {
+            schools: 3,
+            revokes: 0,
+        };
+        assert_eq!(
+            fresh.question(crate::Lang::Zh),
+            "将为 3 所学校生成链接，没有旧链接需要作废。"
+        );
+        assert!(fresh.question(crate::Lang::En).contains("no link in use"));
+    }
+
+    #[test]
+    fn states_read_in_chinese_and_round_trip_their_codes() {
+        let labels: Vec<&str> = [LinkState::Active, LinkState::Expired, LinkState::Revoked]
+            .into_iter()
+            .map(|s| {
+                assert_eq!(LinkState::from_code(s.code()), Some(s));
+                s.label(crate::Lang::Zh)
+            })
+            .collect();
+        assert_eq!(labels, ["生效", "已过期", "已作废"]);
+        assert_eq!(LinkState::from_code("Active"), None);
+    }
+
+    #[test]
     fn a_request_for_links_names_a_campaign_distinct_schools_and_up_to_a_year() {
         let cases: &[Case<NewLinks>] = &[
             ("as sent", |_| {}, "", None),
