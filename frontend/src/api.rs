@@ -204,6 +204,35 @@ pub async fn create_confirmation(entry: &NewConfirmation) -> ApiResult<Confirmat
     send(Request::post("/api/v1/confirmations"), entry).await
 }
 
+/// Replaces a school's confirmation at the version it was read (the school corrects it).
+pub async fn update_confirmation(
+    id: i64,
+    version: i64,
+    entry: &NewConfirmation,
+) -> ApiResult<Confirmation> {
+    send(
+        Request::put(&format!("/api/v1/confirmations/{id}"))
+            .header("If-Match", &format!("\"{version}\"")),
+        entry,
+    )
+    .await
+}
+
+/// What issuing these links would do (how many it revokes), changing nothing.
+pub async fn preview_links(
+    request: &humiao_shared::link::NewLinks,
+) -> ApiResult<humiao_shared::link::LinksPreview> {
+    send(Request::post("/api/v1/links/preview"), request).await
+}
+
+/// Issues links (revoking the schools' earlier ones for the campaign); the answer is the
+/// only time their addresses are shown.
+pub async fn issue_links(
+    request: &humiao_shared::link::NewLinks,
+) -> ApiResult<Vec<humiao_shared::link::IssuedLink>> {
+    send(Request::post("/api/v1/links"), request).await
+}
+
 /// Who is signed in; 401 when no one is.
 pub async fn me() -> ApiResult<Me> {
     get("/api/v1/auth/me").await

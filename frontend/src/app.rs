@@ -60,6 +60,30 @@ pub fn role_name(role: Role) -> T {
 }
 
 /// The header's links for the signed-in role.
+/// Who is signed in, in the header. A school is named by its name: through its link its
+/// account name is only `link:{school id}`, which tells a school nothing.
+#[component]
+fn Who(me: Me) -> impl IntoView {
+    let role = me.role;
+    let school = me
+        .school_id
+        .filter(|_| role == Role::School)
+        .map(|id| LocalResource::new(move || api::school(id)));
+    let username = me.username;
+    view! {
+        <span class="who">{move || {
+            let role = tr(role_name(role))();
+            match school {
+                Some(school) => match school.get().and_then(Result::ok) {
+                    Some(s) => format!("{}（{role}）", s.name),
+                    None => role.to_string(),
+                },
+                None => format!("{username}（{role}）"),
+            }
+        }}</span>
+    }
+}
+
 fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
     let link = move |href: &'static str, text: T| {
         if bundle.is_elsewhere(href) {
@@ -146,7 +170,7 @@ pub fn App(bundle: Bundle) -> impl IntoView {
                 {move || match session.get() {
                     Session::SignedIn(me) => view! {
                         <nav aria-label=tr(T::MainNav)>{navigation(me.role, bundle)}</nav>
-                        <span class="who">{move || format!("{}（{}）", me.username, tr(role_name(me.role))())}</span>
+                        <Who me=me.clone() />
                         <button type="button" class="link" id="sign-out" on:click=move |_| { sign_out.dispatch(()); }>{tr(T::SignOut)}</button>
                     }
                     .into_any(),

@@ -195,6 +195,9 @@ catalogue! {
     ClassCount => "班级数", "Number of classes";
     ShowMethod => "观看方式", "How it was shown";
     ConfirmWatched => "确认已观看", "Confirm screening";
+    ThankYou => "谢谢！已收到本校的确认。如有出入，可点“修改”更正。",
+        "Thank you: your confirmation is in. If something is wrong, tap Edit to correct it.";
+    OtherConfirmed => "其他已确认的观看", "Other confirmed screenings";
     Submitting => "正在提交…", "Sending…";
 
     // The dashboard (the headline figures' names and definitions are in
@@ -230,8 +233,18 @@ catalogue! {
     AdminTitle => "管理", "Administration";
     Links => "学校链接", "School links";
     QrSheet => "签发并打印二维码页", "Issue and print the QR sheet";
-    RevokeLinksQuestion => "将作废这些学校现有的链接并重新生成，确定吗？",
-        "This revokes the schools' links in use and issues new ones. Go ahead?";
+    SearchSchool => "搜索学校（名称或代码）", "Find a school (name or code)";
+    ExpiresOn => "有效期至", "Valid until";
+    CopyLink => "复制链接", "Copy link";
+    Copied => "已复制", "Copied";
+    CopyFailed => "未能自动复制，请长按下面的链接复制。", "Could not copy: select the link below and copy it.";
+    IssueAndCopy => "重新生成并复制", "Issue and copy";
+    ConfirmIssue => "确认签发并打印", "Issue and print";
+    ConfirmRevoke => "确认作废", "Revoke it";
+    RevokeOneQuestion => "作废后，该校用这个链接或二维码将无法再确认观看。确定作废？",
+        "Once revoked, the school cannot confirm with this link or its QR code. Revoke it?";
+    CopyNote => "链接只在生成时显示一次：复制会为该校重新生成链接。",
+        "A link is shown only when issued: copying issues the school a new one.";
     QrSheetNote => "二维码只在签发时显示一次（服务器只保存链接的摘要）：重新签发会作废这些学校现有的链接。",
         "QR codes are shown once, when issued (the server keeps only a hash of each link): issuing again revokes the schools' current links.";
     Add => "新增", "Add";
@@ -262,13 +275,23 @@ catalogue! {
 /// What the administrator is asked before a campaign's QR sheet is issued: how many links
 /// in use that revokes, once the count is in (`None` until then: the question says nothing
 /// it does not know).
-pub fn revoke_links_question(lang: Lang, in_use: Option<usize>) -> String {
-    match (lang, in_use) {
-        (Lang::Zh, Some(n)) => format!("将作废 {n} 个现有链接并重新生成，确定吗？"),
-        (Lang::En, Some(n)) => {
-            format!("This revokes the {n} links in use and issues new ones. Go ahead?")
-        }
-        (_, None) => T::RevokeLinksQuestion.get(lang).to_string(),
+/// What the top of a school's page says: how many films it still has to confirm.
+pub fn remaining_films(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Zh, 0) => "全部已确认，谢谢！".into(),
+        (Lang::Zh, n) => format!("还剩 {n} 部待确认"),
+        (Lang::En, 0) => "All confirmed, thank you!".into(),
+        (Lang::En, 1) => "1 film left to confirm".into(),
+        (Lang::En, n) => format!("{n} films left to confirm"),
+    }
+}
+
+/// The over-roll error with the roll it broke: `超过本校在册学生数 1,185`.
+pub fn over_roll(lang: Lang, roll: i64) -> String {
+    let roll = humiao_shared::charts::thousands(roll);
+    match lang {
+        Lang::Zh => format!("超过本校在册学生数 {roll}"),
+        Lang::En => format!("More than the school's roll of {roll} students"),
     }
 }
 

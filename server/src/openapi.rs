@@ -12,7 +12,7 @@ use humiao_shared::aggregate::{
     TrainingCoverage,
 };
 use humiao_shared::charts::ChartName;
-use humiao_shared::link::{IssuedLink, NewLinks, SchoolLink};
+use humiao_shared::link::{IssuedLink, LinksPreview, NewLinks, SchoolLink};
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::report::OutcomeTotals;
 use humiao_shared::session::{NewSession, Session, SessionFormat};
@@ -597,6 +597,13 @@ impl Doc {
             "200",
             ResponseBuilder::new()
                 .description("The links with their state: active, expired or revoked")
+                .header(
+                    "X-Total-Count",
+                    HeaderBuilder::new()
+                        .schema(Some(integer()))
+                        .description(Some("How many match in all"))
+                        .build(),
+                )
                 .content("application/json", json(listed))
                 .content("text/csv", file())
                 .content(crate::export::XLSX_TYPE, file())
@@ -627,6 +634,26 @@ impl Doc {
                 .build(),
         );
         self.add(HttpMethod::Post, "/api/v1/links", op);
+
+        let preview = self.schema::<LinksPreview>();
+        let mut op = self
+            .op(
+                "links",
+                "preview_links",
+                "What POST /api/v1/links with the same body would do, changing nothing: how \
+                 many schools get a link and how many links in use it revokes",
+            )
+            .body(input.clone())
+            .invalid()
+            .admin_only();
+        op.builder = op.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("The schools to issue to and the links in use to revoke")
+                .content("application/json", json(preview))
+                .build(),
+        );
+        self.add(HttpMethod::Post, "/api/v1/links/preview", op);
 
         let form = self.schema::<SheetForm>();
         let mut op = self

@@ -124,16 +124,7 @@ fn show_method(code: &str, lang: Lang) -> Option<&'static str> {
 }
 
 fn link_state(code: &str, lang: Lang) -> Option<&'static str> {
-    let (zh, en) = match code {
-        "active" => ("有效", "active"),
-        "expired" => ("已过期", "expired"),
-        "revoked" => ("已撤销", "revoked"),
-        _ => return None,
-    };
-    Some(match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    })
+    crate::link::LinkState::from_code(code).map(|s| s.label(lang))
 }
 
 const ID: Column = c("/id", "编号", "ID");
@@ -379,6 +370,7 @@ pub const LINKS: Table = Table {
         c("/school", "学校", "School"),
         SCHOOL_ID,
         CAMPAIGN_ID,
+        c("/campaign", "宣防行动", "Campaign"),
         coded(c("/state", "状态", "State"), link_state),
         c("/created_at", "签发时间", "Issued at"),
         c("/created_by", "签发人", "Issued by"),

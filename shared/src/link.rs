@@ -111,6 +111,62 @@ impl LinkState {
             LinkState::Active
         }
     }
+
+    /// The state as the stored code (`active`, `expired`, `revoked`), as the API writes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkState::Active => "active",
+            LinkState::Expired => "expired",
+            LinkState::Revoked => "revoked",
+        }
+    }
+
+    /// The state as pages and exports name it.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        let (zh, en) = match self {
+            LinkState::Active => ("生效", "active"),
+            LinkState::Expired => ("已过期", "expired"),
+            LinkState::Revoked => ("已作废", "revoked"),
+        };
+        lang.pick(zh, en)
+    }
+
+    pub fn from_code(code: &str) -> Option<LinkState> {
+        [LinkState::Active, LinkState::Expired, LinkState::Revoked]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// `POST /api/v1/links/preview`: what the same body sent to `POST /api/v1/links` would do,
+/// worked out without changing anything, so a page can ask before it issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinksPreview {
+    /// Schools that would get a new link.
+    pub schools: i64,
+    /// Links in use (neither revoked nor expired) that issuing would revoke.
+    pub revokes: i64,
+}
+
+impl LinksPreview {
+    /// What the page asks before issuing: `将为 857 所学校重新生成链接，旧链接 857 个将作废`.
+    pub fn question(&self, lang: crate::Lang) -> String {
+        let LinksPreview { schools, revokes } = *self;
+        match lang {
+            crate::Lang::Zh if revokes > 0 => format!(
+                "将为 {schools} 所学校重新生成链接，旧链接 {revokes} 个将作废（已发出的二维码随即失效）。"
+            ),
+            crate::Lang::Zh => format!("将为 {schools} 所学校生成链接，没有旧链接需要作废。"),
+            crate::Lang::En if revokes > 0 => format!(
+                "This issues new links to {schools} schools and revokes {revokes} links in use \
+                 (QR codes already handed out stop working)."
+            ),
+            crate::Lang::En => {
+                format!("This issues links to {schools} schools; no link in use is revoked.")
+            }
+        }
+    }
 }
 
 /// A stored link, as `GET /api/v1/links` lists it (without its secret, which is not kept).
@@ -121,7 +177,13 @@ pub struct SchoolLink {
     pub school_id: i64,
     /// The school's name.
     pub school: String,
+    /// The school's code, as the bureau numbers it.
+    #[serde(default)]
+    pub school_code: String,
     pub campaign_id: i64,
+    /// The campaign's name.
+    #[serde(default)]
+    pub campaign: String,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     /// The administrator who issued it.
@@ -141,6 +203,39 @@ mod tests {
             school_ids: Some(vec![1, 2]),
             days_valid: Some(30),
         }
+    }
+
+    #[test]
+    fn the_question_before_issuing_says_how_many_links_in_use_it_revokes() {
+        let all = LinksPreview {
+            schools: 857,
+            revokes: 857,
+        };
+        assert!(all
+            .question(crate::Lang::Zh)
+            .starts_with("将为 857 所学校重新生成链接，旧链接 857 个将作废"));
+        let fresh = LinksPreview {
+            schools: 3,
+            revokes: 0,
+        };
+        assert_eq!(
+            fresh.question(crate::Lang::Zh),
+            "将为 3 所学校生成链接，没有旧链接需要作废。"
+        );
+        assert!(fresh.question(crate::Lang::En).contains("no link in use"));
+    }
+
+    #[test]
+    fn states_read_in_chinese_and_round_trip_their_codes() {
+        let labels: Vec<&str> = [LinkState::Active, LinkState::Expired, LinkState::Revoked]
+            .into_iter()
+            .map(|s| {
+                assert_eq!(LinkState::from_code(s.code()), Some(s));
+                s.label(crate::Lang::Zh)
+            })
+            .collect();
+        assert_eq!(labels, ["生效", "已过期", "已作废"]);
+        assert_eq!(LinkState::from_code("Active"), None);
     }
 
     #[test]

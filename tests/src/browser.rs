@@ -118,10 +118,10 @@ impl Browser {
         self.type_into("#username", username).await?;
         self.type_into("#password", crate::DEMO_PASSWORD).await?;
         self.click("form.login button[type=submit]").await?;
-        let who = self.text_of("header .who").await?;
-        if !who.starts_with(username) {
-            bail!("signed in as {who:?}, not {username}");
-        }
+        // A school's name comes a moment after the header itself.
+        self.wait_for_text("header .who", |who| shows(who, username))
+            .await
+            .with_context(|| format!("signed in as {username}"))?;
         Ok(())
     }
 
@@ -131,6 +131,20 @@ impl Browser {
             .issue_cmd(NetworkConditions { offline })
             .await
             .context("chromedriver's network conditions")?;
+        Ok(())
+    }
+
+    /// Lets pages write to and read the clipboard: a phone asks its user, headless Chromium
+    /// has no one to ask (through chromedriver's DevTools endpoint).
+    pub async fn allow_clipboard(&self) -> Result<()> {
+        let params = json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]});
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Browser.grantPermissions",
+                params,
+            })
+            .await
+            .context("granting the clipboard")?;
         Ok(())
     }
 
@@ -235,6 +249,16 @@ impl Drop for Browser {
     }
 }
 
+/// Whether the header's `who` names the account signed in: by its name, or for a school's
+/// account (`school.…` in the demo) by the school's name, never the account's.
+pub fn shows(who: &str, username: &str) -> bool {
+    if username.starts_with("school.") {
+        who.ends_with("（学校）") && !who.contains(username) && who != "（学校）"
+    } else {
+        who.starts_with(username)
+    }
+}
+
 /// Where screenshots of every run go: `target/screenshots`.
 pub fn screenshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
@@ -250,6 +274,31 @@ async fn connect(webdriver: &str, caps: Capabilities) -> Result<Client> {
         .connect(webdriver)
         .await
         .context("cannot start a Chromium session")
+}
+
+/// A DevTools command, through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
 }
 
 /// chromedriver's own command to emulate network conditions (`offline` cuts every request).

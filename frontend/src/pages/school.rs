@@ -1,13 +1,14 @@
 //! 宣教片观看: what a school sees after opening its link (or signing in) — the films it is
-//! asked to show and the window, a confirmation form for each film not yet confirmed, and
-//! what it confirmed before.
+//! asked to show and the window, how many are left to confirm (those first), a confirmation
+//! form for each film not yet confirmed, and each confirmation once, as a card it can
+//! correct (`PUT` at the version read, which the server allows for the school's own only).
 //!
 //! The shared rules (students no more than the school's roll, the date inside the window and
 //! not in the future…) run before sending, beside the field they concern; the server's field
-//! errors land in the same places.
+//! errors land in the same places. The over-roll message says the roll it broke.
 
 use chrono::NaiveDate;
-use humiao_shared::error::FieldErrors;
+use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::film::Film;
 use humiao_shared::org::{roll_for, School};
 use humiao_shared::screening::{
@@ -43,6 +44,8 @@ async fn load(school_id: i64) -> api::ApiResult<Screenings> {
 #[derive(Clone)]
 struct Sending {
     entry: NewConfirmation,
+    /// The confirmation it corrects, at the version read; `None` for a new one.
+    correcting: Option<(i64, i64)>,
     errors: RwSignal<FieldErrors>,
     problem: RwSignal<Option<String>>,
 }
@@ -56,11 +59,15 @@ pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
     let confirm: Confirm = Action::new_local(|sending: &Sending| {
         let Sending {
             entry,
+            correcting,
             errors,
             problem,
         } = sending.clone();
         async move {
-            let result = api::create_confirmation(&entry).await;
+            let result = match correcting {
+                Some((id, version)) => api::update_confirmation(id, version, &entry).await,
+                None => api::create_confirmation(&entry).await,
+            };
             match &result {
                 Ok(_) => {}
                 Err(ApiFailure::Answer {
@@ -78,10 +85,11 @@ pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
             result
         }
     });
-    // Stored ones only: a refused confirmation keeps its form, and its messages, on screen.
-    let stored = Memo::new(move |before: Option<&Option<i64>>| {
+    // Stored ones only (an edit stores the same id at a new version): a refused
+    // confirmation keeps its form, and its messages, on screen.
+    let stored = Memo::new(move |before: Option<&Option<(i64, i64)>>| {
         confirm.value().with(|v| match v {
-            Some(Ok(c)) => Some(c.id),
+            Some(Ok(c)) => Some((c.id, c.version)),
             _ => before.copied().flatten(),
         })
     });
@@ -89,81 +97,108 @@ pub fn SchoolScreenings(school_id: i64) -> impl IntoView {
         stored.track();
         load(school_id)
     });
+    let thanked = Signal::derive(move || stored.get().map(|(id, _)| id));
     view! {
         <h1>{tr(T::ScreeningsTitle)}</h1>
         <Transition fallback=|| view! { <p class="loading">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <Overview data=d confirm=confirm /> })
+                    data.await.map(|d| view! { <Overview data=d confirm=confirm thanked=thanked /> })
                 })}
             </ErrorBoundary>
         </Transition>
     }
 }
 
+/// One film of one assignment, and its confirmation if there is one.
+#[derive(Clone)]
+struct Asked {
+    assignment: i64,
+    window: (NaiveDate, NaiveDate),
+    film_id: i64,
+    title: String,
+    done: Option<Confirmation>,
+}
+
 #[component]
-fn Overview(data: Screenings, confirm: Confirm) -> impl IntoView {
+fn Overview(data: Screenings, confirm: Confirm, thanked: Signal<Option<i64>>) -> impl IntoView {
     let Screenings {
         school,
         assignments,
         films,
         confirmed,
     } = data;
-    let title_of = {
-        let films = films.clone();
-        move |id: i64| {
-            films
-                .iter()
-                .find(|f| f.id == id)
-                .map_or_else(|| format!("#{id}"), |f| f.title.clone())
-        }
+    let title_of = move |id: i64| {
+        films
+            .iter()
+            .find(|f| f.id == id)
+            .map_or_else(|| format!("#{id}"), |f| f.title.clone())
     };
-    let history = confirmed.clone();
-    // This year's films first: on a phone, last year's list would push them out of sight.
-    let mut assignments = assignments;
-    assignments.sort_by(|a, b| b.opens_on.cmp(&a.opens_on).then(b.id.cmp(&a.id)));
+    let mut sections: Vec<(Assignment, Vec<Asked>)> = assignments
+        .into_iter()
+        .map(|a| {
+            let mut asked: Vec<Asked> = a
+                .film_ids
+                .iter()
+                .map(|&film_id| Asked {
+                    assignment: a.id,
+                    window: (a.opens_on, a.closes_on),
+                    film_id,
+                    title: title_of(film_id),
+                    done: confirmed
+                        .iter()
+                        .find(|c| c.assignment_id == a.id && c.film_id == film_id)
+                        .cloned(),
+                })
+                .collect();
+            // The films left to confirm first: on a phone, confirmed ones would push them
+            // screens down.
+            asked.sort_by_key(|x| x.done.is_some());
+            (a, asked)
+        })
+        .collect();
+    let pending = |asked: &[Asked]| asked.iter().filter(|x| x.done.is_none()).count();
+    // Assignments with films left first, then this year's before last year's.
+    sections.sort_by(|(a, x), (b, y)| {
+        (pending(y) > 0)
+            .cmp(&(pending(x) > 0))
+            .then(b.opens_on.cmp(&a.opens_on))
+            .then(b.id.cmp(&a.id))
+    });
+    let remaining: usize = sections.iter().map(|(_, asked)| pending(asked)).sum();
+    // Confirmations of no assignment listed here (one deleted since, say): shown once, below.
+    let others: Vec<Confirmation> = confirmed
+        .iter()
+        .filter(|c| {
+            !sections.iter().any(|(_, asked)| {
+                asked
+                    .iter()
+                    .any(|x| x.done.as_ref().is_some_and(|d| d.id == c.id))
+            })
+        })
+        .cloned()
+        .collect();
     view! {
-        <p class="muted">{school.name.clone()}</p>
-        {if assignments.is_empty() {
+        <p class="school-name">{school.name.clone()}</p>
+        {(!sections.is_empty()).then(|| view! {
+            <p id="remaining" class=if remaining == 0 { "remaining done" } else { "remaining" } role="status">
+                {move || i18n::remaining_films(lang(), remaining)}
+            </p>
+        })}
+        {if sections.is_empty() {
             view! { <p class="muted empty">{tr(T::NoFilmsAsked)}</p> }.into_any()
         } else {
-            assignments
+            sections
                 .into_iter()
-                .map(|a| {
-                    let window = (a.opens_on, a.closes_on);
+                .map(|(a, asked)| {
+                    let (opens, closes) = (a.opens_on.to_string(), a.closes_on.to_string());
                     view! {
                         <section class="card assignment">
                             <h2>{a.title.clone()}</h2>
-                            <p class="muted">{move || i18n::window_text(lang(), &a.opens_on.to_string(), &a.closes_on.to_string())}</p>
+                            <p class="muted">{move || i18n::window_text(lang(), &opens, &closes)}</p>
                             <ul class="films">
-                                {a.film_ids.iter().map(|film_id| {
-                                    let film_id = *film_id;
-                                    let done = confirmed
-                                        .iter()
-                                        .find(|c| c.assignment_id == a.id && c.film_id == film_id)
-                                        .cloned();
-                                    let title = title_of(film_id);
-                                    view! {
-                                        <li class="film" data-film=film_id.to_string()>
-                                            <strong>{format!("《{title}》")}</strong>
-                                            {match done {
-                                                Some(c) => view! {
-                                                    <p class="ok">{move || i18n::confirmed_text(
-                                                        lang(), &c.shown_on.to_string(), c.students, c.parents
-                                                    )}</p>
-                                                }.into_any(),
-                                                None => view! {
-                                                    <ConfirmFilm
-                                                        assignment_id=a.id
-                                                        film_id=film_id
-                                                        school=school.clone()
-                                                        window=window
-                                                        confirm=confirm
-                                                    />
-                                                }.into_any(),
-                                            }}
-                                        </li>
-                                    }
+                                {asked.into_iter().map(|x| view! {
+                                    <FilmItem asked=x school=school.clone() confirm=confirm thanked=thanked />
                                 }).collect_view()}
                             </ul>
                         </section>
@@ -172,33 +207,94 @@ fn Overview(data: Screenings, confirm: Confirm) -> impl IntoView {
                 .collect_view()
                 .into_any()
         }}
-        <h2>{tr(T::Confirmed)}</h2>
-        {if history.is_empty() {
-            view! { <p class="muted empty">{tr(T::NoConfirmations)}</p> }.into_any()
-        } else {
-            view! {
-                <div class="table-wrap">
-                    <table id="confirmed">
-                        <thead><tr>
-                            <th>{tr(T::Film)}</th><th>{tr(T::Date)}</th><th class="num">{tr(T::Students)}</th>
-                            <th class="num">{tr(T::Parents)}</th><th class="num">{tr(T::Classes)}</th><th>{tr(T::Method)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {history.into_iter().map(|c| { let method = c.method; view! {
-                                <tr>
-                                    <td>{title_of(c.film_id)}</td>
-                                    <td>{c.shown_on.to_string()}</td>
-                                    <td class="num">{c.students}</td>
-                                    <td class="num">{c.parents}</td>
-                                    <td class="num">{c.classes}</td>
-                                    <td>{move || method.label(lang())}</td>
-                                </tr>
-                            }}).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }.into_any()
-        }}
+        {(!others.is_empty()).then(|| view! {
+            <h2>{tr(T::OtherConfirmed)}</h2>
+            <ul class="films">
+                {others.into_iter().map(|c| {
+                    let title = title_of(c.film_id);
+                    let film = c.film_id.to_string();
+                    view! {
+                        <li class="film confirmed" data-film=film>
+                            <strong>{format!("《{title}》")}</strong>
+                            <ConfirmedCard c=c />
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// One film: its form while unconfirmed; once confirmed, its card, a thank-you right after,
+/// and 修改, which brings the form back filled in.
+#[component]
+fn FilmItem(
+    asked: Asked,
+    school: School,
+    confirm: Confirm,
+    thanked: Signal<Option<i64>>,
+) -> impl IntoView {
+    let Asked {
+        assignment,
+        window,
+        film_id,
+        title,
+        done,
+    } = asked;
+    let editing = RwSignal::new(false);
+    let class = if done.is_some() {
+        "film confirmed"
+    } else {
+        "film pending"
+    };
+    view! {
+        <li class=class data-film=film_id.to_string()>
+            <strong>{format!("《{title}》")}</strong>
+            {match done {
+                None => view! {
+                    <ConfirmFilm assignment_id=assignment film_id=film_id school=school
+                        window=window confirm=confirm correcting=None editing=editing />
+                }.into_any(),
+                Some(c) => {
+                    let id = c.id;
+                    let card = c.clone();
+                    view! {
+                        {move || (thanked.get() == Some(id) && !editing.get()).then(|| view! {
+                            <p class="notice ok thanks" role="status">{tr(T::ThankYou)}</p>
+                        })}
+                        {move || if editing.get() {
+                            view! {
+                                <ConfirmFilm assignment_id=assignment film_id=film_id
+                                    school=school.clone() window=window confirm=confirm
+                                    correcting=Some(c.clone()) editing=editing />
+                            }.into_any()
+                        } else {
+                            let card = card.clone();
+                            view! {
+                                <ConfirmedCard c=card />
+                                <button type="button" class="secondary edit-confirmation"
+                                    on:click=move |_| editing.set(true)>{tr(T::Edit)}</button>
+                            }.into_any()
+                        }}
+                    }.into_any()
+                }
+            }}
+        </li>
+    }
+}
+
+/// A confirmation as a card: every figure on its own line, so nothing is cut off on a phone.
+#[component]
+fn ConfirmedCard(c: Confirmation) -> impl IntoView {
+    let method = c.method;
+    view! {
+        <dl class="confirmation">
+            <div><dt>{tr(T::ShownOn)}</dt><dd>{c.shown_on.to_string()}</dd></div>
+            <div><dt>{tr(T::Students)}</dt><dd class="num">{c.students}</dd></div>
+            <div><dt>{tr(T::Parents)}</dt><dd class="num">{c.parents}</dd></div>
+            <div><dt>{tr(T::Classes)}</dt><dd class="num">{c.classes}</dd></div>
+            <div><dt>{tr(T::Method)}</dt><dd>{move || method.label(lang())}</dd></div>
+        </dl>
     }
 }
 
@@ -210,14 +306,29 @@ fn ConfirmFilm(
     school: School,
     window: (NaiveDate, NaiveDate),
     confirm: Confirm,
+    /// The confirmation this form corrects, filled in from it; `None` for a new one.
+    correcting: Option<Confirmation>,
+    /// Set while a confirmation is being corrected; 取消 clears it.
+    editing: RwSignal<bool>,
 ) -> impl IntoView {
     // The day it was shown defaults to today, or the window's last day once it closed.
     let default_day = today().min(window.1).max(window.0);
-    let shown_on = RwSignal::new(default_day.to_string());
-    let students = RwSignal::new(String::new());
-    let parents = RwSignal::new(String::new());
-    let classes = RwSignal::new(String::new());
-    let method = RwSignal::new(ShowMethod::Classroom);
+    let was = correcting.as_ref();
+    let shown_on = RwSignal::new(was.map_or(default_day, |c| c.shown_on).to_string());
+    let figure = |f: fn(&Confirmation) -> i64| was.map(|c| f(c).to_string()).unwrap_or_default();
+    let students = RwSignal::new(figure(|c| c.students));
+    let parents = RwSignal::new(figure(|c| c.parents));
+    let classes = RwSignal::new(figure(|c| c.classes));
+    let method = RwSignal::new(was.map_or(ShowMethod::Classroom, |c| c.method));
+    let correcting = correcting.map(|c| (c.id, c.version));
+    let enrolments = school.enrolments.clone();
+    // The roll the students are checked against, for the day entered: the over-roll
+    // message says it.
+    let roll = Signal::derive(move || {
+        humiao_shared::session::parse_date(&shown_on.get())
+            .ok()
+            .and_then(|d| roll_for(&enrolments, d))
+    });
     let errors = RwSignal::new(FieldErrors::default());
     let problem = RwSignal::new(None::<String>);
     // The page's action serves every film's form: this one is busy while its own entry is
@@ -269,6 +380,7 @@ fn ConfirmFilm(
         }
         confirm.dispatch(Sending {
             entry,
+            correcting,
             errors,
             problem,
         });
@@ -283,9 +395,13 @@ fn ConfirmFilm(
         move |field: &'static str| {
             let error_id = format!("{}-error", id(field));
             move || {
-                errors.with(|e| e.get(field)).map(
-                    |code| view! { <p class="error" id=error_id.clone()>{code.message(lang())}</p> },
-                )
+                errors.with(|e| e.get(field)).map(|code| {
+                    let text = match (code, roll.get()) {
+                        (FieldCode::ExceedsEnrolment, Some(roll)) => i18n::over_roll(lang(), roll),
+                        _ => code.message(lang()).to_string(),
+                    };
+                    view! { <p class="error" id=error_id.clone()>{text}</p> }
+                })
             }
         }
     };
@@ -337,9 +453,22 @@ fn ConfirmFilm(
                 </select>
             </div>
             <Problem problem=problem />
-            <button type="submit" class="primary" disabled=move || saving.get()>
-                {move || if saving.get() { tr(T::Submitting)() } else { tr(T::ConfirmWatched)() }}
-            </button>
+            <div class="buttons">
+                <button type="submit" class="primary" disabled=move || saving.get()>
+                    {move || if saving.get() {
+                        tr(T::Submitting)()
+                    } else if correcting.is_some() {
+                        tr(T::SaveChanges)()
+                    } else {
+                        tr(T::ConfirmWatched)()
+                    }}
+                </button>
+                {correcting.is_some().then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| editing.set(false)>
+                        {tr(T::Cancel)}
+                    </button>
+                })}
+            </div>
         </form>
     }
 }

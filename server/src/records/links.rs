@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::link::{LinkState, NewLinks, SchoolLink, ValidLinks};
+use humiao_shared::link::{LinkState, LinksPreview, NewLinks, SchoolLink, ValidLinks};
 use serde::Serialize;
 use sqlx::{Any, AnyPool, Transaction};
 
@@ -273,54 +273,109 @@ pub struct LinkFilter {
     pub campaign_id: Option<i64>,
     pub school_id: Option<i64>,
     pub state: Option<LinkState>,
+    /// Part of the school's name or code.
+    pub q: Option<String>,
 }
 
-/// Stored links, newest first, at most `limit`.
+/// One page of a list: where it starts and how long it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The `WHERE` clause every list and count of links shares; binds `$1`…`$5`.
+const LISTED: &str = "FROM school_links l
+     JOIN schools sc ON sc.id = l.school_id
+     JOIN campaigns c ON c.id = l.campaign_id
+     WHERE ($1 IS NULL OR l.campaign_id = $1) AND ($2 IS NULL OR l.school_id = $2)
+       AND ($3 IS NULL
+            OR ($3 = 'revoked' AND l.revoked_at IS NOT NULL)
+            OR ($3 = 'active' AND l.revoked_at IS NULL AND l.expires_at > $4)
+            OR ($3 = 'expired' AND l.revoked_at IS NULL AND l.expires_at <= $4))
+       AND ($5 IS NULL OR sc.name LIKE $5 ESCAPE '\\' OR sc.code LIKE $5 ESCAPE '\\')";
+
+/// `%part%` for `LIKE`, its wildcards taken literally; `None` for no search.
+fn pattern(q: Option<&str>) -> Option<String> {
+    let part = q.map(str::trim).filter(|p| !p.is_empty())?;
+    let escaped = part
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Some(format!("%{escaped}%"))
+}
+
+/// Stored links, newest first, one page of them, and how many match in all.
 pub async fn list(
     pool: &AnyPool,
     filter: &LinkFilter,
-    limit: i64,
+    page: Page,
     now: DateTime<Utc>,
-) -> Result<Vec<SchoolLink>, ApiError> {
+) -> Result<(Vec<SchoolLink>, i64), ApiError> {
     type Row = (
         i64,
         i64,
         String,
+        String,
         i64,
+        String,
         String,
         String,
         String,
         Option<String>,
     );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT l.id, l.school_id, sc.name, l.campaign_id, l.expires_at, l.created_at,
-                l.created_by, l.revoked_at
-         FROM school_links l JOIN schools sc ON sc.id = l.school_id
-         WHERE ($1 IS NULL OR l.campaign_id = $1) AND ($2 IS NULL OR l.school_id = $2)
-           AND ($3 IS NULL
-                OR ($3 = 'revoked' AND l.revoked_at IS NOT NULL)
-                OR ($3 = 'active' AND l.revoked_at IS NULL AND l.expires_at > $4)
-                OR ($3 = 'expired' AND l.revoked_at IS NULL AND l.expires_at <= $4))
-         ORDER BY l.id DESC LIMIT $5",
-    )
+    let state = filter.state.map(LinkState::code);
+    // Stored times are all written by `text`, so they compare as text.
+    let now_text = text(now);
+    let like = pattern(filter.q.as_deref());
+    let mut conn = pool.acquire().await?;
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {LISTED}"))
+        .bind(filter.campaign_id)
+        .bind(filter.school_id)
+        .bind(state)
+        .bind(&now_text)
+        .bind(&like)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT l.id, l.school_id, sc.name, sc.code, l.campaign_id, c.name, l.expires_at,
+                l.created_at, l.created_by, l.revoked_at
+         {LISTED}
+         ORDER BY l.id DESC LIMIT $6 OFFSET $7"
+    ))
     .bind(filter.campaign_id)
     .bind(filter.school_id)
-    .bind(filter.state.map(state_code))
-    // Stored times are all written by `text`, so they compare as text.
-    .bind(text(now))
-    .bind(limit)
-    .fetch_all(pool)
+    .bind(state)
+    .bind(&now_text)
+    .bind(&like)
+    .bind(page.limit)
+    .bind(page.offset)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
+    let links = rows
+        .into_iter()
         .map(
-            |(id, school_id, school, campaign_id, expires, created, created_by, revoked)| {
+            |(
+                id,
+                school_id,
+                school,
+                school_code,
+                campaign_id,
+                campaign,
+                expires,
+                created,
+                created_by,
+                revoked,
+            )| {
                 let expires_at = time(&expires)?;
                 let revoked_at = revoked.as_deref().map(time).transpose()?;
                 Ok(SchoolLink {
                     id,
                     school_id,
                     school,
+                    school_code,
                     campaign_id,
+                    campaign,
                     expires_at,
                     created_at: time(&created)?,
                     created_by,
@@ -329,15 +384,45 @@ pub async fn list(
                 })
             },
         )
-        .collect()
+        .collect::<Result<_, ApiError>>()?;
+    Ok((links, total))
 }
 
-fn state_code(state: LinkState) -> &'static str {
-    match state {
-        LinkState::Active => "active",
-        LinkState::Expired => "expired",
-        LinkState::Revoked => "revoked",
-    }
+/// What issuing `request` would do, changing nothing: how many schools get a link and how
+/// many links in use it revokes. Links that expired or were revoked already are not
+/// counted: revoking them changes nothing a school would notice.
+pub async fn preview(
+    pool: &AnyPool,
+    request: &ValidLinks,
+    now: DateTime<Utc>,
+) -> Result<LinksPreview, ApiError> {
+    let mut conn = pool.acquire().await?;
+    let live: Vec<(i64,)> = sqlx::query_as("SELECT id FROM schools WHERE deleted_at IS NULL")
+        .fetch_all(&mut *conn)
+        .await?;
+    let live: HashSet<i64> = live.into_iter().map(|(id,)| id).collect();
+    let in_use: Vec<(i64,)> = sqlx::query_as(
+        "SELECT school_id FROM school_links
+         WHERE campaign_id = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(request.campaign_id)
+    .bind(text(now))
+    .fetch_all(&mut *conn)
+    .await?;
+    // The city has under a thousand schools and a link or so each: counted here rather
+    // than with `IN` lists of ids.
+    let asked: HashSet<i64> = match &request.school_ids {
+        Some(ids) => ids.iter().copied().filter(|id| live.contains(id)).collect(),
+        None => live,
+    };
+    let revokes = in_use
+        .iter()
+        .filter(|(school,)| asked.contains(school))
+        .count();
+    Ok(LinksPreview {
+        schools: asked.len() as i64,
+        revokes: revokes as i64,
+    })
 }
 
 /// A link still in use, as a reprint shows it: everything but the secret, which is kept
@@ -392,6 +477,39 @@ pub async fn active(
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(Some((campaign, links)))
+}
+
+/// The schools (not deleted) with no link in use for the campaign, sorted as a sheet is:
+/// the reprint page says which they are and offers to issue theirs, which revokes nothing.
+pub async fn without_link(
+    pool: &AnyPool,
+    campaign_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<School>, ApiError> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT sc.id, sc.name, d.name, st.name
+         FROM schools sc
+         JOIN districts d ON d.id = sc.district_id
+         JOIN stations st ON st.id = sc.station_id
+         WHERE sc.deleted_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM school_links l
+                           WHERE l.school_id = sc.id AND l.campaign_id = $1
+                             AND l.revoked_at IS NULL AND l.expires_at > $2)
+         ORDER BY d.sort_order, d.code, st.code, sc.code",
+    )
+    .bind(campaign_id)
+    .bind(text(now))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, district, station)| School {
+            id,
+            name,
+            district,
+            station,
+        })
+        .collect())
 }
 
 /// Revokes one link: its school's sessions stop working at their next request. False when

@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(reprint))
             .route(web::post().to(print)),
     )
+    .service(resource("/links/preview", "POST").route(web::post().to(preview)))
     .service(resource("/links/{id}", "DELETE").route(web::delete().to(revoke)));
 }
 
@@ -112,9 +113,14 @@ pub struct LinkQuery {
     /// Only links in this state.
     #[param(inline)]
     pub state: Option<LinkState>,
-    /// The newest this many, 1–5000 (default 5000).
+    /// Part of the school's name or code.
+    pub q: Option<String>,
+    /// The newest this many, 1–5000 (default 5000); `X-Total-Count` says how many match.
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
+    /// Skip this many first (default 0), for the next page.
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
     /// `json` (the default), or `csv` / `xlsx` for the same links as a file.
     #[param(inline)]
     pub format: Option<crate::export::Format>,
@@ -133,6 +139,12 @@ async fn list(
             field: "limit".into(),
         });
     }
+    let offset = q.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::InvalidQuery {
+            field: "offset".into(),
+        });
+    }
     // An administrator sees every school and campaign: only ids that name nothing are 404.
     let named = named::given([
         (Named::Campaign, q.campaign_id),
@@ -143,13 +155,30 @@ async fn list(
         campaign_id: q.campaign_id,
         school_id: q.school_id,
         state: q.state,
+        q: q.q,
     };
-    let links = links::list(&db.pool, &filter, limit, Utc::now()).await?;
+    let page = links::Page { limit, offset };
+    let (links, total) = links::list(&db.pool, &filter, page, Utc::now()).await?;
     // At most 5,000 links, already read: the file holds the same rows as the JSON.
     match Export::asked(&req, q.format, &humiao_shared::columns::LINKS) {
         Some(export) => crate::export::respond_with(export, links),
-        None => Ok(HttpResponse::Ok().json(links)),
+        None => Ok(HttpResponse::Ok()
+            .insert_header(("X-Total-Count", total.to_string()))
+            .json(links)),
     }
+}
+
+/// What `POST /api/v1/links` with the same body would do, changing nothing: the page
+/// asks with these numbers before it issues.
+async fn preview(
+    db: web::Data<Db>,
+    viewer: Viewer,
+    Json(input): Json<NewLinks>,
+) -> Result<HttpResponse, ApiError> {
+    admin_only(&db, &viewer).await?;
+    let valid = links::check(&db.pool, &input).await?;
+    let preview = links::preview(&db.pool, &valid, Utc::now()).await?;
+    Ok(HttpResponse::Ok().json(preview))
 }
 
 async fn revoke(
@@ -254,8 +283,9 @@ pub struct ReprintQuery {
     pub campaign_id: Option<i64>,
 }
 
-/// The campaign's links in use, without QR codes (their secrets are not kept), and the
-/// form that issues new ones. Changes nothing: a reload, a prefetch or a link from another
+/// The campaign's links in use, without QR codes (their secrets are not kept), the
+/// schools that have none (with a form that issues only theirs), and the form that issues
+/// new ones for all. Changes nothing: a reload, a prefetch or a link from another
 /// site revokes no school's link.
 async fn reprint(
     req: HttpRequest,
@@ -269,10 +299,12 @@ async fn reprint(
         errors.push("campaign_id", humiao_shared::error::FieldCode::Required);
         return Err(ApiError::Validation(errors));
     };
-    let (campaign, active) = links::active(&db.pool, campaign_id, Utc::now())
+    let now = Utc::now();
+    let (campaign, active) = links::active(&db.pool, campaign_id, now)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let page = sheet::reprint(campaign_id, &campaign, &active, lang_of(&req));
+    let missing = links::without_link(&db.pool, campaign_id, now).await?;
+    let page = sheet::reprint(campaign_id, &campaign, &active, &missing, lang_of(&req));
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -1,7 +1,9 @@
 //! The app in headless Chromium: an officer logs a session through the form, and the
 //! leaders' chart and table include it; a school opens its link and confirms a film; a
-//! session ended elsewhere brings back the sign-in form; a dashboard view is one request. More journeys are in
-//! `journeys.rs`.
+//! session ended elsewhere brings back the sign-in form; a dashboard view is one request; on
+//! a 360 px phone, an administrator issues, copies and revokes schools' links only after
+//! being told what that revokes, and a school sees its films left to confirm first and
+//! corrects a confirmation. More journeys are in `journeys.rs`.
 
 use humiao_tests::browser::Browser;
 use humiao_tests::{spawn_app, DEMO_PASSWORD};
@@ -39,8 +41,13 @@ async fn sign_in(browser: &Browser, url: &str, username: &str) {
         .click("form.login button[type=submit]")
         .await
         .unwrap();
-    let who = browser.text_of("header .who").await.unwrap();
-    assert!(who.starts_with(username), "{who}");
+    // A school's name comes a moment after the header itself.
+    browser
+        .wait_for_text("header .who", |who| {
+            humiao_tests::browser::shows(who, username)
+        })
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -124,8 +131,12 @@ async fn a_school_opens_its_link_and_is_signed_in_without_a_password() {
 
     let browser = Browser::start().await.expect("Chromium starts");
     browser.client.goto(url).await.unwrap();
-    let who = browser.text_of("header .who").await.unwrap();
-    assert_eq!(who, format!("link:{school}（学校）"));
+    // The school's name, not the account a link signs in (`link:{school}`).
+    let who = browser
+        .wait_for_text("header .who", |t| t != "学校")
+        .await
+        .unwrap();
+    assert_eq!(who, "雕庄小学（学校）");
     let address = browser.client.current_url().await.unwrap();
     assert!(
         address.fragment().is_none(),
@@ -188,7 +199,8 @@ async fn a_school_confirms_a_film_with_its_rules_beside_the_fields() {
         .text_of(&format!("#{form}-students-error"))
         .await
         .unwrap();
-    assert_eq!(message, "学生人数超过该校在册人数");
+    let roll_text = humiao_shared::charts::thousands(roll);
+    assert_eq!(message, format!("超过本校在册学生数 {roll_text}"));
     assert_eq!(app.count("screening_confirmations").await, before);
     browser.screenshot("school").await.unwrap();
 
@@ -211,10 +223,14 @@ async fn a_school_confirms_a_film_with_its_rules_beside_the_fields() {
         .await
         .unwrap();
     let done = browser
-        .text_of(&format!("li[data-film='{film}'] p.ok"))
+        .text_of(&format!("li[data-film='{film}'] dl.confirmation"))
         .await
         .unwrap();
-    assert!(done.contains("学生 120 人"), "{done}");
+    assert!(done.contains("120"), "{done}");
+    browser
+        .text_of(&format!("li[data-film='{film}'] .thanks"))
+        .await
+        .unwrap();
     assert_eq!(app.count("screening_confirmations").await, before + 1);
 }
 
@@ -336,4 +352,383 @@ async fn a_dashboard_view_is_one_request_and_a_drill_down_one_more() {
         .screenshot_whole_page("dashboard-definition-360")
         .await
         .unwrap();
+}
+
+/// Fails unless nothing in the page is wider than the window: a phone never scrolls sideways.
+async fn assert_no_sideways_scroll(browser: &Browser, width: i64, page: &str) {
+    let wide = browser
+        .client
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    assert!(wide <= width, "{page}: {wide} px wide at {width} px");
+}
+
+#[tokio::test]
+async fn links_page_asks_before_issuing_copying_or_revoking_on_a_phone() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let school = app.id_of("schools", "name", "雕庄小学").await;
+    let res = app
+        .post_json(
+            "/api/v1/links",
+            &serde_json::json!({"campaign_id": campaign, "school_ids": [1, 2, school]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let (schools,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM schools WHERE deleted_at IS NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let links = || async {
+        let rows: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT id, revoked_at FROM school_links ORDER BY id")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = links().await;
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.allow_clipboard().await.unwrap();
+    browser.client.set_window_size(360, 740).await.unwrap();
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/links", app.url))
+        .await
+        .unwrap();
+    let table = browser.text_of("table.links").await.unwrap();
+    assert!(table.contains("生效"), "Chinese states: {table}");
+    assert!(!table.contains("Active"), "{table}");
+
+    // The sheet: asked first, with the count, and nothing changes until confirmed.
+    // The newest campaign is the one chosen.
+    let chosen = browser
+        .wait_for("#sheet-campaign")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(chosen, Some(campaign.to_string()));
+    let sheet = ".issue-sheet";
+    browser
+        .click(&format!("{sheet} button.ask-issue"))
+        .await
+        .unwrap();
+    let question = browser
+        .text_of(&format!("{sheet} .question"))
+        .await
+        .unwrap();
+    assert!(
+        question.starts_with(&format!(
+            "将为 {schools} 所学校重新生成链接，旧链接 3 个将作废"
+        )),
+        "{question}"
+    );
+    browser
+        .client
+        .execute(
+            "document.querySelector('.issue-sheet').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("links-issue-360").await.unwrap();
+    assert_no_sideways_scroll(&browser, 360, "links").await;
+    browser
+        .click(&format!("{sheet} .confirm-step button.secondary"))
+        .await
+        .unwrap();
+    browser
+        .wait_until_gone(&format!("{sheet} .confirm-step"))
+        .await
+        .unwrap();
+    assert_eq!(links().await, before, "asking issued and revoked nothing");
+
+    // One school, found by name; its link copied for WeChat once the new link is agreed.
+    browser
+        .type_into("#links-search", "雕庄小学")
+        .await
+        .unwrap();
+    browser
+        .wait_until_true("return document.querySelectorAll('table.links tbody tr').length === 1;")
+        .await
+        .unwrap();
+    browser.click("table.links button.copy-link").await.unwrap();
+    let question = browser
+        .text_of("table.links .confirm-step .question")
+        .await
+        .unwrap();
+    assert!(
+        question.starts_with("将为 1 所学校重新生成链接，旧链接 1 个将作废"),
+        "{question}"
+    );
+    browser
+        .click("table.links .confirm-step button.primary")
+        .await
+        .unwrap();
+    let copied = browser.text_of("table.links .copied").await.unwrap();
+    assert!(copied.contains("已复制"), "{copied}");
+    let url = browser
+        .wait_for("table.links .copied input.url")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(url.starts_with(&format!("{}/s#", app.url)), "{url}");
+    let clipboard = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.clipboard.readText().then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(clipboard.as_str(), Some(url.as_str()), "what was copied");
+    // The list shows the school's new link in use, the old one revoked.
+    browser
+        .wait_for_text("table.links tbody", |t| {
+            t.contains("已作废") && t.contains("生效")
+        })
+        .await
+        .unwrap();
+    browser.screenshot("links-copied-360").await.unwrap();
+    assert_no_sideways_scroll(&browser, 360, "links").await;
+
+    // Revoking asks in the row; only the confirmation revokes.
+    browser
+        .click("table.links button.revoke-link")
+        .await
+        .unwrap();
+    let asked = browser.text_of("table.links .confirm-step").await.unwrap();
+    assert!(asked.contains("确定作废"), "{asked}");
+    let (in_use,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM school_links WHERE school_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(school)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(in_use, 1, "asking revoked nothing");
+    browser
+        .click("table.links .confirm-step button.danger")
+        .await
+        .unwrap();
+    browser
+        .wait_until_gone("table.links button.revoke-link")
+        .await
+        .unwrap();
+    let (in_use,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM school_links WHERE school_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(school)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(in_use, 0);
+
+    browser.client.set_window_size(1440, 900).await.unwrap();
+    browser.wait_for("table.links").await.unwrap();
+    browser.screenshot("links-1440").await.unwrap();
+}
+
+#[tokio::test]
+async fn links_open_a_school_page_with_the_films_left_first_and_confirmations_to_correct() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let today = humiao_server::clock::today();
+    let year = humiao_shared::org::school_year_of(today);
+    // A school of its own, so that only this test's films are asked of it; its roll 1,185.
+    let res = app
+        .post_json(
+            "/api/v1/schools",
+            &serde_json::json!({"code": "LINK-SC1", "name": "链接测试实验小学", "kind": "primary",
+                "district_id": app.id_of("districts", "name", "天宁分局").await,
+                "station_id": app.id_of("stations", "name", "雕庄派出所").await,
+                "enrolments": [{"school_year": year, "students": 1185}]}),
+        )
+        .await;
+    let school: serde_json::Value = res.json().await.unwrap();
+    let school = school["id"].as_i64().expect("school created");
+    let mut films = Vec::new();
+    for title in ["测试：防溺水", "测试：交通安全", "测试：识诈防骗"] {
+        let res = app
+            .post_json(
+                "/api/v1/films",
+                &serde_json::json!({"title": title, "minutes": 12, "topic_ids": [1]}),
+            )
+            .await;
+        films.push(
+            res.json::<serde_json::Value>().await.unwrap()["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let day = today.to_string();
+    let res = app
+        .post_json(
+            "/api/v1/assignments",
+            &serde_json::json!({"campaign_id": campaign, "title": "链接测试观看", "film_ids": films,
+                                "school_ids": [school], "opens_on": day, "closes_on": day}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let assignment = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // Two of the three confirmed already (the first two listed by the assignment).
+    for film in &films[..2] {
+        let res = app
+            .post_json(
+                "/api/v1/confirmations",
+                &serde_json::json!({"assignment_id": assignment, "school_id": school,
+                    "film_id": film, "shown_on": day, "students": 300, "parents": 20,
+                    "classes": 8, "method": "classroom"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let left = films[2];
+    let res = app
+        .post_json(
+            "/api/v1/links",
+            &serde_json::json!({"campaign_id": campaign, "school_ids": [school]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let link: serde_json::Value = res.json().await.unwrap();
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.set_window_size(360, 740).await.unwrap();
+    browser
+        .client
+        .goto(link[0]["url"].as_str().unwrap())
+        .await
+        .unwrap();
+    let who = browser
+        .wait_for_text("header .who", |t| t != "学校")
+        .await
+        .unwrap();
+    assert_eq!(who, "链接测试实验小学（学校）");
+    assert_eq!(
+        browser.text_of("#remaining").await.unwrap(),
+        "还剩 1 部待确认"
+    );
+    // The film left comes first, above the confirmed ones.
+    let first = browser
+        .wait_for("section.assignment li.film")
+        .await
+        .unwrap()
+        .attr("data-film")
+        .await
+        .unwrap();
+    assert_eq!(first, Some(left.to_string()));
+    // Each confirmation once, as a card.
+    browser
+        .wait_until_true("return document.querySelectorAll('dl.confirmation').length === 2;")
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .client
+            .execute("return document.querySelectorAll('table').length;", vec![])
+            .await
+            .unwrap(),
+        0,
+        "no table to cut off on a phone"
+    );
+
+    let form = format!("c{assignment}-{left}");
+    browser
+        .type_into(&format!("#{form}-students"), "1186")
+        .await
+        .unwrap();
+    browser
+        .click(&format!("li[data-film='{left}'] button[type=submit]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .text_of(&format!("#{form}-students-error"))
+            .await
+            .unwrap(),
+        "超过本校在册学生数 1,185"
+    );
+    browser.screenshot("school-page-360").await.unwrap();
+    assert_no_sideways_scroll(&browser, 360, "school").await;
+    let field = browser
+        .wait_for(&format!("#{form}-students"))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("1100").await.unwrap();
+    browser
+        .type_into(&format!("#{form}-parents"), "40")
+        .await
+        .unwrap();
+    browser
+        .type_into(&format!("#{form}-classes"), "30")
+        .await
+        .unwrap();
+    browser
+        .click(&format!("li[data-film='{left}'] button[type=submit]"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#remaining", |t| t == "全部已确认，谢谢！")
+        .await
+        .unwrap();
+    browser
+        .text_of(&format!("li[data-film='{left}'] .thanks"))
+        .await
+        .unwrap();
+
+    // A correction: 修改 brings the form back filled in, and saving replaces the figures.
+    browser
+        .click(&format!("li[data-film='{left}'] button.edit-confirmation"))
+        .await
+        .unwrap();
+    let field = browser
+        .wait_for(&format!("#{form}-students"))
+        .await
+        .unwrap();
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some("1100"));
+    field.clear().await.unwrap();
+    field.send_keys("1000").await.unwrap();
+    browser
+        .click(&format!("li[data-film='{left}'] button[type=submit]"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text(&format!("li[data-film='{left}'] dl.confirmation"), |t| {
+            t.contains("1000")
+        })
+        .await
+        .unwrap();
+    let stored: Vec<(i64,)> = sqlx::query_as(
+        "SELECT students FROM screening_confirmations WHERE school_id = $1 AND film_id = $2",
+    )
+    .bind(school)
+    .bind(left)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, [(1000,)], "corrected, not added");
+    browser
+        .screenshot_whole_page("school-page-done-360")
+        .await
+        .unwrap();
+    assert_no_sideways_scroll(&browser, 360, "school").await;
+    browser.client.set_window_size(1440, 900).await.unwrap();
+    browser.wait_for("#remaining").await.unwrap();
+    browser.screenshot("school-page-1440").await.unwrap();
 }

@@ -351,6 +351,9 @@ async fn only_administrators_handle_links_and_refusals_are_audited() {
                 .post(format!("{url}/api/v1/links/sheet"))
                 .form(&[("campaign_id", campaign.to_string())]),
             client.delete(format!("{url}/api/v1/links/{}", link["id"])),
+            client
+                .post(format!("{url}/api/v1/links/preview"))
+                .json(&json!({"campaign_id": campaign})),
         ]
     };
     let denied = || async {
@@ -378,7 +381,7 @@ async fn only_administrators_handle_links_and_refusals_are_audited() {
             let what = format!("{} {}", name, res.url().path());
             assert_eq!(code_of(res).await, (403, "forbidden".into()), "{what}");
         }
-        assert_eq!(denied().await, before + 5, "{name}: each refusal audited");
+        assert_eq!(denied().await, before + 6, "{name}: each refusal audited");
     }
     for request in requests(&cookie_client()) {
         let res = request.send().await.unwrap();
@@ -624,6 +627,26 @@ async fn opening_the_sheet_page_revokes_nothing_and_lists_the_links_in_use() {
         for link in &issued {
             assert!(page.contains(&format!("<td>{}</td>", link["id"])), "{link}");
         }
+        // The schools without a link are named, with a form that issues only theirs.
+        let (schools,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM schools WHERE deleted_at IS NULL")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert!(
+            page.contains(&format!("{} 所学校还没有生效的链接", schools - 3)),
+            "schools without a link"
+        );
+        let ids = page
+            .split_once("name=\"school_ids\" value=\"")
+            .unwrap()
+            .1
+            .split_once('"')
+            .unwrap()
+            .0;
+        let ids: Vec<i64> = ids.split(',').map(|id| id.parse().unwrap()).collect();
+        assert_eq!(ids.len() as i64, schools - 3);
+        assert!(!ids.iter().any(|id| [1, 2, 3].contains(id)), "{ids:?}");
     }
     assert_eq!(rows().await, before, "no link issued or revoked");
     assert_eq!(
@@ -694,4 +717,308 @@ async fn links_are_listed_by_state() {
             .await;
         assert_eq!(listed.as_array().unwrap().len(), want, "{state}: {listed}");
     }
+}
+
+/// The preview of an issue, as the admin page asks for it before issuing.
+async fn preview(app: &TestApp, body: Value) -> (i64, i64) {
+    let res = app.post_json("/api/v1/links/preview", &body).await;
+    let status = res.status();
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    (
+        answer["schools"].as_i64().unwrap(),
+        answer["revokes"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn issuing_is_previewed_with_the_links_it_would_revoke_and_the_preview_changes_nothing() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let (schools,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM schools WHERE deleted_at IS NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        preview(&app, json!({"campaign_id": campaign})).await,
+        (schools, 0),
+        "nothing issued yet: nothing to revoke"
+    );
+    let issued = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [1, 2, 3]}),
+    )
+    .await;
+    // One of them expired: a link no school can use is not counted as revoked.
+    sqlx::query("UPDATE school_links SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(issued[2]["id"].as_i64().unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let rows = || async {
+        let rows: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT id, revoked_at FROM school_links ORDER BY id")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        rows
+    };
+    let before = rows().await;
+    let audited = app.count("audit_log").await;
+    assert_eq!(
+        preview(&app, json!({"campaign_id": campaign})).await,
+        (schools, 2)
+    );
+    assert_eq!(
+        preview(&app, json!({"campaign_id": campaign, "school_ids": [1]})).await,
+        (1, 1)
+    );
+    assert_eq!(
+        preview(&app, json!({"campaign_id": campaign, "school_ids": [4, 5]})).await,
+        (2, 0)
+    );
+    // Another campaign's links are not this campaign's to revoke.
+    let (other,): (i64,) = sqlx::query_as("SELECT id FROM campaigns WHERE id <> $1 LIMIT 1")
+        .bind(campaign)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        preview(&app, json!({"campaign_id": other, "school_ids": [1]})).await,
+        (1, 0)
+    );
+    assert_eq!(rows().await, before, "a preview issues and revokes nothing");
+    assert_eq!(app.count("audit_log").await, audited);
+    assert_eq!(
+        open(&app, &cookie_client(), &secret_of(&issued[0]))
+            .await
+            .status(),
+        200,
+        "the links in use still work"
+    );
+
+    // A preview checks its body as issuing does.
+    let res = app
+        .post_json("/api/v1/links/preview", &json!({"campaign_id": 987_654}))
+        .await;
+    assert_eq!(code_of(res).await, (422, "validation_failed".into()));
+
+    // The confirmed call revokes what the preview said, and no more.
+    issue(&app, json!({"campaign_id": campaign})).await;
+    let (revoked_in_use,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM school_links WHERE revoked_at IS NOT NULL
+           AND expires_at > '2001-01-01'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(revoked_in_use, 2);
+    assert_eq!(
+        preview(&app, json!({"campaign_id": campaign})).await,
+        (schools, schools)
+    );
+}
+
+#[tokio::test]
+async fn links_are_paged_and_found_by_school_name_or_code_with_their_campaign() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let issued = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [1, 2, 3, 4, 5]}),
+    )
+    .await;
+    // A second link for school 1 revokes its first: six links, five schools.
+    issue(&app, json!({"campaign_id": campaign, "school_ids": [1]})).await;
+    let page = |query: String| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/api/v1/links?{query}")).await;
+            assert_eq!(res.status(), 200, "{query}");
+            let total: i64 = res.headers()["x-total-count"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let rows: Vec<Value> = res.json().await.unwrap();
+            (rows, total)
+        }
+    };
+    let mut seen = Vec::new();
+    for offset in [0, 4] {
+        let (rows, total) = page(format!("limit=4&offset={offset}")).await;
+        assert_eq!(total, 6);
+        assert_eq!(rows.len(), if offset == 0 { 4 } else { 2 });
+        seen.extend(rows.iter().map(|l| l["id"].as_i64().unwrap()));
+    }
+    let mut sorted = seen.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(seen, sorted, "newest first, no link on two pages");
+    assert_eq!(seen.len(), 6);
+
+    let (rows, _) = page("limit=1".into()).await;
+    let (campaign_name,): (String,) = sqlx::query_as("SELECT name FROM campaigns WHERE id = $1")
+        .bind(campaign)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows[0]["campaign"], campaign_name.as_str());
+
+    // By part of a name, and by code; `%` and `_` are taken as they are.
+    let (name, code): (String, String) =
+        sqlx::query_as("SELECT name, code FROM schools WHERE id = 3")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let part: String = name.chars().skip(1).take(2).collect();
+    let (matching,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM school_links l JOIN schools s ON s.id = l.school_id
+         WHERE s.name LIKE $1",
+    )
+    .bind(format!("%{part}%"))
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let enc = |s: &str| url_encode(s);
+    let (rows, total) = page(format!("q={}&limit=100", enc(&part))).await;
+    assert_eq!(total, matching);
+    assert!(rows.iter().any(|l| l["id"] == issued[2]["id"]), "{part}");
+    assert!(rows
+        .iter()
+        .all(|l| l["school"].as_str().unwrap().contains(&part)));
+    let (rows, total) = page(format!("q={}", enc(&code))).await;
+    assert_eq!(total, 1, "code {code}");
+    assert_eq!(rows[0]["school_code"], code.as_str());
+    assert_eq!(page(format!("q={}", enc("%"))).await.1, 0);
+    let (rows, total) = page("school_id=1&state=active&q=".into()).await;
+    assert_eq!((rows.len(), total), (1, 1), "filters and an empty search");
+
+    for bad in ["offset=-1", "limit=0", "offset=x"] {
+        let res = app.get(&format!("/api/v1/links?{bad}")).await;
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_school_corrects_its_own_confirmation_and_not_another_schools() {
+    let app = spawn_app().await;
+    let campaign = app.current_campaign().await;
+    let (diaozhuang, boai) = (
+        school(&app, "雕庄小学").await,
+        school(&app, "博爱小学").await,
+    );
+    let link = issue(
+        &app,
+        json!({"campaign_id": campaign, "school_ids": [diaozhuang]}),
+    )
+    .await
+    .remove(0);
+    let client = cookie_client();
+    assert_eq!(open(&app, &client, &secret_of(&link)).await.status(), 200);
+    let today = humiao_server::clock::today();
+    let year_start = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap();
+    let day = (today - chrono::Duration::days(1))
+        .max(year_start)
+        .to_string();
+    let film = app.get_json("/api/v1/films").await[0]["id"].clone();
+    let res = app
+        .post_json(
+            "/api/v1/assignments",
+            &json!({"campaign_id": campaign, "title": "更正测试观看任务", "film_ids": [film],
+                    "school_ids": [diaozhuang, boai], "opens_on": day, "closes_on": day}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let assignment = res.json::<Value>().await.unwrap()["id"].clone();
+    let entry = |school: i64, students: i64| {
+        json!({"assignment_id": assignment, "school_id": school, "film_id": film,
+               "shown_on": day, "students": students, "parents": 2, "classes": 1,
+               "method": "classroom"})
+    };
+    let res = client
+        .post(format!("{}/api/v1/confirmations", app.url))
+        .json(&entry(diaozhuang, 10))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let mine: Value = res.json().await.unwrap();
+    let res = app
+        .post_json("/api/v1/confirmations", &entry(boai, 30))
+        .await;
+    assert_eq!(res.status(), 201);
+    let theirs: Value = res.json().await.unwrap();
+
+    let put = |id: &Value, version: &Value, body: Value| {
+        client
+            .put(format!("{}/api/v1/confirmations/{id}", app.url))
+            .header("If-Match", format!("\"{version}\""))
+            .json(&body)
+            .send()
+    };
+    let res = put(&mine["id"], &mine["version"], entry(diaozhuang, 12))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let corrected: Value = res.json().await.unwrap();
+    assert_eq!(corrected["students"], 12);
+    assert_eq!(corrected["id"], mine["id"]);
+
+    // The version read is needed: a second tab's older copy is refused.
+    let res = put(&mine["id"], &mine["version"], entry(diaozhuang, 14))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409, "stale version");
+    // Another school's confirmation is not there for this school; nor can its own be
+    // moved to another school.
+    let res = put(&theirs["id"], &theirs["version"], entry(boai, 1))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let res = put(&mine["id"], &corrected["version"], entry(boai, 12))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Over the roll: refused beside the students, as a new one is.
+    let res = put(
+        &mine["id"],
+        &corrected["version"],
+        entry(diaozhuang, 1_000_000),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["field"] == "students" && f["code"] == "exceeds_enrolment"),
+        "{body}"
+    );
+    let stored: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT school_id, students FROM screening_confirmations WHERE assignment_id = $1
+         ORDER BY school_id",
+    )
+    .bind(assignment.as_i64().unwrap())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let mut want = vec![(diaozhuang, 12), (boai, 30)];
+    want.sort_unstable();
+    assert_eq!(stored, want, "only the school's own correction stored");
 }

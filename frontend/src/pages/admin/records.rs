@@ -13,7 +13,7 @@ use crate::api;
 use crate::components::{error_notice, Problem};
 use crate::i18n::{lang, tr, T};
 
-const PAGE: i64 = 20;
+pub(super) const PAGE: i64 = 20;
 
 /// The table of one kind of record and the form to add or edit one.
 #[component]
@@ -185,7 +185,7 @@ fn cell_text(row: &Value, key: &str, lang: Lang) -> String {
 }
 
 #[component]
-fn Pager(page: RwSignal<i64>, total: i64) -> impl IntoView {
+pub(super) fn Pager(page: RwSignal<i64>, total: i64) -> impl IntoView {
     let pages = ((total + PAGE - 1) / PAGE).max(1);
     view! {
         <nav class="pager inline" aria-label=tr(T::Pages)>

@@ -16,7 +16,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
 use crate::error::ApiError;
-use crate::records::links::{Active, Issued};
+use crate::records::links::{Active, Issued, School};
 
 /// Three columns of four rows fit an A4 page with 12 mm margins.
 const CARDS_PER_PAGE: usize = 12;
@@ -109,7 +109,13 @@ fn notice(html: &mut String, cards: &[Card], lang: Lang) {
 /// The campaign's links in use, as a table without QR codes, and a form that issues new
 /// ones; submitting it needs a box ticked that says how many links it revokes (no script:
 /// the page's CSP allows none).
-pub fn reprint(campaign_id: i64, campaign: &str, links: &[Active], lang: Lang) -> String {
+pub fn reprint(
+    campaign_id: i64,
+    campaign: &str,
+    links: &[Active],
+    missing: &[School],
+    lang: Lang,
+) -> String {
     let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let campaign = escape(campaign);
     let n = links.len();
@@ -136,6 +142,7 @@ pub fn reprint(campaign_id: i64, campaign: &str, links: &[Active], lang: Lang) -
             ),
         },
     );
+    without_link(&mut html, campaign_id, missing, lang);
     let _ = write!(
         html,
         "<form method=\"post\" action=\"/api/v1/links/sheet\">\
@@ -174,6 +181,48 @@ pub fn reprint(campaign_id: i64, campaign: &str, links: &[Active], lang: Lang) -
     }
     html.push_str("</main></body></html>\n");
     html
+}
+
+/// The schools with no link in use: named (the first few), and a form that issues only
+/// theirs, which revokes no link, so it needs no box ticked.
+fn without_link(html: &mut String, campaign_id: i64, missing: &[School], lang: Lang) {
+    /// Enough names to recognise; the count says the rest.
+    const NAMED: usize = 30;
+    let n = missing.len();
+    if n == 0 {
+        return;
+    }
+    let names: Vec<String> = missing
+        .iter()
+        .take(NAMED)
+        .map(|s| escape(&s.name))
+        .collect();
+    let more = if n > NAMED {
+        lang.pick("等", " and others")
+    } else {
+        ""
+    };
+    let ids: Vec<String> = missing.iter().map(|s| s.id.to_string()).collect();
+    let _ = write!(
+        html,
+        "<section class=\"missing\"><p>{}</p>\
+         <form method=\"post\" action=\"/api/v1/links/sheet\">\
+         <input type=\"hidden\" name=\"campaign_id\" value=\"{campaign_id}\">\
+         <input type=\"hidden\" name=\"school_ids\" value=\"{}\">\
+         <button type=\"submit\">{}</button></form></section>",
+        match lang {
+            Lang::Zh => format!("{n} 所学校还没有生效的链接：{}{more}。", names.join("、")),
+            Lang::En => format!(
+                "{n} schools have no link in use: {}{more}.",
+                names.join(", ")
+            ),
+        },
+        ids.join(","),
+        match lang {
+            Lang::Zh => format!("只为这 {n} 所学校签发并打印（不作废任何链接）"),
+            Lang::En => format!("Issue and print for these {n} schools only (revokes no link)"),
+        },
+    );
 }
 
 fn write_card(html: &mut String, card: &Card, lang: Lang) -> Result<(), ApiError> {
