@@ -134,6 +134,18 @@ impl Browser {
         Ok(())
     }
 
+    /// One Chrome DevTools command (`Page.printToPDF`, `Emulation.setEmulatedMedia`…),
+    /// through chromedriver's `goog/cdp/execute`; its answer.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: cmd.to_string(),
+                params,
+            })
+            .await
+            .with_context(|| format!("DevTools command {cmd}"))
+    }
+
     /// Waits until no element matches `css` (a notice went away, say).
     pub async fn wait_until_gone(&self, css: &str) -> Result<()> {
         self.poll(|| async {
@@ -279,6 +291,31 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
                 "upload_throughput": -1
             }
         });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// chromedriver's door to the Chrome DevTools Protocol.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
         (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -20,7 +20,7 @@ pub const PRINT_SCRIPT: &str =
     "document.getElementById('print').addEventListener('click', function () { window.print(); });\n";
 
 const STYLE: &str = "
-@page { size: A4; margin: 16mm 16mm 18mm }
+@page { size: A4; margin: 12mm 15mm 15mm }
 * { box-sizing: border-box }
 body { margin: 0; background: #eef0f3; color: #111; line-height: 1.55;
        font-family: 'Noto Serif CJK SC', 'Songti SC', 'SimSun', 'Noto Sans CJK SC', serif }
@@ -50,14 +50,15 @@ figure { margin: 0 0 3mm; break-inside: avoid; page-break-inside: avoid }
 figure img { display: block; width: 100%; height: auto; border: 0.3mm solid #ddd }
 figcaption { font-size: 9pt; margin-top: 1mm; line-height: 1.45 }
 figcaption b { font-weight: bold; margin-right: .5em }
-.signoff { margin: 8mm 0 0 auto; width: max-content; max-width: 100%; text-align: center;
+.signoff { margin: 5mm 0 0 auto; width: max-content; max-width: 100%; text-align: center;
            break-inside: avoid; page-break-inside: avoid }
 .signoff p { margin: 0; font-size: 11pt }
-p.note { margin-top: 4mm; font-size: 9pt; color: #555 }
+p.note { margin: 2mm 0 0; font-size: 9pt; color: #555 }
 .definitions { break-before: auto }
-.definitions dl { font-size: 8.5pt; margin: 0; line-height: 1.45 }
+.definitions dl { font-size: 8pt; margin: 0; line-height: 1.4 }
 .definitions dt { display: inline; font-weight: bold }
 .definitions dt::after { content: '：' }
+:lang(en) .definitions dt::after { content: ': ' }
 .definitions dd { display: inline; margin: 0 }
 .definitions dd::after { content: ''; display: block; margin-bottom: 0.8mm }
 @media (max-width: 600px) {
@@ -69,7 +70,7 @@ p.note { margin-top: 4mm; font-size: 9pt; color: #555 }
 /* Wide paper or screen: each chart with its caption beside it, four to an A4 page. */
 @media print, (min-width: 760px) {
   figure { display: flex; gap: 4mm; align-items: flex-start }
-  figure img { width: 118mm; flex: none }
+  figure img { width: 114mm; flex: none }
   figcaption { margin-top: 0 }
 }
 @media print {
