@@ -590,7 +590,10 @@ impl YearFigures {
             None => count(n),
         };
         vec![
-            row(Text::new("派出所（个）", "Police stations"), count(self.stations)),
+            row(
+                Text::new("派出所（个）", "Police stations"),
+                count(self.stations),
+            ),
             part(
                 Text::new("建有关爱工作站（个）", "with a care workstation"),
                 count(self.workstations),
@@ -603,24 +606,45 @@ impl YearFigures {
                 of(t.trained, t.stations),
             ),
             row(
-                Text::new("本期培训宣讲员（人）", "Speakers trained in the period (people)"),
+                Text::new(
+                    "本期培训宣讲员（人）",
+                    "Speakers trained in the period (people)",
+                ),
                 count(t.speakers),
             ),
             row(Text::new("宣讲活动（场）", "Sessions"), count(a.sessions)),
             row(
-                Text::new("受众（人次，每场相加）", "Audience (person-times, added per session)"),
+                Text::new(
+                    "受众（人次，每场相加）",
+                    "Audience (person-times, added per session)",
+                ),
                 count(a.audience()),
             ),
-            part(Text::new("学生（人次）", "students (person-times)"), count(a.students)),
-            part(Text::new("家长（人次）", "parents (person-times)"), count(a.parents)),
-            part(Text::new("教师（人次）", "teachers (person-times)"), count(a.teachers)),
-            part(Text::new("其他（人次）", "others (person-times)"), count(a.others)),
+            part(
+                Text::new("学生（人次）", "students (person-times)"),
+                count(a.students),
+            ),
+            part(
+                Text::new("家长（人次）", "parents (person-times)"),
+                count(a.parents),
+            ),
+            part(
+                Text::new("教师（人次）", "teachers (person-times)"),
+                count(a.teachers),
+            ),
+            part(
+                Text::new("其他（人次）", "others (person-times)"),
+                count(a.others),
+            ),
             row(
                 Text::new("宣讲覆盖学校（所）", "Schools reached by sessions"),
                 count(a.schools_reached),
             ),
             row(
-                Text::new("宣讲覆盖学生（人，每人计一次）", "Students reached (people, each once)"),
+                Text::new(
+                    "宣讲覆盖学生（人，每人计一次）",
+                    "Students reached (people, each once)",
+                ),
                 count(a.unique_students),
             ),
             row(
@@ -628,15 +652,24 @@ impl YearFigures {
                 of(s.schools_confirmed, s.schools_expected),
             ),
             part(
-                Text::new("收看学生（人，至少）", "students who watched (people, at least)"),
+                Text::new(
+                    "收看学生（人，至少）",
+                    "students who watched (people, at least)",
+                ),
                 count(s.students),
             ),
             part(
-                Text::new("收看家长（人，至少）", "parents who watched (people, at least)"),
+                Text::new(
+                    "收看家长（人，至少）",
+                    "parents who watched (people, at least)",
+                ),
                 count(s.parents),
             ),
             row(
-                Text::new("结对帮扶重点未成年人（人，期末存量）", "Key minors mentored (people, at the period's end)"),
+                Text::new(
+                    "结对帮扶重点未成年人（人，期末存量）",
+                    "Key minors mentored (people, at the period's end)",
+                ),
                 maybe(o.minors_mentored),
             ),
             part(
@@ -650,13 +683,22 @@ impl YearFigures {
                 Text::new("出走失联警情（次）", "Runaway and missing-youth calls"),
                 maybe(o.runaway_calls),
             ),
-            part(Text::new("回访（次）", "follow-up visits"), maybe(o.follow_ups)),
             part(
-                Text::new("建立志愿者帮扶团队（人）", "youths given a volunteer team (people)"),
+                Text::new("回访（次）", "follow-up visits"),
+                maybe(o.follow_ups),
+            ),
+            part(
+                Text::new(
+                    "建立志愿者帮扶团队（人）",
+                    "youths given a volunteer team (people)",
+                ),
                 maybe(o.volunteer_teams),
             ),
             row(
-                Text::new("夜间游荡未成年人关爱（人）", "Night-wandering minors cared for (people)"),
+                Text::new(
+                    "夜间游荡未成年人关爱（人）",
+                    "Night-wandering minors cared for (people)",
+                ),
                 maybe(o.night_wandering_cared),
             ),
             row(
@@ -1083,7 +1125,10 @@ mod tests {
             "watched by at least 1,012,345 students and 290,001 parents (people, not person-times",
             "by the period's end 80 of the 87 stations had a trained speaker",
         ] {
-            assert!(english.contains(phrase), "{phrase:?} missing from:\n{english}");
+            assert!(
+                english.contains(phrase),
+                "{phrase:?} missing from:\n{english}"
+            );
         }
         let table = figures.table(Lang::Zh);
         let label_of = |value: &str| {
@@ -1104,7 +1149,10 @@ mod tests {
             let charts = report_2024().charts(lang);
             assert!(charts.len() >= 8, "{charts:?}");
             for chart in &charts {
-                let period = lang.pick("2024年1月1日至2024年12月31日", "1 January 2024 to 31 December 2024");
+                let period = lang.pick(
+                    "2024年1月1日至2024年12月31日",
+                    "1 January 2024 to 31 December 2024",
+                );
                 assert!(chart.caption.contains(period), "{}", chart.caption);
                 assert!(
                     chart.caption.contains(lang.pick("来源：", "Source: ")),
@@ -1114,7 +1162,11 @@ mod tests {
             }
         }
         let zh = report_2024().charts(Lang::Zh);
-        assert!(zh[0].caption.contains("同一人听几场计几次"), "{}", zh[0].caption);
+        assert!(
+            zh[0].caption.contains("同一人听几场计几次"),
+            "{}",
+            zh[0].caption
+        );
     }
 
     #[test]
@@ -1122,8 +1174,14 @@ mod tests {
         let cases: [(&[&str], &str); 5] = [
             (&["常州市公安局"], "常州市公安局"),
             (&["常州市公安局", "天宁分局"], "常州市公安局天宁分局"),
-            (&["常州市公安局", "常州市公安局天宁分局"], "常州市公安局天宁分局"),
-            (&["常州市公安局", "天宁分局", "雕庄派出所"], "常州市公安局天宁分局雕庄派出所"),
+            (
+                &["常州市公安局", "常州市公安局天宁分局"],
+                "常州市公安局天宁分局",
+            ),
+            (
+                &["常州市公安局", "天宁分局", "雕庄派出所"],
+                "常州市公安局天宁分局雕庄派出所",
+            ),
             (&["无锡市公安局", " ", "梁溪分局"], "无锡市公安局梁溪分局"),
         ];
         for (names, unit) in cases {

@@ -261,7 +261,10 @@ mod tests {
     fn column_heads_stand_on_one_line_unless_too_wide_for_their_column() {
         assert_eq!(head_lines("天宁分局", 74), ["天宁分局"]);
         assert_eq!(head_lines("经开区分局", 74), ["经开区分局"]);
-        assert_eq!(head_lines("常州经济开发区分局", 74), ["常州经济", "开发区分局"]);
+        assert_eq!(
+            head_lines("常州经济开发区分局", 74),
+            ["常州经济", "开发区分局"]
+        );
         assert_eq!(
             head_lines("Tianning district", 74),
             ["Tianning", "district"]

@@ -429,7 +429,10 @@ async fn the_report_is_an_official_document_with_a_print_button() {
     let today = humiao_server::clock::today();
     let (status, html) = report(&app, &app.client, "/report/2024").await;
     assert_eq!(status, 200);
-    assert!(html.contains("<p class=\"issuer\">常州市公安局</p>"), "{html}");
+    assert!(
+        html.contains("<p class=\"issuer\">常州市公安局</p>"),
+        "{html}"
+    );
     assert!(
         html.contains(&format!(
             "<div class=\"signoff\"><p class=\"unit\">常州市公安局</p><p class=\"date\">{}</p></div>",
@@ -474,7 +477,10 @@ async fn the_report_is_an_official_document_with_a_print_button() {
         "宣讲覆盖学生（人，每人计一次）",
         "结对帮扶重点未成年人（人，期末存量）",
     ] {
-        assert!(html.contains(&format!("<th scope=\"row\">{label}</th>")), "{label}");
+        assert!(
+            html.contains(&format!("<th scope=\"row\">{label}</th>")),
+            "{label}"
+        );
     }
     assert!(!html.contains("（共 87 个）"), "87 of 87 is said once");
     // Captions say the period and the source, not the chart's title again.
@@ -484,7 +490,10 @@ async fn the_report_is_an_official_document_with_a_print_button() {
     // A district leader's report is issued by the district's branch of the city bureau.
     let leader = app.client_as("leader.tianning").await;
     let (_, html) = report(&app, &leader, "/report/2024").await;
-    assert!(html.contains("<p class=\"issuer\">常州市公安局天宁分局</p>"), "{html}");
+    assert!(
+        html.contains("<p class=\"issuer\">常州市公安局天宁分局</p>"),
+        "{html}"
+    );
     assert!(html.contains("<p class=\"unit\">常州市公安局天宁分局</p>"));
     // English keeps the structure, with an English date and page numbers.
     let (_, html) = report(&app, &app.client, "/report/2024?lang=en").await;

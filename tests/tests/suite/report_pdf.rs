@@ -86,11 +86,7 @@ async fn the_city_report_prints_on_at_most_four_numbered_a4_pages_with_its_sign_
     browser.sign_in(&app.url, "admin").await.unwrap();
     open_report(&browser, &format!("{}/report/2024?lang=zh", app.url)).await;
     for (width, height) in [(1440, 900), (360, 740)] {
-        browser
-            .client
-            .set_window_size(width, height)
-            .await
-            .unwrap();
+        browser.client.set_window_size(width, height).await.unwrap();
         browser
             .screenshot(&format!("report-2024-{width}"))
             .await
@@ -120,11 +116,19 @@ async fn the_city_report_prints_on_at_most_four_numbered_a4_pages_with_its_sign_
     assert_eq!(pages.len(), count, "{pages:?}");
     for (i, page) in pages.iter().enumerate() {
         let number = format!("第{}页共{count}页", i + 1);
-        assert!(page.contains(&number), "page {} lacks {number}: {page}", i + 1);
+        assert!(
+            page.contains(&number),
+            "page {} lacks {number}: {page}",
+            i + 1
+        );
     }
     // Page 1: the issuing unit, the title, and the figures table already begun.
     assert!(pages[0].starts_with("常州市公安局"), "{}", pages[0]);
-    assert!(pages[0].contains("2024年“警心护苗”工作报告"), "{}", pages[0]);
+    assert!(
+        pages[0].contains("2024年“警心护苗”工作报告"),
+        "{}",
+        pages[0]
+    );
     assert!(
         pages[0].contains("二、主要数据"),
         "the table starts on page 1: {}",
@@ -165,7 +169,11 @@ async fn the_city_report_prints_on_at_most_four_numbered_a4_pages_with_its_sign_
     let pages = pages_of(&path);
     for (i, page) in pages.iter().enumerate() {
         let number = format!("Page{}of{count}", i + 1);
-        assert!(page.contains(&number), "page {} lacks {number}: {page}", i + 1);
+        assert!(
+            page.contains(&number),
+            "page {} lacks {number}: {page}",
+            i + 1
+        );
     }
     assert!(pages[0].starts_with("常州市公安局"), "{}", pages[0]);
 }
