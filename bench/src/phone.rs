@@ -234,38 +234,7 @@ fn median(mut samples: Vec<f64>) -> f64 {
 
 /// One Chrome DevTools command, through chromedriver.
 async fn cdp(browser: &Browser, cmd: &str, params: Value) -> Result<Value> {
-    browser
-        .client
-        .issue_cmd(Cdp {
-            cmd: cmd.to_string(),
-            params,
-        })
-        .await
-        .with_context(|| format!("DevTools command {cmd}"))
-}
-
-#[derive(Debug)]
-struct Cdp {
-    cmd: String,
-    params: Value,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.cmd, "params": self.params});
-        (http::Method::POST, Some(body.to_string()))
-    }
+    browser.cdp(cmd, params).await
 }
 
 /// The release server serving the site from `site` (the tests' `ServerProcess` serves the

@@ -130,6 +130,57 @@ impl Figure {
         }
     }
 
+    /// How the figure is counted, short enough to stand in brackets after the number (the
+    /// annual report says it beside each count, so that people are not read as 人次).
+    pub fn counted(self) -> Text {
+        match self {
+            Figure::Sessions => Text::new(
+                "每场计一次，计入举办宣讲的派出所",
+                "each session once, at the station that gave it",
+            ),
+            Figure::Audience
+            | Figure::Students
+            | Figure::Parents
+            | Figure::Teachers
+            | Figure::Others => Text::new(
+                "人次：每场听众人数相加，同一人听几场计几次",
+                "person-times: the audiences of the sessions added up, so one person at three \
+                 talks counts three times",
+            ),
+            Figure::UniqueStudents => Text::new(
+                "按人计：每校取学生人次与在册学生数中较小者，再相加",
+                "people: per school, the smaller of its student person-times and its roll, \
+                 added up",
+            ),
+            Figure::SchoolsCovered => Text::new(
+                "至少有一场宣讲的学校，计入学校所属的派出所",
+                "schools with at least one session, counted at their own station",
+            ),
+            Figure::FilmReach => Text::new(
+                "按人计，不是人次：每所学校、每类受众取观看人数最多的一部影片，学生不超过在册数，再相加",
+                "people, not person-times: per school and audience group, the largest audience \
+                 of any one film, students capped by the roll, added up",
+            ),
+            Figure::StationsTrained => Text::new(
+                "存量：截至期末至少有一名民警完成宣讲员培训的派出所",
+                "a stock: stations with at least one officer trained by the period's end",
+            ),
+            Figure::SpeakersTrained => Text::new(
+                "流量：本期内完成培训的民警人数",
+                "a flow: officers who completed the course within the period",
+            ),
+            Figure::MinorsMentored => Text::new(
+                "帮扶人数为存量：各派出所截至期末最近一次填报的人数相加",
+                "the minors are a stock: each station's latest figure at the period's end, \
+                 added up",
+            ),
+            Figure::ReoffenceRate => Text::new(
+                "本期重新涉案人数 ÷ 结对帮扶人数",
+                "re-offences in the period ÷ minors mentored",
+            ),
+        }
+    }
+
     /// What issue 15 changed in the definition, where it changed; `None` where the
     /// definition stands as it was.
     pub fn changed(self) -> Option<Text> {
@@ -211,6 +262,7 @@ mod tests {
             let texts = [
                 Some(figure.label()),
                 Some(figure.definition()),
+                Some(figure.counted()),
                 figure.changed(),
             ];
             for text in texts.into_iter().flatten() {

@@ -6,13 +6,54 @@
 //! and lays the page out (escaping every text it puts in it). A year in which nothing was
 //! recorded says so in one sentence instead of printing zeros as if they were results.
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::aggregate::{rate, AudienceSummary, ScreeningReach, TrainingCoverage};
 use crate::charts::thousands;
+use crate::definitions::Figure;
 use crate::outcome::{display, Indicator};
 use crate::{Lang, Text};
 
 /// The whole database (one city's, or a province's), as the subject of a sentence.
 const CITY: Text = Text::new("全市", "the city");
+
+/// How the outcome flows (calls, visits, teams, minors cared for) are counted.
+const FLOWS_COUNTED: Text = Text::new(
+    "各派出所本期每月填报数相加",
+    "the stations' monthly reports for the period added up",
+);
+
+/// The issuing unit (发文单位) of a report, from the names of the places above and at its
+/// scope, highest first: `["常州市公安局", "天宁分局"]` → 常州市公安局天宁分局. A name that
+/// already starts with the ones above it (a district entered as 常州市公安局天宁分局) is
+/// taken as it is, so the bureau is never named twice.
+pub fn issuing_unit(names: &[&str]) -> String {
+    let mut unit = String::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if name.starts_with(unit.as_str()) {
+            unit = name.to_string();
+        } else {
+            unit.push_str(name);
+        }
+    }
+    unit
+}
+
+/// A date as an official document writes it (成文日期): 2026年12月3日, 3 December 2026.
+pub fn date_line(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Lang::En => date.format("%-d %B %Y").to_string(),
+    }
+}
+
+/// A period as a caption states it: 2025年1月1日至2025年12月31日.
+fn period_line((from, to): (NaiveDate, NaiveDate), lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}至{}", date_line(from, lang), date_line(to, lang)),
+        Lang::En => format!("{} to {}", date_line(from, lang), date_line(to, lang)),
+    }
+}
 
 /// Whose figures a report holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +218,8 @@ pub struct YearFigures {
     /// The campaign's name, e.g. 2024年“警心护苗”集中宣防行动.
     pub campaign: String,
     pub scope: ReportScope,
+    /// The first and last days the figures cover (the campaign's, within the year).
+    pub period: (NaiveDate, NaiveDate),
     /// Police stations in the scope, and those with a care workstation (关爱工作站).
     pub stations: i64,
     pub workstations: i64,
@@ -233,10 +276,12 @@ pub struct TableRow {
 }
 
 /// A chart the report shows, drawn by `GET /api/v1/charts/{slug}.svg`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportChart {
     pub slug: &'static str,
-    pub title: &'static str,
+    /// What the chart's own title does not say: what is counted and how, the period and
+    /// where the figures come from.
+    pub caption: String,
     /// Said in place of the picture (screen readers, a failed load).
     pub alt: &'static str,
 }
@@ -291,10 +336,20 @@ impl YearFigures {
             (ReportScope::Station(_), false) => {
                 format!("{scope} has no care workstation (关爱工作站) yet.")
             }
+            // "87 个派出所中，87 个" says one number twice: all of them is said once.
+            (_, true) if self.workstations == self.stations => format!(
+                "{scope} {} 个派出所均已建立关心下一代关爱工作站。",
+                count(self.stations)
+            ),
             (_, true) => format!(
                 "{scope} {} 个派出所中，{} 个建立了关心下一代关爱工作站。",
                 count(self.stations),
                 count(self.workstations)
+            ),
+            (_, false) if self.workstations == self.stations => format!(
+                "All {} police stations in {scope} have a care workstation (关爱工作站) for \
+                 young people.",
+                count(self.stations)
             ),
             (_, false) => format!(
                 "{} of the {} police stations in {scope} have a care workstation (关爱工作站) \
@@ -305,20 +360,38 @@ impl YearFigures {
         });
 
         if t.speakers > 0 {
-            out.push(if zh {
-                format!(
-                    "{} 个派出所（共 {} 个）选派的 {} 名宣讲员完成了宣讲员培训。",
-                    count(t.trained),
-                    count(t.stations),
-                    count(t.speakers)
-                )
-            } else {
-                format!(
-                    "{} speakers sent by {} of the {} stations completed the speakers' training.",
+            // Speakers trained are the period's (a flow); stations with a trained speaker
+            // are those by its end (a stock): two figures, each said how it is counted.
+            let all = t.trained == t.stations;
+            out.push(match (zh, all) {
+                (true, true) => format!(
+                    "全年培训宣讲员 {} 名（{}）；截至期末，全部 {} 个派出所均有经过培训的宣讲员。",
                     count(t.speakers),
+                    Figure::SpeakersTrained.counted().zh,
+                    count(t.stations)
+                ),
+                (true, false) => format!(
+                    "全年培训宣讲员 {} 名（{}）；截至期末，{} 个派出所中有 {} 个有经过培训的宣讲员。",
+                    count(t.speakers),
+                    Figure::SpeakersTrained.counted().zh,
+                    count(t.stations),
+                    count(t.trained)
+                ),
+                (false, true) => format!(
+                    "{} speakers were trained ({}); by the period's end all {} stations had a \
+                     trained speaker.",
+                    count(t.speakers),
+                    Figure::SpeakersTrained.counted().en,
+                    count(t.stations)
+                ),
+                (false, false) => format!(
+                    "{} speakers were trained ({}); by the period's end {} of the {} stations \
+                     had a trained speaker.",
+                    count(t.speakers),
+                    Figure::SpeakersTrained.counted().en,
                     count(t.trained),
                     count(t.stations)
-                )
+                ),
             });
         }
 
@@ -326,52 +399,72 @@ impl YearFigures {
             out.push(if zh {
                 format!(
                     "全年共开展宣讲活动 {} 场，受众 {} 人次，其中学生 {} 人次、家长 {} 人次、\
-                     教师 {} 人次、其他 {} 人次；宣讲覆盖 {} 所学校的 {} 名学生\
-                     （按人计，每校不超过在校学生数）。",
+                     教师 {} 人次、其他 {} 人次（{}）；宣讲覆盖 {} 所学校的 {} 名学生（{}）。",
                     count(a.sessions),
                     count(a.audience()),
                     count(a.students),
                     count(a.parents),
                     count(a.teachers),
                     count(a.others),
+                    Figure::Audience.counted().zh,
                     count(a.schools_reached),
-                    count(a.unique_students)
+                    count(a.unique_students),
+                    Figure::UniqueStudents.counted().zh,
                 )
             } else {
                 format!(
                     "{} sessions were held, reaching {} person-times: {} students, {} parents, \
-                     {} teachers and {} others. They reached {} individual students at {} \
-                     schools (each school counted at most up to its roll).",
+                     {} teachers and {} others ({}). They reached {} individual students at {} \
+                     schools ({}).",
                     count(a.sessions),
                     count(a.audience()),
                     count(a.students),
                     count(a.parents),
                     count(a.teachers),
                     count(a.others),
+                    Figure::Audience.counted().en,
                     count(a.unique_students),
-                    count(a.schools_reached)
+                    count(a.schools_reached),
+                    Figure::UniqueStudents.counted().en,
                 )
             });
         }
 
         if s.schools_confirmed > 0 {
             let share = percent(s.schools_confirmed, s.schools_expected).unwrap_or_default();
+            let shown = match (zh, s.schools_confirmed == s.schools_expected) {
+                (true, true) => format!(
+                    "宣教片已在应收看的全部 {} 所学校播放",
+                    count(s.schools_confirmed)
+                ),
+                (true, false) => format!(
+                    "宣教片已在 {} 所学校播放（应收看 {} 所，{share}）",
+                    count(s.schools_confirmed),
+                    count(s.schools_expected)
+                ),
+                (false, true) => format!(
+                    "The campaign's films were shown at all {} schools asked",
+                    count(s.schools_confirmed)
+                ),
+                (false, false) => format!(
+                    "The campaign's films were shown at {} of the {} schools asked ({share})",
+                    count(s.schools_confirmed),
+                    count(s.schools_expected)
+                ),
+            };
             out.push(if zh {
                 format!(
-                    "宣教片已在 {} 所学校播放（应收看 {} 所，{share}），{} 名学生和 {} 名家长收看。",
-                    count(s.schools_confirmed),
-                    count(s.schools_expected),
+                    "{shown}，至少 {} 名学生和 {} 名家长收看（{}）。",
                     count(s.students),
-                    count(s.parents)
+                    count(s.parents),
+                    Figure::FilmReach.counted().zh
                 )
             } else {
                 format!(
-                    "The campaign's films were shown at {} of the {} schools asked ({share}) and \
-                     watched by {} students and {} parents.",
-                    count(s.schools_confirmed),
-                    count(s.schools_expected),
+                    "{shown} and watched by at least {} students and {} parents ({}).",
                     count(s.students),
-                    count(s.parents)
+                    count(s.parents),
+                    Figure::FilmReach.counted().en
                 )
             });
         }
@@ -380,24 +473,31 @@ impl YearFigures {
             let share = o.reoffence_rate();
             out.push(match (zh, share) {
                 (true, Some(share)) => format!(
-                    "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人，占比 {share}。",
+                    "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人，占比 {share}（{}；\
+                     重新涉案为本期人数）。",
                     maybe(o.minors_mentored),
-                    maybe(o.reoffences)
+                    maybe(o.reoffences),
+                    Figure::MinorsMentored.counted().zh
                 ),
                 (true, None) => format!(
-                    "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人。",
+                    "结对帮扶重点未成年人 {} 名，其中有重新涉案记录的 {} 人。（{}；重新涉案为本期人数）",
                     maybe(o.minors_mentored),
-                    maybe(o.reoffences)
+                    maybe(o.reoffences),
+                    Figure::MinorsMentored.counted().zh
                 ),
                 (false, Some(share)) => format!(
-                    "{} key minors were mentored; {} of them offended again ({share}).",
+                    "{} key minors were mentored; {} of them offended again ({share}). ({}; \
+                     re-offences are the period's.)",
                     maybe(o.minors_mentored),
-                    maybe(o.reoffences)
+                    maybe(o.reoffences),
+                    Figure::MinorsMentored.counted().en
                 ),
                 (false, None) => format!(
-                    "{} key minors were mentored; {} of them offended again.",
+                    "{} key minors were mentored; {} of them offended again. ({}; re-offences \
+                     are the period's.)",
                     maybe(o.minors_mentored),
-                    maybe(o.reoffences)
+                    maybe(o.reoffences),
+                    Figure::MinorsMentored.counted().en
                 ),
             });
         }
@@ -409,18 +509,21 @@ impl YearFigures {
             out.push(if zh {
                 format!(
                     "对涉及青少年出走失联的 {} 次警情开展回访 {} 次，为 {} 名需要社会关爱的青少年\
-                     建立了志愿者帮扶团队。",
+                     建立了志愿者帮扶团队（{}）。",
                     maybe(o.runaway_calls),
                     maybe(o.follow_ups),
-                    maybe(o.volunteer_teams)
+                    maybe(o.volunteer_teams),
+                    FLOWS_COUNTED.zh
                 )
             } else {
                 format!(
                     "{} emergency calls about runaway or missing youths were followed up with {} \
-                     visits, and {} young people who needed care were given a team of volunteers.",
+                     visits, and {} young people who needed care were given a team of volunteers \
+                     ({}).",
                     maybe(o.runaway_calls),
                     maybe(o.follow_ups),
-                    maybe(o.volunteer_teams)
+                    maybe(o.volunteer_teams),
+                    FLOWS_COUNTED.en
                 )
             });
         }
@@ -455,6 +558,11 @@ impl YearFigures {
                     )
                 });
             }
+            text.push_str(&if zh {
+                format!("（人数为{}）", FLOWS_COUNTED.zh)
+            } else {
+                format!(" (People; {}.)", FLOWS_COUNTED.en)
+            });
             out.push(text);
         }
         out
@@ -482,77 +590,119 @@ impl YearFigures {
             None => count(n),
         };
         vec![
-            row(Text::new("派出所", "Police stations"), count(self.stations)),
+            row(
+                Text::new("派出所（个）", "Police stations"),
+                count(self.stations),
+            ),
             part(
-                Text::new("建有关爱工作站", "with a care workstation"),
+                Text::new("建有关爱工作站（个）", "with a care workstation"),
                 count(self.workstations),
             ),
             row(
                 Text::new(
-                    "选派宣讲员参加培训的派出所",
-                    "Stations that sent speakers to training",
+                    "有经过培训宣讲员的派出所（个，期末存量）",
+                    "Stations with a trained speaker (at the period's end)",
                 ),
                 of(t.trained, t.stations),
             ),
             row(
-                Text::new("完成培训的宣讲员", "Speakers trained"),
+                Text::new(
+                    "本期培训宣讲员（人）",
+                    "Speakers trained in the period (people)",
+                ),
                 count(t.speakers),
             ),
             row(Text::new("宣讲活动（场）", "Sessions"), count(a.sessions)),
             row(
-                Text::new("受众（人次）", "Audience (person-times)"),
+                Text::new(
+                    "受众（人次，每场相加）",
+                    "Audience (person-times, added per session)",
+                ),
                 count(a.audience()),
             ),
-            part(Text::new("学生", "students"), count(a.students)),
-            part(Text::new("家长", "parents"), count(a.parents)),
-            part(Text::new("教师", "teachers"), count(a.teachers)),
-            part(Text::new("其他", "others"), count(a.others)),
+            part(
+                Text::new("学生（人次）", "students (person-times)"),
+                count(a.students),
+            ),
+            part(
+                Text::new("家长（人次）", "parents (person-times)"),
+                count(a.parents),
+            ),
+            part(
+                Text::new("教师（人次）", "teachers (person-times)"),
+                count(a.teachers),
+            ),
+            part(
+                Text::new("其他（人次）", "others (person-times)"),
+                count(a.others),
+            ),
             row(
-                Text::new("宣讲覆盖学校", "Schools reached by sessions"),
+                Text::new("宣讲覆盖学校（所）", "Schools reached by sessions"),
                 count(a.schools_reached),
             ),
             row(
-                Text::new("宣讲覆盖学生（按人计）", "Individual students reached"),
+                Text::new(
+                    "宣讲覆盖学生（人，每人计一次）",
+                    "Students reached (people, each once)",
+                ),
                 count(a.unique_students),
             ),
             row(
-                Text::new("播放宣教片的学校", "Schools that showed the films"),
+                Text::new("播放宣教片的学校（所）", "Schools that showed the films"),
                 of(s.schools_confirmed, s.schools_expected),
             ),
             part(
-                Text::new("收看学生", "students who watched"),
+                Text::new(
+                    "收看学生（人，至少）",
+                    "students who watched (people, at least)",
+                ),
                 count(s.students),
             ),
             part(
-                Text::new("收看家长", "parents who watched"),
+                Text::new(
+                    "收看家长（人，至少）",
+                    "parents who watched (people, at least)",
+                ),
                 count(s.parents),
             ),
             row(
-                Text::new("结对帮扶重点未成年人", "Key minors mentored"),
+                Text::new(
+                    "结对帮扶重点未成年人（人，期末存量）",
+                    "Key minors mentored (people, at the period's end)",
+                ),
                 maybe(o.minors_mentored),
             ),
             part(
-                Text::new("重新涉案", "offended again"),
+                Text::new("重新涉案（人）", "offended again (people)"),
                 match o.reoffence_rate() {
                     Some(share) => format!("{} ({share})", maybe(o.reoffences)),
                     None => maybe(o.reoffences),
                 },
             ),
             row(
-                Text::new("出走失联警情", "Runaway and missing-youth calls"),
+                Text::new("出走失联警情（次）", "Runaway and missing-youth calls"),
                 maybe(o.runaway_calls),
             ),
-            part(Text::new("回访", "follow-up visits"), maybe(o.follow_ups)),
             part(
-                Text::new("建立志愿者帮扶团队", "youths given a volunteer team"),
+                Text::new("回访（次）", "follow-up visits"),
+                maybe(o.follow_ups),
+            ),
+            part(
+                Text::new(
+                    "建立志愿者帮扶团队（人）",
+                    "youths given a volunteer team (people)",
+                ),
                 maybe(o.volunteer_teams),
             ),
             row(
-                Text::new("夜间游荡未成年人关爱", "Night-wandering minors cared for"),
+                Text::new(
+                    "夜间游荡未成年人关爱（人）",
+                    "Night-wandering minors cared for (people)",
+                ),
                 maybe(o.night_wandering_cared),
             ),
             row(
-                Text::new("帮助复学", "Back in school"),
+                Text::new("帮助复学（人）", "Back in school (people)"),
                 maybe(o.returned_to_school),
             ),
         ]
@@ -560,20 +710,37 @@ impl YearFigures {
 
     /// The charts for the scope: per district only for the whole city, per station not for
     /// one station; mentoring and night wandering only when there is something to draw.
+    /// Each caption says what its title does not: how the figures are counted, the period
+    /// and the records they come from.
     pub fn charts(&self, lang: Lang) -> Vec<ReportChart> {
         let city = matches!(self.scope, ReportScope::All | ReportScope::City(_));
         let station = matches!(self.scope, ReportScope::Station(_));
         let o = &self.outcomes;
-        let chart = |slug, title: Text, alt: Text| ReportChart {
+        let period = period_line(self.period, lang);
+        let chart = |slug, what: Text, source: Text, alt: Text| ReportChart {
             slug,
-            title: title.get(lang),
+            caption: match lang {
+                Lang::Zh => format!("{}。统计期间：{period}。来源：{}。", what.zh, source.zh),
+                Lang::En => format!("{}. Period: {period}. Source: {}.", what.en, source.en),
+            },
             alt: alt.get(lang),
         };
+        let sessions = Text::new("护苗系统宣讲记录", "the sessions recorded in Humiao");
+        let outcomes = Text::new(
+            "各派出所每月填报的帮扶数据",
+            "the stations' monthly outcome reports",
+        );
         let mut out = Vec::new();
         if self.audience.sessions > 0 {
             out.push(chart(
                 "reach-over-time",
-                Text::new("各月受众人次", "Audience per month"),
+                Text::new(
+                    "柱为每月学生、家长、教师和其他受众的人次（每场听众人数相加，同一人听几场计几次），线为累计人次",
+                    "Bars: person-times per month by audience group (audiences added per \
+                     session, so one person at three talks counts three times); line: the \
+                     running total",
+                ),
+                sessions,
                 Text::new(
                     "图：各月受众人次（学生、家长、教师、其他）及累计人次；数字见数据表。",
                     "Chart: person-times per month by audience group, with the running total; \
@@ -584,9 +751,11 @@ impl YearFigures {
                 out.push(chart(
                     "sessions-by-district",
                     Text::new(
-                        "各分局宣讲场次与受众人次",
-                        "Sessions and audience by district",
+                        "场次与人次计入举办宣讲的派出所所在分局（工作量口径），不论学校属于哪个分局",
+                        "Sessions and person-times count at the district of the station that \
+                         gave them (a work figure), whichever district the school is in",
                     ),
+                    sessions,
                     Text::new(
                         "图：各分局的宣讲场次（折线）与受众人次（柱）。",
                         "Chart: sessions (line) and person-times (bars) per district.",
@@ -597,9 +766,11 @@ impl YearFigures {
                 out.push(chart(
                     "sessions-by-station",
                     Text::new(
-                        "各派出所宣讲场次与受众人次",
-                        "Sessions and audience by station",
+                        "只列工作量最多的派出所；场次与人次计入举办宣讲的派出所",
+                        "Only the busiest stations; sessions and person-times count at the \
+                         station that gave them",
                     ),
+                    sessions,
                     Text::new(
                         "图：宣讲场次与受众人次最多的派出所。",
                         "Chart: the stations with the most sessions and person-times.",
@@ -608,7 +779,11 @@ impl YearFigures {
             }
             out.push(chart(
                 "topic-mix",
-                Text::new("各宣防主题的场次与人次", "Sessions and audience by topic"),
+                Text::new(
+                    "每个宣防主题的场次与受众人次（人次为每场听众人数相加）",
+                    "Sessions and person-times per topic (audiences added per session)",
+                ),
+                sessions,
                 Text::new(
                     "图：各宣防主题的宣讲场次与受众人次。",
                     "Chart: sessions and person-times per topic.",
@@ -616,23 +791,51 @@ impl YearFigures {
             ));
             if !station {
                 out.push(chart(
-"unique-reach",
-Text::new("按人计覆盖学生与学生人次", "Individual students reached against student person-times"),
-Text::new("图：各分局按人计覆盖的学生数与学生人次的对比。", "Chart: individual students reached against student person-times, per district."),
-));
+                    "unique-reach",
+                    Text::new(
+                        "按人计的学生（每校取学生人次与在册学生数中较小者）与学生人次之差，即重复听讲的部分；按学校所属分局计",
+                        "Students counted as people (per school, no more than its roll) against \
+                         student person-times: the gap is repeat attendance; by the school's \
+                         own district",
+                    ),
+                    Text::new(
+                        "护苗系统宣讲记录与学校在册学生数",
+                        "the sessions recorded in Humiao and the schools' rolls",
+                    ),
+                    Text::new(
+                        "图：各分局按人计覆盖的学生数与学生人次的对比。",
+                        "Chart: individual students reached against student person-times, per district.",
+                    ),
+                ));
             }
         }
         if self.screening.schools_expected > 0 {
             out.push(chart(
-"screening-coverage",
-Text::new("宣教片收看覆盖", "Film screening coverage"),
-Text::new("图：每部宣教片已确认收看的学校占应收看学校的比例，按分局。", "Chart: per film, the schools that confirmed a screening of those asked, by district."),
-));
+                "screening-coverage",
+                Text::new(
+                    "每格为已确认放映的学校数 / 应放映的学校数，按学校所属分局；颜色越深，完成比例越高",
+                    "Each cell: schools that confirmed a screening / schools asked, by the \
+                     school's own district; the darker, the larger the share",
+                ),
+                Text::new(
+                    "各学校在护苗系统中的观看确认",
+                    "the schools' screening confirmations in Humiao",
+                ),
+                Text::new(
+                    "图：每部宣教片已确认收看的学校占应收看学校的比例，按分局。",
+                    "Chart: per film, the schools that confirmed a screening of those asked, by district.",
+                ),
+            ));
         }
         if !station && self.training.stations > 0 {
             out.push(chart(
                 "training-coverage",
-                Text::new("宣讲员培训覆盖", "Speaker training coverage"),
+                Text::new(
+                    "截至期末至少有一名民警完成宣讲员培训的派出所占本期在办派出所的比例（存量）",
+                    "Stations with at least one officer trained by the period's end, of the \
+                     stations active in the period (a stock)",
+                ),
+                Text::new("护苗系统培训记录", "the training records in Humiao"),
                 Text::new(
                     "图：各分局有经过培训的宣讲员的派出所占全部派出所的比例。",
                     "Chart: stations with a trained speaker of all stations, by district.",
@@ -643,9 +846,11 @@ Text::new("图：每部宣教片已确认收看的学校占应收看学校的比
             out.push(chart(
                 "reoffence-rate",
                 Text::new(
-                    "结对帮扶对象重新涉案率",
-                    "Re-offence rate of mentored minors",
+                    "每月重新涉案人数 ÷ 结对帮扶人数（帮扶人数为各派出所最近一次填报的存量之和）",
+                    "Re-offences each month ÷ minors mentored (each station's latest reported \
+                     stock, added up)",
                 ),
+                outcomes,
                 Text::new(
                     "图：各月结对帮扶未成年人的重新涉案率。",
                     "Chart: the re-offence rate of mentored minors per month.",
@@ -655,7 +860,12 @@ Text::new("图：每部宣教片已确认收看的学校占应收看学校的比
         if o.night_wandering_cared != Some(0) {
             out.push(chart(
                 "night-wandering",
-                Text::new("夜间游荡未成年人关爱", "Night-wandering minors cared for"),
+                Text::new(
+                    "每月给予关爱的夜间游荡未成年人数（人），各派出所填报数相加",
+                    "Minors found wandering at night and cared for each month (people), the \
+                     stations' reports added up",
+                ),
+                outcomes,
                 Text::new(
                     "图：各月给予关爱的夜间游荡未成年人数。",
                     "Chart: night-wandering minors cared for per month.",
@@ -676,6 +886,10 @@ mod tests {
             year: 2024,
             campaign: "2024年“警心护苗”集中宣防行动".into(),
             scope: ReportScope::All,
+            period: (
+                NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            ),
             stations: 87,
             workstations: 87,
             training: TrainingCoverage {
@@ -734,16 +948,19 @@ mod tests {
     fn the_2024_report_states_the_figures_as_the_bureau_wrote_them() {
         let text = report_2024().sentences(Lang::Zh).join("\n");
         for phrase in [
-            "全市 87 个派出所中，87 个建立了关心下一代关爱工作站",
-            "87 个派出所（共 87 个）选派的 94 名宣讲员",
+            "全市 87 个派出所均已建立关心下一代关爱工作站",
+            "全年培训宣讲员 94 名（流量：本期内完成培训的民警人数）；截至期末，全部 87 个派出所均有",
             "结对帮扶重点未成年人 1,038 名，其中有重新涉案记录的 33 人，占比 3.2%",
             "1,046 次警情开展回访 1,046 次，为 24 名",
             "对夜间游荡的 162 名未成年人给予关爱",
-            "宣教片已在 855 所学校播放（应收看 855 所，100.0%），1,012,345 名学生",
+            "宣教片已在应收看的全部 855 所学校播放，至少 1,012,345 名学生和 290,001 名家长收看",
             "帮助 10 名青少年复学",
         ] {
             assert!(text.contains(phrase), "{phrase:?} missing from:\n{text}");
         }
+        // 87 of 87 is said once, not "87 个派出所（共 87 个）".
+        assert!(!text.contains("（共 87 个）"), "{text}");
+        assert!(!text.contains("87 个派出所中，87 个"), "{text}");
         let english = report_2024().sentences(Lang::En).join("\n");
         assert!(
             english.contains("1,038 key minors were mentored; 33 of them offended again (3.2%)"),
@@ -779,7 +996,7 @@ mod tests {
             "{text}"
         );
         let table = figures.table(Lang::En);
-        let reoffended = table.iter().find(|r| r.label == "offended again");
+        let reoffended = table.iter().find(|r| r.label == "offended again (people)");
         assert_eq!(reoffended.map(|r| r.value.as_str()), Some("*"));
     }
 
@@ -877,7 +1094,101 @@ mod tests {
             figures.scope.note(Lang::Zh),
             "范围：天宁分局（本报告仅含本分局的数据）"
         );
-        assert!(figures.sentences(Lang::Zh)[0].starts_with("天宁分局 12 个派出所中"));
+        assert!(figures.sentences(Lang::Zh)[0].starts_with("天宁分局 12 个派出所均已建立"));
+        figures.workstations = 11;
+        assert!(figures.sentences(Lang::Zh)[0].starts_with("天宁分局 12 个派出所中，11 个"));
         assert!(figures.scope.note(Lang::En).contains("天宁分局 only"));
+    }
+
+    /// Each count says whether it is people or 人次 and how it was counted, so that a
+    /// leader cannot read 993,422 film viewers as person-times or the reverse.
+    #[test]
+    fn every_count_says_its_unit_and_how_it_was_counted() {
+        let mut figures = report_2024();
+        figures.training.trained = 80;
+        figures.screening.schools_confirmed = 800;
+        let text = figures.sentences(Lang::Zh).join("\n");
+        for phrase in [
+            "其他 655 人次（人次：每场听众人数相加，同一人听几场计几次）",
+            "301 所学校的 40,002 名学生（按人计：每校取学生人次与在册学生数中较小者，再相加）",
+            "宣教片已在 800 所学校播放（应收看 855 所，93.6%），至少 1,012,345 名学生和 290,001 名家长收看\
+             （按人计，不是人次：每所学校、每类受众取观看人数最多的一部影片",
+            "截至期末，87 个派出所中有 80 个有经过培训的宣讲员",
+            "占比 3.2%（帮扶人数为存量：各派出所截至期末最近一次填报的人数相加；重新涉案为本期人数）",
+            "建立了志愿者帮扶团队（各派出所本期每月填报数相加）",
+        ] {
+            assert!(text.contains(phrase), "{phrase:?} missing from:\n{text}");
+        }
+        let english = figures.sentences(Lang::En).join("\n");
+        for phrase in [
+            "655 others (person-times: the audiences of the sessions added up",
+            "watched by at least 1,012,345 students and 290,001 parents (people, not person-times",
+            "by the period's end 80 of the 87 stations had a trained speaker",
+        ] {
+            assert!(
+                english.contains(phrase),
+                "{phrase:?} missing from:\n{english}"
+            );
+        }
+        let table = figures.table(Lang::Zh);
+        let label_of = |value: &str| {
+            table
+                .iter()
+                .find(|r| r.value == value)
+                .map(|r| r.label)
+                .unwrap_or_default()
+        };
+        assert_eq!(label_of("1,012,345"), "收看学生（人，至少）");
+        assert_eq!(label_of("52,310"), "学生（人次）");
+        assert_eq!(label_of("40,002"), "宣讲覆盖学生（人，每人计一次）");
+    }
+
+    #[test]
+    fn chart_captions_say_what_is_counted_the_period_and_the_source_not_the_title() {
+        for lang in [Lang::Zh, Lang::En] {
+            let charts = report_2024().charts(lang);
+            assert!(charts.len() >= 8, "{charts:?}");
+            for chart in &charts {
+                let period = lang.pick(
+                    "2024年1月1日至2024年12月31日",
+                    "1 January 2024 to 31 December 2024",
+                );
+                assert!(chart.caption.contains(period), "{}", chart.caption);
+                assert!(
+                    chart.caption.contains(lang.pick("来源：", "Source: ")),
+                    "{}",
+                    chart.caption
+                );
+            }
+        }
+        let zh = report_2024().charts(Lang::Zh);
+        assert!(
+            zh[0].caption.contains("同一人听几场计几次"),
+            "{}",
+            zh[0].caption
+        );
+    }
+
+    #[test]
+    fn the_issuing_unit_names_the_bureau_once_and_dates_read_as_documents_write_them() {
+        let cases: [(&[&str], &str); 5] = [
+            (&["常州市公安局"], "常州市公安局"),
+            (&["常州市公安局", "天宁分局"], "常州市公安局天宁分局"),
+            (
+                &["常州市公安局", "常州市公安局天宁分局"],
+                "常州市公安局天宁分局",
+            ),
+            (
+                &["常州市公安局", "天宁分局", "雕庄派出所"],
+                "常州市公安局天宁分局雕庄派出所",
+            ),
+            (&["无锡市公安局", " ", "梁溪分局"], "无锡市公安局梁溪分局"),
+        ];
+        for (names, unit) in cases {
+            assert_eq!(issuing_unit(names), unit, "{names:?}");
+        }
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(date_line(day, Lang::Zh), "2026年12月3日");
+        assert_eq!(date_line(day, Lang::En), "3 December 2026");
     }
 }

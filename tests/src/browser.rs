@@ -138,14 +138,22 @@ impl Browser {
     /// has no one to ask (through chromedriver's DevTools endpoint).
     pub async fn allow_clipboard(&self) -> Result<()> {
         let params = json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]});
-        self.client
-            .issue_cmd(Cdp {
-                cmd: "Browser.grantPermissions",
-                params,
-            })
+        self.cdp("Browser.grantPermissions", params)
             .await
             .context("granting the clipboard")?;
         Ok(())
+    }
+
+    /// One Chrome DevTools command (`Page.printToPDF`, `Emulation.setEmulatedMedia`…),
+    /// through chromedriver's `goog/cdp/execute`; its answer.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: cmd.to_string(),
+                params,
+            })
+            .await
+            .with_context(|| format!("DevTools command {cmd}"))
     }
 
     /// Waits until no element matches `css` (a notice went away, say).
@@ -276,31 +284,6 @@ async fn connect(webdriver: &str, caps: Capabilities) -> Result<Client> {
         .context("cannot start a Chromium session")
 }
 
-/// A DevTools command, through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: serde_json::Value,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.cmd, "params": self.params});
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 /// chromedriver's own command to emulate network conditions (`offline` cuts every request).
 #[derive(Debug)]
 struct NetworkConditions {
@@ -328,6 +311,31 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
                 "upload_throughput": -1
             }
         });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// chromedriver's door to the Chrome DevTools Protocol.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
         (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -1,5 +1,5 @@
 //! What the browser tests need from the operating system: Chromium, its WebDriver and a
-//! CJK font (PostgreSQL is in `postgres.rs`). Installed from Debian's packages when missing and running as root; otherwise
+//! CJK font, and poppler-utils to read the report's PDF (PostgreSQL is in `postgres.rs`). Installed from Debian's packages when missing and running as root; otherwise
 //! the test run stops and says what to install, rather than skipping the browser tests.
 
 use std::path::Path;
@@ -7,13 +7,15 @@ use std::process::Command;
 
 use anyhow::{bail, Result};
 
-const NEEDS: [(&str, &str); 3] = [
+const NEEDS: [(&str, &str); 4] = [
     ("chromium", "/usr/bin/chromium"),
     ("chromium-driver", "/usr/bin/chromedriver"),
     (
         "fonts-noto-cjk",
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     ),
+    // The report's PDF is read back with pdfinfo, pdftotext and pdftoppm.
+    ("poppler-utils", "/usr/bin/pdfinfo"),
 ];
 
 pub fn ensure_test_packages() -> Result<()> {

@@ -13,7 +13,7 @@ mod page;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use humiao_shared::aggregate::AggregateFilter;
-use humiao_shared::report::{ReportScope, YearFigures};
+use humiao_shared::report::{issuing_unit, ReportScope, YearFigures};
 use humiao_shared::Lang;
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -30,15 +30,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // Its own 405 (a page's, without a JSON body), so recorded rather than mounted with
     // `mount::resource`.
     crate::mount::record("/report/{year}", "GET");
+    crate::mount::record("/report/print.js", "GET");
+    // The 打印 button's script, a file of the site's own: the CSP allows no inline script.
+    cfg.service(
+        web::resource("/report/print.js")
+            .route(web::get().to(|| async {
+                HttpResponse::Ok()
+                    .content_type("text/javascript; charset=utf-8")
+                    .insert_header(("Cache-Control", "public, max-age=3600"))
+                    .body(page::PRINT_SCRIPT)
+            }))
+            .default_service(web::to(method_not_allowed)),
+    );
     cfg.service(
         web::resource("/report/{year}")
             .route(web::get().to(report))
-            .default_service(web::to(|| async {
-                HttpResponse::MethodNotAllowed()
-                    .insert_header(("Allow", "GET"))
-                    .finish()
-            })),
+            .default_service(web::to(method_not_allowed)),
     );
+}
+
+/// A page's 405, without a JSON body.
+async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header(("Allow", "GET"))
+        .finish()
 }
 
 /// What the address may add to the year.
@@ -110,6 +125,14 @@ fn error_page(error: &ApiError, lang: Lang) -> HttpResponse {
         .body(page::message(&message, signed_out, lang))
 }
 
+/// Whose report it is: the place it covers and the unit that issues it.
+pub struct Issuer {
+    pub scope: ReportScope,
+    /// 发文单位, e.g. 常州市公安局天宁分局; `None` for a database of several cities asked
+    /// for all of them at once, which no one bureau issues.
+    pub unit: Option<String>,
+}
+
 /// The year's figures for the viewer's scope: `Err` when the viewer may not see this
 /// scope; the scope alone (no figures) when there was no campaign that year.
 async fn figures(
@@ -117,7 +140,7 @@ async fn figures(
     viewer: &Viewer,
     year: i32,
     query: &ReportQuery,
-) -> Result<(ReportScope, Option<YearFigures>), ApiError> {
+) -> Result<(Issuer, Option<YearFigures>), ApiError> {
     let filter = within_scope(
         db,
         viewer,
@@ -131,10 +154,11 @@ async fn figures(
     )
     .await?;
     let mut conn = db.pool.acquire().await?;
-    let scope = scope_of(&mut conn, &filter).await?;
+    let issuer = issuer_of(&mut conn, &filter).await?;
+    let scope = issuer.scope.clone();
     let slice = match resolve(&mut conn, filter).await {
         Ok(Some(slice)) => slice,
-        Ok(None) | Err(ApiError::NotFound) => return Ok((scope, None)),
+        Ok(None) | Err(ApiError::NotFound) => return Ok((issuer, None)),
         Err(e) => return Err(e),
     };
     let audience = aggregates::audience(&mut conn, &slice).await?;
@@ -145,7 +169,8 @@ async fn figures(
     let figures = YearFigures {
         year,
         campaign: slice.campaign.clone(),
-        scope: scope.clone(),
+        scope,
+        period: (slice.from, slice.to),
         stations,
         workstations,
         training,
@@ -153,30 +178,58 @@ async fn figures(
         screening,
         outcomes,
     };
-    Ok((scope, Some(figures)))
+    Ok((issuer, Some(figures)))
 }
 
-/// The name of the place a (scoped) filter covers.
-async fn scope_of(
-    conn: &mut AnyConnection,
-    filter: &AggregateFilter,
-) -> Result<ReportScope, ApiError> {
-    let (table, id) = match (filter.station_id, filter.district_id, filter.city_id) {
-        (Some(id), _, _) => ("stations", id),
-        (None, Some(id), _) => ("districts", id),
-        (None, None, Some(id)) => ("cities", id),
-        (None, None, None) => return Ok(ReportScope::All),
+/// The place a (scoped) filter covers and its issuing unit, from the names of the place
+/// and of those above it (a district's report is issued by 常州市公安局天宁分局).
+async fn issuer_of(conn: &mut AnyConnection, filter: &AggregateFilter) -> Result<Issuer, ApiError> {
+    let (sql, id) = match (filter.station_id, filter.district_id, filter.city_id) {
+        (Some(id), _, _) => (
+            "SELECT c.name, d.name, s.name FROM stations s
+             JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id
+             WHERE s.id = $1 AND s.deleted_at IS NULL",
+            id,
+        ),
+        (None, Some(id), _) => (
+            "SELECT c.name, d.name, CAST('' AS TEXT) FROM districts d JOIN cities c ON c.id = d.city_id
+             WHERE d.id = $1 AND d.deleted_at IS NULL",
+            id,
+        ),
+        (None, None, Some(id)) => (
+            "SELECT name, CAST('' AS TEXT), CAST('' AS TEXT) FROM cities WHERE id = $1 AND deleted_at IS NULL",
+            id,
+        ),
+        (None, None, None) => {
+            // The whole database: issued by its city when it holds one.
+            let cities: Vec<(String,)> =
+                sqlx::query_as("SELECT name FROM cities WHERE deleted_at IS NULL LIMIT 2")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let unit = match cities.as_slice() {
+                [(name,)] => Some(name.clone()),
+                _ => None,
+            };
+            return Ok(Issuer {
+                scope: ReportScope::All,
+                unit,
+            });
+        }
     };
-    let sql = format!("SELECT name FROM {table} WHERE id = $1 AND deleted_at IS NULL");
-    let (name,): (String,) = sqlx::query_as(&sql)
+    let (city, district, station): (String, String, String) = sqlx::query_as(sql)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(match table {
-        "stations" => ReportScope::Station(name),
-        "districts" => ReportScope::District(name),
-        _ => ReportScope::City(name),
+    let unit = issuing_unit(&[&city, &district, &station]);
+    let scope = match (filter.station_id, filter.district_id) {
+        (Some(_), _) => ReportScope::Station(station),
+        (None, Some(_)) => ReportScope::District(district),
+        (None, None) => ReportScope::City(city),
+    };
+    Ok(Issuer {
+        scope,
+        unit: Some(unit),
     })
 }
 

@@ -1,46 +1,78 @@
-//! The report's HTML: one A4 document, laid out for print (no navigation when printed,
-//! no chart or table cut by a page break) and readable on screen.
+//! The report's HTML: one official A4 document (issuing unit, title, sign-off with its
+//! 成文日期, page numbers), laid out for print — no navigation when printed, no chart or
+//! table row cut by a page break, a city's year on at most four pages — and readable on
+//! screen, a phone's included.
 //!
 //! maud escapes every value it writes, in text and in attributes: a district named
-//! `<img src=x onerror=alert(1)>` prints as those characters. The page runs no script (the
-//! server's CSP allows none inline); printing is the browser's own command.
+//! `<img src=x onerror=alert(1)>` prints as those characters. The only script is the 打印
+//! button's ([`PRINT_SCRIPT`], served as a file: the server's CSP allows no inline script).
 
 use humiao_shared::definitions::Figure;
-use humiao_shared::report::{self, ReportScope, YearFigures};
+use humiao_shared::report::{self, date_line, ReportScope, YearFigures};
 use humiao_shared::Lang;
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::ReportQuery;
+use super::{Issuer, ReportQuery};
 use crate::clock;
 
+/// What the 打印 button does (`/report/print.js`).
+pub const PRINT_SCRIPT: &str =
+    "document.getElementById('print').addEventListener('click', function () { window.print(); });\n";
+
 const STYLE: &str = "
-@page { size: A4; margin: 18mm 16mm 16mm }
+@page { size: A4; margin: 12mm 15mm 15mm }
 * { box-sizing: border-box }
-body { margin: 0; background: #eef0f3; color: #111; line-height: 1.6;
+body { margin: 0; background: #eef0f3; color: #111; line-height: 1.55;
        font-family: 'Noto Serif CJK SC', 'Songti SC', 'SimSun', 'Noto Sans CJK SC', serif }
-nav { max-width: 210mm; margin: 0 auto; padding: 3mm 16mm; font: 10pt sans-serif; color: #333 }
-nav a { color: #1d4f91; margin-right: 1em }
-.sheet { max-width: 210mm; margin: 0 auto 10mm; padding: 18mm 16mm 16mm; background: #fff;
+nav { max-width: 210mm; margin: 0 auto; padding: 3mm 16mm; font: 10pt sans-serif; color: #333;
+      display: flex; flex-wrap: wrap; align-items: center; gap: 2mm 5mm }
+nav a { color: #1d4f91 }
+nav button { font: inherit; font-size: 11pt; padding: 2mm 6mm; min-height: 44px;
+             border: 0; border-radius: 2mm; background: #1d4f91; color: #fff; cursor: pointer }
+.sheet { max-width: 210mm; margin: 0 auto 10mm; padding: 16mm; background: #fff;
          box-shadow: 0 1px 4px rgba(0,0,0,.15) }
-h1 { font-size: 19pt; text-align: center; margin: 0 0 2mm; line-height: 1.3 }
-.campaign, .scope { text-align: center; margin: 0; font-size: 11pt }
-.scope { color: #333; margin-bottom: 8mm }
-h2 { font-size: 13pt; margin: 7mm 0 3mm; break-after: avoid; page-break-after: avoid }
-p { font-size: 11pt; margin: 0 0 3mm; text-indent: 2em }
-p.campaign, p.scope, p.empty, p.message { text-indent: 0 }
-table { width: 100%; border-collapse: collapse; font-size: 10.5pt;
-        break-inside: avoid; page-break-inside: avoid }
-th, td { border: 0.3mm solid #888; padding: 1.2mm 2.5mm; text-align: left }
+.issuer { text-align: center; color: #c00; font-size: 20pt; font-weight: bold; letter-spacing: .1em;
+          margin: 0 0 3mm; padding-bottom: 2mm; border-bottom: 0.6mm solid #c00 }
+h1 { font-size: 17pt; text-align: center; margin: 4mm 0 1mm; line-height: 1.3 }
+.campaign, .scope { text-align: center; margin: 0; font-size: 10.5pt }
+.scope { color: #333; margin-bottom: 4mm }
+h2 { font-size: 12.5pt; margin: 4mm 0 2mm; break-after: avoid; page-break-after: avoid }
+p { font-size: 10.5pt; margin: 0 0 2mm; text-indent: 2em }
+p.campaign, p.scope, p.empty, p.message, .signoff p, p.note, figcaption { text-indent: 0 }
+table { width: 100%; border-collapse: collapse; font-size: 9.5pt }
+thead { display: table-header-group }
+tr { break-inside: avoid; page-break-inside: avoid }
+th, td { border: 0.3mm solid #888; padding: 0.5mm 2.5mm; text-align: left; line-height: 1.35 }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap }
-tbody th { width: 68% }
-tr.part th { font-weight: normal; padding-left: 7mm }
-figure { margin: 0 0 6mm; break-inside: avoid; page-break-inside: avoid }
+tbody th { width: 68%; font-weight: normal }
+tr.part th { padding-left: 7mm; color: #333 }
+figure { margin: 0 0 3mm; break-inside: avoid; page-break-inside: avoid }
 figure img { display: block; width: 100%; height: auto; border: 0.3mm solid #ddd }
-figcaption { font-size: 10pt; text-align: center; margin-top: 1mm }
-footer { margin-top: 8mm; font-size: 9pt; color: #555 }
-.definitions dl { font-size: 9.5pt; margin: 0 }
-.definitions dt { font-weight: bold; margin-top: 1.5mm; break-after: avoid }
-.definitions dd { margin: 0 0 0 2em }
+figcaption { font-size: 9pt; margin-top: 1mm; line-height: 1.45 }
+figcaption b { font-weight: bold; margin-right: .5em }
+.signoff { margin: 5mm 0 0 auto; width: max-content; max-width: 100%; text-align: center;
+           break-inside: avoid; page-break-inside: avoid }
+.signoff p { margin: 0; font-size: 11pt }
+p.note { margin: 2mm 0 0; font-size: 9pt; color: #555 }
+.definitions { break-before: auto }
+.definitions dl { font-size: 8pt; margin: 0; line-height: 1.4 }
+.definitions dt { display: inline; font-weight: bold }
+.definitions dt::after { content: '：' }
+:lang(en) .definitions dt::after { content: ': ' }
+.definitions dd { display: inline; margin: 0 }
+.definitions dd::after { content: ''; display: block; margin-bottom: 0.8mm }
+@media (max-width: 600px) {
+  nav { padding: 3mm 4mm }
+  .sheet { padding: 6mm 4mm; margin-bottom: 0 }
+  .issuer { font-size: 16pt; letter-spacing: 0 }
+  tbody th { width: auto }
+}
+/* Wide paper or screen: each chart with its caption beside it, four to an A4 page. */
+@media print, (min-width: 760px) {
+  figure { display: flex; gap: 4mm; align-items: flex-start }
+  figure img { width: 114mm; flex: none }
+  figcaption { margin-top: 0 }
+}
 @media print {
   body { background: none }
   nav { display: none }
@@ -48,36 +80,64 @@ footer { margin-top: 8mm; font-size: 9pt; color: #555 }
 }
 ";
 
+/// The page number in each printed page's bottom margin (CSS paged media, which Chromium
+/// prints since version 131), in the reader's language.
+fn page_numbers(lang: Lang) -> String {
+    let content = lang.pick(
+        "'第 ' counter(page) ' 页 共 ' counter(pages) ' 页'",
+        "'Page ' counter(page) ' of ' counter(pages)",
+    );
+    format!(
+        "@page {{ @bottom-center {{ content: {content}; font: 9pt 'Noto Serif CJK SC', serif; color: #333 }} }}"
+    )
+}
+
 /// The report, or for a year without a campaign or without anything recorded, the
 /// sentence that says so.
 pub fn report(
     year: i32,
-    (scope, figures): (ReportScope, Option<YearFigures>),
+    (issuer, figures): (Issuer, Option<YearFigures>),
     query: &ReportQuery,
     lang: Lang,
 ) -> String {
     let title = report::title(year, lang);
+    let scope: &ReportScope = &issuer.scope;
+    let unit = issuer.unit.as_deref().unwrap_or(scope.name(lang));
     let body = html! {
         (nav(year, query, lang))
         main.sheet {
-            h1 { (title) }
-            @if let Some(figures) = &figures {
-                p.campaign { (figures.campaign) }
+            header {
+                @if let Some(unit) = &issuer.unit {
+                    p.issuer { (unit) }
+                }
+                h1 { (title) }
+                @if let Some(figures) = &figures {
+                    p.campaign { (figures.campaign) }
+                }
+                p.scope { (scope.note(lang)) }
             }
-            p.scope { (scope.note(lang)) }
             @match &figures {
                 None => p.empty { (report::no_campaign(year, lang)) },
                 Some(f) if f.is_empty() => p.empty { (f.empty_sentence(lang)) },
                 Some(f) => (content(f, year, query, lang)),
             }
-            footer {
-                (lang.pick("生成日期：", "Generated on "))
-                (clock::today().format("%Y-%m-%d").to_string())
-                (lang.pick("。数字取自护苗系统中的记录。", ", from the records in Humiao."))
+            // 落款: the issuing unit and the date the report was drawn up (成文日期, China's).
+            div.signoff {
+                p.unit { (unit) }
+                p.date { (date_line(clock::today(), lang)) }
+            }
+            p.note {
+                (lang.pick(
+                    "注：本报告的数字取自护苗系统中的记录，与领导看板同一口径。",
+                    "Note: the figures come from the records in Humiao and are counted as on the leaders' page.",
+                ))
+            }
+            @if figures.as_ref().is_some_and(|f| !f.is_empty()) {
+                (definitions(lang))
             }
         }
     };
-    document(&title, body, lang)
+    document(&title, body, lang, true)
 }
 
 fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Markup {
@@ -94,7 +154,7 @@ fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Marku
             table {
                 thead {
                     tr {
-                        th scope="col" { (lang.pick("项目", "What")) }
+                        th scope="col" { (lang.pick("项目（单位，口径）", "What (unit, how counted)")) }
                         th scope="col" { (lang.pick("数量", "How many")) }
                     }
                 }
@@ -111,18 +171,27 @@ fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Marku
         @if !charts.is_empty() {
             section {
                 h2 { (lang.pick("三、图表", "3. Charts")) }
-                @for chart in charts {
+                @for (i, chart) in charts.iter().enumerate() {
                     figure {
                         img src=(chart_url(chart.slug, year, query, lang)) alt=(chart.alt)
                             width="860" height="440";
-                        figcaption { (chart.title) }
+                        figcaption {
+                            b { (lang.pick("图", "Figure ")) (i + 1) }
+                            (chart.caption)
+                        }
                     }
                 }
             }
         }
-        // The same definitions the leaders' page shows beside each figure.
+    }
+}
+
+/// The attachment after the sign-off: the same definitions the leaders' page shows beside
+/// each figure.
+fn definitions(lang: Lang) -> Markup {
+    html! {
         section.definitions {
-            h2 { (lang.pick("附：口径说明", "Appendix: how each figure is counted")) }
+            h2 { (lang.pick("附件：口径说明", "Appendix: how each figure is counted")) }
             dl {
                 @for figure in Figure::ALL {
                     dt { (figure.label().get(lang)) }
@@ -165,12 +234,13 @@ fn nav(year: i32, query: &ReportQuery, lang: Lang) -> Markup {
     switch.push_str(&place_params(query));
     html! {
         nav {
+            button id="print" type="button" { (lang.pick("打印", "Print")) }
             a href="/" { (lang.pick("返回护苗", "Back to Humiao")) }
             a href=(switch) lang=(other.pick("zh-CN", "en")) { (other.pick("中文", "English")) }
             span {
                 (lang.pick(
-                    "打印：请使用浏览器的“打印”（Ctrl+P 或 ⌘P），纸张选 A4；本行不会打印出来。",
-                    "To print, use the browser's Print command (Ctrl+P or ⌘P) on A4; this line is not printed.",
+                    "打印或存为 PDF 时纸张请选 A4；本行不会打印出来。",
+                    "Print or save as PDF on A4 paper; this line is not printed.",
                 ))
             }
         }
@@ -193,10 +263,11 @@ pub fn message(text: &str, sign_in: bool, lang: Lang) -> String {
             }
         }
     };
-    document(title, body, lang)
+    document(title, body, lang, false)
 }
 
-fn document(title: &str, body: Markup, lang: Lang) -> String {
+/// The whole page; `print` adds the page numbers and the 打印 button's script.
+fn document(title: &str, body: Markup, lang: Lang, print: bool) -> String {
     html! {
         (DOCTYPE)
         html lang=(lang.pick("zh-CN", "en")) {
@@ -204,7 +275,13 @@ fn document(title: &str, body: Markup, lang: Lang) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                style { (maud::PreEscaped(STYLE)) }
+                style {
+                    (PreEscaped(STYLE))
+                    @if print { (PreEscaped(page_numbers(lang))) }
+                }
+                @if print {
+                    script src="/report/print.js" defer {}
+                }
             }
             body { (body) }
         }

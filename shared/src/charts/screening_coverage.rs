@@ -27,6 +27,25 @@ pub fn screening_coverage(films: &[FilmCoverage], lang: Lang) -> String {
     render(|root| draw(root, &films, title, lang))
 }
 
+/// A column head as one line, or two when it is wider than `room` pixels at 12 px (a CJK
+/// character is about 12 px wide, a Latin one about 7): split at the middle character, or
+/// at the space nearest to it.
+fn head_lines(head: &str, room: i32) -> Vec<String> {
+    let width = |s: &str| -> i32 { s.chars().map(|c| if c.is_ascii() { 7 } else { 12 }).sum() };
+    if width(head) <= room {
+        return vec![head.to_string()];
+    }
+    let chars: Vec<char> = head.chars().collect();
+    let middle = chars.len() / 2;
+    let cut = (0..chars.len())
+        .filter(|i| chars[*i] == ' ')
+        .min_by_key(|i| i.abs_diff(middle))
+        .map_or(middle, |i| i);
+    let first: String = chars[..cut].iter().collect();
+    let second: String = chars[cut..].iter().collect();
+    vec![first.trim().to_string(), second.trim().to_string()]
+}
+
 /// The cell colour of a share from 0 to 1.
 fn shade(share: f64) -> RGBColor {
     let mix = |a: f64, b: f64| (a + (b - a) * share.clamp(0.0, 1.0)).round() as u8;
@@ -53,15 +72,17 @@ fn draw(root: &Area<'_>, films: &[&FilmCoverage], title: &str, lang: Lang) -> Dr
     let cell_h = ((grid_bottom - grid_top) / shown.len() as i32).min(40);
 
     root.draw(&Text::new(title, (w / 2, 24), centred(20)))?;
-    // Column heads, alternately on two lines so that long names do not collide.
+    // Column heads on one line, level with each other (staggered heads read as two rows);
+    // a head too wide for its column is split over two lines within that column.
     let heads = districts
         .iter()
         .map(|(_, name)| name.as_str())
         .chain([lang.pick("合计", "All")]);
     for (c, head) in heads.enumerate() {
         let x = grid_left + c as i32 * cell_w + cell_w / 2;
-        let y = if c % 2 == 0 { 62 } else { 82 };
-        root.draw(&Text::new(head, (x, y), centred(12)))?;
+        for (line, y) in head_lines(head, cell_w - 6).into_iter().zip([72, 88]) {
+            root.draw(&Text::new(line, (x, y), centred(12)))?;
+        }
     }
     let right_aligned =
         TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
@@ -233,6 +254,20 @@ mod tests {
         let none_expected = film(1, "《守护》", &[(1, "天宁分局", 0, 0)]);
         assert!(
             screening_coverage(&[none_expected], Lang::En).contains("No data in this selection")
+        );
+    }
+
+    #[test]
+    fn column_heads_stand_on_one_line_unless_too_wide_for_their_column() {
+        assert_eq!(head_lines("天宁分局", 74), ["天宁分局"]);
+        assert_eq!(head_lines("经开区分局", 74), ["经开区分局"]);
+        assert_eq!(
+            head_lines("常州经济开发区分局", 74),
+            ["常州经济", "开发区分局"]
+        );
+        assert_eq!(
+            head_lines("Tianning district", 74),
+            ["Tianning", "district"]
         );
     }
 }

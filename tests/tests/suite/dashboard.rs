@@ -289,12 +289,16 @@ async fn every_slice_states_the_raw_rows_and_the_aggregates_and_the_report_agree
             n(&d["coverage"]["schools_covered"]),
             n(&d["coverage"]["unique_students"])
         ),
-        format!(
-            "{} 个派出所（共 {} 个）选派的 {} 名宣讲员",
-            n(&d["training"]["trained"]),
-            n(&d["training"]["stations"]),
-            n(&d["training"]["speakers"])
-        ),
+        format!("全年培训宣讲员 {} 名", n(&d["training"]["speakers"])),
+        if d["training"]["trained"] == d["training"]["stations"] {
+            format!("全部 {} 个派出所均有", n(&d["training"]["stations"]))
+        } else {
+            format!(
+                "{} 个派出所中有 {} 个有经过培训的宣讲员",
+                n(&d["training"]["stations"]),
+                n(&d["training"]["trained"])
+            )
+        },
     ] {
         assert!(html.contains(&phrase), "{phrase:?} is not in the report");
     }

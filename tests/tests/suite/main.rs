@@ -35,6 +35,7 @@ mod proxies;
 mod reads;
 mod records;
 mod report;
+mod report_pdf;
 mod rollups;
 mod schema;
 mod scope_filters;

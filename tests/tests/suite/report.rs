@@ -2,7 +2,9 @@
 //! Its figures are compared with the aggregates API's answers for the same year and
 //! viewer: the report must say what the dashboards say.
 
-use humiao_shared::report::{count, percent};
+use humiao_shared::definitions::Figure;
+use humiao_shared::report::{count, date_line, percent};
+use humiao_shared::Lang;
 use humiao_tests::{cookie_client, spawn_app, TestApp};
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -82,18 +84,31 @@ async fn expected_phrases(app: &TestApp, client: &Client, year: i32) -> Vec<Stri
             n(&a["schools_reached"]),
             n(&a["unique_students"])
         ),
+        format!("全年培训宣讲员 {} 名", n(&t["speakers"])),
+        // One number said once when all of them did it.
+        if t["trained"] == t["stations"] {
+            format!("截至期末，全部 {} 个派出所均有", n(&t["stations"]))
+        } else {
+            format!(
+                "截至期末，{} 个派出所中有 {} 个有",
+                n(&t["stations"]),
+                n(&t["trained"])
+            )
+        },
+        if s["schools_confirmed"] == s["schools_expected"] {
+            format!("宣教片已在应收看的全部 {} 所学校播放", n(&s["schools_confirmed"]))
+        } else {
+            format!(
+                "宣教片已在 {} 所学校播放（应收看 {} 所",
+                n(&s["schools_confirmed"]),
+                n(&s["schools_expected"])
+            )
+        },
         format!(
-            "{} 个派出所（共 {} 个）选派的 {} 名宣讲员",
-            n(&t["trained"]),
-            n(&t["stations"]),
-            n(&t["speakers"])
+            "至少 {} 名学生和 {} 名家长收看",
+            n(&s["students"]),
+            n(&s["parents"])
         ),
-        format!(
-            "宣教片已在 {} 所学校播放（应收看 {} 所",
-            n(&s["schools_confirmed"]),
-            n(&s["schools_expected"])
-        ),
-        format!("{} 名学生和 {} 名家长收看", n(&s["students"]), n(&s["parents"])),
     ];
     if let (Some(mentored), Some(reoffences)) = (mentored, reoffences) {
         phrases.push(format!(
@@ -130,16 +145,21 @@ async fn the_2024_report_states_the_demo_figures_that_the_aggregates_give() {
     // The bureau's own figures, which the demo reproduces.
     for phrase in [
         "结对帮扶重点未成年人 1,038 名，其中有重新涉案记录的 33 人，占比 3.2%",
-        "选派的 94 名宣讲员",
+        "全年培训宣讲员 94 名",
         "对夜间游荡的 162 名未成年人给予关爱",
         "范围：全市",
     ] {
         assert!(html.contains(phrase), "{phrase:?} is not in the report");
     }
-    // Printable: A4, nothing run, charts of the year with a text alternative.
+    // Printable: A4, no script but the 打印 button's, charts of the year with a text
+    // alternative.
     assert!(html.contains("size: A4"));
     assert!(html.contains("break-inside: avoid"));
-    assert!(!html.contains("<script"), "the page runs no script");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "the page runs the print button's script only"
+    );
     assert!(html.contains(
         "<img src=\"/api/v1/charts/sessions-by-district.svg?year=2024&amp;lang=zh\" alt=\"图："
     ));
@@ -230,7 +250,7 @@ async fn a_station_officer_sees_small_outcome_counts_hidden() {
     let (_, html) = report(&app, &officer, "/report/2024").await;
     assert!(html.contains("范围：雕庄派出所（本报告仅含本所的数据）"));
     assert!(html.contains("其中有重新涉案记录的 * 人。"), "{html}");
-    assert!(html.contains("<th scope=\"row\">重新涉案</th><td class=\"n\">*</td>"));
+    assert!(html.contains("<th scope=\"row\">重新涉案（人）</th><td class=\"n\">*</td>"));
     let (_, admins) = report(
         &app,
         &app.client,
@@ -398,4 +418,90 @@ async fn a_year_before_its_december_report_counts_the_minors_mentored_reported_t
         )),
         "stock {stock}, re-offences {reoffences}"
     );
+}
+
+/// The report is a document the bureau can sign: its issuing unit at the top, the sign-off
+/// (unit and 成文日期) at the end, page numbers in print, a 打印 button the printout leaves
+/// out; and each count says whether it is people or 人次 and how it was counted.
+#[tokio::test]
+async fn the_report_is_an_official_document_with_a_print_button() {
+    let app = spawn_app().await;
+    let today = humiao_server::clock::today();
+    let (status, html) = report(&app, &app.client, "/report/2024").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<p class=\"issuer\">常州市公安局</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<div class=\"signoff\"><p class=\"unit\">常州市公安局</p><p class=\"date\">{}</p></div>",
+            date_line(today, Lang::Zh)
+        )),
+        "the sign-off closes the report: {html}"
+    );
+    assert!(html.contains("content: '第 ' counter(page) ' 页 共 ' counter(pages) ' 页'"));
+    // The 打印 button is on the screen's line, which print hides; no keyboard shortcuts
+    // a phone does not have.
+    assert!(html.contains("<nav><button id=\"print\" type=\"button\">打印</button>"));
+    let print_css = &html[html.find("@media print {").expect("print rules")..];
+    assert!(print_css.contains("nav { display: none }"), "{print_css}");
+    assert!(!html.contains("Ctrl+P"));
+    assert!(html.contains("<script src=\"/report/print.js\" defer></script>"));
+    let res = app
+        .client
+        .get(format!("{}/report/print.js", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(res.text().await.unwrap().contains("window.print()"));
+    // Each count: its unit and how it was counted, in the definitions' words.
+    for counted in [
+        Figure::Audience,
+        Figure::UniqueStudents,
+        Figure::FilmReach,
+        Figure::SpeakersTrained,
+        Figure::MinorsMentored,
+    ] {
+        let phrase = format!("（{}", counted.counted().zh);
+        assert!(html.contains(&phrase), "{phrase:?} is not in the report");
+    }
+    for label in [
+        "受众（人次，每场相加）",
+        "收看学生（人，至少）",
+        "宣讲覆盖学生（人，每人计一次）",
+        "结对帮扶重点未成年人（人，期末存量）",
+    ] {
+        assert!(
+            html.contains(&format!("<th scope=\"row\">{label}</th>")),
+            "{label}"
+        );
+    }
+    assert!(!html.contains("（共 87 个）"), "87 of 87 is said once");
+    // Captions say the period and the source, not the chart's title again.
+    assert!(html.contains("统计期间：2024年1月1日至2024年12月31日。来源：护苗系统宣讲记录。"));
+    assert!(!html.contains("<figcaption>各月受众人次</figcaption>"));
+
+    // A district leader's report is issued by the district's branch of the city bureau.
+    let leader = app.client_as("leader.tianning").await;
+    let (_, html) = report(&app, &leader, "/report/2024").await;
+    assert!(
+        html.contains("<p class=\"issuer\">常州市公安局天宁分局</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"unit\">常州市公安局天宁分局</p>"));
+    // English keeps the structure, with an English date and page numbers.
+    let (_, html) = report(&app, &app.client, "/report/2024?lang=en").await;
+    assert!(html.contains("<button id=\"print\" type=\"button\">Print</button>"));
+    assert!(html.contains(&format!(
+        "<p class=\"unit\">常州市公安局</p><p class=\"date\">{}</p>",
+        date_line(today, Lang::En)
+    )));
+    assert!(html.contains("content: 'Page ' counter(page) ' of ' counter(pages)"));
+    assert!(html.contains("(people, not person-times"));
 }
