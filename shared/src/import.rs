@@ -450,8 +450,14 @@ crate::coded_enum! {
 impl SkipReason {
     pub fn message(self, lang: Lang) -> &'static str {
         match self {
-            SkipReason::Title => lang.pick("表头上方的标题或说明，未导入", "Title or note above the header; not imported"),
-            SkipReason::Example => lang.pick("模板的示例行，未导入", "The template's example row; not imported"),
+            SkipReason::Title => lang.pick(
+                "表头上方的标题或说明，未导入",
+                "Title or note above the header; not imported",
+            ),
+            SkipReason::Example => lang.pick(
+                "模板的示例行，未导入",
+                "The template's example row; not imported",
+            ),
             SkipReason::Total => lang.pick(
                 "末尾的合计行，已与各列之和核对，未导入",
                 "The total row at the end, checked against the column sums; not imported",
@@ -639,7 +645,9 @@ pub fn is_total_row(cells: &[String]) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    ["合计", "总计", "小计"].iter().any(|w| first.starts_with(w))
+    ["合计", "总计", "小计"]
+        .iter()
+        .any(|w| first.starts_with(w))
         || first.to_lowercase().trim_end_matches([':', '：']) == "total"
 }
 
@@ -825,7 +833,14 @@ mod tests {
             assert_eq!(parse_school_year(text), Ok(2025), "{text}");
         }
         for text in [
-            "2025-2027", "2025-2025", "2026-2025", "2025-27", "25", "二〇二五", "2025-", "2025-2026-2027",
+            "2025-2027",
+            "2025-2025",
+            "2026-2025",
+            "2025-27",
+            "25",
+            "二〇二五",
+            "2025-",
+            "2025-2026-2027",
             "1,185",
         ] {
             assert_eq!(
@@ -850,7 +865,13 @@ mod tests {
         ] {
             assert_eq!(parse_cell_date(text).ok(), date, "{text}");
         }
-        for text in ["2024年2月30日", "2024年7月", "7月24日", "2024-13-01", "24.7.2024"] {
+        for text in [
+            "2024年2月30日",
+            "2024年7月",
+            "7月24日",
+            "2024-13-01",
+            "24.7.2024",
+        ] {
             assert_eq!(parse_cell_date(text), Err(FieldCode::InvalidDate), "{text}");
         }
         assert_eq!(parse_cell_date(" "), Err(FieldCode::Required));
@@ -861,8 +882,14 @@ mod tests {
         let kind = ImportKind::Schools;
         let cases = [
             (vec!["天宁分局辖区学校名单（2025学年）"], false),
-            (vec!["填报单位：天宁分局", "", "", "日期：2025-09-01"], false),
-            (vec!["学校编码", "学校名称", "学校类型", "所属分局", "所属派出所"], true),
+            (
+                vec!["填报单位：天宁分局", "", "", "日期：2025-09-01"],
+                false,
+            ),
+            (
+                vec!["学校编码", "学校名称", "学校类型", "所属分局", "所属派出所"],
+                true,
+            ),
             // A header with a column of the bureau's own is still the header.
             (vec!["学校编码", "学校名称", "联系电话"], true),
             (vec!["School code", "名称", "电话"], false),
@@ -892,7 +919,10 @@ mod tests {
 
     #[test]
     fn allowed_values_are_listed_in_full_or_the_first_ten_and_a_count() {
-        assert_eq!(allowed_values(Lang::Zh, &["小学", "初中"]), "可填：小学、初中");
+        assert_eq!(
+            allowed_values(Lang::Zh, &["小学", "初中"]),
+            "可填：小学、初中"
+        );
         assert_eq!(allowed_values(Lang::En, &["a", "b"]), "accepted: a, b");
         let many: Vec<String> = (1..=855).map(|n| format!("校{n}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
