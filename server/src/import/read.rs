@@ -590,6 +590,52 @@ mod tests {
     }
 
     #[test]
+    fn titles_above_the_header_the_example_row_and_the_total_are_set_apart() {
+        let text = "天宁分局派出所名单,,\n填报单位：天宁分局,,日期：2025年9月1日\n\
+                    派出所编码,派出所名称,所属分局\n示例：TN-05,雕庄派出所,天宁分局\n\
+                    TN-01,甲所,TN\n,,\nTN-02,乙所,TN\n合 计,2 个,\n";
+        let table = read_csv(ImportKind::Stations, text.as_bytes(), &budget()).expect("read");
+        assert_eq!(table.header_row, 3);
+        assert_eq!(table.headers[0], "派出所编码");
+        let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [5, 7]);
+        assert_eq!(table.total.as_ref().map(|r| r.number), Some(8));
+        assert_eq!(
+            table.skipped,
+            [
+                (1, SkipReason::Title),
+                (2, SkipReason::Title),
+                (4, SkipReason::Example),
+                (8, SkipReason::Total)
+            ]
+        );
+        assert!(table.holds(3) && table.holds(6) && table.holds(7));
+        assert!(!table.holds(2) && !table.holds(8));
+
+        // No row looks like the header: the first is taken, so its problems are reported.
+        let table = read_csv(
+            ImportKind::Stations,
+            "编码,名字\nA,B\n".as_bytes(),
+            &budget(),
+        )
+        .expect("read");
+        assert_eq!((table.header_row, table.headers[0].as_str()), (1, "编码"));
+        // The header is looked for among the first ten rows with text only.
+        let late = format!(
+            "{}派出所编码,派出所名称,所属分局\nA,B,C\n",
+            "说明\n".repeat(10)
+        );
+        let table = read_csv(ImportKind::Stations, late.as_bytes(), &budget()).expect("read");
+        assert_eq!(table.header_row, 1);
+        // The template sent back as it came has no rows.
+        let template = "派出所编码,派出所名称,所属分局\n示例：TN-05,雕庄派出所,天宁分局\n";
+        assert!(matches!(
+            read_csv(ImportKind::Stations, template.as_bytes(), &budget()),
+            Err(FileError::NoRows)
+        ));
+    }
+
+    #[test]
     fn a_csv_past_a_limit_stops_at_the_limit_it_broke() {
         let small = Budget {
             rows: 3,

@@ -328,8 +328,8 @@ fn file_failure(error: FileError, lang: Lang) -> HttpResponse {
         FileError::NoRows => (
             S::UNPROCESSABLE_ENTITY,
             "no_rows",
-            "第一个工作表中没有数据：第一行应为表头，其下每行一条记录".into(),
-            "The first sheet has no data: the header row first, then one record per row".into(),
+            "第一个工作表中没有可导入的数据：表头之下每行一条记录（模板的示例行不会导入）".into(),
+            "The first sheet has no rows to import: one record per row under the header (the template's example row is not imported)".into(),
         ),
         FileError::Cells(..) => (
             S::UNPROCESSABLE_ENTITY,
