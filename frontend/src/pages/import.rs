@@ -120,7 +120,10 @@ fn ReportView(report: ImportReport) -> impl IntoView {
         <p class=if ok { "notice ok" } else { "notice bad" } id="import-summary">{summary}</p>
         {(!skipped.is_empty()).then(|| view! {
             <details id="import-skipped">
-                <summary>{tr(T::ImportSkipped)}{format!(" ({})", skipped.len())}</summary>
+                <summary>{tr(T::ImportSkipped)}{
+                    let n = skipped.len();
+                    move || lang().pick(&format!("（{n}）"), &format!(" ({n})")).to_string()
+                }</summary>
                 <ul>
                     {skipped.into_iter().map(|s| view! {
                         <li>{move || match lang() {
