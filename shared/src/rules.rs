@@ -332,7 +332,7 @@ mod tests {
             assert_eq!(plain_number(text), want, "{text:?}");
         }
         assert_eq!(half_width("２０２５－２０２６\u{3000}"), "2025-2026 ");
-        assert_eq!(half_width("雕庄（二）"), "雕庄（二）");
+        assert_eq!(half_width("雕庄（二）所"), "雕庄(二)所");
     }
 
     #[test]
