@@ -266,6 +266,7 @@ catalogue! {
     Row => "行", "Row";
     Column => "列", "Column";
     Problem => "问题", "Problem";
+    ImportSkipped => "未作为记录导入的行", "Rows not imported as records";
     Month => "月份", "Month";
     ImportStored => "已导入", "Imported";
     ImportChecked => "检查完毕（未保存）", "Checked (nothing stored)";

@@ -105,8 +105,8 @@ const SCHOOLS: &[Column] = &[
         Text::new("学年", "School year"),
         false,
         Text::new(
-            "学年开始的年份，如 2024 即 2024–25 学年",
-            "The year the school year starts, e.g. 2024 for 2024–25",
+            "学年，如 2025 或 2025-2026（均指 2025–26 学年）",
+            "The school year, e.g. 2025 or 2025-2026 (both mean 2025–26)",
         ),
     ),
     of("students", org::ENROLMENTS),
@@ -302,6 +302,10 @@ pub enum ImportIssue {
     OutsideScope,
     NotABoolean,
     NotAYear,
+    /// Not a school year: `2025`, `2025-2026`, `2025—2026学年`, `2025/26`…
+    NotASchoolYear,
+    /// A 合计 row's figure is not the sum of the column above it.
+    TotalMismatch,
     /// School year and students on roll come together.
     IncompleteRoll,
     /// A cell with an Excel error value (#N/A, #REF!…).
@@ -331,6 +335,14 @@ impl ImportIssue {
             ),
             NotABoolean => ("请填写“是”或“否”", "Use yes or no"),
             NotAYear => ("请填写四位年份，如 2024", "Use a year like 2024"),
+            NotASchoolYear => (
+                "请填写学年，如 2025 或 2025-2026（开始的年份）",
+                "Use a school year such as 2025 or 2025-2026 (the year it starts)",
+            ),
+            TotalMismatch => (
+                "合计行的数字与上面各行之和不符",
+                "The total row's figure is not the sum of the rows above",
+            ),
             IncompleteRoll => (
                 "学年和在册学生数须同时填写",
                 "Give the school year and the students on roll together",
@@ -414,6 +426,53 @@ pub struct ImportReport {
     /// How many problems were found in all; at most [`MAX_PROBLEMS`] are listed.
     pub problem_count: u64,
     pub problems: Vec<ImportProblem>,
+    /// Rows with text that are not records and were left out: titles and notes above the
+    /// header, the template's example row, a 合计 row at the end. Listed so the user sees
+    /// the file was understood.
+    #[serde(default)]
+    pub skipped: Vec<SkippedRow>,
+}
+
+crate::coded_enum! {
+    /// Why a row with text is not a record.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum SkipReason {
+        /// A title or note row above the header row.
+        Title = "title",
+        /// The template's example row, right under the header (first cell `示例…`).
+        Example = "example",
+        /// A 合计/总计/小计 row at the end, checked against the columns' sums.
+        Total = "total",
+    }
+}
+
+impl SkipReason {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            SkipReason::Title => lang.pick(
+                "表头上方的标题或说明，未导入",
+                "Title or note above the header; not imported",
+            ),
+            SkipReason::Example => lang.pick(
+                "模板的示例行，未导入",
+                "The template's example row; not imported",
+            ),
+            SkipReason::Total => lang.pick(
+                "末尾的合计行，已与各列之和核对，未导入",
+                "The total row at the end, checked against the column sums; not imported",
+            ),
+        }
+    }
+}
+
+/// A row left out of an import, as Excel numbers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkippedRow {
+    pub row: u32,
+    pub reason: SkipReason,
+    pub message: String,
 }
 
 /// No answer lists more problems than this; `problem_count` says how many there were.
@@ -437,16 +496,47 @@ pub fn cell_ref(row: u32, column: usize) -> String {
     format!("{}{}", column_letters(column), row + 1)
 }
 
-/// A date as people type it in a sheet: `2024-07-24`, `2024/7/24` or `2024.7.24`.
+/// A date as people type it in a sheet: `2024-07-24`, `2024/7/24`, `2024.7.24` or
+/// `2024年7月24日`, in either width.
 pub fn parse_cell_date(text: &str) -> Result<NaiveDate, FieldCode> {
-    let text = text.trim();
+    let text = crate::rules::half_width(text);
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if text.is_empty() {
         return Err(FieldCode::Required);
     }
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
         .iter()
-        .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+        .find_map(|format| NaiveDate::parse_from_str(&text, format).ok())
         .ok_or(FieldCode::InvalidDate)
+}
+
+/// A school year, as the year it starts: `2025`, `2025-2026`, `2025—2026学年`,
+/// `2025/2026`, `2025-26`, `2025年`, in either width, all mean the school year starting
+/// 2025. A second year that does not follow the first (`2025-2027`) is refused.
+pub fn parse_school_year(text: &str) -> Result<i32, ImportIssue> {
+    let text = crate::rules::half_width(text);
+    let text = text.trim();
+    let text = ["学年度", "学年", "年度", "年"]
+        .iter()
+        .find_map(|suffix| text.strip_suffix(suffix))
+        .unwrap_or(text)
+        .trim();
+    let Some(split) = text.find(['-', '/', '~', '–', '—', '至']) else {
+        return parse_year(text).map_err(|_| ImportIssue::NotASchoolYear);
+    };
+    let first = parse_year(&text[..split]).map_err(|_| ImportIssue::NotASchoolYear)?;
+    let rest = text[split..].trim_start_matches(['-', '/', '~', '–', '—', '至', ' ']);
+    let rest = rest.strip_suffix('年').unwrap_or(rest).trim();
+    let follows = match rest.len() {
+        4 => rest.parse::<i32>().ok() == Some(first + 1),
+        2 => rest.parse::<i32>().ok() == Some((first + 1) % 100),
+        _ => false,
+    };
+    if follows && rest.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(first)
+    } else {
+        Err(ImportIssue::NotASchoolYear)
+    }
 }
 
 /// Yes or no in either language; blank is no.
@@ -458,10 +548,14 @@ pub fn parse_bool(text: &str) -> Result<bool, ImportIssue> {
     }
 }
 
-/// A four-digit year.
+/// A four-digit year, in either width.
 pub fn parse_year(text: &str) -> Result<i32, ImportIssue> {
-    text.trim()
-        .parse::<i32>()
+    let text = crate::rules::half_width(text);
+    let text = text.trim();
+    if text.len() != 4 {
+        return Err(ImportIssue::NotAYear);
+    }
+    text.parse::<i32>()
         .ok()
         .filter(|y| (1900..=9999).contains(y))
         .ok_or(ImportIssue::NotAYear)
@@ -496,6 +590,181 @@ pub fn parse_choice<T: Copy>(
         })
         .map(Some)
         .ok_or(FieldCode::UnknownValue)
+}
+
+/// How many rows with text, from the top, may come before and include the header row:
+/// a title, a 填报单位/日期 line and a note or two fit well within it.
+pub const HEADER_SEARCH_ROWS: usize = 10;
+
+/// Whether a row is the kind's header row: at least two of its cells name one of the kind's
+/// columns (in either language, as [`match_headers`] reads them), and those are at least
+/// half of its cells with text. A title ("天宁分局辖区学校名单（2025学年）"), a note
+/// ("填报单位：天宁分局") or a row of data names none, so the first row within
+/// [`HEADER_SEARCH_ROWS`] that passes is the header and the rows above it are skipped; when
+/// none passes, the first row with text is taken as the header and its problems reported.
+pub fn looks_like_header(kind: ImportKind, cells: &[String]) -> bool {
+    let columns = kind.columns();
+    let mut with_text = 0;
+    let mut named = 0;
+    for cell in cells {
+        let wanted = normalize_header(cell);
+        if wanted.is_empty() {
+            continue;
+        }
+        with_text += 1;
+        if columns.iter().any(|c| {
+            normalize_header(c.title.zh) == wanted || normalize_header(c.title.en) == wanted
+        }) {
+            named += 1;
+        }
+    }
+    named >= 2 && named * 2 >= with_text
+}
+
+/// The first cell with text in a row.
+fn first_text(cells: &[String]) -> &str {
+    cells
+        .iter()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
+        .unwrap_or("")
+}
+
+/// Whether a row is an example to read, not a record: its first cell with text starts with
+/// `示例` (or `Example`, `e.g.`), as the template's example row does.
+pub fn is_example_row(cells: &[String]) -> bool {
+    let first = first_text(cells);
+    let lower = first.to_lowercase();
+    first.starts_with("示例") || lower.starts_with("example") || lower.starts_with("e.g.")
+}
+
+/// Whether a row is a total: its first cell with text is 合计, 总计 or 小计 (blanks inside
+/// and a trailing colon allowed: `合 计：`), or `Total`.
+pub fn is_total_row(cells: &[String]) -> bool {
+    let first: String = first_text(cells)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    ["合计", "总计", "小计"]
+        .iter()
+        .any(|w| first.starts_with(w))
+        || first.to_lowercase().trim_end_matches([':', '：']) == "total"
+}
+
+/// What the template's example row holds for each column, in template order: plausible
+/// values, the first starting with `示例：` so the reader recognises and skips it.
+const SCHOOLS_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：TN-0101", "Example: TN-0101"),
+    ("常州市雕庄中心小学", "常州市雕庄中心小学"),
+    ("小学", "Primary school"),
+    ("天宁分局", "天宁分局"),
+    ("雕庄派出所", "雕庄派出所"),
+    ("2025-2026", "2025-2026"),
+    ("1,185", "1,185"),
+    ("", ""),
+];
+const STATIONS_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：TN-05", "Example: TN-05"),
+    ("雕庄派出所", "雕庄派出所"),
+    ("天宁分局", "天宁分局"),
+    ("关爱站", "关爱站"),
+    ("", ""),
+];
+const SPEAKERS_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：2025年宣讲员培训班", "Example: 2025年宣讲员培训班"),
+    ("张警官", "张警官"),
+    ("雕庄派出所", "雕庄派出所"),
+    ("2025-03-10、2025-03-11", "2025-03-10, 2025-03-11"),
+    ("是", "yes"),
+];
+const SESSIONS_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：2025", "Example: 2025"),
+    ("雕庄派出所", "雕庄派出所"),
+    ("常州市雕庄中心小学", "常州市雕庄中心小学"),
+    ("", ""),
+    ("2025年9月1日", "2025-09-01"),
+    ("开学第一课", "First lesson of term"),
+    ("防溺水、交通安全", "防溺水, 交通安全"),
+    ("320", "320"),
+    ("0", "0"),
+    ("12", "12"),
+    ("0", "0"),
+    ("否", "no"),
+    ("45", "45"),
+    ("张警官", "张警官"),
+    ("", ""),
+];
+const CONFIRMATIONS_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：2025", "Example: 2025"),
+    ("2025年秋季观影任务", "2025年秋季观影任务"),
+    ("常州市雕庄中心小学", "常州市雕庄中心小学"),
+    ("守护明天", "守护明天"),
+    ("2025年10月15日", "2025-10-15"),
+    ("1,185", "1,185"),
+    ("0", "0"),
+    ("28", "28"),
+    ("班级多媒体", "In classrooms"),
+];
+
+impl ImportKind {
+    /// The template's example row in `lang`, one cell per column.
+    pub fn example(self, lang: Lang) -> Vec<&'static str> {
+        let cells = match self {
+            ImportKind::Schools => SCHOOLS_EXAMPLE,
+            ImportKind::Stations => STATIONS_EXAMPLE,
+            ImportKind::Speakers => SPEAKERS_EXAMPLE,
+            ImportKind::Sessions => SESSIONS_EXAMPLE,
+            ImportKind::Confirmations => CONFIRMATIONS_EXAMPLE,
+        };
+        cells.iter().map(|(zh, en)| lang.pick(zh, en)).collect()
+    }
+
+    /// The columns of counts, which a 合计 row at the end may total.
+    pub fn summed(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Schools => &["students"],
+            ImportKind::Stations | ImportKind::Speakers => &[],
+            ImportKind::Sessions => &["students", "parents", "teachers", "others", "duration"],
+            ImportKind::Confirmations => &["students", "parents", "classes"],
+        }
+    }
+}
+
+/// Allowed values listed in a problem: all of them when few, else this many and a count.
+pub const ALLOWED_LISTED: usize = 10;
+
+/// What a choice cell would accept, to follow the problem's message: `可填：小学、初中…`,
+/// or the first [`ALLOWED_LISTED`] and how many there are in all.
+pub fn allowed_values(lang: Lang, items: &[&str]) -> String {
+    let shown = &items[..items.len().min(ALLOWED_LISTED)];
+    let more = items.len() - shown.len();
+    match lang {
+        Lang::Zh if more > 0 => format!(
+            "可填：{} 等，共 {} 项",
+            shown.join("、"),
+            crate::charts::thousands(items.len() as i64)
+        ),
+        Lang::Zh => format!("可填：{}", shown.join("、")),
+        Lang::En if more > 0 => format!(
+            "accepted: {}, and {} more",
+            shown.join(", "),
+            crate::charts::thousands(more as i64)
+        ),
+        Lang::En => format!("accepted: {}", shown.join(", ")),
+    }
+}
+
+/// The figures of a 合计 that is not the column's sum, to follow the problem's message.
+pub fn total_figures(lang: Lang, stated: i64, sum: i64) -> String {
+    let (stated, sum) = (
+        crate::charts::thousands(stated),
+        crate::charts::thousands(sum),
+    );
+    lang.pick(
+        &format!("合计填的是 {stated}，各行之和是 {sum}"),
+        &format!("the total says {stated}, the rows add up to {sum}"),
+    )
+    .to_string()
 }
 
 #[cfg(test)]
@@ -542,6 +811,129 @@ mod tests {
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(27), "AB");
         assert_eq!(cell_ref(2, 1), "B3");
+    }
+
+    #[test]
+    fn school_years_are_read_as_people_write_them() {
+        for text in [
+            "2025",
+            " 2025 ",
+            "2025-2026",
+            "2025—2026学年",
+            "2025–2026",
+            "2025/2026",
+            "2025-26",
+            "2025~2026",
+            "2025至2026学年",
+            "２０２５－２０２６",
+            "2025学年",
+            "2025年",
+            "2025-2026学年度",
+        ] {
+            assert_eq!(parse_school_year(text), Ok(2025), "{text}");
+        }
+        for text in [
+            "2025-2027",
+            "2025-2025",
+            "2026-2025",
+            "2025-27",
+            "25",
+            "二〇二五",
+            "2025-",
+            "2025-2026-2027",
+            "1,185",
+        ] {
+            assert_eq!(
+                parse_school_year(text),
+                Err(ImportIssue::NotASchoolYear),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_year("２０２４"), Ok(2024));
+        assert_eq!(parse_year("20245"), Err(ImportIssue::NotAYear));
+    }
+
+    #[test]
+    fn dates_are_read_as_people_write_them_and_impossible_ones_refused() {
+        let date = NaiveDate::from_ymd_opt(2024, 7, 24);
+        for text in [
+            "2024年7月24日",
+            "2024 年 7 月 24 日",
+            "２０２４年７月２４日",
+            "2024.7.24",
+            "2024/07/24",
+        ] {
+            assert_eq!(parse_cell_date(text).ok(), date, "{text}");
+        }
+        for text in [
+            "2024年2月30日",
+            "2024年7月",
+            "7月24日",
+            "2024-13-01",
+            "24.7.2024",
+        ] {
+            assert_eq!(parse_cell_date(text), Err(FieldCode::InvalidDate), "{text}");
+        }
+        assert_eq!(parse_cell_date(" "), Err(FieldCode::Required));
+    }
+
+    #[test]
+    fn the_header_row_is_told_from_titles_notes_examples_and_totals() {
+        let kind = ImportKind::Schools;
+        let cases = [
+            (vec!["天宁分局辖区学校名单（2025学年）"], false),
+            (
+                vec!["填报单位：天宁分局", "", "", "日期：2025-09-01"],
+                false,
+            ),
+            (
+                vec!["学校编码", "学校名称", "学校类型", "所属分局", "所属派出所"],
+                true,
+            ),
+            // A header with a column of the bureau's own is still the header.
+            (vec!["学校编码", "学校名称", "联系电话"], true),
+            (vec!["School code", "名称", "电话"], false),
+            (vec!["TN-01", "雕庄小学", "小学", "天宁分局"], false),
+            (vec!["学校编码"], false),
+        ];
+        for (cells, want) in cases {
+            assert_eq!(looks_like_header(kind, &headers(&cells)), want, "{cells:?}");
+        }
+        assert!(is_total_row(&headers(&["", "合 计：", "", "1,185"])));
+        assert!(is_total_row(&headers(&["总计"])));
+        assert!(is_total_row(&headers(&["Total:"])));
+        assert!(!is_total_row(&headers(&["TN-01", "合计小学"])));
+        for kind in ImportKind::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                let example: Vec<String> =
+                    kind.example(lang).iter().map(|s| s.to_string()).collect();
+                assert_eq!(example.len(), kind.columns().len(), "{kind:?}");
+                assert!(is_example_row(&example), "{kind:?} {lang:?}");
+                assert!(!looks_like_header(kind, &example), "{kind:?}");
+            }
+            for key in kind.summed() {
+                assert!(kind.columns().iter().any(|c| c.key == *key), "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn allowed_values_are_listed_in_full_or_the_first_ten_and_a_count() {
+        assert_eq!(
+            allowed_values(Lang::Zh, &["小学", "初中"]),
+            "可填：小学、初中"
+        );
+        assert_eq!(allowed_values(Lang::En, &["a", "b"]), "accepted: a, b");
+        let many: Vec<String> = (1..=855).map(|n| format!("校{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let zh = allowed_values(Lang::Zh, &many);
+        assert!(zh.starts_with("可填：校1、校2、"), "{zh}");
+        assert!(zh.ends_with("校10 等，共 855 项"), "{zh}");
+        assert!(allowed_values(Lang::En, &many).ends_with("and 845 more"));
+        assert_eq!(
+            total_figures(Lang::Zh, 1200, 1185),
+            "合计填的是 1,200，各行之和是 1,185"
+        );
     }
 
     #[test]

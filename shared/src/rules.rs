@@ -81,6 +81,50 @@ pub fn code(text: &str) -> Result<String, FieldCode> {
     }
 }
 
+/// Text as typed with a Chinese input method, in the width Rust parses: full-width
+/// letters, digits and signs (`１１８５`, `，`, `－`, `／`, `．`) and the ideographic space
+/// become their ASCII forms. Other text is left as it is.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A number as people write it, in the form Rust parses: trimmed, in half width, and
+/// without thousands separators (`1,185`, `1，185`, `１，１８５`) when they group the
+/// digits by three. Separators anywhere else (`1,18`, `1,2`: perhaps a list) are kept, so
+/// the number is refused as typed.
+pub fn plain_number(text: &str) -> String {
+    let text = half_width(text.trim());
+    let (sign, rest) = match text.strip_prefix(['-', '+']) {
+        Some(rest) => (&text[..1], rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (rest, None),
+    };
+    if !whole.contains(',') {
+        return text;
+    }
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = whole.split(',');
+    let first_ok = groups.next().is_some_and(|g| digits(g) && g.len() <= 3);
+    if !(first_ok && groups.all(|g| digits(g) && g.len() == 3)) {
+        return text;
+    }
+    let mut out = format!("{sign}{}", whole.replace(',', ""));
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 /// A choice that must be made: an id, a kind, a number left blank.
 pub fn required<T>(value: Option<T>) -> Result<T, FieldCode> {
     value.ok_or(FieldCode::Required)
@@ -262,6 +306,33 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(code(text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn numbers_are_read_as_people_write_them() {
+        let cases = [
+            ("1185", "1185"),
+            (" 1,185 ", "1185"),
+            ("1，185", "1185"),
+            ("１１８５", "1185"),
+            ("１，１８５", "1185"),
+            ("1,234,567", "1234567"),
+            ("-1,185", "-1185"),
+            ("1,185.5", "1185.5"),
+            ("２００", "200"),
+            // Not grouped by three: kept, so the number is refused as typed.
+            ("1,18", "1,18"),
+            ("1,2", "1,2"),
+            ("1234,567", "1234,567"),
+            (",185", ",185"),
+            ("1,,185", "1,,185"),
+            ("abc", "abc"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(plain_number(text), want, "{text:?}");
+        }
+        assert_eq!(half_width("２０２５－２０２６\u{3000}"), "2025-2026 ");
+        assert_eq!(half_width("雕庄（二）所"), "雕庄(二)所");
     }
 
     #[test]

@@ -311,9 +311,12 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, FieldCode> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldCode::InvalidDate)
 }
 
-/// Parses a count typed into a form; an empty box means nobody of that group came.
+/// Parses a count typed into a form or a sheet's cell; an empty box means nobody of that
+/// group came. Full-width digits and thousands separators are read as people write them
+/// ([`rules::plain_number`]): `２００`, `1,185`.
 pub fn parse_count(text: &str) -> Result<i64, FieldCode> {
-    let text = text.trim();
+    let text = rules::plain_number(text);
+    let text = text.as_str();
     if text.is_empty() {
         return Ok(0);
     }
@@ -848,6 +851,12 @@ mod tests {
             ("1e3", Err(FieldCode::NotWhole)),
             ("99999999999999999999", Err(FieldCode::TooLarge)),
             ("1000001", Err(FieldCode::TooLarge)),
+            ("２００", Ok(200)),
+            ("1,185", Ok(1185)),
+            ("1，185", Ok(1185)),
+            ("－３", Err(FieldCode::Negative)),
+            ("1,18", Err(FieldCode::NotANumber)),
+            ("1、2", Err(FieldCode::NotANumber)),
         ];
         for (text, want) in cases {
             assert_eq!(parse_count(text), want, "{text:?}");

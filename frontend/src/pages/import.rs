@@ -114,8 +114,26 @@ fn ReportView(report: ImportReport) -> impl IntoView {
     };
     let ok = report.problem_count == 0;
     let problems = report.problems.clone();
+    // Titles, the example row and a total: shown so the user sees the sheet was understood.
+    let skipped = report.skipped.clone();
     view! {
         <p class=if ok { "notice ok" } else { "notice bad" } id="import-summary">{summary}</p>
+        {(!skipped.is_empty()).then(|| view! {
+            <details id="import-skipped">
+                <summary>{tr(T::ImportSkipped)}{
+                    let n = skipped.len();
+                    move || lang().pick(&format!("（{n}）"), &format!(" ({n})")).to_string()
+                }</summary>
+                <ul>
+                    {skipped.into_iter().map(|s| view! {
+                        <li>{move || match lang() {
+                            Lang::Zh => format!("第 {} 行：{}", s.row, s.message),
+                            Lang::En => format!("Row {}: {}", s.row, s.message),
+                        }}</li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        })}
         {(!problems.is_empty()).then(|| view! {
             <div class="table-wrap">
                 <table id="import-problems">

@@ -18,14 +18,15 @@ pub mod stations;
 pub mod template;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use humiao_shared::account::Role;
 use humiao_shared::error::FieldCode;
 use humiao_shared::import::{
-    match_headers, HeaderMap, ImportIssue, ImportKind, ImportProblem, ImportReport, Problem,
-    MAX_PROBLEMS,
+    allowed_values, match_headers, total_figures, HeaderMap, ImportIssue, ImportKind,
+    ImportProblem, ImportReport, Problem, SkippedRow, MAX_PROBLEMS,
 };
 use humiao_shared::rules;
 use humiao_shared::Lang;
@@ -125,15 +126,67 @@ impl Cells<'_> {
     }
 }
 
+/// What follows a problem's message, so the user can fix the cell without asking.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    /// The labels a choice accepts, in Chinese and English.
+    Labels(Vec<(&'static str, &'static str)>),
+    /// The names a reference accepts; those sharing characters with what was typed first.
+    Names {
+        typed: String,
+        names: Arc<Vec<String>>,
+    },
+    /// A total row's figure and the column's sum.
+    Total { stated: i64, sum: i64 },
+}
+
+impl Detail {
+    /// The text, built only for the problems listed (at most [`MAX_PROBLEMS`]), so a file
+    /// of unknown names costs one scan of the names per listed problem.
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            Detail::Labels(labels) => {
+                let labels: Vec<&str> = labels.iter().map(|(zh, en)| lang.pick(zh, en)).collect();
+                allowed_values(lang, &labels)
+            }
+            Detail::Names { typed, names } => {
+                let shares = |name: &str| typed.chars().filter(|c| name.contains(*c)).count();
+                let mut ranked: Vec<(usize, &str)> =
+                    names.iter().map(|n| (shares(n), n.as_str())).collect();
+                // Stable: equally close names keep their order (by name).
+                ranked.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
+                let ranked: Vec<&str> = ranked.into_iter().map(|(_, n)| n).collect();
+                allowed_values(lang, &ranked)
+            }
+            Detail::Total { stated, sum } => total_figures(lang, *stated, *sum),
+        }
+    }
+}
+
+/// A problem's message in `lang`, followed by its detail if any.
+fn message(problem: Problem, detail: Option<&Detail>, lang: Lang) -> String {
+    let message = problem.message(lang);
+    match detail.map(|d| d.text(lang)).filter(|d| !d.is_empty()) {
+        Some(detail) => format!("{message}{}{detail}", lang.pick("；", "; ")),
+        None => message.to_string(),
+    }
+}
+
 /// Problems of one row, by column key (`None`: the whole row).
 #[derive(Debug, Default)]
 pub struct RowProblems {
-    items: Vec<(Option<&'static str>, Problem)>,
+    items: Vec<(Option<&'static str>, Problem, Option<Detail>)>,
 }
 
 impl RowProblems {
     pub fn push(&mut self, column: &'static str, problem: impl Into<Problem>) {
-        self.items.push((Some(column), problem.into()));
+        self.items.push((Some(column), problem.into(), None));
+    }
+
+    /// A problem with what the user needs to fix it.
+    pub fn push_with(&mut self, column: &'static str, problem: impl Into<Problem>, detail: Detail) {
+        self.items
+            .push((Some(column), problem.into(), Some(detail)));
     }
 
     /// The value of a check, or `None` with its problem filed under `column`.
@@ -162,6 +215,8 @@ impl RowProblems {
 pub struct Names {
     codes: HashMap<String, i64>,
     names: HashMap<String, Vec<i64>>,
+    /// The names of the first query, sorted, to list when a cell names none of them.
+    shown: Arc<Vec<String>>,
 }
 
 fn fold(text: &str) -> String {
@@ -172,7 +227,10 @@ impl Names {
     /// From rows of `SELECT id, code, name` (the code may be NULL).
     pub async fn load(conn: &mut AnyConnection, sql: &str) -> Result<Names, sqlx::Error> {
         let mut names = Names::default();
-        names.load_more(conn, sql).await?;
+        let mut shown = names.load_rows(conn, sql).await?;
+        shown.sort();
+        shown.dedup();
+        names.shown = Arc::new(shown);
         Ok(names)
     }
 
@@ -182,15 +240,26 @@ impl Names {
         conn: &mut AnyConnection,
         sql: &str,
     ) -> Result<(), sqlx::Error> {
+        self.load_rows(conn, sql).await.map(|_| ())
+    }
+
+    /// Adds the rows of a `SELECT id, code, name`; their names as stored.
+    async fn load_rows(
+        &mut self,
+        conn: &mut AnyConnection,
+        sql: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
         let rows: Vec<(i64, Option<String>, String)> =
             sqlx::query_as(sql).fetch_all(&mut *conn).await?;
+        let mut names = Vec::with_capacity(rows.len());
         for (id, code, name) in rows {
             if let Some(code) = code {
                 self.codes.insert(fold(&code), id);
             }
             self.add(&name, id);
+            names.push(name);
         }
-        Ok(())
+        Ok(names)
     }
 
     pub fn add(&mut self, name: &str, id: i64) {
@@ -275,7 +344,8 @@ impl Campaigns {
     }
 }
 
-/// A required reference cell: blank is `Required`, an unknown name its own problem.
+/// A required reference cell: blank is `Required`, an unknown name its own problem, with
+/// the names that would be accepted.
 pub fn reference(
     problems: &mut RowProblems,
     column: &'static str,
@@ -286,6 +356,14 @@ pub fn reference(
         Ok(Some(id)) => Some(id),
         // The record rules report the blank as required.
         Ok(None) => None,
+        Err(ImportIssue::UnknownName) => {
+            let detail = Detail::Names {
+                typed: text.trim().to_string(),
+                names: Arc::clone(&names.shown),
+            };
+            problems.push_with(column, ImportIssue::UnknownName, detail);
+            None
+        }
         Err(issue) => {
             problems.push(column, issue);
             None
@@ -298,6 +376,11 @@ pub fn count(problems: &mut RowProblems, column: &'static str, text: &str) -> i6
     problems
         .check(column, humiao_shared::session::parse_count(text))
         .unwrap_or(0)
+}
+
+/// A whole number in a cell as people write it (`1,185`, `１１８５`), if it is one.
+fn number(text: &str) -> Option<i64> {
+    humiao_shared::rules::plain_number(text).parse().ok()
 }
 
 /// A date cell, as `YYYY-MM-DD` for the record's input; a bad date stays as typed so the
@@ -329,17 +412,18 @@ pub async fn run<S: Sheet>(
     let names = S::names(&mut conn).await?;
     let mut problems: Vec<ImportProblem> = Vec::new();
     let mut problem_count = 0u64;
-    let mut file_problem = |row: u32, column: Option<&'static str>, problem: Problem| {
-        problem_count += 1;
-        if problems.len() < MAX_PROBLEMS {
-            problems.push(ImportProblem {
-                row: Some(row),
-                column: column.map(|key| column_title(S::KIND, table, map, key, lang)),
-                code: problem_code(problem),
-                message: problem.message(lang).to_string(),
-            });
-        }
-    };
+    let mut file_problem =
+        |row: u32, column: Option<&'static str>, problem: Problem, detail: Option<&Detail>| {
+            problem_count += 1;
+            if problems.len() < MAX_PROBLEMS {
+                problems.push(ImportProblem {
+                    row: Some(row),
+                    column: column.map(|key| column_title(S::KIND, table, map, key, lang)),
+                    code: problem_code(problem),
+                    message: message(problem, detail, lang),
+                });
+            }
+        };
     let mut valid_rows: Vec<S::Valid> = Vec::with_capacity(table.rows.len());
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     for row in &table.rows {
@@ -361,8 +445,12 @@ pub async fn run<S: Sheet>(
                 for (field, code) in errors.codes() {
                     // A cell already reported keeps its first, more precise problem.
                     let column = column_of::<S>(field);
-                    if !found.items.iter().any(|(c, _)| *c == column && c.is_some()) {
-                        found.items.push((column, Problem::Field(code)));
+                    if !found
+                        .items
+                        .iter()
+                        .any(|(c, _, _)| *c == column && c.is_some())
+                    {
+                        found.items.push((column, Problem::Field(code), None));
                     }
                 }
                 None
@@ -371,7 +459,7 @@ pub async fn run<S: Sheet>(
         };
         let Some(valid) = valid.filter(|_| found.is_empty()) else {
             // Left to right, as the user reads the row; whole-row problems last.
-            found.items.sort_by_key(|(column, _)| {
+            found.items.sort_by_key(|(column, _, _)| {
                 column.map_or(usize::MAX, |key| {
                     map.position(S::KIND, key).unwrap_or(usize::MAX - 1)
                 })
@@ -380,8 +468,8 @@ pub async fn run<S: Sheet>(
             found
                 .items
                 .dedup_by(|later, first| later.0.is_some() && later.0 == first.0);
-            for (column, problem) in found.items {
-                file_problem(row.number, column, problem);
+            for (column, problem, detail) in found.items {
+                file_problem(row.number, column, problem, detail.as_ref());
             }
             continue;
         };
@@ -390,15 +478,57 @@ pub async fn run<S: Sheet>(
                 row.number,
                 Some(S::SCOPE_COLUMN),
                 ImportIssue::OutsideScope.into(),
+                None,
             );
             continue;
         }
         if first_row_of.insert(S::key(&valid), row.number).is_some() {
-            file_problem(row.number, None, ImportIssue::RepeatedRow.into());
+            file_problem(row.number, None, ImportIssue::RepeatedRow.into(), None);
             continue;
         }
         valid_rows.push(valid);
     }
+
+    // A 合计 row stands for the rows above it: each count it gives must be their sum.
+    if let Some(total) = &table.total {
+        for &key in S::KIND.summed() {
+            in_time()?;
+            let Some(at) = map.position(S::KIND, key) else {
+                continue;
+            };
+            let stated = total.cells.get(at).map_or("", |c| c.trim());
+            if stated.is_empty() {
+                continue;
+            }
+            let Some(stated) = number(stated) else {
+                file_problem(total.number, Some(key), FieldCode::NotANumber.into(), None);
+                continue;
+            };
+            let sum = table
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(at).and_then(|c| number(c)))
+                .fold(0i64, i64::saturating_add);
+            if stated != sum {
+                let detail = Detail::Total { stated, sum };
+                file_problem(
+                    total.number,
+                    Some(key),
+                    ImportIssue::TotalMismatch.into(),
+                    Some(&detail),
+                );
+            }
+        }
+    }
+    let skipped = table
+        .skipped
+        .iter()
+        .map(|&(row, reason)| SkippedRow {
+            row,
+            reason,
+            message: reason.message(lang).to_string(),
+        })
+        .collect();
 
     in_time()?;
     let mut report = ImportReport {
@@ -411,6 +541,7 @@ pub async fn run<S: Sheet>(
         present: 0,
         problem_count,
         problems,
+        skipped,
     };
     if dry_run || problem_count > 0 {
         let statuses = statuses::<S>(&mut conn, valid_rows).await?;
@@ -578,12 +709,17 @@ pub fn choice<T: Copy>(
     code: impl Fn(T) -> &'static str,
     label: impl Fn(T, Lang) -> &'static str,
 ) -> Option<T> {
-    problems
-        .check(
-            column,
-            humiao_shared::import::parse_choice(text, all, code, label),
-        )
-        .flatten()
+    match humiao_shared::import::parse_choice(text, all, code, &label) {
+        Ok(found) => found,
+        Err(problem) => {
+            let labels = all
+                .iter()
+                .map(|item| (label(*item, Lang::Zh), label(*item, Lang::En)))
+                .collect();
+            problems.push_with(column, problem, Detail::Labels(labels));
+            None
+        }
+    }
 }
 
 /// Marks a field as a record rule would, for cells the rules never see.

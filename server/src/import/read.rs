@@ -5,6 +5,12 @@
 //! another encoding, formulas, merged cells, error values, no rows — is a [`FileError`]
 //! naming what to do, before any row is looked at.
 //!
+//! Sheets are read as people keep them: the header row is found among the first rows
+//! (`looks_like_header`), so a title and a 填报单位/日期 line above it are skipped; the
+//! template's example row under it and a 合计 row at the end are set apart. Merged cells,
+//! formulas and error values there are fine (a merged title, a `=SUM` total); inside the
+//! header and the rows of data they are refused as before.
+//!
 //! A file is hostile until read within its [`Budget`]: an XLSX is a ZIP archive, so its
 //! parts are unzipped once through a counter before calamine opens it (declared sizes can
 //! lie), and its cells are streamed one at a time, never laid out by the size the sheet
@@ -16,7 +22,10 @@ use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::time::{Duration, Instant};
 
 use calamine::{Data, DataRef, DataType, Reader, Xlsx, XlsxError, XlsxFormulaMetadata};
-use humiao_shared::import::{cell_ref, ImportIssue, MAX_PROBLEMS};
+use humiao_shared::import::{
+    cell_ref, is_example_row, is_total_row, looks_like_header, ImportIssue, ImportKind, SkipReason,
+    HEADER_SEARCH_ROWS, MAX_PROBLEMS,
+};
 
 use crate::configuration::ImportLimits;
 
@@ -24,13 +33,29 @@ use crate::configuration::ImportLimits;
 #[derive(Debug, Default)]
 pub struct Table {
     pub headers: Vec<String>,
+    /// The header's row as Excel numbers it (1 unless titles come above it).
+    pub header_row: u32,
+    /// The rows of data, blank rows left out.
     pub rows: Vec<Row>,
+    /// A 合计/总计/小计 row at the end: not a record, checked against the rows' sums.
+    pub total: Option<Row>,
+    /// Rows with text that are not records, by their Excel number, in order.
+    pub skipped: Vec<(u32, SkipReason)>,
+}
+
+impl Table {
+    /// Whether the row (as Excel numbers it) is the header or lies among the rows of data
+    /// (blank rows between them included): merged cells and formulas there are refused.
+    fn holds(&self, row: u32) -> bool {
+        let last = self.rows.last().map_or(self.header_row, |r| r.number);
+        (self.header_row..=last).contains(&row)
+    }
 }
 
 /// One row of data.
 #[derive(Debug)]
 pub struct Row {
-    /// As numbered in Excel (the header is row 1 when it is the first row).
+    /// As numbered in Excel.
     pub number: u32,
     pub cells: Vec<String>,
 }
@@ -178,15 +203,20 @@ pub fn format_of(content_type: Option<&str>, bytes: &[u8]) -> Result<Format, Fil
     }
 }
 
-/// Reads the body in its format, within the budget.
-pub fn read(format: Format, bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
+/// Reads the body in its format as a file of `kind`, within the budget.
+pub fn read(
+    kind: ImportKind,
+    format: Format,
+    bytes: &[u8],
+    budget: &Budget,
+) -> Result<Table, FileError> {
     match format {
-        Format::Xlsx => read_xlsx(bytes, budget),
-        Format::Csv => read_csv(bytes, budget),
+        Format::Xlsx => read_xlsx(kind, bytes, budget),
+        Format::Csv => read_csv(kind, bytes, budget),
     }
 }
 
-fn read_csv(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
+fn read_csv(kind: ImportKind, bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
     // Excel's "CSV UTF-8" starts with a byte-order mark; its "Unicode text" is UTF-16.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -218,7 +248,7 @@ fn read_csv(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
             cells,
         });
     }
-    into_table(rows)
+    into_table(kind, rows)
 }
 
 /// The file's bytes as calamine reads them, refusing to be read after the deadline:
@@ -347,7 +377,7 @@ impl CellProblems {
     }
 }
 
-fn read_xlsx(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
+fn read_xlsx(kind: ImportKind, bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
     check_archive(bytes, budget)?;
     let timed = Timed {
         bytes: Cursor::new(bytes),
@@ -399,16 +429,29 @@ fn read_xlsx(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
         }
     }
     budget.check_time()?;
-    if let Ok(merged) = book.merge_cells_by_sheet_name(&sheet) {
-        for area in merged {
-            let from = cell_ref(area.start.0, area.start.1 as usize);
-            let to = cell_ref(area.end.0, area.end.1 as usize);
-            problems.push(
-                area.start.0 + 1,
-                || format!("{from}:{to}"),
-                ImportIssue::MergedCells,
-            );
+    let merged = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
+    let table = into_table(kind, rows.into_rows());
+    // Cells an import cannot take count only in the header and the rows of data; with no
+    // rows found, all of them are listed.
+    let holds = |row: u32| table.as_ref().map_or(true, |t| t.holds(row));
+    let CellProblems { listed, count } = problems;
+    // The cells found after the first MAX_PROBLEMS were not kept; they came after those
+    // kept (a sheet lists its rows in order), below any title: counted as in the data.
+    let unlisted = count - listed.len() as u64;
+    let mut problems = CellProblems::default();
+    for (row, cell, issue) in listed.into_iter().filter(|p| holds(p.0)) {
+        problems.push(row, || cell, issue);
+    }
+    problems.count += unlisted;
+    for area in merged {
+        budget.check_time()?;
+        let (first, last) = (area.start.0 + 1, area.end.0 + 1);
+        if !(first..=last).any(holds) {
+            continue;
         }
+        let from = cell_ref(area.start.0, area.start.1 as usize);
+        let to = cell_ref(area.end.0, area.end.1 as usize);
+        problems.push(first, || format!("{from}:{to}"), ImportIssue::MergedCells);
     }
     budget.check_time()?;
     if problems.count > 0 {
@@ -423,7 +466,7 @@ fn read_xlsx(bytes: &[u8], budget: &Budget) -> Result<Table, FileError> {
         };
         return Err(FileError::Cells(listed, count));
     }
-    into_table(rows.into_rows())
+    table
 }
 
 /// A cell's value as the text a person typed: whole numbers without a decimal point,
@@ -461,18 +504,46 @@ pub fn is_gbk_csv_of(kind: humiao_shared::import::ImportKind, bytes: &[u8]) -> b
     humiao_shared::import::match_headers(kind, &headers).is_ok()
 }
 
-/// The first row with any text is the header; blank rows after it are skipped.
-fn into_table(rows: Vec<Row>) -> Result<Table, FileError> {
+/// The header, the rows of data and the rows set apart. Blank rows are left out. The
+/// header is the first of the first [`HEADER_SEARCH_ROWS`] rows with text that looks like
+/// the kind's header (see `looks_like_header`), or else the first row with text (so a wrong
+/// header is reported as one); rows above it are titles. Rows right under it that start
+/// with `示例` are the template's example; a last row that starts with 合计/总计/小计 is
+/// the total. None of these is a record.
+fn into_table(kind: ImportKind, rows: Vec<Row>) -> Result<Table, FileError> {
     let blank = |row: &Row| row.cells.iter().all(|c| c.trim().is_empty());
-    let mut rows = rows.into_iter().filter(|r| !blank(r));
-    let header = rows.next().ok_or(FileError::NoRows)?;
-    let rows: Vec<Row> = rows.collect();
-    if rows.is_empty() {
+    let mut rows: Vec<Row> = rows.into_iter().filter(|r| !blank(r)).collect();
+    let at = rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|r| looks_like_header(kind, &r.cells))
+        .unwrap_or(0);
+    let mut rest = rows.split_off((at + 1).min(rows.len()));
+    let header = rows.pop().ok_or(FileError::NoRows)?;
+    let mut skipped: Vec<(u32, SkipReason)> =
+        rows.iter().map(|r| (r.number, SkipReason::Title)).collect();
+    let examples = rest.iter().take_while(|r| is_example_row(&r.cells)).count();
+    skipped.extend(
+        rest.drain(..examples)
+            .map(|r| (r.number, SkipReason::Example)),
+    );
+    let total = if rest.last().is_some_and(|r| is_total_row(&r.cells)) {
+        rest.pop()
+    } else {
+        None
+    };
+    if let Some(total) = &total {
+        skipped.push((total.number, SkipReason::Total));
+    }
+    if rest.is_empty() {
         return Err(FileError::NoRows);
     }
     Ok(Table {
         headers: header.cells,
-        rows,
+        header_row: header.number,
+        rows: rest,
+        total,
+        skipped,
     })
 }
 
@@ -507,11 +578,61 @@ mod tests {
 
     #[test]
     fn csv_rows_are_numbered_as_excel_numbers_them_and_blank_rows_are_skipped() {
-        let table =
-            read_csv("\u{feff}a,b\n1,2\n,\n\"x\ny\",3\n".as_bytes(), &budget()).expect("read");
+        let table = read_csv(
+            ImportKind::Stations,
+            "\u{feff}a,b\n1,2\n,\n\"x\ny\",3\n".as_bytes(),
+            &budget(),
+        )
+        .expect("read");
         assert_eq!(table.headers, ["a", "b"]);
         let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [2, 4]);
+    }
+
+    #[test]
+    fn titles_above_the_header_the_example_row_and_the_total_are_set_apart() {
+        let text = "天宁分局派出所名单,,\n填报单位：天宁分局,,日期：2025年9月1日\n\
+                    派出所编码,派出所名称,所属分局\n示例：TN-05,雕庄派出所,天宁分局\n\
+                    TN-01,甲所,TN\n,,\nTN-02,乙所,TN\n合 计,2 个,\n";
+        let table = read_csv(ImportKind::Stations, text.as_bytes(), &budget()).expect("read");
+        assert_eq!(table.header_row, 3);
+        assert_eq!(table.headers[0], "派出所编码");
+        let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [5, 7]);
+        assert_eq!(table.total.as_ref().map(|r| r.number), Some(8));
+        assert_eq!(
+            table.skipped,
+            [
+                (1, SkipReason::Title),
+                (2, SkipReason::Title),
+                (4, SkipReason::Example),
+                (8, SkipReason::Total)
+            ]
+        );
+        assert!(table.holds(3) && table.holds(6) && table.holds(7));
+        assert!(!table.holds(2) && !table.holds(8));
+
+        // No row looks like the header: the first is taken, so its problems are reported.
+        let table = read_csv(
+            ImportKind::Stations,
+            "编码,名字\nA,B\n".as_bytes(),
+            &budget(),
+        )
+        .expect("read");
+        assert_eq!((table.header_row, table.headers[0].as_str()), (1, "编码"));
+        // The header is looked for among the first ten rows with text only.
+        let late = format!(
+            "{}派出所编码,派出所名称,所属分局\nA,B,C\n",
+            "说明\n".repeat(10)
+        );
+        let table = read_csv(ImportKind::Stations, late.as_bytes(), &budget()).expect("read");
+        assert_eq!(table.header_row, 1);
+        // The template sent back as it came has no rows.
+        let template = "派出所编码,派出所名称,所属分局\n示例：TN-05,雕庄派出所,天宁分局\n";
+        assert!(matches!(
+            read_csv(ImportKind::Stations, template.as_bytes(), &budget()),
+            Err(FileError::NoRows)
+        ));
     }
 
     #[test]
@@ -539,7 +660,7 @@ mod tests {
             ("past the deadline", late, "a\n1\n", Some("time")),
         ];
         for (what, budget, text, want) in cases {
-            let got = match read_csv(text.as_bytes(), &budget) {
+            let got = match read_csv(ImportKind::Stations, text.as_bytes(), &budget) {
                 Ok(_) => None,
                 Err(FileError::TooManyRows { limit: 3 }) => Some("rows"),
                 Err(FileError::TooManyColumns { limit: 4 }) => Some("columns"),
@@ -557,7 +678,10 @@ mod tests {
         let gbk = [
             0xD1, 0xA7, 0xD0, 0xA3, 0xB1, 0xE0, 0xC2, 0xEB, b'\n', b'1', b'\n',
         ];
-        assert!(matches!(read_csv(&gbk, &budget()), Err(FileError::NotUtf8)));
+        assert!(matches!(
+            read_csv(ImportKind::Schools, &gbk, &budget()),
+            Err(FileError::NotUtf8)
+        ));
     }
 
     #[test]

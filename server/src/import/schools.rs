@@ -2,7 +2,7 @@
 //! or name; one school year's roll may come with each school. The natural key is the code.
 
 use humiao_shared::account::Role;
-use humiao_shared::import::{parse_year, ImportIssue, ImportKind};
+use humiao_shared::import::{parse_school_year, ImportIssue, ImportKind};
 use humiao_shared::org::{Enrolment, NewSchool, School, SchoolKind, ValidSchool};
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -67,7 +67,7 @@ impl Sheet for Schools {
         let students = cells.get("students");
         let enrolments = match (year.is_empty(), students.is_empty()) {
             (true, true) => Vec::new(),
-            (false, false) => match problems.check("school_year", parse_year(year)) {
+            (false, false) => match problems.check("school_year", parse_school_year(year)) {
                 Some(school_year) => vec![Enrolment {
                     school_year,
                     students: count(problems, "students", students),

@@ -104,11 +104,11 @@ impl Sheet for Sessions {
         };
         let mut topic_ids = Vec::new();
         for topic in split_list(cells.get("topics")) {
-            if let Some(Some(id)) = problems.check("topics", names.topics.find(topic)) {
+            if let Some(id) = reference(problems, "topics", &names.topics, topic) {
                 topic_ids.push(id);
             }
         }
-        let duration = cells.get("duration");
+        let duration = humiao_shared::rules::plain_number(cells.get("duration"));
         let duration_minutes = if duration.is_empty() {
             None
         } else {

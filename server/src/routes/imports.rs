@@ -158,7 +158,7 @@ async fn upload(
     // Unzipping and parsing take CPU time: off the worker that serves other requests.
     let (parsed, bytes) = web::block(move || {
         let parsed = read::format_of(content_type.as_deref(), &bytes)
-            .and_then(|format| Ok((format, read::read(format, &bytes, &budget)?)));
+            .and_then(|format| Ok((format, read::read(kind, format, &bytes, &budget)?)));
         (parsed, bytes)
     })
     .await
@@ -172,7 +172,7 @@ async fn upload(
         Err(_) if format == read::Format::Csv && read::is_gbk_csv_of(kind, &bytes) => {
             return Ok(file_failure(FileError::NotUtf8, lang))
         }
-        Err(problems) => return Ok(header_failure(kind, problems, lang)),
+        Err(problems) => return Ok(header_failure(kind, table.header_row, problems, lang)),
     };
     let (table, map, dry_run, b) = (&table, &map, q.dry_run, &budget);
     let run = crate::registry::importer(kind).run;
@@ -328,8 +328,8 @@ fn file_failure(error: FileError, lang: Lang) -> HttpResponse {
         FileError::NoRows => (
             S::UNPROCESSABLE_ENTITY,
             "no_rows",
-            "第一个工作表中没有数据：第一行应为表头，其下每行一条记录".into(),
-            "The first sheet has no data: the header row first, then one record per row".into(),
+            "第一个工作表中没有可导入的数据：表头之下每行一条记录（模板的示例行不会导入）".into(),
+            "The first sheet has no rows to import: one record per row under the header (the template's example row is not imported)".into(),
         ),
         FileError::Cells(..) => (
             S::UNPROCESSABLE_ENTITY,
@@ -402,7 +402,12 @@ fn file_failure(error: FileError, lang: Lang) -> HttpResponse {
     failure_of(status, code, lang.pick(&zh, &en), problems, count)
 }
 
-fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> HttpResponse {
+fn header_failure(
+    kind: ImportKind,
+    row: u32,
+    problems: HeaderProblems,
+    lang: Lang,
+) -> HttpResponse {
     let mut list = Vec::new();
     let mut count = 0u64;
     // Capped as a report's problems are: a header can be as wide as the column limit.
@@ -410,7 +415,7 @@ fn header_failure(kind: ImportKind, problems: HeaderProblems, lang: Lang) -> Htt
         count += 1;
         if list.len() < MAX_PROBLEMS {
             list.push(ImportProblem {
-                row: Some(1),
+                row: Some(row),
                 column: Some(column),
                 code: code.to_string(),
                 message: lang.pick(&zh, &en).to_string(),

@@ -161,22 +161,25 @@ async fn a_downloaded_template_filled_in_and_uploaded_stores_its_rows_in_either_
                 Xlsx::new(std::io::Cursor::new(template)).expect("an XLSX template");
             let first = book.sheet_names()[0].clone();
             let sheet = book.worksheet_range(&first).expect("first sheet");
-            let header: Vec<String> = sheet
+            // The header and the example row, kept as they came, then the rows filled in.
+            let mut all: Vec<Vec<String>> = sheet
                 .rows()
-                .next()
-                .expect("a header row")
-                .iter()
-                .map(|c| match c {
-                    Data::String(s) => s.clone(),
-                    other => panic!("header cell {other:?}"),
+                .map(|r| {
+                    r.iter()
+                        .map(|c| match c {
+                            Data::String(s) => s.clone(),
+                            Data::Empty => String::new(),
+                            other => panic!("template cell {other:?}"),
+                        })
+                        .collect()
                 })
                 .collect();
             assert_eq!(
-                header,
+                all[0],
                 headers(ImportKind::Stations, lang),
                 "{format} {accept}"
             );
-            let mut all = vec![header];
+            assert_eq!(all.len(), 2, "the header and the example row");
             all.extend(rows.iter().cloned());
             (XLSX, xlsx(&all))
         } else {
@@ -185,9 +188,10 @@ async fn a_downloaded_template_filled_in_and_uploaded_stores_its_rows_in_either_
                 .strip_prefix('\u{feff}')
                 .expect("a byte-order mark for Excel");
             assert_eq!(
-                text.trim_end(),
+                text.lines().next().unwrap_or_default(),
                 headers(ImportKind::Stations, lang).join(",")
             );
+            assert_eq!(text.lines().count(), 2, "the header and the example row");
             let mut filled = format!("\u{feff}{text}").into_bytes();
             filled.extend(csv(&rows));
             (CSV, filled)
@@ -197,6 +201,11 @@ async fn a_downloaded_template_filled_in_and_uploaded_stores_its_rows_in_either_
         assert_eq!(
             (report["stored"].as_bool(), report["added"].as_u64()),
             (Some(true), Some(2))
+        );
+        assert_eq!(
+            report["skipped"],
+            json!([{"row": 2, "reason": "example", "message": humiao_shared::import::SkipReason::Example.message(Lang::Zh)}]),
+            "{format} {accept}: the example row is skipped"
         );
         let stored = app.get_json(&format!("/api/v1/stations?q=TPL{n}")).await;
         let names: Vec<&str> = stored
@@ -290,7 +299,13 @@ async fn a_dry_run_stores_nothing_and_lists_every_problem_by_row_and_column() {
         .iter()
         .find(|p| p["code"] == "unknown_name")
         .unwrap();
-    assert_eq!(unknown["message"], "No record has this name or code");
+    let message = unknown["message"].as_str().unwrap();
+    // No station is called anything like it: the first ten by name, and how many more.
+    assert!(
+        message.starts_with("No record has this name or code; accepted: "),
+        "{message}"
+    );
+    assert!(message.ends_with(" more"), "{message}");
     assert_eq!(app.count("schools").await, before);
 }
 

@@ -642,9 +642,12 @@ async fn an_administrator_checks_a_file_then_imports_it_from_the_import_page() {
         format!("{header}\nUI-1,界面导入小学,小学,天宁分局,雕庄派出所,2025,300\nUI-2,,小学,天宁分局,雕庄派出所,2025,300\n"),
     )
     .unwrap();
+    // Kept as a bureau keeps it: a title above the template as downloaded (its example
+    // row included), the school, and a 合计 row.
+    let template = template.trim_start_matches('\u{feff}');
     std::fs::write(
         &good,
-        format!("{header}\nUI-1,界面导入小学,小学,天宁分局,雕庄派出所,2025,300\n"),
+        format!("天宁分局学校名单（2025学年）\n{template}UI-1,界面导入小学,小学,天宁分局,雕庄派出所,2025-2026,300\n合计,,,,,,300\n"),
     )
     .unwrap();
     let before = app.count("schools").await;
@@ -681,6 +684,19 @@ async fn an_administrator_checks_a_file_then_imports_it_from_the_import_page() {
         .wait_for_text("#import-summary", |t| t.contains("检查完毕"))
         .await
         .unwrap();
+    // The rows left out are told: the title, the example row, the total.
+    browser.click("#import-skipped summary").await.unwrap();
+    let skipped = browser.text_of("#import-skipped").await.unwrap();
+    for row in ["第 1 行", "第 3 行", "第 5 行"] {
+        assert!(skipped.contains(row), "{row}: {skipped}");
+    }
+    for width in [360, 1440] {
+        browser.client.set_window_size(width, 900).await.unwrap();
+        browser
+            .screenshot_whole_page(&format!("admin-import-skipped-{width}"))
+            .await
+            .unwrap();
+    }
     browser.click("#import-run").await.unwrap();
     browser
         .wait_for_text("#import-summary", |t| t.starts_with("已导入"))

@@ -24,6 +24,7 @@ mod hostile_imports;
 mod hostile_input;
 mod idempotency;
 mod import;
+mod import_as_kept;
 mod journeys;
 mod kept_figures;
 mod links;
