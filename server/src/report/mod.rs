@@ -30,8 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // Its own 405 (a page's, without a JSON body), so recorded rather than mounted with
     // `mount::resource`.
     crate::mount::record("/report/{year}", "GET");
-    crate::mount::record("/report/print.js", "GET");
     // The 打印 button's script, a file of the site's own: the CSP allows no inline script.
+    // Not an operation of the API (like `/boot.js`), so neither recorded nor documented.
     cfg.service(
         web::resource("/report/print.js")
             .route(web::get().to(|| async {
