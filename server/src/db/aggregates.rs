@@ -278,24 +278,14 @@ pub async fn reach(
         );
         c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?
     };
-    let mut rows: Vec<ReachRow> = rows
-        .into_iter()
-        .map(
-            |(key, label, sessions, students, parents, teachers, others)| ReachRow {
-                label: match group {
-                    GroupBy::Format => SessionFormat::from_code(&label)
-                        .map_or(label, |f| f.label(humiao_shared::Lang::Zh).to_string()),
-                    _ => label,
-                },
-                key,
-                sessions,
-                students,
-                parents,
-                teachers,
-                others,
-            },
-        )
-        .collect();
+    let mut rows: Vec<ReachRow> = rows.into_iter().map(reach_row).collect();
+    if group == GroupBy::Format {
+        for r in &mut rows {
+            if let Some(f) = SessionFormat::from_code(&r.label) {
+                r.label = f.label(humiao_shared::Lang::Zh).to_string();
+            }
+        }
+    }
     // Ids sort as numbers, months and codes as text.
     if matches!(
         group,
@@ -352,20 +342,20 @@ pub async fn top_stations(
         c.sql()
     );
     let rows: Vec<SumRow> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(key, label, sessions, students, parents, teachers, others)| ReachRow {
-                key,
-                label,
-                sessions,
-                students,
-                parents,
-                teachers,
-                others,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(reach_row).collect())
+}
+
+/// A row of sums as the charts and tables take it.
+fn reach_row((key, label, sessions, students, parents, teachers, others): SumRow) -> ReachRow {
+    ReachRow {
+        key,
+        label,
+        sessions,
+        students,
+        parents,
+        teachers,
+        others,
+    }
 }
 
 /// Sessions and 人次 per group given by the slice's stations (work figures), with the

@@ -340,6 +340,65 @@ async fn the_levels_list_every_place_below_even_without_sessions() {
     assert_eq!(d["level"], "school");
 }
 
+/// The station chart names the 15 largest stations by 人次 and says of how many: the same
+/// stations, in the same order, as ranking every station's row of the reach aggregate.
+#[tokio::test]
+async fn the_station_chart_is_the_largest_stations_of_all_counted() {
+    let app = spawn_app().await;
+    let d = app.get_json("/api/v1/dashboard").await;
+    let campaign = d["slice"]["campaign_id"].as_i64().unwrap();
+    let from = d["slice"]["from"].as_str().unwrap().to_string();
+    let (stations,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM stations
+         WHERE deleted_at IS NULL AND (closed_on IS NULL OR closed_on >= $1)",
+    )
+    .bind(&from)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(d["stations"].as_i64(), Some(stations));
+    let every = app
+        .get_json(&format!(
+            "/api/v1/aggregates/reach?group_by=station&campaign_id={campaign}"
+        ))
+        .await;
+    let people = |r: &Value| {
+        ["students", "parents", "teachers", "others"]
+            .iter()
+            .map(|k| r[*k].as_i64().unwrap())
+            .sum::<i64>()
+    };
+    let mut ranked: Vec<&Value> = every
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["sessions"].as_i64() > Some(0))
+        .collect();
+    // Largest first; ties in id order.
+    ranked.sort_by_key(|r| {
+        (
+            -people(r),
+            r["key"].as_str().unwrap().parse::<i64>().unwrap(),
+        )
+    });
+    let expected: Vec<(&str, i64)> = ranked
+        .iter()
+        .take(15)
+        .map(|r| (r["label"].as_str().unwrap(), people(r)))
+        .collect();
+    let drawn: Vec<(&str, i64)> = d["by_station"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["label"].as_str().unwrap(), people(r)))
+        .collect();
+    assert!(
+        ranked.len() > 15,
+        "the demo has more stations than the chart draws"
+    );
+    assert_eq!(drawn, expected);
+}
+
 /// Item 2: "schools covered" at school level is of that one school, not of the city's.
 #[tokio::test]
 async fn one_school_is_covered_of_one() {
