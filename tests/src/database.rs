@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use humiao_server::configuration::Settings;
 use sqlx::{Connection, Executor, PgConnection};
 
+use crate::template::Template;
+
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,17 +54,33 @@ impl TestDatabase {
     }
 
     pub async fn create_on(engine: Engine) -> TestDatabase {
+        Self::make(engine, None).await
+    }
+
+    /// A database of one test's own holding the demo data: a copy of the demo this test
+    /// process loaded once ([`crate::template`]).
+    pub async fn with_demo() -> TestDatabase {
+        let engine = Engine::under_test();
+        let template = crate::template::demo(engine).await;
+        Self::make(engine, Some(template)).await
+    }
+
+    /// A new database, empty or a copy of `template`.
+    async fn make(engine: Engine, template: Option<Template>) -> TestDatabase {
         let dir = tempfile::tempdir().expect("temporary folder");
         match engine {
-            Engine::Sqlite => TestDatabase {
-                engine,
-                url: format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("humiao.db").display()
-                ),
-                dir,
-                postgres_name: None,
-            },
+            Engine::Sqlite => {
+                let file = dir.path().join("humiao.db");
+                if let Some(Template::File(template)) = &template {
+                    crate::template::copy_file(template, &file);
+                }
+                TestDatabase {
+                    engine,
+                    url: format!("sqlite://{}?mode=rwc", file.display()),
+                    dir,
+                    postgres_name: None,
+                }
+            }
             Engine::Postgres => {
                 static NEXT: AtomicU32 = AtomicU32::new(0);
                 let name = format!(
@@ -71,11 +89,15 @@ impl TestDatabase {
                     NEXT.fetch_add(1, Ordering::Relaxed),
                     chrono::Utc::now().timestamp_micros()
                 );
-                let mut admin = admin_connection().await;
-                admin
-                    .execute(format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .expect("create the test database");
+                if let Some(Template::Database(template)) = &template {
+                    crate::template::copy_database(template, &name).await;
+                } else {
+                    admin_connection()
+                        .await
+                        .execute(format!("CREATE DATABASE {name}").as_str())
+                        .await
+                        .expect("create the test database");
+                }
                 TestDatabase {
                     engine,
                     url: format!("{}/{name}", postgres_server()),
@@ -96,7 +118,7 @@ impl TestDatabase {
     }
 }
 
-async fn admin_connection() -> PgConnection {
+pub(crate) async fn admin_connection() -> PgConnection {
     let url = format!("{}/postgres", postgres_server());
     PgConnection::connect(&url).await.unwrap_or_else(|e| {
         panic!("cannot reach PostgreSQL at {url} (`cargo xtask test` starts it): {e}")

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod database;
 pub mod fixtures;
 pub mod process;
+pub mod template;
 pub mod upgrade;
 
 use std::path::PathBuf;
@@ -61,11 +62,16 @@ pub async fn spawn_app_on(database: TestDatabase) -> TestApp {
 
 /// Starts the server with demo data and the settings `edit` changes (e.g. smaller limits).
 pub async fn spawn_app_with(edit: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_edited(TestDatabase::create().await, false, edit).await
+    spawn_edited(TestDatabase::with_demo().await, false, edit).await
 }
 
 async fn spawn(no_demo: bool) -> TestApp {
-    spawn_with(TestDatabase::create().await, no_demo).await
+    let database = if no_demo {
+        TestDatabase::create().await
+    } else {
+        TestDatabase::with_demo().await
+    };
+    spawn_with(database, no_demo).await
 }
 
 async fn spawn_with(database: TestDatabase, no_demo: bool) -> TestApp {
