@@ -169,8 +169,8 @@ impl FieldCode {
             ),
             TooMany => ("所选项过多", "Too many items are listed"),
             Closed => (
-                "该日期时已关闭，不能再记录活动",
-                "It had closed by this day; no session can be logged there",
+                "该日期时已关闭，不能再记录",
+                "It had closed by then; nothing can be recorded there after its closing day",
             ),
             ExcludesRecords => (
                 "已有记录不在这一日期范围内",

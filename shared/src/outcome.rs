@@ -153,6 +153,20 @@ impl NewOutcome {
     }
 }
 
+impl ValidOutcome {
+    /// A month's values belong to a station that was open in it: a month that starts
+    /// after the station's closing day is refused beside the station, as sessions after
+    /// it are, since the closed station has left every figure of that month.
+    pub fn check_open(&self, station_closed_on: Option<NaiveDate>) -> Result<(), FieldErrors> {
+        if crate::org::open_on(station_closed_on, self.month) {
+            return Ok(());
+        }
+        let mut errors = FieldErrors::default();
+        errors.push("station_id", FieldCode::Closed);
+        Err(errors)
+    }
+}
+
 /// Parses `YYYY-MM` to the month's first day.
 pub fn parse_month(text: &str) -> Result<NaiveDate, FieldCode> {
     let text = text.trim();
@@ -364,5 +378,20 @@ mod tests {
             let json = serde_json::to_string(&i).unwrap();
             assert_eq!(json, format!("\"{}\"", i.code()));
         }
+    }
+
+    #[test]
+    fn a_month_after_the_stations_closing_day_is_refused_and_the_closing_month_is_not() {
+        let outcome = |month: u32| ValidOutcome {
+            station_id: 1,
+            month: NaiveDate::from_ymd_opt(2024, month, 1).unwrap(),
+            indicator: Indicator::MinorsMentored,
+            value: 3,
+        };
+        let closed = NaiveDate::from_ymd_opt(2024, 6, 15);
+        assert!(outcome(6).check_open(closed).is_ok());
+        assert!(outcome(7).check_open(None).is_ok());
+        let refused = outcome(7).check_open(closed).unwrap_err();
+        assert_eq!(refused.get("station_id"), Some(FieldCode::Closed));
     }
 }

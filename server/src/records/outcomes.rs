@@ -76,7 +76,15 @@ impl Resource for Outcomes {
         if input.station_id.is_some() && !is_live(conn, "stations", input.station_id).await? {
             refs.push("station_id", FieldCode::UnknownValue);
         }
-        checked(input.validate(clock::today()), refs)
+        let valid = checked(input.validate(clock::today()), refs)?;
+        let (closed_on,): (Option<String>,) =
+            sqlx::query_as("SELECT closed_on FROM stations WHERE id = $1")
+                .bind(valid.station_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let closed_on = closed_on.as_deref().map(super::date).transpose()?;
+        valid.check_open(closed_on).map_err(ApiError::Validation)?;
+        Ok(valid)
     }
 
     fn named(filter: &OutcomeFilter) -> Vec<Named> {

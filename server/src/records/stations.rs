@@ -231,12 +231,21 @@ impl Resource for Stations {
         let Some(closed_on) = v.closed_on else {
             return Ok(None);
         };
-        const DATED: &[Dated] = &[Dated {
-            collection: "sessions",
-            rows: "sessions t WHERE t.station_id = $1 AND t.deleted_at IS NULL",
-            first: "t.held_on",
-            last: "t.held_on",
-        }];
+        // Outcome values are per month: one belongs to the station from the month's first day.
+        const DATED: &[Dated] = &[
+            Dated {
+                collection: "sessions",
+                rows: "sessions t WHERE t.station_id = $1 AND t.deleted_at IS NULL",
+                first: "t.held_on",
+                last: "t.held_on",
+            },
+            Dated {
+                collection: "outcomes",
+                rows: "outcome_values t WHERE t.station_id = $1 AND t.deleted_at IS NULL",
+                first: "t.month || '-01'",
+                last: "t.month || '-01'",
+            },
+        ];
         outside_dates(conn, id, DATED, None, Some(("closed_on", closed_on))).await
     }
 

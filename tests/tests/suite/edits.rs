@@ -579,6 +579,82 @@ async fn a_closed_school_or_station_takes_no_session_after_its_closing_day() {
     );
 }
 
+/// Outcome values are a station's months: none for a month that starts after its closing
+/// day, and no closing day before months it already reported.
+#[tokio::test]
+async fn a_closed_station_takes_no_outcome_month_after_its_closing_day() {
+    let app = spawn_app().await;
+    let refs = humiao_tests::fixtures::demo_refs(&app.client, &app.url).await;
+    let district = id(&app
+        .get_json(&format!("/api/v1/stations/{}", refs.station_id))
+        .await["district_id"]);
+    let station = post(
+        &app,
+        "stations",
+        &json!({"district_id": district, "code": "E-OC", "name": "月报派出所"}),
+    )
+    .await;
+    let outcome = |month: &str| {
+        json!({"station_id": station["id"], "month": month,
+               "indicator": "minors_mentored", "value": 7})
+    };
+    post(&app, "outcomes", &outcome("2024-06")).await;
+    post(&app, "outcomes", &outcome("2024-08")).await;
+
+    // Closing in July, with August reported: refused on the date, naming the outcomes.
+    let path = format!("/api/v1/stations/{}", id(&station["id"]));
+    let mut body = editable(&app.get_json(&path).await, &[]);
+    body["closed_on"] = json!("2024-07-10");
+    let res = put(&app, &path, &body).await;
+    assert_eq!(res.status(), 409);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["code"], "records_outside", "{answer}");
+    assert_eq!(
+        field_codes(&answer),
+        [("closed_on".to_string(), "excludes_records".to_string())]
+    );
+
+    // Without August, it closes; then July, its closing month, is taken and August is
+    // refused beside the station.
+    let august = app
+        .get_json(&format!(
+            "/api/v1/outcomes?station_id={}&from=2024-08",
+            id(&station["id"])
+        ))
+        .await;
+    let august = id(&august[0]["id"]);
+    let res = app
+        .client
+        .delete(format!("{}/api/v1/outcomes/{august}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(put(&app, &path, &body).await.status(), 200);
+    post(&app, "outcomes", &outcome("2024-07")).await;
+    let res = app.post_json("/api/v1/outcomes", &outcome("2024-08")).await;
+    assert_eq!(res.status(), 422);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(
+        field_codes(&answer),
+        [("station_id".to_string(), "closed".to_string())]
+    );
+    let kept = app
+        .get_json(&format!(
+            "/api/v1/outcomes?station_id={}",
+            id(&station["id"])
+        ))
+        .await;
+    let mut months: Vec<&str> = kept
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["month"].as_str().unwrap())
+        .collect();
+    months.sort_unstable();
+    assert_eq!(months, ["2024-06", "2024-07"]);
+}
+
 /// The same holds one level down: an assignment's window keeps its schools' confirmations,
 /// a course's dates keep the days its trainees attended.
 #[tokio::test]
