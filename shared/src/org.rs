@@ -271,6 +271,10 @@ pub struct School {
     pub closed_on: Option<NaiveDate>,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
+    /// The name's pinyin initials, lower case (雕庄小学: `dzxx`), worked out by the server so
+    /// that the form can find the school by them (`school_search`) without the pinyin table.
+    #[serde(default)]
+    pub initials: String,
 }
 
 /// A school as an administrator sends it.

@@ -4,6 +4,8 @@
 //! can be moved or dropped without untangling the others.
 
 mod recent_sessions;
+mod school_picker;
+mod session_draft;
 mod session_form;
 mod session_table;
 
