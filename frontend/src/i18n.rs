@@ -174,6 +174,7 @@ catalogue! {
     DiscardDraft => "清空重填", "Start again";
     ConfirmDiscardDraft => "清空表单中尚未保存的内容？", "Clear what you typed and did not save?";
     RefusedHead => "以下记录服务器未接受，请打开修改或确认后重新保存：", "The server refused these entries; open one to correct or confirm it, then save:";
+    RefusedSeeAbove => "离线保存的记录未被服务器接受，请在页面顶部打开处理。", "An entry kept offline was refused; open it from the top of the page.";
     ReopenRefused => "在表单中打开", "Open in the form";
     DiscardRefused => "放弃这条", "Throw it away";
     ConfirmDiscardRefused => "放弃这条记录？放弃后无法恢复。", "Throw this entry away? It cannot be brought back.";

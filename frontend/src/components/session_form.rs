@@ -365,15 +365,27 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
         }
     };
 
-    // The "网络不通…已保存在本机" message is stale once an entry left the outbox.
+    // The "网络不通…已保存在本机" message is stale once an entry left the outbox; an entry
+    // refused meanwhile is said by 保存, where the officer is, and its notice (at the top,
+    // with its buttons) is brought into sight.
     if let Some(outbox) = outbox {
-        Effect::new(move |before: Option<usize>| {
-            let waiting = outbox.waiting.get();
-            if before.is_some_and(|b| waiting < b) && queued_shown.get_untracked() {
-                outcome.set(None);
-                queued_shown.set(false);
+        Effect::new(move |before: Option<(usize, usize)>| {
+            let now = (outbox.waiting.get(), outbox.refused.with(Vec::len));
+            if let Some((waiting, refused)) = before {
+                if now.1 > refused {
+                    outcome.set(Some(Err(T::RefusedSeeAbove.get(lang_now()).to_string())));
+                    queued_shown.set(false);
+                    request_animation_frame(|| {
+                        if let Some(notice) = document().get_element_by_id("outbox-refused") {
+                            notice.scroll_into_view_with_bool(true);
+                        }
+                    });
+                } else if now.0 < waiting && queued_shown.get_untracked() {
+                    outcome.set(None);
+                    queued_shown.set(false);
+                }
             }
-            waiting
+            now
         });
     }
 

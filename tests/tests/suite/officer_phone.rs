@@ -241,6 +241,16 @@ async fn an_officer_keeps_a_draft_through_an_expired_sign_in_and_confirms_a_refu
         .wait_until_gone(".save-bar .notice.ok")
         .await
         .unwrap();
+    // Said by 保存, where the officer tapped, and the notice is brought into sight.
+    let said = browser.text_of(".save-bar [role=alert]").await.unwrap();
+    assert!(said.contains("未被服务器接受"), "{said}");
+    browser
+        .wait_until_true(
+            "const r = document.querySelector('#outbox-refused').getBoundingClientRect();
+             return r.top >= 0 && r.top < 300;",
+        )
+        .await
+        .unwrap();
     let buttons = browser.text_of("#outbox-refused .buttons").await.unwrap();
     assert!(!buttons.contains("OK"), "Chinese buttons: {buttons}");
     browser
