@@ -294,6 +294,20 @@ async fn the_stations_sessions_read_as_cards_with_edit_and_delete_in_reach_on_a_
     let app = spawn_app().await;
     let browser = phone(&app).await;
 
+    // 复制上一场 answers beside the button, not at the end of the form.
+    browser.click("#repeat-last").await.unwrap();
+    browser
+        .wait_for_text("#repeat-note", |t| t.starts_with("已复制上一场"))
+        .await
+        .unwrap();
+    let gap = js(
+        &browser,
+        "return document.querySelector('#repeat-note').getBoundingClientRect().top
+            - document.querySelector('#repeat-last').getBoundingClientRect().bottom;",
+    )
+    .await;
+    assert!(gap.as_f64().unwrap() < 20.0, "beside the button: {gap}");
+
     // The latest sessions under the form show 人次 within the screen.
     browser.wait_for("#recent-sessions tbody tr").await.unwrap();
     let right = js(
