@@ -101,7 +101,14 @@ impl Form {
             .set(day.unwrap_or(s.held_on).format("%Y-%m-%d").to_string());
         self.format.set(Some(s.format));
         self.topic_ids.set(s.topic_ids.clone());
-        let a = &s.audience;
+        self.set_audience(&s.audience);
+        self.confirm_large
+            .set(s.audience.total() > humiao_shared::session::LARGE_AUDIENCE);
+        self.notes.set(s.notes.clone().unwrap_or_default());
+    }
+
+    /// The four counts, as the officer would have typed them.
+    fn set_audience(&self, a: &Audience) {
         for (signal, n) in self
             .counts
             .iter()
@@ -109,9 +116,6 @@ impl Form {
         {
             signal.set(n.to_string());
         }
-        self.confirm_large
-            .set(a.total() > humiao_shared::session::LARGE_AUDIENCE);
-        self.notes.set(s.notes.clone().unwrap_or_default());
     }
 
     /// Fills the form from an entry the outbox kept (`place`: its school's or venue's name).
@@ -129,14 +133,7 @@ impl Form {
         self.held_on.set(e.held_on.clone());
         self.format.set(e.format);
         self.topic_ids.set(e.topic_ids.clone());
-        let a = &e.audience;
-        for (signal, n) in self
-            .counts
-            .iter()
-            .zip([a.students, a.parents, a.teachers, a.others])
-        {
-            signal.set(n.to_string());
-        }
+        self.set_audience(&e.audience);
         self.confirm_large.set(e.confirm_large_audience);
         self.confirm_distinct.set(e.confirm_distinct);
         self.notes.set(e.notes.clone().unwrap_or_default());
