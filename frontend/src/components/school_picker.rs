@@ -51,6 +51,11 @@ pub fn SchoolPicker(
         })
     });
     let open = move || !results.with(Vec::is_empty);
+    let pick = move |id: i64, name: String| {
+        query.set(name);
+        chosen.set(Some(id));
+        on_change.run(());
+    };
     // Typed something that finds nothing: say so at once, not only when saving.
     let nothing = move || {
         chosen.get().is_none()
@@ -80,20 +85,27 @@ pub fn SchoolPicker(
                 chosen.set(None);
                 query.set(event_target_value(&ev));
                 on_change.run(());
+            }
+            // The keyboard's search key picks the first school rather than sending the form
+            // with a half-typed name.
+            on:keydown=move |ev| {
+                if ev.key() != "Enter" {
+                    return;
+                }
+                if let Some((id, name, _)) = results.with_untracked(|r| r.first().cloned()) {
+                    ev.prevent_default();
+                    pick(id, name);
+                }
             } />
         <p class="hint muted" id="school-hint">{tr(T::SchoolSearchHint)}</p>
         <ul id="school-results" class="school-results" hidden=move || !open()>
             <For each=move || results.get() key=|(id, _, _)| *id
                 children=move |(id, name, code): (i64, String, String)| {
-                    let pick = name.clone();
+                    let picked = name.clone();
                     view! {
                         <li>
                             <button type="button" class="school-result" data-school=id.to_string()
-                                on:click=move |_| {
-                                    query.set(pick.clone());
-                                    chosen.set(Some(id));
-                                    on_change.run(());
-                                }>
+                                on:click=move |_| pick(id, picked.clone())>
                                 <span class="name">{name}</span>
                                 <span class="code">{code}</span>
                             </button>

@@ -94,6 +94,18 @@ async fn an_officer_keeps_a_draft_through_an_expired_sign_in_and_confirms_a_refu
         .wait_for_text("#school-results", |t| t.contains("雕庄初级中学"))
         .await
         .unwrap();
+    // The keyboard's search key takes the first school and sends nothing.
+    browser.type_into("#school_id", "\u{E007}").await.unwrap();
+    browser
+        .wait_until_true("return document.querySelector('#school_id').value === '雕庄初级中学';")
+        .await
+        .unwrap();
+    assert!(browser
+        .client
+        .find_all(fantoccini::Locator::Css("form.session p.error"))
+        .await
+        .unwrap()
+        .is_empty());
     search_school(&browser, &code.to_lowercase()).await;
     browser
         .wait_for_text("#school-results", |t| t.contains("雕庄小学"))
