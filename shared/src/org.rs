@@ -856,8 +856,9 @@ impl Described for NewSchool {
             ENROLMENTS,
             CLOSED_ON,
         ],
-        // `enrolment`: this school year's roll, worked out from `enrolments`.
-        computed: &["id", "enrolment", "version"],
+        // `enrolment`: this school year's roll, worked out from `enrolments`; `initials`: the
+        // name's pinyin initials, for the session form's school search.
+        computed: &["id", "enrolment", "initials", "version"],
         natural_key: &["code"],
         export: Some(&crate::columns::SCHOOLS),
         import: Some(ImportKind::Schools),
