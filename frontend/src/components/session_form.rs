@@ -7,7 +7,7 @@
 //! (`SchoolPicker`), topics are chips, and "repeat last session" copies the station's latest
 //! entry. The shared rules run before sending, so the officer sees the same message beside
 //! the same field as the server would give; a failed save takes the officer to the first
-//! field in error. 保存 stays at the bottom of the screen, with how the save went beside it.
+//! field in error. 保存 stays at the bottom of the screen, with how the save went just above.
 //!
 //! Nothing typed is lost: the form is kept as a draft per account while it is typed
 //! (`session_draft.rs`), and put back after a sign-in that timed out, a reload or a sign-out.
