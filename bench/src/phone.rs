@@ -29,12 +29,13 @@ const WATCH: &str = "
     const seen = {};
     window.__humiaoSeen = seen;
     const watched = [['sign-in', '#username'], ['form', '#school_id'],
-                     ['lists', '#school-options option']];
+                     ['lists', '#school_id[data-schools]']];
     new MutationObserver(() => {
         for (const [name, css] of watched) {
             if (!(name in seen) && document.querySelector(css)) seen[name] = performance.now();
         }
-    }).observe(document, {childList: true, subtree: true});";
+    }).observe(document, {childList: true, subtree: true, attributes: true,
+                         attributeFilter: ['data-schools']});";
 
 /// How the site is served in one column of the table.
 #[derive(Clone, Copy)]

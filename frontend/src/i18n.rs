@@ -145,7 +145,10 @@ catalogue! {
     VenueName => "场所名称", "Venue";
     VenueExample => "例如：雕庄派出所", "e.g. Diaozhuang police station";
     School => "学校", "School";
-    SchoolSearchHint => "输入校名的一部分，从列表中选择", "Type part of the school's name and pick it from the list";
+    SchoolSearchHint => "可输入校名的一部分、简称（如“雕庄初中”）、拼音首字母或学校代码，再点选下面的学校",
+        "Type part of the name, a short name, pinyin initials or the school's code, then tap the school below";
+    SchoolSearchPlaceholder => "搜索学校", "Find the school";
+    SchoolNotFound => "没有找到这所学校：换个简称，或输入学校代码。", "No school found: try another short name, or the school's code.";
     ChooseStationFirst => "请先选择派出所", "Choose a station first";
     Topics => "宣防主题（可多选）", "Topics (one or more)";
     Audience => "受众人次", "Audience (person-times)";
@@ -165,6 +168,17 @@ catalogue! {
     NothingToRepeat => "还没有可复制的记录。", "No earlier session to copy yet.";
     Repeated => "已复制上一场的内容，日期为今天，请核对后保存。", "Copied the last session with today's date; check it and save.";
     Queued => "网络不通：这条记录已保存在本机，联网后会自动发送。", "No network: the entry is kept on this device and will be sent when the network returns.";
+    // Drafts, refused entries and the save bar (the officer's phone journey)
+    FixMarked => "有内容需要修改，已标在对应的栏目下。", "Some fields need correcting; each says why.";
+    DraftRestored => "已恢复上次未保存的内容，请核对后保存。", "What you typed last time and did not save is back; check it and save.";
+    DiscardDraft => "清空重填", "Start again";
+    ConfirmDiscardDraft => "清空表单中尚未保存的内容？", "Clear what you typed and did not save?";
+    RefusedHead => "以下记录服务器未接受，请打开修改或确认后重新保存：", "The server refused these entries; open one to correct or confirm it, then save:";
+    RefusedSeeAbove => "离线保存的记录未被服务器接受，请在页面顶部打开处理。", "An entry kept offline was refused; open it from the top of the page.";
+    ReopenRefused => "在表单中打开", "Open in the form";
+    DiscardRefused => "放弃这条", "Throw it away";
+    ConfirmDiscardRefused => "放弃这条记录？放弃后无法恢复。", "Throw this entry away? It cannot be brought back.";
+    ConfirmReplaceForm => "表单中尚未保存的内容将被这条记录替换，继续？", "What you typed and did not save will be replaced by this entry. Go on?";
     WaitingToSend => "条记录等待发送", "entries waiting to be sent";
     SendNow => "立即发送", "Send now";
     Recent => "最近记录", "Latest sessions";
@@ -299,6 +313,15 @@ pub fn over_roll(lang: Lang, roll: i64) -> String {
 /// `3 条记录等待发送` / `3 entries waiting to be sent`.
 pub fn waiting(lang: Lang, n: usize) -> String {
     format!("{n} {}", T::WaitingToSend.get(lang))
+}
+
+/// A refused entry in the outbox: `2026-12-03 · 雕庄小学 · 80 人次`.
+pub fn refused_entry(lang: Lang, day: &str, place: &str, audience: i64) -> String {
+    let place = if place.is_empty() { "—" } else { place };
+    match lang {
+        Lang::Zh => format!("{day} · {place} · {audience} 人次"),
+        Lang::En => format!("{day} · {place} · {audience} person-times"),
+    }
 }
 
 /// What a saved session says.

@@ -7,7 +7,10 @@
 //! answer was lost) the server replays its first answer instead of storing a second row.
 //! The outbox belongs to the signed-in account (keys are scoped per account on the server,
 //! and one officer's entries must not be sent under another's name on a shared phone).
+//! An entry the server refuses (a duplicate, say) is kept with the server's reason until the
+//! officer reopens it in the form, to correct or confirm it, or throws it away.
 
+use humiao_shared::error::FieldError;
 use humiao_shared::session::NewSession;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,6 +27,9 @@ const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 pub struct Waiting {
     pub key: String,
     pub entry: NewSession,
+    /// The school's or venue's name, as the form showed it: an entry holds only the id.
+    #[serde(default)]
+    pub place: String,
 }
 
 /// An entry the server refused (a rule it broke): kept, with the reason, until the officer
@@ -31,7 +37,15 @@ pub struct Waiting {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Refused {
     pub entry: NewSession,
+    #[serde(default)]
+    pub place: String,
     pub reason: String,
+    /// The server's error code (`duplicate_session`…) and its messages per field, for the
+    /// form to show them again where they belong.
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -117,20 +131,24 @@ impl Outbox {
 
     /// Keeps an entry that could not be sent. False if the browser cannot store it, in which
     /// case the form must keep it on screen.
-    pub fn push(&self, key: String, entry: NewSession) -> bool {
+    pub fn push(&self, key: String, entry: NewSession, place: String) -> bool {
         let mut stored = self.load();
         if stored.waiting.iter().any(|w| w.key == key) {
             return true;
         }
-        stored.waiting.push(Waiting { key, entry });
+        stored.waiting.push(Waiting { key, entry, place });
         self.save(&stored)
     }
 
-    /// Forgets the refused entries, once read.
-    pub fn dismiss_refused(&self) {
+    /// Takes the `index`th refused entry out, for the form to reopen it.
+    pub fn take_refused(&self, index: usize) -> Option<Refused> {
         let mut stored = self.load();
-        stored.refused.clear();
+        if index >= stored.refused.len() {
+            return None;
+        }
+        let taken = stored.refused.remove(index);
         self.save(&stored);
+        Some(taken)
     }
 
     /// Sends the waiting entries in the order they were logged; stops at the first that
@@ -161,9 +179,18 @@ impl Outbox {
                     Err(ApiFailure::Answer { status, .. }) if status >= 500 => break,
                     Err(refused) => {
                         stored.waiting.retain(|w| w.key != next.key);
+                        let (code, fields) = match &refused {
+                            ApiFailure::Answer { body: Some(b), .. } => {
+                                (b.code.clone(), b.fields.clone())
+                            }
+                            _ => Default::default(),
+                        };
                         stored.refused.push(Refused {
                             entry: next.entry,
+                            place: next.place,
                             reason: refused.to_string(),
+                            code,
+                            fields,
                         });
                     }
                 }

@@ -33,6 +33,8 @@ pub mod outcome;
 pub mod record;
 /// Checks every record shares: text, codes, counts, id lists, periods.
 pub mod rules;
+/// Finding a school by part of its name, a short name, pinyin initials or its code.
+pub mod school_search;
 /// Screening assignments (观看任务) and the schools' confirmations (观看确认).
 pub mod screening;
 pub mod session;

@@ -271,6 +271,10 @@ pub struct School {
     pub closed_on: Option<NaiveDate>,
     /// Changes with every edit; sent back in `If-Match` to edit or delete.
     pub version: i64,
+    /// The name's pinyin initials, lower case (雕庄小学: `dzxx`), worked out by the server so
+    /// that the form can find the school by them (`school_search`) without the pinyin table.
+    #[serde(default)]
+    pub initials: String,
 }
 
 /// A school as an administrator sends it.
@@ -852,8 +856,9 @@ impl Described for NewSchool {
             ENROLMENTS,
             CLOSED_ON,
         ],
-        // `enrolment`: this school year's roll, worked out from `enrolments`.
-        computed: &["id", "enrolment", "version"],
+        // `enrolment`: this school year's roll, worked out from `enrolments`; `initials`: the
+        // name's pinyin initials, for the session form's school search.
+        computed: &["id", "enrolment", "initials", "version"],
         natural_key: &["code"],
         export: Some(&crate::columns::SCHOOLS),
         import: Some(ImportKind::Schools),

@@ -3,7 +3,10 @@
 //! Pages import from here (and from `api` and `i18n`), never from one another, so a page
 //! can be moved or dropped without untangling the others.
 
+mod outbox_status;
 mod recent_sessions;
+mod school_picker;
+mod session_draft;
 mod session_form;
 mod session_table;
 

@@ -2,21 +2,33 @@
 //! session, the same form to edit it. Used by the page that logs sessions and by the page
 //! that edits one.
 //!
-//! Made for a minute's work: the station is the officer's own, the date is today, the school
-//! is found by typing part of its name, topics are chips, and "repeat last session" copies
-//! the station's latest entry. The shared rules run before sending, so the officer sees the
-//! same message beside the same field as the server would give. When the network is down the
-//! entry goes to the outbox with its idempotency key and is sent later (see `outbox.rs`).
+//! Made for a minute's work on a phone: the station is the officer's own, the date is today,
+//! the school is found by part of its name, a short name, pinyin initials or code
+//! (`SchoolPicker`), topics are chips, and "repeat last session" copies the station's latest
+//! entry. The shared rules run before sending, so the officer sees the same message beside
+//! the same field as the server would give; a failed save takes the officer to the first
+//! field in error. 保存 stays at the bottom of the screen, with how the save went just above.
+//!
+//! Nothing typed is lost: the form is kept as a draft per account while it is typed
+//! (`session_draft.rs`), and put back after a sign-in that timed out, a reload or a sign-out.
+//! When the network is down the entry goes to the outbox with its idempotency key and is
+//! sent later (see `outbox.rs`); an entry the server then refuses reopens here, with the
+//! server's reason and, for a duplicate, the box that confirms another session.
 
 use chrono::NaiveDate;
-use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::error::{FieldCode, FieldError, FieldErrors};
 use humiao_shared::org::{Campaign, District, School, Station};
+use humiao_shared::school_search;
 use humiao_shared::session::{parse_count, Audience, Context, NewSession, Session, SessionFormat};
 use humiao_shared::Lang;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast as _;
 
+use super::outbox_status::OutboxStatus;
+use super::school_picker::{searchable, SchoolPicker};
+use super::session_draft::{self as draft, Draft};
 use crate::api::{self, ApiFailure, ApiResult};
 use crate::components::{today, RecentSessions, SaveOutcome};
 use crate::i18n::{self, lang, tr, T};
@@ -41,6 +53,8 @@ struct Form {
     campaign_id: RwSignal<Option<i64>>,
     station_id: RwSignal<Option<i64>>,
     school_query: RwSignal<String>,
+    /// The school picked from the search's results (or stored with the entry).
+    school_id: RwSignal<Option<i64>>,
     other_venue: RwSignal<bool>,
     venue: RwSignal<String>,
     held_on: RwSignal<String>,
@@ -58,6 +72,7 @@ impl Form {
             campaign_id: RwSignal::new(None),
             station_id: RwSignal::new(station_id),
             school_query: RwSignal::new(String::new()),
+            school_id: RwSignal::new(None),
             other_venue: RwSignal::new(false),
             venue: RwSignal::new(String::new()),
             held_on: RwSignal::new(today().format("%Y-%m-%d").to_string()),
@@ -75,6 +90,7 @@ impl Form {
         self.campaign_id.set(Some(s.campaign_id));
         self.station_id.set(Some(s.station_id));
         self.other_venue.set(s.school_id.is_none());
+        self.school_id.set(s.school_id);
         if s.school_id.is_some() {
             self.school_query.set(s.venue.clone());
             self.venue.set(String::new());
@@ -86,7 +102,14 @@ impl Form {
             .set(day.unwrap_or(s.held_on).format("%Y-%m-%d").to_string());
         self.format.set(Some(s.format));
         self.topic_ids.set(s.topic_ids.clone());
-        let a = &s.audience;
+        self.set_audience(&s.audience);
+        self.confirm_large
+            .set(s.audience.total() > humiao_shared::session::LARGE_AUDIENCE);
+        self.notes.set(s.notes.clone().unwrap_or_default());
+    }
+
+    /// The four counts, as the officer would have typed them.
+    fn set_audience(&self, a: &Audience) {
         for (signal, n) in self
             .counts
             .iter()
@@ -94,9 +117,94 @@ impl Form {
         {
             signal.set(n.to_string());
         }
-        self.confirm_large
-            .set(a.total() > humiao_shared::session::LARGE_AUDIENCE);
-        self.notes.set(s.notes.clone().unwrap_or_default());
+    }
+
+    /// Fills the form from an entry the outbox kept (`place`: its school's or venue's name).
+    fn fill_entry(&self, e: &NewSession, place: &str) {
+        self.campaign_id.set(e.campaign_id);
+        self.station_id.set(e.station_id);
+        self.other_venue.set(e.school_id.is_none());
+        self.school_id.set(e.school_id);
+        self.school_query.set(if e.school_id.is_some() {
+            place.to_string()
+        } else {
+            String::new()
+        });
+        self.venue.set(e.venue.clone().unwrap_or_default());
+        self.held_on.set(e.held_on.clone());
+        self.format.set(e.format);
+        self.topic_ids.set(e.topic_ids.clone());
+        self.set_audience(&e.audience);
+        self.confirm_large.set(e.confirm_large_audience);
+        self.confirm_distinct.set(e.confirm_distinct);
+        self.notes.set(e.notes.clone().unwrap_or_default());
+    }
+
+    /// The form as a draft to keep (read tracked: the effect that keeps it reruns on every
+    /// change).
+    fn draft(&self, duplicate: bool) -> Draft {
+        Draft {
+            campaign_id: self.campaign_id.get(),
+            station_id: self.station_id.get(),
+            school_id: self.school_id.get(),
+            school_query: self.school_query.get(),
+            other_venue: self.other_venue.get(),
+            venue: self.venue.get(),
+            held_on: self.held_on.get(),
+            format: self.format.get(),
+            topic_ids: self.topic_ids.get(),
+            counts: self.counts.map(|c| c.get()),
+            confirm_large: self.confirm_large.get(),
+            confirm_distinct: self.confirm_distinct.get(),
+            duplicate,
+            notes: self.notes.get(),
+        }
+    }
+
+    /// Puts a kept draft back.
+    fn restore(&self, d: &Draft) {
+        if d.campaign_id.is_some() {
+            self.campaign_id.set(d.campaign_id);
+        }
+        if d.station_id.is_some() {
+            self.station_id.set(d.station_id);
+        }
+        self.school_id.set(d.school_id);
+        self.school_query.set(d.school_query.clone());
+        self.other_venue.set(d.other_venue);
+        self.venue.set(d.venue.clone());
+        if !d.held_on.is_empty() {
+            self.held_on.set(d.held_on.clone());
+        }
+        if d.format.is_some() {
+            self.format.set(d.format);
+        }
+        self.topic_ids.set(d.topic_ids.clone());
+        for (signal, text) in self.counts.iter().zip(d.counts.iter()) {
+            signal.set(text.clone());
+        }
+        self.confirm_large.set(d.confirm_large);
+        self.confirm_distinct.set(d.confirm_distinct);
+        self.notes.set(d.notes.clone());
+    }
+
+    /// Empties what the officer typed (a draft thrown away); keeps campaign, station, date.
+    fn reset(&self) {
+        self.school_query.set(String::new());
+        self.school_id.set(None);
+        self.other_venue.set(false);
+        self.venue.set(String::new());
+        self.topic_ids.set(Vec::new());
+        self.clear_after_save();
+    }
+
+    /// The name the entry is known by in the outbox: the school's or the venue's.
+    fn place(&self) -> String {
+        if self.other_venue.get_untracked() {
+            self.venue.get_untracked()
+        } else {
+            self.school_query.get_untracked().trim().to_string()
+        }
     }
 
     /// Clears what differs from one session to the next; keeps campaign, station and date.
@@ -126,7 +234,11 @@ impl Form {
         } else {
             let query = self.school_query.get_untracked();
             let query = query.trim();
-            let found = schools.iter().find(|s| s.name == query).map(|s| s.id);
+            // Picked from the results, or typed out in full (name or code).
+            let found = self
+                .school_id
+                .get_untracked()
+                .or_else(|| school_search::exact(query, schools, searchable).map(|s| s.id));
             if found.is_none() && !query.is_empty() {
                 problems.push("school_id", FieldCode::UnknownValue);
             }
@@ -170,6 +282,7 @@ enum Saved {
 /// idempotency key, kept in the outbox (with that key) when no answer comes.
 async fn send(
     entry: NewSession,
+    place: String,
     edit_of: Option<(i64, i64)>,
     outbox: Option<Outbox>,
 ) -> ApiResult<Saved> {
@@ -182,7 +295,7 @@ async fn send(
     match api::create_session(&entry, &key).await {
         Ok(session) => Ok(Saved::Stored(session)),
         Err(ApiFailure::Network(detail)) => match outbox {
-            Some(outbox) if outbox.push(key, entry) => Ok(Saved::Queued),
+            Some(outbox) if outbox.push(key, entry, place) => Ok(Saved::Queued),
             // The browser cannot keep it either: the form keeps it on screen.
             _ => Err(ApiFailure::Network(detail)),
         },
@@ -202,8 +315,10 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
 
     // An officer logs for the station: it is chosen already.
     let me = use_context::<humiao_shared::account::Me>();
+    let username = StoredValue::new(me.as_ref().map(|m| m.username.clone()).unwrap_or_default());
     let form = Form::new(me.and_then(|m| m.station_id));
     let edit_of = editing.as_ref().map(|s| (s.id, s.version));
+    let editing_now = edit_of.is_some();
     if let Some(s) = &editing {
         form.fill(s, None);
     }
@@ -212,9 +327,65 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
     let duplicate = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<String, String>>);
+    // Whether `outcome` says the entry went to the outbox: that goes once the outbox moves.
+    let queued_shown = RwSignal::new(false);
+    // 复制上一场's answer, shown under its button rather than at the end of the form.
+    let repeat_note = RwSignal::new(None::<Result<String, String>>);
+    // Typed since the last save (or restore): only then is the draft worth keeping.
+    let touched = RwSignal::new(false);
     // The language now, read in an action's task rather than a view.
     let language = use_context::<i18n::Language>();
     let lang_now = move || language.map_or(Lang::Zh, |l| l.0.get_untracked());
+
+    // A new entry's draft: put back what this account typed and did not save, then keep
+    // every change.
+    let restored = RwSignal::new(false);
+    let keeps_draft = !editing_now && username.with_value(|u| !u.is_empty());
+    if keeps_draft {
+        if let Some(d) = username.with_value(|u| draft::load(u)) {
+            form.restore(&d);
+            duplicate.set(d.duplicate);
+            restored.set(true);
+            touched.set(true);
+        }
+        Effect::new(move || {
+            let now = form.draft(duplicate.get());
+            if touched.get() {
+                username.with_value(|u| draft::keep(u, &now));
+            }
+        });
+    }
+    let forget_draft = move || {
+        touched.set(false);
+        restored.set(false);
+        if keeps_draft {
+            username.with_value(|u| draft::forget(u));
+        }
+    };
+
+    // The "网络不通…已保存在本机" message is stale once an entry left the outbox; an entry
+    // refused meanwhile is said by 保存, where the officer is, and its notice (at the top,
+    // with its buttons) is brought into sight.
+    if let Some(outbox) = outbox {
+        Effect::new(move |before: Option<(usize, usize)>| {
+            let now = (outbox.waiting.get(), outbox.refused.with(Vec::len));
+            if let Some((waiting, refused)) = before {
+                if now.1 > refused {
+                    outcome.set(Some(Err(T::RefusedSeeAbove.get(lang_now()).to_string())));
+                    queued_shown.set(false);
+                    request_animation_frame(|| {
+                        if let Some(notice) = document().get_element_by_id("outbox-refused") {
+                            notice.scroll_into_view_with_bool(true);
+                        }
+                    });
+                } else if now.0 < waiting && queued_shown.get_untracked() {
+                    outcome.set(None);
+                    queued_shown.set(false);
+                }
+            }
+            now
+        });
+    }
 
     let schools = LocalResource::new(move || {
         let station = form.station_id.get();
@@ -225,6 +396,8 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
             }
         }
     });
+    let school_list =
+        Signal::derive(move || schools.get().and_then(Result::ok).unwrap_or_default());
 
     // Once the campaigns arrive, pick the one running today.
     Effect::new(move || {
@@ -235,6 +408,17 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
             }
         }
     });
+
+    // Editing a field takes its message (and a stale "saved") away; the next submit checks
+    // it again.
+    let edited = move |field: &'static str| {
+        errors.update(|e| e.remove(field));
+        touched.set(true);
+        if outcome.with_untracked(|o| matches!(o, Some(Ok(_)))) {
+            outcome.set(None);
+            queued_shown.set(false);
+        }
+    };
 
     // "Repeat last session": the station's latest entry, copied into the form for today.
     let repeat = Action::new_local(move |station: &Option<i64>| {
@@ -248,24 +432,26 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                     Some(last) => {
                         form.fill(last, Some(today()));
                         errors.set(FieldErrors::default());
-                        outcome.set(Some(Ok(T::Repeated.get(lang_now()).to_string())));
+                        touched.set(true);
+                        repeat_note.set(Some(Ok(T::Repeated.get(lang_now()).to_string())));
                     }
-                    None => outcome.set(Some(Err(T::NothingToRepeat.get(lang_now()).into()))),
+                    None => repeat_note.set(Some(Err(T::NothingToRepeat.get(lang_now()).into()))),
                 },
-                Err(e) => outcome.set(Some(Err(e.to_string()))),
+                Err(e) => repeat_note.set(Some(Err(e.to_string()))),
             }
         }
     });
     let repeat_last = move |_| {
+        repeat_note.set(None);
         repeat.dispatch(form.station_id.get_untracked());
     };
 
     // Saving: the entry is sent (or kept in the outbox), then the form says how it went.
-    let save = Action::new_local(move |entry: &NewSession| {
-        let entry = entry.clone();
+    let save = Action::new_local(move |(entry, place): &(NewSession, String)| {
+        let (entry, place) = (entry.clone(), place.clone());
         let navigate = navigate.clone();
         async move {
-            let result = send(entry, edit_of, outbox).await;
+            let result = send(entry, place, edit_of, outbox).await;
             let lang = lang_now();
             match &result {
                 // An edit goes back to the list it came from.
@@ -281,23 +467,21 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                     ))));
                     form.clear_after_save();
                     duplicate.set(false);
+                    forget_draft();
                 }
                 Ok(Saved::Queued) => {
                     outcome.set(Some(Ok(T::Queued.get(lang).to_string())));
+                    queued_shown.set(true);
                     form.clear_after_save();
+                    duplicate.set(false);
+                    forget_draft();
                 }
                 Err(ApiFailure::Answer {
                     body: Some(body), ..
                 }) => {
-                    let mut from_server = FieldErrors::default();
-                    for f in &body.fields {
-                        from_server.push(f.field.clone(), f.code);
-                    }
-                    if body.code == "duplicate_session" {
-                        duplicate.set(true);
-                    }
-                    errors.set(from_server);
+                    show_refusal(errors, duplicate, &body.code, &body.fields);
                     outcome.set(Some(Err(body.message.clone())));
+                    go_to_first_problem();
                 }
                 Err(other) => outcome.set(Some(Err(other.to_string()))),
             }
@@ -340,10 +524,46 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
             // A field's first problem stays: "not on the list" says more than "required".
             problems.extend(rule_problems);
         }
-        outcome.set(None);
         errors.set(problems.clone());
         if problems.is_empty() {
-            save.dispatch(entry);
+            outcome.set(None);
+            save.dispatch((entry, form.place()));
+        } else {
+            outcome.set(Some(Err(T::FixMarked.get(lang_now()).to_string())));
+            go_to_first_problem();
+        }
+    };
+
+    // A refused entry from the outbox, back in the form with the server's reason; what the
+    // officer typed meanwhile is replaced only when the officer says so.
+    let reopen = Callback::new(move |index: usize| {
+        let typed = touched.get_untracked() && !untrack(|| form.draft(false)).is_blank();
+        if typed
+            && !window()
+                .confirm_with_message(T::ConfirmReplaceForm.get(lang_now()))
+                .unwrap_or(false)
+        {
+            return;
+        }
+        let Some(r) = outbox.and_then(|o| o.take_refused(index)) else {
+            return;
+        };
+        form.fill_entry(&r.entry, &r.place);
+        show_refusal(errors, duplicate, &r.code, &r.fields);
+        outcome.set(Some(Err(r.reason.clone())));
+        queued_shown.set(false);
+        touched.set(true);
+        go_to_first_problem();
+    });
+    let discard_draft = move |_| {
+        let sure = window()
+            .confirm_with_message(T::ConfirmDiscardDraft.get(lang_now()))
+            .unwrap_or(false);
+        if sure {
+            form.reset();
+            duplicate.set(false);
+            errors.set(FieldErrors::default());
+            forget_draft();
         }
     };
 
@@ -356,8 +576,19 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
     };
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
-    // Editing a field takes its message away; the next submit checks it again.
-    let edited = move |field: &'static str| errors.update(|e| e.remove(field));
+    // The messages that describe a control: its own, and its group's.
+    let described = move |fields: &'static [&'static str]| {
+        move || {
+            let ids: Vec<String> = errors.with(|e| {
+                fields
+                    .iter()
+                    .filter(|f| e.get(f).is_some())
+                    .map(|f| format!("{}-error", dom_id(f)))
+                    .collect()
+            });
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
 
     let station_options = move || match (districts.get(), stations.get()) {
         (Some(Ok(districts)), Some(Ok(stations))) => {
@@ -368,23 +599,38 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
         }
         _ => view! { <option value="" disabled=true>{tr(T::Loading)}</option> }.into_any(),
     };
-    let editing_now = edit_of.is_some();
 
     view! {
         <h1>{move || if editing_now { tr(T::EditTitle)() } else { tr(T::LogTitle)() }}</h1>
-        {(!editing_now).then(|| view! { <OutboxStatus /> })}
+        {(!editing_now).then(|| view! { <OutboxStatus reopen=reopen /> })}
+        <Show when=move || restored.get()>
+            <div class="notice note" role="status" id="draft-restored">
+                <span>{tr(T::DraftRestored)}</span>
+                <button type="button" class="secondary" id="draft-discard" on:click=discard_draft>
+                    {tr(T::DiscardDraft)}
+                </button>
+            </div>
+        </Show>
         <form class="session card" on:submit=on_submit novalidate=true>
             {(!editing_now).then(|| view! {
-                <div class="inline">
-                    <button type="button" id="repeat-last" class="secondary" on:click=repeat_last>
+                <div class="repeat">
+                    <button type="button" id="repeat-last" class="secondary" on:click=repeat_last
+                        aria-describedby="repeat-note">
                         {tr(T::RepeatLast)}
                     </button>
+                    <p id="repeat-note" class="beside-note" aria-live="polite">
+                        {move || repeat_note.get().map(|n| match n {
+                            Ok(text) => view! { <span class="good">{text}</span> }.into_any(),
+                            Err(text) => view! { <span class="bad">{text}</span> }.into_any(),
+                        })}
+                    </p>
                 </div>
             })}
             <div class="row two">
                 <div class="field">
                     <label for="campaign_id">{tr(T::Campaign)}</label>
                     <select id="campaign_id" aria-invalid=invalid("campaign_id")
+                        aria-describedby=described(&["campaign_id"])
                         on:change=move |ev| { edited("campaign_id"); form.campaign_id.set(event_target_value(&ev).parse().ok()) }>
                         <option value="" selected=move || form.campaign_id.get().is_none()>{tr(T::ChooseCampaign)}</option>
                         {move || campaigns.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
@@ -397,6 +643,7 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                 <div class="field">
                     <label for="held_on">{tr(T::Date)}</label>
                     <input id="held_on" type="date" aria-invalid=invalid("held_on")
+                        aria-describedby=described(&["held_on"])
                         prop:value=move || form.held_on.get()
                         on:input=move |ev| { edited("held_on"); form.held_on.set(event_target_value(&ev)) } />
                     {error_for("held_on")}
@@ -406,10 +653,12 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                 <div class="field">
                     <label for="station_id">{tr(T::Station)}</label>
                     <select id="station_id" aria-invalid=invalid("station_id")
+                        aria-describedby=described(&["station_id"])
                         on:change=move |ev| {
                             edited("station_id");
                             form.station_id.set(event_target_value(&ev).parse().ok());
                             form.school_query.set(String::new());
+                            form.school_id.set(None);
                         }>
                         <option value="" selected=move || form.station_id.get().is_none()>{tr(T::ChooseStation)}</option>
                         {station_options}
@@ -419,7 +668,8 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                 <div class="field">
                     <label for="format">{tr(T::Format)}</label>
                     <select id="format" aria-invalid=invalid("format")
-                        on:change=move |ev| form.format.set(SessionFormat::from_code(&event_target_value(&ev)))>
+                        aria-describedby=described(&["format"])
+                        on:change=move |ev| { edited("format"); form.format.set(SessionFormat::from_code(&event_target_value(&ev))) }>
                         {move || SessionFormat::ALL.into_iter().map(|f| view! {
                             <option value=f.code() selected=move || form.format.get() == Some(f)>{f.label(lang())}</option>
                         }).collect_view()}
@@ -428,37 +678,30 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                 </div>
             </div>
             <div class="field">
-                <label class="inline">
+                <label class="inline check">
                     <input type="checkbox" id="other_venue" prop:checked=move || form.other_venue.get()
-                        on:change=move |ev| form.other_venue.set(event_target_checked(&ev)) />
+                        on:change=move |ev| { edited("venue"); form.other_venue.set(event_target_checked(&ev)) } />
                     {tr(T::NotAtSchool)}
                 </label>
                 <Show when=move || !form.other_venue.get() fallback=move || view! {
                     <label for="venue">{tr(T::VenueName)}</label>
                     <input id="venue" type="text" maxlength="100" aria-invalid=invalid("venue")
+                        aria-describedby=described(&["venue"])
                         placeholder=tr(T::VenueExample)
                         prop:value=move || form.venue.get()
                         on:input=move |ev| { edited("venue"); form.venue.set(event_target_value(&ev)) } />
                     {error_for("venue")}
                 }>
-                    <label for="school_id">{tr(T::School)}</label>
-                    <input id="school_id" type="search" list="school-options" autocomplete="off"
-                        aria-invalid=invalid("school_id") aria-describedby="school-hint"
-                        placeholder=move || if form.station_id.get().is_some() { tr(T::SchoolSearchHint)() } else { tr(T::ChooseStationFirst)() }
-                        prop:value=move || form.school_query.get()
-                        on:input=move |ev| { edited("school_id"); edited("venue"); form.school_query.set(event_target_value(&ev)) } />
-                    <datalist id="school-options">
-                        {move || schools.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| {
-                            view! { <option value=s.name></option> }
-                        }).collect_view()}
-                    </datalist>
-                    <p class="hint muted" id="school-hint">{tr(T::SchoolSearchHint)}</p>
+                    <SchoolPicker schools=school_list query=form.school_query chosen=form.school_id
+                        invalid=Signal::derive(move || errors.with(|e| e.get("school_id").is_some()))
+                        placeholder=Signal::derive(move || if form.station_id.get().is_some() { tr(T::SchoolSearchPlaceholder)() } else { tr(T::ChooseStationFirst)() })
+                        on_change=Callback::new(move |_| { edited("school_id"); edited("venue"); }) />
                     {error_for("school_id")}
                 </Show>
             </div>
             <fieldset class="field bare">
                 <legend class="label">{tr(T::Topics)}</legend>
-                <div class="chips" id="topic_ids">
+                <div class="chips" id="topic_ids" tabindex="-1" aria-describedby=described(&["topic_ids"])>
                     {move || topics.get().map(|r| match r {
                         Ok(list) => list.into_iter().map(|t| {
                             let id = t.id;
@@ -488,11 +731,17 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                     {GROUPS.iter().enumerate().map(|(i, (field, label))| {
                         let field: &'static str = field;
                         let count = form.counts[i];
+                        let own: &'static [&'static str] = match i {
+                            0 => &["audience.students", "audience"],
+                            1 => &["audience.parents", "audience"],
+                            2 => &["audience.teachers", "audience"],
+                            _ => &["audience.others", "audience"],
+                        };
                         view! {
                             <div class="field">
                                 <label for=dom_id(field)>{tr(*label)}</label>
                                 <input id=dom_id(field) type="text" inputmode="numeric" autocomplete="off"
-                                    aria-invalid=invalid(field)
+                                    aria-invalid=invalid(field) aria-describedby=described(own)
                                     prop:value=move || count.get()
                                     on:input=move |ev| { edited(field); edited("audience"); count.set(event_target_value(&ev)) } />
                                 {error_for(field)}
@@ -501,8 +750,9 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 {error_for("audience")}
-                <label class="inline">
+                <label class="inline check">
                     <input type="checkbox" id="confirm_large_audience" prop:checked=move || form.confirm_large.get()
+                        aria-describedby=described(&["confirm_large_audience"])
                         on:change=move |ev| { edited("confirm_large_audience"); form.confirm_large.set(event_target_checked(&ev)) } />
                     {tr(T::ConfirmLarge)}
                 </label>
@@ -511,59 +761,85 @@ pub fn SessionForm(editing: Option<Session>) -> impl IntoView {
             <div class="field">
                 <label for="notes">{tr(T::Notes)}</label>
                 <textarea id="notes" rows="2" maxlength="2000" aria-invalid=invalid("notes")
+                    aria-describedby=described(&["notes"])
                     prop:value=move || form.notes.get()
                     on:input=move |ev| { edited("notes"); form.notes.set(event_target_value(&ev)) }></textarea>
                 {error_for("notes")}
             </div>
             <Show when=move || duplicate.get()>
-                <label class="inline">
+                <label class="inline check confirm-distinct">
                     <input type="checkbox" id="confirm_distinct" prop:checked=move || form.confirm_distinct.get()
-                        on:change=move |ev| form.confirm_distinct.set(event_target_checked(&ev)) />
+                        aria-describedby=described(&["confirm_distinct"])
+                        on:change=move |ev| { edited("confirm_distinct"); form.confirm_distinct.set(event_target_checked(&ev)) } />
                     {tr(T::ConfirmDistinct)}
                 </label>
+                {error_for("confirm_distinct")}
             </Show>
-            <div class="inline">
-                <button type="submit" class="primary" disabled=move || saving.get()>
-                    {move || match (saving.get(), editing_now) {
-                        (true, _) => tr(T::Saving)(),
-                        (false, true) => tr(T::SaveChanges)(),
-                        (false, false) => tr(T::Save)(),
-                    }}
-                </button>
-                {editing_now.then(|| view! { <a href="/sessions">{tr(T::Cancel)}</a> })}
+            // Stays at the bottom of the screen while the form is on it: 保存 is always in
+            // reach, with how the save went right above it.
+            <div class="save-bar">
+                <SaveOutcome outcome=outcome />
+                <div class="inline">
+                    <button type="submit" class="primary" id="save" disabled=move || saving.get()>
+                        {move || match (saving.get(), editing_now) {
+                            (true, _) => tr(T::Saving)(),
+                            (false, true) => tr(T::SaveChanges)(),
+                            (false, false) => tr(T::Save)(),
+                        }}
+                    </button>
+                    {editing_now.then(|| view! { <a class="button" href="/sessions">{tr(T::Cancel)}</a> })}
+                </div>
             </div>
-            <SaveOutcome outcome=outcome />
         </form>
         {(!editing_now).then(|| view! { <RecentSessions refetch=last_stored /> })}
     }
 }
 
-/// How many entries wait in the outbox, and those the server refused.
-#[component]
-fn OutboxStatus() -> impl IntoView {
-    let Some(outbox) = use_context::<Outbox>() else {
-        return ().into_any();
-    };
-    view! {
-        <Show when=move || { outbox.waiting.get() > 0 }>
-            <div class="notice warn" role="status" id="outbox">
-                <span id="outbox-count">{move || i18n::waiting(lang(), outbox.waiting.get())}</span>
-                " "
-                <button type="button" class="link" on:click=move |_| outbox.flush()>{tr(T::SendNow)}</button>
-            </div>
-        </Show>
-        <Show when=move || outbox.refused.with(|r| !r.is_empty())>
-            <div class="notice bad" role="alert" id="outbox-refused">
-                <ul>
-                    {move || outbox.refused.get().into_iter().map(|r| view! {
-                        <li>{format!("{} · {}", r.entry.held_on, r.reason)}</li>
-                    }).collect_view()}
-                </ul>
-                <button type="button" class="link" on:click=move |_| outbox.dismiss_refused()>"OK"</button>
-            </div>
-        </Show>
+/// Shows what the server refused: its messages beside their fields and, for a duplicate,
+/// the box that confirms another session.
+fn show_refusal(
+    errors: RwSignal<FieldErrors>,
+    duplicate: RwSignal<bool>,
+    code: &str,
+    fields: &[FieldError],
+) {
+    let mut from_server = FieldErrors::default();
+    for f in fields {
+        from_server.push(f.field.clone(), f.code);
     }
-    .into_any()
+    if code == "duplicate_session" {
+        duplicate.set(true);
+    }
+    errors.set(from_server);
+}
+
+/// Takes the officer to the first field in error: focused, and scrolled to the top of the
+/// screen with its label (the save bar covers the bottom). A duplicate with no field in
+/// error goes to the box that confirms another session. Once the messages are drawn.
+fn go_to_first_problem() {
+    request_animation_frame(|| {
+        let document = document();
+        let control = document
+            .query_selector("form.session p.error[id]")
+            .ok()
+            .flatten()
+            .and_then(|error| {
+                document
+                    .query_selector(&format!(
+                        "form.session [aria-describedby~='{}']",
+                        error.id()
+                    ))
+                    .ok()
+                    .flatten()
+            })
+            .or_else(|| document.get_element_by_id("confirm_distinct"));
+        let Some(control) = control else { return };
+        if let Some(control) = control.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = control.focus();
+        }
+        let place = control.closest(".field, .check").ok().flatten();
+        place.unwrap_or(control).scroll_into_view_with_bool(true);
+    });
 }
 
 /// The stations grouped under their districts.

@@ -147,7 +147,6 @@ impl Resource for Schools {
                     Ok(School {
                         id,
                         code,
-                        name,
                         kind: SchoolKind::from_code(&kind).unwrap_or(SchoolKind::Other),
                         district_id,
                         station_id,
@@ -155,6 +154,8 @@ impl Resource for Schools {
                         enrolments,
                         closed_on: closed_on.as_deref().map(date).transpose()?,
                         version,
+                        initials: initials(&name),
+                        name,
                     })
                 },
             )
@@ -328,4 +329,27 @@ async fn set_enrolments(
         .await?;
     }
     Ok(())
+}
+
+/// The pinyin initials of a school's name, lower case (雕庄小学: `dzxx`), for the form's
+/// school search (`humiao_shared::school_search`); letters and digits in the name stay as
+/// they are, other characters are left out.
+fn initials(name: &str) -> String {
+    use pinyin::ToPinyin;
+    name.chars()
+        .filter_map(|c| match c.to_pinyin() {
+            Some(p) => p.first_letter().chars().next(),
+            None => c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials_are_the_first_letters_of_each_characters_pinyin() {
+        assert_eq!(super::initials("雕庄小学"), "dzxx");
+        assert_eq!(super::initials("常州市雕庄初级中学"), "czsdzcjzx");
+        assert_eq!(super::initials("第2中学（东校区）"), "d2zxdxq");
+    }
 }

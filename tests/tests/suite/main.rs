@@ -29,6 +29,7 @@ mod journeys;
 mod kept_figures;
 mod links;
 mod observability;
+mod officer_phone;
 mod offline_app;
 mod outage;
 mod processes;

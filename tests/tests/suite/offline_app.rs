@@ -32,7 +32,22 @@ async fn visit_with_a_signal(browser: &Browser, url: &str) {
         .unwrap();
     browser.client.refresh().await.unwrap();
     browser.wait_for(".chip").await.unwrap();
-    browser.wait_for("#school-options option").await.unwrap();
+    // The station's schools are in: a part of a name finds one (then the box is emptied, so
+    // that no draft is left).
+    browser.type_into("#school_id", "雕庄").await.unwrap();
+    browser
+        .wait_for("#school-results .school-result")
+        .await
+        .unwrap();
+    browser
+        .client
+        .execute(
+            "const box = document.querySelector('#school_id'); box.value = '';
+             box.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser.wait_until_true(COPIES_KEPT).await.unwrap();
 }
 
