@@ -1,12 +1,13 @@
 //! The report's HTML: one official A4 document (issuing unit, title, sign-off with its
 //! 成文日期, page numbers), laid out for print — no navigation when printed, no chart or
-//! table row cut by a page break, a city's year on at most four pages — and readable on
-//! screen, a phone's included.
+//! table row cut by a page break, a city's year on at most four pages, charts drawn for the
+//! text column — and readable on screen, a phone's included.
 //!
 //! maud escapes every value it writes, in text and in attributes: a district named
 //! `<img src=x onerror=alert(1)>` prints as those characters. The only script is the 打印
 //! button's ([`PRINT_SCRIPT`], served as a file: the server's CSP allows no inline script).
 
+use humiao_shared::charts::Fit;
 use humiao_shared::definitions::Figure;
 use humiao_shared::report::{self, date_line, ReportScope, YearFigures};
 use humiao_shared::Lang;
@@ -47,7 +48,9 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 tbody th { width: 68%; font-weight: normal }
 tr.part th { padding-left: 7mm; color: #333 }
 figure { margin: 0 0 3mm; break-inside: avoid; page-break-inside: avoid }
-figure img { display: block; width: 100%; height: auto; border: 0.3mm solid #ddd }
+/* A chart is drawn for the A4 text column (180 mm): printed at its own size, its 12 px text
+   is 9 pt (issue 16); narrower screens scale it down. */
+figure img { display: block; width: 100%; max-width: 180mm; height: auto; border: 0.3mm solid #ddd }
 figcaption { font-size: 9pt; margin-top: 1mm; line-height: 1.45 }
 figcaption b { font-weight: bold; margin-right: .5em }
 .signoff { margin: 5mm 0 0 auto; width: max-content; max-width: 100%; text-align: center;
@@ -66,12 +69,6 @@ p.note { margin: 2mm 0 0; font-size: 9pt; color: #555 }
   .sheet { padding: 6mm 4mm; margin-bottom: 0 }
   .issuer { font-size: 16pt; letter-spacing: 0 }
   tbody th { width: auto }
-}
-/* Wide paper or screen: each chart with its caption beside it, four to an A4 page. */
-@media print, (min-width: 760px) {
-  figure { display: flex; gap: 4mm; align-items: flex-start }
-  figure img { width: 114mm; flex: none }
-  figcaption { margin-top: 0 }
 }
 @media print {
   body { background: none }
@@ -174,7 +171,7 @@ fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Marku
                 @for (i, chart) in charts.iter().enumerate() {
                     figure {
                         img src=(chart_url(chart.slug, year, query, lang)) alt=(chart.alt)
-                            width="860" height="440";
+                            width=(Fit::A4_COLUMN);
                         figcaption {
                             b { (lang.pick("图", "Figure ")) (i + 1) }
                             (chart.caption)
@@ -202,11 +199,13 @@ fn definitions(lang: Lang) -> Markup {
     }
 }
 
-/// Where a chart of the report's year, place and language is drawn.
+/// Where a chart of the report's year, place and language is drawn, for the A4 text
+/// column.
 pub fn chart_url(slug: &str, year: i32, query: &ReportQuery, lang: Lang) -> String {
     let mut url = format!(
-        "/api/v1/charts/{slug}.svg?year={year}&lang={}",
-        lang.pick("zh", "en")
+        "/api/v1/charts/{slug}.svg?year={year}&lang={}&width={}",
+        lang.pick("zh", "en"),
+        Fit::A4_COLUMN
     );
     url.push_str(&place_params(query));
     url
