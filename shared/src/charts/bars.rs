@@ -23,15 +23,20 @@ pub(super) struct Bars<'a> {
     pub(super) unit: &'a str,
 }
 
-/// A row's height: two lines of the smallest text.
-fn row_height(fit: Fit) -> u32 {
-    fit.small() * 2 + 6
+/// A row's height: twice the smallest text, so that a name reads beside a bar of about
+/// its height; a long list (fifteen stations) is set closer, as a printed list would be.
+fn row_height(fit: Fit, rows: usize) -> u32 {
+    if rows > 8 {
+        fit.small() * 5 / 3
+    } else {
+        fit.small() * 2
+    }
 }
 
 /// How tall the plot of `rows` rows is, axis included.
 pub(super) fn height(fit: Fit, rows: usize) -> u32 {
     // One category gets an empty one beside it (see `categories`).
-    row_height(fit) * rows.max(2) as u32 + fit.x_axis_height() + fit.margin() as u32 * 2
+    row_height(fit, rows) * rows.max(2) as u32 + fit.x_axis_height() + fit.margin() as u32 * 2
 }
 
 pub(super) fn draw(area: &Area<'_>, fit: Fit, bars: &Bars<'_>) -> DrawResult {
@@ -94,7 +99,7 @@ pub(super) fn draw(area: &Area<'_>, fit: Fit, bars: &Bars<'_>) -> DrawResult {
         .x_label_style(font(small))
         .axis_desc_style(font(fit.body()))
         .draw()?;
-    let row = row_height(fit);
+    let row = row_height(fit, bars.names.len());
     if let Some(whole) = &bars.whole {
         let pale = Histogram::horizontal(&chart)
             .style(MUTED.mix(0.6).filled())

@@ -28,8 +28,6 @@ impl Fit {
         width: 860,
         min_text: 12,
     };
-    /// The report's A4 text column (180 mm at 96 px to the inch): 12 px prints as 9 pt.
-    pub const A4_COLUMN: u32 = 680;
     /// Below this width a chart is laid out for a phone: one legend entry a line, fewer
     /// axis labels.
     const NARROW: u32 = 600;
@@ -88,9 +86,9 @@ impl Fit {
     }
 
     /// The height of a plot over months: wide enough charts get a landscape plot, narrow
-    /// ones a plot tall enough for five value labels.
+    /// ones a plot tall enough for four value labels.
     pub(super) fn plot_height(self) -> u32 {
-        (self.width * 9 / 20).clamp(240, 400)
+        (self.width * 9 / 20).clamp(200, 400)
     }
 
     /// The room for x-axis tick labels with the axis name under them.

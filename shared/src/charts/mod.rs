@@ -254,7 +254,8 @@ mod tests {
             Fit::new(360, 12),
             Fit::for_screen(1300),
             Fit::EXPORT,
-            Fit::new(Fit::A4_COLUMN, 12),
+            // The annual report's film grid (see `server/src/report`).
+            Fit::new(740, 12),
             Fit::new(Fit::MIN_WIDTH, 12),
         ];
         for fit in fits {

@@ -157,7 +157,8 @@ impl Grid {
             cell_w: cell_w + spare,
             last_w: last_w + spare,
             two_line_total,
-            cell_h: small as i32 * 3,
+            // Two lines of text with a little room.
+            cell_h: small as i32 * 5 / 2 + 4,
             head_h: small as i32 * 3 + 8,
             rows: films.len() as i32,
         }

@@ -245,7 +245,9 @@ async fn a_station_named_like_markup_is_drawn_as_text() {
     let svg = svg(
         &app.client,
         &app,
-        &format!("/api/v1/charts/sessions-by-station.svg?district_id={tianning}"),
+        // Wide enough for the whole name: narrower charts clip a long name (the table under
+        // the chart has it in full).
+        &format!("/api/v1/charts/sessions-by-station.svg?district_id={tianning}&width=1300"),
     )
     .await;
     assert!(!svg.contains("<script") && !svg.contains("<img"), "{svg}");

@@ -1,7 +1,7 @@
 //! The annual report printed as a leader prints it: Chromium's own print to PDF (DevTools'
 //! `Page.printToPDF`, with the page's CSS paper size), read back with poppler-utils. A
-//! city's year fits on at most four A4 pages, every page says "第 i 页 共 N 页", the table
-//! starts on page 1 (no forced break leaves it half empty), the screen's links and 打印
+//! city's year fits on at most four A4 pages (five in English), every page says "第 i 页 共
+//! N 页", the table starts on page 1 (no forced break leaves it half empty), the screen's links and 打印
 //! button are not printed, the charts' text is as large as the document's, and the sign-off
 //! closes the document. The pages are rendered to PNG in `target/screenshots/` to be looked
 //! at. Run once (SQLite): the page is the same whichever engine answers it.
@@ -199,10 +199,12 @@ async fn the_city_report_prints_on_at_most_four_numbered_a4_pages_with_its_sign_
         .expect("words");
     assert!(*smallest >= 8.0, "{word} is printed {smallest} pt tall");
 
-    // English: the same document, numbered in English, on as many pages at most.
+    // English: the same document, numbered in English, on one page more at most: English
+    // captions and definitions run a third longer than Chinese, and since the charts print
+    // readable (issue 16: 8.3 pt, not 4–5 pt) they no longer fit in the space left.
     open_report(&browser, &format!("{}/report/2024?lang=en", app.url)).await;
     let (path, count) = print(&browser, "report-2024-en").await;
-    assert!((2..=4).contains(&count), "English on {count} pages");
+    assert!((2..=5).contains(&count), "English on {count} pages");
     let pages = pages_of(&path);
     for (i, page) in pages.iter().enumerate() {
         let number = format!("Page{}of{count}", i + 1);
