@@ -53,6 +53,14 @@ pub(super) fn draw(area: &Area<'_>, fit: Fit, bars: &Bars<'_>) -> DrawResult {
         .min(width * 2 / 5);
     let name_area = name_room + 12;
     let plot_w = width - 2 * m - name_area;
+    let top_estimate = bars
+        .values
+        .iter()
+        .chain(bars.whole.iter().flatten())
+        .max()
+        .map_or(1, |v| v * 2);
+    // The widest value label the axis could have.
+    let tick_w = text_width(&thousands(top_estimate), small);
     // Row 0 is drawn at the top, i.e. at the highest category.
     let names: Vec<String> = bars
         .names
@@ -79,11 +87,12 @@ pub(super) fn draw(area: &Area<'_>, fit: Fit, bars: &Bars<'_>) -> DrawResult {
         + 6;
     let bar_room = (plot_w - figure_w).max(plot_w / 3).max(1);
     let top = (max as f64 * f64::from(plot_w) / f64::from(bar_room)).ceil() as i64 + 1;
-    let tick_w = text_width(&thousands(top), small);
     let ticks = (plot_w / (tick_w + 24)).clamp(3, 10) as usize;
 
     let mut chart = ChartBuilder::on(area)
         .margin(m)
+        // The last value label is centred on the axis's end: room for its right half.
+        .margin_right(m.max(tick_w / 2 + 2))
         .x_label_area_size(fit.x_axis_height())
         .y_label_area_size(name_area as u32)
         .build_cartesian_2d(0..top, categories(last + 1).into_segmented())?;

@@ -198,6 +198,22 @@ pub(super) fn wrap(s: &str, px: u32, room: i32) -> Vec<String> {
     lines
 }
 
+/// `s` wrapped as [`wrap`] does, in lines of about the same length: a title does not end
+/// with one character alone on its last line.
+pub(super) fn wrap_evenly(s: &str, px: u32, room: i32) -> Vec<String> {
+    let lines = wrap(s, px, room);
+    if lines.len() < 2 {
+        return lines;
+    }
+    let even = text_width(s, px) / lines.len() as i32 + 2 * px as i32;
+    let balanced = wrap(s, px, even.min(room));
+    if balanced.len() == lines.len() {
+        balanced
+    } else {
+        lines
+    }
+}
+
 /// `s`, shortened with "…" when it is wider than `room` px at `px` (the table under the
 /// chart has every name in full).
 pub(super) fn clip(s: &str, px: u32, room: i32) -> String {
@@ -261,7 +277,7 @@ impl Head {
         let mut y = m / 2;
         let mut lines = Vec::new();
         let mut line_of = |text: &str, px: u32, colour: RGBColor, y: &mut i32| {
-            for line in wrap(text, px, room) {
+            for line in wrap_evenly(text, px, room) {
                 let step = (px * 7 / 5) as i32;
                 lines.push((line, px, colour, *y + step / 2));
                 *y += step;
@@ -390,6 +406,10 @@ mod tests {
             ["各辖区宣讲场次与", "受众人次"]
         );
         assert_eq!(wrap("天宁", 12, 100), ["天宁"]);
+        assert_eq!(
+            wrap_evenly("每月受众人次（按受众类别）与累计人次", 16, 280),
+            ["每月受众人次（按受众类", "别）与累计人次"]
+        );
     }
 
     #[test]

@@ -777,7 +777,7 @@ async fn every_dashboard_chart_is_drawn_for_its_width_with_text_of_at_least_12_p
         .await
         .unwrap();
     // 360 px, then the same page widened without reloading it: the resize redraws.
-    for (width, layout) in [(360, "block"), (1440, "table-row")] {
+    for (width, layout) in [(360, "grid"), (1440, "table-row")] {
         browser.client.set_window_size(width, 800).await.unwrap();
         browser.wait_until_true(CHARTS_FIT).await.unwrap();
         let charts = browser.client.execute(CHART_TEXT, vec![]).await.unwrap();
