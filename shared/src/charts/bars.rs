@@ -86,8 +86,12 @@ pub(super) fn draw(area: &Area<'_>, fit: Fit, bars: &Bars<'_>) -> DrawResult {
         .unwrap_or(0)
         + 6;
     let bar_room = (plot_w - figure_w).max(plot_w / 3).max(1);
-    let top = (max as f64 * f64::from(plot_w) / f64::from(bar_room)).ceil() as i64 + 1;
     let ticks = (plot_w / (tick_w + 24)).clamp(3, 10) as usize;
+    // plotters labels the multiples of the finest 1, 2 or 5 × 10ⁿ of which no more than
+    // `ticks` fit: an axis reaching at least one such step has two labels, not "0" alone.
+    let needed = max as f64 * f64::from(plot_w) / f64::from(bar_room);
+    let step = round_step(needed / (ticks - 1) as f64);
+    let top = needed.max(step).ceil() as i64;
 
     let mut chart = ChartBuilder::on(area)
         .margin(m)
@@ -133,4 +137,31 @@ pub(super) fn draw(area: &Area<'_>, fit: Fit, bars: &Bars<'_>) -> DrawResult {
             + Text::new(f.clone(), (4, 0), left(small))
     }))?;
     Ok(())
+}
+
+/// The smallest of 1, 2, 5 × 10ⁿ that is at least `x` (and at least 1).
+fn round_step(x: f64) -> f64 {
+    let magnitude = 10f64.powf(x.max(1.0).log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|step| *step >= x)
+        .unwrap_or(10.0 * magnitude)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_step;
+
+    #[test]
+    fn axis_steps_are_round() {
+        for (x, step) in [
+            (0.3, 1.0),
+            (7.0, 10.0),
+            (12_000.0, 20_000.0),
+            (41_000.0, 50_000.0),
+        ] {
+            assert_eq!(round_step(x), step, "{x}");
+        }
+    }
 }
