@@ -14,7 +14,7 @@ use humiao_server::db::Db;
 use humiao_shared::aggregate::{
     AudienceSummary, FilmCoverage, OutcomePoint, ReachRow, TrainingCoverage,
 };
-use humiao_shared::charts::{self, ChartName};
+use humiao_shared::charts::{self, ChartName, Fit};
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::Lang;
 use humiao_tests::database::Engine;
@@ -91,26 +91,39 @@ pub async fn charts(report: &mut Report) -> Result<()> {
         inputs.outcomes.len()
     );
     // The font database is loaded once per server; not part of any chart's time.
-    humiao_server::routes::charts::png(&charts::sessions_by_district(&[], Lang::Zh))
+    humiao_server::routes::charts::png(&charts::sessions_by_district(&[], Lang::Zh, Fit::EXPORT))
         .map_err(|e| anyhow::anyhow!("PNG charts need a CJK font (fonts-noto-cjk): {e}"))?;
     let since = chrono::NaiveDate::from_ymd_opt(2025, 6, 1);
     let rates = rates_of(&inputs.outcomes);
     for chart in ChartName::ALL {
         let draw = || match chart {
-            ChartName::ReachOverTime => charts::reach_over_time(&inputs.months, Lang::Zh),
+            ChartName::ReachOverTime => {
+                charts::reach_over_time(&inputs.months, Lang::Zh, Fit::EXPORT)
+            }
             ChartName::SessionsByDistrict => {
-                charts::sessions_by_district(&inputs.districts, Lang::Zh)
+                charts::sessions_by_district(&inputs.districts, Lang::Zh, Fit::EXPORT)
             }
-            ChartName::SessionsByStation => {
-                charts::sessions_by_station(&inputs.stations, inputs.stations.len(), Lang::Zh)
+            ChartName::SessionsByStation => charts::sessions_by_station(
+                &inputs.stations,
+                inputs.stations.len(),
+                Lang::Zh,
+                Fit::EXPORT,
+            ),
+            ChartName::TopicMix => charts::topic_mix(&inputs.topics, Lang::Zh, Fit::EXPORT),
+            ChartName::ScreeningCoverage => {
+                charts::screening_coverage(&inputs.films, Lang::Zh, Fit::EXPORT)
             }
-            ChartName::TopicMix => charts::topic_mix(&inputs.topics, Lang::Zh),
-            ChartName::ScreeningCoverage => charts::screening_coverage(&inputs.films, Lang::Zh),
-            ChartName::TrainingCoverage => charts::training_coverage(&inputs.training, Lang::Zh),
-            ChartName::ReoffenceRate => charts::reoffence_rate(&rates, Lang::Zh),
-            ChartName::NightWandering => charts::night_wandering(&inputs.outcomes, Lang::Zh),
-            ChartName::JuvenileThefts => charts::juvenile_thefts(&inputs.outcomes, since, Lang::Zh),
-            ChartName::UniqueReach => charts::unique_reach(&inputs.audience, Lang::Zh),
+            ChartName::TrainingCoverage => {
+                charts::training_coverage(&inputs.training, Lang::Zh, Fit::EXPORT)
+            }
+            ChartName::ReoffenceRate => charts::reoffence_rate(&rates, Lang::Zh, Fit::EXPORT),
+            ChartName::NightWandering => {
+                charts::night_wandering(&inputs.outcomes, Lang::Zh, Fit::EXPORT)
+            }
+            ChartName::JuvenileThefts => {
+                charts::juvenile_thefts(&inputs.outcomes, since, Lang::Zh, Fit::EXPORT)
+            }
+            ChartName::UniqueReach => charts::unique_reach(&inputs.audience, Lang::Zh, Fit::EXPORT),
         };
         let svg = draw();
         let empty = svg.contains(charts::no_data(Lang::Zh));

@@ -1,14 +1,15 @@
 //! The report's HTML: one official A4 document (issuing unit, title, sign-off with its
 //! 成文日期, page numbers), laid out for print — no navigation when printed, no chart or
-//! table row cut by a page break, a city's year on at most four pages — and readable on
-//! screen, a phone's included.
+//! table row cut by a page break, a city's year on at most four pages (five in English),
+//! charts drawn for their printed width — and readable on screen, a phone's included.
 //!
 //! maud escapes every value it writes, in text and in attributes: a district named
 //! `<img src=x onerror=alert(1)>` prints as those characters. The only script is the 打印
 //! button's ([`PRINT_SCRIPT`], served as a file: the server's CSP allows no inline script).
 
+use humiao_shared::charts::ChartName;
 use humiao_shared::definitions::Figure;
-use humiao_shared::report::{self, date_line, ReportScope, YearFigures};
+use humiao_shared::report::{self, date_line, ReportChart, ReportScope, YearFigures};
 use humiao_shared::Lang;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -47,6 +48,9 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 tbody th { width: 68%; font-weight: normal }
 tr.part th { padding-left: 7mm; color: #333 }
 figure { margin: 0 0 3mm; break-inside: avoid; page-break-inside: avoid }
+/* Charts flow down two columns of 88 mm, the film grid across both (see COLUMN): one
+   column on a phone. */
+.charts { columns: 2; column-gap: 4mm }
 figure img { display: block; width: 100%; height: auto; border: 0.3mm solid #ddd }
 figcaption { font-size: 9pt; margin-top: 1mm; line-height: 1.45 }
 figcaption b { font-weight: bold; margin-right: .5em }
@@ -62,16 +66,11 @@ p.note { margin: 2mm 0 0; font-size: 9pt; color: #555 }
 .definitions dd { display: inline; margin: 0 }
 .definitions dd::after { content: ''; display: block; margin-bottom: 0.8mm }
 @media (max-width: 600px) {
+  .charts { columns: 1 }
   nav { padding: 3mm 4mm }
   .sheet { padding: 6mm 4mm; margin-bottom: 0 }
   .issuer { font-size: 16pt; letter-spacing: 0 }
   tbody th { width: auto }
-}
-/* Wide paper or screen: each chart with its caption beside it, four to an A4 page. */
-@media print, (min-width: 760px) {
-  figure { display: flex; gap: 4mm; align-items: flex-start }
-  figure img { width: 114mm; flex: none }
-  figcaption { margin-top: 0 }
 }
 @media print {
   body { background: none }
@@ -141,7 +140,13 @@ pub fn report(
 }
 
 fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Markup {
-    let charts = f.charts(lang);
+    let mut charts = f.charts(lang);
+    // Charts across the whole column come after the two columns of the others.
+    charts.sort_by_key(|c| chart_width(c.slug) == COLUMN);
+    let halves = charts
+        .iter()
+        .filter(|c| chart_width(c.slug) != COLUMN)
+        .count();
     html! {
         section {
             h2 { (lang.pick("一、全年工作", "1. The year's work")) }
@@ -171,16 +176,29 @@ fn content(f: &YearFigures, year: i32, query: &ReportQuery, lang: Lang) -> Marku
         @if !charts.is_empty() {
             section {
                 h2 { (lang.pick("三、图表", "3. Charts")) }
-                @for (i, chart) in charts.iter().enumerate() {
-                    figure {
-                        img src=(chart_url(chart.slug, year, query, lang)) alt=(chart.alt)
-                            width="860" height="440";
-                        figcaption {
-                            b { (lang.pick("图", "Figure ")) (i + 1) }
-                            (chart.caption)
-                        }
+                // Half-column charts flow down two columns, then the whole-column ones.
+                div.charts {
+                    @for (i, chart) in charts.iter().enumerate().take(halves) {
+                        (figure(i, chart, year, query, lang))
                     }
                 }
+                @for (i, chart) in charts.iter().enumerate().skip(halves) {
+                    (figure(i, chart, year, query, lang))
+                }
+            }
+        }
+    }
+}
+
+/// Chart `i` (from 0) with its caption.
+fn figure(i: usize, chart: &ReportChart, year: i32, query: &ReportQuery, lang: Lang) -> Markup {
+    html! {
+        figure {
+            img src=(chart_url(chart.slug, year, query, lang)) alt=(chart.alt)
+                width=(chart_width(chart.slug));
+            figcaption {
+                b { (lang.pick("图", "Figure ")) (i + 1) }
+                (chart.caption)
             }
         }
     }
@@ -202,11 +220,30 @@ fn definitions(lang: Lang) -> Markup {
     }
 }
 
-/// Where a chart of the report's year, place and language is drawn.
+/// The widths charts are drawn for: the A4 text column (180 mm, 680 CSS px) and half of it
+/// less the 4 mm gap between columns (88 mm, 332 px), each drawn 8% wider than it prints, so
+/// that a chart's 12 px text prints at 11 px, 8.3 pt (issue 16; it was 4–5 pt), and a city's
+/// year still fits on four pages in Chinese.
+const COLUMN: u32 = 740;
+const HALF_COLUMN: u32 = 360;
+
+/// The width a chart is drawn for: half the column, two to a row, except the film grid,
+/// whose seven districts need the whole column to keep their cells readable.
+fn chart_width(slug: &str) -> u32 {
+    if slug == ChartName::ScreeningCoverage.slug() {
+        COLUMN
+    } else {
+        HALF_COLUMN
+    }
+}
+
+/// Where a chart of the report's year, place and language is drawn, for its width in the
+/// printed column.
 pub fn chart_url(slug: &str, year: i32, query: &ReportQuery, lang: Lang) -> String {
     let mut url = format!(
-        "/api/v1/charts/{slug}.svg?year={year}&lang={}",
-        lang.pick("zh", "en")
+        "/api/v1/charts/{slug}.svg?year={year}&lang={}&width={}",
+        lang.pick("zh", "en"),
+        chart_width(slug)
     );
     url.push_str(&place_params(query));
     url

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy};
-use humiao_shared::charts::{self, ChartName};
+use humiao_shared::charts::{self, ChartName, ChartWidth, Fit};
 use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
@@ -74,6 +74,10 @@ pub struct ChartQuery {
     lang: Option<Lang>,
     /// `juvenile-thefts` only: months from this day's month on are "after" (`YYYY-MM-DD`).
     since: Option<NaiveDate>,
+    /// The width in CSS px the chart will be shown at, 240–2400 (default 860): it is drawn
+    /// that wide, with text of at least 12 px at that width.
+    #[param(value_type = Option<u32>, minimum = 240, maximum = 2400)]
+    width: Option<ChartWidth>,
 }
 
 /// The picture formats a chart comes in.
@@ -99,7 +103,8 @@ async fn draw(
         _ => return Err(ApiError::NotFound),
     };
     let lang = q.lang.unwrap_or_else(|| lang_of(&req));
-    let svg = svg_of(&db, &viewer, chart, filter, q.since, lang).await?;
+    let fit = q.width.map_or(Fit::EXPORT, ChartWidth::fit);
+    let svg = svg_of(&db, &viewer, chart, filter, q.since, lang, fit).await?;
     Ok(match format {
         Format::Svg => HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
@@ -123,21 +128,22 @@ async fn svg_of(
     filter: AggregateFilter,
     since: Option<NaiveDate>,
     lang: Lang,
+    fit: Fit,
 ) -> Result<String, ApiError> {
     Ok(match chart {
         ChartName::ReachOverTime => {
-            charts::reach_over_time(&reach(db, viewer, filter, GroupBy::Month).await?, lang)
+            charts::reach_over_time(&reach(db, viewer, filter, GroupBy::Month).await?, lang, fit)
         }
         ChartName::SessionsByDistrict => {
             let filter = within_scope(db, viewer, filter).await?;
-            charts::sessions_by_district(&district_reach(db, &filter).await?, lang)
+            charts::sessions_by_district(&district_reach(db, &filter).await?, lang, fit)
         }
         ChartName::SessionsByStation => {
             let rows = reach(db, viewer, filter, GroupBy::Station).await?;
-            charts::sessions_by_station(&rows, rows.len(), lang)
+            charts::sessions_by_station(&rows, rows.len(), lang, fit)
         }
         ChartName::TopicMix => {
-            charts::topic_mix(&reach(db, viewer, filter, GroupBy::Topic).await?, lang)
+            charts::topic_mix(&reach(db, viewer, filter, GroupBy::Topic).await?, lang, fit)
         }
         ChartName::ScreeningCoverage => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
@@ -145,7 +151,7 @@ async fn svg_of(
                 Some(slice) => aggregates::screening_coverage(&mut conn, &slice).await?,
                 None => Vec::new(),
             };
-            charts::screening_coverage(&films, lang)
+            charts::screening_coverage(&films, lang, fit)
         }
         ChartName::TrainingCoverage => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
@@ -153,7 +159,7 @@ async fn svg_of(
                 Some(slice) => aggregates::training_coverage(&mut conn, &slice).await?,
                 None => Default::default(),
             };
-            charts::training_coverage(&coverage, lang)
+            charts::training_coverage(&coverage, lang, fit)
         }
         ChartName::ReoffenceRate => {
             // Rates from true counts, hidden as a whole (as the dashboard states them).
@@ -166,7 +172,7 @@ async fn svg_of(
                 }
                 None => Vec::new(),
             };
-            charts::reoffence_rate(&rates, lang)
+            charts::reoffence_rate(&rates, lang, fit)
         }
         ChartName::NightWandering | ChartName::JuvenileThefts => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
@@ -176,12 +182,12 @@ async fn svg_of(
                 points.extend(aggregates::outcome_series(&mut conn, &slice, hide).await?);
             }
             match chart {
-                ChartName::NightWandering => charts::night_wandering(&points, lang),
-                _ => charts::juvenile_thefts(&points, since, lang),
+                ChartName::NightWandering => charts::night_wandering(&points, lang, fit),
+                _ => charts::juvenile_thefts(&points, since, lang, fit),
             }
         }
         ChartName::UniqueReach => {
-            charts::unique_reach(&unique_reach(db, viewer, filter).await?, lang)
+            charts::unique_reach(&unique_reach(db, viewer, filter).await?, lang, fit)
         }
     })
 }

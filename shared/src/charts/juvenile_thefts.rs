@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::{
-    empty, monthly, monthly_bars, outcome_months, render, ChartName, MonthlyBars, AUDIENCE_COLOUR,
+    empty, monthly, monthly_bars, outcome_months, ChartName, Fit, MonthlyBars, AUDIENCE_COLOUR,
     MUTED,
 };
 use crate::aggregate::OutcomePoint;
@@ -15,11 +15,16 @@ use crate::Lang;
 
 /// From `GET /aggregates/outcomes` (its `juvenile_thefts` points); `since` splits the
 /// months into before and after (its own month counts as after).
-pub fn juvenile_thefts(points: &[OutcomePoint], since: Option<NaiveDate>, lang: Lang) -> String {
+pub fn juvenile_thefts(
+    points: &[OutcomePoint],
+    since: Option<NaiveDate>,
+    lang: Lang,
+    fit: Fit,
+) -> String {
     let title = ChartName::JuvenileThefts.title(lang);
     let months = outcome_months(points, &[Indicator::JuvenileThefts]);
     if months.is_empty() {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
     let values = monthly(points, Indicator::JuvenileThefts, &months);
     let split = since.map(|d| d.format("%Y-%m").to_string());
@@ -68,20 +73,18 @@ pub fn juvenile_thefts(points: &[OutcomePoint], since: Option<NaiveDate>, lang: 
             AUDIENCE_COLOUR,
         )],
     };
-    render(|root| {
-        monthly_bars(
-            root,
-            &MonthlyBars {
-                title,
-                months: &months,
-                values: &values,
-                unit: lang.pick("案件（起）", "Cases"),
-                colour_of: &|i| if after(i) { AUDIENCE_COLOUR } else { MUTED },
-                legend_entries: &legend,
-            },
-            lang,
-        )
-    })
+    monthly_bars(
+        &MonthlyBars {
+            title,
+            months: &months,
+            values: &values,
+            unit: lang.pick("案件（起）", "Cases"),
+            colour_of: &|i| if after(i) { AUDIENCE_COLOUR } else { MUTED },
+            legend_entries: &legend,
+        },
+        lang,
+        fit,
+    )
 }
 
 #[cfg(test)]
@@ -109,7 +112,7 @@ mod tests {
             point("2024-03", Some(6)),
             point("2024-04", Some(8)),
         ];
-        let svg = juvenile_thefts(&points, day("2024-03-15"), Lang::Zh);
+        let svg = juvenile_thefts(&points, day("2024-03-15"), Lang::Zh, Fit::EXPORT);
         assert_has(
             &svg,
             &[
@@ -119,7 +122,7 @@ mod tests {
                 "2024-03 起：月均 7.0 起",
             ],
         );
-        let en = juvenile_thefts(&points, day("2024-03-15"), Lang::En);
+        let en = juvenile_thefts(&points, day("2024-03-15"), Lang::En, Fit::EXPORT);
         assert_has(
             &en,
             &[
@@ -128,7 +131,7 @@ mod tests {
                 "Cases",
             ],
         );
-        let whole = juvenile_thefts(&points, None, Lang::En);
+        let whole = juvenile_thefts(&points, None, Lang::En, Fit::EXPORT);
         assert_has(&whole, &["Theft cases by minors: 11.0 a month"]);
     }
 
@@ -142,6 +145,7 @@ mod tests {
             ],
             day("2024-02-01"),
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -155,7 +159,8 @@ mod tests {
     #[test]
     fn no_figures_make_an_empty_chart() {
         assert!(
-            juvenile_thefts(&[], day("2024-03-01"), Lang::En).contains("No data in this selection")
+            juvenile_thefts(&[], day("2024-03-01"), Lang::En, Fit::EXPORT)
+                .contains("No data in this selection")
         );
     }
 }

@@ -1,7 +1,8 @@
 //! Charts, drawn with plotters as SVG text.
 //!
 //! One function per chart, one file per chart; each takes the shapes the JSON aggregates
-//! return (`crate::aggregate`, `crate::reach`) and a [`Lang`], and returns the SVG. The
+//! return (`crate::aggregate`, `crate::reach`), a [`Lang`] and the [`Fit`] it is drawn for
+//! (its width in CSS px and its smallest text), and returns the SVG, drawn at that width. The
 //! server serves them at `/api/v1/charts/{name}.svg` (and rasterises the same SVG to PNG);
 //! the browser calls the same functions on the same aggregates, so both show one picture.
 //! No I/O here: this module compiles to wasm32.
@@ -14,10 +15,11 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::Lang;
 
+mod bars;
+mod frame;
 mod juvenile_thefts;
 mod night_wandering;
 mod parts;
@@ -30,10 +32,13 @@ mod topic_mix;
 mod training_coverage;
 mod unique_reach;
 
+use frame::{centred, font, render, Head, Key, Mark};
 use parts::{
-    category_label, draw_overlaid, month_label, month_range, monthly, monthly_bars, outcome_months,
-    percent, MonthlyBars, Overlaid,
+    draw_overlaid, month_range, monthly, monthly_bars, outcome_months, percent, MonthlyBars,
+    Overlaid,
 };
+
+pub use frame::{ChartWidth, Fit};
 
 pub use juvenile_thefts::juvenile_thefts;
 pub use night_wandering::night_wandering;
@@ -45,9 +50,6 @@ pub use sessions_by_station::{sessions_by_station, TOP_STATIONS};
 pub use topic_mix::topic_mix;
 pub use training_coverage::training_coverage;
 pub use unique_reach::unique_reach;
-
-pub const WIDTH: u32 = 860;
-pub const HEIGHT: u32 = 440;
 
 const FONT: &str = "sans-serif";
 const AUDIENCE_COLOUR: RGBColor = RGBColor(43, 108, 176);
@@ -146,27 +148,15 @@ impl ChartName {
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
-/// Draws onto a white canvas and returns the SVG.
-fn render(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        // Drawing into a String cannot fail for I/O reasons; a layout error leaves the
-        // chart partly drawn, which is still better than no answer.
-        let _ = root.fill(&WHITE).and_then(|_| draw(&root));
-        let _ = root.present();
-    }
-    svg
-}
-
 /// The chart's title and a sentence saying that the selection holds nothing to draw.
-fn empty(title: &str, lang: Lang) -> String {
-    render(|root| {
-        root.draw(&Text::new(title, (WIDTH as i32 / 2, 30), centred(22)))?;
-        root.draw(&Text::new(
+fn empty(title: &str, lang: Lang, fit: Fit) -> String {
+    let head = Head::new(fit, title, &[], Vec::new());
+    let body = fit.body() * 6;
+    render(fit.width(), &head, body, |plot| {
+        plot.draw(&Text::new(
             no_data(lang),
-            (WIDTH as i32 / 2, HEIGHT as i32 / 2),
-            centred(18).color(&BLACK.mix(0.55)),
+            (fit.width() as i32 / 2, body as i32 / 2),
+            centred(fit.body()).color(&BLACK.mix(0.55)),
         ))
     })
 }
@@ -190,14 +180,6 @@ fn small_count_note(lang: Lang) -> String {
     }
 }
 
-fn centred(size: u32) -> TextStyle<'static> {
-    TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Center, VPos::Center))
-}
-
-fn left(size: u32) -> TextStyle<'static> {
-    TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Left, VPos::Center))
-}
-
 /// The top of an axis: a tenth above the largest value, and never zero.
 fn headroom(max: i64) -> i64 {
     (max + max / 10).max(1) + 1
@@ -217,25 +199,6 @@ pub fn thousands(n: i64) -> String {
         out.insert(0, '-');
     }
     out
-}
-
-/// A legend box in the upper right, the same on every chart.
-fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font((FONT, 13))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-}
-
-/// A legend entry's filled square.
-fn swatch(colour: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled())
 }
 
 #[cfg(test)]
@@ -282,6 +245,28 @@ mod tests {
         );
     }
 
+    /// Issue 16: drawn for a phone (360 px), a wide screen, a download or the printed
+    /// report, no chart writes text under the smallest size asked for, and each is as
+    /// wide as asked (the film grid may be wider: it scrolls in its box).
+    #[test]
+    fn every_chart_writes_no_text_under_the_smallest_size_at_any_width() {
+        let fits = [
+            Fit::new(360, 12),
+            Fit::for_screen(1300),
+            Fit::EXPORT,
+            // The annual report's film grid (see `server/src/report`).
+            Fit::new(740, 12),
+            Fit::new(Fit::MIN_WIDTH, 12),
+        ];
+        for fit in fits {
+            for lang in [Lang::Zh, Lang::En] {
+                for (name, svg) in testing::every_chart(lang, fit) {
+                    testing::assert_readable(&svg, fit, name);
+                }
+            }
+        }
+    }
+
     #[test]
     fn month_ranges_fill_the_gaps_across_a_new_year() {
         assert_eq!(
@@ -296,7 +281,191 @@ mod tests {
 /// Helpers for the per-chart tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::aggregate::ReachRow;
+    use super::{ChartName, Fit};
+    use crate::aggregate::{
+        AudienceSummary, DistrictCoverage, DistrictTraining, FilmCoverage, OutcomePoint, ReachRow,
+        TrainingCoverage,
+    };
+    use crate::dashboard::RatePoint;
+    use crate::outcome::Indicator;
+    use crate::reach::DistrictReach;
+    use crate::Lang;
+
+    /// Every chart drawn from a city's year: seven districts (one with a long name), fifteen
+    /// stations, twelve months with a hidden count, ten films.
+    pub fn every_chart(lang: Lang, fit: Fit) -> Vec<(ChartName, String)> {
+        let districts = [
+            "天宁分局",
+            "钟楼分局",
+            "新北分局（高新区）",
+            "武进分局",
+            "金坛分局",
+            "溧阳市公安局",
+            "常州经济开发区分局",
+        ];
+        let by_district: Vec<DistrictReach> = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| DistrictReach {
+                district_id: i as i64,
+                district: d.to_string(),
+                sessions: 40 + i as i64,
+                students: 120_000 + 1_000 * i as i64,
+                parents: 8_000,
+                teachers: 900,
+                others: 50,
+            })
+            .collect();
+        let stations: Vec<ReachRow> = (0..15)
+            .map(|i| reach_row(i, &format!("龙虎塘{i}号派出所"), 3 + i, 4_000 + 350 * i))
+            .collect();
+        let months: Vec<ReachRow> = (1..=12)
+            .map(|m| ReachRow {
+                key: format!("2024-{m:02}"),
+                label: format!("2024-{m:02}"),
+                ..reach_row(m, "", 9, 30_000 + 1_000 * m)
+            })
+            .collect();
+        let topics: Vec<ReachRow> = ["防溺水", "交通安全", "识诈防骗", "远离毒品", "防止校园霸凌"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| reach_row(i as i64, t, 20, 10_000 * (i as i64 + 1)))
+            .collect();
+        let films: Vec<FilmCoverage> = (0..10)
+            .map(|i| FilmCoverage {
+                film_id: i,
+                title: format!("《青少年心理危机的正确应对{i}》"),
+                expected: 700,
+                confirmed: 650,
+                students: 100_000,
+                parents: 20_000,
+                by_district: (0..7)
+                    .map(|d| DistrictCoverage {
+                        district_id: d,
+                        district: districts[d as usize].to_string(),
+                        expected: 100,
+                        confirmed: 92 + d,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let training = TrainingCoverage {
+            stations: 87,
+            trained: 80,
+            speakers: 94,
+            by_district: districts
+                .iter()
+                .enumerate()
+                .map(|(i, d)| DistrictTraining {
+                    district_id: i as i64,
+                    district: d.to_string(),
+                    stations: 12,
+                    trained: 11,
+                })
+                .collect(),
+        };
+        let unique: Vec<(String, AudienceSummary)> = districts
+            .iter()
+            .map(|d| {
+                let a = AudienceSummary {
+                    students: 180_000,
+                    unique_students: 95_000,
+                    ..Default::default()
+                };
+                (d.to_string(), a)
+            })
+            .collect();
+        let rates: Vec<RatePoint> = (1..=12)
+            .map(|m| RatePoint {
+                month: format!("2024-{m:02}"),
+                rate: (m != 5).then_some(0.032),
+            })
+            .collect();
+        let outcomes: Vec<OutcomePoint> = (1..=12)
+            .flat_map(|m| {
+                [Indicator::NightWanderingCared, Indicator::JuvenileThefts].map(|indicator| {
+                    OutcomePoint {
+                        month: format!("2024-{m:02}"),
+                        indicator,
+                        value: (m != 3).then_some(10 + m),
+                    }
+                })
+            })
+            .collect();
+        let since = chrono::NaiveDate::from_ymd_opt(2024, 9, 1);
+        vec![
+            (
+                ChartName::ReachOverTime,
+                super::reach_over_time(&months, lang, fit),
+            ),
+            (
+                ChartName::SessionsByDistrict,
+                super::sessions_by_district(&by_district, lang, fit),
+            ),
+            (
+                ChartName::SessionsByStation,
+                super::sessions_by_station(&stations, 87, lang, fit),
+            ),
+            (ChartName::TopicMix, super::topic_mix(&topics, lang, fit)),
+            (
+                ChartName::ScreeningCoverage,
+                super::screening_coverage(&films, lang, fit),
+            ),
+            (
+                ChartName::TrainingCoverage,
+                super::training_coverage(&training, lang, fit),
+            ),
+            (
+                ChartName::ReoffenceRate,
+                super::reoffence_rate(&rates, lang, fit),
+            ),
+            (
+                ChartName::NightWandering,
+                super::night_wandering(&outcomes, lang, fit),
+            ),
+            (
+                ChartName::JuvenileThefts,
+                super::juvenile_thefts(&outcomes, since, lang, fit),
+            ),
+            (
+                ChartName::UniqueReach,
+                super::unique_reach(&unique, lang, fit),
+            ),
+        ]
+    }
+
+    /// Asserts that `svg` is drawn `fit.width()` px wide (the film grid: at least that) and
+    /// that none of its texts is smaller than `fit.min_text()` px.
+    pub fn assert_readable(svg: &str, fit: Fit, name: ChartName) {
+        // The numeric `name` attribute of every `tag` element.
+        let attr = |tag: &str, name: &str| -> Vec<f64> {
+            let key = format!(" {name}=\"");
+            svg.split(format!("<{tag} ").as_str())
+                .skip(1)
+                .filter_map(|element| {
+                    let element = format!(" {}", element.split('>').next()?);
+                    let value = element.split(key.as_str()).nth(1)?.split('"').next()?;
+                    value.parse().ok()
+                })
+                .collect()
+        };
+        let width = attr("svg", "width")[0];
+        let wide = name == ChartName::ScreeningCoverage;
+        assert!(
+            width == f64::from(fit.width()) || (wide && width > f64::from(fit.width())),
+            "{name:?} at {fit:?} is {width} px wide"
+        );
+        let sizes = attr("text", "font-size");
+        assert!(
+            sizes.len() > 5,
+            "{name:?} at {fit:?}: texts are drawn: {svg}"
+        );
+        let smallest = sizes.iter().copied().fold(f64::MAX, f64::min);
+        assert!(
+            smallest >= f64::from(fit.min_text()),
+            "{name:?} at {fit:?} writes {smallest} px text"
+        );
+    }
 
     /// A reach row of `sessions` and `students` (no other audience), keyed by `id`.
     pub fn reach_row(id: i64, name: &str, sessions: i64, students: i64) -> ReachRow {

@@ -2,38 +2,36 @@
 //! (see `crate::suppression`) is written "*" in place of its bar.
 
 use super::{
-    empty, monthly, monthly_bars, outcome_months, render, ChartName, MonthlyBars, AUDIENCE_COLOUR,
+    empty, monthly, monthly_bars, outcome_months, ChartName, Fit, MonthlyBars, AUDIENCE_COLOUR,
 };
 use crate::aggregate::OutcomePoint;
 use crate::outcome::Indicator;
 use crate::Lang;
 
 /// From `GET /aggregates/outcomes` (its `night_wandering_cared` points).
-pub fn night_wandering(points: &[OutcomePoint], lang: Lang) -> String {
+pub fn night_wandering(points: &[OutcomePoint], lang: Lang, fit: Fit) -> String {
     let title = ChartName::NightWandering.title(lang);
     let months = outcome_months(points, &[Indicator::NightWanderingCared]);
     if months.is_empty() {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
     let values = monthly(points, Indicator::NightWanderingCared, &months);
     let legend = [(
         Indicator::NightWanderingCared.label(lang).to_string(),
         AUDIENCE_COLOUR,
     )];
-    render(|root| {
-        monthly_bars(
-            root,
-            &MonthlyBars {
-                title,
-                months: &months,
-                values: &values,
-                unit: lang.pick("未成年人（人）", "Minors"),
-                colour_of: &|_| AUDIENCE_COLOUR,
-                legend_entries: &legend,
-            },
-            lang,
-        )
-    })
+    monthly_bars(
+        &MonthlyBars {
+            title,
+            months: &months,
+            values: &values,
+            unit: lang.pick("未成年人（人）", "Minors"),
+            colour_of: &|_| AUDIENCE_COLOUR,
+            legend_entries: &legend,
+        },
+        lang,
+        fit,
+    )
 }
 
 #[cfg(test)]
@@ -54,6 +52,7 @@ mod tests {
         let svg = night_wandering(
             &[point("2024-03", Some(37)), point("2024-05", Some(12))],
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -72,10 +71,12 @@ mod tests {
         let shown = night_wandering(
             &[point("2024-03", Some(37)), point("2024-04", Some(12))],
             Lang::En,
+            Fit::EXPORT,
         );
         let hidden = night_wandering(
             &[point("2024-03", Some(37)), point("2024-04", None)],
             Lang::En,
+            Fit::EXPORT,
         );
         assert_has(
             &hidden,
@@ -90,6 +91,6 @@ mod tests {
 
     #[test]
     fn no_figures_make_an_empty_chart() {
-        assert!(night_wandering(&[], Lang::Zh).contains("所选范围内暂无数据"));
+        assert!(night_wandering(&[], Lang::Zh, Fit::EXPORT).contains("所选范围内暂无数据"));
     }
 }

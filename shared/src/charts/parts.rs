@@ -1,12 +1,14 @@
 //! Pieces several charts share: months on an axis, monthly outcome bars with "*" for
-//! hidden counts, and overlaid whole-and-part bars per category.
+//! hidden counts, and whole-and-part bars per category.
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use super::bars::{self, Bars};
+use super::frame::{every, text_width};
 use super::{
-    centred, headroom, left, legend, small_count_label, small_count_note, swatch, thousands, Area,
-    DrawResult, AUDIENCE_COLOUR, FONT, MUTED, NOTE, WIDTH,
+    centred, font, headroom, render, small_count_label, small_count_note, thousands, Area,
+    DrawResult, Fit, Head, Key, Mark, AUDIENCE_COLOUR, MUTED, NOTE,
 };
 use crate::outcome::{Indicator, SMALL_COUNT};
 use crate::Lang;
@@ -78,14 +80,35 @@ pub(super) struct MonthlyBars<'a> {
     pub(super) legend_entries: &'a [(String, RGBColor)],
 }
 
-pub(super) fn monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, lang: Lang) -> DrawResult {
+/// The head of a monthly-bars chart: its title and legend (with the note on hidden
+/// counts when there are any).
+fn monthly_head(bars: &MonthlyBars<'_>, lang: Lang, fit: Fit) -> Head {
+    let mut keys: Vec<Key> = bars
+        .legend_entries
+        .iter()
+        .map(|(label, colour)| Key::new(label.as_str(), Mark::Swatch(*colour)))
+        .collect();
+    if bars.values.contains(&Some(None)) {
+        keys.push(Key::new(small_count_note(lang), Mark::None));
+    }
+    Head::new(fit, bars.title, &[], keys)
+}
+
+/// The SVG of monthly bars drawn for `fit`.
+pub(super) fn monthly_bars(bars: &MonthlyBars<'_>, lang: Lang, fit: Fit) -> String {
+    let head = monthly_head(bars, lang, fit);
+    render(fit.width(), &head, fit.plot_height(), |plot| {
+        draw_monthly_bars(plot, bars, fit)
+    })
+}
+
+fn draw_monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, fit: Fit) -> DrawResult {
     let MonthlyBars {
-        title,
         months,
         values,
         unit,
         colour_of,
-        legend_entries,
+        ..
     } = *bars;
     let last = months.len().saturating_sub(1);
     let max = values
@@ -95,23 +118,26 @@ pub(super) fn monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, lang: Lang) 
         .copied()
         .max()
         .unwrap_or(0);
-    // A third above the tallest bar keeps the legend clear of the bars.
-    let top = headroom(max.max(SMALL_COUNT) * 4 / 3);
+    let top = headroom(max.max(SMALL_COUNT));
+    let y_area = fit.y_axis_width(&thousands(top));
+    let plot_w = fit.width() as i32 - 2 * fit.margin() - y_area as i32;
+    let step = month_step(fit, months.len(), plot_w);
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 20))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
+        .margin(fit.margin())
+        .x_label_area_size(fit.month_axis_height())
+        .y_label_area_size(y_area)
         .build_cartesian_2d(categories(last + 1).into_segmented(), 0..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(months.len() + 1)
-        .x_label_formatter(&|v| month_label(months, v))
-        .x_label_style((FONT, 11))
+        .x_label_formatter(&|v| every_month_label(months, v, step))
+        .x_label_style(font(fit.small()))
+        .y_labels(y_ticks(fit))
         .y_desc(unit)
         .y_label_formatter(&|v| thousands(*v))
-        .axis_desc_style((FONT, 14))
+        .y_label_style(font(fit.small()))
+        .axis_desc_style(font(fit.body()))
         .draw()?;
     let bars = Histogram::vertical(&chart)
         .style_func(|v, _| {
@@ -121,7 +147,7 @@ pub(super) fn monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, lang: Lang) 
             };
             colour_of(i).filled()
         })
-        .margin(6)
+        .margin(bar_inset(plot_w, months.len()))
         .data(
             values
                 .iter()
@@ -129,30 +155,42 @@ pub(super) fn monthly_bars(root: &Area<'_>, bars: &MonthlyBars<'_>, lang: Lang) 
                 .filter_map(|(i, v)| v.flatten().map(|n| (i, n))),
         );
     chart.draw_series(bars)?;
-    let hidden: Vec<usize> = (0..values.len())
-        .filter(|i| values[*i] == Some(None))
-        .collect();
-    chart.draw_series(hidden.iter().map(|i| {
-        Text::new(
-            small_count_label(),
-            (SegmentValue::CenterOf(*i), top / 20),
-            centred(12).color(&NOTE),
-        )
-    }))?;
-    for (label, colour) in legend_entries {
-        // An empty series carries the legend entry.
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(SegmentValue<usize>, i64)>>())?
-            .label(label.as_str())
-            .legend(swatch(*colour));
+    chart.draw_series(
+        (0..values.len())
+            .filter(|i| values[*i] == Some(None))
+            .map(|i| {
+                Text::new(
+                    small_count_label(),
+                    (SegmentValue::CenterOf(i), top / 20),
+                    centred(fit.small()).color(&NOTE),
+                )
+            }),
+    )?;
+    Ok(())
+}
+
+/// How many months apart the x labels are in a plot `plot_w` px wide, so that none
+/// overlap: 1 for every month, 2 for every other, and so on.
+pub(super) fn month_step(fit: Fit, n: usize, plot_w: i32) -> usize {
+    every(n, plot_w, text_width("2024-12", fit.small()))
+}
+
+/// The label of every `step`th month, from the first.
+pub(super) fn every_month_label(months: &[String], v: &SegmentValue<usize>, step: usize) -> String {
+    match v {
+        SegmentValue::CenterOf(i) if i % step.max(1) == 0 => month_label(months, v),
+        _ => String::new(),
     }
-    if !hidden.is_empty() {
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(SegmentValue<usize>, i64)>>())?
-            .label(small_count_note(lang))
-            .legend(|(x, y)| Text::new(small_count_label(), (x, y), left(11)));
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+
+/// How many value labels a plot's y axis gets: one per four lines of text.
+pub(super) fn y_ticks(fit: Fit) -> usize {
+    (fit.plot_height() / (fit.small() * 4)) as usize
+}
+
+/// The gap on each side of a month's bar: a sixth of its slot, at least a pixel.
+pub(super) fn bar_inset(plot_w: i32, n: usize) -> u32 {
+    (plot_w.max(1) as u32 / n.max(1) as u32 / 6).max(1)
 }
 
 /// A month's axis label: `YYYY-MM` under the middle of its bar.
@@ -174,80 +212,39 @@ pub(super) fn category_label(names: &[String], v: &SegmentValue<usize>) -> Strin
     month_label(names, v)
 }
 
-/// One category's pair of bars: a wide pale one (the whole) with a narrow dark one (the
-/// part) over it, and a figure above. Shared by the training and unique-reach charts.
+/// One category's pair of bars: a pale one (the whole) with a narrow dark one (the part)
+/// over it, and a figure after them. Shared by the training and unique-reach charts.
 pub(super) struct Overlaid<'a> {
     pub(super) title: &'a str,
     pub(super) names: Vec<String>,
     pub(super) whole: (&'a str, Vec<i64>),
     pub(super) part: (&'a str, Vec<i64>),
     pub(super) unit: &'a str,
-    /// Drawn above each pair.
+    /// Written after each pair.
     pub(super) figures: Vec<String>,
     /// A line under the title: the whole selection's figure.
     pub(super) subtitle: String,
 }
 
-pub(super) fn draw_overlaid(root: &Area<'_>, o: &Overlaid<'_>) -> DrawResult {
-    let last = o.names.len().saturating_sub(1);
-    let max = o
-        .whole
-        .1
-        .iter()
-        .chain(&o.part.1)
-        .copied()
-        .max()
-        .unwrap_or(0);
-    let top = headroom(max + max / 10);
-    // Title and subtitle above the plot, so that neither runs into the legend.
-    let (head, body) = root.split_vertically(64);
-    head.draw(&Text::new(o.title, (WIDTH as i32 / 2, 24), centred(20)))?;
-    head.draw(&Text::new(
-        o.subtitle.clone(),
-        (WIDTH as i32 / 2, 50),
-        centred(13).color(&NOTE),
-    ))?;
-    let mut chart = ChartBuilder::on(&body)
-        .margin(16)
-        .margin_top(4)
-        .x_label_area_size(44)
-        .y_label_area_size(80)
-        .build_cartesian_2d(categories(last + 1).into_segmented(), 0..top)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(o.names.len() + 1)
-        .x_label_formatter(&|v| category_label(&o.names, v))
-        .x_label_style((FONT, 13))
-        .y_desc(o.unit)
-        .y_label_formatter(&|v| thousands(*v))
-        .axis_desc_style((FONT, 14))
-        .draw()?;
-    let bars = Histogram::vertical(&chart)
-        .style(MUTED.mix(0.6).filled())
-        .margin(10)
-        .data(o.whole.1.iter().enumerate().map(|(i, v)| (i, *v)));
-    chart
-        .draw_series(bars)?
-        .label(o.whole.0)
-        .legend(swatch(MUTED));
-    let bars = Histogram::vertical(&chart)
-        .style(AUDIENCE_COLOUR.filled())
-        .margin(24)
-        .data(o.part.1.iter().enumerate().map(|(i, v)| (i, *v)));
-    chart
-        .draw_series(bars)?
-        .label(o.part.0)
-        .legend(swatch(AUDIENCE_COLOUR));
-    chart.draw_series(o.figures.iter().enumerate().map(|(i, f)| {
-        let height = o.whole.1[i].max(o.part.1[i]);
-        Text::new(
-            f.clone(),
-            (SegmentValue::CenterOf(i), height + top / 30),
-            centred(11),
-        )
-    }))?;
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+/// The SVG of whole-and-part bars drawn for `fit`.
+pub(super) fn draw_overlaid(o: Overlaid<'_>, fit: Fit) -> String {
+    let keys = vec![
+        Key::new(o.whole.0, Mark::Swatch(MUTED)),
+        Key::new(o.part.0, Mark::Swatch(AUDIENCE_COLOUR)),
+    ];
+    let head = Head::new(fit, o.title, &[o.subtitle], keys);
+    let rows = o.names.len();
+    let bars = Bars {
+        names: o.names,
+        whole: Some(o.whole.1),
+        values: o.part.1,
+        colour: AUDIENCE_COLOUR,
+        figures: o.figures,
+        unit: o.unit,
+    };
+    render(fit.width(), &head, bars::height(fit, rows), |plot| {
+        bars::draw(plot, fit, &bars)
+    })
 }
 
 /// `12.3%`, one decimal.

@@ -4,9 +4,10 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use super::parts::{bar_inset, categories, every_month_label, month_step, y_ticks};
 use super::{
-    empty, headroom, legend, month_label, month_range, render, swatch, thousands, Area, ChartName,
-    DrawResult, FONT, PALETTE,
+    empty, font, headroom, month_range, render, thousands, Area, ChartName, DrawResult, Fit, Head,
+    Key, Mark, PALETTE,
 };
 use crate::aggregate::ReachRow;
 use crate::Lang;
@@ -14,17 +15,39 @@ use crate::Lang;
 const TOTAL_COLOUR: RGBColor = RGBColor(26, 32, 44);
 
 /// From `GET /aggregates/reach?group_by=month`.
-pub fn reach_over_time(rows: &[ReachRow], lang: Lang) -> String {
+pub fn reach_over_time(rows: &[ReachRow], lang: Lang, fit: Fit) -> String {
     let title = ChartName::ReachOverTime.title(lang);
     if rows.iter().all(|r| r.audience() == 0) {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
-    render(|root| draw(root, rows, title, lang))
+    let names = group_names(lang);
+    let mut keys: Vec<Key> = (0..4)
+        .map(|g| Key::new(names[g], Mark::Swatch(PALETTE[g])))
+        .collect();
+    keys.push(Key::new(total_label(lang), Mark::Line(TOTAL_COLOUR)));
+    let head = Head::new(fit, title, &[], keys);
+    render(fit.width(), &head, fit.plot_height(), |plot| {
+        draw(plot, rows, lang, fit)
+    })
 }
 
-fn draw(root: &Area<'_>, rows: &[ReachRow], title: &str, lang: Lang) -> DrawResult {
+/// The audience groups in stacking order (students at the bottom).
+fn group_names(lang: Lang) -> [&'static str; 4] {
+    [
+        lang.pick("学生", "Students"),
+        lang.pick("家长", "Parents"),
+        lang.pick("教师", "Teachers"),
+        lang.pick("其他", "Others"),
+    ]
+}
+
+fn total_label(lang: Lang) -> &'static str {
+    lang.pick("累计人次", "Running total (person-times)")
+}
+
+fn draw(root: &Area<'_>, rows: &[ReachRow], lang: Lang, fit: Fit) -> DrawResult {
     let months = month_range(rows.iter().map(|r| r.key.as_str()));
-    // Per month, the four groups in stacking order (students at the bottom).
+    // Per month, the four groups in stacking order.
     let groups: Vec<[i64; 4]> = months
         .iter()
         .map(|m| {
@@ -42,83 +65,73 @@ fn draw(root: &Area<'_>, rows: &[ReachRow], title: &str, lang: Lang) -> DrawResu
             Some(*sum)
         })
         .collect();
-    let names = [
-        lang.pick("学生", "Students"),
-        lang.pick("家长", "Parents"),
-        lang.pick("教师", "Teachers"),
-        lang.pick("其他", "Others"),
-    ];
-    let total_label = lang.pick("累计人次", "Running total (person-times)");
+    let top = headroom(totals.iter().copied().max().unwrap_or(0));
+    let running_top = headroom(running.last().copied().unwrap_or(0));
+    let (left_area, right_area) = (
+        fit.y_axis_width(&thousands(top)),
+        fit.y_axis_width(&thousands(running_top)),
+    );
+    let plot_w = fit.width() as i32 - 2 * fit.margin() - (left_area + right_area) as i32;
+    let step = month_step(fit, months.len(), plot_w);
 
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 20))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(80)
-        .right_y_label_area_size(80)
-        .build_cartesian_2d(
-            super::parts::categories(last + 1).into_segmented(),
-            // A quarter above the tallest month keeps the legend clear of the bars.
-            0..headroom(totals.iter().copied().max().unwrap_or(0) * 5 / 4),
-        )?
-        .set_secondary_coord(
-            super::parts::categories(last + 1).into_segmented(),
-            0..headroom(running.last().copied().unwrap_or(0)),
-        );
+        .margin(fit.margin())
+        .x_label_area_size(fit.month_axis_height())
+        .y_label_area_size(left_area)
+        .right_y_label_area_size(right_area)
+        .build_cartesian_2d(categories(last + 1).into_segmented(), 0..top)?
+        .set_secondary_coord(categories(last + 1).into_segmented(), 0..running_top);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(months.len() + 1)
-        .x_label_formatter(&|v| month_label(&months, v))
-        .x_label_style((FONT, 11))
+        .x_label_formatter(&|v| every_month_label(&months, v, step))
+        .x_label_style(font(fit.small()))
+        .y_labels(y_ticks(fit))
         .y_desc(lang.pick("每月受众（人次）", "Audience per month (person-times)"))
         .y_label_formatter(&|v| thousands(*v))
-        .axis_desc_style((FONT, 14))
+        .y_label_style(font(fit.small()))
+        .axis_desc_style(font(fit.body()))
         .draw()?;
     chart
         .configure_secondary_axes()
-        .y_desc(total_label)
+        .y_labels(y_ticks(fit))
+        .y_desc(total_label(lang))
         .y_label_formatter(&|v| thousands(*v))
-        .label_style((FONT, 12))
-        .axis_desc_style((FONT, 14))
+        .label_style(font(fit.small()))
+        .axis_desc_style(font(fit.body()))
         .draw()?;
 
     // Stacked bars: each group's bar reaches the sum of it and the groups below it, drawn
     // from the top group down so that each covers the lower part of the one before.
+    let inset = bar_inset(plot_w, months.len());
     for g in (0..4).rev() {
-        let colour = PALETTE[g];
         let bars = Histogram::vertical(&chart)
-            .style(colour.filled())
-            .margin(8)
+            .style(PALETTE[g].filled())
+            .margin(inset)
             .data(
                 groups
                     .iter()
                     .enumerate()
                     .map(|(i, v)| (i, v[..=g].iter().sum::<i64>())),
             );
-        chart
-            .draw_series(bars)?
-            .label(names[g])
-            .legend(swatch(colour));
+        chart.draw_series(bars)?;
     }
     let points: Vec<_> = running
         .iter()
         .enumerate()
         .map(|(i, n)| (SegmentValue::CenterOf(i), *n))
         .collect();
-    chart
-        .draw_secondary_series(LineSeries::new(
-            points.clone(),
-            TOTAL_COLOUR.stroke_width(2),
-        ))?
-        .label(total_label)
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], TOTAL_COLOUR.stroke_width(2)));
+    chart.draw_secondary_series(LineSeries::new(
+        points.clone(),
+        TOTAL_COLOUR.stroke_width(2),
+    ))?;
     chart.draw_secondary_series(
         points
             .into_iter()
             .map(|p| Circle::new(p, 3, TOTAL_COLOUR.filled())),
     )?;
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -143,6 +156,7 @@ mod tests {
         let svg = reach_over_time(
             &[month("2024-03", 1_200, 300), month("2024-05", 800, 100)],
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -159,19 +173,20 @@ mod tests {
                 "2024-05",
             ],
         );
-        let en = reach_over_time(&[month("2024-03", 1, 0)], Lang::En);
+        let en = reach_over_time(&[month("2024-03", 1, 0)], Lang::En, Fit::EXPORT);
         assert_has(&en, &["Students", "Running total (person-times)"]);
     }
 
     #[test]
     fn a_selection_without_audience_says_so() {
-        assert!(reach_over_time(&[], Lang::Zh).contains("所选范围内暂无数据"));
+        assert!(reach_over_time(&[], Lang::Zh, Fit::EXPORT).contains("所选范围内暂无数据"));
         let zero = reach_over_time(
             &[month("2024-03", 0, 0)].map(|mut r| {
                 r.teachers = 0;
                 r
             }),
             Lang::En,
+            Fit::EXPORT,
         );
         assert!(zero.contains("No data in this selection"));
     }

@@ -10,9 +10,11 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use super::frame::{every, text_width};
+use super::parts::{categories, every_month_label, month_step, y_ticks};
 use super::{
-    centred, empty, left, legend, month_label, render, small_count_label, small_count_note, Area,
-    ChartName, DrawResult, FONT, NOTE, SESSIONS_COLOUR,
+    centred, empty, font, render, small_count_label, small_count_note, Area, ChartName, DrawResult,
+    Fit, Head, Key, Mark, NOTE, SESSIONS_COLOUR,
 };
 use crate::dashboard::RatePoint;
 use crate::Lang;
@@ -25,27 +27,34 @@ enum Point {
 }
 
 /// From the dashboard's `reoffence_by_month` (rates 0–1, month by month).
-pub fn reoffence_rate(points: &[RatePoint], lang: Lang) -> String {
+pub fn reoffence_rate(points: &[RatePoint], lang: Lang, fit: Fit) -> String {
     let title = ChartName::ReoffenceRate.title(lang);
     // Nothing to draw (no months, or none with a rate to show).
     if points.iter().all(|p| p.rate.is_none()) {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
     let months: Vec<String> = points.iter().map(|p| p.month.clone()).collect();
     let rates: Vec<Point> = points
         .iter()
         .map(|p| p.rate.map_or(Point::Hidden, |r| Point::Rate(r * 100.0)))
         .collect();
-    render(|root| draw(root, &months, &rates, title, lang))
+    let mut keys = vec![Key::new(
+        lang.pick(
+            "再犯率（再犯 ÷ 结对帮扶未成年人）",
+            "Re-offences ÷ minors mentored",
+        ),
+        Mark::Line(SESSIONS_COLOUR),
+    )];
+    if rates.contains(&Point::Hidden) {
+        keys.push(Key::new(small_count_note(lang), Mark::None));
+    }
+    let head = Head::new(fit, title, &[], keys);
+    render(fit.width(), &head, fit.plot_height(), |plot| {
+        draw(plot, &months, &rates, lang, fit)
+    })
 }
 
-fn draw(
-    root: &Area<'_>,
-    months: &[String],
-    rates: &[Point],
-    title: &str,
-    lang: Lang,
-) -> DrawResult {
+fn draw(root: &Area<'_>, months: &[String], rates: &[Point], lang: Lang, fit: Fit) -> DrawResult {
     let last = months.len().saturating_sub(1);
     let max = rates
         .iter()
@@ -55,74 +64,72 @@ fn draw(
         })
         .fold(0.0, f64::max);
     let top = (max * 1.25).clamp(0.5, 100.0);
-    let label = lang.pick(
-        "再犯率（再犯 ÷ 结对帮扶未成年人）",
-        "Re-offences ÷ minors mentored",
-    );
+    let y_area = fit.y_axis_width("00.00");
+    let plot_w = fit.width() as i32 - 2 * fit.margin() - y_area as i32;
+    let step = month_step(fit, months.len(), plot_w);
+    // Figures above the points, as many as fit side by side.
+    let figure_step = every(months.len(), plot_w, text_width("0.00%", fit.small()));
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 20))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(
-            super::parts::categories(last + 1).into_segmented(),
-            0f64..top,
-        )?;
+        .margin(fit.margin())
+        .x_label_area_size(fit.month_axis_height())
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(categories(last + 1).into_segmented(), 0f64..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(months.len() + 1)
-        .x_label_formatter(&|v| month_label(months, v))
-        .x_label_style((FONT, 11))
+        .x_label_formatter(&|v| every_month_label(months, v, step))
+        .x_label_style(font(fit.small()))
+        .y_labels(y_ticks(fit))
         .y_desc(lang.pick("再犯率（%）", "Re-offence rate (%)"))
         .y_label_formatter(&|v| format!("{v:.2}"))
-        .axis_desc_style((FONT, 14))
+        .y_label_style(font(fit.small()))
+        .axis_desc_style(font(fit.body()))
         .draw()?;
     // The line breaks wherever a month has no rate to show.
-    let mut runs: Vec<Vec<(SegmentValue<usize>, f64)>> = vec![Vec::new()];
+    let mut runs: Vec<Vec<(usize, f64)>> = vec![Vec::new()];
     for (i, p) in rates.iter().enumerate() {
         match p {
             Point::Rate(r) => runs
                 .last_mut()
                 .into_iter()
-                .for_each(|run| run.push((SegmentValue::CenterOf(i), *r))),
+                .for_each(|run| run.push((i, *r))),
             _ => runs.push(Vec::new()),
         }
     }
     let style = SESSIONS_COLOUR.stroke_width(3);
-    chart
-        .draw_series(std::iter::empty::<PathElement<(SegmentValue<usize>, f64)>>())?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], style));
     for run in runs.into_iter().filter(|r| !r.is_empty()) {
-        chart.draw_series(LineSeries::new(run.clone(), style))?;
+        let at = |(i, r): (usize, f64)| (SegmentValue::CenterOf(i), r);
+        chart.draw_series(LineSeries::new(run.iter().copied().map(at), style))?;
         chart.draw_series(
             run.iter()
-                .map(|p| Circle::new(p.clone(), 4, SESSIONS_COLOUR.filled())),
+                .map(|p| Circle::new(at(*p), 4, SESSIONS_COLOUR.filled())),
         )?;
         // Each month's rate above its point: the figure, not only its height.
         chart.draw_series(
-            run.into_iter()
-                .map(|(x, r)| Text::new(format!("{r:.2}%"), (x, r + top / 25.0), centred(10))),
+            run.iter()
+                .filter(|(i, _)| i % figure_step == 0)
+                .map(|(i, r)| {
+                    Text::new(
+                        format!("{r:.2}%"),
+                        (SegmentValue::CenterOf(*i), r + top / 12.0),
+                        centred(fit.small()),
+                    )
+                }),
         )?;
     }
-    let hidden: Vec<usize> = (0..rates.len())
-        .filter(|i| rates[*i] == Point::Hidden)
-        .collect();
-    chart.draw_series(hidden.iter().map(|i| {
-        Text::new(
-            small_count_label(),
-            (SegmentValue::CenterOf(*i), top / 20.0),
-            centred(12).color(&NOTE),
-        )
-    }))?;
-    if !hidden.is_empty() {
-        chart
-            .draw_series(std::iter::empty::<Circle<(SegmentValue<usize>, f64), i32>>())?
-            .label(small_count_note(lang))
-            .legend(|(x, y)| Text::new(small_count_label(), (x, y), left(11)));
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+    chart.draw_series(
+        (0..rates.len())
+            .filter(|i| rates[*i] == Point::Hidden)
+            .map(|i| {
+                Text::new(
+                    small_count_label(),
+                    (SegmentValue::CenterOf(i), top / 20.0),
+                    centred(fit.small()).color(&NOTE),
+                )
+            }),
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -146,6 +153,7 @@ mod tests {
                 point("2024-03", Some(0.0025)),
             ],
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -168,6 +176,7 @@ mod tests {
         let svg = reoffence_rate(
             &[point("2024-03", None), point("2024-04", Some(0.0))],
             Lang::En,
+            Fit::EXPORT,
         );
         assert_has(&svg, &["hidden (1–4 at a station, or would give one away)"]);
         // Only April's point is drawn: one circle.
@@ -176,8 +185,8 @@ mod tests {
 
     #[test]
     fn no_rates_make_an_empty_chart() {
-        assert!(reoffence_rate(&[], Lang::Zh).contains("所选范围内暂无数据"));
-        let svg = reoffence_rate(&[point("2024-03", None)], Lang::En);
+        assert!(reoffence_rate(&[], Lang::Zh, Fit::EXPORT).contains("所选范围内暂无数据"));
+        let svg = reoffence_rate(&[point("2024-03", None)], Lang::En, Fit::EXPORT);
         assert!(svg.contains("No data in this selection"));
     }
 }

@@ -1,13 +1,8 @@
 //! Sessions and 人次 per police station: the stations with the largest audience, as
 //! horizontal bars (names read along the axis), each with its count of sessions.
 
-use plotters::coord::ranged1d::SegmentValue;
-use plotters::prelude::*;
-
-use super::{
-    category_label, empty, headroom, left, legend, render, swatch, thousands, Area, ChartName,
-    DrawResult, AUDIENCE_COLOUR, FONT,
-};
+use super::bars::{self, Bars};
+use super::{empty, render, thousands, ChartName, Fit, Head, Key, Mark, AUDIENCE_COLOUR};
 use crate::aggregate::{largest, ReachRow};
 use crate::Lang;
 
@@ -17,13 +12,13 @@ pub const TOP_STATIONS: usize = 15;
 /// The [`TOP_STATIONS`] largest of `rows` by 人次 (from `GET /aggregates/reach?
 /// group_by=station`, or the dashboard's `by_station`), out of `of` stations in the slice
 /// (the note says so when not every station fits).
-pub fn sessions_by_station(rows: &[ReachRow], of: usize, lang: Lang) -> String {
+pub fn sessions_by_station(rows: &[ReachRow], of: usize, lang: Lang, fit: Fit) -> String {
     let title = ChartName::SessionsByStation.title(lang);
     let note = (of > TOP_STATIONS).then(|| match lang {
         Lang::Zh => format!("受众人次最多的 {TOP_STATIONS} 个派出所（共 {of} 个）"),
         Lang::En => format!("The {TOP_STATIONS} stations with the largest audience (of {of})"),
     });
-    ranked(rows, TOP_STATIONS, title, note, lang)
+    ranked(rows, TOP_STATIONS, title, note, lang, fit)
 }
 
 /// Horizontal bars of 人次, largest on top, at most `top` of them, each labelled with its
@@ -34,85 +29,52 @@ pub(super) fn ranked(
     title: &str,
     note: Option<String>,
     lang: Lang,
+    fit: Fit,
 ) -> String {
     let shown = largest(rows, top);
     if shown.is_empty() {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
-    let shown: Vec<&ReachRow> = shown.iter().collect();
-    render(|root| draw(root, &shown, title, note.as_deref(), lang))
+    let rows: Vec<(String, i64, i64)> = shown
+        .iter()
+        .map(|r| (r.label.clone(), r.sessions, r.audience()))
+        .collect();
+    audience_bars(&rows, title, note, lang, fit)
 }
 
-fn draw(
-    root: &Area<'_>,
-    rows: &[&ReachRow],
+/// One bar of 人次 per `(name, sessions, audience)`, in the order given, with its sessions
+/// after it. Shared with the district chart.
+pub(super) fn audience_bars(
+    rows: &[(String, i64, i64)],
     title: &str,
-    note: Option<&str>,
+    note: Option<String>,
     lang: Lang,
-) -> DrawResult {
-    let last = rows.len() - 1;
-    // Row 0 (the largest) is drawn at the top, i.e. at the highest category.
-    let names: Vec<String> = rows.iter().rev().map(|r| r.label.clone()).collect();
-    let max = rows.iter().map(|r| r.audience()).max().unwrap_or(0);
-    // Room at the right end of the longest bar for its sessions figure.
-    let top = headroom(max + max / 5);
+    fit: Fit,
+) -> String {
     let audience_label = lang.pick("受众（人次）", "Audience (person-times)");
-
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 20))
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(170)
-        .build_cartesian_2d(0..top, super::parts::categories(last + 1).into_segmented())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(rows.len() + 1)
-        .y_label_formatter(&|v| category_label(&names, v))
-        .y_label_style((FONT, 12))
-        .x_desc(audience_label)
-        .x_label_formatter(&|v| thousands(*v))
-        .axis_desc_style((FONT, 14))
-        .draw()?;
-    let bars = Histogram::horizontal(&chart)
-        .style(AUDIENCE_COLOUR.mix(0.85).filled())
-        .margin(3)
-        .data(
-            rows.iter()
-                .enumerate()
-                .map(|(rank, r)| (last - rank, r.audience())),
-        );
-    chart
-        .draw_series(bars)?
-        .label(audience_label)
-        .legend(swatch(AUDIENCE_COLOUR));
     let sessions = |n: i64| match lang {
-        Lang::Zh => format!(" {} 场", thousands(n)),
-        Lang::En => format!(" {} sessions", thousands(n)),
+        Lang::Zh => format!("{} 场", thousands(n)),
+        Lang::En => format!("{} sessions", thousands(n)),
     };
-    chart
-        .draw_series(rows.iter().enumerate().map(|(rank, r)| {
-            Text::new(
-                sessions(r.sessions),
-                (r.audience(), SegmentValue::CenterOf(last - rank)),
-                left(11),
-            )
-        }))?
-        .label(lang.pick("条末数字：宣讲场次", "Figure after each bar: sessions"))
-        .legend(|(x, y)| Text::new("12", (x, y), left(11)));
-    if let Some(note) = note {
-        root.draw(&Text::new(
-            note.to_string(),
-            (super::WIDTH as i32 - 16, super::HEIGHT as i32 - 12),
-            TextStyle::from((FONT, 12).into_font())
-                .pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Right,
-                    plotters::style::text_anchor::VPos::Center,
-                ))
-                .color(&BLACK.mix(0.6)),
-        ))?;
-    }
-    legend(&mut chart, SeriesLabelPosition::LowerRight)
+    let keys = vec![
+        Key::new(audience_label, Mark::Swatch(AUDIENCE_COLOUR)),
+        Key::new(
+            lang.pick("条末数字：宣讲场次", "Figure after each bar: sessions"),
+            Mark::Text("12".into()),
+        ),
+    ];
+    let head = Head::new(fit, title, note.as_slice(), keys);
+    let bars = Bars {
+        names: rows.iter().map(|r| r.0.clone()).collect(),
+        whole: None,
+        values: rows.iter().map(|r| r.2).collect(),
+        colour: AUDIENCE_COLOUR,
+        figures: rows.iter().map(|r| sessions(r.1)).collect(),
+        unit: audience_label,
+    };
+    render(fit.width(), &head, bars::height(fit, rows.len()), |plot| {
+        bars::draw(plot, fit, &bars)
+    })
 }
 
 #[cfg(test)]
@@ -129,6 +91,7 @@ mod tests {
             ],
             2,
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -137,8 +100,8 @@ mod tests {
                 "红梅派出所",
                 "茶山派出所",
                 "受众（人次）",
-                " 9 场",
-                " 4 场",
+                "\n9 场\n",
+                "\n4 场\n",
                 "条末数字：宣讲场次",
             ],
         );
@@ -149,15 +112,15 @@ mod tests {
         let rows: Vec<_> = (0..40)
             .map(|i| station(i, &format!("派出所{i:02}"), 1, 100 + i))
             .collect();
-        let svg = sessions_by_station(&rows, 40, Lang::Zh);
+        let svg = sessions_by_station(&rows, 40, Lang::Zh, Fit::EXPORT);
         assert_has(&svg, &["派出所39", "派出所25", "（共 40 个）"]);
         assert!(!svg.contains("派出所24"), "the 16th largest is left out");
-        let en = sessions_by_station(&rows, 40, Lang::En);
+        let en = sessions_by_station(&rows, 40, Lang::En, Fit::EXPORT);
         assert_has(&en, &["The 15 stations with the largest audience (of 40)"]);
         // The dashboard sends only the stations drawn, and how many there are.
         let sent = crate::aggregate::largest(&rows, TOP_STATIONS);
         assert_eq!(sent.len(), TOP_STATIONS);
-        let from_sent = sessions_by_station(&sent, 40, Lang::Zh);
+        let from_sent = sessions_by_station(&sent, 40, Lang::Zh, Fit::EXPORT);
         assert_has(&from_sent, &["派出所39", "派出所25", "（共 40 个）"]);
         assert!(!from_sent.contains("派出所24"));
     }
@@ -169,12 +132,17 @@ mod tests {
             .enumerate()
             .map(|(i, n)| station(i as i64, n, 1, 10))
             .collect();
-        assert_escaped(&sessions_by_station(&rows, rows.len(), Lang::Zh));
+        assert_escaped(&sessions_by_station(
+            &rows,
+            rows.len(),
+            Lang::Zh,
+            Fit::EXPORT,
+        ));
     }
 
     #[test]
     fn stations_without_sessions_make_an_empty_chart() {
-        let svg = sessions_by_station(&[station(1, "红梅派出所", 0, 0)], 1, Lang::Zh);
+        let svg = sessions_by_station(&[station(1, "红梅派出所", 0, 0)], 1, Lang::Zh, Fit::EXPORT);
         assert!(svg.contains("所选范围内暂无数据"));
         assert!(!svg.contains("红梅派出所"));
     }
@@ -182,6 +150,7 @@ mod tests {
 #[cfg(test)]
 mod one_category {
     use crate::charts::testing::reach_row;
+    use crate::charts::Fit;
     use crate::Lang;
 
     /// plotters labels nothing on an axis of one category; a station's own dashboard, a
@@ -195,15 +164,20 @@ mod one_category {
         };
         let cases = [
             (
-                super::sessions_by_station(&[reach_row(3, "雕庄派出所", 1, 80)], 1, Lang::Zh),
+                super::sessions_by_station(
+                    &[reach_row(3, "雕庄派出所", 1, 80)],
+                    1,
+                    Lang::Zh,
+                    Fit::EXPORT,
+                ),
                 "雕庄派出所",
             ),
             (
-                crate::charts::topic_mix(&[reach_row(1, "防溺水", 1, 80)], Lang::Zh),
+                crate::charts::topic_mix(&[reach_row(1, "防溺水", 1, 80)], Lang::Zh, Fit::EXPORT),
                 "防溺水",
             ),
             (
-                crate::charts::reach_over_time(&[month], Lang::Zh),
+                crate::charts::reach_over_time(&[month], Lang::Zh, Fit::EXPORT),
                 "2026-11",
             ),
         ];

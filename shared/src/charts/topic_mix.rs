@@ -2,12 +2,12 @@
 //! under both, as in the aggregate.
 
 use super::sessions_by_station::ranked;
-use super::ChartName;
+use super::{ChartName, Fit};
 use crate::aggregate::ReachRow;
 use crate::Lang;
 
 /// From `GET /aggregates/reach?group_by=topic`.
-pub fn topic_mix(rows: &[ReachRow], lang: Lang) -> String {
+pub fn topic_mix(rows: &[ReachRow], lang: Lang, fit: Fit) -> String {
     let note = Some(
         lang.pick(
             "同一场宣讲有多个主题时，分别计入各主题",
@@ -16,7 +16,7 @@ pub fn topic_mix(rows: &[ReachRow], lang: Lang) -> String {
         .to_string(),
     );
     // Topics are few; all of them fit.
-    ranked(rows, 30, ChartName::TopicMix.title(lang), note, lang)
+    ranked(rows, 30, ChartName::TopicMix.title(lang), note, lang, fit)
 }
 
 #[cfg(test)]
@@ -32,6 +32,7 @@ mod tests {
                 topic(2, "防溺水", 12, 1_800),
             ],
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -40,16 +41,16 @@ mod tests {
                 "防范电信诈骗",
                 "防溺水",
                 "受众（人次）",
-                " 30 场",
+                "\n30 场\n",
                 "分别计入各主题",
             ],
         );
-        let en = topic_mix(&[topic(1, "防溺水", 2, 50)], Lang::En);
+        let en = topic_mix(&[topic(1, "防溺水", 2, 50)], Lang::En, Fit::EXPORT);
         assert_has(
             &en,
             &[
                 "Sessions and audience (person-times) by topic",
-                " 2 sessions",
+                "\n2 sessions\n",
             ],
         );
     }
@@ -57,11 +58,11 @@ mod tests {
     #[test]
     fn topic_names_that_look_like_markup_are_drawn_as_text() {
         let rows: Vec<_> = HOSTILE.iter().map(|n| topic(1, n, 1, 10)).collect();
-        assert_escaped(&topic_mix(&rows, Lang::En));
+        assert_escaped(&topic_mix(&rows, Lang::En, Fit::EXPORT));
     }
 
     #[test]
     fn no_topics_make_an_empty_chart() {
-        assert!(topic_mix(&[], Lang::En).contains("No data in this selection"));
+        assert!(topic_mix(&[], Lang::En, Fit::EXPORT).contains("No data in this selection"));
     }
 }

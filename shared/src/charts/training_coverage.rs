@@ -1,15 +1,15 @@
 //! Speaker-training coverage: per district, all stations (pale) and those with a trained
 //! speaker (dark), "trained/stations" above; the city's share under the title.
 
-use super::{draw_overlaid, empty, percent, render, thousands, ChartName, Overlaid};
+use super::{draw_overlaid, empty, percent, thousands, ChartName, Fit, Overlaid};
 use crate::aggregate::TrainingCoverage;
 use crate::Lang;
 
 /// From `GET /aggregates/training-coverage`.
-pub fn training_coverage(t: &TrainingCoverage, lang: Lang) -> String {
+pub fn training_coverage(t: &TrainingCoverage, lang: Lang, fit: Fit) -> String {
     let title = ChartName::TrainingCoverage.title(lang);
     if t.stations == 0 {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
     let subtitle = match lang {
         Lang::Zh => format!(
@@ -46,7 +46,7 @@ pub fn training_coverage(t: &TrainingCoverage, lang: Lang) -> String {
             .collect(),
         subtitle,
     };
-    render(|root| draw_overlaid(root, &o))
+    draw_overlaid(o, fit)
 }
 
 #[cfg(test)]
@@ -78,6 +78,7 @@ mod tests {
         let svg = training_coverage(
             &coverage(&[("天宁分局", 12, 9), ("钟楼分局", 8, 1)]),
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -92,7 +93,7 @@ mod tests {
                 "20 个派出所中 10 个有经培训的宣讲员（50.0%）",
             ],
         );
-        let en = training_coverage(&coverage(&[("Tianning", 4, 1)]), Lang::En);
+        let en = training_coverage(&coverage(&[("Tianning", 4, 1)]), Lang::En, Fit::EXPORT);
         assert_has(
             &en,
             &[
@@ -105,11 +106,13 @@ mod tests {
     #[test]
     fn district_names_that_look_like_markup_are_drawn_as_text() {
         let by: Vec<_> = HOSTILE.iter().map(|n| (*n, 3, 1)).collect();
-        assert_escaped(&training_coverage(&coverage(&by), Lang::En));
+        assert_escaped(&training_coverage(&coverage(&by), Lang::En, Fit::EXPORT));
     }
 
     #[test]
     fn no_stations_make_an_empty_chart() {
-        assert!(training_coverage(&coverage(&[]), Lang::Zh).contains("所选范围内暂无数据"));
+        assert!(
+            training_coverage(&coverage(&[]), Lang::Zh, Fit::EXPORT).contains("所选范围内暂无数据")
+        );
     }
 }

@@ -2,15 +2,15 @@
 //! three 人次 but one student. Pale bars are 人次, dark bars unique students, and above
 //! each pair how many talks a student heard on average.
 
-use super::{draw_overlaid, empty, render, thousands, ChartName, Overlaid};
+use super::{draw_overlaid, empty, thousands, ChartName, Fit, Overlaid};
 use crate::aggregate::AudienceSummary;
 use crate::Lang;
 
 /// From `GET /aggregates/audience`, once per district: `(district name, its audience)`.
-pub fn unique_reach(rows: &[(String, AudienceSummary)], lang: Lang) -> String {
+pub fn unique_reach(rows: &[(String, AudienceSummary)], lang: Lang, fit: Fit) -> String {
     let title = ChartName::UniqueReach.title(lang);
     if rows.iter().all(|(_, a)| a.students == 0) {
-        return empty(title, lang);
+        return empty(title, lang, fit);
     }
     let students: i64 = rows.iter().map(|(_, a)| a.students).sum();
     let unique: i64 = rows.iter().map(|(_, a)| a.unique_students).sum();
@@ -56,7 +56,7 @@ pub fn unique_reach(rows: &[(String, AudienceSummary)], lang: Lang) -> String {
             .collect(),
         subtitle,
     };
-    render(|root| draw_overlaid(root, &o))
+    draw_overlaid(o, fit)
 }
 
 #[cfg(test)]
@@ -83,6 +83,7 @@ mod tests {
                 district("钟楼分局", 500, 500),
             ],
             Lang::Zh,
+            Fit::EXPORT,
         );
         assert_has(
             &svg,
@@ -97,7 +98,7 @@ mod tests {
                 "覆盖学生 3,500 人，学生 9,500 人次",
             ],
         );
-        let en = unique_reach(&[district("Tianning", 40, 10)], Lang::En);
+        let en = unique_reach(&[district("Tianning", 40, 10)], Lang::En, Fit::EXPORT);
         assert_has(
             &en,
             &["4.0×", "10 students reached, 40 student person-times"],
@@ -107,13 +108,15 @@ mod tests {
     #[test]
     fn district_names_that_look_like_markup_are_drawn_as_text() {
         let rows: Vec<_> = HOSTILE.iter().map(|n| district(n, 10, 5)).collect();
-        assert_escaped(&unique_reach(&rows, Lang::Zh));
+        assert_escaped(&unique_reach(&rows, Lang::Zh, Fit::EXPORT));
     }
 
     #[test]
     fn no_students_make_an_empty_chart() {
-        assert!(unique_reach(&[district("天宁分局", 0, 0)], Lang::En)
-            .contains("No data in this selection"));
-        assert!(unique_reach(&[], Lang::Zh).contains("所选范围内暂无数据"));
+        assert!(
+            unique_reach(&[district("天宁分局", 0, 0)], Lang::En, Fit::EXPORT)
+                .contains("No data in this selection")
+        );
+        assert!(unique_reach(&[], Lang::Zh, Fit::EXPORT).contains("所选范围内暂无数据"));
     }
 }

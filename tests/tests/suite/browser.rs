@@ -3,7 +3,8 @@
 //! session ended elsewhere brings back the sign-in form; a dashboard view is one request; on
 //! a 360 px phone, an administrator issues, copies and revokes schools' links only after
 //! being told what that revokes, and a school sees its films left to confirm first and
-//! corrects a confirmation. More journeys are in `journeys.rs`.
+//! corrects a confirmation; every chart of the leaders' page is drawn for its width with
+//! readable text, on a phone and on a desktop. More journeys are in `journeys.rs`.
 
 use humiao_tests::browser::Browser;
 use humiao_tests::{spawn_app, DEMO_PASSWORD};
@@ -731,4 +732,107 @@ async fn links_open_a_school_page_with_the_films_left_first_and_confirmations_to
     browser.client.set_window_size(1440, 900).await.unwrap();
     browser.wait_for("#remaining").await.unwrap();
     browser.screenshot("school-page-1440").await.unwrap();
+}
+
+/// Every chart box on the page, once each has its SVG: its id, the width of the box and of
+/// the drawing, and the on-screen size of its smallest text (font size × the SVG's scale,
+/// its width on screen over its viewBox's).
+const CHART_TEXT: &str = "
+    return [...document.querySelectorAll('.chart')].map(box => {
+        const svg = box.querySelector('svg');
+        const drawn = svg.viewBox.baseVal.width;
+        const scale = svg.getBoundingClientRect().width / drawn;
+        const sizes = [...svg.querySelectorAll('text')]
+            .filter(t => t.textContent.trim() !== '')
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        return { id: box.id, box: box.clientWidth, drawn, texts: sizes.length,
+                 smallest: Math.min(...sizes) };
+    });";
+
+/// Whether every chart on the page is drawn for the box it is in: as wide as the box (the
+/// film grid may be wider: it scrolls in its box).
+const CHARTS_FIT: &str = "
+    const boxes = [...document.querySelectorAll('.chart')];
+    return boxes.length >= 9 && boxes.every(box => {
+        const svg = box.querySelector('svg');
+        if (!svg || box.clientWidth === 0) return false;
+        const drawn = svg.viewBox.baseVal.width;
+        return box.id === 'chart-screening-coverage' ? drawn >= box.clientWidth
+                                                     : drawn === box.clientWidth;
+    });";
+
+/// Issue 16: on a 360 px phone and on a 1440 px desktop every chart of the leaders' page is
+/// drawn for its box and no chart text is under 12 px on screen; turning the phone (a
+/// resize) redraws the charts for the new width; the tables under the charts read as cards
+/// on the phone and as tables on the desktop.
+#[tokio::test]
+async fn every_dashboard_chart_is_drawn_for_its_width_with_text_of_at_least_12_px() {
+    let app = spawn_app().await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.sign_in(&app.url, "leader").await.unwrap();
+    browser.client.set_window_size(360, 800).await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    // 360 px, then the same page widened without reloading it: the resize redraws.
+    for (width, layout) in [(360, "grid"), (1440, "table-row")] {
+        browser.client.set_window_size(width, 800).await.unwrap();
+        browser.wait_until_true(CHARTS_FIT).await.unwrap();
+        let charts = browser.client.execute(CHART_TEXT, vec![]).await.unwrap();
+        let charts = charts.as_array().unwrap();
+        assert!(
+            charts.len() >= 9,
+            "the city's charts at {width} px: {charts:?}"
+        );
+        for chart in charts {
+            let smallest = chart["smallest"].as_f64().unwrap();
+            assert!(
+                chart["texts"].as_u64().unwrap() > 5,
+                "{chart} has its texts at {width} px"
+            );
+            assert!(
+                smallest >= 12.0,
+                "{chart}: {smallest} px text at {width} px"
+            );
+            if width == 360 {
+                let boxed = chart["box"].as_f64().unwrap();
+                assert!(boxed < 360.0, "{chart} fits the phone");
+            }
+        }
+        // The figures under the charts: a card per row on the phone, a table's row wider.
+        let shown = browser
+            .client
+            .execute(
+                "return getComputedStyle(document.querySelector('#table-places tbody tr')).display;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(shown, layout, "#table-places rows at {width} px");
+        let label = browser
+            .client
+            .execute(
+                "return document.querySelector('#table-places td.sessions').dataset.label;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(label, "宣讲场次", "a card's figure says what it is");
+        // The phone never scrolls sideways: the film grid scrolls in its own box.
+        let overflow = browser
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(overflow, 0, "the page scrolls sideways at {width} px");
+        browser
+            .screenshot_whole_page(&format!("dashboard-charts-{width}"))
+            .await
+            .unwrap();
+    }
 }

@@ -152,7 +152,7 @@ async fn the_2024_report_states_the_demo_figures_that_the_aggregates_give() {
         assert!(html.contains(phrase), "{phrase:?} is not in the report");
     }
     // Printable: A4, no script but the 打印 button's, charts of the year with a text
-    // alternative.
+    // alternative, drawn for their printed width (half the column; the film grid all of it).
     assert!(html.contains("size: A4"));
     assert!(html.contains("break-inside: avoid"));
     assert_eq!(
@@ -161,9 +161,12 @@ async fn the_2024_report_states_the_demo_figures_that_the_aggregates_give() {
         "the page runs the print button's script only"
     );
     assert!(html.contains(
-        "<img src=\"/api/v1/charts/sessions-by-district.svg?year=2024&amp;lang=zh\" alt=\"图："
+        "<img src=\"/api/v1/charts/sessions-by-district.svg?year=2024&amp;lang=zh&amp;width=360\" alt=\"图："
     ));
-    assert!(html.contains("/api/v1/charts/reoffence-rate.svg?year=2024&amp;lang=zh"));
+    assert!(html.contains("/api/v1/charts/reoffence-rate.svg?year=2024&amp;lang=zh&amp;width=360"));
+    assert!(
+        html.contains("/api/v1/charts/screening-coverage.svg?year=2024&amp;lang=zh&amp;width=740")
+    );
     // It says how each figure is counted, in the words the leaders' page uses.
     for figure in humiao_shared::definitions::Figure::ALL {
         let definition = figure.definition().zh;

@@ -1,10 +1,10 @@
 //! The annual report printed as a leader prints it: Chromium's own print to PDF (DevTools'
 //! `Page.printToPDF`, with the page's CSS paper size), read back with poppler-utils. A
-//! city's year fits on at most four A4 pages, every page says "第 i 页 共 N 页", the table
-//! starts on page 1 (no forced break leaves it half empty), the screen's links and 打印
-//! button are not printed, and the sign-off closes the document. The pages are rendered to
-//! PNG in `target/screenshots/` to be looked at. Run once (SQLite): the page is the same
-//! whichever engine answers it.
+//! city's year fits on at most four A4 pages (five in English), every page says "第 i 页 共
+//! N 页", the table starts on page 1 (no forced break leaves it half empty), the screen's links and 打印
+//! button are not printed, the charts' text is as large as the document's, and the sign-off
+//! closes the document. The pages are rendered to PNG in `target/screenshots/` to be looked
+//! at. Run once (SQLite): the page is the same whichever engine answers it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,6 +62,27 @@ fn pages_of(pdf: &Path) -> Vec<String> {
     text.split('\u{c}')
         .filter(|page| !page.trim().is_empty())
         .map(|page| page.split_whitespace().collect())
+        .collect()
+}
+
+/// Every word printed in the PDF with its height in points (pdftotext's word boxes).
+fn word_heights(pdf: &Path) -> Vec<(String, f64)> {
+    let boxes = poppler("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let number = |word: &str, name: &str| -> Option<f64> {
+        word.split(&format!("{name}=\""))
+            .nth(1)?
+            .split('"')
+            .next()?
+            .parse()
+            .ok()
+    };
+    boxes
+        .split("<word ")
+        .skip(1)
+        .filter_map(|word| {
+            let text = word.split('>').nth(1)?.split('<').next()?.to_string();
+            Some((text, number(word, "yMax")? - number(word, "yMin")?))
+        })
         .collect()
 }
 
@@ -161,11 +182,29 @@ async fn the_city_report_prints_on_at_most_four_numbered_a4_pages_with_its_sign_
     let first = screenshot_dir().join("report-2024-page-1.png");
     assert!(first.exists(), "{} rendered", first.display());
     println!("pages: {}", prefix.display());
+    // Issue 16: the charts are drawn for the text column, so their text prints at 9 pt like
+    // the rest of the document, not at 4–5 pt; nothing printed is under 8 pt.
+    let words = word_heights(&path);
+    let chart_words: Vec<&(String, f64)> = words
+        .iter()
+        .filter(|(w, _)| w.contains("条末数字") || w.contains("受众（人次）"))
+        .collect();
+    assert!(
+        !chart_words.is_empty(),
+        "the charts' legends are printed as text"
+    );
+    let (word, smallest) = words
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("words");
+    assert!(*smallest >= 8.0, "{word} is printed {smallest} pt tall");
 
-    // English: the same document, numbered in English, on as many pages at most.
+    // English: the same document, numbered in English, on one page more at most: English
+    // captions and definitions run a third longer than Chinese, and since the charts print
+    // readable (issue 16: 8.3 pt, not 4–5 pt) they no longer fit in the space left.
     open_report(&browser, &format!("{}/report/2024?lang=en", app.url)).await;
     let (path, count) = print(&browser, "report-2024-en").await;
-    assert!((2..=4).contains(&count), "English on {count} pages");
+    assert!((2..=5).contains(&count), "English on {count} pages");
     let pages = pages_of(&path);
     for (i, page) in pages.iter().enumerate() {
         let number = format!("Page{}of{count}", i + 1);

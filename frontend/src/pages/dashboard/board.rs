@@ -4,7 +4,7 @@
 //! uses for `/api/v1/charts/{name}.svg` (the re-offence rate's months come computed).
 
 use humiao_shared::aggregate::{AudienceSummary, GroupBy};
-use humiao_shared::charts::{self, thousands, ChartName};
+use humiao_shared::charts::{self, thousands, ChartName, Fit};
 use humiao_shared::dashboard::Dashboard;
 use humiao_shared::definitions::{rate_shown, Figure as Def};
 use humiao_shared::reach::DistrictReach;
@@ -73,7 +73,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         })
     };
     let empty = summary.sessions == 0;
-    let chart = |name: ChartName, svg: Box<dyn Fn(Lang) -> String + Send + Sync>| {
+    let chart = |name: ChartName, svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>| {
         view! { <ChartCard name=name filter=filter.clone() svg=svg /> }
     };
     // The sessions chart: one bar per district at district level; below it (and above,
@@ -93,12 +93,12 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             .collect();
         chart(
             ChartName::SessionsByDistrict,
-            Box::new(move |l| charts::sessions_by_district(&rows, l)),
+            Box::new(move |l, w| charts::sessions_by_district(&rows, l, w)),
         )
     } else {
         chart(
             ChartName::SessionsByStation,
-            Box::new(move |l| charts::sessions_by_station(&by_station, stations as usize, l)),
+            Box::new(move |l, w| charts::sessions_by_station(&by_station, stations as usize, l, w)),
         )
     };
     // Unique students against student 人次, per place one level down.
@@ -173,37 +173,37 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         </section>
         <div class="chart-grid">
             <section class="card">
-                {chart(ChartName::ReachOverTime, { let rows = by_month.clone(); Box::new(move |l| charts::reach_over_time(&rows, l)) })}
+                {chart(ChartName::ReachOverTime, { let rows = by_month.clone(); Box::new(move |l, w| charts::reach_over_time(&rows, l, w)) })}
                 <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
                 <Exports path=format!("reach?{}", grouped(GroupBy::Month)) />
             </section>
             <section class="card">
-                {chart(ChartName::TopicMix, { let rows = by_topic.clone(); Box::new(move |l| charts::topic_mix(&rows, l)) })}
+                {chart(ChartName::TopicMix, { let rows = by_topic.clone(); Box::new(move |l, w| charts::topic_mix(&rows, l, w)) })}
                 <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
                 <Exports path=format!("reach?{}", grouped(GroupBy::Topic)) />
             </section>
             <section class="card">
-                {chart(ChartName::UniqueReach, Box::new(move |l| charts::unique_reach(&unique, l)))}
+                {chart(ChartName::UniqueReach, Box::new(move |l, w| charts::unique_reach(&unique, l, w)))}
                 <SimpleTable id="table-unique" head=vec![place_name(level), T::SchoolsCovered, T::UniqueStudents, T::Students]
                     rows=unique_rows />
                 <Exports path=format!("audience?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ScreeningCoverage, Box::new(move |l| charts::screening_coverage(&films, l)))}
+                {chart(ChartName::ScreeningCoverage, Box::new(move |l, w| charts::screening_coverage(&films, l, w)))}
                 <SimpleTable id="table-films" head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
                     rows=film_rows />
                 <Exports path=format!("screening-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::TrainingCoverage, { let t = training.clone(); Box::new(move |l| charts::training_coverage(&t, l)) })}
+                {chart(ChartName::TrainingCoverage, { let t = training.clone(); Box::new(move |l, w| charts::training_coverage(&t, l, w)) })}
                 <SimpleTable id="table-training" head=vec![T::District, T::StationsTrained]
                     rows=training_rows />
                 <Exports path=format!("training-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ReoffenceRate, Box::new(move |l| charts::reoffence_rate(&reoffence_by_month, l)))}
-                {chart(ChartName::NightWandering, { let p = series.clone(); Box::new(move |l| charts::night_wandering(&p, l)) })}
-                {chart(ChartName::JuvenileThefts, { let p = series.clone(); Box::new(move |l| charts::juvenile_thefts(&p, None, l)) })}
+                {chart(ChartName::ReoffenceRate, Box::new(move |l, w| charts::reoffence_rate(&reoffence_by_month, l, w)))}
+                {chart(ChartName::NightWandering, { let p = series.clone(); Box::new(move |l, w| charts::night_wandering(&p, l, w)) })}
+                {chart(ChartName::JuvenileThefts, { let p = series.clone(); Box::new(move |l, w| charts::juvenile_thefts(&p, None, l, w)) })}
                 <OutcomeTable points=series />
                 <Exports path=format!("outcomes?{slice}") />
             </section>

@@ -1,8 +1,9 @@
 //! The dashboard's building blocks: a headline figure with its definition (口径), a chart
-//! card, the tables, and the export buttons.
+//! card (drawn for the width it gets), the tables (cards on a phone), and the export
+//! buttons.
 
 use humiao_shared::aggregate::{AggregateFilter, GroupBy, OutcomePoint, ReachRow};
-use humiao_shared::charts::{thousands, ChartName};
+use humiao_shared::charts::{thousands, ChartName, Fit};
 use humiao_shared::definitions::Figure as Def;
 use humiao_shared::outcome::Indicator;
 use humiao_shared::Lang;
@@ -44,14 +45,19 @@ struct Drawn<'a> {
     lang: Lang,
 }
 
-/// One chart drawn by the page (`svg` in the language asked), with links to the same chart
-/// as SVG and PNG from the server. Its SVG is produced by plotters, which escapes every text
-/// it writes, so inserting it as markup cannot run a script hidden in a name.
+/// One chart drawn by the page (`svg` in the language asked, for the width given), with
+/// links to the same chart as SVG and PNG from the server. Its SVG is produced by plotters,
+/// which escapes every text it writes, so inserting it as markup cannot run a script hidden
+/// in a name.
+///
+/// The chart is drawn at its box's width (measured once mounted, and again when the window
+/// is resized or the phone turned) rather than drawn wide and scaled down: scaled, a
+/// phone's chart text was 3–6 px (issue 16).
 #[component]
 pub(super) fn ChartCard(
     name: ChartName,
     filter: AggregateFilter,
-    svg: Box<dyn Fn(Lang) -> String + Send + Sync>,
+    svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>,
 ) -> impl IntoView {
     let slug = name.slug();
     let file = move |ext: &str| {
@@ -62,10 +68,33 @@ pub(super) fn ChartCard(
         format!("/api/v1/charts/{slug}.{ext}?{}", query(&drawn))
     };
     let (svg_file, png_file) = (file.clone(), file.clone());
+    let chart_box = NodeRef::<leptos::html::Div>::new();
+    // 0 until measured: nothing is drawn for a box that is not laid out.
+    let width = RwSignal::new(0u32);
+    let measure = move || {
+        if let Some(el) = chart_box.get_untracked() {
+            let w = el.client_width().max(0) as u32;
+            if w != width.get_untracked() {
+                width.set(w);
+            }
+        }
+    };
+    // After the box is in the page and laid out: the next frame.
+    Effect::new(move || {
+        if chart_box.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || on_resize.remove());
+    let drawn = move || match width.get() {
+        0 => String::new(),
+        w => svg(lang(), Fit::for_screen(w)),
+    };
     view! {
         <figure class="chart-card">
             <div class="chart" id=format!("chart-{slug}") role="img" aria-label=move || name.title(lang())
-                inner_html=move || svg(lang())></div>
+                node_ref=chart_box inner_html=drawn></div>
             <figcaption class="exports inline">
                 <a class="button" href=move || svg_file("svg") download="">"SVG"</a>
                 <a class="button" href=move || png_file("png") download="">"PNG"</a>
@@ -80,15 +109,20 @@ pub(super) fn SimpleTable(id: &'static str, head: Vec<T>, rows: Vec<Vec<String>>
     if rows.is_empty() {
         return view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any();
     }
+    let labels: Vec<T> = head.clone();
     view! {
         <div class="table-wrap">
-            <table id=id>
+            <table id=id class="cards-on-phone">
                 <thead><tr>
                     {head.into_iter().enumerate().map(|(i, h)| view! { <th class:num={i > 0}>{tr(h)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| view! {
-                        <tr>{row.into_iter().enumerate().map(|(i, cell)| view! { <td class:num={i > 0}>{cell}</td> }).collect_view()}</tr>
+                        <tr>{row.into_iter().enumerate().map(|(i, cell)| {
+                            // The first cell names the card; the others say what they are.
+                            let label = labels.get(i).copied().filter(|_| i > 0).map(tr);
+                            view! { <td class:num={i > 0} data-label=move || label.map(|l| l())>{cell}</td> }
+                        }).collect_view()}</tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -129,16 +163,18 @@ pub(super) fn OutcomeTable(points: Vec<OutcomePoint>) -> impl IntoView {
         .collect();
     view! {
         <div class="table-wrap">
-            <table id="table-outcomes">
+            <table id="table-outcomes" class="cards-on-phone">
                 <thead><tr>
                     <th>{tr(T::Month)}</th>
-                    {indicators.into_iter().map(|i| view! { <th class="num">{move || i.label(lang())}</th> }).collect_view()}
+                    {indicators.iter().map(|i| { let i = *i; view! { <th class="num">{move || i.label(lang())}</th> } }).collect_view()}
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|(month, cells)| view! {
                         <tr>
                             <td>{month}</td>
-                            {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
+                            {cells.into_iter().zip(indicators.clone()).map(|(c, i)| view! {
+                                <td class="num" data-label=move || i.label(lang())>{c}</td>
+                            }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -208,7 +244,7 @@ pub(super) fn ReachTable(
     );
     view! {
         <div class="table-wrap">
-            <table id=id data-level=group_code(level)>
+            <table id=id class="cards-on-phone" data-level=group_code(level)>
                 <thead>
                     <tr>
                         <th>{tr(T::Name)}</th><th class="num">{tr(T::Sessions)}</th>
@@ -232,12 +268,12 @@ pub(super) fn ReachTable(
                         view! {
                             <tr data-key=r.key.clone()>
                                 <td class="name">{name}</td>
-                                <td class="num sessions">{thousands(r.sessions)}</td>
-                                <td class="num">{thousands(r.students)}</td>
-                                <td class="num">{thousands(r.parents)}</td>
-                                <td class="num">{thousands(r.teachers)}</td>
-                                <td class="num">{thousands(r.others)}</td>
-                                <td class="num">{thousands(total)}</td>
+                                <td class="num sessions" data-label=tr(T::Sessions)>{thousands(r.sessions)}</td>
+                                <td class="num" data-label=tr(T::Students)>{thousands(r.students)}</td>
+                                <td class="num" data-label=tr(T::Parents)>{thousands(r.parents)}</td>
+                                <td class="num" data-label=tr(T::Teachers)>{thousands(r.teachers)}</td>
+                                <td class="num" data-label=tr(T::Others)>{thousands(r.others)}</td>
+                                <td class="num" data-label=tr(T::Total)>{thousands(total)}</td>
                             </tr>
                         }
                     }).collect_view()}
