@@ -10,6 +10,7 @@ use crate::aggregate::{
     unique_reach, AggregateFilter, AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow,
     TrainingCoverage,
 };
+use crate::outcome::Indicator;
 use crate::report::OutcomeTotals;
 
 /// The whole dashboard view for one slice.
@@ -53,6 +54,16 @@ pub struct Dashboard {
     /// Coverage figures one level down (`level`).
     pub coverage_by_place: Vec<PlaceCoverage>,
     pub films: Vec<FilmCoverage>,
+}
+
+impl Dashboard {
+    /// Whether some station reported `indicator` within the slice's months. Minors
+    /// mentored is a stock at the slice's end, which a figure from before the slice would
+    /// otherwise stand for, and a slice without a re-offence figure has no rate (not 0%):
+    /// the page says there is no data instead.
+    pub fn reported(&self, indicator: Indicator) -> bool {
+        self.outcome_series.iter().any(|p| p.indicator == indicator)
+    }
 }
 
 /// What the rows one level down are, for a filter: a school or a station's schools, a

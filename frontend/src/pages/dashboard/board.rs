@@ -2,17 +2,22 @@
 //! definitions, then a chart and a table per series. Nothing here asks the server for a
 //! figure, and every chart is drawn here from it by the same `shared` functions the server
 //! uses for `/api/v1/charts/{name}.svg` (the re-offence rate's months come computed).
+//! Each chart carries one 导出 menu ([`ExportMenu`]) with the chart's image and its table's
+//! data. A figure the slice holds no data for reads "—" with 无数据, never 0 or a stock
+//! carried in from before the slice.
 
 use humiao_shared::aggregate::{AudienceSummary, GroupBy};
 use humiao_shared::charts::{self, thousands, ChartName};
 use humiao_shared::dashboard::Dashboard;
 use humiao_shared::definitions::{rate_shown, Figure as Def};
+use humiao_shared::outcome::Indicator;
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::Lang;
 use leptos::prelude::*;
 use serde::Serialize;
 
-use super::parts::{ChartCard, Exports, Figure, OutcomeTable, ReachTable, SimpleTable};
+use super::export::ExportMenu;
+use super::parts::{ChartCard, Figure, OutcomeTable, ReachTable, SimpleTable};
 use super::{query, Filters};
 use crate::i18n::{lang, no_roll, of, tr, T};
 
@@ -24,6 +29,9 @@ struct Grouped<'a> {
     #[serde(flatten)]
     filter: &'a humiao_shared::aggregate::AggregateFilter,
 }
+
+/// What a figure with no data in the slice reads (beside a 无数据 note).
+const NO_FIGURE: &str = "—";
 
 /// The title of the places one level down.
 pub(super) fn place_name(level: GroupBy) -> T {
@@ -46,6 +54,8 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
     if data.slice.is_none() {
         return view! { <p class="notice" id="dashboard-empty">{tr(T::NoCampaign)}</p> }.into_any();
     }
+    let mentored_reported = data.reported(Indicator::MinorsMentored);
+    let reoffences_reported = data.reported(Indicator::Reoffences);
     let Dashboard {
         level,
         summary,
@@ -73,12 +83,19 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         })
     };
     let empty = summary.sessions == 0;
-    let chart = |name: ChartName, svg: Box<dyn Fn(Lang) -> String + Send + Sync>| {
-        view! { <ChartCard name=name filter=filter.clone() svg=svg /> }
+    // A chart, then its one export menu: the picture (SVG, PNG) and the data behind it
+    // (`data`: the aggregate's path and query, as Excel or CSV).
+    let chart = |name: ChartName, data: String, svg: Box<dyn Fn(Lang) -> String + Send + Sync>| {
+        view! {
+            <ChartCard name=name svg=svg />
+            <ExportMenu chart=name filter=filter.clone() data=data />
+        }
     };
+    let places_data = format!("reach?{}", grouped(level));
     // The sessions chart: one bar per district at district level; below it (and above,
     // where a province's stations are too many to name) the largest stations.
-    let sessions_chart = if level == GroupBy::District {
+    let by_district = level == GroupBy::District;
+    let sessions_chart = if by_district {
         let rows: Vec<DistrictReach> = by_place
             .iter()
             .map(|r| DistrictReach {
@@ -93,11 +110,13 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             .collect();
         chart(
             ChartName::SessionsByDistrict,
+            places_data,
             Box::new(move |l| charts::sessions_by_district(&rows, l)),
         )
     } else {
         chart(
             ChartName::SessionsByStation,
+            places_data,
             Box::new(move |l| charts::sessions_by_station(&by_station, stations as usize, l)),
         )
     };
@@ -145,7 +164,32 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             ]
         })
         .collect();
-    let mentored = humiao_shared::outcome::display(outcomes.minors_mentored);
+    // Minors mentored is a stock at the slice's end: with no figure reported within the
+    // slice, it would be a value from before it; and with no re-offence figure in the
+    // slice, a rate of 0.0% would claim there were none. Both read as no data instead.
+    let no_data_text = tr(T::NoDataShort);
+    let no_data = move || Some(Signal::derive(move || no_data_text().to_string()));
+    let (mentored, mentored_note) = if mentored_reported {
+        (
+            humiao_shared::outcome::display(outcomes.minors_mentored),
+            None,
+        )
+    } else {
+        (NO_FIGURE.to_string(), no_data())
+    };
+    let (rate, rate_note) = if reoffences_reported {
+        (rate_shown(reoffence_rate), None)
+    } else {
+        (NO_FIGURE.to_string(), no_data())
+    };
+    // The chart's subject heads the section; the table under it may list a level down
+    // (a station's schools under the stations chart) and says so.
+    let chart_subject = if by_district { T::District } else { T::Station };
+    let table_title = (place_name(level) != chart_subject).then(|| {
+        view! {
+            <h3 class="table-title">{tr(place_name(level))}</h3>
+        }
+    });
     let series = outcome_series;
     view! {
         <div class="figures" id="figures">
@@ -160,52 +204,46 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
                 note=schools_note />
             <Figure def=Def::StationsTrained value=of(training.trained, training.stations) id="figure-trained" />
             <Figure def=Def::SpeakersTrained value=thousands(training.speakers) id="figure-speakers" />
-            <Figure def=Def::MinorsMentored value=mentored id="figure-mentored" />
-            <Figure def=Def::ReoffenceRate value=rate_shown(reoffence_rate) id="figure-reoffence" />
+            <Figure def=Def::MinorsMentored value=mentored id="figure-mentored" note=mentored_note />
+            <Figure def=Def::ReoffenceRate value=rate id="figure-reoffence" note=rate_note />
         </div>
         {empty.then(|| view! { <p class="notice" id="dashboard-empty">{tr(T::NoData)}</p> })}
         <section class="card">
-            <h2>{tr(place_name(level))}</h2>
+            <h2>{tr(chart_subject)}</h2>
             <p class="muted">{tr(T::DrillHint)}</p>
             {sessions_chart}
+            {table_title}
             <ReachTable rows=by_place id="table-places" level=level f=f />
-            <Exports path=format!("reach?{}", grouped(level)) />
         </section>
         <div class="chart-grid">
             <section class="card">
-                {chart(ChartName::ReachOverTime, { let rows = by_month.clone(); Box::new(move |l| charts::reach_over_time(&rows, l)) })}
+                {chart(ChartName::ReachOverTime, format!("reach?{}", grouped(GroupBy::Month)), { let rows = by_month.clone(); Box::new(move |l| charts::reach_over_time(&rows, l)) })}
                 <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
-                <Exports path=format!("reach?{}", grouped(GroupBy::Month)) />
             </section>
             <section class="card">
-                {chart(ChartName::TopicMix, { let rows = by_topic.clone(); Box::new(move |l| charts::topic_mix(&rows, l)) })}
+                {chart(ChartName::TopicMix, format!("reach?{}", grouped(GroupBy::Topic)), { let rows = by_topic.clone(); Box::new(move |l| charts::topic_mix(&rows, l)) })}
                 <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
-                <Exports path=format!("reach?{}", grouped(GroupBy::Topic)) />
             </section>
             <section class="card">
-                {chart(ChartName::UniqueReach, Box::new(move |l| charts::unique_reach(&unique, l)))}
+                {chart(ChartName::UniqueReach, format!("audience?{slice}"), Box::new(move |l| charts::unique_reach(&unique, l)))}
                 <SimpleTable id="table-unique" head=vec![place_name(level), T::SchoolsCovered, T::UniqueStudents, T::Students]
                     rows=unique_rows />
-                <Exports path=format!("audience?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ScreeningCoverage, Box::new(move |l| charts::screening_coverage(&films, l)))}
+                {chart(ChartName::ScreeningCoverage, format!("screening-coverage?{slice}"), Box::new(move |l| charts::screening_coverage(&films, l)))}
                 <SimpleTable id="table-films" head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
                     rows=film_rows />
-                <Exports path=format!("screening-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::TrainingCoverage, { let t = training.clone(); Box::new(move |l| charts::training_coverage(&t, l)) })}
+                {chart(ChartName::TrainingCoverage, format!("training-coverage?{slice}"), { let t = training.clone(); Box::new(move |l| charts::training_coverage(&t, l)) })}
                 <SimpleTable id="table-training" head=vec![T::District, T::StationsTrained]
                     rows=training_rows />
-                <Exports path=format!("training-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ReoffenceRate, Box::new(move |l| charts::reoffence_rate(&reoffence_by_month, l)))}
-                {chart(ChartName::NightWandering, { let p = series.clone(); Box::new(move |l| charts::night_wandering(&p, l)) })}
-                {chart(ChartName::JuvenileThefts, { let p = series.clone(); Box::new(move |l| charts::juvenile_thefts(&p, None, l)) })}
+                {chart(ChartName::ReoffenceRate, format!("outcomes?{slice}"), Box::new(move |l| charts::reoffence_rate(&reoffence_by_month, l)))}
+                {chart(ChartName::NightWandering, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l| charts::night_wandering(&p, l)) })}
+                {chart(ChartName::JuvenileThefts, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l| charts::juvenile_thefts(&p, None, l)) })}
                 <OutcomeTable points=series />
-                <Exports path=format!("outcomes?{slice}") />
             </section>
         </div>
     }
