@@ -57,7 +57,7 @@ async fn schools_are_found_by_code_or_name_and_narrowed_by_district_station_and_
         assert!(!rows.is_empty(), "{key}={value}");
         let matches = |s: &Value| match &s[*key] {
             Value::String(v) => v == value,
-            other => other.to_string() == *value,
+            other => *other == serde_json::from_str::<Value>(value).unwrap(),
         };
         assert!(rows.iter().all(matches), "{key}={value}: {list}");
         assert!(ids(&list).contains(&school), "{key}={value}");
