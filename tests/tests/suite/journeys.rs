@@ -255,6 +255,22 @@ async fn set_date(browser: &Browser, css: &str, day: &str) {
         .unwrap();
 }
 
+/// Fails when the page is wider than the window (a phone never scrolls sideways; tables
+/// scroll inside their own box), naming the elements that stick out.
+async fn assert_fits(browser: &Browser, page: &str) {
+    let found = run(
+        browser,
+        "const w = document.documentElement.clientWidth;
+         const wider = document.documentElement.scrollWidth - w;
+         const out = [...document.querySelectorAll('body *')]
+             .filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > w + 1)
+             .map(e => `${e.tagName}#${e.id}.${e.className}`).slice(0, 8);
+         return [wider, out];",
+    )
+    .await;
+    assert_eq!(found[0], json!(0), "{page} scrolls sideways: {}", found[1]);
+}
+
 /// The values of a select's options, leaving out "all" (no value).
 async fn option_values(browser: &Browser, select: &str) -> Vec<i64> {
     let script = format!(
@@ -352,6 +368,11 @@ async fn a_district_leader_on_a_phone_stays_in_the_district_and_sees_the_figures
     assert_eq!(run(&browser, first_screen).await, json!(true));
     // The trail starts at the district: no 全市 to step up to.
     assert_eq!(browser.text_of("#crumbs").await.unwrap(), "天宁分局");
+    assert_fits(&browser, "the dashboard").await;
+    browser
+        .screenshot("dashboard-district-leader-360")
+        .await
+        .unwrap();
     // One export menu per chart, and no export link outside one.
     let menus = "return [document.querySelectorAll('.chart-card').length,
                          document.querySelectorAll('details.export-menu').length,
@@ -377,7 +398,7 @@ async fn a_district_leader_on_a_phone_stays_in_the_district_and_sees_the_figures
         assert!(href.contains(&format!("district_id={district}")), "{href}");
     }
     browser
-        .screenshot("dashboard-district-leader-360")
+        .screenshot("dashboard-export-menu-360")
         .await
         .unwrap();
 
@@ -491,7 +512,10 @@ async fn a_district_leader_on_a_phone_stays_in_the_district_and_sees_the_figures
     browser.wait_until_true(shown).await.unwrap();
     let toggle = "return getComputedStyle(document.getElementById('filter-toggle')).display;";
     assert_eq!(run(&browser, toggle).await, json!("none"));
-    browser.wait_for("#table-places tr").await.unwrap();
+    browser
+        .wait_for_text("#figure-sessions .value", |t| t == sessions)
+        .await
+        .unwrap();
     browser
         .screenshot_whole_page("dashboard-district-leader-1440")
         .await
@@ -594,6 +618,7 @@ async fn an_administrator_on_a_phone_narrows_the_schools_by_district_and_station
         ))
         .await
         .unwrap();
+    assert_fits(&browser, "the schools list").await;
     browser
         .screenshot_whole_page("admin-schools-filtered-360")
         .await
@@ -624,6 +649,7 @@ async fn an_administrator_on_a_phone_narrows_the_schools_by_district_and_station
         .wait_for_text("#schools-name-same", |t| t.contains(&code))
         .await
         .unwrap();
+    assert_fits(&browser, "the school form").await;
     browser
         .screenshot_whole_page("admin-schools-form-360")
         .await
