@@ -10,7 +10,6 @@ use crate::aggregate::{
     unique_reach, AggregateFilter, AudienceSummary, FilmCoverage, GroupBy, OutcomePoint, ReachRow,
     TrainingCoverage,
 };
-use crate::outcome::Indicator;
 use crate::report::OutcomeTotals;
 
 /// The whole dashboard view for one slice.
@@ -57,12 +56,14 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
-    /// Whether some station reported `indicator` within the slice's months. Minors
-    /// mentored is a stock at the slice's end, which a figure from before the slice would
-    /// otherwise stand for, and a slice without a re-offence figure has no rate (not 0%):
-    /// the page says there is no data instead.
-    pub fn reported(&self, indicator: Indicator) -> bool {
-        self.outcome_series.iter().any(|p| p.indicator == indicator)
+    /// Whether any station reported any outcome figure within the slice's months. Without
+    /// one, the slice holds no outcome data: minors mentored (a stock at the slice's end)
+    /// would be a figure from before it and the re-offence rate a 0.0% nobody reported, so
+    /// the page says 无数据 instead. With some, a stock reported before the slice is still
+    /// the stock at its end (stations report it once a year), and a month without a
+    /// re-offence figure had none.
+    pub fn outcomes_reported(&self) -> bool {
+        !self.outcome_series.is_empty()
     }
 }
 

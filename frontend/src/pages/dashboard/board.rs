@@ -3,14 +3,13 @@
 //! figure, and every chart is drawn here from it by the same `shared` functions the server
 //! uses for `/api/v1/charts/{name}.svg` (the re-offence rate's months come computed).
 //! Each chart carries one 导出 menu ([`ExportMenu`]) with the chart's image and its table's
-//! data. A figure the slice holds no data for reads "—" with 无数据, never 0 or a stock
-//! carried in from before the slice.
+//! data. In a slice without any outcome figure, minors mentored and the re-offence rate
+//! read "—" with 无数据, never 0.0% or a stock from before the slice.
 
 use humiao_shared::aggregate::{AudienceSummary, GroupBy};
 use humiao_shared::charts::{self, thousands, ChartName};
 use humiao_shared::dashboard::Dashboard;
 use humiao_shared::definitions::{rate_shown, Figure as Def};
-use humiao_shared::outcome::Indicator;
 use humiao_shared::reach::DistrictReach;
 use humiao_shared::Lang;
 use leptos::prelude::*;
@@ -54,8 +53,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
     if data.slice.is_none() {
         return view! { <p class="notice" id="dashboard-empty">{tr(T::NoCampaign)}</p> }.into_any();
     }
-    let mentored_reported = data.reported(Indicator::MinorsMentored);
-    let reoffences_reported = data.reported(Indicator::Reoffences);
+    let outcomes_reported = data.outcomes_reported();
     let Dashboard {
         level,
         summary,
@@ -164,23 +162,15 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             ]
         })
         .collect();
-    // Minors mentored is a stock at the slice's end: with no figure reported within the
-    // slice, it would be a value from before it; and with no re-offence figure in the
-    // slice, a rate of 0.0% would claim there were none. Both read as no data instead.
-    let no_data_text = tr(T::NoDataShort);
-    let no_data = move || Some(Signal::derive(move || no_data_text().to_string()));
-    let (mentored, mentored_note) = if mentored_reported {
-        (
-            humiao_shared::outcome::display(outcomes.minors_mentored),
-            None,
-        )
+    // A slice without any outcome figure has no minors mentored (the stock would come from
+    // before it) and no re-offence rate (not 0.0%): both read as no data.
+    let no_data = tr(T::NoDataShort);
+    let (mentored, rate, note) = if outcomes_reported {
+        let mentored = humiao_shared::outcome::display(outcomes.minors_mentored);
+        (mentored, rate_shown(reoffence_rate), None)
     } else {
-        (NO_FIGURE.to_string(), no_data())
-    };
-    let (rate, rate_note) = if reoffences_reported {
-        (rate_shown(reoffence_rate), None)
-    } else {
-        (NO_FIGURE.to_string(), no_data())
+        let note = Signal::derive(move || no_data().to_string());
+        (NO_FIGURE.to_string(), NO_FIGURE.to_string(), Some(note))
     };
     // The chart's subject heads the section; the table under it may list a level down
     // (a station's schools under the stations chart) and says so.
@@ -204,8 +194,8 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
                 note=schools_note />
             <Figure def=Def::StationsTrained value=of(training.trained, training.stations) id="figure-trained" />
             <Figure def=Def::SpeakersTrained value=thousands(training.speakers) id="figure-speakers" />
-            <Figure def=Def::MinorsMentored value=mentored id="figure-mentored" note=mentored_note />
-            <Figure def=Def::ReoffenceRate value=rate id="figure-reoffence" note=rate_note />
+            <Figure def=Def::MinorsMentored value=mentored id="figure-mentored" note=note />
+            <Figure def=Def::ReoffenceRate value=rate id="figure-reoffence" note=note />
         </div>
         {empty.then(|| view! { <p class="notice" id="dashboard-empty">{tr(T::NoData)}</p> })}
         <section class="card">
