@@ -256,7 +256,7 @@ fn RecordTable(
     let has_buttons = section.editable || !section.actions.is_empty();
     view! {
         <div class="table-wrap">
-            <table class="records">
+            <table class="records cards-on-phone">
                 <caption>{move || format!("{} · {}", section.title()(), count_of(lang(), total))}</caption>
                 <thead><tr>
                     {section.columns.iter().map(|(key, heading)| view! { <th scope="col">{section.heading(key, *heading)}</th> }).collect_view()}
@@ -273,10 +273,15 @@ fn RecordTable(
                                     on:click=move |_| act(id, action)>{tr(*label)}</button>
                             }
                         }).collect_view();
-                        let cells = section.columns.iter().map(|(key, _)| {
+                        let cells = section.columns.iter().map(|(key, heading)| {
                             let row = row.clone();
                             let field = section.kind.field(key);
-                            view! { <td data-key=*key>{move || cell_text(&row, key, field, referred, lang())}</td> }
+                            // On a phone each row reads as a card, each value after its heading.
+                            view! {
+                                <td data-key=*key data-label=section.heading(key, *heading)>
+                                    {move || cell_text(&row, key, field, referred, lang())}
+                                </td>
+                            }
                         }).collect_view();
                         view! {
                             <tr data-id=id.to_string()>
