@@ -305,7 +305,7 @@ async fn a_bad_filter_is_refused_with_the_field_named() {
         ),
         ("juvenile-thefts.svg?since=last-spring", 400, "since"),
         ("reach-over-time.png?lang=fr", 400, "lang"),
-        ("topic-mix.svg?from=2024-05-01&to=2024-04-01", 422, "to"),
+        ("topic-mix.svg?from=2024-05-01&to=2024-04-01", 422, "from"),
     ];
     for (file, status, field) in cases {
         let res = app.get(&format!("/api/v1/charts/{file}")).await;

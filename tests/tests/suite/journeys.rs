@@ -497,10 +497,7 @@ async fn a_district_leader_on_a_phone_stays_in_the_district_and_sees_the_figures
     // A range with no data says so: no 0.0% and no stock from before it.
     set_date(&browser, "#filter-from", "2000-01-01").await;
     set_date(&browser, "#filter-to", "2000-01-31").await;
-    browser
-        .wait_for_text("#filter-from-error", str::is_empty)
-        .await
-        .unwrap();
+    browser.wait_until_gone("#filter-from-error").await.unwrap();
     browser
         .wait_for_text("#figure-sessions .value", |t| t == "0")
         .await

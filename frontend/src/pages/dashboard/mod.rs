@@ -287,11 +287,11 @@ pub fn Dashboard() -> impl IntoView {
                 <label for="filter-from">{tr(T::From)}</label>
                 <input id="filter-from" type="date" prop:value=move || f.from.get()
                     aria-invalid=move || range_problem.get().is_some().to_string()
-                    aria-describedby="filter-from-error"
+                    aria-describedby=move || range_problem.get().map(|_| "filter-from-error")
                     on:change=move |ev| f.from.set(event_target_value(&ev)) />
-                <p class="error" id="filter-from-error" role="alert">
-                    {move || range_problem.get().map(|code| code.message(lang()))}
-                </p>
+                {move || range_problem.get().map(|code| view! {
+                    <p class="error" id="filter-from-error" role="alert">{code.message(lang())}</p>
+                })}
             </div>
             <div class="field">
                 <label for="filter-to">{tr(T::To)}</label>
