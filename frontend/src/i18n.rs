@@ -242,6 +242,8 @@ catalogue! {
     Total => "合计", "Total";
     Name => "名称", "Name";
     ResetFilters => "清除筛选", "Clear filters";
+    Filters => "筛选", "Filters";
+    NoDataShort => "无数据", "No data";
 
     // Admin
     AdminTitle => "管理", "Administration";
@@ -263,6 +265,9 @@ catalogue! {
         "QR codes are shown once, when issued (the server keeps only a hash of each link): issuing again revokes the schools' current links.";
     Add => "新增", "Add";
     Search => "搜索", "Search";
+    NameOrCode => "名称或代码", "Name or code";
+    All => "全部", "All";
+    Actions => "操作", "Actions";
     Saved => "已保存。", "Saved.";
     Revoke => "作废", "Revoke";
     Status => "状态", "Status";
@@ -372,6 +377,35 @@ pub fn no_roll(lang: Lang, schools: i64) -> String {
     match lang {
         Lang::Zh => format!("无在册数 {schools}所"),
         Lang::En => format!("No roll (无在册数): {schools} schools"),
+    }
+}
+
+/// Where a pager is: `第 1/3 页 · 共 45 条`.
+pub fn page_of(lang: Lang, page: i64, pages: i64, total: i64) -> String {
+    let total = humiao_shared::charts::thousands(total);
+    match lang {
+        Lang::Zh => format!("第 {page}/{pages} 页 · 共 {total} 条"),
+        Lang::En => format!("Page {page} of {pages} · {total} in all"),
+    }
+}
+
+/// How many records a list holds, in its caption: `共 45 条`.
+pub fn count_of(lang: Lang, total: i64) -> String {
+    let total = humiao_shared::charts::thousands(total);
+    match lang {
+        Lang::Zh => format!("共 {total} 条"),
+        Lang::En => format!("{total} in all"),
+    }
+}
+
+/// The warning beside a name that other records already have, with their codes.
+pub fn same_name(lang: Lang, codes: &[String]) -> String {
+    let codes = codes.join("、");
+    match lang {
+        Lang::Zh => format!("已有同名记录（代码 {codes}），请确认不是重复录入；仍可保存。"),
+        Lang::En => format!(
+            "A record with this name exists (code {codes}); check it is not the same one. You can still save."
+        ),
     }
 }
 

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{FieldCode, FieldErrors};
 use crate::outcome::Indicator;
 use crate::session::SessionFormat;
 
@@ -34,6 +35,25 @@ pub struct AggregateFilter {
     pub topic_id: Option<i64>,
     #[cfg_attr(feature = "openapi", param(inline))]
     pub format: Option<SessionFormat>,
+}
+
+impl AggregateFilter {
+    /// The filter's own rule, the same on the dashboard (beside the date field, before
+    /// asking) and on the server (422): its days run forwards. The problem is said at
+    /// `from`, the field a leader sets first and reads first.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from > to {
+                errors.push("from", FieldCode::StartsAfterEnd);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// What the rows of a reach aggregate are per.
@@ -213,6 +233,30 @@ mod tests {
         ];
         for (reached, roll, expected) in cases {
             assert_eq!(unique_reach(reached, roll), expected, "{reached} {roll:?}");
+        }
+    }
+
+    #[test]
+    fn a_range_may_be_one_day_or_open_but_never_backwards() {
+        let day = |d: &str| Some(d.parse::<NaiveDate>().unwrap());
+        let cases = [
+            (day("2024-05-01"), day("2024-04-30"), false),
+            (day("2024-05-01"), day("2024-05-01"), true),
+            (day("2024-05-01"), day("2024-06-30"), true),
+            (day("2024-05-01"), None, true),
+            (None, day("2024-04-30"), true),
+        ];
+        for (from, to, ok) in cases {
+            let filter = AggregateFilter {
+                from,
+                to,
+                ..AggregateFilter::default()
+            };
+            let problem = filter.validate().err();
+            assert_eq!(problem.is_none(), ok, "{from:?} {to:?}");
+            if let Some(errors) = problem {
+                assert_eq!(errors.get("from"), Some(FieldCode::StartsAfterEnd));
+            }
         }
     }
 

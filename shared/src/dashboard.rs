@@ -55,6 +55,18 @@ pub struct Dashboard {
     pub films: Vec<FilmCoverage>,
 }
 
+impl Dashboard {
+    /// Whether any station reported any outcome figure within the slice's months. Without
+    /// one, the slice holds no outcome data: minors mentored (a stock at the slice's end)
+    /// would be a figure from before it and the re-offence rate a 0.0% nobody reported, so
+    /// the page says 无数据 instead. With some, a stock reported before the slice is still
+    /// the stock at its end (stations report it once a year), and a month without a
+    /// re-offence figure had none.
+    pub fn outcomes_reported(&self) -> bool {
+        !self.outcome_series.is_empty()
+    }
+}
+
 /// What the rows one level down are, for a filter: a school or a station's schools, a
 /// district's stations, a city's districts; with no place, the cities when the database
 /// holds more than one (a province), else the districts.

@@ -80,6 +80,8 @@ pub enum FieldCode {
     Closed,
     /// New dates (a campaign's window, a closing day) that would leave records out.
     ExcludesRecords,
+    /// A range's first day after its last (said at the first day, where a filter is set).
+    StartsAfterEnd,
 }
 
 impl FieldCode {
@@ -175,6 +177,10 @@ impl FieldCode {
             ExcludesRecords => (
                 "已有记录不在这一日期范围内",
                 "Existing records fall outside these dates",
+            ),
+            StartsAfterEnd => (
+                "开始日期不能晚于结束日期",
+                "The start date cannot be after the end date",
             ),
         };
         lang.pick(zh, en)

@@ -94,9 +94,10 @@ pub fn shown(value: i64) -> Option<i64> {
 /// beside it, so that the mark tells nothing about the number behind it.
 pub const HIDDEN: &str = "*";
 
-/// How a count that may be hidden reads in a table: the number, or [`HIDDEN`].
+/// How a count that may be hidden reads in a table: the number with thousands separators,
+/// as every other figure of the dashboard reads, or [`HIDDEN`].
 pub fn display(value: Option<i64>) -> String {
-    value.map_or_else(|| HIDDEN.to_string(), |v| v.to_string())
+    value.map_or_else(|| HIDDEN.to_string(), crate::charts::thousands)
 }
 
 /// An outcome figure as a station sends it.
@@ -238,6 +239,7 @@ mod tests {
         }
         assert_eq!(display(None), "*");
         assert_eq!(display(Some(12)), "12");
+        assert_eq!(display(Some(1012)), "1,012");
     }
 
     use super::*;

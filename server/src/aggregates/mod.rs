@@ -14,7 +14,6 @@ mod stock;
 use chrono::NaiveDate;
 use humiao_shared::account::Role;
 use humiao_shared::aggregate::{AggregateFilter, GroupBy};
-use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::org::current_of;
 use humiao_shared::reach::DistrictReach;
 use sqlx::pool::PoolConnection;
@@ -89,13 +88,7 @@ pub async fn resolve(
     conn: &mut AnyConnection,
     filter: AggregateFilter,
 ) -> Result<Option<Slice>, ApiError> {
-    if let (Some(from), Some(to)) = (filter.from, filter.to) {
-        if to < from {
-            let mut errors = FieldErrors::default();
-            errors.push("to", FieldCode::EndsBeforeStart);
-            return Err(ApiError::Validation(errors));
-        }
-    }
+    filter.validate().map_err(ApiError::Validation)?;
     // One small query on every dashboard request: the windows, not the whole records.
     let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT id, year, starts_on, ends_on, name FROM campaigns WHERE deleted_at IS NULL",

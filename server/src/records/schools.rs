@@ -27,7 +27,7 @@ pub struct SchoolFilter {
     pub station_id: Option<i64>,
     #[param(inline)]
     pub kind: Option<SchoolKind>,
-    /// Part of the name, as typed in a search box.
+    /// Part of the name or code, as typed in a search box.
     pub q: Option<String>,
 }
 
@@ -91,7 +91,7 @@ impl Resource for Schools {
         c.eq("t.district_id", filter.district_id);
         c.eq("t.station_id", filter.station_id);
         c.eq_text("t.kind", filter.kind.map(SchoolKind::code));
-        c.contains("t.name", filter.q.as_deref());
+        c.contains("(t.name || ' ' || t.code)", filter.q.as_deref());
     }
 
     /// A school sees itself; officers and district leaders the schools of their district

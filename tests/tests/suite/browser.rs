@@ -502,6 +502,17 @@ async fn links_page_asks_before_issuing_copying_or_revoking_on_a_phone() {
         })
         .await
         .unwrap();
+    // A revoked link offers no 复制链接; the one in use does.
+    let copy_buttons = browser
+        .client
+        .execute(
+            "return ['revoked', 'active'].map(state =>
+                 document.querySelectorAll(`table.links tr:has(.state.${state}) button.copy-link`).length);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(copy_buttons, serde_json::json!([0, 1]));
     browser.screenshot("links-copied-360").await.unwrap();
     assert_no_sideways_scroll(&browser, 360, "links").await;
 

@@ -309,7 +309,7 @@ async fn a_bad_filter_is_refused_with_the_field_named() {
         ),
         ("juvenile-thefts.svg?since=last-spring", 400, "since"),
         ("reach-over-time.png?lang=fr", 400, "lang"),
-        ("topic-mix.svg?from=2024-05-01&to=2024-04-01", 422, "to"),
+        ("topic-mix.svg?from=2024-05-01&to=2024-04-01", 422, "from"),
         ("topic-mix.svg?width=wide", 400, "width"),
         ("topic-mix.png?width=100", 400, "width"),
         ("topic-mix.svg?width=5000", 400, "width"),

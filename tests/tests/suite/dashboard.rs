@@ -441,7 +441,7 @@ async fn schools_have_no_dashboard_and_places_outside_the_scope_are_not_found() 
     .await;
     assert_eq!(
         (status, bad["fields"][0]["field"].as_str()),
-        (422, Some("to")),
+        (422, Some("from")),
         "{bad}"
     );
     let (status, _) = get_as(&app, &leader, "/api/v1/dashboard?school_id=abc").await;

@@ -1,6 +1,6 @@
 //! The web app's journeys in headless Chromium, beyond the first ones in `browser.rs`: an
 //! officer without network, a school whose name looks like markup, a district leader's
-//! dashboard, the language switch, the admin pages, and a screenshot of each main page at
+//! dashboard on a phone, the administrators' schools list, the language switch, the admin pages, and a screenshot of each main page at
 //! phone and desktop widths (the folder is printed).
 
 use humiao_tests::browser::Browser;
@@ -237,8 +237,58 @@ async fn a_school_named_like_markup_shows_as_text_on_every_page() {
     assert_eq!(images(&browser).await, 0, "the school's page");
 }
 
+/// Runs `script` in the page and returns what it returns.
+async fn run(browser: &Browser, script: &str) -> Value {
+    browser.client.execute(script, vec![]).await.unwrap()
+}
+
+/// Sets a date input as a person picking a day does: its value, then `change`.
+async fn set_date(browser: &Browser, css: &str, day: &str) {
+    browser
+        .client
+        .execute(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+             e.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(css), json!(day)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Fails when the page is wider than the window (a phone never scrolls sideways; tables
+/// scroll inside their own box), naming the elements that stick out.
+async fn assert_fits(browser: &Browser, page: &str) {
+    let found = run(
+        browser,
+        "const w = document.documentElement.clientWidth;
+         const wider = document.documentElement.scrollWidth - w;
+         const out = [...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > w + 1)
+             // What a table's own box scrolls to is inside it; what is positioned is not.
+             .filter(e => !e.closest('.table-wrap') || getComputedStyle(e).position === 'absolute')
+             .map(e => `${e.tagName}#${e.id}.${e.className}`).slice(0, 8);
+         return [wider, out];",
+    )
+    .await;
+    assert_eq!(found[0], json!(0), "{page} scrolls sideways: {}", found[1]);
+}
+
+/// The values of a select's options, leaving out "all" (no value).
+async fn option_values(browser: &Browser, select: &str) -> Vec<i64> {
+    let script = format!(
+        "return [...document.querySelectorAll(\"{select} option\")].map(o => o.value).filter(v => v);"
+    );
+    run(browser, &script)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
 #[tokio::test]
-async fn a_district_leader_sees_only_the_district() {
+async fn a_district_leader_on_a_phone_stays_in_the_district_and_sees_the_figures_first() {
     let app = spawn_app().await;
     let leader = app.client_as("leader.tianning").await;
     let summary: Value = leader
@@ -257,6 +307,7 @@ async fn a_district_leader_sees_only_the_district() {
     .unwrap();
 
     let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.set_window_size(360, 780).await.unwrap();
     browser.sign_in(&app.url, "leader.tianning").await.unwrap();
     browser.wait_for("#table-places tr").await.unwrap();
     let sessions = browser.text_of("#figure-sessions .value").await.unwrap();
@@ -308,8 +359,343 @@ async fn a_district_leader_sees_only_the_district() {
         !others.iter().any(|n| chart.contains(n.as_str())),
         "{chart}"
     );
+
+    // On a phone the filters are folded under one button, and the figures are on the
+    // first screen.
+    let shown = "return getComputedStyle(document.getElementById('filters')).display !== 'none';";
+    assert_eq!(run(&browser, shown).await, json!(false), "folded");
+    let first_screen =
+        "const r = document.getElementById('figure-sessions').getBoundingClientRect();
+                        return r.top >= 0 && r.bottom <= window.innerHeight;";
+    assert_eq!(run(&browser, first_screen).await, json!(true));
+    // The campaign holds outcome figures: minors mentored is the stock at its end, even
+    // though stations report it in December, before this year's months.
+    let mentored = browser.text_of("#figure-mentored .value").await.unwrap();
+    assert_ne!(mentored, "—");
+    // The trail starts at the district: no 全市 to step up to.
+    assert_eq!(browser.text_of("#crumbs").await.unwrap(), "天宁分局");
+    assert_fits(&browser, "the dashboard").await;
     browser
-        .screenshot("dashboard-district-leader")
+        .screenshot("dashboard-district-leader-360")
+        .await
+        .unwrap();
+    // One export menu per chart, and no export link outside one.
+    let menus = "return [document.querySelectorAll('.chart-card').length,
+                         document.querySelectorAll('details.export-menu').length,
+                         [...document.querySelectorAll('main a[download]')]
+                             .every(a => a.closest('details.export-menu'))];";
+    let counted = run(&browser, menus).await;
+    assert!(counted[0].as_i64().unwrap() > 0);
+    assert_eq!(counted[0], counted[1], "a menu per chart");
+    assert_eq!(counted[2], json!(true), "no export link outside a menu");
+    browser.click("#export-topic-mix summary").await.unwrap();
+    let links = run(
+        &browser,
+        "return [...document.querySelectorAll('#export-topic-mix .menu a')]
+                .map(a => [a.textContent, a.getAttribute('href')]);",
+    )
+    .await;
+    let links = links.as_array().unwrap();
+    let texts: Vec<&str> = links.iter().map(|l| l[0].as_str().unwrap()).collect();
+    assert_eq!(texts, ["SVG", "PNG", "Excel", "CSV"]);
+    let district = app.id_of("districts", "name", "天宁分局").await;
+    for link in links {
+        let href = link[1].as_str().unwrap();
+        assert!(href.contains(&format!("district_id={district}")), "{href}");
+    }
+    run(
+        &browser,
+        "document.getElementById('export-topic-mix').scrollIntoView({ block: 'center' });",
+    )
+    .await;
+    browser
+        .screenshot("dashboard-export-menu-360")
+        .await
+        .unwrap();
+
+    // Opened, the filters offer no other district, and only the district's stations.
+    browser.click("#filter-toggle").await.unwrap();
+    browser.wait_until_true(shown).await.unwrap();
+    let summary_before = browser.text_of("#filter-summary").await.unwrap();
+    assert_eq!(
+        run(
+            &browser,
+            "return document.querySelectorAll('#filter-district, #filter-city').length;"
+        )
+        .await,
+        json!(0)
+    );
+    let offered = option_values(&browser, "#filter-station").await;
+    assert!(!offered.is_empty());
+    assert!(offered.iter().all(|s| tianning.contains(s)), "{offered:?}");
+    let station = offered[0];
+    let station_name: String = sqlx::query_scalar("SELECT name FROM stations WHERE id = $1")
+        .bind(station)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let pick = format!("#filter-station option[value='{station}']");
+    browser.click(&pick).await.unwrap();
+    let at_station = format!("天宁分局 › {station_name}");
+    browser
+        .wait_for_text("#crumbs", |t| t == at_station)
+        .await
+        .unwrap();
+    let summary_now = browser.text_of("#filter-summary").await.unwrap();
+    assert!(summary_now.ends_with(&station_name), "{summary_now}");
+    // The trail's first step and 清除筛选 both go back to the district, not above it.
+    browser.click("#crumbs button").await.unwrap();
+    browser
+        .wait_for_text("#crumbs", |t| t == "天宁分局")
+        .await
+        .unwrap();
+    browser.click(&pick).await.unwrap();
+    browser
+        .wait_for_text("#crumbs", |t| t == at_station)
+        .await
+        .unwrap();
+    browser.click("#filter-clear").await.unwrap();
+    browser
+        .wait_for_text("#crumbs", |t| t == "天宁分局")
+        .await
+        .unwrap();
+    browser
+        .wait_until_true(
+            "return document.querySelector('#table-places')?.dataset.level === 'station';",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.text_of("#filter-summary").await.unwrap(),
+        summary_before
+    );
+
+    // A range that runs backwards is said at the field, and nothing is asked.
+    set_date(&browser, "#filter-from", "2024-06-30").await;
+    set_date(&browser, "#filter-to", "2024-06-01").await;
+    browser
+        .wait_for_text("#filter-from-error", |t| t == "开始日期不能晚于结束日期")
+        .await
+        .unwrap();
+    let invalid = browser
+        .wait_for("#filter-from")
+        .await
+        .unwrap()
+        .attr("aria-invalid")
+        .await
+        .unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    assert!(browser
+        .text_of("main")
+        .await
+        .unwrap()
+        .contains("开始日期不能晚于结束日期"));
+    browser
+        .screenshot("dashboard-range-backwards-360")
+        .await
+        .unwrap();
+    // A range with no data says so: no 0.0% and no stock from before it.
+    set_date(&browser, "#filter-from", "2000-01-01").await;
+    set_date(&browser, "#filter-to", "2000-01-31").await;
+    browser.wait_until_gone("#filter-from-error").await.unwrap();
+    browser
+        .wait_for_text("#figure-sessions .value", |t| t == "0")
+        .await
+        .unwrap();
+    for figure in ["#figure-mentored", "#figure-reoffence"] {
+        let value = browser.text_of(&format!("{figure} .value")).await.unwrap();
+        assert_eq!(value, "—", "{figure}");
+        let note = browser.text_of(&format!("{figure} .note")).await.unwrap();
+        assert_eq!(note, "无数据", "{figure}");
+    }
+    browser.wait_for("#dashboard-empty").await.unwrap();
+    browser
+        .screenshot_whole_page("dashboard-empty-range-360")
+        .await
+        .unwrap();
+
+    // On a desktop the filters are open and the button is gone.
+    browser.client.set_window_size(1440, 1000).await.unwrap();
+    browser.click("#filter-clear").await.unwrap();
+    browser.wait_until_true(shown).await.unwrap();
+    let toggle = "return getComputedStyle(document.getElementById('filter-toggle')).display;";
+    assert_eq!(run(&browser, toggle).await, json!("none"));
+    browser
+        .wait_for_text("#figure-sessions .value", |t| t == sessions)
+        .await
+        .unwrap();
+    browser
+        .screenshot_whole_page("dashboard-district-leader-1440")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_administrator_on_a_phone_narrows_the_schools_by_district_and_station_and_finds_one_by_code(
+) {
+    let app = spawn_app().await;
+    let tianning = app.id_of("districts", "name", "天宁分局").await;
+    let school = app.id_of("schools", "name", "雕庄小学").await;
+    let stored = app.get_json(&format!("/api/v1/schools/{school}")).await;
+    let code = stored["code"].as_str().unwrap().to_string();
+    let station = stored["station_id"].as_i64().unwrap();
+    let station_name: String = sqlx::query_scalar("SELECT name FROM stations WHERE id = $1")
+        .bind(station)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let district_stations: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM stations WHERE district_id = $1")
+            .bind(tianning)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let in_district: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM schools WHERE district_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(tianning)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.set_window_size(360, 800).await.unwrap();
+    browser.sign_in(&app.url, "admin").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/schools", app.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("table.records caption", |t| t.starts_with("学校 · 共"))
+        .await
+        .unwrap();
+    let scoped = "return [...document.querySelectorAll('table.records th')]
+                      .every(th => th.getAttribute('scope') === 'col');";
+    assert_eq!(run(&browser, scoped).await, json!(true));
+    browser
+        .wait_for_text("nav.pager span", |t| t.starts_with("第 1/43 页"))
+        .await
+        .unwrap();
+
+    // By district: every row is the district's, by name, and the count is the district's.
+    browser
+        .click(&format!(
+            "#filter-schools-district_id option[value='{tianning}']"
+        ))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("nav.pager span", |t| {
+            t.ends_with(&format!("共 {in_district} 条"))
+        })
+        .await
+        .unwrap();
+    let cells_read = |key: &str, text: &str| {
+        format!(
+            "const cells = [...document.querySelectorAll('table.records td[data-key={key}]')];
+             return cells.length > 0 && cells.every(td => td.textContent === '{text}');"
+        )
+    };
+    browser
+        .wait_until_true(&cells_read("district_id", "天宁分局"))
+        .await
+        .unwrap();
+    // The station filter offers the district's stations only; by station, then by code.
+    let offered = option_values(&browser, "#filter-schools-station_id").await;
+    assert!(!offered.is_empty());
+    assert!(
+        offered.iter().all(|s| district_stations.contains(s)),
+        "{offered:?}"
+    );
+    browser
+        .click(&format!(
+            "#filter-schools-station_id option[value='{station}']"
+        ))
+        .await
+        .unwrap();
+    browser
+        .wait_until_true(&cells_read("station_id", &station_name))
+        .await
+        .unwrap();
+    browser.type_into("#admin-search", &code).await.unwrap();
+    browser
+        .wait_until_true(&format!(
+            "const rows = document.querySelectorAll('table.records tbody tr');
+             return rows.length === 1 && rows[0].dataset.id === '{school}';"
+        ))
+        .await
+        .unwrap();
+    assert_fits(&browser, "the schools list").await;
+    browser
+        .screenshot_whole_page("admin-schools-filtered-360")
+        .await
+        .unwrap();
+
+    // The form: a district chosen, only its stations are offered; a name already in the
+    // list is pointed out, with the other school's code.
+    browser
+        .click(&format!("#schools-district_id option[value='{tianning}']"))
+        .await
+        .unwrap();
+    browser
+        .wait_until_true(
+            "return document.querySelectorAll('#schools-station_id option').length > 1;",
+        )
+        .await
+        .unwrap();
+    let in_form = option_values(&browser, "#schools-station_id").await;
+    assert!(
+        in_form.iter().all(|s| district_stations.contains(s)),
+        "{in_form:?}"
+    );
+    browser
+        .type_into("#schools-name", "雕庄小学")
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#schools-name-same", |t| t.contains(&code))
+        .await
+        .unwrap();
+    assert_fits(&browser, "the school form").await;
+    browser
+        .screenshot_whole_page("admin-schools-form-360")
+        .await
+        .unwrap();
+
+    // Chips and checkboxes are at least 24 px.
+    for (page, css) in [
+        ("/admin/films", ".chip"),
+        ("/admin/trainees", "input[type=checkbox]"),
+    ] {
+        browser
+            .client
+            .goto(&format!("{}{page}", app.url))
+            .await
+            .unwrap();
+        browser.wait_for(css).await.unwrap();
+        let smallest = run(
+            &browser,
+            &format!(
+                "return Math.min(...[...document.querySelectorAll('{css}')].map(e => {{
+                     const r = e.getBoundingClientRect(); return Math.min(r.width, r.height); }}));"
+            ),
+        )
+        .await;
+        assert!(
+            smallest.as_f64().unwrap() >= 24.0,
+            "{page} {css}: {smallest}"
+        );
+    }
+    browser.client.set_window_size(1440, 1000).await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/admin/schools", app.url))
+        .await
+        .unwrap();
+    browser.wait_for("table.records caption").await.unwrap();
+    browser
+        .screenshot_whole_page("admin-schools-1440")
         .await
         .unwrap();
 }
@@ -433,7 +819,7 @@ async fn an_administrator_edits_a_schools_roll_and_deletes_a_film_no_one_shows()
         .unwrap();
     // 855 schools, 20 to a page: the next page is one click away.
     browser
-        .wait_for_text("nav.pager span", |t| t.starts_with("1 / 43"))
+        .wait_for_text("nav.pager span", |t| t.starts_with("第 1/43 页"))
         .await
         .unwrap();
     browser
@@ -441,7 +827,7 @@ async fn an_administrator_edits_a_schools_roll_and_deletes_a_film_no_one_shows()
         .await
         .unwrap();
     browser
-        .wait_for_text("nav.pager span", |t| t.starts_with("2 / 43"))
+        .wait_for_text("nav.pager span", |t| t.starts_with("第 2/43 页"))
         .await
         .unwrap();
     browser

@@ -40,6 +40,7 @@ mod report;
 mod report_pdf;
 mod rollups;
 mod schema;
+mod school_lists;
 mod scope_filters;
 mod session_edits;
 mod sessions;

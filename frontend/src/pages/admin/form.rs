@@ -1,6 +1,10 @@
 //! The form under a record table: it adds a record, or edits the one chosen in the table
 //! (sent whole with `PUT` and the version it was read at, so an edit made meanwhile by
-//! someone else is refused rather than overwritten).
+//! someone else is refused rather than overwritten). A station is chosen among the
+//! district's chosen beside it; a new name that a record of the list already has is pointed
+//! out beside the field, as a warning, not a refusal (two schools may share a name in
+//! different districts). The page asks the list for it as the name is typed, so the
+//! administrator reads it before saving, and the API's answers keep their shape.
 
 use humiao_shared::error::FieldErrors;
 use humiao_shared::record::form::{form_json, form_text, id_list};
@@ -11,11 +15,11 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 use wasm_bindgen::JsCast as _;
 
-use super::records::record_id;
+use super::records::{lies_within, record_id, within_of};
 use super::sections::{say, Section};
 use crate::api::{self, ApiFailure};
 use crate::components::{today, SaveOutcome};
-use crate::i18n::{lang, tr, T};
+use crate::i18n::{lang, same_name, tr, T};
 
 /// The form to add a record of `section`, or to edit the record in `editing`.
 #[component]
@@ -29,7 +33,14 @@ pub(super) fn RecordForm(
         .iter()
         .map(|_| RwSignal::new(String::new()))
         .collect();
+    let keyed: Vec<(&'static str, RwSignal<String>)> = section
+        .fields()
+        .iter()
+        .zip(&values)
+        .map(|(f, v)| (f.key, *v))
+        .collect();
     let values = StoredValue::new(values);
+    let same = same_named(section, &keyed, editing);
     let errors = RwSignal::new(FieldErrors::default());
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
@@ -140,13 +151,23 @@ pub(super) fn RecordForm(
                             .find(|(f, _)| *f == key || f.strip_prefix(key).is_some_and(|rest| rest.starts_with('[')))
                             .map(|(_, code)| code)
                     });
+                    let within = within_of(key, &keyed);
+                    let warning = (key == "name" && section.warn_same_name).then(|| {
+                        let warning_id = format!("{id}-same");
+                        view! {
+                            <p class="warning" id=warning_id aria-live="polite">
+                                {move || same.get().filter(|codes| !codes.is_empty()).map(|codes| same_name(lang(), &codes))}
+                            </p>
+                        }
+                    });
                     view! {
                         <div class="field">
                             <label for=id.clone()>{say(f.label)}</label>
-                            <Input kind=f.kind id=id.clone() value=value
+                            <Input kind=f.kind id=id.clone() value=value within=within
                                 invalid=Signal::derive(move || error().is_some())
                                 on_edit=move || errors.update(|e| e.remove(key)) />
                             {move || error().map(|code| view! { <p class="error">{code.message(lang())}</p> })}
+                            {warning}
                         </div>
                     }
                 }).collect_view()}
@@ -161,6 +182,41 @@ pub(super) fn RecordForm(
             <SaveOutcome outcome=outcome />
         </form>
     }
+}
+
+/// The codes of other records of the list with the name being typed (none while the name
+/// is shorter than two characters). A failed look-up warns of nothing: the warning is
+/// advice, and saving reports any real failure.
+fn same_named(
+    section: Section,
+    keyed: &[(&'static str, RwSignal<String>)],
+    editing: RwSignal<Option<Value>>,
+) -> LocalResource<Vec<String>> {
+    let name = keyed.iter().find(|(k, _)| *k == "name").map(|(_, v)| *v);
+    LocalResource::new(move || {
+        let typed = name.map(|n| n.get().trim().to_string()).unwrap_or_default();
+        let own = editing.with(|e| e.as_ref().and_then(record_id));
+        async move {
+            if !section.warn_same_name || typed.chars().count() < 2 {
+                return Vec::new();
+            }
+            let path = format!(
+                "{}?limit=20&q={}",
+                section.path(),
+                js_sys::encode_uri_component(&typed)
+            );
+            let found = api::get_json::<Vec<Value>>(&path).await.unwrap_or_default();
+            found
+                .iter()
+                .filter(|r| r.get("name").and_then(Value::as_str) == Some(typed.as_str()))
+                .filter(|r| record_id(r) != own)
+                .map(|r| {
+                    let code = r.get("code").and_then(Value::as_str).unwrap_or_default();
+                    code.to_string()
+                })
+                .collect()
+        }
+    })
 }
 
 /// Scrolls the form into view and puts the cursor in its first input, so that a keyboard
@@ -220,6 +276,8 @@ fn Input(
     kind: FieldKind,
     id: String,
     value: RwSignal<String>,
+    /// For a station: the district chosen beside it, whose stations alone are offered.
+    within: Option<RwSignal<String>>,
     invalid: Signal<bool>,
     on_edit: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -276,10 +334,24 @@ fn Input(
                 let path = path.clone();
                 async move { api::get_json::<Vec<Value>>(&path).await }
             });
+            // Another district chosen: a station of the district before is taken back.
+            if within.is_some() {
+                Effect::new(move || {
+                    let Some(Ok(all)) = options.get() else { return };
+                    let chosen = value.get();
+                    let stays = all.iter().any(|o| {
+                        o.get("id").map(Value::to_string) == Some(chosen.clone())
+                            && lies_within(o, within)
+                    });
+                    if !chosen.is_empty() && !stays {
+                        value.set(String::new());
+                    }
+                });
+            }
             view! {
                 <select id=id aria-invalid=aria_invalid on:change=on_input>
                     <option value="">"—"</option>
-                    {move || options.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| {
+                    {move || options.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|o| lies_within(o, within)).map(|o| {
                         let key = o.get("id").map(|v| v.to_string()).unwrap_or_default();
                         let name = ["name", "title"].iter().find_map(|k| o.get(*k).and_then(Value::as_str)).unwrap_or_default().to_string();
                         let chosen = key.clone();

@@ -100,12 +100,13 @@ fn LinkTable(links: Vec<SchoolLink>, ctx: Rows) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="links cards-on-phone">
+                <caption>{tr(T::Links)}</caption>
                 <thead><tr>
                     <th scope="col">{tr(T::School)}</th>
                     <th scope="col">{tr(T::Campaign)}</th>
                     <th scope="col">{tr(T::Status)}</th>
                     <th scope="col">{tr(T::ExpiresOn)}</th>
-                    <th scope="col"></th>
+                    <th scope="col"><span class="visually-hidden">{tr(T::Actions)}</span></th>
                 </tr></thead>
                 <tbody>
                     {links.into_iter().map(|l| view! { <LinkRow link=l ctx=ctx /> }).collect_view()}
@@ -205,8 +206,12 @@ fn LinkRow(link: SchoolLink, ctx: Rows) -> impl IntoView {
             </td>
             <td data-label=tr(T::ExpiresOn)>{link.expires_at.date_naive().to_string()}</td>
             <td class="actions">
-                <button type="button" class="secondary copy-link" disabled=move || busy.get()
-                    on:click=ask_copy>{tr(T::CopyLink)}</button>
+                // A revoked link was withdrawn on purpose (or replaced): its row offers no
+                // new one; the school's current link, if any, has its own row.
+                {(state != LinkState::Revoked).then(|| view! {
+                    <button type="button" class="secondary copy-link" disabled=move || busy.get()
+                        on:click=ask_copy>{tr(T::CopyLink)}</button>
+                })}
                 {active.then(|| view! {
                     <button type="button" class="secondary danger revoke-link" disabled=move || busy.get()
                         on:click=move |_| asking.set(Asking::Revoke)>{tr(T::Revoke)}</button>

@@ -8,7 +8,7 @@ use humiao_shared::film::NewFilm;
 use humiao_shared::org::{NewCampaign, NewCity, NewDistrict, NewSchool, NewStation};
 use humiao_shared::outcome::NewOutcome;
 use humiao_shared::record::form::{check_form, on_form};
-use humiao_shared::record::{Described, Field, RecordKind};
+use humiao_shared::record::{Described, Field, FieldKind, RecordKind};
 use humiao_shared::training::{NewTrainee, NewTraining};
 use humiao_shared::Text;
 use serde_json::Value;
@@ -39,6 +39,14 @@ pub(super) struct Section {
     pub editable: bool,
     /// Buttons on each row.
     pub actions: &'static [RowAction],
+    /// Fields the list can be narrowed by (the API's filters of the same names), each a
+    /// choice above the table: a school's district, station and kind.
+    pub filters: &'static [&'static str],
+    /// Whether the API's search matches the code as well as the name.
+    pub search_code: bool,
+    /// Whether a new name already in the list is pointed out beside the field (a warning:
+    /// two schools may share a name in different places).
+    pub warn_same_name: bool,
 }
 
 impl Section {
@@ -50,6 +58,25 @@ impl Section {
     /// The fields the form shows, in the declared order.
     pub fn fields(&self) -> Vec<&'static Field> {
         self.kind.fields.iter().filter(|f| on_form(f)).collect()
+    }
+
+    /// The collections whose records the table's columns and filters name by id (a
+    /// school's district and station), each once.
+    pub fn referred(&self) -> Vec<&'static str> {
+        let keys = self
+            .columns
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(self.filters.iter().copied());
+        let mut out: Vec<&'static str> = Vec::new();
+        for key in keys {
+            if let Some(FieldKind::Ref(collection)) = self.kind.field(key).map(|f| f.kind) {
+                if !out.contains(&collection) {
+                    out.push(collection);
+                }
+            }
+        }
+        out
     }
 
     pub fn title(&self) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
@@ -90,6 +117,9 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, NewCity::validate),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "districts",
@@ -98,14 +128,25 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, NewDistrict::validate),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "stations",
         kind: NewStation::KIND,
-        columns: &[("code", F), ("name", F), ("workstation", F)],
+        columns: &[
+            ("code", F),
+            ("name", F),
+            ("district_id", F),
+            ("workstation", F),
+        ],
         check: |v| check_form(v, NewStation::validate),
         editable: true,
         actions: &[],
+        filters: &["district_id"],
+        search_code: true,
+        warn_same_name: true,
     },
     Section {
         slug: "schools",
@@ -113,11 +154,17 @@ pub(super) const SECTIONS: &[Section] = &[
         columns: &[
             ("code", F),
             ("name", F),
+            ("district_id", F),
+            ("station_id", F),
+            ("kind", F),
             ("enrolment", Heading::Own(T::Students)),
         ],
         check: |v| check_form(v, NewSchool::validate),
         editable: true,
         actions: &[],
+        filters: &["district_id", "station_id", "kind"],
+        search_code: true,
+        warn_same_name: true,
     },
     Section {
         slug: "films",
@@ -126,6 +173,9 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, NewFilm::validate),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "campaigns",
@@ -134,6 +184,9 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, NewCampaign::validate),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "trainings",
@@ -142,6 +195,9 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, NewTraining::validate),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "trainees",
@@ -155,6 +211,9 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, |t: &NewTrainee| t.validate(None, today())),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "outcomes",
@@ -163,6 +222,9 @@ pub(super) const SECTIONS: &[Section] = &[
         check: |v| check_form(v, |o: &NewOutcome| o.validate(today())),
         editable: true,
         actions: &[],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
     Section {
         slug: "accounts",
@@ -184,5 +246,8 @@ pub(super) const SECTIONS: &[Section] = &[
             }),
             (T::Enable, "enable", |v| v["disabled"] == Value::Bool(true)),
         ],
+        filters: &[],
+        search_code: false,
+        warn_same_name: false,
     },
 ];

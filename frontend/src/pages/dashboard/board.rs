@@ -2,6 +2,9 @@
 //! definitions, then a chart and a table per series. Nothing here asks the server for a
 //! figure, and every chart is drawn here from it by the same `shared` functions the server
 //! uses for `/api/v1/charts/{name}.svg` (the re-offence rate's months come computed).
+//! Each chart carries one 导出 menu ([`ExportMenu`]) with the chart's image and its table's
+//! data. In a slice without any outcome figure, minors mentored and the re-offence rate
+//! read "—" with 无数据, never 0.0% or a stock from before the slice.
 
 use humiao_shared::aggregate::{AudienceSummary, GroupBy};
 use humiao_shared::charts::{self, thousands, ChartName, Fit};
@@ -12,7 +15,8 @@ use humiao_shared::Lang;
 use leptos::prelude::*;
 use serde::Serialize;
 
-use super::parts::{ChartCard, Exports, Figure, OutcomeTable, ReachTable, SimpleTable};
+use super::export::ExportMenu;
+use super::parts::{ChartCard, Figure, OutcomeTable, ReachTable, SimpleTable};
 use super::{query, Filters};
 use crate::i18n::{lang, no_roll, of, tr, T};
 
@@ -24,6 +28,9 @@ struct Grouped<'a> {
     #[serde(flatten)]
     filter: &'a humiao_shared::aggregate::AggregateFilter,
 }
+
+/// What a figure with no data in the slice reads (beside a 无数据 note).
+const NO_FIGURE: &str = "—";
 
 /// The title of the places one level down.
 pub(super) fn place_name(level: GroupBy) -> T {
@@ -46,6 +53,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
     if data.slice.is_none() {
         return view! { <p class="notice" id="dashboard-empty">{tr(T::NoCampaign)}</p> }.into_any();
     }
+    let outcomes_reported = data.outcomes_reported();
     let Dashboard {
         level,
         summary,
@@ -73,12 +81,19 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         })
     };
     let empty = summary.sessions == 0;
-    let chart = |name: ChartName, svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>| {
-        view! { <ChartCard name=name filter=filter.clone() svg=svg /> }
+    // A chart, then its one export menu: the picture (SVG, PNG) and the data behind it
+    // (`data`: the aggregate's path and query, as Excel or CSV).
+    let chart = |name: ChartName, data: String, svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>| {
+        view! {
+            <ChartCard name=name svg=svg />
+            <ExportMenu chart=name filter=filter.clone() data=data />
+        }
     };
+    let places_data = format!("reach?{}", grouped(level));
     // The sessions chart: one bar per district at district level; below it (and above,
     // where a province's stations are too many to name) the largest stations.
-    let sessions_chart = if level == GroupBy::District {
+    let by_district = level == GroupBy::District;
+    let sessions_chart = if by_district {
         let rows: Vec<DistrictReach> = by_place
             .iter()
             .map(|r| DistrictReach {
@@ -93,11 +108,13 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             .collect();
         chart(
             ChartName::SessionsByDistrict,
+            places_data,
             Box::new(move |l, w| charts::sessions_by_district(&rows, l, w)),
         )
     } else {
         chart(
             ChartName::SessionsByStation,
+            places_data,
             Box::new(move |l, w| charts::sessions_by_station(&by_station, stations as usize, l, w)),
         )
     };
@@ -145,7 +162,24 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             ]
         })
         .collect();
-    let mentored = humiao_shared::outcome::display(outcomes.minors_mentored);
+    // A slice without any outcome figure has no minors mentored (the stock would come from
+    // before it) and no re-offence rate (not 0.0%): both read as no data.
+    let no_data = tr(T::NoDataShort);
+    let (mentored, rate, note) = if outcomes_reported {
+        let mentored = humiao_shared::outcome::display(outcomes.minors_mentored);
+        (mentored, rate_shown(reoffence_rate), None)
+    } else {
+        let note = Signal::derive(move || no_data().to_string());
+        (NO_FIGURE.to_string(), NO_FIGURE.to_string(), Some(note))
+    };
+    // The chart's subject heads the section; the table under it may list a level down
+    // (a station's schools under the stations chart) and says so.
+    let chart_subject = if by_district { T::District } else { T::Station };
+    let table_title = (place_name(level) != chart_subject).then(|| {
+        view! {
+            <h3 class="table-title">{tr(place_name(level))}</h3>
+        }
+    });
     let series = outcome_series;
     view! {
         <div class="figures" id="figures">
@@ -160,52 +194,46 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
                 note=schools_note />
             <Figure def=Def::StationsTrained value=of(training.trained, training.stations) id="figure-trained" />
             <Figure def=Def::SpeakersTrained value=thousands(training.speakers) id="figure-speakers" />
-            <Figure def=Def::MinorsMentored value=mentored id="figure-mentored" />
-            <Figure def=Def::ReoffenceRate value=rate_shown(reoffence_rate) id="figure-reoffence" />
+            <Figure def=Def::MinorsMentored value=mentored id="figure-mentored" note=note />
+            <Figure def=Def::ReoffenceRate value=rate id="figure-reoffence" note=note />
         </div>
         {empty.then(|| view! { <p class="notice" id="dashboard-empty">{tr(T::NoData)}</p> })}
         <section class="card">
-            <h2>{tr(place_name(level))}</h2>
+            <h2>{tr(chart_subject)}</h2>
             <p class="muted">{tr(T::DrillHint)}</p>
             {sessions_chart}
+            {table_title}
             <ReachTable rows=by_place id="table-places" level=level f=f />
-            <Exports path=format!("reach?{}", grouped(level)) />
         </section>
         <div class="chart-grid">
             <section class="card">
-                {chart(ChartName::ReachOverTime, { let rows = by_month.clone(); Box::new(move |l, w| charts::reach_over_time(&rows, l, w)) })}
+                {chart(ChartName::ReachOverTime, format!("reach?{}", grouped(GroupBy::Month)), { let rows = by_month.clone(); Box::new(move |l, w| charts::reach_over_time(&rows, l, w)) })}
                 <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
-                <Exports path=format!("reach?{}", grouped(GroupBy::Month)) />
             </section>
             <section class="card">
-                {chart(ChartName::TopicMix, { let rows = by_topic.clone(); Box::new(move |l, w| charts::topic_mix(&rows, l, w)) })}
+                {chart(ChartName::TopicMix, format!("reach?{}", grouped(GroupBy::Topic)), { let rows = by_topic.clone(); Box::new(move |l, w| charts::topic_mix(&rows, l, w)) })}
                 <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
-                <Exports path=format!("reach?{}", grouped(GroupBy::Topic)) />
             </section>
             <section class="card">
-                {chart(ChartName::UniqueReach, Box::new(move |l, w| charts::unique_reach(&unique, l, w)))}
+                {chart(ChartName::UniqueReach, format!("audience?{slice}"), Box::new(move |l, w| charts::unique_reach(&unique, l, w)))}
                 <SimpleTable id="table-unique" head=vec![place_name(level), T::SchoolsCovered, T::UniqueStudents, T::Students]
                     rows=unique_rows />
-                <Exports path=format!("audience?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ScreeningCoverage, Box::new(move |l, w| charts::screening_coverage(&films, l, w)))}
+                {chart(ChartName::ScreeningCoverage, format!("screening-coverage?{slice}"), Box::new(move |l, w| charts::screening_coverage(&films, l, w)))}
                 <SimpleTable id="table-films" head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
                     rows=film_rows />
-                <Exports path=format!("screening-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::TrainingCoverage, { let t = training.clone(); Box::new(move |l, w| charts::training_coverage(&t, l, w)) })}
+                {chart(ChartName::TrainingCoverage, format!("training-coverage?{slice}"), { let t = training.clone(); Box::new(move |l, w| charts::training_coverage(&t, l, w)) })}
                 <SimpleTable id="table-training" head=vec![T::District, T::StationsTrained]
                     rows=training_rows />
-                <Exports path=format!("training-coverage?{slice}") />
             </section>
             <section class="card">
-                {chart(ChartName::ReoffenceRate, Box::new(move |l, w| charts::reoffence_rate(&reoffence_by_month, l, w)))}
-                {chart(ChartName::NightWandering, { let p = series.clone(); Box::new(move |l, w| charts::night_wandering(&p, l, w)) })}
-                {chart(ChartName::JuvenileThefts, { let p = series.clone(); Box::new(move |l, w| charts::juvenile_thefts(&p, None, l, w)) })}
+                {chart(ChartName::ReoffenceRate, format!("outcomes?{slice}"), Box::new(move |l, w| charts::reoffence_rate(&reoffence_by_month, l, w)))}
+                {chart(ChartName::NightWandering, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l, w| charts::night_wandering(&p, l, w)) })}
+                {chart(ChartName::JuvenileThefts, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l, w| charts::juvenile_thefts(&p, None, l, w)) })}
                 <OutcomeTable points=series />
-                <Exports path=format!("outcomes?{slice}") />
             </section>
         </div>
     }

@@ -9,10 +9,16 @@
 //! filter is one [`AggregateFilter`], as the server reads it, so the export buttons and the
 //! charts' SVG and PNG links ask the aggregate and chart endpoints for the same slice.
 //!
+//! A scoped viewer (a district leader, an officer) stays in their scope in every control:
+//! the filters offer only places inside it, the breadcrumb starts at it and 清除筛选 returns
+//! to it ([`Home`]). On a phone the filters fold into one 筛选 button that reads what is
+//! chosen, so that the figures come first.
+//!
 //! The dashboard is a WASM module of its own ([`BUNDLE`]): the charts and plotters stay out
 //! of the module officers and schools load on phones.
 
 mod board;
+mod export;
 mod parts;
 
 use humiao_shared::account::Me;
@@ -43,9 +49,30 @@ pub const BUNDLE: Bundle = Bundle {
     },
 };
 
+/// Where a viewer's dashboard starts and where its controls stop: a city's leader at the
+/// top (or at their city of a province), a district leader at the district, an officer at
+/// the station. The server refuses anything outside (404); the page never offers it.
+#[derive(Clone, Copy, Default)]
+struct Home {
+    city_id: Option<i64>,
+    district_id: Option<i64>,
+    station_id: Option<i64>,
+}
+
+impl Home {
+    fn of(me: Option<&Me>) -> Home {
+        Home {
+            city_id: me.and_then(|m| m.city_id),
+            district_id: me.and_then(|m| m.district_id),
+            station_id: me.and_then(|m| m.station_id),
+        }
+    }
+}
+
 /// The filters, as the dashboard holds them.
 #[derive(Clone, Copy)]
 struct Filters {
+    home: Home,
     campaign_id: RwSignal<Option<i64>>,
     from: RwSignal<String>,
     to: RwSignal<String>,
@@ -57,16 +84,16 @@ struct Filters {
 }
 
 impl Filters {
-    /// The viewer's scope is where the dashboard starts: a city's leader at the city, a
-    /// district leader at the district, an officer at the station.
-    fn starting_at(me: Option<&Me>) -> Filters {
+    /// The viewer's scope is where the dashboard starts.
+    fn starting_at(home: Home) -> Filters {
         Filters {
+            home,
             campaign_id: RwSignal::new(None),
             from: RwSignal::new(String::new()),
             to: RwSignal::new(String::new()),
-            city_id: RwSignal::new(me.and_then(|m| m.city_id)),
-            district_id: RwSignal::new(me.and_then(|m| m.district_id)),
-            station_id: RwSignal::new(me.and_then(|m| m.station_id)),
+            city_id: RwSignal::new(home.city_id),
+            district_id: RwSignal::new(home.district_id),
+            station_id: RwSignal::new(home.station_id),
             school: RwSignal::new(None),
             topic_id: RwSignal::new(None),
         }
@@ -89,21 +116,30 @@ impl Filters {
         }
     }
 
-    /// Back to the top of the place tree (the server keeps a scoped viewer in their scope).
+    /// Back to the top of the viewer's scope: the whole tree for a city's leader, the
+    /// district for a district leader.
     fn whole(&self) {
-        self.city_id.set(None);
+        self.city_id.set(self.home.city_id);
         self.below_city();
     }
 
-    /// Back to the city: no district, station or school chosen.
+    /// Back to the city: no district, station or school chosen (but the viewer's own).
     fn below_city(&self) {
-        self.district_id.set(None);
+        self.district_id.set(self.home.district_id);
         self.below_district();
     }
 
     fn below_district(&self) {
-        self.station_id.set(None);
+        self.station_id.set(self.home.station_id);
         self.school.set(None);
+    }
+
+    /// Every filter back to where the viewer started (the campaign stays).
+    fn clear(&self) {
+        self.from.set(String::new());
+        self.to.set(String::new());
+        self.whole();
+        self.topic_id.set(None);
     }
 }
 
@@ -120,6 +156,7 @@ struct Lists {
     cities: LocalResource<api::ApiResult<Vec<City>>>,
     districts: LocalResource<api::ApiResult<Vec<District>>>,
     stations: LocalResource<api::ApiResult<Vec<Station>>>,
+    topics: LocalResource<api::ApiResult<Vec<Topic>>>,
 }
 
 impl Lists {
@@ -138,10 +175,35 @@ impl Lists {
         self.stations.get().and_then(Result::ok).unwrap_or_default()
     }
 
+    fn topics(&self) -> Vec<Topic> {
+        self.topics.get().and_then(Result::ok).unwrap_or_default()
+    }
+
     /// A province (more than one city): its top level is its cities, and a city filter
     /// is offered.
     fn province(&self) -> bool {
         self.cities().len() > 1
+    }
+
+    fn city_name(&self, id: i64) -> Option<String> {
+        self.cities()
+            .into_iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name)
+    }
+
+    fn district_name(&self, id: i64) -> Option<String> {
+        self.districts()
+            .into_iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name)
+    }
+
+    fn station_name(&self, id: i64) -> Option<String> {
+        self.stations()
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name)
     }
 }
 
@@ -152,10 +214,10 @@ pub fn Dashboard() -> impl IntoView {
         cities: LocalResource::new(api::cities),
         districts: LocalResource::new(api::districts),
         stations: LocalResource::new(api::stations),
+        topics: LocalResource::new(api::topics),
     };
-    let topics = LocalResource::new(api::topics);
     let me = use_context::<Me>();
-    let f = Filters::starting_at(me.as_ref());
+    let f = Filters::starting_at(Home::of(me.as_ref()));
     let ready = RwSignal::new(false);
     Effect::new(move || {
         if let Some(Ok(list)) = campaigns.get() {
@@ -168,19 +230,27 @@ pub fn Dashboard() -> impl IntoView {
             }
         }
     });
-    let year = move || {
+    let campaign_name = move || {
         let id = f.campaign_id.get();
         campaigns
             .get()
             .and_then(Result::ok)
             .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
-            .map(|c| c.year)
+            .map(|c| (c.year, c.name))
     };
+    // The filter's own rule (days run forwards), checked here before asking, as the
+    // server checks it: the problem shows at the field, not as a page-wide error.
+    let range_problem = Memo::new(move |_| {
+        f.filter()
+            .validate()
+            .err()
+            .and_then(|errors| errors.get("from"))
+    });
     // The one request of the view: it waits for the campaign to be chosen, so that the
-    // first view is not asked for twice.
+    // first view is not asked for twice, and is not sent for a range that runs backwards.
     let dashboard = LocalResource::new(move || {
         let filter = f.filter();
-        let go = ready.get();
+        let go = ready.get() && filter.validate().is_ok();
         async move {
             if go {
                 api::dashboard(&query(&filter)).await.map(Some)
@@ -189,10 +259,20 @@ pub fn Dashboard() -> impl IntoView {
             }
         }
     });
+    // On a phone the filters are folded under one button; a problem in them opens them.
+    let open = RwSignal::new(false);
+    let shown = move || open.get() || range_problem.get().is_some();
+    let summary = move || filter_summary(f, lists, campaign_name().map(|c| c.1));
 
     view! {
         <h1>{tr(T::DashboardTitle)}</h1>
-        <form class="filters card" on:submit=|ev| ev.prevent_default()>
+        <button type="button" class="secondary filter-toggle" id="filter-toggle"
+            aria-controls="filters" aria-expanded=move || shown().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            <span class="label">{tr(T::Filters)}</span>
+            <span class="summary" id="filter-summary">{summary}</span>
+        </button>
+        <form class="filters card" id="filters" class:open=shown on:submit=|ev| ev.prevent_default()>
             <div class="field">
                 <label for="filter-campaign">{tr(T::Campaign)}</label>
                 <select id="filter-campaign"
@@ -206,14 +286,19 @@ pub fn Dashboard() -> impl IntoView {
             <div class="field">
                 <label for="filter-from">{tr(T::From)}</label>
                 <input id="filter-from" type="date" prop:value=move || f.from.get()
+                    aria-invalid=move || range_problem.get().is_some().to_string()
+                    aria-describedby=move || range_problem.get().map(|_| "filter-from-error")
                     on:change=move |ev| f.from.set(event_target_value(&ev)) />
+                {move || range_problem.get().map(|code| view! {
+                    <p class="error" id="filter-from-error" role="alert">{code.message(lang())}</p>
+                })}
             </div>
             <div class="field">
                 <label for="filter-to">{tr(T::To)}</label>
                 <input id="filter-to" type="date" prop:value=move || f.to.get()
                     on:change=move |ev| f.to.set(event_target_value(&ev)) />
             </div>
-            {move || lists.province().then(|| view! {
+            {move || (lists.province() && f.home.city_id.is_none()).then(|| view! {
                 <div class="field">
                     <label for="filter-city">{tr(T::CityName)}</label>
                     <select id="filter-city" on:change=move |ev| {
@@ -228,60 +313,55 @@ pub fn Dashboard() -> impl IntoView {
                     </select>
                 </div>
             })}
-            <div class="field">
-                <label for="filter-district">{tr(T::District)}</label>
-                <select id="filter-district" on:change=move |ev| {
-                    let id: Option<i64> = event_target_value(&ev).parse().ok();
-                    if let Some(d) = lists.districts().into_iter().find(|d| Some(d.id) == id) {
-                        f.city_id.set(Some(d.city_id));
-                    }
-                    f.district_id.set(id);
-                    f.below_district();
-                }>
-                    <option value="" selected=move || f.district_id.get().is_none()>{tr(T::AllDistricts)}</option>
-                    {move || {
-                        let city = f.city_id.get();
-                        lists.districts().into_iter()
-                            .filter(|d| city.is_none_or(|c| d.city_id == c))
-                            .map(|d: District| {
-                                let id = d.id;
-                                view! { <option value=id.to_string() selected=move || f.district_id.get() == Some(id)>{d.name}</option> }
-                            }).collect_view()
-                    }}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-station">{tr(T::Station)}</label>
-                <select id="filter-station" on:change=move |ev| {
-                    let id: Option<i64> = event_target_value(&ev).parse().ok();
-                    if let Some(s) = lists.stations().into_iter().find(|s| Some(s.id) == id) {
-                        f.district_id.set(Some(s.district_id));
-                    }
-                    f.station_id.set(id);
-                    f.school.set(None);
-                }>
-                    <option value="" selected=move || f.station_id.get().is_none()>{tr(T::AllStations)}</option>
-                    {move || {
-                        let district = f.district_id.get();
-                        // Within a chosen city only: the city's districts.
-                        let city_districts: Option<Vec<i64>> = f.city_id.get().map(|c| {
-                            lists.districts().into_iter().filter(|d| d.city_id == c).map(|d| d.id).collect()
-                        });
-                        lists.stations().into_iter()
-                            .filter(|s: &Station| district.is_none_or(|d| s.district_id == d))
-                            .filter(|s| city_districts.as_ref().is_none_or(|ds| ds.contains(&s.district_id)))
-                            .map(|s| {
-                                let id = s.id;
-                                view! { <option value=id.to_string() selected=move || f.station_id.get() == Some(id)>{s.name}</option> }
-                            }).collect_view()
-                    }}
-                </select>
-            </div>
+            // A district leader's district is no choice: the field is left out.
+            {f.home.district_id.is_none().then(|| view! {
+                <div class="field">
+                    <label for="filter-district">{tr(T::District)}</label>
+                    <select id="filter-district" on:change=move |ev| {
+                        let id: Option<i64> = event_target_value(&ev).parse().ok();
+                        if let Some(d) = lists.districts().into_iter().find(|d| Some(d.id) == id) {
+                            f.city_id.set(Some(d.city_id));
+                        }
+                        f.district_id.set(id);
+                        f.below_district();
+                    }>
+                        <option value="" selected=move || f.district_id.get().is_none()>{tr(T::AllDistricts)}</option>
+                        {move || {
+                            let city = f.city_id.get();
+                            lists.districts().into_iter()
+                                .filter(|d| city.is_none_or(|c| d.city_id == c))
+                                .map(|d: District| {
+                                    let id = d.id;
+                                    view! { <option value=id.to_string() selected=move || f.district_id.get() == Some(id)>{d.name}</option> }
+                                }).collect_view()
+                        }}
+                    </select>
+                </div>
+            })}
+            {f.home.station_id.is_none().then(|| view! {
+                <div class="field">
+                    <label for="filter-station">{tr(T::Station)}</label>
+                    <select id="filter-station" on:change=move |ev| {
+                        let id: Option<i64> = event_target_value(&ev).parse().ok();
+                        if let Some(s) = lists.stations().into_iter().find(|s| Some(s.id) == id) {
+                            f.district_id.set(Some(s.district_id));
+                        }
+                        f.station_id.set(id);
+                        f.school.set(None);
+                    }>
+                        <option value="" selected=move || f.station_id.get().is_none()>{tr(T::AllStations)}</option>
+                        {move || stations_offered(f, lists).into_iter().map(|s| {
+                            let id = s.id;
+                            view! { <option value=id.to_string() selected=move || f.station_id.get() == Some(id)>{s.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
             <div class="field">
                 <label for="filter-topic">{tr(T::Topic)}</label>
                 <select id="filter-topic" on:change=move |ev| f.topic_id.set(event_target_value(&ev).parse().ok())>
                     <option value="" selected=move || f.topic_id.get().is_none()>{tr(T::AllTopics)}</option>
-                    {move || topics.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t: Topic| {
+                    {move || lists.topics().into_iter().map(|t: Topic| {
                         let id = t.id;
                         let name = if lang() == Lang::En { t.name_en } else { t.name_zh };
                         view! { <option value=id.to_string() selected=move || f.topic_id.get() == Some(id)>{name}</option> }
@@ -289,13 +369,10 @@ pub fn Dashboard() -> impl IntoView {
                 </select>
             </div>
             <div class="field actions">
-                <button type="button" class="secondary" on:click=move |_| {
-                    f.from.set(String::new());
-                    f.to.set(String::new());
-                    f.whole();
-                    f.topic_id.set(None);
-                }>{tr(T::ResetFilters)}</button>
-                {move || year().map(|y| view! {
+                <button type="button" class="secondary" id="filter-clear" on:click=move |_| f.clear()>
+                    {tr(T::ResetFilters)}
+                </button>
+                {move || campaign_name().map(|(y, _)| view! {
                     <a class="button" id="report-link" href=format!("/report/{y}") target="_blank">{tr(T::AnnualReport)}</a>
                 })}
             </div>
@@ -311,58 +388,124 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
-/// 全省 › 常州市 › 天宁分局 › 雕庄派出所 › school: where the dashboard is, each step a way
-/// back up. A database of one city starts at 全市 and names no city.
-#[component]
-fn Breadcrumb(f: Filters, lists: Lists) -> impl IntoView {
-    let city_name = move || {
-        let id = f.city_id.get()?;
-        lists.province().then_some(())?;
-        lists
-            .cities()
-            .into_iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name)
-    };
-    let district_name = move || {
-        let id = f.district_id.get()?;
+/// The stations the station filter offers: those of the chosen district, else of the
+/// chosen city's districts, else all (a district leader's district is always chosen).
+fn stations_offered(f: Filters, lists: Lists) -> Vec<Station> {
+    let district = f.district_id.get();
+    let city_districts: Option<Vec<i64>> = f.city_id.get().map(|c| {
         lists
             .districts()
             .into_iter()
-            .find(|d| d.id == id)
-            .map(|d| d.name)
+            .filter(|d| d.city_id == c)
+            .map(|d| d.id)
+            .collect()
+    });
+    lists
+        .stations()
+        .into_iter()
+        .filter(|s| district.is_none_or(|d| s.district_id == d))
+        .filter(|s| {
+            city_districts
+                .as_ref()
+                .is_none_or(|ds| ds.contains(&s.district_id))
+        })
+        .collect()
+}
+
+/// What the folded filters read on their button: the campaign, the days, the place chosen
+/// below the viewer's own and the topic, e.g. `2024年行动 · 05-01 至 06-30 · 雕庄派出所`.
+fn filter_summary(f: Filters, lists: Lists, campaign: Option<String>) -> String {
+    let mut parts: Vec<String> = campaign.into_iter().collect();
+    let (from, to) = (f.from.get(), f.to.get());
+    if !from.is_empty() || !to.is_empty() {
+        parts.push(format!("{from} – {to}").trim().to_string());
+    }
+    let home = f.home;
+    let place = if let Some((_, school)) = f.school.get() {
+        Some(school)
+    } else if let Some(id) = f.station_id.get().filter(|id| home.station_id != Some(*id)) {
+        lists.station_name(id)
+    } else if let Some(id) = f
+        .district_id
+        .get()
+        .filter(|id| home.district_id != Some(*id))
+    {
+        lists.district_name(id)
+    } else if let Some(id) = f.city_id.get().filter(|id| home.city_id != Some(*id)) {
+        lists.city_name(id)
+    } else {
+        None
     };
-    let station_name = move || {
-        let id = f.station_id.get()?;
-        lists
-            .stations()
-            .into_iter()
-            .find(|s| s.id == id)
-            .map(|s| s.name)
-    };
-    let top = move || {
-        if lists.province() {
-            tr(T::Province)()
-        } else {
-            tr(T::City)()
+    parts.extend(place);
+    if let Some(id) = f.topic_id.get() {
+        let topic = lists.topics().into_iter().find(|t| t.id == id);
+        parts.extend(topic.map(|t| {
+            if lang() == Lang::En {
+                t.name_en
+            } else {
+                t.name_zh
+            }
+        }));
+    }
+    parts.join(" · ")
+}
+
+/// One step of the breadcrumb and where clicking it goes.
+#[derive(Clone, Copy)]
+enum Step {
+    Top,
+    City,
+    District,
+    Station,
+    School,
+}
+
+/// 全省 › 常州市 › 天宁分局 › 雕庄派出所 › school: where the dashboard is, each step a way
+/// back up. A database of one city starts at 全市 and names no city; a scoped viewer's
+/// trail starts at their own place (a district leader's at the district), never above.
+#[component]
+fn Breadcrumb(f: Filters, lists: Lists) -> impl IntoView {
+    let steps = move || {
+        let home = f.home;
+        let province = lists.province();
+        let mut steps: Vec<(Step, String)> = Vec::new();
+        if home.district_id.is_none() && home.station_id.is_none() {
+            if home.city_id.is_none() || !province {
+                let top = if province { T::Province } else { T::City };
+                steps.push((Step::Top, top.get(lang()).to_string()));
+            }
+            if province {
+                let city = f.city_id.get().and_then(|id| lists.city_name(id));
+                steps.extend(city.map(|name| (Step::City, name)));
+            }
         }
+        if home.station_id.is_none() {
+            let district = f.district_id.get().and_then(|id| lists.district_name(id));
+            steps.extend(district.map(|name| (Step::District, name)));
+        }
+        let station = f.station_id.get().and_then(|id| lists.station_name(id));
+        steps.extend(station.map(|name| (Step::Station, name)));
+        steps.extend(f.school.get().map(|(_, name)| (Step::School, name)));
+        steps
     };
     view! {
         <nav class="crumbs" aria-label=tr(T::Breadcrumb) id="crumbs">
-            <button type="button" class="link" on:click=move |_| f.whole()>{top}</button>
-            {move || city_name().map(|name| view! {
-                " › "
-                <button type="button" class="link" on:click=move |_| f.below_city()>{name}</button>
-            })}
-            {move || district_name().map(|name| view! {
-                " › "
-                <button type="button" class="link" on:click=move |_| f.below_district()>{name}</button>
-            })}
-            {move || station_name().map(|name| view! {
-                " › "
-                <button type="button" class="link" on:click=move |_| f.school.set(None)>{name}</button>
-            })}
-            {move || f.school.get().map(|(_, name)| view! { " › " <span>{name}</span> })}
+            {move || steps().into_iter().enumerate().map(|(i, (step, name))| {
+                let go = move |_| match step {
+                    Step::Top => f.whole(),
+                    Step::City => f.below_city(),
+                    Step::District => f.below_district(),
+                    Step::Station => f.school.set(None),
+                    Step::School => {}
+                };
+                view! {
+                    {(i > 0).then_some(" › ")}
+                    {match step {
+                        Step::School => view! { <span>{name}</span> }.into_any(),
+                        _ => view! { <button type="button" class="link" on:click=go>{name}</button> }.into_any(),
+                    }}
+                }
+            }).collect_view()}
         </nav>
     }
 }

@@ -1,16 +1,15 @@
 //! The dashboard's building blocks: a headline figure with its definition (口径), a chart
-//! card (drawn for the width it gets), the tables (cards on a phone), and the export
-//! buttons.
+//! card (drawn for the width it gets) and the tables (cards on a phone); each chart's
+//! export menu is in `export`.
 
-use humiao_shared::aggregate::{AggregateFilter, GroupBy, OutcomePoint, ReachRow};
+use humiao_shared::aggregate::{GroupBy, OutcomePoint, ReachRow};
 use humiao_shared::charts::{thousands, ChartName, Fit};
 use humiao_shared::definitions::Figure as Def;
 use humiao_shared::outcome::Indicator;
 use humiao_shared::Lang;
 use leptos::prelude::*;
-use serde::Serialize;
 
-use super::{query, Filters};
+use super::Filters;
 use crate::i18n::{lang, text, tr, T};
 
 /// A headline figure, its name, an optional note under it, and its definition folded
@@ -37,16 +36,7 @@ pub(super) fn Figure(
     }
 }
 
-/// `GET /api/v1/charts/{name}.svg`'s parameters: the slice and the language.
-#[derive(Serialize)]
-struct Drawn<'a> {
-    #[serde(flatten)]
-    filter: &'a AggregateFilter,
-    lang: Lang,
-}
-
-/// One chart drawn by the page (`svg` in the language asked, for the width given), with
-/// links to the same chart as SVG and PNG from the server. Its SVG is produced by plotters,
+/// One chart drawn by the page (`svg` in the language asked, for the width given). Its SVG is produced by plotters,
 /// which escapes every text it writes, so inserting it as markup cannot run a script hidden
 /// in a name.
 ///
@@ -56,18 +46,9 @@ struct Drawn<'a> {
 #[component]
 pub(super) fn ChartCard(
     name: ChartName,
-    filter: AggregateFilter,
     svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>,
 ) -> impl IntoView {
     let slug = name.slug();
-    let file = move |ext: &str| {
-        let drawn = Drawn {
-            filter: &filter,
-            lang: lang(),
-        };
-        format!("/api/v1/charts/{slug}.{ext}?{}", query(&drawn))
-    };
-    let (svg_file, png_file) = (file.clone(), file.clone());
     let chart_box = NodeRef::<leptos::html::Div>::new();
     // 0 until measured: nothing is drawn for a box that is not laid out.
     let width = RwSignal::new(0u32);
@@ -95,10 +76,6 @@ pub(super) fn ChartCard(
         <figure class="chart-card">
             <div class="chart" id=format!("chart-{slug}") role="img" aria-label=move || name.title(lang())
                 node_ref=chart_box inner_html=drawn></div>
-            <figcaption class="exports inline">
-                <a class="button" href=move || svg_file("svg") download="">"SVG"</a>
-                <a class="button" href=move || png_file("png") download="">"PNG"</a>
-            </figcaption>
         </figure>
     }
 }
@@ -182,20 +159,6 @@ pub(super) fn OutcomeTable(points: Vec<OutcomePoint>) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// Export buttons: the same aggregate as Excel and CSV, from the aggregate endpoints
-/// (which API users read too).
-#[component]
-pub(super) fn Exports(path: String) -> impl IntoView {
-    let file = move |format: &str| format!("/api/v1/aggregates/{path}&format={format}");
-    view! {
-        <p class="exports inline">
-            <span class="muted">{tr(T::Export)}</span>
-            <a class="button" href=file("xlsx") download="">"Excel"</a>
-            <a class="button" href=file("csv") download="">"CSV"</a>
-        </p>
-    }
 }
 
 /// A grouping's name as the API spells it (`district`, `station`, …), for the tables'
