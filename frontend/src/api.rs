@@ -174,6 +174,10 @@ pub async fn stations() -> ApiResult<Vec<Station>> {
     get("/api/v1/stations").await
 }
 
+pub async fn stations_of_district(district_id: i64) -> ApiResult<Vec<Station>> {
+    get(&format!("/api/v1/stations?district_id={district_id}")).await
+}
+
 pub async fn schools_of(station_id: i64) -> ApiResult<Vec<School>> {
     get(&format!("/api/v1/schools?station_id={station_id}")).await
 }

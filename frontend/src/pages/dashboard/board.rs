@@ -83,12 +83,13 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
     let empty = summary.sessions == 0;
     // A chart, then its one export menu: the picture (SVG, PNG) and the data behind it
     // (`data`: the aggregate's path and query, as Excel or CSV).
-    let chart = |name: ChartName, data: String, svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>| {
-        view! {
-            <ChartCard name=name svg=svg />
-            <ExportMenu chart=name filter=filter.clone() data=data />
-        }
-    };
+    let chart =
+        |name: ChartName, data: String, svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>| {
+            view! {
+                <ChartCard name=name svg=svg />
+                <ExportMenu chart=name filter=filter.clone() data=data />
+            }
+        };
     let places_data = format!("reach?{}", grouped(level));
     // The sessions chart: one bar per district at district level; below it (and above,
     // where a province's stations are too many to name) the largest stations.

@@ -210,14 +210,23 @@ impl Lists {
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let campaigns = LocalResource::new(api::campaigns);
+    let me = use_context::<Me>();
+    let f = Filters::starting_at(Home::of(me.as_ref()));
     let lists = Lists {
         cities: LocalResource::new(api::cities),
         districts: LocalResource::new(api::districts),
-        stations: LocalResource::new(api::stations),
+        stations: LocalResource::new(move || {
+            let within = StationsWanted::of(f);
+            async move {
+                match within {
+                    StationsWanted::OfDistrict(id) => api::stations_of_district(id).await,
+                    StationsWanted::All => api::stations().await,
+                    StationsWanted::None => Ok(Vec::new()),
+                }
+            }
+        }),
         topics: LocalResource::new(api::topics),
     };
-    let me = use_context::<Me>();
-    let f = Filters::starting_at(Home::of(me.as_ref()));
     let ready = RwSignal::new(false);
     Effect::new(move || {
         if let Some(Ok(list)) = campaigns.get() {
@@ -388,8 +397,29 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
-/// The stations the station filter offers: those of the chosen district, else of the
-/// chosen city's districts, else all (a district leader's district is always chosen).
+/// Which stations the page reads: a chosen district's own, and none until a district is
+/// chosen (a province has 1,100, more than a list answers at once and than anyone picks
+/// from); all of the viewer's city only for a station chosen without its district (a
+/// station's own leader).
+#[derive(Clone, Copy, PartialEq)]
+enum StationsWanted {
+    OfDistrict(i64),
+    All,
+    None,
+}
+
+impl StationsWanted {
+    fn of(f: Filters) -> StationsWanted {
+        match (f.district_id.get(), f.station_id.get()) {
+            (Some(d), _) => StationsWanted::OfDistrict(d),
+            (None, Some(_)) => StationsWanted::All,
+            (None, None) => StationsWanted::None,
+        }
+    }
+}
+
+/// The stations the station filter offers: of those read ([`StationsWanted`]), the ones in
+/// the chosen district or city.
 fn stations_offered(f: Filters, lists: Lists) -> Vec<Station> {
     let district = f.district_id.get();
     let city_districts: Option<Vec<i64>> = f.city_id.get().map(|c| {
