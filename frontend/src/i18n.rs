@@ -239,6 +239,7 @@ catalogue! {
     AnnualReport => "年度工作报告", "Annual report";
     DrillHint => "点击表中名称可逐级查看。", "Click a name in a table to look closer.";
     NoData => "所选范围内暂无数据。", "No data in this selection.";
+    OutcomesByMonth => "成效指标（按月）", "Outcome indicators by month";
     Total => "合计", "Total";
     Name => "名称", "Name";
     ResetFilters => "清除筛选", "Clear filters";

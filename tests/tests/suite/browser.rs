@@ -831,6 +831,23 @@ async fn every_dashboard_chart_is_drawn_for_its_width_with_text_of_at_least_12_p
             .await
             .unwrap();
         assert_eq!(label, "宣讲场次", "a card's figure says what it is");
+        // Each table says what it holds to a screen reader, and whose column each head is.
+        let unlabelled = browser
+            .client
+            .execute(
+                "return [...document.querySelectorAll('main table')]
+                   .filter(t => !t.caption || !t.caption.textContent.trim()
+                     || [...t.tHead.rows[0].cells].some(c => c.scope !== 'col'))
+                   .map(t => t.id);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            unlabelled,
+            serde_json::json!([]),
+            "tables without caption or scope"
+        );
         // The phone never scrolls sideways: the film grid scrolls in its own box.
         let overflow = browser
             .client

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use super::export::ExportMenu;
-use super::parts::{ChartCard, Figure, OutcomeTable, ReachTable, SimpleTable};
+use super::parts::{caption_of, ChartCard, Figure, OutcomeTable, ReachTable, SimpleTable};
 use super::{query, Filters};
 use crate::i18n::{lang, no_roll, of, tr, T};
 
@@ -204,30 +204,30 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             <p class="muted">{tr(T::DrillHint)}</p>
             {sessions_chart}
             {table_title}
-            <ReachTable rows=by_place id="table-places" level=level f=f />
+            <ReachTable rows=by_place id="table-places" caption=Box::new(tr(place_name(level))) level=level f=f />
         </section>
         <div class="chart-grid">
             <section class="card">
                 {chart(ChartName::ReachOverTime, format!("reach?{}", grouped(GroupBy::Month)), { let rows = by_month.clone(); Box::new(move |l, w| charts::reach_over_time(&rows, l, w)) })}
-                <ReachTable rows=by_month id="table-months" level=GroupBy::Month f=f />
+                <ReachTable rows=by_month id="table-months" caption=caption_of(ChartName::ReachOverTime) level=GroupBy::Month f=f />
             </section>
             <section class="card">
                 {chart(ChartName::TopicMix, format!("reach?{}", grouped(GroupBy::Topic)), { let rows = by_topic.clone(); Box::new(move |l, w| charts::topic_mix(&rows, l, w)) })}
-                <ReachTable rows=by_topic id="table-topics" level=GroupBy::Topic f=f />
+                <ReachTable rows=by_topic id="table-topics" caption=caption_of(ChartName::TopicMix) level=GroupBy::Topic f=f />
             </section>
             <section class="card">
                 {chart(ChartName::UniqueReach, format!("audience?{slice}"), Box::new(move |l, w| charts::unique_reach(&unique, l, w)))}
-                <SimpleTable id="table-unique" head=vec![place_name(level), T::SchoolsCovered, T::UniqueStudents, T::Students]
+                <SimpleTable id="table-unique" caption=caption_of(ChartName::UniqueReach) head=vec![place_name(level), T::SchoolsCovered, T::UniqueStudents, T::Students]
                     rows=unique_rows />
             </section>
             <section class="card">
                 {chart(ChartName::ScreeningCoverage, format!("screening-coverage?{slice}"), Box::new(move |l, w| charts::screening_coverage(&films, l, w)))}
-                <SimpleTable id="table-films" head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
+                <SimpleTable id="table-films" caption=caption_of(ChartName::ScreeningCoverage) head=vec![T::Film, T::SchoolsConfirmed, T::StudentsWatched, T::ParentsWatched]
                     rows=film_rows />
             </section>
             <section class="card">
                 {chart(ChartName::TrainingCoverage, format!("training-coverage?{slice}"), { let t = training.clone(); Box::new(move |l, w| charts::training_coverage(&t, l, w)) })}
-                <SimpleTable id="table-training" head=vec![T::District, T::StationsTrained]
+                <SimpleTable id="table-training" caption=caption_of(ChartName::TrainingCoverage) head=vec![T::District, T::StationsTrained]
                     rows=training_rows />
             </section>
             <section class="card">

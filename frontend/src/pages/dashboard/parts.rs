@@ -80,9 +80,23 @@ pub(super) fn ChartCard(
     }
 }
 
+/// A table's caption for screen readers (its chart or heading is what sighted readers
+/// see above it), in the language shown.
+pub(super) type Caption = Box<dyn Fn() -> &'static str + Send + Sync>;
+
+/// The caption of the table under the chart `name`: the chart's title.
+pub(super) fn caption_of(name: ChartName) -> Caption {
+    Box::new(move || name.title(lang()))
+}
+
 /// A plain table of texts (names come from the data and are inserted as text).
 #[component]
-pub(super) fn SimpleTable(id: &'static str, head: Vec<T>, rows: Vec<Vec<String>>) -> impl IntoView {
+pub(super) fn SimpleTable(
+    id: &'static str,
+    caption: Caption,
+    head: Vec<T>,
+    rows: Vec<Vec<String>>,
+) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any();
     }
@@ -90,8 +104,9 @@ pub(super) fn SimpleTable(id: &'static str, head: Vec<T>, rows: Vec<Vec<String>>
     view! {
         <div class="table-wrap">
             <table id=id class="cards-on-phone">
+                <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>
-                    {head.into_iter().enumerate().map(|(i, h)| view! { <th class:num={i > 0}>{tr(h)}</th> }).collect_view()}
+                    {head.into_iter().enumerate().map(|(i, h)| view! { <th scope="col" class:num={i > 0}>{tr(h)}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| view! {
@@ -141,9 +156,10 @@ pub(super) fn OutcomeTable(points: Vec<OutcomePoint>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table id="table-outcomes" class="cards-on-phone">
+                <caption class="visually-hidden">{tr(T::OutcomesByMonth)}</caption>
                 <thead><tr>
-                    <th>{tr(T::Month)}</th>
-                    {indicators.iter().map(|i| { let i = *i; view! { <th class="num">{move || i.label(lang())}</th> } }).collect_view()}
+                    <th scope="col">{tr(T::Month)}</th>
+                    {indicators.iter().map(|i| { let i = *i; view! { <th scope="col" class="num">{move || i.label(lang())}</th> } }).collect_view()}
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|(month, cells)| view! {
@@ -195,6 +211,7 @@ fn drill(f: Filters, level: GroupBy, key: i64, label: String) {
 pub(super) fn ReachTable(
     rows: Vec<ReachRow>,
     id: &'static str,
+    caption: Caption,
     level: GroupBy,
     f: Filters,
 ) -> impl IntoView {
@@ -208,12 +225,13 @@ pub(super) fn ReachTable(
     view! {
         <div class="table-wrap">
             <table id=id class="cards-on-phone" data-level=group_code(level)>
+                <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>
-                        <th>{tr(T::Name)}</th><th class="num">{tr(T::Sessions)}</th>
-                        <th class="num">{tr(T::Students)}</th><th class="num">{tr(T::Parents)}</th>
-                        <th class="num">{tr(T::Teachers)}</th><th class="num">{tr(T::Others)}</th>
-                        <th class="num">{tr(T::Total)}</th>
+                        <th scope="col">{tr(T::Name)}</th><th scope="col" class="num">{tr(T::Sessions)}</th>
+                        <th scope="col" class="num">{tr(T::Students)}</th><th scope="col" class="num">{tr(T::Parents)}</th>
+                        <th scope="col" class="num">{tr(T::Teachers)}</th><th scope="col" class="num">{tr(T::Others)}</th>
+                        <th scope="col" class="num">{tr(T::Total)}</th>
                     </tr>
                 </thead>
                 <tbody>
