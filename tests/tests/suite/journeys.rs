@@ -738,8 +738,11 @@ async fn the_language_switch_turns_the_app_and_the_servers_messages_into_english
         .await
         .unwrap();
     let outcomes = browser.text_of("#table-outcomes").await.unwrap();
+    let head = browser.text_of("#table-outcomes thead").await.unwrap();
     assert!(
-        outcomes.starts_with("Month") && outcomes.is_ascii(),
+        outcomes.starts_with("Outcome indicators by month")
+            && head.starts_with("Month")
+            && outcomes.is_ascii(),
         "{outcomes}"
     );
     browser.click("#sign-out").await.unwrap();
