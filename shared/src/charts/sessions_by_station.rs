@@ -60,7 +60,9 @@ pub(super) fn audience_bars(
         Key::new(audience_label, Mark::Swatch(AUDIENCE_COLOUR)),
         Key::new(
             lang.pick("条末数字：宣讲场次", "Figure after each bar: sessions"),
-            Mark::Text("12".into()),
+            // A sample of the figure, as it reads after a bar ("12 场"): a bare "12" read as a
+            // stray number beside the legend.
+            Mark::Text(sessions(12)),
         ),
     ];
     let head = Head::new(fit, title, note.as_slice(), keys);
