@@ -195,6 +195,11 @@ pub async fn assignments() -> ApiResult<Vec<Assignment>> {
     get("/api/v1/assignments?limit=1000").await
 }
 
+/// The open cases the viewer may read (a volunteer: those they are paired with).
+pub async fn open_cases() -> ApiResult<Vec<humiao_shared::mentoring::case::Case>> {
+    get("/api/v1/cases?open=true&limit=1000").await
+}
+
 pub async fn films() -> ApiResult<Vec<Film>> {
     get("/api/v1/films").await
 }

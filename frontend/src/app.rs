@@ -56,6 +56,7 @@ pub fn role_name(role: Role) -> T {
         Role::Leader => T::RoleLeader,
         Role::Officer => T::RoleOfficer,
         Role::School => T::RoleSchool,
+        Role::Volunteer => T::RoleVolunteer,
     }
 }
 
@@ -94,6 +95,7 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
     };
     match role {
         Role::School => link("/", T::NavScreenings).into_any(),
+        Role::Volunteer => link("/", T::NavMyCases).into_any(),
         Role::Leader => link("/dashboard", T::NavDashboard).into_any(),
         Role::Officer => view! {
             {link("/", T::NavLog)}

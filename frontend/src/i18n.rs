@@ -122,6 +122,11 @@ catalogue! {
     RoleLeader => "领导", "leader";
     RoleOfficer => "宣讲员", "officer";
     RoleSchool => "学校", "school";
+    RoleVolunteer => "志愿者", "volunteer";
+    NavMyCases => "我的帮教对象", "My cases";
+    NoCases => "暂无结对的帮教对象。", "No case is paired with you.";
+    CaseOverdue => "已逾期", "Overdue";
+    CaseLastContact => "最近联系", "Last contact";
     NetworkDown => "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and try again.";
     ServerError => "服务器返回错误", "The server answered with an error";
 

@@ -83,6 +83,7 @@ fn described() -> OpenApi {
     for resource in crate::registry::RESOURCES {
         (resource.document)(&mut doc);
     }
+    doc.case_viewers();
     doc.aggregates();
     doc.charts_and_audit();
     doc.links();
@@ -580,6 +581,21 @@ impl Doc {
             .params(AuditQuery::into_params(|| Some(ParameterIn::Query)))
             .file_or(entries);
         self.add(HttpMethod::Get, "/api/v1/audit", op);
+    }
+
+    /// Who read a case: administrators only.
+    fn case_viewers(&mut self) {
+        let views = self.array_of::<crate::records::registers::viewers::CaseView>();
+        let op = self
+            .op(
+                "cases",
+                "list_case_viewers",
+                "Who read a case (every list, read or export of it), newest first, at most 1000",
+            )
+            .id()
+            .ok(views, "")
+            .admin_only();
+        self.add(HttpMethod::Get, "/api/v1/cases/{id}/viewers", op);
     }
 
     /// Schools' links: administrators only.

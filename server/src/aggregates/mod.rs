@@ -37,14 +37,14 @@ pub fn suppresses(viewer: &Viewer) -> bool {
 
 /// The filter narrowed to the viewer's scope: a city's leader's figures are the city's
 /// (`city_id`, which every query applies), a district leader's the district's, an
-/// officer's the station's. Schools have no dashboard. A place or topic outside the scope
+/// officer's the station's. Schools and volunteers have no dashboard. A place or topic outside the scope
 /// or unknown is 404 (the campaign is checked where it is resolved).
 pub async fn within_scope(
     db: &Db,
     viewer: &Viewer,
     mut filter: AggregateFilter,
 ) -> Result<AggregateFilter, ApiError> {
-    if viewer.role == Role::School {
+    if matches!(viewer.role, Role::School | Role::Volunteer) {
         let denial = crate::db::audit::Event::denied(viewer, "aggregates", 0);
         crate::db::audit::event(&db.pool, &denial).await?;
         return Err(ApiError::Forbidden);

@@ -4,6 +4,7 @@ pub mod aggregates;
 mod app;
 pub mod audit;
 pub mod auth;
+pub mod case_viewers;
 pub mod charts;
 pub mod dashboard;
 mod health;
@@ -41,6 +42,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(links::configure)
                     .configure(org::configure)
                     .configure(registered)
+                    .configure(case_viewers::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)

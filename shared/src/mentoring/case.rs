@@ -36,11 +36,21 @@ pub struct Case {
     pub closing_reason: Option<String>,
     /// Officers; cleared when the case is reduced.
     pub note: Option<String>,
+    /// The grade's history, earliest first: each grade and the day it applied from.
+    pub grades: Vec<GradeChange>,
     /// The latest contact's day, if any.
     pub last_contact_on: Option<String>,
     /// Open and without a contact within its grade's interval (see [`super::Settings`]).
     pub overdue: bool,
     pub version: i64,
+}
+
+/// A grade a case had from a day on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GradeChange {
+    pub grade: Grade,
+    pub from_on: String,
 }
 
 /// A case as a station's officer or an administrator sends it.
@@ -197,7 +207,7 @@ impl Described for NewCase {
             CLOSING_REASON,
             NOTE,
         ],
-        computed: &["id", "code", "last_contact_on", "overdue", "version"],
+        computed: &["id", "code", "grades", "last_contact_on", "overdue", "version"],
         // The code is the natural key, but the server issues it: no create can clash.
         natural_key: &["station_id"],
         export: Some(&crate::columns::CASES),

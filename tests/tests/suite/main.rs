@@ -36,6 +36,7 @@ mod processes;
 mod proxies;
 mod reads;
 mod records;
+mod registers;
 mod report;
 mod report_pdf;
 mod rollups;
