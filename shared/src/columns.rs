@@ -8,8 +8,8 @@
 //! the import template and the admin form call it the same.
 
 use crate::i18n::{Lang, Text};
-use crate::record::Field;
 use crate::mentoring::{case, contact, runaway, team, volunteer};
+use crate::record::Field;
 use crate::{film, org, outcome, screening, session, training};
 
 /// One column of an export.

@@ -188,10 +188,7 @@ impl FieldCode {
                 "开始日期不能晚于结束日期",
                 "The start date cannot be after the end date",
             ),
-            HoldsIdNumber => (
-                "不得填写身份证号",
-                "Do not write an ID number here",
-            ),
+            HoldsIdNumber => ("不得填写身份证号", "Do not write an ID number here"),
             HoldsPhoneNumber => ("不得填写电话号码", "Do not write a phone number here"),
             HoldsName => (
                 "不得填写姓名（可写“某”，如“王某”）",

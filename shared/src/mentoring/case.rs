@@ -128,31 +128,40 @@ impl NewCase {
                 }),
             )
             .flatten();
-        let note = errors.check("note", free_text(self.note.as_deref())).flatten();
+        let note = errors
+            .check("note", free_text(self.note.as_deref()))
+            .flatten();
         match (station_id, opened_on, birth_year, sex, category, grade) {
-            (Some(station_id), Some(opened_on), Some(birth_year), Some(sex), Some(category), Some(grade))
-                if errors.is_empty() =>
-            {
-                Ok(ValidCase {
-                    station_id,
-                    birth_year,
-                    sex,
-                    school_id: self.school_id,
-                    category,
-                    grade,
-                    opened_on,
-                    closed_on,
-                    closing_reason,
-                    note,
-                })
-            }
+            (
+                Some(station_id),
+                Some(opened_on),
+                Some(birth_year),
+                Some(sex),
+                Some(category),
+                Some(grade),
+            ) if errors.is_empty() => Ok(ValidCase {
+                station_id,
+                birth_year,
+                sex,
+                school_id: self.school_id,
+                category,
+                grade,
+                opened_on,
+                closed_on,
+                closing_reason,
+                note,
+            }),
             _ => Err(errors),
         }
     }
 }
 
-pub const BIRTH_YEAR: Field =
-    Field::new("birth_year", Text::new("出生年份", "Birth year"), FieldKind::Int).required();
+pub const BIRTH_YEAR: Field = Field::new(
+    "birth_year",
+    Text::new("出生年份", "Birth year"),
+    FieldKind::Int,
+)
+.required();
 pub const SEX: Field = Field::new(
     "sex",
     Text::new("性别", "Sex"),
@@ -173,11 +182,19 @@ pub const GRADE: Field = Field::new(
     FieldKind::Choice(crate::choices!(Grade)),
 )
 .required();
-pub const OPENED_ON: Field = Field::new("opened_on", Text::new("立案日期", "Opened on"), FieldKind::Date)
-    .required()
-    .hint(words::DATE_HINT);
-pub const CLOSED_ON: Field = Field::new("closed_on", Text::new("结案日期", "Closed on"), FieldKind::Date)
-    .hint(words::MAY_BE_BLANK);
+pub const OPENED_ON: Field = Field::new(
+    "opened_on",
+    Text::new("立案日期", "Opened on"),
+    FieldKind::Date,
+)
+.required()
+.hint(words::DATE_HINT);
+pub const CLOSED_ON: Field = Field::new(
+    "closed_on",
+    Text::new("结案日期", "Closed on"),
+    FieldKind::Date,
+)
+.hint(words::MAY_BE_BLANK);
 const NO_IDENTITY: Text = Text::new(
     "不超过 100 字，不得含姓名、身份证号、电话",
     "At most 100 characters; no name, ID number or phone",
@@ -207,7 +224,14 @@ impl Described for NewCase {
             CLOSING_REASON,
             NOTE,
         ],
-        computed: &["id", "code", "grades", "last_contact_on", "overdue", "version"],
+        computed: &[
+            "id",
+            "code",
+            "grades",
+            "last_contact_on",
+            "overdue",
+            "version",
+        ],
         // The code is the natural key, but the server issues it: no create can clash.
         natural_key: &["station_id"],
         export: Some(&crate::columns::CASES),
@@ -243,9 +267,24 @@ mod tests {
     #[test]
     fn a_case_holds_no_identity_and_closes_with_a_reason() {
         let cases: &[Row<NewCase>] = &[
-            ("too young", |c| c.birth_year = Some(2019), "birth_year", Some(TooLarge)),
-            ("too old", |c| c.birth_year = Some(2005), "birth_year", Some(TooSmall)),
-            ("eighteen", |c| c.birth_year = Some(2006), "birth_year", None),
+            (
+                "too young",
+                |c| c.birth_year = Some(2019),
+                "birth_year",
+                Some(TooLarge),
+            ),
+            (
+                "too old",
+                |c| c.birth_year = Some(2005),
+                "birth_year",
+                Some(TooSmall),
+            ),
+            (
+                "eighteen",
+                |c| c.birth_year = Some(2006),
+                "birth_year",
+                None,
+            ),
             ("no grade", |c| c.grade = None, "grade", Some(Required)),
             (
                 "closed without a reason",

@@ -88,7 +88,12 @@ impl NewContact {
         let next_due_on = errors
             .check(
                 "next_due_on",
-                match self.next_due_on.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                match self
+                    .next_due_on
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                {
                     None => Ok(None),
                     Some(t) => crate::session::parse_date(t).and_then(|d| match contacted_on {
                         Some(c) if d < c => Err(FieldCode::EndsBeforeStart),
@@ -97,7 +102,9 @@ impl NewContact {
                 },
             )
             .flatten();
-        let note = errors.check("note", free_text(self.note.as_deref())).flatten();
+        let note = errors
+            .check("note", free_text(self.note.as_deref()))
+            .flatten();
         match (case_id, contacted_on, kind, team_member_id) {
             (Some(case_id), Some(contacted_on), Some(kind), Some(team_member_id))
                 if errors.is_empty() =>
@@ -116,13 +123,10 @@ impl NewContact {
     }
 }
 
-pub const CONTACTED_ON: Field = Field::new(
-    "contacted_on",
-    Text::new("日期", "Date"),
-    FieldKind::Date,
-)
-.required()
-.hint(words::DATE_HINT);
+pub const CONTACTED_ON: Field =
+    Field::new("contacted_on", Text::new("日期", "Date"), FieldKind::Date)
+        .required()
+        .hint(words::DATE_HINT);
 pub const KIND: Field = Field::new(
     "kind",
     Text::new("方式", "Kind"),
@@ -242,13 +246,10 @@ pub const EVENT_KIND: Field = Field::new(
     FieldKind::Choice(crate::choices!(EventKind)),
 )
 .required();
-pub const HAPPENED_ON: Field = Field::new(
-    "happened_on",
-    Text::new("日期", "Date"),
-    FieldKind::Date,
-)
-.required()
-.hint(words::DATE_HINT);
+pub const HAPPENED_ON: Field =
+    Field::new("happened_on", Text::new("日期", "Date"), FieldKind::Date)
+        .required()
+        .hint(words::DATE_HINT);
 
 impl Described for NewCaseEvent {
     const KIND: &'static RecordKind = &RecordKind {
@@ -284,7 +285,12 @@ mod tests {
     fn a_contact_is_dated_by_a_member_and_its_note_identifies_nobody() {
         let cases: &[Case<NewContact>] = &[
             ("no kind", |c| c.kind = None, "kind", Some(Required)),
-            ("no member", |c| c.team_member_id = None, "team_member_id", Some(Required)),
+            (
+                "no member",
+                |c| c.team_member_id = None,
+                "team_member_id",
+                Some(Required),
+            ),
             (
                 "tomorrow",
                 |c| c.contacted_on = "2024-12-31".into(),
@@ -297,7 +303,12 @@ mod tests {
                 "next_due_on",
                 Some(EndsBeforeStart),
             ),
-            ("due next year", |c| c.next_due_on = Some("2025-01-10".into()), "next_due_on", None),
+            (
+                "due next year",
+                |c| c.next_due_on = Some("2025-01-10".into()),
+                "next_due_on",
+                None,
+            ),
             (
                 "a phone in the note",
                 |c| c.note = Some("家长 139 0000 1111".into()),

@@ -42,7 +42,17 @@ const MARKERS: [&str; 4] = ["姓名", "名字", "名叫", "叫"];
 
 /// Forms of address that follow a name.
 const ADDRESSES: [&str; 12] = [
-    "同学", "同志", "先生", "女士", "家长", "妈妈", "爸爸", "奶奶", "爷爷", "老师", "小朋友",
+    "同学",
+    "同志",
+    "先生",
+    "女士",
+    "家长",
+    "妈妈",
+    "爸爸",
+    "奶奶",
+    "爷爷",
+    "老师",
+    "小朋友",
     "阿姨",
 ];
 
@@ -69,7 +79,9 @@ fn numbers(text: &str) -> Option<FieldCode> {
         if n >= 15 || (x_ended && n == 17) {
             return Some(FieldCode::HoldsIdNumber);
         }
-        if (n == 11 && digits.starts_with('1')) || ((10..=12).contains(&n) && digits.starts_with('0')) {
+        if (n == 11 && digits.starts_with('1'))
+            || ((10..=12).contains(&n) && digits.starts_with('0'))
+        {
             return Some(FieldCode::HoldsPhoneNumber);
         }
     }
@@ -195,7 +207,10 @@ mod tests {
             // ID numbers.
             ("身份证 320402200801011234", Some(HoldsIdNumber)),
             ("32040220080101123X", Some(HoldsIdNumber)),
-            ("号码３２０４０２２００８０１０１１２３４", Some(HoldsIdNumber)),
+            (
+                "号码３２０４０２２００８０１０１１２３４",
+                Some(HoldsIdNumber),
+            ),
             ("320402 20080101 1234", Some(HoldsIdNumber)),
             ("旧证 320402080101123", Some(HoldsIdNumber)),
             // Phone numbers.

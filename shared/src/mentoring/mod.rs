@@ -208,9 +208,7 @@ pub fn mask_name(name: &str) -> String {
     let mut chars = name.chars();
     match chars.next() {
         None => String::new(),
-        Some(first) => std::iter::once(first)
-            .chain(chars.map(|_| '*'))
-            .collect(),
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
     }
 }
 

@@ -78,7 +78,12 @@ impl NewRunawayCall {
         let found_at = errors
             .check(
                 "found_at",
-                match self.found_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                match self
+                    .found_at
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                {
                     None => Ok(None),
                     Some(t) => time(t, now).and_then(|f| match called_at {
                         Some(c) if f < c => Err(FieldCode::EndsBeforeStart),
@@ -88,7 +93,10 @@ impl NewRunawayCall {
             )
             .flatten();
         let mut follow_ups = Vec::new();
-        if errors.check("follow_ups", rules::at_most(&self.follow_ups, 31)).is_some() {
+        if errors
+            .check("follow_ups", rules::at_most(&self.follow_ups, 31))
+            .is_some()
+        {
             for (i, text) in self.follow_ups.iter().enumerate() {
                 let field = format!("follow_ups[{i}]");
                 let day = past_day(text, now.date()).and_then(|d| match called_at {
@@ -145,7 +153,13 @@ impl Described for NewRunawayCall {
     const KIND: &'static RecordKind = &RecordKind {
         collection: "runaway_calls",
         title: Text::new("出走失联警情", "Runaway calls"),
-        fields: &[crate::org::STATION_ID, CALLED_AT, FOUND_AT, CASE_ID, FOLLOW_UPS],
+        fields: &[
+            crate::org::STATION_ID,
+            CALLED_AT,
+            FOUND_AT,
+            CASE_ID,
+            FOLLOW_UPS,
+        ],
         computed: &["id", "overdue", "version"],
         natural_key: &["station_id", "called_at"],
         export: Some(&crate::columns::RUNAWAY_CALLS),
@@ -177,8 +191,18 @@ mod tests {
     #[test]
     fn a_call_is_timed_and_followed_up_after_it() {
         let cases: &[Case<NewRunawayCall>] = &[
-            ("no time", |c| c.called_at = String::new(), "called_at", Some(Required)),
-            ("a day only", |c| c.called_at = "2024-10-01".into(), "called_at", Some(InvalidDate)),
+            (
+                "no time",
+                |c| c.called_at = String::new(),
+                "called_at",
+                Some(Required),
+            ),
+            (
+                "a day only",
+                |c| c.called_at = "2024-10-01".into(),
+                "called_at",
+                Some(InvalidDate),
+            ),
             (
                 "found before the call",
                 |c| c.found_at = Some("2024-10-01T20:00".into()),

@@ -122,8 +122,7 @@ impl NewVolunteer {
 pub const TEAM: Field = Field::new("team", Text::new("所在队伍", "Team"), FieldKind::Text)
     .required()
     .hint(Text::new("如：雕庄先锋队", "e.g. 雕庄先锋队"));
-pub const NAME: Field =
-    Field::new("name", Text::new("姓名", "Name"), FieldKind::Text).required();
+pub const NAME: Field = Field::new("name", Text::new("姓名", "Name"), FieldKind::Text).required();
 pub const PHONE: Field =
     Field::new("phone", Text::new("联系电话", "Phone"), FieldKind::Text).required();
 pub const ACTIVE_FROM: Field = Field::new("active_from", words::STARTS_ON, FieldKind::Date)
@@ -187,11 +186,36 @@ mod tests {
     fn a_volunteer_needs_a_team_a_name_a_phone_and_a_start() {
         let cases: &[Case<NewVolunteer>] = &[
             ("no team", |v| v.team = " ".into(), "team", Some(Required)),
-            ("no name", |v| v.name = String::new(), "name", Some(Required)),
-            ("no phone", |v| v.phone = String::new(), "phone", Some(Required)),
-            ("short phone", |v| v.phone = "12345".into(), "phone", Some(InvalidType)),
-            ("grouped mobile", |v| v.phone = "138 1234 5678".into(), "phone", None),
-            ("landline", |v| v.phone = "0519-86661234".into(), "phone", None),
+            (
+                "no name",
+                |v| v.name = String::new(),
+                "name",
+                Some(Required),
+            ),
+            (
+                "no phone",
+                |v| v.phone = String::new(),
+                "phone",
+                Some(Required),
+            ),
+            (
+                "short phone",
+                |v| v.phone = "12345".into(),
+                "phone",
+                Some(InvalidType),
+            ),
+            (
+                "grouped mobile",
+                |v| v.phone = "138 1234 5678".into(),
+                "phone",
+                None,
+            ),
+            (
+                "landline",
+                |v| v.phone = "0519-86661234".into(),
+                "phone",
+                None,
+            ),
             (
                 "starts tomorrow",
                 |v| v.active_from = "2024-12-31".into(),
@@ -212,6 +236,9 @@ mod tests {
             ),
         ];
         assert_table(NewVolunteer::example, validate, cases);
-        assert_eq!(validate(&NewVolunteer::example()).unwrap().phone, "13812345678");
+        assert_eq!(
+            validate(&NewVolunteer::example()).unwrap().phone,
+            "13812345678"
+        );
     }
 }

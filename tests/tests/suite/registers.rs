@@ -110,7 +110,11 @@ async fn a_leader_never_gets_a_case_row_nor_its_contacts_team_or_events() {
     for leader in ["leader", "leader.tianning"] {
         let client = app.client_as(leader).await;
         for path in &paths {
-            assert_eq!(status_of(&client, &app, path).await, 403, "{leader}: GET {path}");
+            assert_eq!(
+                status_of(&client, &app, path).await,
+                403,
+                "{leader}: GET {path}"
+            );
         }
     }
     let (seen,): (i64,) =
@@ -146,12 +150,21 @@ async fn a_volunteer_sees_only_the_cases_they_are_paired_with_today_and_logs_con
         assert!(shown[officers_only].is_null(), "{officers_only}: {shown}");
     }
     assert_eq!(shown["grade"], "red");
-    assert_eq!(status_of(&client, &app, &format!("/api/v1/cases/{other}")).await, 404);
-    assert_eq!(status_of(&client, &app, &format!("/api/v1/cases/{ended}")).await, 404);
+    assert_eq!(
+        status_of(&client, &app, &format!("/api/v1/cases/{other}")).await,
+        404
+    );
+    assert_eq!(
+        status_of(&client, &app, &format!("/api/v1/cases/{ended}")).await,
+        404
+    );
     assert_eq!(status_of(&client, &app, "/api/v1/case_events").await, 403);
     assert_eq!(status_of(&client, &app, "/api/v1/sessions").await, 403);
     assert_eq!(status_of(&client, &app, "/api/v1/outcomes").await, 403);
-    assert_eq!(status_of(&client, &app, "/api/v1/aggregates/reach").await, 403);
+    assert_eq!(
+        status_of(&client, &app, "/api/v1/aggregates/reach").await,
+        403
+    );
 
     let contact = |case: i64, row: i64| {
         json!({"case_id": case, "team_member_id": row, "contacted_on": days_ago(1),
@@ -197,14 +210,22 @@ async fn every_read_of_a_case_leaves_a_row_and_administrators_list_who_viewed_it
     let res = app.get("/api/v1/cases?format=csv").await;
     assert_eq!(res.status(), 200, "administrators do");
     let file = res.text().await.unwrap();
-    assert!(!file.contains("家长外出务工"), "no free text leaves: {file}");
+    assert!(
+        !file.contains("家长外出务工"),
+        "no free text leaves: {file}"
+    );
 
     let viewers = app.get_json(&format!("/api/v1/cases/{case}/viewers")).await;
     let seen: Vec<(String, String)> = viewers
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| (v["actor"].as_str().unwrap().into(), v["how"].as_str().unwrap().into()))
+        .map(|v| {
+            (
+                v["actor"].as_str().unwrap().into(),
+                v["how"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     // Newest first: the export, the volunteer's read, the officer's read and list. The
     // contacts list showed no contact (the case has none), so no case; the case's creation
@@ -219,14 +240,23 @@ async fn every_read_of_a_case_leaves_a_row_and_administrators_list_who_viewed_it
     .map(|(a, h)| (a.to_string(), h.to_string()))
     .collect();
     assert_eq!(seen, expected);
-    let second_viewers = app.get_json(&format!("/api/v1/cases/{second}/viewers")).await;
-    assert_eq!(second_viewers.as_array().unwrap().len(), 2, "the list and the export");
+    let second_viewers = app
+        .get_json(&format!("/api/v1/cases/{second}/viewers"))
+        .await;
+    assert_eq!(
+        second_viewers.as_array().unwrap().len(),
+        2,
+        "the list and the export"
+    );
     assert_eq!(
         status_of(&officer, &app, &format!("/api/v1/cases/{case}/viewers")).await,
         403
     );
     let after = app.get_json(&format!("/api/v1/cases/{case}/viewers")).await;
-    assert_eq!(after, viewers, "looking at the viewers is not a read of the case");
+    assert_eq!(
+        after, viewers,
+        "looking at the viewers is not a read of the case"
+    );
 }
 
 #[tokio::test]
@@ -244,10 +274,26 @@ async fn free_text_with_an_id_number_a_phone_or_a_name_is_refused_at_the_field()
         body
     };
     let cases = [
-        (with("note", "身份证 32040220100101123X", false), "note", "holds_id_number"),
-        (with("note", "母亲电话 138 1234 5678", false), "note", "holds_phone_number"),
-        (with("note", "座机 0519-86661234", false), "note", "holds_phone_number"),
-        (with("closing_reason", "姓名：张伟，已成年", true), "closing_reason", "holds_name"),
+        (
+            with("note", "身份证 32040220100101123X", false),
+            "note",
+            "holds_id_number",
+        ),
+        (
+            with("note", "母亲电话 138 1234 5678", false),
+            "note",
+            "holds_phone_number",
+        ),
+        (
+            with("note", "座机 0519-86661234", false),
+            "note",
+            "holds_phone_number",
+        ),
+        (
+            with("closing_reason", "姓名：张伟，已成年", true),
+            "closing_reason",
+            "holds_name",
+        ),
         (with("note", "与赵磊同学谈心", false), "note", "holds_name"),
     ];
     let before = app.count("cases").await;
@@ -263,7 +309,9 @@ async fn free_text_with_an_id_number_a_phone_or_a_name_is_refused_at_the_field()
         assert!(found, "expected {field}={code} in {answer}");
     }
     assert_eq!(app.count("cases").await, before, "nothing stored");
-    let res = app.post_json("/api/v1/cases", &with("note", "王某某已复学", false)).await;
+    let res = app
+        .post_json("/api/v1/cases", &with("note", "王某某已复学", false))
+        .await;
     assert_eq!(res.status(), 201, "the anonymous 某 form passes");
 }
 
@@ -352,7 +400,10 @@ async fn a_case_is_overdue_when_its_grades_interval_passes_without_a_contact() {
             assert_eq!(res.status(), 201);
         }
         let shown = app.get_json(&format!("/api/v1/cases/{case}")).await;
-        assert_eq!(shown["overdue"], overdue, "{grade}, last contact {last:?} days ago");
+        assert_eq!(
+            shown["overdue"], overdue,
+            "{grade}, last contact {last:?} days ago"
+        );
     }
 }
 
@@ -380,11 +431,23 @@ async fn a_runaway_call_is_overdue_seven_days_after_it_without_a_follow_up() {
         .await;
         assert_eq!(res.status(), 201);
         let call: Value = res.json().await.unwrap();
-        assert_eq!(call["overdue"], overdue, "called {called} days ago, visits {visits:?}");
+        assert_eq!(
+            call["overdue"], overdue,
+            "called {called} days ago, visits {visits:?}"
+        );
     }
     let leader = app.client_as("leader.tianning").await;
-    let list = json_of(&leader, &app, &format!("/api/v1/runaway_calls?station_id={station}")).await;
-    assert_eq!(list.as_array().unwrap().len(), 4, "a station record, read like outcomes");
+    let list = json_of(
+        &leader,
+        &app,
+        &format!("/api/v1/runaway_calls?station_id={station}"),
+    )
+    .await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        4,
+        "a station record, read like outcomes"
+    );
 }
 
 #[tokio::test]
@@ -416,15 +479,30 @@ async fn cases_closed_longer_than_the_retention_setting_are_reduced_to_their_sta
                 .unwrap()
         }
     };
-    assert_eq!(reduce("2024-06-01").await, 0, "three years to the day: kept");
+    assert_eq!(
+        reduce("2024-06-01").await,
+        0,
+        "three years to the day: kept"
+    );
     assert_eq!(reduce("2024-06-02").await, 1, "a day later: reduced");
     assert_eq!(reduce("2024-06-03").await, 0, "once");
     let old = app.get_json(&format!("/api/v1/cases/{}", ids[0])).await;
     for cleared in ["school_id", "note", "closing_reason"] {
         assert!(old[cleared].is_null(), "{cleared}: {old}");
     }
-    for kept in ["birth_year", "sex", "category", "grade", "opened_on", "closed_on", "code"] {
-        assert!(!old[kept].is_null(), "{kept} is what the statistics need: {old}");
+    for kept in [
+        "birth_year",
+        "sex",
+        "category",
+        "grade",
+        "opened_on",
+        "closed_on",
+        "code",
+    ] {
+        assert!(
+            !old[kept].is_null(),
+            "{kept} is what the statistics need: {old}"
+        );
     }
     let newer = app.get_json(&format!("/api/v1/cases/{}", ids[1])).await;
     assert_eq!(newer["note"], "按时报到");

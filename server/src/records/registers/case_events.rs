@@ -147,13 +147,15 @@ impl Resource for CaseEvents {
         id: i64,
         v: &ValidCaseEvent,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE case_events SET case_id = $1, kind = $2, happened_on = $3 WHERE id = $4")
-            .bind(v.case_id)
-            .bind(v.kind.code())
-            .bind(day(v.happened_on))
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "UPDATE case_events SET case_id = $1, kind = $2, happened_on = $3 WHERE id = $4",
+        )
+        .bind(v.case_id)
+        .bind(v.kind.code())
+        .bind(day(v.happened_on))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

@@ -24,16 +24,17 @@ pub struct TeamFilter {
 }
 
 /// A volunteer's own team rows: `t.volunteer_id` is theirs (bound to `?`).
-const OWN_ROWS: &str =
-    "t.volunteer_id IN (SELECT ov.id FROM volunteers ov WHERE ov.user_id = ?)";
+const OWN_ROWS: &str = "t.volunteer_id IN (SELECT ov.id FROM volunteers ov WHERE ov.user_id = ?)";
 
 impl Resource for CaseTeam {
     const NAME: &'static str = "case_team";
     const TABLE: &'static str = "case_team";
     const FROM: &'static str = "case_team t JOIN cases cs ON cs.id = t.case_id
                                 JOIN stations st ON st.id = cs.station_id";
-    const SORTS: &'static [(&'static str, &'static str)] =
-        &[("case", "cs.code, t.from_on, t.id"), ("-from", "t.from_on DESC, t.id")];
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("case", "cs.code, t.from_on, t.id"),
+        ("-from", "t.from_on DESC, t.id"),
+    ];
     const PAGE: i64 = 100;
     const KEY_FIELD: &'static str = "volunteer_id";
     const SUMMARY: &'static str = "Cases' teams: volunteers and officers paired with a case";
@@ -77,7 +78,9 @@ impl Resource for CaseTeam {
                     .await?;
             match row {
                 None => refs.push("officer_id", FieldCode::UnknownValue),
-                Some((role, s)) if role != Role::Officer.code() || (station.is_some() && s != station) => {
+                Some((role, s))
+                    if role != Role::Officer.code() || (station.is_some() && s != station) =>
+                {
                     refs.push("officer_id", FieldCode::NotForRole)
                 }
                 _ => {}
@@ -125,7 +128,15 @@ impl Resource for CaseTeam {
             Self::FROM,
             c.sql()
         );
-        type Row = (i64, i64, Option<i64>, Option<i64>, String, Option<String>, i64);
+        type Row = (
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            String,
+            Option<String>,
+            i64,
+        );
         let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
         Ok(rows
             .into_iter()

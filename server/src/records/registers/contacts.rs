@@ -53,9 +53,7 @@ impl Resource for Contacts {
         input: &NewContact,
     ) -> Result<ValidContact, ApiError> {
         let mut refs = FieldErrors::default();
-        if input.case_id.is_some()
-            && super::case_station(conn, input.case_id).await?.is_none()
-        {
+        if input.case_id.is_some() && super::case_station(conn, input.case_id).await?.is_none() {
             refs.push("case_id", FieldCode::UnknownValue);
         }
         if let Some(member) = input.team_member_id {
@@ -136,7 +134,16 @@ impl Resource for Contacts {
             Self::FROM,
             c.sql()
         );
-        type Row = (i64, i64, String, String, i64, Option<String>, Option<String>, i64);
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<String>,
+            i64,
+        );
         let rows: Vec<Row> = c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
         rows.into_iter()
             .map(

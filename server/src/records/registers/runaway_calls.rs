@@ -6,7 +6,9 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 use humiao_shared::account::Role;
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::mentoring::runaway::{NewRunawayCall, RunawayCall, ValidRunawayCall, TIME_FORMAT};
+use humiao_shared::mentoring::runaway::{
+    NewRunawayCall, RunawayCall, ValidRunawayCall, TIME_FORMAT,
+};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
