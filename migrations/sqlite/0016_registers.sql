@@ -132,6 +132,26 @@ CREATE TABLE runaway_follow_ups (
     PRIMARY KEY (call_id, visited_on)
 );
 
+-- Night-wandering care (夜间游荡关爱): a station's night, the minors cared for, and which
+-- of its cases were among them.
+CREATE TABLE night_care (
+    id         INTEGER PRIMARY KEY,
+    station_id INTEGER NOT NULL REFERENCES stations (id),
+    cared_on   TEXT NOT NULL,
+    minors     INTEGER NOT NULL CHECK (minors > 0),
+    version    INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT,
+    deleted_at TEXT,
+    UNIQUE (station_id, cared_on)
+);
+
+CREATE TABLE night_care_cases (
+    care_id INTEGER NOT NULL REFERENCES night_care (id),
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    PRIMARY KEY (care_id, case_id)
+);
+
 -- The registers' settings, one row (see shared/src/mentoring/mod.rs, `Settings`).
 CREATE TABLE mentoring_settings (
     id                     INTEGER PRIMARY KEY CHECK (id = 1),

@@ -86,6 +86,7 @@ pub const RESOURCES: &[Registered] = &[
     Registered::of::<records::registers::contacts::Contacts>(),
     Registered::of::<records::registers::case_events::CaseEvents>(),
     Registered::of::<records::registers::runaway_calls::RunawayCalls>(),
+    Registered::of::<records::registers::night_care::NightCareRecords>(),
 ];
 
 /// Runs one kind's import: the file's rows checked, and stored unless a dry run.

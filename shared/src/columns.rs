@@ -8,7 +8,7 @@
 //! the import template and the admin form call it the same.
 
 use crate::i18n::{Lang, Text};
-use crate::mentoring::{case, contact, runaway, team, volunteer};
+use crate::mentoring::{case, contact, night_care, runaway, team, volunteer};
 use crate::record::Field;
 use crate::{film, org, outcome, screening, session, training};
 
@@ -438,6 +438,21 @@ pub const RUNAWAY_CALLS: Table = Table {
     ],
 };
 
+/// Nights of care, without the cases among them.
+pub const NIGHT_CARE: Table = Table {
+    file: "night-care",
+    zh: "夜间游荡关爱",
+    en: "Night-wandering care",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        STATION_ID,
+        of("/cared_on", night_care::CARED_ON),
+        of("/minors", night_care::MINORS),
+        VERSION,
+    ],
+};
+
 fn sex(code: &str, lang: Lang) -> Option<&'static str> {
     crate::mentoring::Sex::from_code(code).map(|k| k.label(lang))
 }
@@ -665,7 +680,7 @@ pub const OUTCOME_TOTALS: Table = Table {
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 29] = [
+    const ALL: [&Table; 30] = [
         &AUDIT,
         &CITIES,
         &DISTRICTS,
@@ -685,6 +700,7 @@ mod tests {
         &CONTACTS,
         &CASE_EVENTS,
         &RUNAWAY_CALLS,
+        &NIGHT_CARE,
         &SESSIONS,
         &LINKS,
         &SESSIONS_BY_DISTRICT,

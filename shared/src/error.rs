@@ -88,6 +88,10 @@ pub enum FieldCode {
     HoldsPhoneNumber,
     /// Free text holding what reads as a person's name.
     HoldsName,
+    /// Two fields of which one only may be given (a team member: a volunteer or an officer).
+    ChooseOne,
+    /// A record of another station than the one the record belongs to.
+    OtherStation,
 }
 
 impl FieldCode {
@@ -194,6 +198,8 @@ impl FieldCode {
                 "不得填写姓名（可写“某”，如“王某”）",
                 "Do not write a name here (write 某, as in 王某)",
             ),
+            ChooseOne => ("只能选择其中一项", "Choose one of them, not both"),
+            OtherStation => ("不属于该派出所", "This belongs to another station"),
         };
         lang.pick(zh, en)
     }

@@ -174,6 +174,7 @@ declared! {
     crate::mentoring::contact::NewContact => crate::mentoring::contact::Contact,
     crate::mentoring::contact::NewCaseEvent => crate::mentoring::contact::CaseEvent,
     crate::mentoring::runaway::NewRunawayCall => crate::mentoring::runaway::RunawayCall,
+    crate::mentoring::night_care::NewNightCare => crate::mentoring::night_care::NightCare,
     crate::session::NewSession => crate::session::Session,
     crate::account::NewAccount => crate::account::Account,
 }

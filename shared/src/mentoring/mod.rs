@@ -1,6 +1,7 @@
 //! Mentoring registers (帮教台账, issue 18): the volunteers (志愿者), the cases (帮教对象)
 //! they and the station's officers mentor, each case's team, its contacts and events, and
-//! the runaway and missing-youth calls (出走失联警情) a station follows up.
+//! the runaway and missing-youth calls (出走失联警情) a station follows up, and its nights of
+//! care for wandering minors (夜间游荡关爱).
 //!
 //! A case has no identity: a code the server issues (`TN03-2024-017`), birth year, sex,
 //! optional school, category and risk grade. Never a name, ID number, phone or address —
@@ -13,6 +14,7 @@
 pub mod case;
 pub mod contact;
 pub mod free_text;
+pub mod night_care;
 pub mod runaway;
 pub mod team;
 pub mod volunteer;

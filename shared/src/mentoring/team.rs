@@ -63,7 +63,7 @@ impl NewTeamMember {
                 (Some(v), None) => Ok(Member::Volunteer(v)),
                 (None, Some(o)) => Ok(Member::Officer(o)),
                 (None, None) => Err(FieldCode::Required),
-                (Some(_), Some(_)) => Err(FieldCode::VenueConflict),
+                (Some(_), Some(_)) => Err(FieldCode::ChooseOne),
             },
         );
         let from_on = errors.check("from_on", past_day(&self.from_on, today));
@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(m.validate(today).unwrap().member, Member::Volunteer(1));
         m.officer_id = Some(4);
         let e = m.validate(today).unwrap_err();
-        assert_eq!(e.get("volunteer_id"), Some(FieldCode::VenueConflict));
+        assert_eq!(e.get("volunteer_id"), Some(FieldCode::ChooseOne));
         m.volunteer_id = None;
         assert_eq!(m.validate(today).unwrap().member, Member::Officer(4));
         m.officer_id = None;

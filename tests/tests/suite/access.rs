@@ -65,7 +65,7 @@ const VIEWERS: [(&str, Option<&str>); 9] = [
 ];
 
 /// Where each kind of record is created, by the name bodies and `{new_…}` use.
-const COLLECTIONS: [(&str, &str); 20] = [
+const COLLECTIONS: [(&str, &str); 21] = [
     ("city", "/api/v1/cities"),
     ("district", "/api/v1/districts"),
     ("station", "/api/v1/stations"),
@@ -84,6 +84,7 @@ const COLLECTIONS: [(&str, &str); 20] = [
     ("contact", "/api/v1/contacts"),
     ("case_event", "/api/v1/case_events"),
     ("runaway_call", "/api/v1/runaway_calls"),
+    ("night_care", "/api/v1/night_care"),
     ("session", "/api/v1/sessions"),
     ("user", "/api/v1/users"),
 ];
@@ -304,7 +305,7 @@ impl World {
         world
             .ids
             .insert("case_team", pairing["id"].as_i64().expect("an id"));
-        for name in ["contact", "case_event", "runaway_call"] {
+        for name in ["contact", "case_event", "runaway_call", "night_care"] {
             let (id, _) = world.create(name).await.expect("setup");
             world.ids.insert(name, id);
         }
@@ -401,6 +402,9 @@ impl World {
             "runaway_call" => json!({"station_id": id("diaozhuang_station"),
                                      "called_at": format!("{}T{:02}:00", after_2020(n / 24), n % 24),
                                      "follow_ups": []}),
+            "night_care" => json!({"station_id": id("diaozhuang_station"),
+                                   "cared_on": after_2020(n), "minors": 3,
+                                   "case_ids": [id("case")]}),
             "session" => session_entry(&self.refs, &format!("access matrix {n}")),
             "user" => json!({"username": format!("matrix.officer.{n}"), "role": "officer",
                              "station_id": id("diaozhuang_station"),

@@ -118,7 +118,7 @@ async fn request(app: &TestApp, path: &str, operation: &Value, campaign: i64) ->
 }
 
 /// One record of each mentoring register, which the demo data does not hold yet: a case of
-/// 雕庄 with its demo volunteer paired, a contact, an event and a runaway call.
+/// 雕庄 with its demo volunteer paired, a contact, an event, a runaway call and a night of care.
 async fn registers(app: &TestApp) {
     use serde_json::json;
     let station = app.id_of("stations", "name", "雕庄派出所").await;
@@ -154,6 +154,11 @@ async fn registers(app: &TestApp) {
         (
             "/api/v1/case_events",
             json!({"case_id": case, "kind": "returned_to_school", "happened_on": "2024-09-01"}),
+        ),
+        (
+            "/api/v1/night_care",
+            json!({"station_id": station, "cared_on": "2024-09-06", "minors": 6,
+                   "case_ids": [case]}),
         ),
         (
             "/api/v1/runaway_calls",

@@ -508,3 +508,42 @@ async fn cases_closed_longer_than_the_retention_setting_are_reduced_to_their_sta
     assert_eq!(newer["note"], "按时报到");
     assert_eq!(newer["school_id"], school);
 }
+
+#[tokio::test]
+async fn a_night_of_care_counts_minors_and_shows_its_cases_to_the_station_only() {
+    let app = spawn_app().await;
+    let sanjing = app.id_of("stations", "name", "三井派出所").await;
+    let diaozhuang = app.id_of("stations", "name", "雕庄派出所").await;
+    let (own, _) = new_case(&app, sanjing, &days_ago(20), "yellow").await;
+    let (elsewhere, _) = new_case(&app, diaozhuang, &days_ago(20), "yellow").await;
+    let officer = app.client_as("officer.sanjing").await;
+    let night = |cases: Vec<i64>| json!({"station_id": sanjing, "cared_on": days_ago(2), "minors": 6, "case_ids": cases});
+    let res = post(
+        &officer,
+        &app,
+        "/api/v1/night_care",
+        &night(vec![own, elsewhere]),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["fields"][0]["field"], "case_ids[1]", "{answer}");
+    assert_eq!(answer["fields"][0]["code"], "other_station", "{answer}");
+    let res = post(&officer, &app, "/api/v1/night_care", &night(vec![own])).await;
+    assert_eq!(res.status(), 201);
+    let stored: Value = res.json().await.unwrap();
+    assert_eq!(stored["case_ids"], json!([own]));
+    let leader = app.client_as("leader").await;
+    let list = json_of(
+        &leader,
+        &app,
+        &format!("/api/v1/night_care?station_id={sanjing}"),
+    )
+    .await;
+    assert_eq!(list[0]["minors"], 6, "the count is the station's figure");
+    assert_eq!(
+        list[0]["case_ids"],
+        json!([]),
+        "which cases is not a leader's to see"
+    );
+}

@@ -65,7 +65,7 @@ impl Resource for CaseTeam {
             match (row, station) {
                 (None, _) => refs.push("volunteer_id", FieldCode::UnknownValue),
                 (Some((s,)), Some(station)) if s != station => {
-                    refs.push("volunteer_id", FieldCode::NotInDistrict)
+                    refs.push("volunteer_id", FieldCode::OtherStation)
                 }
                 _ => {}
             }
@@ -78,10 +78,11 @@ impl Resource for CaseTeam {
                     .await?;
             match row {
                 None => refs.push("officer_id", FieldCode::UnknownValue),
-                Some((role, s))
-                    if role != Role::Officer.code() || (station.is_some() && s != station) =>
-                {
+                Some((role, _)) if role != Role::Officer.code() => {
                     refs.push("officer_id", FieldCode::NotForRole)
+                }
+                Some((_, s)) if station.is_some() && s != station => {
+                    refs.push("officer_id", FieldCode::OtherStation)
                 }
                 _ => {}
             }

@@ -1,5 +1,5 @@
 //! The mentoring registers (issue 18) as records: volunteers, cases, their teams, contacts
-//! and events, and runaway calls. The rules are in `humiao_shared::mentoring`; what is
+//! and events, runaway calls and nights of care for wandering minors. The rules are in `humiao_shared::mentoring`; what is
 //! particular here is access, stricter than the other records':
 //!
 //! - A case row (and its team, contacts and events) is read by its station's officers,
@@ -15,6 +15,7 @@ pub mod case_events;
 pub mod case_team;
 pub mod cases;
 pub mod contacts;
+pub mod night_care;
 pub mod retention;
 pub mod runaway_calls;
 pub mod viewers;

@@ -68,7 +68,7 @@ impl Resource for RunawayCalls {
             match case_station(conn, input.case_id).await? {
                 None => refs.push("case_id", FieldCode::UnknownValue),
                 Some(s) if Some(s) != input.station_id => {
-                    refs.push("case_id", FieldCode::NotInDistrict)
+                    refs.push("case_id", FieldCode::OtherStation)
                 }
                 _ => {}
             }
