@@ -194,29 +194,18 @@ impl Resource for Cases {
             .bind(v.station_id)
             .fetch_one(&mut **tx)
             .await?;
-        // The row is taken (and locked) by the update, so two creates at one station wait
-        // for each other; the first of a year inserts it.
-        let bumped = sqlx::query(
-            "UPDATE case_codes SET last_seq = last_seq + 1 WHERE station_id = $1 AND year = $2",
+        // One statement on both engines: the first case of a year makes the row, the next
+        // ones take the row (locked until the transaction ends) and move it on, so two
+        // creates at one station never get one number.
+        let (seq,): (i64,) = sqlx::query_as(
+            "INSERT INTO case_codes (station_id, year, last_seq) VALUES ($1, $2, 1)
+             ON CONFLICT (station_id, year) DO UPDATE SET last_seq = case_codes.last_seq + 1
+             RETURNING last_seq",
         )
         .bind(v.station_id)
         .bind(year)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        if bumped == 0 {
-            sqlx::query("INSERT INTO case_codes (station_id, year, last_seq) VALUES ($1, $2, 1)")
-                .bind(v.station_id)
-                .bind(year)
-                .execute(&mut **tx)
-                .await?;
-        }
-        let (seq,): (i64,) =
-            sqlx::query_as("SELECT last_seq FROM case_codes WHERE station_id = $1 AND year = $2")
-                .bind(v.station_id)
-                .bind(year)
-                .fetch_one(&mut **tx)
-                .await?;
+        .fetch_one(&mut **tx)
+        .await?;
         let code = case_code(&station_code, v.opened_on.year(), seq);
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO cases (code, station_id, birth_year, sex, school_id, category, grade,

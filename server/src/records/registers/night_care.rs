@@ -4,7 +4,7 @@
 
 use humiao_shared::account::Role;
 use humiao_shared::error::{FieldCode, FieldErrors};
-use humiao_shared::mentoring::night_care::{NewNightCare, NightCare, ValidNightCare};
+use humiao_shared::mentoring::night_care::{NewNightCare, NightCare, ValidNightCare, MAX_MINORS};
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -52,7 +52,13 @@ impl Resource for NightCareRecords {
         if input.station_id.is_some() && !is_live(conn, "stations", input.station_id).await? {
             refs.push("station_id", FieldCode::UnknownValue);
         }
-        for (i, case) in input.case_ids.iter().enumerate() {
+        // A list longer than any night's is refused by the rules without a look-up each.
+        let named = if input.case_ids.len() <= MAX_MINORS as usize {
+            input.case_ids.as_slice()
+        } else {
+            &[]
+        };
+        for (i, case) in named.iter().enumerate() {
             match super::case_station(conn, Some(*case)).await? {
                 None => refs.push(format!("case_ids[{i}]"), FieldCode::UnknownValue),
                 Some(s) if Some(s) != input.station_id => {
