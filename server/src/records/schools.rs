@@ -243,6 +243,10 @@ impl Resource for Schools {
                     "users",
                     "SELECT COUNT(*) FROM users WHERE school_id = $1 AND disabled_at IS NULL",
                 ),
+                (
+                    "cases",
+                    "SELECT COUNT(*) FROM cases WHERE school_id = $1 AND deleted_at IS NULL",
+                ),
             ],
         )
         .await

@@ -547,3 +547,63 @@ async fn a_night_of_care_counts_minors_and_shows_its_cases_to_the_station_only()
         "which cases is not a leader's to see"
     );
 }
+
+#[tokio::test]
+async fn a_case_with_history_and_a_station_with_cases_are_not_deleted() {
+    let app = spawn_app().await;
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    let (case, _) = new_case(&app, station, &days_ago(10), "green").await;
+    let row = pair(&app, case, demo_volunteer(&app).await, &days_ago(10), None).await;
+    let res = app
+        .post_json(
+            "/api/v1/contacts",
+            &json!({"case_id": case, "team_member_id": row, "contacted_on": days_ago(2),
+                    "kind": "activity"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    for (path, used) in [
+        (format!("/api/v1/cases/{case}"), "contacts"),
+        (format!("/api/v1/case_team/{row}"), "contacts"),
+        (format!("/api/v1/stations/{station}"), "cases"),
+    ] {
+        let res = app
+            .client
+            .delete(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409, "DELETE {path}");
+        let answer: Value = res.json().await.unwrap();
+        assert_eq!(answer["code"], "in_use", "{answer}");
+        assert!(
+            answer["used_by"][used].as_i64() > Some(0),
+            "{used}: {answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn volunteers_names_and_phones_are_masked_outside_the_station() {
+    let app = spawn_app().await;
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    let path = format!("/api/v1/volunteers?station_id={station}");
+    let officer = app.client_as("officer.diaozhuang").await;
+    let full = json_of(&officer, &app, &path).await;
+    assert_eq!(
+        (full[0]["name"].as_str(), full[0]["phone"].as_str()),
+        (Some("王建国"), Some("13800000001"))
+    );
+    let leader = app.client_as("leader.tianning").await;
+    let masked = json_of(&leader, &app, &path).await;
+    assert_eq!(
+        (masked[0]["name"].as_str(), masked[0]["phone"].as_str()),
+        (Some("王**"), Some("138****0001"))
+    );
+    let volunteer = app.client_as("volunteer.diaozhuang").await;
+    assert_eq!(
+        status_of(&volunteer, &app, &path).await,
+        403,
+        "no volunteer list for volunteers"
+    );
+}

@@ -4,6 +4,7 @@
 use humiao_shared::account::Role;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::mentoring::team::{Member, NewTeamMember, TeamMember, ValidTeamMember};
+use humiao_shared::record::used_by::UsedBy;
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -214,6 +215,19 @@ impl Resource for CaseTeam {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// A team row that contacts name stays: end it with `to_on` instead.
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        crate::records::used_by(
+            conn,
+            id,
+            &[(
+                "contacts",
+                "SELECT COUNT(*) FROM contacts WHERE team_member_id = $1 AND deleted_at IS NULL",
+            )],
+        )
+        .await
     }
 
     async fn redact(

@@ -7,6 +7,7 @@ use humiao_shared::account::Role;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::mentoring::case::{Case, GradeChange, NewCase, ValidCase};
 use humiao_shared::mentoring::{case_code, Category, Grade, Sex};
+use humiao_shared::record::used_by::UsedBy;
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -256,6 +257,39 @@ impl Resource for Cases {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// A case with a live team, contacts, events, calls or nights of care stays: they are
+    /// its history (close it with a reason instead).
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        crate::records::used_by(
+            conn,
+            id,
+            &[
+                (
+                    "case_team",
+                    "SELECT COUNT(*) FROM case_team WHERE case_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "contacts",
+                    "SELECT COUNT(*) FROM contacts WHERE case_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "case_events",
+                    "SELECT COUNT(*) FROM case_events WHERE case_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "runaway_calls",
+                    "SELECT COUNT(*) FROM runaway_calls WHERE case_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "night_care",
+                    "SELECT COUNT(*) FROM night_care_cases x JOIN night_care n ON n.id = x.care_id
+                     WHERE x.case_id = $1 AND n.deleted_at IS NULL",
+                ),
+            ],
+        )
+        .await
     }
 
     /// A new grade is a row of the history, from today.

@@ -6,6 +6,7 @@ use humiao_shared::account::Role;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::mentoring::volunteer::{NewVolunteer, ValidVolunteer, Volunteer};
 use humiao_shared::mentoring::{mask_name, mask_phone};
+use humiao_shared::record::used_by::UsedBy;
 use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -203,6 +204,20 @@ impl Resource for Volunteers {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// A volunteer on a live team row stays: the contacts name them (end the pairing, or
+    /// give the volunteer's active period an end, instead).
+    async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
+        crate::records::used_by(
+            conn,
+            id,
+            &[(
+                "case_team",
+                "SELECT COUNT(*) FROM case_team WHERE volunteer_id = $1 AND deleted_at IS NULL",
+            )],
+        )
+        .await
     }
 
     /// Outside the station's officers and administrators, names and phones are masked.
