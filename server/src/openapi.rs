@@ -503,6 +503,22 @@ impl Doc {
             .ok(dashboard, "")
             .invalid();
         self.add(HttpMethod::Get, "/api/v1/dashboard", op);
+        let completeness = self.schema::<humiao_shared::returns::completeness::Completeness>();
+        let op = self
+            .op(
+                "aggregates",
+                "completeness",
+                "A year's monthly returns per month and place (expected, on time, late, \
+                 missing, approved, accepted) and the screening windows' schools confirmed",
+            )
+            .params(
+                humiao_shared::returns::completeness::CompletenessQuery::into_params(|| {
+                    Some(ParameterIn::Query)
+                }),
+            )
+            .ok(completeness, "")
+            .invalid();
+        self.add(HttpMethod::Get, "/api/v1/completeness", op);
     }
 
     fn charts_and_audit(&mut self) {

@@ -95,6 +95,9 @@ impl Slice {
                 topic,
             );
         }
+        if f.accepted_only() {
+            c.raw(ACCEPTED_SESSION);
+        }
         c
     }
 
@@ -135,9 +138,21 @@ impl Slice {
     /// and topic over the whole window? (A topic needs the topic rollup.)
     fn fits_rollup(&self) -> bool {
         let f = &self.filter;
-        f.school_id.is_none() && f.format.is_none() && self.is_whole_window()
+        f.school_id.is_none() && f.format.is_none() && !f.accepted_only() && self.is_whole_window()
     }
 }
+
+/// A session (`t`) whose station's month has an accepted return: what `data=accepted`
+/// keeps. The rollups know nothing of returns, so an accepted-only slice is read from the
+/// sessions themselves (and no kept figure answers it), which is why no cache has to
+/// follow the returns' states.
+pub const ACCEPTED_SESSION: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
+    WHERE mr.station_id = t.station_id AND mr.month = substr(t.held_on, 1, 7)
+      AND mr.state = 'accepted')";
+
+/// The same for an outcome value (`t`) of a station's month.
+pub const ACCEPTED_OUTCOME: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
+    WHERE mr.station_id = t.station_id AND mr.month = t.month AND mr.state = 'accepted')";
 
 const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.parents), 0) AS BIGINT), CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT),
@@ -426,7 +441,8 @@ pub async fn school_reach(
         || f.district_id.is_some()
         || f.station_id.is_some()
         || f.school_id.is_some();
-    let from_rollup = f.topic_id.is_none() && f.format.is_none() && slice.is_whole_window();
+    let from_rollup =
+        f.topic_id.is_none() && f.format.is_none() && !f.accepted_only() && slice.is_whole_window();
     let mut c = Conditions::all();
     slice.school_place(&mut c);
     let (columns, join) = if from_rollup && narrow {
@@ -465,6 +481,9 @@ pub async fn school_reach(
             r.push(format!(
                 "EXISTS (SELECT 1 FROM session_topics x WHERE x.session_id = t.id AND x.topic_id = {topic})"
             ));
+        }
+        if f.accepted_only() {
+            r.push(ACCEPTED_SESSION.to_string());
         }
         (
             "r.sessions, r.students".to_string(),
@@ -817,6 +836,9 @@ pub async fn outcome_series(
     c.text("t.month >= ?", slice.from.format("%Y-%m").to_string());
     c.text("t.month <= ?", slice.to.format("%Y-%m").to_string());
     slice.work_place(&mut c);
+    if slice.filter.accepted_only() {
+        c.raw(ACCEPTED_OUTCOME);
+    }
     let sql = format!(
         "SELECT t.month, t.indicator, CAST(SUM(t.value) AS BIGINT)
          FROM outcome_values t JOIN stations st ON st.id = t.station_id

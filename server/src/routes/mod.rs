@@ -5,6 +5,7 @@ mod app;
 pub mod audit;
 pub mod auth;
 pub mod charts;
+pub mod completeness;
 pub mod dashboard;
 mod health;
 pub mod imports;
@@ -44,6 +45,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)
+                    .configure(completeness::configure)
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)

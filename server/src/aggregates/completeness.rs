@@ -1,0 +1,136 @@
+//! Completeness and timeliness of the monthly returns, and of the screening windows, for
+//! `GET /api/v1/completeness`, the dashboard's "已审核" badge and the annual report. The
+//! counting is `humiao_shared::returns::completeness`; the rows come from
+//! `db::completeness`, scoped as the dashboard is ([`within_scope`]).
+
+use chrono::{Datelike, NaiveDate};
+use humiao_shared::aggregate::{AggregateFilter, GroupBy};
+use humiao_shared::dashboard::level_of;
+use humiao_shared::error::{FieldCode, FieldErrors};
+use humiao_shared::returns::completeness::{
+    count, days_left, months_between, months_of_year, Completeness, CompletenessQuery,
+    ReviewedBadge, ScreeningCompleteness,
+};
+use humiao_shared::returns::{month_of, ReturnState};
+use sqlx::AnyConnection;
+
+use super::{within_scope, Slice};
+use crate::clock;
+use crate::db::completeness::{assignments, campaign_of, stations, stored_returns};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::viewer::Viewer;
+
+/// The years a completeness question may name: returns began long after 2000.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A year's completeness in the place `query` names, as `viewer` may see it (schools: 403;
+/// a place outside the scope: 404; an officer: the station).
+pub async fn completeness(
+    db: &Db,
+    viewer: &Viewer,
+    query: CompletenessQuery,
+) -> Result<Completeness, ApiError> {
+    let today = clock::today();
+    let year = query.year.unwrap_or(today.year());
+    if !YEARS.contains(&year) {
+        let mut errors = FieldErrors::default();
+        errors.push("year", FieldCode::InvalidDate);
+        return Err(ApiError::Validation(errors));
+    }
+    let place = AggregateFilter {
+        city_id: query.city_id,
+        district_id: query.district_id,
+        station_id: query.station_id,
+        ..Default::default()
+    };
+    let place = within_scope(db, viewer, place).await?;
+    let mut conn = db.pool.acquire().await?;
+    let (cities,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cities")
+        .fetch_one(&mut *conn)
+        .await?;
+    // One level down, as the dashboard's rows; a station counts itself.
+    let level = match level_of(&place, cities) {
+        GroupBy::School => GroupBy::Station,
+        level => level,
+    };
+    let first_day = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(ApiError::NotFound)?;
+    let (campaign, due_days) = campaign_of(&mut conn, year).await?;
+    let months = months_of_year(year, today);
+    let returns = match (months.first(), months.last()) {
+        (Some(first), Some(last)) => {
+            let span = (month_of(*first), month_of(*last));
+            let counted = stations(&mut conn, &place, level, first_day).await?;
+            let stored = stored_returns(&mut conn, &place, (&span.0, &span.1), None).await?;
+            count(&months, due_days, &counted, &stored)
+        }
+        _ => Default::default(),
+    };
+    let screenings = match campaign {
+        Some((id, name, starts, ends)) => {
+            let slice = Slice {
+                filter: place,
+                campaign_id: id,
+                campaign: name,
+                year,
+                from: starts,
+                to: ends,
+                window: (starts, ends),
+            };
+            assignments(&mut conn, &slice)
+                .await?
+                .into_iter()
+                .map(
+                    |(assignment_id, title, opens_on, closes_on, schools, confirmed)| {
+                        ScreeningCompleteness {
+                            assignment_id,
+                            title,
+                            opens_on,
+                            closes_on,
+                            schools,
+                            confirmed,
+                            not_yet: schools - confirmed,
+                            days_left: days_left(opens_on, closes_on, today),
+                            closed: today > closes_on,
+                        }
+                    },
+                )
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(Completeness {
+        year,
+        level,
+        due_days,
+        returns,
+        screenings,
+    })
+}
+
+/// Returns accepted of returns expected over the slice's months (up to the current one)
+/// in its place: the dashboard's "X / Y 个所月报已审核".
+pub async fn reviewed_badge(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<ReviewedBadge, sqlx::Error> {
+    let months = months_between(slice.from, slice.to, clock::today());
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(ReviewedBadge::default());
+    };
+    let counted = stations(conn, &slice.filter, GroupBy::Station, *first).await?;
+    let span = (month_of(*first), month_of(*last));
+    let accepted = stored_returns(
+        conn,
+        &slice.filter,
+        (&span.0, &span.1),
+        Some(ReturnState::Accepted),
+    )
+    .await?;
+    // The deadline does not matter here: only how many are accepted of how many expected.
+    let counts = count(&months, 0, &counted, &accepted).total;
+    Ok(ReviewedBadge {
+        accepted: counts.accepted,
+        expected: counts.expected,
+    })
+}
