@@ -11,6 +11,7 @@ mod browser;
 mod charts;
 mod check;
 mod city_scope;
+mod completeness;
 mod dashboard;
 mod demo;
 mod dist;
