@@ -3,15 +3,15 @@
 //! counting is `humiao_shared::returns::completeness`; the rows come from
 //! `db::completeness`, scoped as the dashboard is ([`within_scope`]).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use humiao_shared::aggregate::{AggregateFilter, GroupBy};
 use humiao_shared::dashboard::level_of;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::returns::completeness::{
     count, days_left, months_between, months_of_year, Completeness, CompletenessQuery,
-    ReviewedBadge, ScreeningCompleteness,
+    ReturnsCompleteness, ReviewedBadge, ScreeningCompleteness,
 };
-use humiao_shared::returns::{month_of, ReturnState};
+use humiao_shared::returns::{month_of, CompletenessCounts, ReturnState};
 use sqlx::AnyConnection;
 
 use super::{within_scope, Slice};
@@ -54,18 +54,8 @@ pub async fn completeness(
         GroupBy::School => GroupBy::Station,
         level => level,
     };
-    let first_day = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(ApiError::NotFound)?;
     let (campaign, due_days) = campaign_of(&mut conn, year).await?;
-    let months = months_of_year(year, today);
-    let returns = match (months.first(), months.last()) {
-        (Some(first), Some(last)) => {
-            let span = (month_of(*first), month_of(*last));
-            let counted = stations(&mut conn, &place, level, first_day).await?;
-            let stored = stored_returns(&mut conn, &place, (&span.0, &span.1), None).await?;
-            count(&months, due_days, &counted, &stored)
-        }
-        _ => Default::default(),
-    };
+    let returns = year_returns(&mut conn, &place, level, year, due_days).await?;
     let screenings = match campaign {
         Some((id, name, starts, ends)) => {
             let slice = Slice {
@@ -106,6 +96,36 @@ pub async fn completeness(
         returns,
         screenings,
     })
+}
+
+/// The returns of `year`'s months up to the current one in `place` (narrowed to the
+/// viewer), per month and per place of `level`.
+async fn year_returns(
+    conn: &mut AnyConnection,
+    place: &AggregateFilter,
+    level: GroupBy,
+    year: i32,
+    due_days: i64,
+) -> Result<ReturnsCompleteness, sqlx::Error> {
+    let months = months_of_year(year, clock::today());
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(ReturnsCompleteness::default());
+    };
+    let span = (month_of(*first), month_of(*last));
+    let counted = stations(conn, place, level, *first).await?;
+    let stored = stored_returns(conn, place, (&span.0, &span.1), None).await?;
+    Ok(count(&months, due_days, &counted, &stored))
+}
+
+/// The year's returns in the slice's place, all months together: what the annual report
+/// states.
+pub async fn report_returns(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+) -> Result<CompletenessCounts, sqlx::Error> {
+    let (_, due_days) = campaign_of(conn, slice.year).await?;
+    let returns = year_returns(conn, &slice.filter, GroupBy::Station, slice.year, due_days);
+    Ok(returns.await?.total)
 }
 
 /// Returns accepted of returns expected over the slice's months (up to the current one)
