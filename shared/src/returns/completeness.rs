@@ -127,6 +127,20 @@ pub struct ReviewedBadge {
     pub expected: i64,
 }
 
+impl ReviewedBadge {
+    /// What the badge beside the dashboard's title reads.
+    pub fn text(&self, lang: crate::Lang) -> String {
+        let (a, e) = (
+            crate::charts::thousands(self.accepted),
+            crate::charts::thousands(self.expected),
+        );
+        match lang {
+            crate::Lang::Zh => format!("{a} / {e} 个所月报已审核"),
+            crate::Lang::En => format!("{a} / {e} station returns accepted"),
+        }
+    }
+}
+
 /// The first days of the months that overlap `from..=to` and have begun by `today`: a
 /// month still to come expects nothing yet.
 pub fn months_between(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Vec<NaiveDate> {
@@ -303,6 +317,19 @@ mod tests {
             assert_eq!(c.on_time + c.late + c.missing, c.expected);
             assert!(c.submitted_rate().unwrap_or(0.0) <= 100.0);
         }
+    }
+
+    #[test]
+    fn the_badge_reads_accepted_of_expected() {
+        let badge = ReviewedBadge {
+            accepted: 1020,
+            expected: 1044,
+        };
+        assert_eq!(badge.text(crate::Lang::Zh), "1,020 / 1,044 个所月报已审核");
+        assert_eq!(
+            badge.text(crate::Lang::En),
+            "1,020 / 1,044 station returns accepted"
+        );
     }
 
     #[test]

@@ -530,3 +530,131 @@ async fn accepted_figures_count_only_accepted_station_months_and_follow_an_accep
         "all data does not depend on the sign-off"
     );
 }
+
+/// Issue 17 on a 360 px phone: the badge beside the title, the 全部数据 / 已审核 choice in
+/// the filters changing the figures, and the returns' chart and table drilling down.
+#[tokio::test]
+async fn on_a_phone_the_dashboard_says_how_much_is_accepted_and_can_show_only_that() {
+    use humiao_tests::browser::Browser;
+    let app = spawn_app().await;
+    set_up(&app).await;
+    let campaign = app
+        .id_of(
+            "campaigns",
+            "name",
+            &format!("{YEAR}年警心护苗集中宣防行动"),
+        )
+        .await;
+    let all = app
+        .get_json(&format!("/api/v1/dashboard?year={YEAR}"))
+        .await;
+    let accepted = app
+        .get_json(&format!("/api/v1/dashboard?year={YEAR}&data=accepted"))
+        .await;
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.set_window_size(360, 800).await.unwrap();
+    browser.sign_in(&app.url, "leader").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    browser.wait_for("#figures").await.unwrap();
+    browser.click("#filter-toggle").await.unwrap();
+    browser
+        .wait_for("#filter-campaign")
+        .await
+        .unwrap()
+        .select_by_value(&campaign.to_string())
+        .await
+        .unwrap();
+    let thousands = humiao_shared::charts::thousands;
+    let sessions = |v: &Value| thousands(v["summary"]["sessions"].as_i64().unwrap());
+    let want_all = sessions(&all);
+    browser
+        .wait_for_text("#figure-sessions .value", |t| t == want_all)
+        .await
+        .unwrap();
+    let badge = format!(
+        "{} / {} 个所月报已审核",
+        thousands(all["reviewed"]["accepted"].as_i64().unwrap()),
+        thousands(all["reviewed"]["expected"].as_i64().unwrap())
+    );
+    browser
+        .wait_for_text("#reviewed-badge", |t| t == badge)
+        .await
+        .unwrap();
+    browser
+        .click("#filter-data input[value=accepted]")
+        .await
+        .unwrap();
+    let want_accepted = sessions(&accepted);
+    browser
+        .wait_for_text("#figure-sessions .value", |t| t == want_accepted)
+        .await
+        .unwrap();
+    let summary = browser.text_of("#filter-summary").await.unwrap();
+    assert!(summary.contains("已审核"), "{summary}");
+    let scroll_to = |id: &str| format!("document.getElementById('{id}').scrollIntoView();");
+    browser
+        .client
+        .execute(&scroll_to("filter-data"), vec![])
+        .await
+        .unwrap();
+    browser
+        .screenshot("dashboard-data-choice-360")
+        .await
+        .unwrap();
+    // The returns, per district: a chart and a table, on the phone's width.
+    browser
+        .wait_for("#returns #table-returns button.drill")
+        .await
+        .unwrap();
+    browser.wait_for("#returns .chart svg").await.unwrap();
+    browser.click("#filter-toggle").await.unwrap();
+    browser
+        .client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    browser.screenshot("dashboard-badge-360").await.unwrap();
+    browser
+        .client
+        .execute(&scroll_to("returns"), vec![])
+        .await
+        .unwrap();
+    browser.screenshot("dashboard-returns-360").await.unwrap();
+    let wide: i64 = browser
+        .client
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    assert!(wide <= 360, "{wide} px wide at 360 px");
+    // A district's name drills down to its stations, here as in the other tables.
+    let first = browser
+        .text_of("#table-returns tbody tr:first-child button.drill")
+        .await
+        .unwrap();
+    let district = app.id_of("districts", "name", &first).await;
+    let (stations,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM stations WHERE district_id = $1 AND deleted_at IS NULL
+           AND (closed_on IS NULL OR closed_on >= $2)",
+    )
+    .bind(district)
+    .bind(format!("{YEAR}-01-01"))
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    browser
+        .click("#table-returns tbody tr:first-child button.drill")
+        .await
+        .unwrap();
+    browser
+        .wait_until_true(&format!(
+            "return document.querySelectorAll('#table-returns tbody tr').length === {stations};"
+        ))
+        .await
+        .unwrap();
+}
