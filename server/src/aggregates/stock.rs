@@ -171,7 +171,7 @@ impl StockReports {
         slice.work_place(&mut c);
         if slice.filter.accepted_only() {
             // A station's latest accepted value: the stock as the city has signed it off.
-            c.raw(crate::db::aggregates::ACCEPTED_OUTCOME);
+            c.raw(crate::db::aggregates::ACCEPTED_MONTH);
         }
         let sql = format!(
             "SELECT t.station_id, t.month, t.value

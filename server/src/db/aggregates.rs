@@ -138,20 +138,21 @@ impl Slice {
     /// and topic over the whole window? (A topic needs the topic rollup.)
     fn fits_rollup(&self) -> bool {
         let f = &self.filter;
-        f.school_id.is_none() && f.format.is_none() && !f.accepted_only() && self.is_whole_window()
+        f.school_id.is_none() && f.format.is_none() && self.is_whole_window()
     }
 }
 
 /// A session (`t`) whose station's month has an accepted return: what `data=accepted`
-/// keeps. The rollups know nothing of returns, so an accepted-only slice is read from the
-/// sessions themselves (and no kept figure answers it), which is why no cache has to
-/// follow the returns' states.
+/// keeps. Nothing kept between requests answers an accepted-only slice (the district
+/// rollups and kept district figures mix a district's months whatever their returns), so
+/// no cache has to follow the returns' states: it is read from the sessions, or from the
+/// station rollups, whose rows are station-months like the returns ([`ACCEPTED_MONTH`]).
 pub const ACCEPTED_SESSION: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
     WHERE mr.station_id = t.station_id AND mr.month = substr(t.held_on, 1, 7)
       AND mr.state = 'accepted')";
 
-/// The same for an outcome value (`t`) of a station's month.
-pub const ACCEPTED_OUTCOME: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
+/// The same for a row (`t`) of a station's month: an outcome value, or a station rollup's.
+pub const ACCEPTED_MONTH: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
     WHERE mr.station_id = t.station_id AND mr.month = t.month AND mr.state = 'accepted')";
 
 const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT),
@@ -180,7 +181,10 @@ pub async fn reach(
         let f = &slice.filter;
         // Above one station, and not by station, the district rollups answer: a province's
         // rows are its 91 districts', not its 1,100 stations'.
+        // Not for accepted data: a district's rows mix its stations' months, whatever their
+        // returns.
         let by_districts = f.station_id.is_none()
+            && !f.accepted_only()
             && matches!(
                 group,
                 GroupBy::Month | GroupBy::City | GroupBy::District | GroupBy::Topic
@@ -247,6 +251,9 @@ pub async fn reach(
             slice.work_place(&mut c);
         }
         c.eq("t.topic_id", f.topic_id);
+        if f.accepted_only() {
+            c.raw(ACCEPTED_MONTH);
+        }
         let sql = format!(
             "SELECT {key}, {label}, {GROUPED_SUMS}
              FROM (SELECT {inner_key} AS k, SUM(t.sessions) AS sessions,
@@ -338,6 +345,9 @@ pub async fn top_stations(
     c.int("t.campaign_id = ?", slice.campaign_id);
     slice.work_place(&mut c);
     c.eq("t.topic_id", f.topic_id);
+    if f.accepted_only() {
+        c.raw(ACCEPTED_MONTH);
+    }
     // Ties in id order, as `largest` keeps `reach`'s order.
     let sql = format!(
         "SELECT CAST(g.k AS TEXT), st.name, g.sessions, g.students, g.parents, g.teachers,
@@ -837,7 +847,7 @@ pub async fn outcome_series(
     c.text("t.month <= ?", slice.to.format("%Y-%m").to_string());
     slice.work_place(&mut c);
     if slice.filter.accepted_only() {
-        c.raw(ACCEPTED_OUTCOME);
+        c.raw(ACCEPTED_MONTH);
     }
     let sql = format!(
         "SELECT t.month, t.indicator, CAST(SUM(t.value) AS BIGINT)

@@ -400,18 +400,23 @@ async fn screening_windows_count_schools_confirmed_and_say_closed_rather_than_da
 }
 
 /// Sessions of the year's campaign in station-months whose return is accepted, counted
-/// from the raw rows; with `district`, of that district's stations only.
+/// from the raw rows; with `district`, of that district's stations only; up to `to`.
 async fn accepted_sessions(app: &TestApp, district: Option<i64>) -> i64 {
+    accepted_sessions_to(app, district, "9999-12-31").await
+}
+
+async fn accepted_sessions_to(app: &TestApp, district: Option<i64>, to: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM sessions t JOIN stations st ON st.id = t.station_id
          JOIN campaigns cp ON cp.id = t.campaign_id
          JOIN monthly_returns r ON r.station_id = t.station_id
           AND r.month = substr(t.held_on, 1, 7) AND r.state = 'accepted'
          WHERE t.deleted_at IS NULL AND cp.year = $1
-           AND (st.district_id = $2 OR $2 = 0)",
+           AND (st.district_id = $2 OR $2 = 0) AND t.held_on <= $3",
     )
     .bind(i64::from(YEAR))
     .bind(district.unwrap_or(0))
+    .bind(to)
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
@@ -471,6 +476,12 @@ async fn accepted_figures_count_only_accepted_station_months_and_follow_an_accep
         by_district["summary"]["sessions"],
         accepted_sessions(&app, Some(district)).await
     );
+    // Part of the year is read from the sessions rather than the station rollups: the same
+    // rule.
+    let half = dashboard("&data=accepted&to=2025-03-31".into()).await;
+    let want_half = accepted_sessions_to(&app, None, "2025-03-31").await;
+    assert_eq!(half["summary"]["sessions"], want_half);
+    assert!(want_half > 0, "January's accepted returns hold sessions");
     // The badge: accepted returns of those expected in the year, closed station included
     // up to June.
     let counted = recount(&app, |_| true).await;
