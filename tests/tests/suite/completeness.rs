@@ -471,6 +471,13 @@ async fn accepted_figures_count_only_accepted_station_months_and_follow_an_accep
     };
     assert_eq!(sum(&accepted["by_month"]), want);
     assert_eq!(sum(&accepted["by_place"]), want);
+    // The aggregates (and so their exports) take the same choice.
+    let rows = app
+        .get_json(&format!(
+            "/api/v1/aggregates/reach?year={YEAR}&group_by=station&data=accepted"
+        ))
+        .await;
+    assert_eq!(sum(&rows), want);
     let by_district = dashboard(format!("&data=accepted&district_id={district}")).await;
     assert_eq!(
         by_district["summary"]["sessions"],
