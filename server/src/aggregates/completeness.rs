@@ -9,7 +9,7 @@ use humiao_shared::dashboard::level_of;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::returns::completeness::{
     count, days_left, months_between, months_of_year, Completeness, CompletenessQuery,
-    ReturnsCompleteness, ReviewedBadge, ScreeningCompleteness,
+    ReturnsCompleteness, ReviewedBadge, ScreeningCompleteness, YEARS,
 };
 use humiao_shared::returns::{month_of, CompletenessCounts, ReturnState};
 use sqlx::AnyConnection;
@@ -20,9 +20,6 @@ use crate::db::completeness::{assignments, campaign_of, stations, stored_returns
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::viewer::Viewer;
-
-/// The years a completeness question may name: returns began long after 2000.
-const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// A year's completeness in the place `query` names, as `viewer` may see it (schools: 403;
 /// a place outside the scope: 404; an officer: the station).

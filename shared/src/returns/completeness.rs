@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 use super::{deadline, expected, month_end, month_of, timeliness, CompletenessCounts, ReturnState};
 use crate::aggregate::GroupBy;
 
+/// The years a completeness question may name (the document's `minimum` and `maximum`
+/// for `year` say the same).
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 /// `GET /api/v1/completeness`: which year (default: this year), for which place (default:
 /// the viewer's whole scope).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +27,8 @@ use crate::aggregate::GroupBy;
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(default, deny_unknown_fields)]
 pub struct CompletenessQuery {
+    /// The year, 2000–2100 (default: this year).
+    #[cfg_attr(feature = "openapi", param(minimum = 2000, maximum = 2100))]
     pub year: Option<i32>,
     pub city_id: Option<i64>,
     pub district_id: Option<i64>,
