@@ -64,18 +64,62 @@ pub async fn stations(
         .collect()
 }
 
+/// How many live stations of `place` not closed before `from` closed on each day (`None`:
+/// open): all the dashboard's badge needs to count the returns expected, a handful of rows
+/// even for a province.
+pub async fn closing_days(
+    conn: &mut AnyConnection,
+    place: &AggregateFilter,
+    from: NaiveDate,
+) -> Result<Vec<(Option<NaiveDate>, i64)>, sqlx::Error> {
+    let (tables, c) = stations_of(place, from);
+    let sql = format!(
+        "SELECT st.closed_on, COUNT(*) {tables} WHERE {} GROUP BY st.closed_on",
+        c.sql()
+    );
+    let rows: Vec<(Option<String>, i64)> =
+        c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+    rows.into_iter()
+        .map(|(closed, n)| Ok((closed.as_deref().map(date).transpose()?, n)))
+        .collect()
+}
+
+/// Accepted returns of the live stations of `place` in the months `first..=last`, each
+/// counted only where its station was expected (not closed before the month began, the
+/// rule of `humiao_shared::returns::expected`), so the badge never says more than 100%.
+pub async fn accepted_count(
+    conn: &mut AnyConnection,
+    place: &AggregateFilter,
+    (first, last): (&str, &str),
+) -> Result<i64, sqlx::Error> {
+    let mut c = Conditions::all();
+    c.raw("r.state = 'accepted'");
+    c.raw("st.deleted_at IS NULL");
+    c.raw("(st.closed_on IS NULL OR st.closed_on >= (r.month || '-01'))");
+    c.text("r.month >= ?", first.to_string());
+    c.text("r.month <= ?", last.to_string());
+    c.eq("d.city_id", place.city_id);
+    c.eq("st.district_id", place.district_id);
+    c.eq("st.id", place.station_id);
+    let sql = format!(
+        "SELECT COUNT(*) FROM monthly_returns r JOIN stations st ON st.id = r.station_id
+         JOIN districts d ON d.id = st.district_id WHERE {}",
+        c.sql()
+    );
+    let (n,): (i64,) = c.bind(sqlx::query_as(&sql)).fetch_one(&mut *conn).await?;
+    Ok(n)
+}
+
 /// The returns stored for the stations of `place` in the months `first..=last`
-/// (`YYYY-MM`); with `state`, only those in it.
+/// (`YYYY-MM`).
 pub async fn stored_returns(
     conn: &mut AnyConnection,
     place: &AggregateFilter,
     (first, last): (&str, &str),
-    state: Option<ReturnState>,
 ) -> Result<Vec<StoredReturn>, sqlx::Error> {
     let mut c = Conditions::all();
     c.text("r.month >= ?", first.to_string());
     c.text("r.month <= ?", last.to_string());
-    c.eq_text("r.state", state.map(ReturnState::code));
     c.eq("d.city_id", place.city_id);
     c.eq("st.district_id", place.district_id);
     c.eq("st.id", place.station_id);
