@@ -359,6 +359,13 @@ pub async fn dashboard(query: &str) -> ApiResult<humiao_shared::dashboard::Dashb
     get(&format!("/api/v1/dashboard?{query}")).await
 }
 
+/// `GET /api/v1/completeness?{query}`: a year's monthly returns and screening windows.
+pub async fn completeness(
+    query: &str,
+) -> ApiResult<humiao_shared::returns::completeness::Completeness> {
+    get(&format!("/api/v1/completeness?{query}")).await
+}
+
 pub async fn districts() -> ApiResult<Vec<humiao_shared::org::District>> {
     get("/api/v1/districts").await
 }

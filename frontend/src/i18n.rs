@@ -250,6 +250,22 @@ catalogue! {
     ResetFilters => "清除筛选", "Clear filters";
     Filters => "筛选", "Filters";
     NoDataShort => "无数据", "No data";
+    DataShown => "数据范围", "Data shown";
+    DataAll => "全部数据", "All data";
+    DataAccepted => "已审核", "Accepted";
+    ReturnsTitle => "月报完成情况", "Monthly returns";
+    ReturnsHint => "每所每月一份月报，全年各月合计；次月截止日前首次报送为按时。点击名称可逐级查看。",
+        "One return per station and month, the year's months together; on time when first sent by the deadline. Click a name to look closer.";
+    ReturnsDue => "应报", "Due";
+    OnTime => "按时", "On time";
+    Late => "逾期", "Late";
+    Missing => "未报", "Missing";
+    ReturnsAccepted => "市局已审核", "Accepted";
+    ScreeningWindows => "影片确认情况", "Film confirmations";
+    Assignment => "放映任务", "Assignment";
+    NotYetConfirmed => "未确认", "Not yet";
+    DaysLeft => "剩余天数", "Days left";
+    WindowClosed => "已截止", "Closed";
 
     // Admin
     AdminTitle => "管理", "Administration";

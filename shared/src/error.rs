@@ -92,6 +92,8 @@ pub enum FieldCode {
     ChooseOne,
     /// A record of another station than the one the record belongs to.
     OtherStation,
+    /// Not a web address the server may post to (a WeCom webhook must be https).
+    InvalidUrl,
 }
 
 impl FieldCode {
@@ -187,6 +189,10 @@ impl FieldCode {
             ExcludesRecords => (
                 "已有记录不在这一日期范围内",
                 "Existing records fall outside these dates",
+            ),
+            InvalidUrl => (
+                "请填写以 https:// 开头的完整网址",
+                "Use a full address starting with https://",
             ),
             StartsAfterEnd => (
                 "开始日期不能晚于结束日期",

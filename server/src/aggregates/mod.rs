@@ -5,9 +5,11 @@
 //! [`resolve`] turns a filter into a [`Slice`] (its campaign and days), [`within_scope`]
 //! narrows the filter to the viewer's scope first, `stock` holds the outcome figures that
 //! are not plain sums (minors mentored is a stock, the re-offence rate divides by it), and
-//! [`dashboard`] puts every figure of the leaders' page into one answer. The SQL is in
-//! `db::aggregates`.
+//! [`dashboard`] puts every figure of the leaders' page into one answer, and
+//! [`completeness`] counts the monthly returns. The SQL is in `db::aggregates` and
+//! `db::completeness`.
 
+pub mod completeness;
 pub mod dashboard;
 mod stock;
 

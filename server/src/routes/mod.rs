@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod case_viewers;
 pub mod charts;
+pub mod completeness;
 pub mod dashboard;
 mod health;
 pub mod imports;
@@ -43,9 +44,12 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(org::configure)
                     .configure(registered)
                     .configure(case_viewers::configure)
+                    .configure(crate::returns::configure)
+                    .configure(crate::returns::digest::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)
+                    .configure(completeness::configure)
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)
