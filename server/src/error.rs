@@ -381,7 +381,10 @@ impl ApiError {
                 })
             }
         };
-        if let Some(version) = current.get("version").and_then(|v| v.as_i64()) {
+        // The record's version, for a retry; a locked month's `current` is its return,
+        // whose version is no ETag of the record written.
+        let version = current.get("version").and_then(|v| v.as_i64());
+        if let (Some(version), false) = (version, matches!(self, ApiError::PeriodLocked { .. })) {
             res.insert_header((header::ETAG, crate::extract::etag(version)));
         }
         res.json(ConflictBody {

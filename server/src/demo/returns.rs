@@ -1,7 +1,8 @@
 //! The demo's monthly returns, so that every state of the sign-off shows on first start:
 //! 2024 accepted throughout; the year before this one mostly approved, with a few sent back
 //! (with their reasons) and a few late; this year's past months mostly approved or
-//! submitted, with some not in yet; the current month open. Each return carries the
+//! submitted, with some not in yet; the month just ended mostly not in yet (none of it
+//! locked) and the current month open. Each return carries the
 //! history that led to its state.
 //!
 //! The demo officers' own stations (雕庄 and 三井) are left open in every month: their
@@ -118,12 +119,12 @@ fn kind_of(year: i32, first: NaiveDate, today: NaiveDate, draw: u32) -> Kind {
         (y, _) if y < today.year() && draw < 10 => Kind::LateApproved,
         (y, _) if y < today.year() && draw < 16 => Kind::ApprovedAfterReturn,
         (y, _) if y < today.year() => Kind::Approved,
-        // The month just ended: many waiting for the district, some not in yet.
+        // The month just ended, still within or near its deadline: mostly not in yet, a
+        // few sent back. None locks it, so that any station may still record its last
+        // days (as people do on the 1st).
         _ if last_month => match draw {
-            0..=19 => Kind::Missing,
-            20..=29 => Kind::Returned,
-            30..=69 => Kind::Submitted,
-            _ => Kind::Approved,
+            0..=84 => Kind::Missing,
+            _ => Kind::Returned,
         },
         _ => match draw {
             0..=5 => Kind::Missing,

@@ -437,6 +437,7 @@ pub async fn run<S: Sheet>(
         };
     let mut valid_rows: Vec<S::Valid> = Vec::with_capacity(table.rows.len());
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
+    let mut locked_months: HashMap<Period, bool> = HashMap::new();
     for row in &table.rows {
         in_time()?;
         let cells = Cells {
@@ -494,7 +495,16 @@ pub async fn run<S: Sheet>(
             continue;
         }
         if let Some(period) = S::period(&valid) {
-            if locks::state_locking(&mut conn, period).await?.is_some() {
+            // Rows of a file share a few months: each is read once.
+            let locked = match locked_months.get(&period) {
+                Some(locked) => *locked,
+                None => {
+                    let locked = locks::state_locking(&mut conn, period).await?.is_some();
+                    locked_months.insert(period, locked);
+                    locked
+                }
+            };
+            if locked {
                 file_problem(
                     row.number,
                     Some(S::PERIOD_COLUMN),

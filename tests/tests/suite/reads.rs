@@ -95,6 +95,12 @@ async fn request(app: &TestApp, path: &str, operation: &Value, campaign: i64) ->
         path = svg.to_string();
     }
     path = path.replace("{kind}", "sessions").replace("{year}", "2024");
+    if path.contains("{station}") {
+        let station = &app.get_json("/api/v1/stations").await[0]["id"];
+        path = path
+            .replace("{station}", &station.to_string())
+            .replace("{month}", "2024-03");
+    }
     assert!(!path.contains('{'), "a path parameter left to fill: {path}");
     let required: Vec<&str> = operation["parameters"]
         .as_array()

@@ -208,6 +208,8 @@ fn campaign(c: &Value) -> (i64, NaiveDate, NaiveDate) {
 #[tokio::test]
 async fn every_rollup_equals_the_live_sessions_after_creates_edits_deletes_an_import_and_a_move() {
     let app = spawn_app().await;
+    // The edits below move sessions into months the demo's monthly returns lock.
+    crate::returns::without_returns(&app).await;
     let refs = demo_refs(&app.client, &app.url).await;
     let today = clock::today();
     let campaigns = app.get_json("/api/v1/campaigns").await;
