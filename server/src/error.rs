@@ -47,6 +47,16 @@ pub enum ApiError {
         /// A school or station: say to close it with a date rather than delete it.
         closable: bool,
     },
+    /// A write would change a session or an outcome value of a station's month whose
+    /// return is submitted, approved or accepted (409 `period_locked`). The answer names
+    /// the state, the station and the month; `current` is the return.
+    #[error("period locked: {month} is {state:?}")]
+    PeriodLocked {
+        state: humiao_shared::returns::ReturnState,
+        station: String,
+        month: String,
+        current: serde_json::Value,
+    },
     #[error("an If-Match header is required")]
     PreconditionRequired,
     #[error("the body must be JSON")]
@@ -130,6 +140,7 @@ impl ApiError {
             ApiError::InvalidHeader { .. } => "invalid_header",
             ApiError::IdempotencyKeyReused => "idempotency_key_reused",
             ApiError::Conflict { code, .. } | ApiError::Dependents { code, .. } => code.code(),
+            ApiError::PeriodLocked { .. } => "period_locked",
             ApiError::PreconditionRequired => "if_match_required",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -159,6 +170,25 @@ impl ApiError {
         } = self
         {
             return dependents_message(*code, used_by, *closable, lang);
+        }
+        if let ApiError::PeriodLocked {
+            state,
+            station,
+            month,
+            ..
+        } = self
+        {
+            return match lang {
+                Lang::Zh => format!(
+                    "{station} {month} 的月报{}，该月的记录已锁定；如需修改，请先由分局退回或由管理员重新打开",
+                    state.label(lang)
+                ),
+                Lang::En => format!(
+                    "The return of {station} for {month} is {}, so the month's records are \
+                     locked; have it sent back or reopened first",
+                    state.label(lang).to_lowercase()
+                ),
+            };
         }
         let (zh, en) = match self {
             ApiError::Validation(_) => (
@@ -217,6 +247,36 @@ impl ApiError {
             } => (
                 "这条记录已被修改，请查看最新内容后重试",
                 "This record was changed meanwhile; review the current version and retry",
+            ),
+            ApiError::Conflict {
+                code: Conflict::InvalidTransition,
+                ..
+            } => (
+                "月报当前的状态不允许这项操作，请刷新后查看",
+                "The return's state does not allow this; reload to see where it stands",
+            ),
+            ApiError::Conflict {
+                code: Conflict::NotAllApproved,
+                ..
+            } => (
+                "该分局还有派出所的月报未经分局审核，全部审核后才能确认",
+                "Some stations' returns in this district are not approved yet; all must be \
+                 approved before the city accepts",
+            ),
+            ApiError::Conflict {
+                code: Conflict::StationClosed,
+                ..
+            } => (
+                "该派出所在这个月之前已关闭，不需要报这个月的月报",
+                "The station closed before this month, so no return is due for it",
+            ),
+            ApiError::Conflict {
+                code: Conflict::PeriodLocked,
+                ..
+            }
+            | ApiError::PeriodLocked { .. } => (
+                "该月的月报已上报，记录已锁定",
+                "The month's return is submitted, so its records are locked",
             ),
             ApiError::PreconditionRequired => (
                 "修改或删除须带上读取时得到的版本（If-Match）",
@@ -308,7 +368,9 @@ impl ApiError {
             res.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
         }
         let (current, used_by) = match self {
-            ApiError::Conflict { current, .. } => (current, None),
+            ApiError::Conflict { current, .. } | ApiError::PeriodLocked { current, .. } => {
+                (current, None)
+            }
             ApiError::Dependents {
                 current, used_by, ..
             } => (current, Some(used_by.by_collection())),
@@ -341,7 +403,9 @@ impl ResponseError for ApiError {
             | ApiError::InvalidQuery { .. }
             | ApiError::InvalidHeader { .. } => StatusCode::BAD_REQUEST,
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Conflict { .. } | ApiError::Dependents { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. }
+            | ApiError::Dependents { .. }
+            | ApiError::PeriodLocked { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -387,6 +451,15 @@ pub enum Conflict {
     EditConflict,
     /// An administrator asked to disable their own account.
     OwnAccount,
+    /// A return's state does not allow the action (submit an accepted month…).
+    InvalidTransition,
+    /// The city accepts a district's month only when every return there is approved.
+    NotAllApproved,
+    /// The station closed before the month: no return is expected of it.
+    StationClosed,
+    /// A row of an import (or a write) falls in a locked month (see
+    /// [`ApiError::PeriodLocked`], which the API answers with).
+    PeriodLocked,
 }
 
 impl Conflict {
@@ -398,6 +471,10 @@ impl Conflict {
             Conflict::RecordsOutside => "records_outside",
             Conflict::EditConflict => "edit_conflict",
             Conflict::OwnAccount => "own_account",
+            Conflict::InvalidTransition => "invalid_transition",
+            Conflict::NotAllApproved => "not_all_approved",
+            Conflict::StationClosed => "station_closed",
+            Conflict::PeriodLocked => "period_locked",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod records;
 /// Every kind of record in one list: routes, API document and imports follow from it.
 pub mod registry;
 pub mod report;
+pub mod returns;
 pub mod rollups;
 pub mod routes;
 pub mod site;

@@ -48,10 +48,10 @@ pub mod training;
 
 /// Audience and reach figures shown to leaders.
 pub mod reach;
-/// Monthly returns (月报): their sign-off, the locks it sets, completeness and timeliness.
-pub mod returns;
 /// The annual work report: the year's figures as sentences, a table and charts.
 pub mod report;
+/// Monthly returns (月报): their sign-off, the locks it sets, completeness and timeliness.
+pub mod returns;
 
 pub use calendar::campaign_today;
 pub use error::{ErrorBody, FieldCode, FieldError};

@@ -541,7 +541,10 @@ mod tests {
 
     #[test]
     fn a_month_is_due_five_days_after_it_ends_unless_the_campaign_says_otherwise() {
-        assert_eq!(deadline(day("2025-02-01"), DEFAULT_DUE_DAYS), day("2025-03-05"));
+        assert_eq!(
+            deadline(day("2025-02-01"), DEFAULT_DUE_DAYS),
+            day("2025-03-05")
+        );
         assert_eq!(deadline(day("2024-02-01"), 5), day("2024-03-05"));
         assert_eq!(deadline(day("2025-12-01"), 10), day("2026-01-10"));
         assert_eq!(parse_month("2025-03"), Some(day("2025-03-01")));
@@ -577,8 +580,14 @@ mod tests {
             counts.add(state, got);
         }
         assert_eq!(counts.expected, 5);
-        assert_eq!(counts.on_time + counts.late + counts.missing, counts.expected);
-        assert_eq!((counts.approved, counts.accepted, counts.returned), (2, 1, 1));
+        assert_eq!(
+            counts.on_time + counts.late + counts.missing,
+            counts.expected
+        );
+        assert_eq!(
+            (counts.approved, counts.accepted, counts.returned),
+            (2, 1, 1)
+        );
         assert_eq!(counts.submitted_rate(), Some(60.0));
         assert_eq!(CompletenessCounts::default().submitted_rate(), None);
     }

@@ -42,6 +42,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(links::configure)
                     .configure(org::configure)
                     .configure(registered)
+                    .configure(crate::returns::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)
