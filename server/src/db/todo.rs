@@ -7,49 +7,27 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use humiao_shared::returns::{self, ReturnState, DEFAULT_DUE_DAYS};
+use humiao_shared::returns::{self, ReturnState};
 use humiao_shared::todo::{self, Reminder, TodoItem};
 use sqlx::AnyConnection;
 
 use super::date;
 use super::where_clause::Conditions;
 use crate::records::within_districts;
+use crate::returns::db::DueDays;
 use crate::viewer::Viewer;
 
-/// Each campaign year's days of grace after a month's end (`campaigns.return_due_days`).
-pub struct DueDays(HashMap<i32, i64>);
+/// The years with a campaign: a month is due only in those (see `todo::months_due`).
+async fn campaign_years(conn: &mut AnyConnection) -> Result<Vec<i32>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT year FROM campaigns WHERE deleted_at IS NULL")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(year,)| year as i32).collect())
+}
 
-impl DueDays {
-    pub async fn load(conn: &mut AnyConnection) -> Result<DueDays, sqlx::Error> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT year, return_due_days FROM campaigns WHERE deleted_at IS NULL")
-                .fetch_all(conn)
-                .await?;
-        Ok(DueDays(
-            rows.into_iter()
-                .map(|(year, days)| (year as i32, days))
-                .collect(),
-        ))
-    }
-
-    /// The years with a campaign.
-    fn years(&self) -> Vec<i32> {
-        self.0.keys().copied().collect()
-    }
-
-    fn has(&self, month: NaiveDate) -> bool {
-        self.0.contains_key(&month.year())
-    }
-
-    /// The deadline of a month: the campaign of its year says how many days after its end.
-    pub fn deadline(&self, month: NaiveDate) -> NaiveDate {
-        let days = self
-            .0
-            .get(&month.year())
-            .copied()
-            .unwrap_or(DEFAULT_DUE_DAYS);
-        returns::deadline(month, days)
-    }
+/// A month's deadline: the campaign of its year says how many days after its end.
+fn deadline(due: &DueDays, first: NaiveDate) -> NaiveDate {
+    returns::deadline(first, due.of(first.year()))
 }
 
 fn state(code: &str) -> Result<ReturnState, sqlx::Error> {
@@ -95,7 +73,8 @@ pub async fn officer(
     for (text, code, version, reason) in rows {
         stored.insert(month(&text)?, (state(&code)?, version, reason));
     }
-    let mut months = todo::months_due(today, &due.years(), closed_on);
+    let years = campaign_years(conn).await?;
+    let mut months = todo::months_due(today, &years, closed_on);
     // Sent back before its month was over: still the station's to fix.
     for (first, (state, ..)) in &stored {
         if *state == ReturnState::Returned && !months.contains(first) {
@@ -112,7 +91,7 @@ pub async fn officer(
         if !todo::still_to_submit(state) {
             continue;
         }
-        let deadline = due.deadline(first);
+        let deadline = deadline(&due, first);
         items.push(TodoItem::Submit {
             station_id,
             station_name: station_name.clone(),
@@ -157,7 +136,7 @@ pub async fn district_leader(
         });
     }
     let last = todo::last_ended_month(today);
-    if DueDays::load(conn).await?.has(last) {
+    if campaign_years(conn).await?.contains(&last.year()) {
         for r in reminders(conn, viewer, last, today).await? {
             items.push(TodoItem::NotSubmitted {
                 station_id: r.station_id,
@@ -308,7 +287,7 @@ pub async fn reminders(
     first: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<Reminder>, sqlx::Error> {
-    let deadline = DueDays::load(conn).await?.deadline(first);
+    let deadline = deadline(&DueDays::load(conn).await?, first);
     let text = returns::month_of(first);
     let mut c = Conditions::all();
     within_districts(viewer, &mut c, "s.district_id");

@@ -46,5 +46,6 @@ mod session_edits;
 mod sessions;
 mod settings;
 mod suppression;
+mod todo;
 mod upgrade;
 mod users;
