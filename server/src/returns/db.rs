@@ -148,7 +148,10 @@ pub async fn stored_between(
     c.text("r.month <= ?", to.to_string());
     let sql = format!(
         "SELECT r.station_id, r.month, {STORED_COLUMNS}
-         FROM monthly_returns r JOIN {STATIONS_FROM} ON t.id = r.station_id WHERE {}",
+         FROM monthly_returns r
+         JOIN stations t ON t.id = r.station_id
+         JOIN districts d ON d.id = t.district_id
+         WHERE {}",
         c.sql()
     );
     type Row = (

@@ -38,6 +38,7 @@ mod reads;
 mod records;
 mod report;
 mod report_pdf;
+mod returns;
 mod rollups;
 mod schema;
 mod school_lists;
