@@ -87,6 +87,7 @@ fn described() -> OpenApi {
     doc.charts_and_audit();
     doc.links();
     doc.users();
+    doc.returns();
     doc.report();
     doc.imports();
     doc.todo();
@@ -778,6 +779,159 @@ impl Doc {
 }
 
 impl Doc {
+    /// Monthly returns and their sign-off.
+    fn returns(&mut self) {
+        use humiao_shared::returns::{
+            MonthlyReturn, ReturnAction, ReturnEvent, ReturnSummary, TransitionInput,
+        };
+        let one = self.schema::<MonthlyReturn>();
+        let many = self.array_of::<MonthlyReturn>();
+        let events = self.array_of::<ReturnEvent>();
+        let summary = self.schema::<ReturnSummary>();
+        let input = self.schema::<TransitionInput>();
+        let action = self.schema::<ReturnAction>();
+        let conflict = self.schema::<ConflictBody>();
+        let month = || {
+            ParameterBuilder::new()
+                .name("month")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some(
+                    "`YYYY-MM`, begun (not after the current month): else 422",
+                ))
+                .schema(Some(string_pattern(r"^[0-9]{4}-(0[1-9]|1[0-2])$")))
+        };
+        let place = |name: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(integer()))
+        };
+        let at = |op: Op| {
+            let mut op = op;
+            op.builder = op
+                .builder
+                .parameter(place("station"))
+                .parameter(month())
+                .response(
+                    "422",
+                    json_error(&op.error, "The month is malformed or has not begun"),
+                );
+            op
+        };
+
+        let mut op = self
+            .op(
+                "returns",
+                "list_returns",
+                "One monthly return per expected station and month in the viewer's scope, \
+                 up to the current month (a month no one moved is open, version 0). \
+                 Schools are refused",
+            )
+            .params(crate::returns::ReturnQuery::into_params(|| {
+                Some(ParameterIn::Query)
+            }));
+        op.builder = op.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("A page of the returns, by month and station")
+                .header(
+                    "X-Total-Count",
+                    HeaderBuilder::new()
+                        .schema(Some(integer()))
+                        .description(Some("How many match in all"))
+                        .build(),
+                )
+                .content("application/json", json(many.clone()))
+                .build(),
+        );
+        self.add(HttpMethod::Get, "/api/v1/returns", op);
+
+        let op = at(self.op("returns", "get_return", "A station's monthly return"))
+            .ok(one.clone(), "The return; its ETag is its version");
+        self.add(HttpMethod::Get, "/api/v1/returns/{station}/{month}", op);
+        let op = at(self.op(
+            "returns",
+            "return_history",
+            "Every move of a return, oldest first",
+        ))
+        .ok(events, "");
+        self.add(
+            HttpMethod::Get,
+            "/api/v1/returns/{station}/{month}/history",
+            op,
+        );
+        let op = at(self.op(
+            "returns",
+            "return_summary",
+            "The month's sessions and outcome values, with the warnings to check first",
+        ))
+        .ok(summary, "");
+        self.add(
+            HttpMethod::Get,
+            "/api/v1/returns/{station}/{month}/summary",
+            op,
+        );
+
+        let mut op = at(self.op(
+            "returns",
+            "move_return",
+            "Submits (station officer), approves (district leader), returns with a reason \
+             (district leader a submitted one, city leader an approved one), accepts (city \
+             leader) or reopens with a reason (administrator) a return",
+        ))
+        .body(input)
+        .if_match(true)
+        .precondition_required()
+        .ok(one.clone(), "The return as moved, with its new ETag")
+        .conflict(
+            conflict.clone(),
+            "The version is stale (edit_conflict), the state does not allow the action \
+             (invalid_transition), or the station closed before the month (station_closed); \
+             `current` is the return",
+        );
+        op.builder = op.builder.parameter(
+            ParameterBuilder::new()
+                .name("action")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(action)),
+        );
+        self.add(
+            HttpMethod::Post,
+            "/api/v1/returns/{station}/{month}/{action}",
+            op,
+        );
+
+        let mut op = self
+            .op(
+                "returns",
+                "accept_district_returns",
+                "The city accepts every approved return of a district's month, once every \
+                 expected return there is approved or accepted",
+            )
+            .ok(many, "The district's returns for the month")
+            .conflict(
+                conflict,
+                "Not every return is approved (not_all_approved); `current` lists those \
+                 that are not",
+            );
+        op.builder = op
+            .builder
+            .parameter(place("district"))
+            .parameter(month())
+            .response(
+                "422",
+                json_error(&op.error, "The month is malformed or has not begun"),
+            );
+        self.add(
+            HttpMethod::Post,
+            "/api/v1/returns/districts/{district}/{month}/accept",
+            op,
+        );
+    }
+
     /// Accounts: administrators only.
     fn users(&mut self) {
         let account = self.schema::<Account>();

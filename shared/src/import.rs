@@ -314,6 +314,8 @@ pub enum ImportIssue {
     Formula,
     /// A cell inside merged cells.
     MergedCells,
+    /// The row falls in a station's month whose return is submitted, approved or accepted.
+    PeriodLocked,
 }
 
 impl ImportIssue {
@@ -358,6 +360,11 @@ impl ImportIssue {
             MergedCells => (
                 "含有合并单元格，请取消合并，每格填写各自的数据",
                 "Merged cells: unmerge them and fill in each cell",
+            ),
+            PeriodLocked => (
+                "该所这个月的月报已上报或已审核，记录已锁定；请先由分局退回或由管理员重新打开",
+                "The station's return for this month is submitted or approved, so the month \
+                 is locked; have it sent back or reopened first",
             ),
         };
         lang.pick(zh, en)

@@ -11,6 +11,10 @@
 //! means SQLite never makes this process's writers wait on each other through its sleeping
 //! busy handler.
 //!
+//! Sessions in a month whose return locks it are not stored: the batch's transaction asks
+//! [`crate::returns::locks`] first, so a submit that lands between a request's own check
+//! and the batch cannot let a session slip into a locked month.
+//!
 //! On stopping, [`SessionWriter::drain`] closes the queue: what is in it is still committed
 //! and answered, and a request that comes later is answered with an error (503), so no
 //! entry is dropped without an answer.
@@ -25,6 +29,7 @@ use super::audit::{self, Change};
 use super::idempotency::{self, Pending};
 use super::sessions::{insert_sessions, Duplicates, References};
 use super::Db;
+use crate::returns::locks::{locked_among, period_of_day};
 
 const MAX_BATCH: usize = 128;
 const QUEUE: usize = 4096;
@@ -141,6 +146,19 @@ async fn store(db: &Db, jobs: &[Job]) -> Result<Vec<Session>, sqlx::Error> {
         .map(|j| (j.session.clone(), j.duplicates))
         .collect();
     let mut tx = db.write_tx().await?;
+    // A return submitted since the request was checked locks its month: that entry is
+    // refused (alone, when the batch is retried one by one), and its request is answered
+    // 409 `period_locked` by the handler, which finds the month locked.
+    let periods: Vec<_> = jobs
+        .iter()
+        .map(|j| period_of_day(j.session.station_id, j.session.held_on))
+        .collect();
+    if let Some(((station, month), state)) = locked_among(&mut tx, db.engine, &periods).await? {
+        return Err(sqlx::Error::Protocol(format!(
+            "the return of station {station} for {month} is {}",
+            state.code()
+        )));
+    }
     let ids = insert_sessions(&mut tx, &entries, false).await?;
     let mut stored = Vec::with_capacity(jobs.len());
     for (job, id) in jobs.iter().zip(ids) {

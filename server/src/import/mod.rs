@@ -36,6 +36,7 @@ use crate::db::audit::{self, Change};
 use crate::db::{now_text, Db, Turn};
 use crate::error::ApiError;
 use crate::records::{fetch, Found, Resource};
+use crate::returns::locks::{self, Period};
 use crate::viewer::Viewer;
 use read::{Budget, Table};
 
@@ -99,6 +100,16 @@ pub trait Sheet {
 
     /// The natural key, to find the same record twice in one file.
     fn key(valid: &Self::Valid) -> String;
+
+    /// The station's month a row's record falls in, when a monthly return covers it
+    /// (sessions): a row in a locked month is a row error `period_locked`, reported in
+    /// [`Sheet::PERIOD_COLUMN`], and nothing of the file is stored.
+    fn period(_valid: &Self::Valid) -> Option<Period> {
+        None
+    }
+
+    /// The column a row in a locked month is reported in.
+    const PERIOD_COLUMN: &'static str = "";
 
     async fn status(conn: &mut AnyConnection, valid: &Self::Valid) -> Result<Status, sqlx::Error>;
 
@@ -482,6 +493,17 @@ pub async fn run<S: Sheet>(
             );
             continue;
         }
+        if let Some(period) = S::period(&valid) {
+            if locks::state_locking(&mut conn, period).await?.is_some() {
+                file_problem(
+                    row.number,
+                    Some(S::PERIOD_COLUMN),
+                    ImportIssue::PeriodLocked.into(),
+                    None,
+                );
+                continue;
+            }
+        }
         if first_row_of.insert(S::key(&valid), row.number).is_some() {
             file_problem(row.number, None, ImportIssue::RepeatedRow.into(), None);
             continue;
@@ -554,6 +576,9 @@ pub async fn run<S: Sheet>(
     // Classified again inside the transaction, after any other import of this kind ended
     // (a retry sent while the first upload was still storing): what is stored now counts.
     let mut tx = db.write_tx_in_turn(Turn::Import(S::KIND)).await?;
+    // A return submitted since the rows were checked: the whole file is refused (409).
+    let periods: Vec<Period> = valid_rows.iter().filter_map(S::period).collect();
+    locks::check(&mut tx, db.engine, &periods).await?;
     let statuses = statuses::<S>(&mut tx, valid_rows).await?;
     count_into(&mut report, &statuses);
     let ids = S::store(&mut tx, &statuses).await?;

@@ -18,6 +18,7 @@ use super::{
 use crate::clock;
 use crate::db::sessions::{insert_sessions, Duplicates};
 use crate::error::ApiError;
+use crate::returns::locks::{period_of_day, Period};
 use crate::viewer::Viewer;
 use humiao_shared::error::FieldCode;
 
@@ -186,6 +187,12 @@ impl Sheet for Sessions {
             topics
         )
     }
+
+    fn period(v: &ValidSession) -> Option<Period> {
+        Some(period_of_day(v.station_id, v.held_on))
+    }
+
+    const PERIOD_COLUMN: &'static str = "held_on";
 
     async fn status(conn: &mut AnyConnection, v: &ValidSession) -> Result<Status, sqlx::Error> {
         let (school_id, venue) = match &v.venue {

@@ -186,6 +186,11 @@ fn table() -> Vec<(&'static str, &'static str, Rule)> {
         ("SheetForm", "campaign_id", FormField),
         ("SheetForm", "school_ids", FormField),
         ("SheetForm", "days_valid", FormField),
+        (
+            "TransitionInput",
+            "reason",
+            OptionalText(humiao_shared::returns::REASON_MAX),
+        ),
     ]
 }
 

@@ -24,6 +24,7 @@ use crate::db::{now_text, Db};
 use crate::error::{ApiError, Conflict};
 use crate::export::{Export, ExportQuery};
 use crate::extract::{etag, IdempotencyKey, IfMatch, Json, Query};
+use crate::returns::locks::{self, Period};
 use crate::viewer::Viewer;
 use humiao_shared::record::used_by::UsedBy;
 
@@ -165,6 +166,7 @@ async fn create<R: Resource>(
     }
 
     let mut tx = db.write_tx().await?;
+    locks::check(&mut tx, db.engine, &periods(&[R::period(&valid)])).await?;
     let (id, action, before, status) = match R::existing(&mut tx, &valid).await? {
         Some(Found { id, live: true }) if R::ON_EXISTING == OnExisting::Update => {
             let before = fetch::<R>(&mut tx, id).await?;
@@ -235,6 +237,10 @@ async fn create_in_group<R: Resource>(
     valid: &R::Valid,
     pending: &Pending,
 ) -> Result<HttpResponse, ApiError> {
+    // Refused at once if the month is locked; the writer checks again in its transaction,
+    // and a store it refuses is answered the same way below.
+    let period = periods(&[R::period(valid)]);
+    locks::check_now(db, &period).await?;
     let existing = R::existing(&mut *db.pool.acquire().await?, valid).await?;
     if let Some(found) = existing.filter(|f| f.live) {
         // Stored by a retry with the same key that got there first? Then its answer.
@@ -248,8 +254,16 @@ async fn create_in_group<R: Resource>(
             .insert_header((header::LOCATION, location::<R>(id)))
             .insert_header((header::ETAG, etag(R::version(&record))))
             .json(record)),
-        Err(e) => after_unique_violation::<R>(db, viewer, e, pending, valid).await,
+        Err(e) => {
+            locks::check_now(db, &period).await?;
+            after_unique_violation::<R>(db, viewer, e, pending, valid).await
+        }
     }
+}
+
+/// The months a write touches, for [`locks::check`].
+fn periods(of: &[Option<Period>]) -> Vec<Period> {
+    of.iter().flatten().copied().collect()
 }
 
 /// How the idempotency protocol knows a resource's creates.
@@ -306,6 +320,9 @@ async fn update<R: Resource>(
     if R::version(&before) != version {
         return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
+    // Neither the month it leaves nor the month it moves to may be locked.
+    let touched = periods(&[R::period_of(&before), R::period(&valid)]);
+    locks::check(&mut tx, db.engine, &touched).await?;
     if let Some(other) = R::other_with_key(&mut tx, &valid, id).await? {
         drop(tx);
         return Err(clash::<R>(&db, &viewer, other).await);
@@ -367,6 +384,7 @@ async fn delete<R: Resource>(
     if version.is_some_and(|v| v != current) {
         return Err(conflict::<R>(&mut tx, &viewer, Conflict::EditConflict, before).await);
     }
+    locks::check(&mut tx, db.engine, &periods(&[R::period_of(&before)])).await?;
     let used_by = R::in_use(&mut tx, id).await?;
     if !used_by.is_empty() {
         return Err(dependents::<R>(

@@ -33,6 +33,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 use crate::db::idempotency::Pending;
 pub use crate::db::where_clause::Conditions;
 use crate::error::{ApiError, Conflict};
+pub use crate::returns::locks::Period;
 use crate::viewer::{Scope, Viewer};
 pub use dependents::{outside_dates, used_by, Dated, Outside};
 use humiao_shared::account::Role;
@@ -220,6 +221,19 @@ pub trait Resource: 'static {
         records: Vec<Self::Record>,
     ) -> Result<Vec<Self::Record>, sqlx::Error> {
         Ok(records)
+    }
+
+    /// The station's month whose return locks records with this content (sessions and
+    /// outcome values): while that return is submitted, approved or accepted, the handlers
+    /// refuse to create, change or delete them (409 `period_locked`, see
+    /// [`crate::returns::locks`]). `None` for records no return covers.
+    fn period(_valid: &Self::Valid) -> Option<Period> {
+        None
+    }
+
+    /// The same of a stored record: where an edit moves it from, or what a delete removes.
+    fn period_of(_record: &Self::Record) -> Option<Period> {
+        None
     }
 
     fn version(record: &Self::Record) -> i64;

@@ -231,6 +231,15 @@ impl Resource for Outcomes {
         super::takes_back(viewer, record.station_id)
     }
 
+    fn period(v: &ValidOutcome) -> Option<super::Period> {
+        Some((v.station_id, v.month))
+    }
+
+    fn period_of(o: &Outcome) -> Option<super::Period> {
+        let first = humiao_shared::returns::parse_month(&o.month)?;
+        Some((o.station_id, first))
+    }
+
     fn version(o: &Outcome) -> i64 {
         o.version
     }

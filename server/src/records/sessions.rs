@@ -27,6 +27,7 @@ use crate::db::sessions::{
 };
 use crate::db::writer::{Job, SessionWriter};
 use crate::error::{ApiError, Conflict};
+use crate::returns::locks::period_of_day;
 use crate::viewer::{Scope, Viewer};
 use humiao_shared::account::Role;
 
@@ -222,6 +223,15 @@ impl Resource for Sessions {
     /// station's).
     fn may_delete(_viewer: &Viewer, _record: &Session) -> bool {
         true
+    }
+
+    fn period(entry: &Entry) -> Option<super::Period> {
+        let s = &entry.session;
+        Some(period_of_day(s.station_id, s.held_on))
+    }
+
+    fn period_of(record: &Session) -> Option<super::Period> {
+        Some(period_of_day(record.station_id, record.held_on))
     }
 
     fn version(record: &Session) -> i64 {

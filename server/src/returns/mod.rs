@@ -16,6 +16,7 @@
 //! say in the action gets 403 (audited); schools read no returns at all (403).
 
 pub mod db;
+pub mod locks;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -391,6 +392,8 @@ async fn act(
     let place = visible_station(&db, &mut *tx, &viewer, station).await?;
     let first = begun_month(&month, today)?;
     let month = rules::month_of(first);
+    // Writes of the month under way finish first; later ones see the new state.
+    locks::hold(&mut tx, db.engine, &[(station, first)]).await?;
     let stored = db::stored(&mut *tx, station, &month).await?;
     let due = DueDays::load(&mut *tx).await?;
     let current = answer(&place, first, stored.as_ref(), &due, today);
@@ -560,6 +563,8 @@ async fn accept_district(
         drop(tx);
         return Err(denied(&db, &viewer, 0).await);
     }
+    let held: Vec<locks::Period> = stations.iter().map(|s| (s.id, first)).collect();
+    locks::hold(&mut tx, db.engine, &held).await?;
     let stored = db::stored_between(&mut *tx, &c, &month, &month).await?;
     let due = DueDays::load(&mut *tx).await?;
     let before: Vec<(&StationPlace, Option<&Stored>, MonthlyReturn)> = stations

@@ -24,7 +24,9 @@
 //! alone: `session`, `district`, … (a new record of that kind, 雕庄's where it has a
 //! place), `confirmation` (雕庄小学's), `links` (for 雕庄小学), `user` (an officer of
 //! 雕庄), `password` (a new one for an account), `wrong_password` (the viewer's own
-//! username), `link_secret` (a fresh link of 雕庄小学), `-` (no body).
+//! username), `link_secret` (a fresh link of 雕庄小学), `transition` (a return's move with
+//! a reason), `-` (no body). A return's month is `{open_month}`, `{submitted_month}` or
+//! `{approved_district_month}`, one of its own per cell (see `World::return_month`).
 //!
 //! Each viewer's requests come from an address of its own (127.0.0.10–17), as people sign
 //! in from machines of their own: the limit on failed logins counts per address. A cell
@@ -357,6 +359,7 @@ impl World {
             }),
             "link_secret" => json!({"secret": self.new_link().await?.1}),
             "password" => json!({"password": "access-matrix-new-password"}),
+            "transition" => json!({"reason": "访问矩阵"}),
             "links" => json!({"campaign_id": self.ids["campaign"],
                               "school_ids": [self.ids["diaozhuang_school"]],
                               "days_valid": 30}),
@@ -419,6 +422,54 @@ impl World {
         Ok((id, secret))
     }
 
+    /// A month of its own for one cell of the returns' rows (from 1990 on, which nothing
+    /// else uses), set up as its name says: `{open_month}` untouched, `{submitted_month}`
+    /// submitted by 雕庄, `{approved_district_month}` approved at every station of 天宁.
+    /// The month and its return's `ETag`; `None` for any other name.
+    async fn return_month(&mut self, name: &str) -> Result<Option<(String, String)>, String> {
+        let stations: Vec<i64> = match name {
+            "open_month" => Vec::new(),
+            "submitted_month" => vec![self.ids["diaozhuang_station"]],
+            "approved_district_month" => sqlx::query_as::<_, (i64,)>(
+                "SELECT id FROM stations WHERE district_id = $1 AND deleted_at IS NULL",
+            )
+            .bind(self.ids["tianning"])
+            .fetch_all(&self.app.db.pool)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect(),
+            _ => return Ok(None),
+        };
+        let n = self.next("month") - 1;
+        let month = format!("{}-{:02}", 1990 + n / 12, n % 12 + 1);
+        let state = if name == "submitted_month" {
+            "submitted"
+        } else {
+            "approved"
+        };
+        for station in &stations {
+            sqlx::query(
+                "INSERT INTO monthly_returns (station_id, month, state, version,
+                     first_submitted_on, submitted_on, updated_at)
+                 VALUES ($1, $2, $3, 1, '1990-01-01', '1990-01-01', '1990-01-01T00:00:00Z')",
+            )
+            .bind(station)
+            .bind(&month)
+            .bind(state)
+            .execute(&self.app.db.pool)
+            .await
+            .map_err(|e| format!("cannot set up a return: {e}"))?;
+        }
+        let tag = if stations.is_empty() {
+            "\"0\""
+        } else {
+            "\"1\""
+        };
+        Ok(Some((month, tag.to_string())))
+    }
+
     /// The concrete path, and the `ETag` of the record made for the cell, if one was.
     async fn resolve(&mut self, request: &str) -> Result<(String, Option<String>), String> {
         let mut path = String::new();
@@ -431,6 +482,12 @@ impl World {
                 .ok_or_else(|| format!("unclosed {{ in {request}"))?;
             path.push_str(&rest[..start]);
             let name = &rest[start + 1..end];
+            if let Some((month, tag)) = self.return_month(name).await? {
+                path.push_str(&month);
+                etag = Some(tag);
+                rest = &rest[end + 1..];
+                continue;
+            }
             let id = match name.strip_prefix("new_") {
                 Some(kind) => {
                     let (id, tag) = self.create(kind).await?;
@@ -468,7 +525,11 @@ impl World {
         if let Some(token) = &viewer.token {
             req = req.header(header::COOKIE, format!("{COOKIE}={token}"));
         }
-        if let Some(etag) = etag.filter(|_| [Method::PUT, Method::DELETE].contains(&row.method)) {
+        // A return moves with the version read, like an edit.
+        let moves_a_return = row.method == Method::POST && path.starts_with("/api/v1/returns/");
+        if let Some(etag) =
+            etag.filter(|_| [Method::PUT, Method::DELETE].contains(&row.method) || moves_a_return)
+        {
             req = req.header(header::IF_MATCH, etag);
         }
         if let Some(body) = body {

@@ -39,6 +39,7 @@ mod records;
 mod report;
 mod report_pdf;
 mod returns;
+mod returns_locks;
 mod rollups;
 mod schema;
 mod school_lists;

@@ -65,7 +65,7 @@ fn this_month() -> String {
 
 /// Puts a station's month in `state` behind the API's back (version 1, no history); `open`
 /// removes its row.
-async fn set_state(app: &TestApp, station: i64, month: &str, state: &str) {
+pub async fn set_state(app: &TestApp, station: i64, month: &str, state: &str) {
     let pool = &app.db.pool;
     sqlx::query(
         "DELETE FROM return_events WHERE return_id IN
