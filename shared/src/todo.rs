@@ -4,8 +4,8 @@
 //!
 //! Who sees what (the server finds the role from the account; the rules of what is due are
 //! here, so the page and the API agree):
-//! - an officer: the station's ended months still to submit (open, oldest first) and the
-//!   returns sent back, each with the leader's reason;
+//! - an officer: the returns sent back, each with the leader's reason, then the station's
+//!   ended months still to submit (open, oldest first);
 //! - a district leader: returns waiting for approval, and the stations that have not
 //!   submitted the last ended month;
 //! - a city leader (a leader of a city or of the whole database): districts whose month is

@@ -250,8 +250,16 @@ fn ReturnCard(
     };
     let deadline = row.deadline.to_string();
     let details_month = month.clone();
+    // The month a to-do item opened is brought into view (a phone shows one card or two).
+    let node = NodeRef::<leptos::html::Li>::new();
+    let asked = is_open.get_untracked();
+    Effect::new(move |_| {
+        if let Some(card) = node.get().filter(|_| asked) {
+            card.scroll_into_view();
+        }
+    });
     view! {
-        <li class="card return" id=id.clone() data-state=state.code()>
+        <li class="card return" id=id.clone() data-state=state.code() node_ref=node>
             <div class="return-head">
                 <strong>{row.station_name.clone()}</strong>
                 <span class="return-month">{month.clone()}</span>
@@ -259,7 +267,8 @@ fn ReturnCard(
             </div>
             <p class="muted return-due">
                 {move || i18n::due_text(lang(), &deadline, days_late)}
-                {row.late.then(|| view! { " · " <span class="late">{tr(T::ReturnLate)}</span> })}
+                // Submitted after its deadline (one still missing says how late above).
+                {(row.late && days_late == 0).then(|| view! { " · " <span class="late">{tr(T::ReturnLate)}</span> })}
             </p>
             {row.reason.clone().map(|r| view! {
                 <p class="notice warn return-reason">{tr(T::ReturnSentBack)}"："{r}</p>
@@ -278,7 +287,10 @@ fn ReturnCard(
                             <textarea id=reason_id.clone() rows="2" maxlength="200"
                                 aria-invalid=move || reason_error.get().is_some().to_string()
                                 prop:value=move || reason.get()
-                                on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                                on:input=move |ev| {
+                                    reason_error.set(None);
+                                    reason.set(event_target_value(&ev));
+                                }></textarea>
                             <Problem problem=Signal::derive(move || reason_error.get()) />
                         </div>
                     })}
@@ -370,7 +382,7 @@ fn ReturnDetails(station: i64, month: String) -> impl IntoView {
                                 view! {
                                     <ol class="history">
                                         {history.into_iter().map(|e| {
-                                            let at = e.at.chars().take(16).collect::<String>().replace('T', " ");
+                                            let at = china_time(&e.at);
                                             view! {
                                                 <li>
                                                     <span class="muted">{at}</span>" "{e.actor.clone()}" "
@@ -388,4 +400,17 @@ fn ReturnDetails(station: i64, month: String) -> impl IntoView {
             </ErrorBoundary>
         </Transition>
     }
+}
+
+/// An event's time (RFC 3339) as read in China: `2026-03-06 09:12`.
+fn china_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .ok()
+        .and_then(|t| {
+            chrono::FixedOffset::east_opt(8 * 3600).map(|china| t.with_timezone(&china))
+        })
+        .map_or_else(
+            || at.to_string(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
 }

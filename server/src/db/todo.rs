@@ -44,8 +44,8 @@ fn optional_date(text: Option<String>) -> Result<Option<NaiveDate>, sqlx::Error>
     text.as_deref().map(date).transpose()
 }
 
-/// An officer's items: the station's ended months not yet submitted (oldest first), a
-/// returned one with its reason wherever it falls (a month sent early and sent back).
+/// An officer's items: the returns sent back, with their reasons (a month sent early and
+/// sent back included), then the station's ended months not yet submitted, oldest first.
 pub async fn officer(
     conn: &mut AnyConnection,
     station_id: i64,
@@ -103,6 +103,11 @@ pub async fn officer(
             reason,
         });
     }
+    // Sent back first: a leader is waiting on those; then the open months, oldest first.
+    items.sort_by_key(|item| match item {
+        TodoItem::Submit { state, month, .. } => (*state != ReturnState::Returned, month.clone()),
+        _ => (true, String::new()),
+    });
     Ok(items)
 }
 

@@ -47,6 +47,7 @@ mod scope_filters;
 mod session_edits;
 mod sessions;
 mod settings;
+mod signoff_phone;
 mod suppression;
 mod todo;
 mod upgrade;

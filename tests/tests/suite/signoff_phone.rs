@@ -1,0 +1,254 @@
+//! The sign-off at phone size (issue 17), in headless Chromium at 360 × 740: an officer
+//! submits March from 月报; the district leader, from 待办, sends it back with a reason (the
+//! form refuses to send without one); the officer reads the reason in 待办 under the
+//! header's count, fixes a session of March (locked while submitted, open again once sent
+//! back) and submits again; the leader approves; the city accepts. Screenshots of each
+//! step are saved (`signoff-*-360.png`).
+
+use chrono::Datelike;
+use humiao_server::clock;
+use humiao_tests::browser::Browser;
+use humiao_tests::fixtures::{demo_refs, session_entry};
+use humiao_tests::{spawn_app, TestApp};
+use serde_json::Value;
+
+/// Signs in at `path` (the page stays there) as `username`, in a browser the size of a phone.
+async fn phone_at(app: &TestApp, username: &str, path: &str) -> Browser {
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.set_window_size(360, 740).await.unwrap();
+    browser
+        .sign_in(&format!("{}{path}", app.url), username)
+        .await
+        .unwrap();
+    browser
+}
+
+/// The state the return's card shows, once it shows `state`.
+async fn card_reaches(browser: &Browser, card: &str, state: &str) {
+    browser
+        .wait_for(&format!("{card}[data-state='{state}']"))
+        .await
+        .unwrap_or_else(|e| panic!("{card} reaches {state}: {e}"));
+}
+
+/// Whether the page is wider than the phone (something would scroll sideways).
+async fn overflows(browser: &Browser) -> bool {
+    browser
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        == Value::Bool(true)
+}
+
+async fn state_of(app: &TestApp, station: i64, month: &str) -> String {
+    app.get_json(&format!("/api/v1/returns/{station}/{month}"))
+        .await["state"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_and_accepted() {
+    let app = spawn_app().await;
+    let year = clock::today().year();
+    let month = format!("{year}-03");
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    // March starts open whatever the demo made of it, with one session of 雕庄 to fix.
+    for sql in [
+        "DELETE FROM return_events WHERE return_id IN
+           (SELECT id FROM monthly_returns WHERE station_id = $1 AND month = $2)",
+        "DELETE FROM monthly_returns WHERE station_id = $1 AND month = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(station)
+            .bind(&month)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let refs = demo_refs(&app.client, &app.url).await;
+    let mut entry = session_entry(&refs, "三月讲座（待核对）");
+    entry["held_on"] = format!("{month}-12").into();
+    let res = app.post_json("/api/v1/sessions", &entry).await;
+    assert_eq!(res.status(), 201);
+    let session: Value = res.json().await.unwrap();
+    let session_id = session["id"].as_i64().unwrap();
+    let card = format!("#return-{station}-{month}");
+
+    // The officer opens March in 月报: its figures and warnings are open, and 上报 sends it.
+    let officer = phone_at(&app, "officer.diaozhuang", &format!("/returns?month={month}")).await;
+    officer
+        .wait_for(&format!("{card} .return-details"))
+        .await
+        .unwrap();
+    officer.screenshot("signoff-officer-march-360").await.unwrap();
+    assert!(!overflows(&officer).await, "月报 fits a 360 px phone");
+    officer
+        .click(&format!("{card} button[data-action='submit']"))
+        .await
+        .unwrap();
+    card_reaches(&officer, &card, "submitted").await;
+    officer
+        .wait_for_text(".notice.ok", |t| t.contains("上报"))
+        .await
+        .unwrap();
+    assert_eq!(state_of(&app, station, &month).await, "submitted");
+    // Submitted, March is locked: the officer's edit is refused, naming the state.
+    let officer_api = app.client_as("officer.diaozhuang").await;
+    let mut fixed = entry.clone();
+    fixed["audience"]["students"] = 45.into();
+    fixed["notes"] = "三月讲座（已按签到表更正）".into();
+    let put = officer_api
+        .put(format!("{}/api/v1/sessions/{session_id}", app.url))
+        .header("If-Match", "\"1\"")
+        .json(&fixed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 409);
+    assert_eq!(put.json::<Value>().await.unwrap()["code"], "period_locked");
+
+    // The district leader finds it in 待办 and sends it back; without a reason the form
+    // says one is needed and sends nothing.
+    let leader = phone_at(&app, "leader.tianning", "/todo").await;
+    leader
+        .wait_for_text("#todo", |t| t.contains("雕庄派出所") && t.contains(&month))
+        .await
+        .unwrap();
+    leader.screenshot("signoff-leader-todo-360").await.unwrap();
+    assert!(!overflows(&leader).await, "待办 fits a 360 px phone");
+    leader
+        .click(&format!(
+            ".todo-item[data-kind='review'] a[href='/returns?month={month}&state=submitted']"
+        ))
+        .await
+        .unwrap();
+    leader
+        .click(&format!("{card} button[data-action='return']"))
+        .await
+        .unwrap();
+    leader
+        .wait_for_text(&format!("{card} .return-actions .notice.bad"), |t| {
+            t.contains("必填")
+        })
+        .await
+        .unwrap();
+    assert_eq!(state_of(&app, station, &month).await, "submitted");
+    let reason = "三月讲座人数与签到表不符，请核对后重报";
+    leader
+        .type_into(&format!("{card} textarea"), reason)
+        .await
+        .unwrap();
+    leader.screenshot("signoff-leader-return-360").await.unwrap();
+    leader
+        .click(&format!("{card} button[data-action='return']"))
+        .await
+        .unwrap();
+    // The list shows what waits for review: March has left it.
+    leader.wait_until_gone(&card).await.unwrap();
+    assert_eq!(state_of(&app, station, &month).await, "returned");
+
+    // The officer sees the reason in 待办, with the count in the header.
+    officer.client.goto(&format!("{}/todo", app.url)).await.unwrap();
+    let item = officer
+        .wait_for_text(".todo-item[data-kind='submit'] .return-reason", |t| {
+            t.contains(reason)
+        })
+        .await
+        .unwrap();
+    assert!(item.starts_with("退回原因"), "{item}");
+    let count: i64 = officer
+        .text_of("#todo-count")
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    let listed = app.client_as("officer.diaozhuang").await;
+    let todo: Value = listed
+        .get(format!("{}/api/v1/todo", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count, todo["count"].as_i64().unwrap());
+    officer.screenshot("signoff-officer-todo-360").await.unwrap();
+
+    // Sent back, March is open again: the session is fixed in its form.
+    officer
+        .client
+        .goto(&format!("{}/sessions/{session_id}", app.url))
+        .await
+        .unwrap();
+    let students = officer.wait_for("#audience-students").await.unwrap();
+    students.clear().await.unwrap();
+    students.send_keys("45").await.unwrap();
+    officer
+        .click("form.session button[type=submit]")
+        .await
+        .unwrap();
+    officer.wait_for("#station-sessions").await.unwrap();
+    let stored = app.get_json(&format!("/api/v1/sessions/{session_id}")).await;
+    assert_eq!(stored["audience"]["students"], 45);
+
+    // Submitted again from the returned item, approved by the district, accepted by the city.
+    officer.client.goto(&format!("{}/todo", app.url)).await.unwrap();
+    officer
+        .click(&format!(
+            ".todo-item[data-kind='submit'] a[href='/returns?month={month}']"
+        ))
+        .await
+        .unwrap();
+    officer
+        .click(&format!("{card} button[data-action='submit']"))
+        .await
+        .unwrap();
+    card_reaches(&officer, &card, "submitted").await;
+
+    leader
+        .client
+        .goto(&format!("{}/returns?month={month}&state=submitted", app.url))
+        .await
+        .unwrap();
+    leader
+        .click(&format!("{card} button[data-action='approve']"))
+        .await
+        .unwrap();
+    leader.wait_until_gone(&card).await.unwrap();
+    assert_eq!(state_of(&app, station, &month).await, "approved");
+
+    let city = phone_at(&app, "leader", &format!("/returns?month={month}&state=approved")).await;
+    city.click(&format!("{card} button[data-action='accept']"))
+        .await
+        .unwrap();
+    city.wait_until_gone(&card).await.unwrap();
+    assert_eq!(state_of(&app, station, &month).await, "accepted");
+
+    // The return's history reads every step, with the reason.
+    let history = app
+        .get_json(&format!("/api/v1/returns/{station}/{month}/history"))
+        .await;
+    let steps: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["submit", "return", "submit", "approve", "accept"]);
+    assert_eq!(history[1]["reason"], reason);
+    city.client
+        .goto(&format!("{}/returns?month={month}", app.url))
+        .await
+        .unwrap();
+    // Opened by its month, the card shows its details at once.
+    city.wait_for_text(&format!("{card} ol.history"), |t| t.contains(reason))
+        .await
+        .unwrap();
+    city.screenshot("signoff-city-history-360").await.unwrap();
+}
