@@ -255,7 +255,8 @@ fn ReturnCard(
     let asked = is_open.get_untracked();
     Effect::new(move |_| {
         if let Some(card) = node.get().filter(|_| asked) {
-            card.scroll_into_view();
+            // After the frame that attaches the list: the card is not in the page before.
+            request_animation_frame(move || card.scroll_into_view());
         }
     });
     view! {

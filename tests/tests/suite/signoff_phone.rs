@@ -3,7 +3,8 @@
 //! form refuses to send without one); the officer reads the reason in 待办 under the
 //! header's count, fixes a session of March (locked while submitted, open again once sent
 //! back) and submits again; the leader approves; the city accepts. Screenshots of each
-//! step are saved (`signoff-*-360.png`).
+//! step are saved (`signoff-*-360.png`). Then the reminders a leader prints, one notice per
+//! station and page, and a school's films to confirm in its 待办.
 
 use chrono::Datelike;
 use humiao_server::clock;
@@ -251,4 +252,83 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
         .await
         .unwrap();
     city.screenshot("signoff-city-history-360").await.unwrap();
+}
+
+#[tokio::test]
+async fn the_reminders_print_a_notice_per_station_and_a_school_sees_its_films_to_confirm() {
+    let app = spawn_app().await;
+    let today = clock::today();
+    let month = humiao_shared::returns::month_of(humiao_shared::todo::last_ended_month(today));
+    for sql in [
+        "DELETE FROM return_events WHERE return_id IN
+           (SELECT id FROM monthly_returns WHERE month = $1)",
+        "DELETE FROM monthly_returns WHERE month = $1",
+    ] {
+        sqlx::query(sql).bind(&month).execute(&app.db.pool).await.unwrap();
+    }
+    let rows: Value = app
+        .client_as("leader.tianning")
+        .await
+        .get(format!("{}/api/v1/todo/reminders?format=json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rows = rows.as_array().unwrap().len();
+    assert!(rows > 1, "every station of 天宁 is late for {month}");
+
+    // One notice per station, on screen and in print, where each takes a page of its own.
+    let leader = phone_at(&app, "leader.tianning", "/todo/reminders").await;
+    leader
+        .wait_until_true(&format!(
+            "return document.querySelectorAll('section.reminder-sheet').length === {rows};"
+        ))
+        .await
+        .unwrap();
+    let first = leader.text_of("section.reminder-sheet").await.unwrap();
+    assert!(
+        first.starts_with("月报催报通知") && first.contains("天宁分局") && first.contains(&month),
+        "{first}"
+    );
+    assert!(!overflows(&leader).await, "the reminders fit a 360 px phone");
+    leader.screenshot("signoff-reminders-360").await.unwrap();
+    leader
+        .cdp("Emulation.setEmulatedMedia", serde_json::json!({"media": "print"}))
+        .await
+        .unwrap();
+    leader
+        .wait_until_true(
+            "return getComputedStyle(document.querySelector('header.top')).display === 'none'
+                && getComputedStyle(document.querySelector('section.reminder-sheet'))
+                       .breakAfter === 'page';",
+        )
+        .await
+        .unwrap();
+
+    // A school's 待办: a film of an open window, with the days left.
+    let school = app.id_of("schools", "name", "雕庄小学").await;
+    let year_end = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap();
+    let closes = (today + chrono::Duration::days(10)).min(year_end);
+    let film = &app.get_json("/api/v1/films").await[0];
+    let res = app
+        .post_json(
+            "/api/v1/assignments",
+            &serde_json::json!({"campaign_id": app.current_campaign().await,
+                "title": "寒假安全观看", "film_ids": [film["id"]], "school_ids": [school],
+                "opens_on": today.to_string(), "closes_on": closes.to_string()}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let by_school = phone_at(&app, "school.diaozhuang", "/todo").await;
+    let title = film["title"].as_str().unwrap();
+    let item = by_school
+        .wait_for_text("#todo", |t| t.contains(title) && t.contains("寒假安全观看"))
+        .await
+        .unwrap();
+    assert!(item.contains(&closes.to_string()), "{item}");
+    by_school.wait_for("#todo-count").await.unwrap();
+    assert!(!overflows(&by_school).await, "a school's 待办 fits a 360 px phone");
+    by_school.screenshot("signoff-school-todo-360").await.unwrap();
 }
