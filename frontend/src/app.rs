@@ -148,7 +148,8 @@ fn TodoLink(bundle: Bundle) -> impl IntoView {
             })
     };
     if bundle.is_elsewhere("/todo") {
-        view! { <a href="/todo" rel="external" id="nav-todo">{tr(T::NavTodo)}{badge}</a> }.into_any()
+        view! { <a href="/todo" rel="external" id="nav-todo">{tr(T::NavTodo)}{badge}</a> }
+            .into_any()
     } else {
         view! { <A href="/todo" attr:id="nav-todo">{tr(T::NavTodo)}{badge}</A> }.into_any()
     }

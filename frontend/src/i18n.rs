@@ -474,9 +474,22 @@ pub fn return_warning(lang: Lang, warning: &humiao_shared::returns::ReturnWarnin
         (W::FollowUpsAboveCalls { follow_ups, calls }, Lang::En) => {
             format!("{follow_ups} follow-ups but {calls} runaway calls")
         }
-        (W::Unusual { indicator, value, usual }, _) => match lang {
-            Lang::Zh => format!("{} 为 {value}，与往常（约 {usual}）相差较大", indicator.label(lang)),
-            Lang::En => format!("{} is {value}, far from its usual {usual}", indicator.label(lang)),
+        (
+            W::Unusual {
+                indicator,
+                value,
+                usual,
+            },
+            _,
+        ) => match lang {
+            Lang::Zh => format!(
+                "{} 为 {value}，与往常（约 {usual}）相差较大",
+                indicator.label(lang)
+            ),
+            Lang::En => format!(
+                "{} is {value}, far from its usual {usual}",
+                indicator.label(lang)
+            ),
         },
     }
 }
@@ -496,25 +509,89 @@ pub fn todo_line(lang: Lang, item: &humiao_shared::todo::TodoItem) -> String {
     use humiao_shared::todo::TodoItem as I;
     match (item, lang) {
         (I::Submit { month, state, .. }, Lang::Zh) => match state {
-            humiao_shared::returns::ReturnState::Returned => format!("{month} 月报被退回，请修改后重新上报"),
+            humiao_shared::returns::ReturnState::Returned => {
+                format!("{month} 月报被退回，请修改后重新上报")
+            }
             _ => format!("{month} 月报待上报"),
         },
         (I::Submit { month, state, .. }, Lang::En) => match state {
-            humiao_shared::returns::ReturnState::Returned => format!("The {month} return was sent back: fix it and submit again"),
+            humiao_shared::returns::ReturnState::Returned => {
+                format!("The {month} return was sent back: fix it and submit again")
+            }
             _ => format!("Submit the {month} return"),
         },
-        (I::Review { station_name, month, .. }, Lang::Zh) => format!("{station_name} {month} 月报待审核"),
-        (I::Review { station_name, month, .. }, Lang::En) => format!("Review {station_name}'s {month} return"),
-        (I::NotSubmitted { station_name, month, .. }, Lang::Zh) => format!("{station_name} 尚未上报 {month} 月报"),
-        (I::NotSubmitted { station_name, month, .. }, Lang::En) => format!("{station_name} has not submitted {month}"),
-        (I::AcceptDistrict { district_name, month, approved, .. }, Lang::Zh) => {
+        (
+            I::Review {
+                station_name,
+                month,
+                ..
+            },
+            Lang::Zh,
+        ) => format!("{station_name} {month} 月报待审核"),
+        (
+            I::Review {
+                station_name,
+                month,
+                ..
+            },
+            Lang::En,
+        ) => format!("Review {station_name}'s {month} return"),
+        (
+            I::NotSubmitted {
+                station_name,
+                month,
+                ..
+            },
+            Lang::Zh,
+        ) => format!("{station_name} 尚未上报 {month} 月报"),
+        (
+            I::NotSubmitted {
+                station_name,
+                month,
+                ..
+            },
+            Lang::En,
+        ) => format!("{station_name} has not submitted {month}"),
+        (
+            I::AcceptDistrict {
+                district_name,
+                month,
+                approved,
+                ..
+            },
+            Lang::Zh,
+        ) => {
             format!("{district_name} {month} 月报已全部审核（{approved} 个所），待市局确认")
         }
-        (I::AcceptDistrict { district_name, month, approved, .. }, Lang::En) => {
-            format!("{district_name}: all {approved} returns of {month} approved, waiting for the city")
+        (
+            I::AcceptDistrict {
+                district_name,
+                month,
+                approved,
+                ..
+            },
+            Lang::En,
+        ) => {
+            format!(
+                "{district_name}: all {approved} returns of {month} approved, waiting for the city"
+            )
         }
-        (I::Confirm { film_title, assignment_title, .. }, Lang::Zh) => format!("《{film_title}》未确认观看（{assignment_title}）"),
-        (I::Confirm { film_title, assignment_title, .. }, Lang::En) => format!("Confirm the screening of {film_title} ({assignment_title})"),
+        (
+            I::Confirm {
+                film_title,
+                assignment_title,
+                ..
+            },
+            Lang::Zh,
+        ) => format!("《{film_title}》未确认观看（{assignment_title}）"),
+        (
+            I::Confirm {
+                film_title,
+                assignment_title,
+                ..
+            },
+            Lang::En,
+        ) => format!("Confirm the screening of {film_title} ({assignment_title})"),
     }
 }
 
@@ -529,7 +606,13 @@ pub fn days_left(lang: Lang, closes_on: &str, days: i64) -> String {
 }
 
 /// What a reminder sheet asks of a station.
-pub fn reminder_text(lang: Lang, station: &str, month: &str, deadline: &str, days_late: i64) -> String {
+pub fn reminder_text(
+    lang: Lang,
+    station: &str,
+    month: &str,
+    deadline: &str,
+    days_late: i64,
+) -> String {
     match (lang, days_late) {
         (Lang::Zh, 0) => format!("{station}：{month} 月报尚未上报，请于 {deadline} 前登录护苗平台核对本月宣讲记录和成效数据后上报。"),
         (Lang::Zh, n) => format!("{station}：{month} 月报应于 {deadline} 前上报，现已逾期 {n} 天，请尽快登录护苗平台核对后上报。"),

@@ -241,8 +241,9 @@ fn ReturnCard(
     let reason_id = format!("{id}-reason");
     let version = row.version;
     let state = row.state;
-    let days_late = if row.late && returns::timeliness(state, row.first_submitted_on, row.deadline)
-        == returns::Timeliness::Missing
+    let days_late = if row.late
+        && returns::timeliness(state, row.first_submitted_on, row.deadline)
+            == returns::Timeliness::Missing
     {
         (today() - row.deadline).num_days().max(0)
     } else {
@@ -407,9 +408,7 @@ fn ReturnDetails(station: i64, month: String) -> impl IntoView {
 fn china_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .ok()
-        .and_then(|t| {
-            chrono::FixedOffset::east_opt(8 * 3600).map(|china| t.with_timezone(&china))
-        })
+        .and_then(|t| chrono::FixedOffset::east_opt(8 * 3600).map(|china| t.with_timezone(&china)))
         .map_or_else(
             || at.to_string(),
             |t| t.format("%Y-%m-%d %H:%M").to_string(),

@@ -25,9 +25,10 @@ pub fn TodoPage() -> impl IntoView {
         async move { api::accept_district(district, &month).await }
     });
     let problem = Signal::derive(move || {
-        accept
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().map(|e| e.to_string())))
+        accept.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+        })
     });
     Effect::new(move |_| {
         if accept.value().with(|v| v.is_some()) {
@@ -80,7 +81,10 @@ fn link_of(item: &TodoItem) -> String {
 }
 
 #[component]
-fn TodoEntry(item: TodoItem, accept: Action<(i64, String), api::ApiResult<Vec<humiao_shared::returns::MonthlyReturn>>>) -> impl IntoView {
+fn TodoEntry(
+    item: TodoItem,
+    accept: Action<(i64, String), api::ApiResult<Vec<humiao_shared::returns::MonthlyReturn>>>,
+) -> impl IntoView {
     let href = link_of(&item);
     let line = {
         let item = item.clone();

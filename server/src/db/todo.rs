@@ -52,12 +52,11 @@ pub async fn officer(
     today: NaiveDate,
 ) -> Result<Vec<TodoItem>, sqlx::Error> {
     let due = DueDays::load(conn).await?;
-    let station: Option<(String, Option<String>)> = sqlx::query_as(
-        "SELECT name, closed_on FROM stations WHERE id = $1 AND deleted_at IS NULL",
-    )
-    .bind(station_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let station: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT name, closed_on FROM stations WHERE id = $1 AND deleted_at IS NULL")
+            .bind(station_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some((station_name, closed_on)) = station else {
         return Ok(Vec::new());
     };
@@ -84,10 +83,11 @@ pub async fn officer(
     months.sort_unstable();
     let mut items = Vec::new();
     for first in months {
-        let (state, version, reason) = stored
-            .get(&first)
-            .cloned()
-            .unwrap_or((ReturnState::Open, 0, None));
+        let (state, version, reason) =
+            stored
+                .get(&first)
+                .cloned()
+                .unwrap_or((ReturnState::Open, 0, None));
         if !todo::still_to_submit(state) {
             continue;
         }

@@ -82,12 +82,20 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
     let card = format!("#return-{station}-{month}");
 
     // The officer opens March in 月报: its figures and warnings are open, and 上报 sends it.
-    let officer = phone_at(&app, "officer.diaozhuang", &format!("/returns?month={month}")).await;
+    let officer = phone_at(
+        &app,
+        "officer.diaozhuang",
+        &format!("/returns?month={month}"),
+    )
+    .await;
     officer
         .wait_for(&format!("{card} .return-details"))
         .await
         .unwrap();
-    officer.screenshot("signoff-officer-march-360").await.unwrap();
+    officer
+        .screenshot("signoff-officer-march-360")
+        .await
+        .unwrap();
     assert!(!overflows(&officer).await, "月报 fits a 360 px phone");
     officer
         .click(&format!("{card} button[data-action='submit']"))
@@ -145,7 +153,10 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
         .type_into(&format!("{card} textarea"), reason)
         .await
         .unwrap();
-    leader.screenshot("signoff-leader-return-360").await.unwrap();
+    leader
+        .screenshot("signoff-leader-return-360")
+        .await
+        .unwrap();
     leader
         .click(&format!("{card} button[data-action='return']"))
         .await
@@ -155,7 +166,11 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
     assert_eq!(state_of(&app, station, &month).await, "returned");
 
     // The officer sees the reason in 待办, with the count in the header.
-    officer.client.goto(&format!("{}/todo", app.url)).await.unwrap();
+    officer
+        .client
+        .goto(&format!("{}/todo", app.url))
+        .await
+        .unwrap();
     let item = officer
         .wait_for_text(".todo-item[data-kind='submit'] .return-reason", |t| {
             t.contains(reason)
@@ -179,7 +194,10 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
         .await
         .unwrap();
     assert_eq!(count, todo["count"].as_i64().unwrap());
-    officer.screenshot("signoff-officer-todo-360").await.unwrap();
+    officer
+        .screenshot("signoff-officer-todo-360")
+        .await
+        .unwrap();
 
     // Sent back, March is open again: the session is fixed in its form.
     officer
@@ -195,11 +213,17 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
         .await
         .unwrap();
     officer.wait_for("#station-sessions").await.unwrap();
-    let stored = app.get_json(&format!("/api/v1/sessions/{session_id}")).await;
+    let stored = app
+        .get_json(&format!("/api/v1/sessions/{session_id}"))
+        .await;
     assert_eq!(stored["audience"]["students"], 45);
 
     // Submitted again from the returned item, approved by the district, accepted by the city.
-    officer.client.goto(&format!("{}/todo", app.url)).await.unwrap();
+    officer
+        .client
+        .goto(&format!("{}/todo", app.url))
+        .await
+        .unwrap();
     officer
         .click(&format!(
             ".todo-item[data-kind='submit'] a[href='/returns?month={month}']"
@@ -214,7 +238,10 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
 
     leader
         .client
-        .goto(&format!("{}/returns?month={month}&state=submitted", app.url))
+        .goto(&format!(
+            "{}/returns?month={month}&state=submitted",
+            app.url
+        ))
         .await
         .unwrap();
     leader
@@ -224,7 +251,12 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
     leader.wait_until_gone(&card).await.unwrap();
     assert_eq!(state_of(&app, station, &month).await, "approved");
 
-    let city = phone_at(&app, "leader", &format!("/returns?month={month}&state=approved")).await;
+    let city = phone_at(
+        &app,
+        "leader",
+        &format!("/returns?month={month}&state=approved"),
+    )
+    .await;
     city.click(&format!("{card} button[data-action='accept']"))
         .await
         .unwrap();
@@ -264,7 +296,11 @@ async fn the_reminders_print_a_notice_per_station_and_a_school_sees_its_films_to
            (SELECT id FROM monthly_returns WHERE month = $1)",
         "DELETE FROM monthly_returns WHERE month = $1",
     ] {
-        sqlx::query(sql).bind(&month).execute(&app.db.pool).await.unwrap();
+        sqlx::query(sql)
+            .bind(&month)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
     }
     let rows: Value = app
         .client_as("leader.tianning")
@@ -292,10 +328,16 @@ async fn the_reminders_print_a_notice_per_station_and_a_school_sees_its_films_to
         first.starts_with("月报催报通知") && first.contains("天宁分局") && first.contains(&month),
         "{first}"
     );
-    assert!(!overflows(&leader).await, "the reminders fit a 360 px phone");
+    assert!(
+        !overflows(&leader).await,
+        "the reminders fit a 360 px phone"
+    );
     leader.screenshot("signoff-reminders-360").await.unwrap();
     leader
-        .cdp("Emulation.setEmulatedMedia", serde_json::json!({"media": "print"}))
+        .cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"media": "print"}),
+        )
         .await
         .unwrap();
     leader
@@ -329,6 +371,12 @@ async fn the_reminders_print_a_notice_per_station_and_a_school_sees_its_films_to
         .unwrap();
     assert!(item.contains(&closes.to_string()), "{item}");
     by_school.wait_for("#todo-count").await.unwrap();
-    assert!(!overflows(&by_school).await, "a school's 待办 fits a 360 px phone");
-    by_school.screenshot("signoff-school-todo-360").await.unwrap();
+    assert!(
+        !overflows(&by_school).await,
+        "a school's 待办 fits a 360 px phone"
+    );
+    by_school
+        .screenshot("signoff-school-todo-360")
+        .await
+        .unwrap();
 }

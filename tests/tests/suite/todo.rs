@@ -120,9 +120,14 @@ async fn each_person_sees_what_waits_on_them_as_a_month_is_submitted_returned_an
     let mine = todo(&officer, &app).await;
     let submit = items_of(&mine, "submit");
     assert_eq!(submit.len(), mine["items"].as_array().unwrap().len());
-    let months: Vec<&str> = submit.iter().map(|i| i["month"].as_str().unwrap()).collect();
+    let months: Vec<&str> = submit
+        .iter()
+        .map(|i| i["month"].as_str().unwrap())
+        .collect();
     assert_eq!(months, months_due(&app, today).await);
-    assert!(submit.iter().all(|i| i["state"] == "open" && i["version"] == 0));
+    assert!(submit
+        .iter()
+        .all(|i| i["state"] == "open" && i["version"] == 0));
     let first = &submit[0];
     assert_eq!(first["station_id"], diaozhuang);
     assert!(first["days_late"].as_i64().unwrap() > 300, "{first}");
@@ -132,8 +137,13 @@ async fn each_person_sees_what_waits_on_them_as_a_month_is_submitted_returned_an
     let (status, _) = act(&app, &officer, diaozhuang, &month, "submit", None).await;
     assert_eq!(status, 200);
     let after = todo(&officer, &app).await;
-    assert_eq!(after["count"].as_i64(), mine["count"].as_i64().map(|n| n - 1));
-    assert!(items_of(&after, "submit").iter().all(|i| i["month"] != month));
+    assert_eq!(
+        after["count"].as_i64(),
+        mine["count"].as_i64().map(|n| n - 1)
+    );
+    assert!(items_of(&after, "submit")
+        .iter()
+        .all(|i| i["month"] != month));
     let leader = todo(&district, &app).await;
     let review = items_of(&leader, "review");
     assert_eq!(review.len(), 1, "{leader}");
@@ -172,9 +182,23 @@ async fn each_person_sees_what_waits_on_them_as_a_month_is_submitted_returned_an
 
     // Submitted again and approved; once every other station of the district is approved
     // too, the city has the district's month to accept, and nothing once it is accepted.
-    assert_eq!(act(&app, &officer, diaozhuang, &month, "submit", None).await.0, 200);
-    assert_eq!(act(&app, &district, diaozhuang, &month, "approve", None).await.0, 200);
-    assert_eq!(todo(&city, &app).await["count"], 0, "the others are not approved");
+    assert_eq!(
+        act(&app, &officer, diaozhuang, &month, "submit", None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        act(&app, &district, diaozhuang, &month, "approve", None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        todo(&city, &app).await["count"],
+        0,
+        "the others are not approved"
+    );
     for (station,) in stations.iter().filter(|(s,)| *s != diaozhuang) {
         sqlx::query(
             "INSERT INTO monthly_returns (station_id, month, state, version, first_submitted_on,
@@ -209,7 +233,10 @@ async fn each_person_sees_what_waits_on_them_as_a_month_is_submitted_returned_an
     assert_eq!(todo(&city, &app).await["count"], 0);
 
     // Administrators only reopen when asked: nothing waits on them.
-    assert_eq!(todo(&app.client, &app).await, json!({"count": 0, "items": []}));
+    assert_eq!(
+        todo(&app.client, &app).await,
+        json!({"count": 0, "items": []})
+    );
 }
 
 #[tokio::test]
@@ -250,9 +277,11 @@ async fn a_school_sees_the_films_of_an_open_window_it_has_not_confirmed_with_the
         && i["days_left"] == (closes - today).num_days()));
     let res = by_school
         .post(format!("{}/api/v1/confirmations", app.url))
-        .json(&json!({"assignment_id": assignment, "school_id": school, "film_id": films[0],
+        .json(
+            &json!({"assignment_id": assignment, "school_id": school, "film_id": films[0],
                       "shown_on": today.to_string(), "students": 10, "parents": 2,
-                      "classes": 1, "method": "classroom"}))
+                      "classes": 1, "method": "classroom"}),
+        )
         .send()
         .await
         .unwrap();
@@ -301,7 +330,15 @@ async fn the_reminder_list_is_a_workbook_of_the_stations_not_submitted_in_the_le
     let rows = xlsx_rows(res.bytes().await.unwrap().to_vec());
     assert_eq!(
         rows[0],
-        ["分局", "派出所", "月份", "状态", "截止日期", "逾期天数", "退回原因"]
+        [
+            "分局",
+            "派出所",
+            "月份",
+            "状态",
+            "截止日期",
+            "逾期天数",
+            "退回原因"
+        ]
     );
     let in_district: (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM stations s JOIN districts d ON d.id = s.district_id
@@ -312,13 +349,24 @@ async fn the_reminder_list_is_a_workbook_of_the_stations_not_submitted_in_the_le
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!(rows.len() as i64 - 1, in_district.0, "every station of 天宁, no other");
-    assert!(rows[1..].iter().all(|r| r[0] == "天宁分局" && r[2] == month && r[3] == "填报中"));
+    assert_eq!(
+        rows.len() as i64 - 1,
+        in_district.0,
+        "every station of 天宁, no other"
+    );
+    assert!(rows[1..]
+        .iter()
+        .all(|r| r[0] == "天宁分局" && r[2] == month && r[3] == "填报中"));
     assert!(rows[1..].iter().any(|r| r[1] == "雕庄派出所"));
 
     // Submitted, the station is off the list; sent back, it is on it again with the reason.
     let officer = app.client_as("officer.diaozhuang").await;
-    assert_eq!(act(&app, &officer, diaozhuang, &month, "submit", None).await.0, 200);
+    assert_eq!(
+        act(&app, &officer, diaozhuang, &month, "submit", None)
+            .await
+            .0,
+        200
+    );
     let json_rows: Value = download(district.clone(), format!("?month={month}&format=json"))
         .await
         .json()
@@ -332,7 +380,9 @@ async fn the_reminder_list_is_a_workbook_of_the_stations_not_submitted_in_the_le
     assert_eq!(listed[0]["days_late"], (today - deadline).num_days().max(0));
     let reason = "请补报三月讲座";
     assert_eq!(
-        act(&app, &district, diaozhuang, &month, "return", Some(reason)).await.0,
+        act(&app, &district, diaozhuang, &month, "return", Some(reason))
+            .await
+            .0,
         200
     );
     let json_rows: Value = download(district.clone(), format!("?month={month}&format=json"))
