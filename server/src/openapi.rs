@@ -930,6 +930,33 @@ impl Doc {
             "/api/v1/returns/districts/{district}/{month}/accept",
             op,
         );
+
+        use crate::returns::digest::{Posted, Webhook, WebhookInput};
+        let input = self.schema::<WebhookInput>();
+        let webhook = self.schema::<Webhook>();
+        let posted = self.array_of::<Posted>();
+        let op = self
+            .op(
+                "returns",
+                "set_district_webhook",
+                "Sets or clears (null) a district's WeCom group-robot webhook for the daily \
+                 digest; https only. Administrators over the district",
+            )
+            .id()
+            .body(input)
+            .ok(webhook, "The district's webhook as stored")
+            .admin_only();
+        self.add(HttpMethod::Put, "/api/v1/districts/{id}/webhook", op);
+        let op = self
+            .op(
+                "returns",
+                "run_digest",
+                "Posts the daily digest of every district in the administrator's scope that \
+                 has a webhook, now (three tries each), and says what each post did",
+            )
+            .ok(posted, "One entry per district posted to")
+            .admin_only();
+        self.add(HttpMethod::Post, "/api/v1/digest/run", op);
     }
 
     /// Accounts: administrators only.

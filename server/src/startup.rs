@@ -33,6 +33,8 @@ pub struct Application {
     writer: SessionWriter,
     /// `--metrics-bind`'s listener, and where it listens.
     metrics: Option<(Server, std::net::SocketAddr)>,
+    /// The daily WeCom digest's task, stopped with the server.
+    digest: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -75,6 +77,9 @@ impl Application {
         );
         let gate = web::Data::new(import_gate.clone());
         let proxies = web::Data::new(settings.proxies.clone());
+        let digest = crate::returns::digest::Digest::new(&settings.ops)?;
+        let digest_task = crate::returns::digest::spawn(db.clone(), digest.clone());
+        let digest = web::Data::new(digest);
         let ops::Started {
             stop,
             on_main,
@@ -100,6 +105,7 @@ impl Application {
                 .app_data(import_limits.clone())
                 .app_data(gate.clone())
                 .app_data(proxies.clone())
+                .app_data(digest.clone())
                 .configure(ops::metrics::configure(on_main.clone()))
                 // The API document beside the `/api` scope, before its fallback.
                 .configure(crate::openapi::configure)
@@ -121,6 +127,7 @@ impl Application {
             import_gate,
             writer: session_writer,
             metrics,
+            digest: digest_task,
         })
     }
 
@@ -161,6 +168,8 @@ impl Application {
             }
         };
         let (served, metrics) = futures_util::future::join(self.server, metrics).await;
+        // A digest being posted is dropped: it is posted again the next day.
+        self.digest.abort();
         self.writer.drain().await;
         self.db.pool.close().await;
         tracing::info!("stopped");

@@ -82,6 +82,8 @@ pub enum FieldCode {
     ExcludesRecords,
     /// A range's first day after its last (said at the first day, where a filter is set).
     StartsAfterEnd,
+    /// Not a web address the server may post to (a WeCom webhook must be https).
+    InvalidUrl,
 }
 
 impl FieldCode {
@@ -177,6 +179,10 @@ impl FieldCode {
             ExcludesRecords => (
                 "已有记录不在这一日期范围内",
                 "Existing records fall outside these dates",
+            ),
+            InvalidUrl => (
+                "请填写以 https:// 开头的完整网址",
+                "Use a full address starting with https://",
             ),
             StartsAfterEnd => (
                 "开始日期不能晚于结束日期",

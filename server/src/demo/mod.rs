@@ -5,7 +5,8 @@
 //! campaign's 9 topics and 10 films. School names, enrolments and most sessions are
 //! invented, deterministically from one seed; every demo session carries `is_demo = 1` and
 //! the database is marked in `app_meta`, which the app shows as a banner. The screenings,
-//! trainings and outcome figures are in [`campaign_records`].
+//! trainings and outcome figures are in [`campaign_records`], the monthly returns and their
+//! sign-off in [`returns`].
 
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
@@ -19,6 +20,7 @@ use crate::db::{self, Db};
 
 pub mod accounts;
 mod campaign_records;
+mod returns;
 
 const SEED: u64 = 2024_0724;
 
@@ -255,6 +257,7 @@ pub async fn load(db: &Db, today: NaiveDate) -> anyhow::Result<()> {
     let topic_ids = insert_reference(&mut tx, today).await?;
     insert_sessions(&mut tx, &mut rng, &stations, &topic_ids, today).await?;
     campaign_records::insert(&mut tx, &stations, today).await?;
+    returns::insert(&mut tx, &stations, today).await?;
     tx.commit().await.context("cannot store the demo data")?;
     accounts::insert(db)
         .await

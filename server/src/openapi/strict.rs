@@ -191,6 +191,11 @@ fn table() -> Vec<(&'static str, &'static str, Rule)> {
             "reason",
             OptionalText(humiao_shared::returns::REASON_MAX),
         ),
+        (
+            "WebhookInput",
+            "url",
+            OptionalText(crate::returns::digest::MAX_URL_CHARS),
+        ),
     ]
 }
 

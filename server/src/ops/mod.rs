@@ -33,6 +33,21 @@ pub struct OpsArgs {
     /// past it, their connections are closed.
     #[arg(long, env = "HUMIAO_SHUTDOWN_TIMEOUT_SECS", default_value_t = shutdown::DEFAULT_TIMEOUT_SECS)]
     pub shutdown_timeout_secs: u64,
+
+    /// Also take `http://127.0.0.1…` and `http://localhost…` as a district's WeCom webhook
+    /// (a relay on this machine); any other must be https.
+    #[arg(long, env = "HUMIAO_WECOM_ALLOW_LOCAL_HTTP")]
+    pub wecom_allow_local_http: bool,
+
+    /// The hour of the day (China time, 0–23) from which each district's daily WeCom
+    /// digest is posted.
+    #[arg(long, env = "HUMIAO_WECOM_DIGEST_HOUR", default_value_t = 9)]
+    pub wecom_digest_hour: u32,
+
+    /// How long to wait before trying a failed WeCom post again, in milliseconds; doubled
+    /// before the third and last try.
+    #[arg(long, env = "HUMIAO_WECOM_RETRY_MS", default_value_t = 2000)]
+    pub wecom_retry_ms: u64,
 }
 
 /// Without the token: settings may be printed, a secret may not.
@@ -42,6 +57,9 @@ impl std::fmt::Debug for OpsArgs {
             .field("metrics_bind", &self.metrics_bind)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
             .field("shutdown_timeout_secs", &self.shutdown_timeout_secs)
+            .field("wecom_allow_local_http", &self.wecom_allow_local_http)
+            .field("wecom_digest_hour", &self.wecom_digest_hour)
+            .field("wecom_retry_ms", &self.wecom_retry_ms)
             .finish()
     }
 }
@@ -60,6 +78,9 @@ impl Default for OpsArgs {
             metrics_bind: None,
             metrics_token: None,
             shutdown_timeout_secs: shutdown::DEFAULT_TIMEOUT_SECS,
+            wecom_allow_local_http: false,
+            wecom_digest_hour: 9,
+            wecom_retry_ms: 2000,
         }
     }
 }

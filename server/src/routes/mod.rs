@@ -43,6 +43,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(org::configure)
                     .configure(registered)
                     .configure(crate::returns::configure)
+                    .configure(crate::returns::digest::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)

@@ -25,7 +25,7 @@
 //! place), `confirmation` (雕庄小学's), `links` (for 雕庄小学), `user` (an officer of
 //! 雕庄), `password` (a new one for an account), `wrong_password` (the viewer's own
 //! username), `link_secret` (a fresh link of 雕庄小学), `transition` (a return's move with
-//! a reason), `-` (no body). A return's month is `{open_month}`, `{submitted_month}` or
+//! a reason), `webhook` (a district's webhook, cleared), `-` (no body). A return's month is `{open_month}`, `{submitted_month}` or
 //! `{approved_district_month}`, one of its own per cell (see `World::return_month`).
 //!
 //! Each viewer's requests come from an address of its own (127.0.0.10–17), as people sign
@@ -360,6 +360,8 @@ impl World {
             "link_secret" => json!({"secret": self.new_link().await?.1}),
             "password" => json!({"password": "access-matrix-new-password"}),
             "transition" => json!({"reason": "访问矩阵"}),
+            // Cleared, so that the digest the matrix runs posts nowhere.
+            "webhook" => json!({"url": null}),
             "links" => json!({"campaign_id": self.ids["campaign"],
                               "school_ids": [self.ids["diaozhuang_school"]],
                               "days_valid": 30}),

@@ -39,6 +39,7 @@ mod records;
 mod report;
 mod report_pdf;
 mod returns;
+mod returns_digest;
 mod returns_locks;
 mod rollups;
 mod schema;

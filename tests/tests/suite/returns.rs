@@ -650,3 +650,89 @@ async fn the_city_accepts_a_districts_month_only_when_every_return_there_is_appr
         "one audit row per return accepted now"
     );
 }
+
+#[tokio::test]
+async fn the_demo_shows_every_state_of_the_sign_off_on_first_start() {
+    let app = spawn_app().await;
+    let city = app.client_as("leader").await;
+    let year_of = |rows: &Value, state: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["state"] == state)
+            .count()
+    };
+    let list = |year: i32| {
+        let city = city.clone();
+        let url = format!("{}/api/v1/returns?year={year}&limit=1000", app.url);
+        async move {
+            let mut all = Vec::new();
+            for page in 1.. {
+                let res = city.get(format!("{url}&page={page}")).send().await.unwrap();
+                assert_eq!(res.status(), 200);
+                let rows: Vec<Value> = res.json().await.unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                all.extend(rows);
+            }
+            Value::Array(all)
+        }
+    };
+    // 2024: accepted throughout, but for the demo officers' own stations, left open.
+    let y2024 = list(2024).await;
+    let open_2024: Vec<&str> = y2024
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["state"] != "accepted")
+        .map(|r| r["station_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(open_2024.len(), 24, "{open_2024:?}");
+    assert!(open_2024
+        .iter()
+        .all(|s| ["雕庄派出所", "三井派出所"].contains(s)));
+    assert_eq!(year_of(&y2024, "accepted"), 85 * 12);
+
+    let today = clock::today();
+    let last_year = list(today.year() - 1).await;
+    let rows = last_year.as_array().unwrap();
+    assert!(year_of(&last_year, "approved") > rows.len() / 2);
+    let returned: Vec<&Value> = rows.iter().filter(|r| r["state"] == "returned").collect();
+    assert!(!returned.is_empty());
+    assert!(
+        returned.iter().all(|r| r["reason"].is_string()),
+        "{returned:?}"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r["late"] == true && r["state"] == "approved"));
+
+    let this_year = list(today.year()).await;
+    let rows = this_year.as_array().unwrap();
+    let month = this_month();
+    assert!(rows
+        .iter()
+        .filter(|r| r["month"] == month.as_str())
+        .all(|r| r["state"] == "open" && r["version"] == 0));
+    for state in ["submitted", "approved", "returned"] {
+        assert!(year_of(&this_year, state) > 0, "{state} this year");
+    }
+    // Some past months are not in: open, and late once their deadline passed.
+    assert!(rows
+        .iter()
+        .any(|r| r["state"] == "open" && r["month"] != month.as_str() && r["late"] == true));
+
+    // Each return's history leads to its state.
+    let sample = rows.iter().find(|r| r["state"] == "approved").unwrap();
+    let history = app
+        .get_json(&format!(
+            "/api/v1/returns/{}/{}/history",
+            sample["station_id"],
+            sample["month"].as_str().unwrap()
+        ))
+        .await;
+    let history = history.as_array().unwrap();
+    assert_eq!(history.last().unwrap()["to"], "approved");
+    assert_eq!(history.len() as i64, sample["version"].as_i64().unwrap());
+}
