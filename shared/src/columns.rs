@@ -561,7 +561,7 @@ pub const OUTCOME_TOTALS: Table = Table {
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 23] = [
+    const ALL: [&Table; 24] = [
         &AUDIT,
         &CITIES,
         &DISTRICTS,
