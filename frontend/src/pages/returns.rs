@@ -237,6 +237,10 @@ fn ReturnCard(
     let needs_reason = moves.iter().any(|a| a.needs_reason());
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
+    // The reason's field opens with the first tap on 退回 or 重新打开, which says a reason is
+    // needed and sends nothing; a list of cards stays short until then.
+    let asking = RwSignal::new(false);
+    let reason_box = NodeRef::<leptos::html::Textarea>::new();
     let id = format!("return-{station}-{month}");
     let reason_id = format!("{id}-reason");
     let version = row.version;
@@ -282,11 +286,11 @@ fn ReturnCard(
             {move || is_open.get().then(|| view! { <ReturnDetails station=station month=details_month.clone() /> })}
             {(!moves.is_empty()).then(|| view! {
                 <div class="return-actions">
-                    {needs_reason.then(|| view! {
+                    {move || (needs_reason && asking.get()).then(|| view! {
                         <div class="field">
                             <label for=reason_id.clone()>{tr(T::ReturnReason)}</label>
                             <p class="hint muted">{tr(T::ReturnReasonHint)}</p>
-                            <textarea id=reason_id.clone() rows="2" maxlength="200"
+                            <textarea id=reason_id.clone() rows="2" maxlength="200" node_ref=reason_box
                                 aria-invalid=move || reason_error.get().is_some().to_string()
                                 prop:value=move || reason.get()
                                 on:input=move |ev| {
@@ -309,6 +313,15 @@ fn ReturnCard(
                                 <button type="button" class=class data-action=action.code()
                                     disabled=move || busy.get()
                                     on:click=move |_| {
+                                        if action.needs_reason() && !asking.get_untracked() {
+                                            asking.set(true);
+                                            request_animation_frame(move || {
+                                                if let Some(field) = reason_box.get_untracked() {
+                                                    let _ = field.focus();
+                                                }
+                                            });
+                                            return;
+                                        }
                                         let input = TransitionInput { reason: Some(reason.get_untracked()) };
                                         match input.validate(action) {
                                             Err(errors) => reason_error.set(

@@ -137,6 +137,17 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
         ))
         .await
         .unwrap();
+    // The first tap opens the reason's field and says it is needed; the second, with the
+    // field empty, is refused beside it.
+    leader
+        .click(&format!("{card} button[data-action='return']"))
+        .await
+        .unwrap();
+    let hint = leader
+        .text_of(&format!("{card} .return-actions .hint"))
+        .await
+        .unwrap();
+    assert!(hint.contains("必填"), "{hint}");
     leader
         .click(&format!("{card} button[data-action='return']"))
         .await
