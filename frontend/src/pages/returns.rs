@@ -186,11 +186,12 @@ pub fn Returns() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>
                 {move || Suspend::new(async move {
-                    list.await.map(|(rows, _)| {
+                    list.await.map(|(rows, total)| {
                         if rows.is_empty() {
                             return view! { <p class="muted empty">{tr(T::NoReturns)}</p> }.into_any();
                         }
                         view! {
+                            <p class="muted" id="returns-total">{move || i18n::count_of(lang(), total)}</p>
                             <ul class="returns" id="returns">
                                 {rows.into_iter().map(|r| view! {
                                     <ReturnCard row=r actor=actor open=open act=act busy=act.pending() />
