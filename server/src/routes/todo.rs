@@ -56,6 +56,7 @@ pub struct ReminderQuery {
 
 /// Leaders and administrators, over the stations of their scope: the people who chase the
 /// stations in the groups. An officer has its own months in 待办; a school has none.
+/// The file is the whole list (a province's month is at most one row per station).
 async fn reminders(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -63,6 +64,9 @@ async fn reminders(
     Query(q): Query<ReminderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if !matches!(viewer.role, Role::Leader | Role::Admin) {
+        // Refusals are audited, as everywhere else.
+        let denied = crate::db::audit::Event::denied(&viewer, "reminders", 0);
+        crate::db::audit::event(&db.pool, &denied).await?;
         return Err(ApiError::Forbidden);
     }
     let today = crate::clock::today();
