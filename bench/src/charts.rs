@@ -16,6 +16,7 @@ use humiao_shared::aggregate::{
 };
 use humiao_shared::charts::{self, ChartName, Fit};
 use humiao_shared::reach::DistrictReach;
+use humiao_shared::returns::completeness::{Completeness, ReturnsCompleteness};
 use humiao_shared::Lang;
 use humiao_tests::database::Engine;
 use humiao_tests::process::ServerProcess;
@@ -37,6 +38,7 @@ struct Inputs {
     training: TrainingCoverage,
     outcomes: Vec<OutcomePoint>,
     audience: Vec<(String, AudienceSummary)>,
+    returns: ReturnsCompleteness,
 }
 
 pub async fn charts(report: &mut Report) -> Result<()> {
@@ -81,6 +83,11 @@ pub async fn charts(report: &mut Report) -> Result<()> {
         training: json(get(format!("training-coverage?{c}")).await?).await?,
         outcomes: with_made_up_outcomes(json(get(format!("outcomes?{c}")).await?).await?),
         audience,
+        returns: {
+            let url = format!("{}/api/v1/completeness?year=2025", server.url);
+            let res = client.get(&url).send().await?.error_for_status()?;
+            json::<Completeness>(res).await?.returns
+        },
     };
     drop(server);
     println!(
@@ -124,6 +131,9 @@ pub async fn charts(report: &mut Report) -> Result<()> {
                 charts::juvenile_thefts(&inputs.outcomes, since, Lang::Zh, Fit::EXPORT)
             }
             ChartName::UniqueReach => charts::unique_reach(&inputs.audience, Lang::Zh, Fit::EXPORT),
+            ChartName::ReturnsCompleteness => {
+                charts::returns_completeness(&inputs.returns, Lang::Zh, Fit::EXPORT)
+            }
         };
         let svg = draw();
         let empty = svg.contains(charts::no_data(Lang::Zh));

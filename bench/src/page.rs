@@ -3,12 +3,14 @@
 //! generated city and province databases, for the 2025 campaign.
 //!
 //! - **Open**: what the page fetches when it opens — who is signed in and the reference
-//!   lists, all at once (the page's resources start together) — then the one dashboard
-//!   request, which waits for the campaigns (the page picks the campaign from them).
-//! - **Drill-down**: the dashboard request (the lists are cached by then; choosing a
-//!   district also asks for its stations, at the same time), one level down at a time: the
-//!   first place of the top level (a city on the province, a district on the city), then
-//!   its first district, station and school.
+//!   lists, all at once (the page's resources start together) — then the dashboard
+//!   request and, beside it, the year's completeness of the monthly returns; both wait for
+//!   the campaigns (the page picks the campaign, and so the year, from them).
+//! - **Drill-down**: the dashboard and completeness requests (the lists are cached by
+//!   then; choosing a district also asks for its stations, at the same time), one level
+//!   down at a time: the first place of the top level (a city on the province, a district
+//!   on the city), then its first district, station and school (a school has no
+//!   completeness of its own: the station's stays on the page).
 //!
 //! Each time is from the first request sent to the last answer read.
 
@@ -81,12 +83,25 @@ pub async fn measure(engine: Engine, scale: &str, options: &Options) -> Result<P
         }
     };
 
+    // The completeness of the monthly returns, asked beside the dashboard for the same
+    // place (not a school: returns are a station's).
+    let completeness = |query: String| {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/completeness?year=2025{query}");
+        async move {
+            let res = client.get(&url).send().await.expect("answer");
+            assert!(res.status().is_success(), "{url}: {}", res.status());
+            res.bytes().await.expect("body");
+        }
+    };
+
     let mut views = Vec::new();
     // Opening: the lists together, then the dashboard.
     let open = {
         let client = client.clone();
         let base = base.clone();
         let dashboard = &dashboard;
+        let completeness = &completeness;
         move || {
             let client = client.clone();
             let base = base.clone();
@@ -101,7 +116,9 @@ pub async fn measure(engine: Engine, scale: &str, options: &Options) -> Result<P
                     });
                 }
                 while lists.join_next().await.is_some() {}
-                dashboard(String::new()).await.len()
+                let (answer, ()) =
+                    tokio::join!(dashboard(String::new()), completeness(String::new()));
+                answer.len()
             }
         }
     };
@@ -127,6 +144,7 @@ pub async fn measure(engine: Engine, scale: &str, options: &Options) -> Result<P
         };
         query.push_str(&format!("&{param}={}", first.key));
         let q = query.clone();
+        let place = (level != GroupBy::School).then(|| query.clone());
         // A district chosen, the page asks for its stations beside the dashboard.
         let stations = (level == GroupBy::District)
             .then(|| format!("{base}/api/v1/stations?district_id={}", first.key));
@@ -140,12 +158,21 @@ pub async fn measure(engine: Engine, scale: &str, options: &Options) -> Result<P
                     res.bytes().await.expect("body");
                 }
             });
+            let returns = place.clone().map(&completeness);
             async move {
-                let (answer, ()) = tokio::join!(fetch, async {
-                    if let Some(list) = list {
-                        list.await;
+                let (answer, (), ()) = tokio::join!(
+                    fetch,
+                    async {
+                        if let Some(list) = list {
+                            list.await;
+                        }
+                    },
+                    async {
+                        if let Some(returns) = returns {
+                            returns.await;
+                        }
                     }
-                });
+                );
                 answer.len()
             }
         })

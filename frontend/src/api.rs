@@ -198,6 +198,11 @@ pub async fn assignments() -> ApiResult<Vec<Assignment>> {
     get("/api/v1/assignments?limit=1000").await
 }
 
+/// The open cases the viewer may read (a volunteer: those they are paired with).
+pub async fn open_cases() -> ApiResult<Vec<humiao_shared::mentoring::case::Case>> {
+    get("/api/v1/cases?open=true&limit=1000").await
+}
+
 pub async fn films() -> ApiResult<Vec<Film>> {
     get("/api/v1/films").await
 }
@@ -355,6 +360,13 @@ pub async fn cities() -> ApiResult<Vec<humiao_shared::org::City>> {
 /// query string), in one answer.
 pub async fn dashboard(query: &str) -> ApiResult<humiao_shared::dashboard::Dashboard> {
     get(&format!("/api/v1/dashboard?{query}")).await
+}
+
+/// `GET /api/v1/completeness?{query}`: a year's monthly returns and screening windows.
+pub async fn completeness(
+    query: &str,
+) -> ApiResult<humiao_shared::returns::completeness::Completeness> {
+    get(&format!("/api/v1/completeness?{query}")).await
 }
 
 pub async fn districts() -> ApiResult<Vec<humiao_shared::org::District>> {

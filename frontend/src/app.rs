@@ -57,6 +57,7 @@ pub fn role_name(role: Role) -> T {
         Role::Leader => T::RoleLeader,
         Role::Officer => T::RoleOfficer,
         Role::School => T::RoleSchool,
+        Role::Volunteer => T::RoleVolunteer,
     }
 }
 
@@ -99,6 +100,7 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
             <TodoLink bundle=bundle />
         }
         .into_any(),
+        Role::Volunteer => link("/", T::NavMyCases).into_any(),
         Role::Leader => view! {
             {link("/dashboard", T::NavDashboard)}
             {link("/returns", T::NavReturns)}

@@ -122,6 +122,11 @@ catalogue! {
     RoleLeader => "领导", "leader";
     RoleOfficer => "宣讲员", "officer";
     RoleSchool => "学校", "school";
+    RoleVolunteer => "志愿者", "volunteer";
+    NavMyCases => "我的帮教对象", "My cases";
+    NoCases => "暂无结对的帮教对象。", "No case is paired with you.";
+    CaseOverdue => "已逾期", "Overdue";
+    CaseLastContact => "最近联系", "Last contact";
     NetworkDown => "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and try again.";
     ServerError => "服务器返回错误", "The server answered with an error";
 
@@ -279,6 +284,22 @@ catalogue! {
     ResetFilters => "清除筛选", "Clear filters";
     Filters => "筛选", "Filters";
     NoDataShort => "无数据", "No data";
+    DataShown => "数据范围", "Data shown";
+    DataAll => "全部数据", "All data";
+    DataAccepted => "已审核", "Accepted";
+    ReturnsTitle => "月报完成情况", "Monthly returns";
+    ReturnsHint => "每所每月一份月报，全年各月合计；次月截止日前首次报送为按时。点击名称可逐级查看。",
+        "One return per station and month, the year's months together; on time when first sent by the deadline. Click a name to look closer.";
+    ReturnsDue => "应报", "Due";
+    OnTime => "按时", "On time";
+    Late => "逾期", "Late";
+    Missing => "未报", "Missing";
+    ReturnsAccepted => "市局已审核", "Accepted";
+    ScreeningWindows => "影片确认情况", "Film confirmations";
+    Assignment => "放映任务", "Assignment";
+    NotYetConfirmed => "未确认", "Not yet";
+    DaysLeft => "剩余天数", "Days left";
+    WindowClosed => "已截止", "Closed";
 
     // Admin
     AdminTitle => "管理", "Administration";

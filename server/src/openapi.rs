@@ -83,6 +83,7 @@ fn described() -> OpenApi {
     for resource in crate::registry::RESOURCES {
         (resource.document)(&mut doc);
     }
+    doc.case_viewers();
     doc.aggregates();
     doc.charts_and_audit();
     doc.links();
@@ -505,6 +506,22 @@ impl Doc {
             .ok(dashboard, "")
             .invalid();
         self.add(HttpMethod::Get, "/api/v1/dashboard", op);
+        let completeness = self.schema::<humiao_shared::returns::completeness::Completeness>();
+        let op = self
+            .op(
+                "aggregates",
+                "completeness",
+                "A year's monthly returns per month and place (expected, on time, late, \
+                 missing, approved, accepted) and the screening windows' schools confirmed",
+            )
+            .params(
+                humiao_shared::returns::completeness::CompletenessQuery::into_params(|| {
+                    Some(ParameterIn::Query)
+                }),
+            )
+            .ok(completeness, "")
+            .invalid();
+        self.add(HttpMethod::Get, "/api/v1/completeness", op);
     }
 
     fn charts_and_audit(&mut self) {
@@ -629,6 +646,21 @@ impl Doc {
                 .build(),
         );
         self.add(HttpMethod::Get, "/api/v1/todo/reminders", op);
+    }
+
+    /// Who read a case: administrators only.
+    fn case_viewers(&mut self) {
+        let views = self.array_of::<crate::records::registers::viewers::CaseView>();
+        let op = self
+            .op(
+                "cases",
+                "list_case_viewers",
+                "Who read a case (every list, read or export of it), newest first, at most 1000",
+            )
+            .id()
+            .ok(views, "")
+            .admin_only();
+        self.add(HttpMethod::Get, "/api/v1/cases/{id}/viewers", op);
     }
 
     /// Schools' links: administrators only.

@@ -80,6 +80,13 @@ pub const RESOURCES: &[Registered] = &[
     Registered::of::<records::trainings::Trainings>(),
     Registered::of::<records::trainees::Trainees>(),
     Registered::of::<records::outcomes::Outcomes>(),
+    Registered::of::<records::registers::volunteers::Volunteers>(),
+    Registered::of::<records::registers::cases::Cases>(),
+    Registered::of::<records::registers::case_team::CaseTeam>(),
+    Registered::of::<records::registers::contacts::Contacts>(),
+    Registered::of::<records::registers::case_events::CaseEvents>(),
+    Registered::of::<records::registers::runaway_calls::RunawayCalls>(),
+    Registered::of::<records::registers::night_care::NightCareRecords>(),
 ];
 
 /// Runs one kind's import: the file's rows checked, and stored unless a dry run.

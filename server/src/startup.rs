@@ -44,6 +44,7 @@ impl Application {
             demo::load(&db, clock::today()).await?;
             tracing::info!("loaded the demonstration data into the empty database");
         }
+        crate::records::registers::retention::start(&db).await?;
         if !crate::db::accounts::has_admin(&db.pool).await? {
             // Said on standard output too: it is the first thing a new operator must do.
             let hint = "no administrator account yet: create one with \

@@ -166,10 +166,12 @@ async fn scope_of(
             bail!("an administrator has the whole database or one --city: drop --scope")
         }
         (Role::Leader, Some(code)) => ScopeRef::District(find("districts", code).await?),
-        (Role::Officer, Some(code)) => ScopeRef::Station(find("stations", code).await?),
+        (Role::Officer | Role::Volunteer, Some(code)) => {
+            ScopeRef::Station(find("stations", code).await?)
+        }
         (Role::School, Some(code)) => ScopeRef::School(find("schools", code).await?),
-        (Role::Officer | Role::School, None) => {
-            bail!("an officer needs --scope STATION_CODE, a school --scope SCHOOL_CODE")
+        (Role::Officer | Role::Volunteer | Role::School, None) => {
+            bail!("an officer or a volunteer needs --scope STATION_CODE, a school --scope SCHOOL_CODE")
         }
     })
 }

@@ -127,7 +127,7 @@ impl Scope {
                 station,
                 school,
             },
-            (Role::Officer, Some(district), Some(station), _) => {
+            (Role::Officer | Role::Volunteer, Some(district), Some(station), _) => {
                 Scope::Station { district, station }
             }
             (Role::Leader, Some(district), _, _) => Scope::District(district),

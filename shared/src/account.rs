@@ -19,6 +19,9 @@ crate::coded_enum! {
         Officer = "officer",
         /// A school: reads its assignments and confirms its screenings.
         School = "school",
+        /// A mentoring volunteer (志愿者) of one station, tied to a volunteer record: reads
+        /// the cases they are paired with and logs contacts on them, nothing else.
+        Volunteer = "volunteer",
     }
 }
 
@@ -225,7 +228,8 @@ impl NewAccount {
                     Role::Admin => (&["city_id"], false),
                     Role::Leader if self.district_id.is_some() => (&["district_id"], false),
                     Role::Leader => (&["city_id"], false),
-                    Role::Officer => (&["station_id"], true),
+                    // A volunteer's account is then tied to their record at the station.
+                    Role::Officer | Role::Volunteer => (&["station_id"], true),
                     Role::School => (&["school_id"], true),
                 };
                 let ids = [
@@ -245,7 +249,9 @@ impl NewAccount {
                 Some(match role {
                     Role::Admin => city(),
                     Role::Leader => self.district_id.map_or_else(city, AccountPlace::District),
-                    Role::Officer => AccountPlace::Station(self.station_id.unwrap_or_default()),
+                    Role::Officer | Role::Volunteer => {
+                        AccountPlace::Station(self.station_id.unwrap_or_default())
+                    }
                     Role::School => AccountPlace::School(self.school_id.unwrap_or_default()),
                 })
             }
@@ -310,6 +316,7 @@ fn role_choices() -> Vec<Choice> {
                 Role::Leader => Text::new("领导", "leader"),
                 Role::Officer => Text::new("宣讲员", "officer"),
                 Role::School => Text::new("学校", "school"),
+                Role::Volunteer => Text::new("志愿者", "volunteer"),
             },
         })
         .collect()

@@ -35,9 +35,43 @@ pub struct AggregateFilter {
     pub topic_id: Option<i64>,
     #[cfg_attr(feature = "openapi", param(inline))]
     pub format: Option<SessionFormat>,
+    /// Which entered figures count: `all` (the default) or only station-months whose
+    /// monthly return the city accepted (`accepted`, 已审核).
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub data: Option<FigureData>,
+}
+
+crate::coded_enum! {
+    /// Which of the entered figures an aggregate counts (the dashboard's 全部数据 / 已审核).
+    /// Work and outcome figures belong to a station's month, so 已审核 keeps the sessions and
+    /// outcome values of station-months whose return is accepted; schools' film
+    /// confirmations and speaker training are not part of a return and count either way.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum FigureData {
+        /// Everything entered (the default).
+        #[default]
+        All = "all",
+        /// Only station-months whose return is accepted.
+        Accepted = "accepted",
+    }
+}
+
+impl FigureData {
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            FigureData::All => lang.pick("全部数据", "All data"),
+            FigureData::Accepted => lang.pick("已审核", "Accepted"),
+        }
+    }
 }
 
 impl AggregateFilter {
+    /// Only accepted station-months count (`data=accepted`).
+    pub fn accepted_only(&self) -> bool {
+        self.data == Some(FigureData::Accepted)
+    }
+
     /// The filter's own rule, the same on the dashboard (beside the date field, before
     /// asking) and on the server (422): its days run forwards. The problem is said at
     /// `from`, the field a leader sets first and reads first.

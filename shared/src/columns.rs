@@ -8,6 +8,7 @@
 //! the import template and the admin form call it the same.
 
 use crate::i18n::{Lang, Text};
+use crate::mentoring::{case, contact, night_care, runaway, team, volunteer};
 use crate::record::Field;
 use crate::{film, org, outcome, screening, session, training};
 
@@ -332,6 +333,146 @@ pub const OUTCOMES: Table = Table {
     ],
 };
 
+/// Volunteers as administrators and the station's officers export them (names in full;
+/// anyone else's export holds the masked ones the list shows).
+pub const VOLUNTEERS: Table = Table {
+    file: "volunteers",
+    zh: "志愿者",
+    en: "Volunteers",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        STATION_ID,
+        of("/team", volunteer::TEAM),
+        of("/name", volunteer::NAME),
+        of("/phone", volunteer::PHONE),
+        of("/active_from", volunteer::ACTIVE_FROM),
+        of("/active_to", volunteer::ACTIVE_TO),
+        VERSION,
+    ],
+};
+
+/// Cases, exported by administrators only; no free text (the note, the closing reason)
+/// ever leaves the database.
+pub const CASES: Table = Table {
+    file: "cases",
+    zh: "帮教对象",
+    en: "Cases",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/code", "编码", "Code"),
+        STATION_ID,
+        of("/birth_year", case::BIRTH_YEAR),
+        coded(of("/sex", case::SEX), sex),
+        c("/school_id", "学校编号", "School ID"),
+        coded(of("/category", case::CATEGORY), category),
+        coded(of("/grade", case::GRADE), grade),
+        of("/opened_on", case::OPENED_ON),
+        of("/closed_on", case::CLOSED_ON),
+        c("/last_contact_on", "最近联系", "Last contact"),
+        VERSION,
+    ],
+};
+
+pub const CASE_TEAM: Table = Table {
+    file: "case-team",
+    zh: "结对帮教",
+    en: "Case teams",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/case_id", "帮教对象编号", "Case ID"),
+        c("/volunteer_id", "志愿者编号", "Volunteer ID"),
+        c("/officer_id", "民警账号编号", "Officer ID"),
+        of("/from_on", team::FROM_ON),
+        of("/to_on", team::TO_ON),
+        VERSION,
+    ],
+};
+
+/// Contacts, without their notes.
+pub const CONTACTS: Table = Table {
+    file: "contacts",
+    zh: "帮教记录",
+    en: "Contacts",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/case_id", "帮教对象编号", "Case ID"),
+        of("/contacted_on", contact::CONTACTED_ON),
+        coded(of("/kind", contact::KIND), contact_kind),
+        c("/team_member_id", "帮教人编号", "Team member ID"),
+        of("/next_due_on", contact::NEXT_DUE_ON),
+        VERSION,
+    ],
+};
+
+pub const CASE_EVENTS: Table = Table {
+    file: "case-events",
+    zh: "帮教事件",
+    en: "Case events",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        c("/case_id", "帮教对象编号", "Case ID"),
+        coded(of("/kind", contact::EVENT_KIND), event_kind),
+        of("/happened_on", contact::HAPPENED_ON),
+        VERSION,
+    ],
+};
+
+pub const RUNAWAY_CALLS: Table = Table {
+    file: "runaway-calls",
+    zh: "出走失联警情",
+    en: "Runaway calls",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        STATION_ID,
+        of("/called_at", runaway::CALLED_AT),
+        of("/found_at", runaway::FOUND_AT),
+        c("/case_id", "帮教对象编号", "Case ID"),
+        c("/overdue", "回访逾期", "Follow-up overdue"),
+        VERSION,
+    ],
+};
+
+/// Nights of care, without the cases among them.
+pub const NIGHT_CARE: Table = Table {
+    file: "night-care",
+    zh: "夜间游荡关爱",
+    en: "Night-wandering care",
+    rows: Rows::List,
+    columns: &[
+        ID,
+        STATION_ID,
+        of("/cared_on", night_care::CARED_ON),
+        of("/minors", night_care::MINORS),
+        VERSION,
+    ],
+};
+
+fn sex(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::mentoring::Sex::from_code(code).map(|k| k.label(lang))
+}
+
+fn category(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::mentoring::Category::from_code(code).map(|k| k.label(lang))
+}
+
+fn grade(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::mentoring::Grade::from_code(code).map(|k| k.label(lang))
+}
+
+fn contact_kind(code: &str, lang: Lang) -> Option<&'static str> {
+    contact::ContactKind::from_code(code).map(|k| k.label(lang))
+}
+
+fn event_kind(code: &str, lang: Lang) -> Option<&'static str> {
+    contact::EventKind::from_code(code).map(|k| k.label(lang))
+}
+
 pub const SESSIONS: Table = Table {
     file: "sessions",
     zh: "宣讲记录",
@@ -561,7 +702,7 @@ pub const OUTCOME_TOTALS: Table = Table {
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 24] = [
+    const ALL: [&Table; 31] = [
         &AUDIT,
         &CITIES,
         &DISTRICTS,
@@ -575,6 +716,13 @@ mod tests {
         &TRAININGS,
         &TRAINEES,
         &OUTCOMES,
+        &VOLUNTEERS,
+        &CASES,
+        &CASE_TEAM,
+        &CONTACTS,
+        &CASE_EVENTS,
+        &RUNAWAY_CALLS,
+        &NIGHT_CARE,
         &SESSIONS,
         &LINKS,
         &SESSIONS_BY_DISTRICT,

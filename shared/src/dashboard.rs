@@ -53,6 +53,9 @@ pub struct Dashboard {
     /// Coverage figures one level down (`level`).
     pub coverage_by_place: Vec<PlaceCoverage>,
     pub films: Vec<FilmCoverage>,
+    /// "X / Y 个所月报已审核": returns accepted of returns expected over the slice's months
+    /// (up to the current one) and scope, whichever data the figures count.
+    pub reviewed: crate::returns::completeness::ReviewedBadge,
 }
 
 impl Dashboard {

@@ -82,6 +82,16 @@ pub enum FieldCode {
     ExcludesRecords,
     /// A range's first day after its last (said at the first day, where a filter is set).
     StartsAfterEnd,
+    /// Free text of a mentoring register holding what reads as an ID number.
+    HoldsIdNumber,
+    /// Free text holding what reads as a phone number.
+    HoldsPhoneNumber,
+    /// Free text holding what reads as a person's name.
+    HoldsName,
+    /// Two fields of which one only may be given (a team member: a volunteer or an officer).
+    ChooseOne,
+    /// A record of another station than the one the record belongs to.
+    OtherStation,
     /// Not a web address the server may post to (a WeCom webhook must be https).
     InvalidUrl,
 }
@@ -188,6 +198,14 @@ impl FieldCode {
                 "开始日期不能晚于结束日期",
                 "The start date cannot be after the end date",
             ),
+            HoldsIdNumber => ("不得填写身份证号", "Do not write an ID number here"),
+            HoldsPhoneNumber => ("不得填写电话号码", "Do not write a phone number here"),
+            HoldsName => (
+                "不得填写姓名（可写“某”，如“王某”）",
+                "Do not write a name here (write 某, as in 王某)",
+            ),
+            ChooseOne => ("只能选择其中一项", "Choose one of them, not both"),
+            OtherStation => ("不属于该派出所", "This belongs to another station"),
         };
         lang.pick(zh, en)
     }

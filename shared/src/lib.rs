@@ -26,6 +26,8 @@ pub mod i18n;
 pub mod import;
 /// Schools' links: issued per school and campaign, printed as QR codes.
 pub mod link;
+/// Mentoring registers: volunteers, cases without identity, contacts, runaway calls.
+pub mod mentoring;
 pub mod org;
 /// Outcome indicators (帮扶成效): aggregate counts per station and month.
 pub mod outcome;

@@ -168,6 +168,13 @@ declared! {
     crate::training::NewTraining => crate::training::Training,
     crate::training::NewTrainee => crate::training::Trainee,
     crate::outcome::NewOutcome => crate::outcome::Outcome,
+    crate::mentoring::volunteer::NewVolunteer => crate::mentoring::volunteer::Volunteer,
+    crate::mentoring::case::NewCase => crate::mentoring::case::Case,
+    crate::mentoring::team::NewTeamMember => crate::mentoring::team::TeamMember,
+    crate::mentoring::contact::NewContact => crate::mentoring::contact::Contact,
+    crate::mentoring::contact::NewCaseEvent => crate::mentoring::contact::CaseEvent,
+    crate::mentoring::runaway::NewRunawayCall => crate::mentoring::runaway::RunawayCall,
+    crate::mentoring::night_care::NewNightCare => crate::mentoring::night_care::NightCare,
     crate::session::NewSession => crate::session::Session,
     crate::account::NewAccount => crate::account::Account,
 }

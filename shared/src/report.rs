@@ -227,6 +227,9 @@ pub struct YearFigures {
     pub audience: AudienceSummary,
     pub screening: ScreeningReach,
     pub outcomes: OutcomeTotals,
+    /// The year's monthly returns (one per station and month, up to the current month):
+    /// expected, on time, late, missing, accepted.
+    pub returns: crate::returns::CompletenessCounts,
 }
 
 /// `1038` → `1,038`.
@@ -565,7 +568,42 @@ impl YearFigures {
             });
             out.push(text);
         }
+        if let Some(text) = self.returns_sentence(lang) {
+            out.push(text);
+        }
         out
+    }
+
+    /// How completely the year was reported: the monthly returns due, on time, late,
+    /// missing and accepted by the city; nothing when no return was due.
+    fn returns_sentence(&self, lang: Lang) -> Option<String> {
+        let r = &self.returns;
+        if r.expected == 0 {
+            return None;
+        }
+        let scope = self.scope.name(lang);
+        let share = percent(r.accepted, r.expected).unwrap_or_default();
+        Some(match lang {
+            Lang::Zh => format!(
+                "{scope}本年度应报月报 {} 份（每所每月一份，计至本月），按时报送 {} 份，\
+                 逾期报送 {} 份，未报 {} 份；经市局审核确认 {} 份，占 {share}。",
+                count(r.expected),
+                count(r.on_time),
+                count(r.late),
+                count(r.missing),
+                count(r.accepted),
+            ),
+            Lang::En => format!(
+                "Monthly returns for {scope}: {} were due this year (one per station and month, \
+                 up to this month); {} came on time, {} late and {} not at all; the city \
+                 accepted {} ({share}).",
+                count(r.expected),
+                count(r.on_time),
+                count(r.late),
+                count(r.missing),
+                count(r.accepted),
+            ),
+        })
     }
 
     /// Every figure of the report, in the order of the sentences.
@@ -589,7 +627,7 @@ impl YearFigures {
             Some(p) => format!("{} / {} ({p})", count(n), count(whole)),
             None => count(n),
         };
-        vec![
+        let mut rows = vec![
             row(
                 Text::new("派出所（个）", "Police stations"),
                 count(self.stations),
@@ -705,7 +743,25 @@ impl YearFigures {
                 Text::new("帮助复学（人）", "Back in school (people)"),
                 maybe(o.returned_to_school),
             ),
-        ]
+        ];
+        let r = &self.returns;
+        if r.expected > 0 {
+            rows.push(row(
+                Text::new(
+                    "月报（份：应报 / 按时 / 逾期 / 未报 / 市局已审核）",
+                    "Monthly returns (due / on time / late / missing / accepted)",
+                ),
+                format!(
+                    "{} / {} / {} / {} / {}",
+                    count(r.expected),
+                    count(r.on_time),
+                    count(r.late),
+                    count(r.missing),
+                    count(r.accepted)
+                ),
+            ));
+        }
+        rows
     }
 
     /// The charts for the scope: per district only for the whole city, per station not for
@@ -922,7 +978,41 @@ mod tests {
                 night_wandering_cared: Some(162),
                 returned_to_school: Some(10),
             },
+            returns: Default::default(),
         }
+    }
+
+    #[test]
+    fn the_years_returns_are_stated_when_any_were_due() {
+        let mut year = report_2024();
+        let none = year.sentences(Lang::Zh).len();
+        assert!(!year
+            .table(Lang::Zh)
+            .iter()
+            .any(|r| r.label.starts_with("月报")));
+        year.returns = crate::returns::CompletenessCounts {
+            expected: 1044,
+            on_time: 1000,
+            late: 30,
+            missing: 14,
+            returned: 0,
+            approved: 1030,
+            accepted: 1020,
+        };
+        let said = year.sentences(Lang::Zh);
+        assert_eq!(said.len(), none + 1);
+        assert_eq!(
+            said.last().unwrap(),
+            "全市本年度应报月报 1,044 份（每所每月一份，计至本月），按时报送 1,000 份，\
+             逾期报送 30 份，未报 14 份；经市局审核确认 1,020 份，占 97.7%。"
+        );
+        let table = year.table(Lang::En);
+        let row = table.last().unwrap();
+        assert_eq!(
+            row.label,
+            "Monthly returns (due / on time / late / missing / accepted)"
+        );
+        assert_eq!(row.value, "1,044 / 1,000 / 30 / 14 / 1,020");
     }
 
     #[test]

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FieldCode, FieldErrors};
 use crate::rules;
 
+pub mod completeness;
+
 crate::coded_enum! {
     /// Where a station's month stands.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

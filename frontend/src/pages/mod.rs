@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod import;
 pub mod log_session;
 pub mod login;
+pub mod my_cases;
 pub mod returns;
 pub mod school;
 pub mod sessions;
@@ -48,8 +49,8 @@ fn main_routes() -> AnyView {
     .into_any()
 }
 
-/// The first page: a school's screenings for a school, the session form for officers and
-/// administrators. A leader's first page is the dashboard, a module of its own: the browser
+/// The first page: a school's screenings for a school, a volunteer's cases for a
+/// volunteer, the session form for officers and administrators. A leader's first page is the dashboard, a module of its own: the browser
 /// is sent there.
 #[component]
 fn Home() -> impl IntoView {
@@ -59,6 +60,10 @@ fn Home() -> impl IntoView {
             school_id: Some(school_id),
             ..
         }) => view! { <school::SchoolScreenings school_id=school_id /> }.into_any(),
+        Some(Me {
+            role: Role::Volunteer,
+            ..
+        }) => view! { <my_cases::MyCases /> }.into_any(),
         Some(Me {
             role: Role::Leader, ..
         }) => {

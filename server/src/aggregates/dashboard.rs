@@ -101,6 +101,7 @@ pub async fn dashboard(
     let by_topic = reach(&mut conn, &slice, GroupBy::Topic).await?;
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
     let outcomes = outcomes(&mut conn, viewer, &slice).await?;
+    let reviewed = super::completeness::reviewed_badge(&mut conn, &slice).await?;
     Ok(Dashboard {
         slice: Some(SliceInfo {
             campaign_id: slice.campaign_id,
@@ -124,6 +125,7 @@ pub async fn dashboard(
         stations: stations as u64,
         coverage_by_place,
         films,
+        reviewed,
     })
 }
 

@@ -5,9 +5,11 @@
 //! [`resolve`] turns a filter into a [`Slice`] (its campaign and days), [`within_scope`]
 //! narrows the filter to the viewer's scope first, `stock` holds the outcome figures that
 //! are not plain sums (minors mentored is a stock, the re-offence rate divides by it), and
-//! [`dashboard`] puts every figure of the leaders' page into one answer. The SQL is in
-//! `db::aggregates`.
+//! [`dashboard`] puts every figure of the leaders' page into one answer, and
+//! [`completeness`] counts the monthly returns. The SQL is in `db::aggregates` and
+//! `db::completeness`.
 
+pub mod completeness;
 pub mod dashboard;
 mod stock;
 
@@ -37,14 +39,14 @@ pub fn suppresses(viewer: &Viewer) -> bool {
 
 /// The filter narrowed to the viewer's scope: a city's leader's figures are the city's
 /// (`city_id`, which every query applies), a district leader's the district's, an
-/// officer's the station's. Schools have no dashboard. A place or topic outside the scope
+/// officer's the station's. Schools and volunteers have no dashboard. A place or topic outside the scope
 /// or unknown is 404 (the campaign is checked where it is resolved).
 pub async fn within_scope(
     db: &Db,
     viewer: &Viewer,
     mut filter: AggregateFilter,
 ) -> Result<AggregateFilter, ApiError> {
-    if viewer.role == Role::School {
+    if matches!(viewer.role, Role::School | Role::Volunteer) {
         let denial = crate::db::audit::Event::denied(viewer, "aggregates", 0);
         crate::db::audit::event(&db.pool, &denial).await?;
         return Err(ApiError::Forbidden);

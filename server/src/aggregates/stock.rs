@@ -169,6 +169,10 @@ impl StockReports {
         );
         c.text("t.month <= ?", month_of(slice.to));
         slice.work_place(&mut c);
+        if slice.filter.accepted_only() {
+            // A station's latest accepted value: the stock as the city has signed it off.
+            c.raw(crate::db::aggregates::ACCEPTED_MONTH);
+        }
         let sql = format!(
             "SELECT t.station_id, t.month, t.value
              FROM outcome_values t JOIN stations st ON st.id = t.station_id

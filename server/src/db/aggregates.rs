@@ -95,6 +95,9 @@ impl Slice {
                 topic,
             );
         }
+        if f.accepted_only() {
+            c.raw(ACCEPTED_SESSION);
+        }
         c
     }
 
@@ -139,6 +142,19 @@ impl Slice {
     }
 }
 
+/// A session (`t`) whose station's month has an accepted return: what `data=accepted`
+/// keeps. Nothing kept between requests answers an accepted-only slice (the district
+/// rollups and kept district figures mix a district's months whatever their returns), so
+/// no cache has to follow the returns' states: it is read from the sessions, or from the
+/// station rollups, whose rows are station-months like the returns ([`ACCEPTED_MONTH`]).
+pub const ACCEPTED_SESSION: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
+    WHERE mr.station_id = t.station_id AND mr.month = substr(t.held_on, 1, 7)
+      AND mr.state = 'accepted')";
+
+/// The same for a row (`t`) of a station's month: an outcome value, or a station rollup's.
+pub const ACCEPTED_MONTH: &str = "EXISTS (SELECT 1 FROM monthly_returns mr
+    WHERE mr.station_id = t.station_id AND mr.month = t.month AND mr.state = 'accepted')";
+
 const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.students), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.parents), 0) AS BIGINT), CAST(COALESCE(SUM(t.teachers), 0) AS BIGINT),
     CAST(COALESCE(SUM(t.others), 0) AS BIGINT)";
@@ -165,7 +181,10 @@ pub async fn reach(
         let f = &slice.filter;
         // Above one station, and not by station, the district rollups answer: a province's
         // rows are its 91 districts', not its 1,100 stations'.
+        // Not for accepted data: a district's rows mix its stations' months, whatever their
+        // returns.
         let by_districts = f.station_id.is_none()
+            && !f.accepted_only()
             && matches!(
                 group,
                 GroupBy::Month | GroupBy::City | GroupBy::District | GroupBy::Topic
@@ -232,6 +251,9 @@ pub async fn reach(
             slice.work_place(&mut c);
         }
         c.eq("t.topic_id", f.topic_id);
+        if f.accepted_only() {
+            c.raw(ACCEPTED_MONTH);
+        }
         let sql = format!(
             "SELECT {key}, {label}, {GROUPED_SUMS}
              FROM (SELECT {inner_key} AS k, SUM(t.sessions) AS sessions,
@@ -323,6 +345,9 @@ pub async fn top_stations(
     c.int("t.campaign_id = ?", slice.campaign_id);
     slice.work_place(&mut c);
     c.eq("t.topic_id", f.topic_id);
+    if f.accepted_only() {
+        c.raw(ACCEPTED_MONTH);
+    }
     // Ties in id order, as `largest` keeps `reach`'s order.
     let sql = format!(
         "SELECT CAST(g.k AS TEXT), st.name, g.sessions, g.students, g.parents, g.teachers,
@@ -426,7 +451,8 @@ pub async fn school_reach(
         || f.district_id.is_some()
         || f.station_id.is_some()
         || f.school_id.is_some();
-    let from_rollup = f.topic_id.is_none() && f.format.is_none() && slice.is_whole_window();
+    let from_rollup =
+        f.topic_id.is_none() && f.format.is_none() && !f.accepted_only() && slice.is_whole_window();
     let mut c = Conditions::all();
     slice.school_place(&mut c);
     let (columns, join) = if from_rollup && narrow {
@@ -465,6 +491,9 @@ pub async fn school_reach(
             r.push(format!(
                 "EXISTS (SELECT 1 FROM session_topics x WHERE x.session_id = t.id AND x.topic_id = {topic})"
             ));
+        }
+        if f.accepted_only() {
+            r.push(ACCEPTED_SESSION.to_string());
         }
         (
             "r.sessions, r.students".to_string(),
@@ -817,6 +846,9 @@ pub async fn outcome_series(
     c.text("t.month >= ?", slice.from.format("%Y-%m").to_string());
     c.text("t.month <= ?", slice.to.format("%Y-%m").to_string());
     slice.work_place(&mut c);
+    if slice.filter.accepted_only() {
+        c.raw(ACCEPTED_MONTH);
+    }
     let sql = format!(
         "SELECT t.month, t.indicator, CAST(SUM(t.value) AS BIGINT)
          FROM outcome_values t JOIN stations st ON st.id = t.station_id

@@ -110,6 +110,7 @@ pub fn applies_to(slice: &Slice) -> bool {
         && f.school_id.is_none()
         && f.topic_id.is_none()
         && f.format.is_none()
+        && !f.accepted_only()
 }
 
 /// The figures of `slice` ([`applies_to`] must hold), computing only the districts whose

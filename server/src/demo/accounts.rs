@@ -14,7 +14,7 @@ pub const PASSWORD: &str = "humiao-demo-2024";
 type Place = Option<(&'static str, &'static str)>;
 
 /// Username, role, and the place of its scope.
-pub const ACCOUNTS: [(&str, Role, Place); 7] = [
+pub const ACCOUNTS: [(&str, Role, Place); 8] = [
     ("admin", Role::Admin, None),
     ("leader", Role::Leader, None),
     (
@@ -38,7 +38,15 @@ pub const ACCOUNTS: [(&str, Role, Place); 7] = [
         Some(("schools", "雕庄小学")),
     ),
     ("school.boai", Role::School, Some(("schools", "博爱小学"))),
+    (
+        "volunteer.diaozhuang",
+        Role::Volunteer,
+        Some(("stations", "雕庄派出所")),
+    ),
 ];
+
+/// The demo volunteer's record, tied to their account: team, name and phone (made up).
+const VOLUNTEER: (&str, &str, &str) = ("雕庄先锋队", "王建国", "13800000001");
 
 pub async fn insert(db: &Db) -> anyhow::Result<()> {
     // One hash for all: they share the password, and hashing is slow on purpose.
@@ -56,7 +64,23 @@ pub async fn insert(db: &Db) -> anyhow::Result<()> {
                 }
             }
         };
-        accounts::add_user(&db.pool, username, &hash, role, scope).await?;
+        let user = accounts::add_user(&db.pool, username, &hash, role, scope).await?;
+        if let (Role::Volunteer, ScopeRef::Station(station)) = (role, scope) {
+            let (team, name, phone) = VOLUNTEER;
+            sqlx::query(
+                "INSERT INTO volunteers (station_id, team, name, phone, active_from, user_id,
+                                         created_at)
+                 VALUES ($1, $2, $3, $4, '2022-01-01', $5, $6)",
+            )
+            .bind(station)
+            .bind(team)
+            .bind(name)
+            .bind(phone)
+            .bind(user)
+            .bind(crate::db::now_text())
+            .execute(&db.pool)
+            .await?;
+        }
     }
     Ok(())
 }

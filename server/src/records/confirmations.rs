@@ -155,6 +155,7 @@ impl Resource for Confirmations {
             }
             Role::Officer => c.eq("sc.station_id", viewer.station()),
             Role::Admin | Role::Leader => super::within_districts(viewer, c, "sc.district_id"),
+            Role::Volunteer => return Err(ApiError::Forbidden),
         }
         Ok(())
     }

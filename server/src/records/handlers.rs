@@ -104,6 +104,9 @@ async fn list<R: Resource>(
     R::filter(&filter, &mut conditions);
     if let Some(export) = Export::asked(&req, export.format, R::EXPORT) {
         drop(conn);
+        if R::EXPORTERS.is_some_and(|roles| !roles.contains(&viewer.role)) {
+            return Err(denied::<R>(&db, &viewer, 0).await);
+        }
         // A file is the whole filtered list: paging is for screens.
         return crate::export::records::<R>(export, db.into_inner(), viewer, conditions, order);
     }

@@ -19,6 +19,7 @@ pub mod links;
 pub mod named;
 pub mod outcomes;
 pub mod place;
+pub mod registers;
 pub mod schools;
 pub mod sessions;
 pub mod stations;
@@ -83,6 +84,9 @@ pub trait Resource: 'static {
     const SUMMARY: &'static str;
     /// The columns of the list as a CSV or Excel file.
     const EXPORT: &'static humiao_shared::columns::Table;
+    /// Who may have the list as a file: `None`, whoever reads it; otherwise these roles
+    /// only, the others 403 (audited). Case rows are administrators' only.
+    const EXPORTERS: Option<&'static [Role]> = None;
 
     /// The body of a create or an update.
     type Input: DeserializeOwned + Serialize + utoipa::ToSchema + 'static;
@@ -257,7 +261,7 @@ pub type GroupCommit<R> = for<'a> fn(
 /// to its station as `st`: an officer sees the station's, a leader the scope's; schools none.
 pub fn station_records(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
     match viewer.role {
-        Role::School => return Err(ApiError::Forbidden),
+        Role::School | Role::Volunteer => return Err(ApiError::Forbidden),
         Role::Officer => c.eq("t.station_id", viewer.station()),
         Role::Admin | Role::Leader => within_districts(viewer, c, "st.district_id"),
     }

@@ -99,6 +99,8 @@ impl Resource for Schools {
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
         match viewer.role {
             Role::School => c.eq("t.id", viewer.school()),
+            // A volunteer needs no school of the list (a case's school is the officers').
+            Role::Volunteer => return Err(ApiError::Forbidden),
             _ => super::within_districts(viewer, c, "t.district_id"),
         }
         Ok(())
@@ -240,6 +242,10 @@ impl Resource for Schools {
                 (
                     "users",
                     "SELECT COUNT(*) FROM users WHERE school_id = $1 AND disabled_at IS NULL",
+                ),
+                (
+                    "cases",
+                    "SELECT COUNT(*) FROM cases WHERE school_id = $1 AND deleted_at IS NULL",
                 ),
             ],
         )

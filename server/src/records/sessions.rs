@@ -199,6 +199,10 @@ impl Resource for Sessions {
     /// A district's leader reads the district's sessions, an officer the station's, a
     /// school those held there.
     fn read_scope(viewer: &Viewer, c: &mut Conditions) -> Result<(), ApiError> {
+        // A volunteer's scope is their station's, but sessions are the officers' work.
+        if viewer.role == Role::Volunteer {
+            return Err(ApiError::Forbidden);
+        }
         match viewer.scope {
             Scope::All => {}
             Scope::City(_) | Scope::District(_) => {

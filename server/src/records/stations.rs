@@ -187,8 +187,9 @@ impl Resource for Stations {
         Ok(())
     }
 
-    /// A station with live schools, sessions, trained officers, outcome values or accounts
-    /// stays: they would lose their place, and every figure of its past with them.
+    /// A station with live schools, sessions, trained officers, outcome values, accounts
+    /// or mentoring registers stays: they would lose their place, and every figure of its
+    /// past with them.
     async fn in_use(conn: &mut AnyConnection, id: i64) -> Result<UsedBy, sqlx::Error> {
         used_by(
             conn,
@@ -214,6 +215,23 @@ impl Resource for Stations {
                 (
                     "users",
                     "SELECT COUNT(*) FROM users WHERE station_id = $1 AND disabled_at IS NULL",
+                ),
+                (
+                    "volunteers",
+                    "SELECT COUNT(*) FROM volunteers WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "cases",
+                    "SELECT COUNT(*) FROM cases WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "runaway_calls",
+                    "SELECT COUNT(*) FROM runaway_calls
+                     WHERE station_id = $1 AND deleted_at IS NULL",
+                ),
+                (
+                    "night_care",
+                    "SELECT COUNT(*) FROM night_care WHERE station_id = $1 AND deleted_at IS NULL",
                 ),
             ],
         )

@@ -166,6 +166,7 @@ async fn figures(
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
     let outcomes = outcome_totals(&mut conn, viewer, &slice).await?;
     let (stations, workstations) = workstations(&mut conn, &slice.filter).await?;
+    let returns = crate::aggregates::completeness::report_returns(&mut conn, &slice).await?;
     let figures = YearFigures {
         year,
         campaign: slice.campaign.clone(),
@@ -177,6 +178,7 @@ async fn figures(
         audience,
         screening,
         outcomes,
+        returns,
     };
     Ok((issuer, Some(figures)))
 }

@@ -301,7 +301,7 @@ async fn list(
     let months = months_asked(&q, today)?;
     let mut c = Conditions::live();
     match viewer.role {
-        Role::School => return Err(denied(&db, &viewer, 0).await),
+        Role::School | Role::Volunteer => return Err(denied(&db, &viewer, 0).await),
         Role::Officer => c.eq("t.id", viewer.station()),
         Role::Admin | Role::Leader => {
             crate::records::within_districts(&viewer, &mut c, "t.district_id")

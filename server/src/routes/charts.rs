@@ -14,10 +14,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use humiao_shared::aggregate::{AggregateFilter, AudienceSummary, GroupBy};
 use humiao_shared::charts::{self, ChartName, ChartWidth, Fit};
+use humiao_shared::returns::completeness::CompletenessQuery;
 use humiao_shared::Lang;
 use resvg::{tiny_skia, usvg};
 use serde::{Deserialize, Serialize};
 
+use crate::aggregates::completeness::completeness;
 use crate::aggregates::{district_reach, outcomes, resolve, sliced, suppresses, within_scope};
 use crate::db::aggregates;
 use crate::db::Db;
@@ -188,6 +190,24 @@ async fn svg_of(
         }
         ChartName::UniqueReach => {
             charts::unique_reach(&unique_reach(db, viewer, filter).await?, lang, fit)
+        }
+        ChartName::ReturnsCompleteness => {
+            // The slice's year (its campaign's), in the slice's place, months together.
+            let (_, slice) = sliced(db, viewer, filter).await?;
+            let returns = match slice {
+                Some(slice) => {
+                    let f = &slice.filter;
+                    let query = CompletenessQuery {
+                        year: Some(slice.year),
+                        city_id: f.city_id,
+                        district_id: f.district_id,
+                        station_id: f.station_id,
+                    };
+                    completeness(db, viewer, query).await?.returns
+                }
+                None => Default::default(),
+            };
+            charts::returns_completeness(&returns, lang, fit)
         }
     })
 }

@@ -4,7 +4,9 @@ pub mod aggregates;
 mod app;
 pub mod audit;
 pub mod auth;
+pub mod case_viewers;
 pub mod charts;
+pub mod completeness;
 pub mod dashboard;
 mod health;
 pub mod imports;
@@ -42,11 +44,13 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(links::configure)
                     .configure(org::configure)
                     .configure(registered)
+                    .configure(case_viewers::configure)
                     .configure(crate::returns::configure)
                     .configure(crate::returns::digest::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)
+                    .configure(completeness::configure)
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)

@@ -25,6 +25,7 @@ mod night_wandering;
 mod parts;
 mod reach_over_time;
 mod reoffence_rate;
+mod returns_completeness;
 mod screening_coverage;
 mod sessions_by_district;
 mod sessions_by_station;
@@ -44,6 +45,7 @@ pub use juvenile_thefts::juvenile_thefts;
 pub use night_wandering::night_wandering;
 pub use reach_over_time::reach_over_time;
 pub use reoffence_rate::reoffence_rate;
+pub use returns_completeness::returns_completeness;
 pub use screening_coverage::screening_coverage;
 pub use sessions_by_district::sessions_by_district;
 pub use sessions_by_station::{sessions_by_station, TOP_STATIONS};
@@ -85,6 +87,7 @@ crate::coded_enum! {
         NightWandering = "night-wandering",
         JuvenileThefts = "juvenile-thefts",
         UniqueReach = "unique-reach",
+        ReturnsCompleteness = "returns-completeness",
     }
 }
 
@@ -139,6 +142,10 @@ impl ChartName {
             ChartName::UniqueReach => (
                 "各辖区覆盖学生人数与学生人次",
                 "Students reached (unique) against student person-times, by district",
+            ),
+            ChartName::ReturnsCompleteness => (
+                "月报报送情况：已报送占应报（全年各月合计）",
+                "Monthly returns: submitted of due (the year's months together)",
             ),
         };
         lang.pick(zh, en)
@@ -241,6 +248,7 @@ mod tests {
                 "night-wandering",
                 "juvenile-thefts",
                 "unique-reach",
+                "returns-completeness",
             ]
         );
     }
@@ -375,6 +383,33 @@ pub(crate) mod testing {
                 (d.to_string(), a)
             })
             .collect();
+        let returns = {
+            use crate::returns::completeness::{PlaceCompleteness, ReturnsCompleteness};
+            use crate::returns::CompletenessCounts;
+            let counts = CompletenessCounts {
+                expected: 144,
+                on_time: 120,
+                late: 12,
+                missing: 12,
+                ..Default::default()
+            };
+            ReturnsCompleteness {
+                months: Vec::new(),
+                total: CompletenessCounts {
+                    expected: 144 * districts.len() as i64,
+                    ..counts.clone()
+                },
+                places: districts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| PlaceCompleteness {
+                        id: i as i64,
+                        name: d.to_string(),
+                        counts: counts.clone(),
+                    })
+                    .collect(),
+            }
+        };
         let rates: Vec<RatePoint> = (1..=12)
             .map(|m| RatePoint {
                 month: format!("2024-{m:02}"),
@@ -430,6 +465,10 @@ pub(crate) mod testing {
             (
                 ChartName::UniqueReach,
                 super::unique_reach(&unique, lang, fit),
+            ),
+            (
+                ChartName::ReturnsCompleteness,
+                super::returns_completeness(&returns, lang, fit),
             ),
         ]
     }

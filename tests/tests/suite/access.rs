@@ -14,10 +14,12 @@
 //! | `other_officer`   | `officer.sanjing`, 三井派出所 (新北)                          |
 //! | `school`          | `school.diaozhuang`, 雕庄小学 (雕庄派出所's area)             |
 //! | `other_school`    | `school.boai`, 博爱小学 (钟楼)                                |
+//! | `volunteer`       | `volunteer.diaozhuang`, a volunteer of 雕庄派出所             |
 //!
 //! In the request, `{name}` is a record the setup made or found: `{session}` was logged by
 //! officer.diaozhuang at 雕庄小学, `{assignment}` expects 雕庄小学 only, `{confirmation}`,
-//! `{trainee}` and `{outcome}` are 雕庄's. `{new_name}` is a record made for that one cell
+//! `{trainee}` and `{outcome}` are 雕庄's; `{case}` is a case of 雕庄 that the volunteer is
+//! paired with (`{case_team}`), `{contact}` one logged on it as the volunteer. `{new_name}` is a record made for that one cell
 //! (by the administrator, behind the viewer's back), so that an edit or a delete that is
 //! allowed changes nothing a later cell reads. The body is built per cell too, valid and
 //! unique, so that an allowed write succeeds and a refused one is refused for the viewer
@@ -52,7 +54,7 @@ const MATRIX: &str = include_str!("../../access_matrix.csv");
 const LEADING: [&str; 4] = ["method", "path", "request", "body"];
 
 /// The viewers in the matrix's column order: the column and the demo account.
-const VIEWERS: [(&str, Option<&str>); 8] = [
+const VIEWERS: [(&str, Option<&str>); 9] = [
     ("anonymous", None),
     ("admin", Some("admin")),
     ("city_leader", Some("leader")),
@@ -61,10 +63,11 @@ const VIEWERS: [(&str, Option<&str>); 8] = [
     ("other_officer", Some("officer.sanjing")),
     ("school", Some("school.diaozhuang")),
     ("other_school", Some("school.boai")),
+    ("volunteer", Some("volunteer.diaozhuang")),
 ];
 
 /// Where each kind of record is created, by the name bodies and `{new_…}` use.
-const COLLECTIONS: [(&str, &str); 14] = [
+const COLLECTIONS: [(&str, &str); 21] = [
     ("city", "/api/v1/cities"),
     ("district", "/api/v1/districts"),
     ("station", "/api/v1/stations"),
@@ -77,11 +80,23 @@ const COLLECTIONS: [(&str, &str); 14] = [
     ("training", "/api/v1/trainings"),
     ("trainee", "/api/v1/trainees"),
     ("outcome", "/api/v1/outcomes"),
+    ("volunteer", "/api/v1/volunteers"),
+    ("case", "/api/v1/cases"),
+    ("case_team", "/api/v1/case_team"),
+    ("contact", "/api/v1/contacts"),
+    ("case_event", "/api/v1/case_events"),
+    ("runaway_call", "/api/v1/runaway_calls"),
+    ("night_care", "/api/v1/night_care"),
     ("session", "/api/v1/sessions"),
     ("user", "/api/v1/users"),
 ];
 
 const COOKIE: &str = humiao_server::auth::COOKIE;
+
+/// The day `n` days after 1 January 2020, for register records that must not clash.
+fn after_2020(n: i64) -> String {
+    (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("a day") + Duration::days(n)).to_string()
+}
 
 /// One row of the matrix.
 struct Row {
@@ -263,7 +278,36 @@ impl World {
             "training",
             "trainee",
             "outcome",
+            "volunteer",
+            "case",
         ] {
+            let (id, _) = world.create(name).await.expect("setup");
+            world.ids.insert(name, id);
+        }
+        // The demo volunteer is paired with `{case}`, and logs `{contact}` on it.
+        let (volunteer,): (i64,) = sqlx::query_as(
+            "SELECT v.id FROM volunteers v JOIN users u ON u.id = v.user_id
+             WHERE u.username = 'volunteer.diaozhuang'",
+        )
+        .fetch_one(&world.app.db.pool)
+        .await
+        .expect("the demo volunteer's record");
+        let pairing = json!({"case_id": world.ids["case"], "volunteer_id": volunteer,
+                             "from_on": "2020-01-01"});
+        let res = world
+            .app
+            .client
+            .post(format!("{}/api/v1/case_team", world.app.url))
+            .json(&pairing)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status(), 201, "the volunteer is paired with the case");
+        let pairing: Value = res.json().await.expect("JSON");
+        world
+            .ids
+            .insert("case_team", pairing["id"].as_i64().expect("an id"));
+        for name in ["contact", "case_event", "runaway_call", "night_care"] {
             let (id, _) = world.create(name).await.expect("setup");
             world.ids.insert(name, id);
         }
@@ -341,6 +385,28 @@ impl World {
                 json!({"station_id": id("diaozhuang_station"), "month": month,
                        "indicator": "visits", "value": 12})
             }
+            "volunteer" => json!({"station_id": id("diaozhuang_station"),
+                                  "team": "矩阵先锋队", "name": format!("矩阵志愿者{n}"),
+                                  "phone": format!("139{n:08}"), "active_from": "2022-01-01"}),
+            "case" => json!({"station_id": id("diaozhuang_station"), "birth_year": 2008,
+                             "sex": "male", "category": "misbehaviour", "grade": "yellow",
+                             "opened_on": "2020-01-01"}),
+            // A member of the matrix's case of their own, so that no two clash.
+            "case_team" => {
+                let (volunteer, _) = Box::pin(self.create("volunteer")).await?;
+                json!({"case_id": self.ids["case"], "volunteer_id": volunteer,
+                       "from_on": "2020-01-01"})
+            }
+            "contact" => json!({"case_id": id("case"), "team_member_id": id("case_team"),
+                                "contacted_on": after_2020(n), "kind": "phone"}),
+            "case_event" => json!({"case_id": id("case"), "kind": "returned_to_school",
+                                   "happened_on": after_2020(n)}),
+            "runaway_call" => json!({"station_id": id("diaozhuang_station"),
+                                     "called_at": format!("{}T{:02}:00", after_2020(n / 24), n % 24),
+                                     "follow_ups": []}),
+            "night_care" => json!({"station_id": id("diaozhuang_station"),
+                                   "cared_on": after_2020(n), "minors": 3,
+                                   "case_ids": [id("case")]}),
             "session" => session_entry(&self.refs, &format!("access matrix {n}")),
             "user" => json!({"username": format!("matrix.officer.{n}"), "role": "officer",
                              "station_id": id("diaozhuang_station"),

@@ -442,7 +442,9 @@ async fn the_openapi_document_describes_every_operation_and_the_docs_page_loads(
         let res = app.get(&concrete).await;
         let body = res.text().await.unwrap();
         assert!(
-            !body.contains("\"code\":\"not_found\"") || concrete.ends_with("/1"),
+            !body.contains("\"code\":\"not_found\"")
+                || concrete.ends_with("/1")
+                || concrete.contains("/1/"),
             "{path} is routed"
         );
     }

@@ -2,9 +2,11 @@
 //! table under each, filters, and drill-down from the province to a city, a district, a
 //! station and a school by clicking a name.
 //!
-//! Each view is ONE request, `GET /api/v1/dashboard?{filter}` (a [`Dashboard`]), besides the
-//! reference lists the filters need (campaigns, cities, districts, stations, topics), read
-//! once. The server computes every figure from true counts in one pass and applies the
+//! Each view is ONE request for its figures, `GET /api/v1/dashboard?{filter}` (a
+//! [`Dashboard`]), besides the reference lists the filters need (campaigns, cities,
+//! districts, stations, topics), read once, and, asked at the same time, the year's
+//! completeness of the monthly returns for the same place (`completeness`), which does not
+//! change with the days, topic or data chosen. The server computes every figure from true counts in one pass and applies the
 //! viewer's scope (a district leader's district) to all of them; the page only draws. The
 //! filter is one [`AggregateFilter`], as the server reads it, so the export buttons and the
 //! charts' SVG and PNG links ask the aggregate and chart endpoints for the same slice.
@@ -18,11 +20,12 @@
 //! of the module officers and schools load on phones.
 
 mod board;
+mod completeness;
 mod export;
 mod parts;
 
 use humiao_shared::account::Me;
-use humiao_shared::aggregate::AggregateFilter;
+use humiao_shared::aggregate::{AggregateFilter, FigureData};
 use humiao_shared::app::AppModule;
 use humiao_shared::org::{Campaign, City, District, Station, Topic};
 use humiao_shared::Lang;
@@ -81,6 +84,8 @@ struct Filters {
     station_id: RwSignal<Option<i64>>,
     school: RwSignal<Option<(i64, String)>>,
     topic_id: RwSignal<Option<i64>>,
+    /// 全部数据 (the default) or 已审核: only station-months whose return is accepted.
+    data: RwSignal<FigureData>,
 }
 
 impl Filters {
@@ -96,6 +101,7 @@ impl Filters {
             station_id: RwSignal::new(home.station_id),
             school: RwSignal::new(None),
             topic_id: RwSignal::new(None),
+            data: RwSignal::new(FigureData::All),
         }
     }
 
@@ -112,6 +118,8 @@ impl Filters {
             station_id: self.station_id.get(),
             school_id: self.school.get().map(|s| s.0),
             topic_id: self.topic_id.get(),
+            // The default is left out of the query, so that links stay as they were.
+            data: Some(self.data.get()).filter(|d| *d != FigureData::All),
             ..AggregateFilter::default()
         }
     }
@@ -140,6 +148,7 @@ impl Filters {
         self.to.set(String::new());
         self.whole();
         self.topic_id.set(None);
+        self.data.set(FigureData::All);
     }
 }
 
@@ -273,8 +282,22 @@ pub fn Dashboard() -> impl IntoView {
     let shown = move || open.get() || range_problem.get().is_some();
     let summary = move || filter_summary(f, lists, campaign_name().map(|c| c.1));
 
+    // "X / Y 个所月报已审核", from the dashboard's answer, beside the title.
+    let badge = move || {
+        dashboard
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .filter(|d| d.slice.is_some())
+            .map(|d| d.reviewed.text(lang()))
+    };
+    let year = Signal::derive(move || campaign_name().map(|c| c.0));
+
     view! {
-        <h1>{tr(T::DashboardTitle)}</h1>
+        <div class="title-line">
+            <h1>{tr(T::DashboardTitle)}</h1>
+            {move || badge().map(|text| view! { <span class="badge" id="reviewed-badge">{text}</span> })}
+        </div>
         <button type="button" class="secondary filter-toggle" id="filter-toggle"
             aria-controls="filters" aria-expanded=move || shown().to_string()
             on:click=move |_| open.update(|o| *o = !*o)>
@@ -377,6 +400,17 @@ pub fn Dashboard() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <fieldset class="field data-toggle" id="filter-data">
+                <legend>{tr(T::DataShown)}</legend>
+                {[(FigureData::All, T::DataAll), (FigureData::Accepted, T::DataAccepted)].into_iter().map(|(d, label)| view! {
+                    <label>
+                        <input type="radio" name="filter-data" value=d.code()
+                            prop:checked=move || f.data.get() == d
+                            on:change=move |_| f.data.set(d) />
+                        {tr(label)}
+                    </label>
+                }).collect_view()}
+            </fieldset>
             <div class="field actions">
                 <button type="button" class="secondary" id="filter-clear" on:click=move |_| f.clear()>
                     {tr(T::ResetFilters)}
@@ -394,6 +428,7 @@ pub fn Dashboard() -> impl IntoView {
                 })}
             </ErrorBoundary>
         </Transition>
+        <completeness::Returns f=f year=year />
     }
 }
 
@@ -443,7 +478,7 @@ fn stations_offered(f: Filters, lists: Lists) -> Vec<Station> {
 }
 
 /// What the folded filters read on their button: the campaign, the days, the place chosen
-/// below the viewer's own and the topic, e.g. `2024年行动 · 05-01 至 06-30 · 雕庄派出所`.
+/// below the viewer's own, the topic and 已审核 when chosen, e.g. `2024年行动 · 05-01 至 06-30 · 雕庄派出所`.
 fn filter_summary(f: Filters, lists: Lists, campaign: Option<String>) -> String {
     let mut parts: Vec<String> = campaign.into_iter().collect();
     let (from, to) = (f.from.get(), f.to.get());
@@ -476,6 +511,9 @@ fn filter_summary(f: Filters, lists: Lists, campaign: Option<String>) -> String 
                 t.name_zh
             }
         }));
+    }
+    if f.data.get() == FigureData::Accepted {
+        parts.push(T::DataAccepted.get(lang()).to_string());
     }
     parts.join(" · ")
 }

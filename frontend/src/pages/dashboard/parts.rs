@@ -187,7 +187,7 @@ fn group_code(group: GroupBy) -> String {
 }
 
 /// Narrows the filters to the place `key` of `level`: the next view is one level down.
-fn drill(f: Filters, level: GroupBy, key: i64, label: String) {
+pub(super) fn drill(f: Filters, level: GroupBy, key: i64, label: String) {
     match level {
         GroupBy::City => {
             f.city_id.set(Some(key));
