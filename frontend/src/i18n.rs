@@ -134,7 +134,7 @@ catalogue! {
     NavReturns => "月报", "Returns";
     NavTodo => "待办", "To-do";
     TodoCountLabel => "待办事项数", "Items to do";
-    ReturnsTitle => "月报", "Monthly returns";
+    ReturnsPageTitle => "月报", "Monthly returns";
     ReturnsYear => "年度", "Year";
     ReturnsState => "状态", "State";
     AllStates => "全部", "All";

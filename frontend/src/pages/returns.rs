@@ -145,7 +145,7 @@ pub fn Returns() -> impl IntoView {
     };
 
     view! {
-        <h1>{tr(T::ReturnsTitle)}</h1>
+        <h1>{tr(T::ReturnsPageTitle)}</h1>
         <div class="filters card">
             <div class="field">
                 <label for="returns-year">{tr(T::ReturnsYear)}</label>
