@@ -2,9 +2,10 @@
 //! submits March from 月报; the district leader, from 待办, sends it back with a reason (the
 //! form refuses to send without one); the officer reads the reason in 待办 under the
 //! header's count, fixes a session of March (locked while submitted, open again once sent
-//! back) and submits again; the leader approves; the city accepts. Screenshots of each
-//! step are saved (`signoff-*-360.png`). Then the reminders a leader prints, one notice per
-//! station and page, and a school's films to confirm in its 待办.
+//! back) and submits again; the leader approves; the city accepts, and its dashboard's 已审核
+//! figures take March in. Screenshots of each step are saved (`signoff-*-360.png`). Then the
+//! reminders a leader prints, one notice per station and page, and a school's films to
+//! confirm in its 待办.
 
 use chrono::Datelike;
 use humiao_server::clock;
@@ -43,6 +44,39 @@ async fn overflows(browser: &Browser) -> bool {
         .await
         .unwrap()
         == Value::Bool(true)
+}
+
+/// Opens the dashboard as it first shows, switches it to 已审核 and waits until it shows
+/// what the API answers for that view (`data=accepted`): the badge and the sessions figure.
+/// Returns that answer.
+async fn accepted_dashboard(app: &TestApp, browser: &Browser) -> Value {
+    let want = app.get_json("/api/v1/dashboard?data=accepted").await;
+    browser
+        .client
+        .goto(&format!("{}/dashboard", app.url))
+        .await
+        .unwrap();
+    let thousands = humiao_shared::charts::thousands;
+    let badge = format!(
+        "{} / {} 个所月报已审核",
+        thousands(want["reviewed"]["accepted"].as_i64().unwrap()),
+        thousands(want["reviewed"]["expected"].as_i64().unwrap())
+    );
+    browser
+        .wait_for_text("#reviewed-badge", |t| t == badge)
+        .await
+        .unwrap();
+    browser.click("#filter-toggle").await.unwrap();
+    browser
+        .click("#filter-data input[value=accepted]")
+        .await
+        .unwrap();
+    let sessions = thousands(want["summary"]["sessions"].as_i64().unwrap());
+    browser
+        .wait_for_text("#figure-sessions .value", |t| t == sessions)
+        .await
+        .unwrap();
+    want
 }
 
 async fn state_of(app: &TestApp, station: i64, month: &str) -> String {
@@ -262,17 +296,57 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
     leader.wait_until_gone(&card).await.unwrap();
     assert_eq!(state_of(&app, station, &month).await, "approved");
 
-    let city = phone_at(
-        &app,
-        "leader",
-        &format!("/returns?month={month}&state=approved"),
-    )
-    .await;
+    // The city's dashboard, limited to 已审核, before and after the city accepts: March of
+    // 雕庄 joins the accepted figures (its sessions) and the badge counts one more return.
+    let march = format!(
+        "/api/v1/dashboard?campaign_id={}&station_id={station}&from={month}-01&to={month}-31",
+        refs.campaign_id
+    );
+    let slice = |data: &str| {
+        let path = format!("{march}&data={data}");
+        let app = &app;
+        async move { app.get_json(&path).await }
+    };
+    let march_sessions = slice("all").await["summary"]["sessions"].as_i64().unwrap();
+    assert!(march_sessions >= 1);
+    let before = slice("accepted").await;
+    assert_eq!(
+        before["summary"]["sessions"], 0,
+        "March is not accepted yet"
+    );
+    assert_eq!(before["reviewed"]["accepted"], 0);
+    assert_eq!(before["reviewed"]["expected"], 1);
+    let city = phone_at(&app, "leader", "/dashboard").await;
+    let whole_before = accepted_dashboard(&app, &city).await;
+    city.client
+        .goto(&format!("{}/returns?month={month}&state=approved", app.url))
+        .await
+        .unwrap();
     city.click(&format!("{card} button[data-action='accept']"))
         .await
         .unwrap();
     city.wait_until_gone(&card).await.unwrap();
     assert_eq!(state_of(&app, station, &month).await, "accepted");
+    let after = slice("accepted").await;
+    assert_eq!(after["summary"]["sessions"], march_sessions);
+    assert_eq!(after["reviewed"]["accepted"], 1);
+    let whole_after = accepted_dashboard(&app, &city).await;
+    let figure = |v: &Value, path: &str| v.pointer(path).and_then(Value::as_i64).unwrap();
+    assert_eq!(
+        figure(&whole_after, "/reviewed/accepted"),
+        figure(&whole_before, "/reviewed/accepted") + 1
+    );
+    assert_eq!(
+        figure(&whole_after, "/reviewed/expected"),
+        figure(&whole_before, "/reviewed/expected")
+    );
+    assert_eq!(
+        figure(&whole_after, "/summary/sessions"),
+        figure(&whole_before, "/summary/sessions") + march_sessions
+    );
+    city.screenshot("signoff-city-dashboard-accepted-360")
+        .await
+        .unwrap();
 
     // The return's history reads every step, with the reason.
     let history = app
