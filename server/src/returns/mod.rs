@@ -390,13 +390,13 @@ async fn act(
     let version = version.ok_or(ApiError::PreconditionRequired)?;
     let today = clock::today();
     let mut tx = db.write_tx().await?;
-    let place = visible_station(&db, &mut *tx, &viewer, station).await?;
+    let place = visible_station(&db, &mut tx, &viewer, station).await?;
     let first = begun_month(&month, today)?;
     let month = rules::month_of(first);
     // Writes of the month under way finish first; later ones see the new state.
     locks::hold(&mut tx, db.engine, &[(station, first)]).await?;
-    let stored = db::stored(&mut *tx, station, &month).await?;
-    let due = DueDays::load(&mut *tx).await?;
+    let stored = db::stored(&mut tx, station, &month).await?;
+    let due = DueDays::load(&mut tx).await?;
     let current = answer(&place, first, stored.as_ref(), &due, today);
     let actor = actor_of(&viewer, &place);
     let to = rules::transition(current.state, action, actor);
@@ -547,27 +547,27 @@ async fn accept_district(
     }
     let today = clock::today();
     let mut tx = db.write_tx().await?;
-    if !named::within_scope(&mut *tx, &viewer, Named::District(district)).await? {
+    if !named::within_scope(&mut tx, &viewer, Named::District(district)).await? {
         return Err(ApiError::NotFound);
     }
     let first = begun_month(&month, today)?;
     let month = rules::month_of(first);
     let mut c = Conditions::live();
     c.eq("t.district_id", Some(district));
-    let stations: Vec<StationPlace> = db::stations(&mut *tx, &c)
+    let stations: Vec<StationPlace> = db::stations(&mut tx, &c)
         .await?
         .into_iter()
         .filter(|s| rules::expected(first, s.closed_on))
         .collect();
-    let city = db::district_city(&mut *tx, district).await?;
+    let city = db::district_city(&mut tx, district).await?;
     if !city.is_some_and(|city| is_city_leader(&viewer, city)) {
         drop(tx);
         return Err(denied(&db, &viewer, 0).await);
     }
     let held: Vec<locks::Period> = stations.iter().map(|s| (s.id, first)).collect();
     locks::hold(&mut tx, db.engine, &held).await?;
-    let stored = db::stored_between(&mut *tx, &c, &month, &month).await?;
-    let due = DueDays::load(&mut *tx).await?;
+    let stored = db::stored_between(&mut tx, &c, &month, &month).await?;
+    let due = DueDays::load(&mut tx).await?;
     let before: Vec<(&StationPlace, Option<&Stored>, MonthlyReturn)> = stations
         .iter()
         .map(|place| {
