@@ -4,8 +4,8 @@
 //! header's count, fixes a session of March (locked while submitted, open again once sent
 //! back) and submits again; the leader approves; the city accepts, and its dashboard's 已审核
 //! figures take March in. Screenshots of each step are saved (`signoff-*-360.png`). Then the
-//! reminders a leader prints, one notice per station and page, and a school's films to
-//! confirm in its 待办.
+//! reminders a leader prints, one notice per station and page, a school's films to confirm
+//! in its 待办, and a move at a version someone changed meanwhile, said and reloaded.
 
 use chrono::Datelike;
 use humiao_server::clock;
@@ -464,4 +464,65 @@ async fn the_reminders_print_a_notice_per_station_and_a_school_sees_its_films_to
         .screenshot("signoff-school-todo-360")
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_leader_acting_on_a_return_changed_meanwhile_is_told_and_shown_it_again() {
+    let app = spawn_app().await;
+    let month = format!("{}-03", clock::today().year());
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    for sql in [
+        "DELETE FROM return_events WHERE return_id IN
+           (SELECT id FROM monthly_returns WHERE station_id = $1 AND month = $2)",
+        "DELETE FROM monthly_returns WHERE station_id = $1 AND month = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(station)
+            .bind(&month)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let move_as = |who: &'static str, action: &'static str, version: i64| {
+        let (app, month) = (&app, month.clone());
+        async move {
+            app.client_as(who)
+                .await
+                .post(format!(
+                    "{}/api/v1/returns/{station}/{month}/{action}",
+                    app.url
+                ))
+                .header("If-Match", format!("\"{version}\""))
+                .json(&serde_json::json!({"reason": "按分局要求重新核对"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(move_as("officer.diaozhuang", "submit", 0).await, 200);
+    let card = format!("#return-{station}-{month}");
+    let leader = phone_at(
+        &app,
+        "leader.tianning",
+        &format!("/returns?month={month}&state=submitted"),
+    )
+    .await;
+    card_reaches(&leader, &card, "submitted").await;
+
+    // An administrator reopens it while the leader's page still shows it submitted.
+    assert_eq!(move_as("admin", "reopen", 1).await, 200);
+    leader
+        .click(&format!("{card} button[data-action='approve']"))
+        .await
+        .unwrap();
+    let said = leader.text_of(".notice.bad[role=alert]").await.unwrap();
+    assert!(
+        said.contains("已被他人修改") && said.contains("重新加载"),
+        "{said}"
+    );
+    // Reloaded: no longer waiting for review, so it leaves the list; nothing was approved.
+    leader.wait_until_gone(&card).await.unwrap();
+    assert_eq!(state_of(&app, station, &month).await, "open");
+    leader.screenshot("signoff-stale-360").await.unwrap();
 }
