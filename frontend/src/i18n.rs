@@ -525,6 +525,14 @@ pub fn due_text(lang: Lang, deadline: &str, days_late: i64) -> String {
     }
 }
 
+/// When a return that left the station was due.
+pub fn deadline_text(lang: Lang, deadline: &str) -> String {
+    match lang {
+        Lang::Zh => format!("截止 {deadline}"),
+        Lang::En => format!("due {deadline}"),
+    }
+}
+
 /// A to-do item's line, naming the month and the place.
 pub fn todo_line(lang: Lang, item: &humiao_shared::todo::TodoItem) -> String {
     use humiao_shared::todo::TodoItem as I;

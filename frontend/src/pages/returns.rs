@@ -18,6 +18,7 @@ use humiao_shared::account::{Me, Role};
 use humiao_shared::returns::{
     self, Actor, MonthlyReturn, ReturnAction, ReturnState, TransitionInput,
 };
+use humiao_shared::todo;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -88,7 +89,9 @@ pub fn Returns() -> impl IntoView {
     } else {
         first_state(actor)
     }));
-    let open = RwSignal::new(asked_month.map(|m| (None::<i64>, m)));
+    // An officer's month asked for opens with its details; a leader's list of a month does
+    // not open every station's at once (each would read its figures and history).
+    let open = RwSignal::new(asked_month.filter(|_| officer).map(|m| (None::<i64>, m)));
     let notice = RwSignal::new(None::<Result<String, String>>);
 
     let act = Action::new_local(|m: &Move| {
@@ -273,7 +276,11 @@ fn ReturnCard(
                 <span class=format!("state state-{}", state.code())>{move || state.label(lang())}</span>
             </div>
             <p class="muted return-due">
-                {move || i18n::due_text(lang(), &deadline, days_late)}
+                {move || if todo::still_to_submit(state) {
+                    i18n::due_text(lang(), &deadline, days_late)
+                } else {
+                    i18n::deadline_text(lang(), &deadline)
+                }}
                 // Submitted after its deadline (one still missing says how late above).
                 {(row.late && days_late == 0).then(|| view! { " · " <span class="late">{tr(T::ReturnLate)}</span> })}
             </p>

@@ -364,7 +364,7 @@ async fn march_is_submitted_returned_with_a_reason_fixed_resubmitted_approved_an
         .goto(&format!("{}/returns?month={month}", app.url))
         .await
         .unwrap();
-    // Opened by its month, the card shows its details at once.
+    city.click(&format!("{card} .return-toggle")).await.unwrap();
     city.wait_for_text(&format!("{card} ol.history"), |t| t.contains(reason))
         .await
         .unwrap();
