@@ -6,6 +6,9 @@ use gloo_net::http::{Request, Response};
 use humiao_shared::account::{Login, Me};
 use humiao_shared::film::Film;
 use humiao_shared::org::{Campaign, School, Station, Topic};
+use humiao_shared::returns::{
+    MonthlyReturn, ReturnAction, ReturnEvent, ReturnSummary, TransitionInput,
+};
 use humiao_shared::screening::{Assignment, Confirmation, NewConfirmation};
 use humiao_shared::session::{NewSession, Session};
 use humiao_shared::Lang;
@@ -410,4 +413,65 @@ pub async fn delete_path(path: &str) -> ApiResult<()> {
 /// A `POST` without a body whose answer is not needed (disable an account, say).
 pub async fn post_empty(path: &str) -> ApiResult<()> {
     send_empty(Request::post(path)).await
+}
+
+/// The signed-in person's 待办 and its count.
+pub async fn todo() -> ApiResult<humiao_shared::todo::Todo> {
+    get("/api/v1/todo").await
+}
+
+/// The returns of a year or a month (`query`: `year=…` or `month=…`, with `state=…`), and how
+/// many there are in all.
+pub async fn returns(query: &str) -> ApiResult<(Vec<MonthlyReturn>, i64)> {
+    list_with_total(&format!("/api/v1/returns?{query}")).await
+}
+
+pub async fn return_summary(station: i64, month: &str) -> ApiResult<ReturnSummary> {
+    get(&format!("/api/v1/returns/{station}/{month}/summary")).await
+}
+
+pub async fn return_history(station: i64, month: &str) -> ApiResult<Vec<ReturnEvent>> {
+    get(&format!("/api/v1/returns/{station}/{month}/history")).await
+}
+
+/// Moves a return (submit, approve, return, accept, reopen) at the version the page shows:
+/// a return moved meanwhile is refused (409 `edit_conflict`), never moved twice.
+pub async fn act_on_return(
+    station: i64,
+    month: &str,
+    action: ReturnAction,
+    version: i64,
+    reason: Option<String>,
+) -> ApiResult<MonthlyReturn> {
+    send(
+        Request::post(&format!(
+            "/api/v1/returns/{station}/{month}/{}",
+            action.code()
+        ))
+        .header("If-Match", &format!("\"{version}\"")),
+        &TransitionInput { reason },
+    )
+    .await
+}
+
+/// The city accepts a district's month at once (every return there approved).
+pub async fn accept_district(district: i64, month: &str) -> ApiResult<Vec<MonthlyReturn>> {
+    send(
+        Request::post(&format!(
+            "/api/v1/returns/districts/{district}/{month}/accept"
+        )),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// The stations of the viewer's scope that have not submitted `month` (`YYYY-MM`; the last
+/// ended month when empty), for the printable reminders.
+pub async fn reminders(month: &str) -> ApiResult<Vec<humiao_shared::todo::Reminder>> {
+    let query = if month.is_empty() {
+        String::new()
+    } else {
+        format!("&month={month}")
+    };
+    get(&format!("/api/v1/todo/reminders?format=json{query}")).await
 }

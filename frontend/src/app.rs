@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Router, A};
 
 use crate::api::{self, ApiFailure};
+use crate::components::TodoChanged;
 use crate::i18n::{tr, Language, T};
 use crate::outbox::Outbox;
 use crate::pages::login::LoginPage;
@@ -60,7 +61,6 @@ pub fn role_name(role: Role) -> T {
     }
 }
 
-/// The header's links for the signed-in role.
 /// Who is signed in, in the header. A school is named by its name: through its link its
 /// account name is only `link:{school id}`, which tells a school nothing.
 #[component]
@@ -85,6 +85,7 @@ fn Who(me: Me) -> impl IntoView {
     }
 }
 
+/// The header's links for the signed-in role.
 fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
     let link = move |href: &'static str, text: T| {
         if bundle.is_elsewhere(href) {
@@ -94,12 +95,23 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
         }
     };
     match role {
-        Role::School => link("/", T::NavScreenings).into_any(),
+        Role::School => view! {
+            {link("/", T::NavScreenings)}
+            <TodoLink bundle=bundle />
+        }
+        .into_any(),
         Role::Volunteer => link("/", T::NavMyCases).into_any(),
-        Role::Leader => link("/dashboard", T::NavDashboard).into_any(),
+        Role::Leader => view! {
+            {link("/dashboard", T::NavDashboard)}
+            {link("/returns", T::NavReturns)}
+            <TodoLink bundle=bundle />
+        }
+        .into_any(),
         Role::Officer => view! {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
+            {link("/returns", T::NavReturns)}
+            <TodoLink bundle=bundle />
             {link("/dashboard", T::NavDashboard)}
         }
         .into_any(),
@@ -107,9 +119,41 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
             {link("/dashboard", T::NavDashboard)}
+            {link("/returns", T::NavReturns)}
             {link("/admin", T::NavAdmin)}
         }
         .into_any(),
+    }
+}
+
+/// 待办 with its count (`GET /api/v1/todo`), asked again whenever a page says something it
+/// counts changed ([`TodoChanged`]). No count while it is unknown (offline, say) or zero.
+#[component]
+fn TodoLink(bundle: Bundle) -> impl IntoView {
+    let changed = use_context::<TodoChanged>();
+    let count = LocalResource::new(move || {
+        if let Some(TodoChanged(trigger)) = changed {
+            trigger.track();
+        }
+        api::todo()
+    });
+    let badge = move || {
+        count
+            .get()
+            .and_then(Result::ok)
+            .filter(|t| t.count > 0)
+            .map(|t| {
+                view! {
+                    " "
+                    <span class="count" id="todo-count" aria-label=tr(T::TodoCountLabel)>{t.count}</span>
+                }
+            })
+    };
+    if bundle.is_elsewhere("/todo") {
+        view! { <a href="/todo" rel="external" id="nav-todo">{tr(T::NavTodo)}{badge}</a> }
+            .into_any()
+    } else {
+        view! { <A href="/todo" attr:id="nav-todo">{tr(T::NavTodo)}{badge}</A> }.into_any()
     }
 }
 
@@ -117,6 +161,7 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
 pub fn App(bundle: Bundle) -> impl IntoView {
     let language = Language::from_storage();
     provide_context(language);
+    provide_context(TodoChanged(Trigger::new()));
     let health = LocalResource::new(api::health);
     let session = RwSignal::new(Session::Checking);
     let link_problem = RwSignal::new(None::<String>);

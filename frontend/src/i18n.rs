@@ -130,6 +130,40 @@ catalogue! {
     NetworkDown => "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and try again.";
     ServerError => "服务器返回错误", "The server answered with an error";
 
+    // The sign-off (月报) and 待办
+    NavReturns => "月报", "Returns";
+    NavTodo => "待办", "To-do";
+    TodoCountLabel => "待办事项数", "Items to do";
+    ReturnsPageTitle => "月报", "Monthly returns";
+    ReturnsYear => "年度", "Year";
+    ReturnsState => "状态", "State";
+    AllStates => "全部", "All";
+    NoReturns => "没有符合条件的月报。", "No return matches.";
+    ReturnDeadline => "截止", "Due";
+    ReturnLate => "逾期", "Late";
+    ReturnDetails => "详情", "Details";
+    ReturnHideDetails => "收起", "Hide";
+    ReturnWarnings => "请先核对", "Check first";
+    ReturnNoWarnings => "未发现需要核对的情况。", "Nothing to check first.";
+    ReturnHistory => "审核记录", "History";
+    ReturnNoHistory => "尚无审核记录。", "Not moved yet.";
+    ReturnReason => "原因", "Reason";
+    ReturnReasonHint => "退回或重新打开须写明原因（必填，最多 200 字），上报单位会在待办中看到。",
+        "Sending back or reopening needs a reason (required, at most 200 characters); the station sees it in its to-do.";
+    ReturnStale => "此月报已被他人修改，已重新加载，请查看后再操作。",
+        "Someone changed this return meanwhile; it has been reloaded. Review it and try again.";
+    ReturnSentBack => "退回原因", "Sent back because";
+    TodoTitle => "待办", "To-do";
+    TodoEmpty => "暂无待办事项。", "Nothing to do.";
+    TodoOpen => "去处理", "Open";
+    TodoAcceptAll => "市局确认全区", "Accept the district";
+    RemindersTitle => "催报名单", "Reminders";
+    RemindersDownload => "下载催报名单（Excel）", "Download the reminder list (Excel)";
+    RemindersPrint => "打印各所催报通知", "Print a reminder per station";
+    RemindersNone => "该月各所均已上报。", "Every station has submitted this month.";
+    PrintNow => "打印", "Print";
+    ReminderSheetTitle => "月报催报通知", "Monthly return reminder";
+
     // Sign-in
     SignIn => "登录", "Sign in";
     SigningIn => "正在登录…", "Signing in…";
@@ -438,4 +472,180 @@ pub fn of(part: i64, whole: i64) -> String {
         humiao_shared::charts::thousands(part),
         humiao_shared::charts::thousands(whole)
     )
+}
+
+/// A month's figures, as a return's summary shows them.
+pub fn return_figures(lang: Lang, sessions: i64, audience: i64) -> String {
+    let audience = humiao_shared::charts::thousands(audience);
+    match lang {
+        Lang::Zh => format!("本月宣讲 {sessions} 场，{audience} 人次"),
+        Lang::En => format!("{sessions} sessions this month, {audience} person-times"),
+    }
+}
+
+/// A warning of a return's summary, in words.
+pub fn return_warning(lang: Lang, warning: &humiao_shared::returns::ReturnWarning) -> String {
+    use humiao_shared::returns::ReturnWarning as W;
+    match (warning, lang) {
+        (W::NoSessions, Lang::Zh) => "本月没有宣讲记录".into(),
+        (W::NoSessions, Lang::En) => "No session logged this month".into(),
+        (W::FollowUpsAboveCalls { follow_ups, calls }, Lang::Zh) => {
+            format!("回访 {follow_ups} 次多于出走失联警情 {calls} 起")
+        }
+        (W::FollowUpsAboveCalls { follow_ups, calls }, Lang::En) => {
+            format!("{follow_ups} follow-ups but {calls} runaway calls")
+        }
+        (
+            W::Unusual {
+                indicator,
+                value,
+                usual,
+            },
+            _,
+        ) => match lang {
+            Lang::Zh => format!(
+                "{} 为 {value}，与往常（约 {usual}）相差较大",
+                indicator.label(lang)
+            ),
+            Lang::En => format!(
+                "{} is {value}, far from its usual {usual}",
+                indicator.label(lang)
+            ),
+        },
+    }
+}
+
+/// When a return is due, and how late it is.
+pub fn due_text(lang: Lang, deadline: &str, days_late: i64) -> String {
+    match (lang, days_late) {
+        (Lang::Zh, 0) => format!("{deadline} 前上报"),
+        (Lang::Zh, n) => format!("截止 {deadline}，已逾期 {n} 天"),
+        (Lang::En, 0) => format!("due by {deadline}"),
+        (Lang::En, n) => format!("due {deadline}, {n} days late"),
+    }
+}
+
+/// When a return that left the station was due.
+pub fn deadline_text(lang: Lang, deadline: &str) -> String {
+    match lang {
+        Lang::Zh => format!("截止 {deadline}"),
+        Lang::En => format!("due {deadline}"),
+    }
+}
+
+/// A to-do item's line, naming the month and the place.
+pub fn todo_line(lang: Lang, item: &humiao_shared::todo::TodoItem) -> String {
+    use humiao_shared::todo::TodoItem as I;
+    match (item, lang) {
+        (I::Submit { month, state, .. }, Lang::Zh) => match state {
+            humiao_shared::returns::ReturnState::Returned => {
+                format!("{month} 月报被退回，请修改后重新上报")
+            }
+            _ => format!("{month} 月报待上报"),
+        },
+        (I::Submit { month, state, .. }, Lang::En) => match state {
+            humiao_shared::returns::ReturnState::Returned => {
+                format!("The {month} return was sent back: fix it and submit again")
+            }
+            _ => format!("Submit the {month} return"),
+        },
+        (
+            I::Review {
+                station_name,
+                month,
+                ..
+            },
+            Lang::Zh,
+        ) => format!("{station_name} {month} 月报待审核"),
+        (
+            I::Review {
+                station_name,
+                month,
+                ..
+            },
+            Lang::En,
+        ) => format!("Review {station_name}'s {month} return"),
+        (
+            I::NotSubmitted {
+                station_name,
+                month,
+                ..
+            },
+            Lang::Zh,
+        ) => format!("{station_name} 尚未上报 {month} 月报"),
+        (
+            I::NotSubmitted {
+                station_name,
+                month,
+                ..
+            },
+            Lang::En,
+        ) => format!("{station_name} has not submitted {month}"),
+        (
+            I::AcceptDistrict {
+                district_name,
+                month,
+                approved,
+                ..
+            },
+            Lang::Zh,
+        ) => {
+            format!("{district_name} {month} 月报已全部审核（{approved} 个所），待市局确认")
+        }
+        (
+            I::AcceptDistrict {
+                district_name,
+                month,
+                approved,
+                ..
+            },
+            Lang::En,
+        ) => {
+            format!(
+                "{district_name}: all {approved} returns of {month} approved, waiting for the city"
+            )
+        }
+        (
+            I::Confirm {
+                film_title,
+                assignment_title,
+                ..
+            },
+            Lang::Zh,
+        ) => format!("《{film_title}》未确认观看（{assignment_title}）"),
+        (
+            I::Confirm {
+                film_title,
+                assignment_title,
+                ..
+            },
+            Lang::En,
+        ) => format!("Confirm the screening of {film_title} ({assignment_title})"),
+    }
+}
+
+/// Days left in a screening window.
+pub fn days_left(lang: Lang, closes_on: &str, days: i64) -> String {
+    match (lang, days) {
+        (Lang::Zh, 0) => format!("今天（{closes_on}）截止"),
+        (Lang::Zh, n) => format!("{closes_on} 截止，还剩 {n} 天"),
+        (Lang::En, 0) => format!("closes today ({closes_on})"),
+        (Lang::En, n) => format!("closes {closes_on}, {n} days left"),
+    }
+}
+
+/// What a reminder sheet asks of a station.
+pub fn reminder_text(
+    lang: Lang,
+    station: &str,
+    month: &str,
+    deadline: &str,
+    days_late: i64,
+) -> String {
+    match (lang, days_late) {
+        (Lang::Zh, 0) => format!("{station}：{month} 月报尚未上报，请于 {deadline} 前登录护苗平台核对本月宣讲记录和成效数据后上报。"),
+        (Lang::Zh, n) => format!("{station}：{month} 月报应于 {deadline} 前上报，现已逾期 {n} 天，请尽快登录护苗平台核对后上报。"),
+        (Lang::En, 0) => format!("{station}: the {month} return is not submitted yet. Check the month's sessions and figures in Humiao and submit it by {deadline}."),
+        (Lang::En, n) => format!("{station}: the {month} return was due on {deadline} and is {n} days late. Check it in Humiao and submit it as soon as possible."),
+    }
 }

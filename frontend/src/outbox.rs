@@ -7,7 +7,8 @@
 //! answer was lost) the server replays its first answer instead of storing a second row.
 //! The outbox belongs to the signed-in account (keys are scoped per account on the server,
 //! and one officer's entries must not be sent under another's name on a shared phone).
-//! An entry the server refuses (a duplicate, say) is kept with the server's reason until the
+//! An entry the server refuses (a duplicate, or a month whose return was submitted meanwhile:
+//! 409 `period_locked`, naming the return's state) is kept with the server's reason until the
 //! officer reopens it in the form, to correct or confirm it, or throws it away.
 
 use humiao_shared::error::FieldError;

@@ -91,6 +91,7 @@ fn described() -> OpenApi {
     doc.returns();
     doc.report();
     doc.imports();
+    doc.todo();
     doc.finish()
 }
 
@@ -598,6 +599,53 @@ impl Doc {
             .params(AuditQuery::into_params(|| Some(ParameterIn::Query)))
             .file_or(entries);
         self.add(HttpMethod::Get, "/api/v1/audit", op);
+    }
+
+    /// 待办 and the reminder list.
+    fn todo(&mut self) {
+        let todo = self.schema::<humiao_shared::todo::Todo>();
+        let mut op = self.op(
+            "todo",
+            "todo",
+            "The signed-in person's to-do (待办): an officer's months to submit and returns \
+             sent back, a district leader's returns waiting and stations not submitted, a \
+             city leader's districts to accept, a school's films to confirm; an \
+             administrator's is empty",
+        );
+        op.builder = op.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("The items, and how many")
+                .content("application/json", json(todo))
+                .build(),
+        );
+        self.add(HttpMethod::Get, "/api/v1/todo", op);
+        let rows = self.array_of::<humiao_shared::todo::Reminder>();
+        let mut op = self
+            .op(
+                "todo",
+                "todo_reminders",
+                "The stations of the scope that have not submitted a month (open, or returned \
+                 and not sent again), for the WeChat groups: an Excel file unless `format` \
+                 says `csv` or `json`. Leaders and administrators",
+            )
+            .params(crate::routes::todo::ReminderQuery::into_params(|| {
+                Some(ParameterIn::Query)
+            }))
+            .response(
+                "422",
+                "`month` is not `YYYY-MM` (`invalid_month`) or has not begun (`date_in_future`)",
+            );
+        op.builder = op.builder.response(
+            "200",
+            ResponseBuilder::new()
+                .description("The rows as an Excel workbook (the default), CSV or JSON")
+                .content(crate::export::XLSX_TYPE, file())
+                .content("text/csv", file())
+                .content("application/json", json(rows))
+                .build(),
+        );
+        self.add(HttpMethod::Get, "/api/v1/todo/reminders", op);
     }
 
     /// Who read a case: administrators only.

@@ -537,6 +537,28 @@ pub const AUDIT: Table = Table {
     ],
 };
 
+fn return_state(code: &str, lang: Lang) -> Option<&'static str> {
+    crate::returns::ReturnState::from_code(code).map(|s| s.label(lang))
+}
+
+/// The reminder list for the WeChat groups: one row per station that has not submitted a
+/// month (`GET /api/v1/todo/reminders`).
+pub const REMINDERS: Table = Table {
+    file: "reminders",
+    zh: "月报催报名单",
+    en: "Returns reminders",
+    rows: Rows::List,
+    columns: &[
+        c("/district_name", "分局", "District"),
+        c("/station_name", "派出所", "Station"),
+        c("/month", "月份", "Month"),
+        coded(c("/state", "状态", "State"), return_state),
+        c("/deadline", "截止日期", "Deadline"),
+        c("/days_late", "逾期天数", "Days late"),
+        c("/reason", "退回原因", "Reason returned"),
+    ],
+};
+
 const SESSIONS_N: Column = c("/sessions", "场次", "Sessions");
 const STUDENTS: Column = c("/students", "学生人次", "Students");
 const PARENTS: Column = c("/parents", "家长人次", "Parents");
@@ -680,7 +702,7 @@ pub const OUTCOME_TOTALS: Table = Table {
 mod tests {
     use super::*;
 
-    const ALL: [&Table; 30] = [
+    const ALL: [&Table; 31] = [
         &AUDIT,
         &CITIES,
         &DISTRICTS,
@@ -711,6 +733,7 @@ mod tests {
         &TRAINING_COVERAGE,
         &OUTCOME_SERIES,
         &OUTCOME_TOTALS,
+        &REMINDERS,
     ];
 
     #[test]

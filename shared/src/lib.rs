@@ -43,6 +43,8 @@ pub mod session;
 /// Which outcome figures a non-administrator sees: small counts and whatever would give
 /// them away.
 pub mod suppression;
+/// What each person has to do next (待办), and the reminder list for late stations.
+pub mod todo;
 /// Speaker trainings (宣讲员培训班) and who attended them.
 pub mod training;
 

@@ -53,3 +53,15 @@ pub fn SaveOutcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl In
         </div>
     }
 }
+
+/// Tells the header's 待办 count that something it counts may have changed (a return moved,
+/// a film confirmed), so that it asks again.
+#[derive(Clone, Copy)]
+pub struct TodoChanged(pub Trigger);
+
+/// Notifies [`TodoChanged`], where the shell provided it.
+pub fn todo_changed() {
+    if let Some(TodoChanged(trigger)) = use_context::<TodoChanged>() {
+        trigger.notify();
+    }
+}

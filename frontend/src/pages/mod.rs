@@ -1,4 +1,5 @@
-//! One file per page, and the routes of the main module (officers and schools). The
+//! One file per page, and the routes of the main module (officers and schools, and
+//! everyone's 月报 and 待办 pages, light enough for a phone). The
 //! dashboard's and the administrator's modules have theirs in [`dashboard`] and [`admin`].
 //!
 //! Pages import `api`, `components` and `i18n`, never one another: only the routes here
@@ -10,8 +11,10 @@ pub mod import;
 pub mod log_session;
 pub mod login;
 pub mod my_cases;
+pub mod returns;
 pub mod school;
 pub mod sessions;
+pub mod todo;
 
 use humiao_shared::account::{Me, Role};
 use humiao_shared::app::AppModule;
@@ -38,6 +41,9 @@ fn main_routes() -> AnyView {
             <Route path=path!("/s") view=Home />
             <Route path=path!("/sessions") view=StationSessions />
             <Route path=path!("/sessions/:id") view=EditSession />
+            <Route path=path!("/returns") view=returns::Returns />
+            <Route path=path!("/todo") view=todo::TodoPage />
+            <Route path=path!("/todo/reminders") view=todo::Reminders />
         </Routes>
     }
     .into_any()

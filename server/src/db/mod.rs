@@ -15,6 +15,7 @@ pub mod session_edits;
 pub mod sessions;
 pub mod sign_ins;
 pub mod suppression;
+pub mod todo;
 pub mod where_clause;
 pub mod writer;
 

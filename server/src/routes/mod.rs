@@ -12,6 +12,7 @@ mod health;
 pub mod imports;
 pub mod links;
 pub mod org;
+pub mod todo;
 pub mod users;
 
 use std::collections::BTreeSet;
@@ -53,6 +54,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(audit::configure)
                     .configure(users::configure)
                     .configure(imports::configure)
+                    .configure(todo::configure)
                     .default_service(web::to(not_found))
             }))
             .default_service(web::to(not_found))

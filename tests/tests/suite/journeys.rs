@@ -930,7 +930,7 @@ async fn an_administrator_edits_a_schools_roll_and_deletes_a_film_no_one_shows()
 async fn every_main_page_is_photographed_at_360_and_1440_pixels() {
     let app = spawn_app().await;
     let browser = Browser::start().await.expect("Chromium starts");
-    let pages: [(&str, &str, &str, &str); 5] = [
+    let pages: [(&str, &str, &str, &str); 9] = [
         ("officer.diaozhuang", "/", ".chip", "log-session"),
         (
             "officer.diaozhuang",
@@ -938,7 +938,26 @@ async fn every_main_page_is_photographed_at_360_and_1440_pixels() {
             "#station-sessions",
             "station-sessions",
         ),
+        (
+            "officer.diaozhuang",
+            "/returns",
+            "#returns",
+            "returns-officer",
+        ),
+        ("officer.diaozhuang", "/todo", "#todo", "todo-officer"),
         ("leader", "/dashboard", ".chart svg", "dashboard"),
+        (
+            "leader",
+            "/returns",
+            "#returns, main p.empty",
+            "returns-city",
+        ),
+        (
+            "leader",
+            "/todo/reminders",
+            "section.reminder-sheet, main p.empty",
+            "reminders",
+        ),
         ("school.diaozhuang", "/", "main h2", "school"),
         ("admin", "/admin/schools", "table.records", "admin-schools"),
     ];

@@ -50,6 +50,8 @@ mod scope_filters;
 mod session_edits;
 mod sessions;
 mod settings;
+mod signoff_phone;
 mod suppression;
+mod todo;
 mod upgrade;
 mod users;
