@@ -87,7 +87,7 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         |name: ChartName, data: String, svg: Box<dyn Fn(Lang, Fit) -> String + Send + Sync>| {
             view! {
                 <ChartCard name=name svg=svg />
-                <ExportMenu chart=name filter=filter.clone() data=data />
+                <ExportMenu chart=name filter=filter.clone() data=Some(data) />
             }
         };
     let places_data = format!("reach?{}", grouped(level));

@@ -8,6 +8,7 @@ use humiao_shared::charts::{self, thousands, ChartName};
 use humiao_shared::returns::completeness::{Completeness, CompletenessQuery};
 use leptos::prelude::*;
 
+use super::export::ExportMenu;
 use super::parts::{caption_of, drill, ChartCard, SimpleTable};
 use super::{query, Filters};
 use crate::api;
@@ -78,6 +79,7 @@ fn ReturnsCard(c: Completeness, f: Filters) -> impl IntoView {
             <h2>{tr(T::ReturnsTitle)}</h2>
             <p class="muted">{tr(T::ReturnsHint)}</p>
             <ChartCard name=ChartName::ReturnsCompleteness svg=svg />
+            <ExportMenu chart=ChartName::ReturnsCompleteness filter=f.filter() data=None />
             {if rows.is_empty() {
                 view! { <p class="muted empty">{tr(T::NoData)}</p> }.into_any()
             } else {

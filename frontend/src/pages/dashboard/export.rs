@@ -22,9 +22,14 @@ struct Drawn<'a> {
 }
 
 /// The export menu of `chart`; `data` is the aggregate's path and query
-/// (`reach?group_by=month&…`).
+/// (`reach?group_by=month&…`), or `None` for a chart whose table has no file of its own
+/// (the returns' completeness: its stations to chase are the 待办 reminder workbook).
 #[component]
-pub(super) fn ExportMenu(chart: ChartName, filter: AggregateFilter, data: String) -> impl IntoView {
+pub(super) fn ExportMenu(
+    chart: ChartName,
+    filter: AggregateFilter,
+    data: Option<String>,
+) -> impl IntoView {
     let slug = chart.slug();
     let picture = move |ext: &'static str| {
         let filter = filter.clone();
@@ -36,15 +41,20 @@ pub(super) fn ExportMenu(chart: ChartName, filter: AggregateFilter, data: String
             format!("/api/v1/charts/{slug}.{ext}?{}", query(&drawn))
         }
     };
-    let table = |format: &str| format!("/api/v1/aggregates/{data}&format={format}");
+    let tables = data.map(|data| {
+        let table = |format: &str| format!("/api/v1/aggregates/{data}&format={format}");
+        view! {
+            <a href=table("xlsx") download="">"Excel"</a>
+            <a href=table("csv") download="">"CSV"</a>
+        }
+    });
     view! {
         <details class="export-menu" id=format!("export-{slug}")>
             <summary>{tr(T::Export)}</summary>
             <div class="menu">
                 <a href=picture("svg") download="">"SVG"</a>
                 <a href=picture("png") download="">"PNG"</a>
-                <a href=table("xlsx") download="">"Excel"</a>
-                <a href=table("csv") download="">"CSV"</a>
+                {tables}
             </div>
         </details>
     }
