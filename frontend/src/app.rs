@@ -206,8 +206,9 @@ pub fn App(bundle: Bundle) -> impl IntoView {
                     }
                     .into_any(),
                     Session::SignedIn(me) => {
-                        // Entries logged offline wait in this account's outbox.
-                        if matches!(me.role, Role::Officer | Role::Admin) {
+                        // Entries logged offline (an officer's sessions, a volunteer's
+                        // contacts) wait in this account's outbox.
+                        if matches!(me.role, Role::Officer | Role::Admin | Role::Volunteer) {
                             provide_context(Outbox::open(&me.username));
                         }
                         // Pages read who is signed in (an officer's station, say).

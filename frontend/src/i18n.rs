@@ -127,6 +127,21 @@ catalogue! {
     NoCases => "暂无结对的帮教对象。", "No case is paired with you.";
     CaseOverdue => "已逾期", "Overdue";
     CaseLastContact => "最近联系", "Last contact";
+    ContactKindPick => "帮教方式", "Kind of contact";
+    ContactDay => "日期", "Date";
+    ContactNextDue => "下次联系日期", "Next contact due";
+    ContactNote => "备注（可不填）", "Note (optional)";
+    ContactNoteHint => "不写姓名、电话、身份证号", "No name, phone or ID number";
+    ContactSent => "帮教记录已发送。", "The contact was sent.";
+    ContactQueued => "没有网络：帮教记录已保存在手机上，联网后自动发送。",
+        "No network: the contact is kept on this phone and sent when the network returns.";
+    ContactsSentFromOutbox => "手机上保存的帮教记录已发送。", "The contacts kept on this phone were sent.";
+    ContactsRefusedHead => "以下帮教记录未被接受：", "These contacts were refused:";
+    ReadRefused => "知道了", "Dismiss";
+    NotKeptOffline => "没有网络，且浏览器无法保存这条记录，请联网后再保存。",
+        "No network, and the browser cannot keep this contact: save it once online.";
+    NotOnTeamToday => "您今天不在该对象的帮教小组中，不能记录。",
+        "You are not on this case's team today and cannot log a contact.";
     NetworkDown => "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and try again.";
     ServerError => "服务器返回错误", "The server answered with an error";
 
@@ -324,6 +339,32 @@ pub fn over_roll(lang: Lang, roll: i64) -> String {
 /// `3 条记录等待发送` / `3 entries waiting to be sent`.
 pub fn waiting(lang: Lang, n: usize) -> String {
     format!("{n} {}", T::WaitingToSend.get(lang))
+}
+
+/// Days since a case's last contact (or, with none yet, since it opened).
+pub fn days_since_contact(lang: Lang, days: i64, contacted: bool) -> String {
+    match (lang, contacted) {
+        (Lang::Zh, true) => format!("距上次联系 {days} 天"),
+        (Lang::Zh, false) => format!("尚未联系，开案 {days} 天"),
+        (Lang::En, true) => format!("{days} days since the last contact"),
+        (Lang::En, false) => format!("no contact yet, opened {days} days ago"),
+    }
+}
+
+/// The day a case's next contact is due.
+pub fn contact_due(lang: Lang, day: &str) -> String {
+    match lang {
+        Lang::Zh => format!("应于 {day} 前联系"),
+        Lang::En => format!("due by {day}"),
+    }
+}
+
+/// How many contacts wait on the phone.
+pub fn contacts_waiting(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 条帮教记录待发送（联网后自动发送）"),
+        Lang::En => format!("{n} contacts waiting to be sent (sent when the network returns)"),
+    }
 }
 
 /// A refused entry in the outbox: `2026-12-03 · 雕庄小学 · 80 人次`.

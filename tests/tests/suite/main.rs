@@ -49,3 +49,4 @@ mod settings;
 mod suppression;
 mod upgrade;
 mod users;
+mod volunteer_phone;
