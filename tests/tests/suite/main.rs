@@ -37,6 +37,7 @@ mod proxies;
 mod reads;
 mod records;
 mod registers;
+mod registers_import;
 mod report;
 mod report_pdf;
 mod rollups;
