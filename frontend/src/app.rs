@@ -100,12 +100,14 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
         Role::Officer => view! {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
+            {link("/cases", T::NavCases)}
             {link("/dashboard", T::NavDashboard)}
         }
         .into_any(),
         Role::Admin => view! {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
+            {link("/cases", T::NavCases)}
             {link("/dashboard", T::NavDashboard)}
             {link("/admin", T::NavAdmin)}
         }

@@ -124,6 +124,32 @@ catalogue! {
     RoleSchool => "学校", "school";
     RoleVolunteer => "志愿者", "volunteer";
     NavMyCases => "我的帮教对象", "My cases";
+    NavCases => "帮教对象", "Cases";
+    NewCase => "新建帮教对象（编号由系统发放）", "Open a case (the server issues its code)";
+    OpenCases => "在帮对象（逾期在前）", "Open cases (overdue first)";
+    NoOpenCases => "暂无在帮对象。", "No open case.";
+    OpenCasePage => "查看", "Open";
+    OpenCaseButton => "建档", "Open the case";
+    BirthYear => "出生年份", "Birth year";
+    Sex => "性别", "Sex";
+    CaseCategory => "帮教类别", "Category";
+    RiskGrade => "风险等级", "Risk grade";
+    OpenedOn => "立案日期", "Opened on";
+    ClosedOn => "结案日期", "Closed on";
+    ClosingReason => "结案原因", "Reason for closing";
+    SchoolOptional => "学校（可不填）", "School (optional)";
+    BackToCases => "← 帮教对象", "← Cases";
+    GradeHistory => "风险等级变化", "Grade history";
+    CaseTeam => "帮教小组", "Team";
+    CaseContacts => "帮教记录", "Contacts";
+    CaseEvents => "事件（再犯、复学）", "Events (re-offence, back in school)";
+    CloseCase => "结案", "Close the case";
+    PairVolunteer => "结对志愿者", "Volunteer to pair";
+    FromOn => "起始日期", "From";
+    Pair => "结对", "Pair";
+    TeamOfficer => "民警", "officer";
+    EventKindLabel => "事件", "Event";
+    RecordEvent => "记录事件", "Record the event";
     NoCases => "暂无结对的帮教对象。", "No case is paired with you.";
     CaseOverdue => "已逾期", "Overdue";
     CaseLastContact => "最近联系", "Last contact";
@@ -356,6 +382,16 @@ pub fn contact_due(lang: Lang, day: &str) -> String {
     match lang {
         Lang::Zh => format!("应于 {day} 前联系"),
         Lang::En => format!("due by {day}"),
+    }
+}
+
+/// A case opened, with the code the server issued.
+pub fn case_opened(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已建档，编号 {code}（请记入本所纸质台账）。"),
+        Lang::En => {
+            format!("Case opened with code {code} (write it in the station's paper register).")
+        }
     }
 }
 

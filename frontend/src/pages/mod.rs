@@ -5,6 +5,8 @@
 //! name pages.
 
 pub mod admin;
+pub mod case;
+pub mod cases;
 pub mod dashboard;
 pub mod import;
 pub mod log_session;
@@ -38,6 +40,8 @@ fn main_routes() -> AnyView {
             <Route path=path!("/s") view=Home />
             <Route path=path!("/sessions") view=StationSessions />
             <Route path=path!("/sessions/:id") view=EditSession />
+            <Route path=path!("/cases") view=cases::StationCases />
+            <Route path=path!("/cases/:id") view=case::CasePage />
         </Routes>
     }
     .into_any()

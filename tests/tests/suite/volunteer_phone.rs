@@ -2,7 +2,13 @@
 //! with the overdue case first (its grade, days since the last contact, the day it was due);
 //! without a signal, a home visit logged in three taps (the case, 走访, 保存) waits on the
 //! phone; back online it is sent once, the case is no longer overdue, and the station's
-//! officer reads the contact. Screenshots of each state are saved (`volunteer-*-360.png`).
+//! officer reads the contact on the case's page. Screenshots of each state are saved
+//! (`volunteer-*-360.png`).
+//!
+//! And the officer's side at the same size: a case opened (a phone in the note refused
+//! beside the field; the code the server issued shown), a volunteer paired, a return to
+//! school recorded, and the station's list with the overdue case first
+//! (`officer-case-*-360.png`).
 
 use chrono::Duration;
 use humiao_server::clock;
@@ -184,7 +190,20 @@ async fn a_volunteer_logs_a_home_visit_offline_in_three_taps_and_it_arrives_once
         .unwrap();
     assert_eq!(contacts_of(&app, red).await, 1, "stored once");
 
-    // The station's officer reads it on the case.
+    // The station's officer reads it on the case's page.
+    let desk = Browser::start().await.expect("Chromium starts");
+    desk.client.set_window_size(360, 740).await.unwrap();
+    desk.sign_in(&app.url, "officer.diaozhuang").await.unwrap();
+    desk.client
+        .goto(&format!("{}/cases/{red}", app.url))
+        .await
+        .unwrap();
+    let contacts = desk
+        .wait_for_text("#case-contacts li.contact", |t| t.contains("走访"))
+        .await
+        .unwrap();
+    assert!(contacts.contains(&today.to_string()), "{contacts}");
+
     let officer = app.client_as("officer.diaozhuang").await;
     let contacts: Value = officer
         .get(format!("{}/api/v1/contacts?case_id={red}", app.url))
@@ -202,4 +221,125 @@ async fn a_volunteer_logs_a_home_visit_offline_in_three_taps_and_it_arrives_once
         contacts[0]["next_due_on"],
         (today + Duration::days(7)).to_string()
     );
+}
+
+/// Picks `value` in the `<select>` found by `css`.
+async fn pick(browser: &Browser, css: &str, value: &str) {
+    browser
+        .wait_for(css)
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_officer_opens_a_case_pairs_a_volunteer_records_a_return_to_school_and_sees_the_overdue_first(
+) {
+    let app = spawn_app().await;
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    let (_, late_code) = new_case(&app, station, &days_ago(20), "red").await;
+    let cases_before = app.count("cases").await;
+
+    let browser = Browser::start().await.expect("Chromium starts");
+    browser.client.set_window_size(360, 740).await.unwrap();
+    browser
+        .sign_in(&app.url, "officer.diaozhuang")
+        .await
+        .unwrap();
+    browser.click("header nav a[href='/cases']").await.unwrap();
+    browser
+        .wait_for("#station-cases li.case-card")
+        .await
+        .unwrap();
+
+    // A new case: the browser refuses a phone in the note, beside the field.
+    browser.click("details.new-case summary").await.unwrap();
+    browser.type_into("#case-birth_year", "2012").await.unwrap();
+    pick(&browser, "#case-sex", "female").await;
+    pick(&browser, "#case-category", "dropout").await;
+    pick(&browser, "#case-grade", "orange").await;
+    browser
+        .type_into("#case-note", "家长电话 138 1234 5678")
+        .await
+        .unwrap();
+    browser.click("#open-case").await.unwrap();
+    let said = browser.text_of("#case-note-error").await.unwrap();
+    assert!(said.contains("电话"), "{said}");
+    browser
+        .screenshot("officer-case-note-refused-360")
+        .await
+        .unwrap();
+    assert_eq!(app.count("cases").await, cases_before);
+    browser
+        .client
+        .execute(
+            "const box = document.querySelector('#case-note'); box.value = '家长外出务工';
+             box.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.click("#open-case").await.unwrap();
+    let opened = browser.text_of("#case-opened").await.unwrap();
+    assert_eq!(app.count("cases").await, cases_before + 1);
+    let (id, code): (i64, String) =
+        sqlx::query_as("SELECT id, code FROM cases ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(opened.contains(&code), "the issued code is shown: {opened}");
+
+    // Its page: pair the station's volunteer, record a return to school.
+    browser.click("#case-opened a").await.unwrap();
+    assert_eq!(browser.text_of("#case-code").await.unwrap(), code);
+    let (volunteer,): (i64,) = sqlx::query_as(
+        "SELECT v.id FROM volunteers v JOIN users u ON u.id = v.user_id
+         WHERE u.username = 'volunteer.diaozhuang'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    pick(&browser, "#pair-volunteer", &volunteer.to_string()).await;
+    browser.click("#pair-save").await.unwrap();
+    browser
+        .wait_for_text("#case-team li.member", |t| t.contains("志愿者"))
+        .await
+        .unwrap();
+    pick(&browser, "#event-kind", "returned_to_school").await;
+    browser.click("#event-save").await.unwrap();
+    browser
+        .wait_for_text("#case-events li.event", |t| t.contains("复学"))
+        .await
+        .unwrap();
+    browser
+        .screenshot_whole_page("officer-case-page-360")
+        .await
+        .unwrap();
+    let (paired, events): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM case_team WHERE case_id = $1 AND volunteer_id = $2),
+                (SELECT COUNT(*) FROM case_events WHERE case_id = $1 AND kind = 'returned_to_school')",
+    )
+    .bind(id)
+    .bind(volunteer)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((paired, events), (1, 1));
+
+    // The station's list: the overdue case first, the new one not overdue.
+    browser.click("a[href='/cases']").await.unwrap();
+    browser
+        .wait_for("#station-cases li.case-card")
+        .await
+        .unwrap();
+    let listed = cards(&browser).await;
+    assert_eq!(
+        listed.first(),
+        Some(&(late_code.clone(), true)),
+        "{listed:?}"
+    );
+    assert!(listed.contains(&(code.clone(), false)), "{listed:?}");
+    browser.screenshot("officer-case-list-360").await.unwrap();
 }
