@@ -101,6 +101,7 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
             {link("/cases", T::NavCases)}
+            {link("/calls", T::NavCalls)}
             {link("/dashboard", T::NavDashboard)}
         }
         .into_any(),
@@ -108,6 +109,7 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
             {link("/cases", T::NavCases)}
+            {link("/calls", T::NavCalls)}
             {link("/dashboard", T::NavDashboard)}
             {link("/admin", T::NavAdmin)}
         }

@@ -148,6 +148,18 @@ catalogue! {
     FromOn => "起始日期", "From";
     Pair => "结对", "Pair";
     TeamOfficer => "民警", "officer";
+    NavCalls => "警情与关爱", "Calls and care";
+    RunawayCalls => "出走失联警情（逾期未回访在前）", "Runaway and missing-youth calls (overdue first)";
+    NightCare => "夜间游荡关爱", "Night-wandering care";
+    FoundAt => "找到/返回", "Found or back";
+    FoundAtOptional => "找到/返回时间（可不填）", "Found or back at (optional)";
+    FollowUps => "回访", "Follow-ups";
+    FollowUpToday => "记录今日回访", "Followed up today";
+    CalledAt => "报警时间", "Call received at";
+    LogCall => "登记警情", "Log the call";
+    NightOf => "日期（当晚）", "Night of";
+    MinorsCared => "关爱未成年人数", "Minors cared for";
+    LogNight => "登记", "Log the night";
     EventKindLabel => "事件", "Event";
     RecordEvent => "记录事件", "Record the event";
     NoCases => "暂无结对的帮教对象。", "No case is paired with you.";
@@ -392,6 +404,14 @@ pub fn case_opened(lang: Lang, code: &str) -> String {
         Lang::En => {
             format!("Case opened with code {code} (write it in the station's paper register).")
         }
+    }
+}
+
+/// How many minors a night's care reached.
+pub fn minors_cared(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::Zh => format!("关爱 {n} 人"),
+        Lang::En => format!("{n} minors cared for"),
     }
 }
 

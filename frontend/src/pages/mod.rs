@@ -14,6 +14,7 @@ pub mod login;
 pub mod my_cases;
 pub mod school;
 pub mod sessions;
+pub mod station_registers;
 
 use humiao_shared::account::{Me, Role};
 use humiao_shared::app::AppModule;
@@ -42,6 +43,7 @@ fn main_routes() -> AnyView {
             <Route path=path!("/sessions/:id") view=EditSession />
             <Route path=path!("/cases") view=cases::StationCases />
             <Route path=path!("/cases/:id") view=case::CasePage />
+            <Route path=path!("/calls") view=station_registers::StationRegisters />
         </Routes>
     }
     .into_any()

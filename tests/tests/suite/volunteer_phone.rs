@@ -8,7 +8,8 @@
 //! And the officer's side at the same size: a case opened (a phone in the note refused
 //! beside the field; the code the server issued shown), a volunteer paired, a return to
 //! school recorded, and the station's list with the overdue case first
-//! (`officer-case-*-360.png`).
+//! (`officer-case-*-360.png`); then the station's runaway calls with the overdue one first,
+//! a follow-up logged today, and a night of care (`officer-calls-360.png`).
 
 use chrono::Duration;
 use humiao_server::clock;
@@ -342,4 +343,69 @@ async fn an_officer_opens_a_case_pairs_a_volunteer_records_a_return_to_school_an
     );
     assert!(listed.contains(&(code.clone(), false)), "{listed:?}");
     browser.screenshot("officer-case-list-360").await.unwrap();
+
+    // Runaway calls: one ten days old and never followed up (overdue), one from yesterday.
+    browser.click("header nav a[href='/calls']").await.unwrap();
+    browser.wait_for("#call-form").await.unwrap();
+    for days in [10, 1] {
+        let at = format!("{}T21:30", days_ago(days));
+        set_value(&browser, "#call-called_at", &at).await;
+        browser.click("#call-save").await.unwrap();
+        browser
+            .wait_for_text("#runaway-calls ul.calls", |t| {
+                t.contains(&at.replace('T', " "))
+            })
+            .await
+            .unwrap();
+    }
+    let calls = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('li.call')]
+                .map((c) => c.classList.contains('overdue'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(calls, json!([true, false]), "the overdue call first");
+    browser
+        .click("li.call:not(.overdue) .follow-up")
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("li.call:not(.overdue)", |t| {
+            t.contains(&clock::today().to_string())
+        })
+        .await
+        .unwrap();
+    set_value(&browser, "#night-minors", "12").await;
+    browser.click("#night-save").await.unwrap();
+    browser
+        .wait_for_text("#night-care ul.nights", |t| t.contains("关爱 12 人"))
+        .await
+        .unwrap();
+    browser
+        .screenshot_whole_page("officer-calls-360")
+        .await
+        .unwrap();
+    let (follow_ups,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM runaway_follow_ups")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(follow_ups, 1);
+}
+
+/// Sets an input's value as typing would (an `input` event), for inputs such as
+/// `datetime-local` that WebDriver types into field by field.
+async fn set_value(browser: &Browser, css: &str, value: &str) {
+    browser.wait_for(css).await.unwrap();
+    browser
+        .client
+        .execute(
+            "const box = document.querySelector(arguments[0]); box.value = arguments[1];
+             box.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap();
 }
