@@ -25,7 +25,7 @@ pub fn StationCases() -> impl IntoView {
     let may_open = me
         .as_ref()
         .is_some_and(|m| matches!(m.role, Role::Officer | Role::Admin));
-    let list = LocalResource::new(|| api::open_cases());
+    let list = LocalResource::new(api::open_cases);
     let opened = RwSignal::new(None::<(i64, String)>);
     let on_opened = Callback::new(move |case: (i64, String)| {
         opened.set(Some(case));
