@@ -112,11 +112,19 @@ pub fn MyCases() -> impl IntoView {
     let open = RwSignal::new(None::<i64>);
     let said = RwSignal::new(None::<Said>);
     if let Some(outbox) = outbox {
-        // Entries logged offline went out: say so where the "waiting" notice was.
-        Effect::new(move |before: Option<usize>| {
-            let now = outbox.contacts.with(Vec::len);
-            if before.is_some_and(|b| b > now) && now == 0 {
+        // Entries logged offline went out: say so where the "waiting" notice was (the first
+        // run only starts tracking).
+        Effect::new(move |before: Option<()>| {
+            outbox.sent.track();
+            if before.is_some() {
                 said.set(Some(Said::SentFromOutbox));
+            }
+        });
+        // One was refused: "kept on the phone" no longer holds; the refusal says why.
+        Effect::new(move |before: Option<usize>| {
+            let now = outbox.refused_contacts.with(Vec::len);
+            if before.is_some_and(|b| now > b) {
+                said.set(None);
             }
             now
         });

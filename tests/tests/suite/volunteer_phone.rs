@@ -2,7 +2,8 @@
 //! with the overdue case first (its grade, days since the last contact, the day it was due);
 //! without a signal, a home visit logged in three taps (the case, 走访, 保存) waits on the
 //! phone; back online it is sent once, the case is no longer overdue, and the station's
-//! officer reads the contact on the case's page. Screenshots of each state are saved
+//! officer reads the contact on the case's page. A contact the server refuses once the
+//! signal returns (the pairing ended meanwhile) stays on the phone with the reason. Screenshots of each state are saved
 //! (`volunteer-*-360.png`).
 //!
 //! And the officer's side at the same size: a case opened (a phone in the note refused
@@ -190,6 +191,51 @@ async fn a_volunteer_logs_a_home_visit_offline_in_three_taps_and_it_arrives_once
         .await
         .unwrap();
     assert_eq!(contacts_of(&app, red).await, 1, "stored once");
+
+    // Offline again, a phone call on the other case; meanwhile the station ends that pairing.
+    // Back online the server refuses it: kept on the phone with the reason until read.
+    browser.set_offline(true).await.unwrap();
+    let card = format!("li.case-card[data-code='{green_code}']");
+    browser.click(&format!("{card} .open-case")).await.unwrap();
+    browser
+        .click(&format!("{card} .kind[data-kind='phone']"))
+        .await
+        .unwrap();
+    browser
+        .click(&format!("{card} .save-contact"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#contacts-waiting", |t| t.contains(&green_code))
+        .await
+        .unwrap();
+    let (row,): (i64,) = sqlx::query_as("SELECT id FROM case_team WHERE case_id = $1")
+        .bind(green)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let res = app
+        .client
+        .delete(format!("{}/api/v1/case_team/{row}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "unpaired: {}", res.status());
+    browser.set_offline(false).await.unwrap();
+    let refused = browser
+        .wait_for_text("#contacts-refused", |t| t.contains(&green_code))
+        .await
+        .unwrap();
+    assert!(refused.contains("电话"), "{refused}");
+    browser.wait_until_gone("#contacts-waiting").await.unwrap();
+    browser.wait_until_gone("#contact-said").await.unwrap();
+    browser
+        .screenshot("volunteer-contact-refused-360")
+        .await
+        .unwrap();
+    browser.click("#contacts-refused button").await.unwrap();
+    browser.wait_until_gone("#contacts-refused").await.unwrap();
+    assert_eq!(contacts_of(&app, green).await, 0);
 
     // The station's officer reads it on the case's page.
     let desk = Browser::start().await.expect("Chromium starts");
