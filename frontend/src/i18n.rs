@@ -149,6 +149,7 @@ catalogue! {
     Pair => "结对", "Pair";
     TeamOfficer => "民警", "officer";
     NavCalls => "警情与关爱", "Calls and care";
+    ImportRegisters => "从表格导入帮教对象或志愿者", "Import cases or volunteers from a spreadsheet";
     RunawayCalls => "出走失联警情（逾期未回访在前）", "Runaway and missing-youth calls (overdue first)";
     NightCare => "夜间游荡关爱", "Night-wandering care";
     FoundAt => "找到/返回", "Found or back";

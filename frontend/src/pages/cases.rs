@@ -45,6 +45,9 @@ pub fn StationCases() -> impl IntoView {
                 <NewCaseForm station=station on_opened=on_opened />
             </details>
         })}
+        {may_open.then(|| view! {
+            <p><a href="/import" id="import-registers">{tr(T::ImportRegisters)}</a></p>
+        })}
         <h2>{tr(T::OpenCases)}</h2>
         <Transition fallback=|| view! { <p class="loading">{tr(T::Loading)}</p> }>
             <ErrorBoundary fallback=error_notice>

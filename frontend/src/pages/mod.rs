@@ -44,9 +44,22 @@ fn main_routes() -> AnyView {
             <Route path=path!("/cases") view=cases::StationCases />
             <Route path=path!("/cases/:id") view=case::CasePage />
             <Route path=path!("/calls") view=station_registers::StationRegisters />
+            <Route path=path!("/import") view=OfficerImport />
         </Routes>
     }
     .into_any()
+}
+
+/// 导入 for officers: the kinds an officer may import (their own station's).
+#[component]
+fn OfficerImport() -> impl IntoView {
+    use humiao_shared::import::ImportKind;
+    const KINDS: &[ImportKind] = &[
+        ImportKind::Cases,
+        ImportKind::Volunteers,
+        ImportKind::Sessions,
+    ];
+    view! { <import::ImportPage kinds=KINDS /> }
 }
 
 /// The first page: a school's screenings for a school, a volunteer's cases for a

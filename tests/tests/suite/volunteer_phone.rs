@@ -390,7 +390,22 @@ async fn an_officer_opens_a_case_pairs_a_volunteer_records_a_return_to_school_an
     assert!(listed.contains(&(code.clone(), false)), "{listed:?}");
     browser.screenshot("officer-case-list-360").await.unwrap();
 
+    // The station's spreadsheets come in from 导入, offered the kinds an officer imports.
+    browser.click("#import-registers").await.unwrap();
+    browser.wait_for("#import-kind option").await.unwrap();
+    let kinds = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#import-kind option')].map((o) => o.value);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kinds, json!(["cases", "volunteers", "sessions"]));
+    browser.client.back().await.unwrap();
+
     // Runaway calls: one ten days old and never followed up (overdue), one from yesterday.
+    browser.wait_for("#station-cases").await.unwrap();
     browser.click("header nav a[href='/calls']").await.unwrap();
     browser.wait_for("#call-form").await.unwrap();
     for days in [10, 1] {
