@@ -203,6 +203,24 @@ pub async fn open_cases() -> ApiResult<Vec<humiao_shared::mentoring::case::Case>
     get("/api/v1/cases?open=true&limit=1000").await
 }
 
+/// The viewer's rows on cases' teams (a volunteer: their own), to log contacts as.
+pub async fn my_team_rows() -> ApiResult<Vec<humiao_shared::mentoring::team::TeamMember>> {
+    get("/api/v1/case_team?limit=1000").await
+}
+
+/// Logs a contact with a case with its idempotency key, as sessions are: sent again after a
+/// lost answer (from the outbox), it is stored once.
+pub async fn create_contact(
+    entry: &humiao_shared::mentoring::contact::NewContact,
+    key: &str,
+) -> ApiResult<humiao_shared::mentoring::contact::Contact> {
+    send(
+        Request::post("/api/v1/contacts").header("Idempotency-Key", key),
+        entry,
+    )
+    .await
+}
+
 pub async fn films() -> ApiResult<Vec<Film>> {
     get("/api/v1/films").await
 }

@@ -112,12 +112,16 @@ fn navigation(role: Role, bundle: Bundle) -> impl IntoView {
             {link("/sessions", T::NavSessions)}
             {link("/returns", T::NavReturns)}
             <TodoLink bundle=bundle />
+            {link("/cases", T::NavCases)}
+            {link("/calls", T::NavCalls)}
             {link("/dashboard", T::NavDashboard)}
         }
         .into_any(),
         Role::Admin => view! {
             {link("/", T::NavLog)}
             {link("/sessions", T::NavSessions)}
+            {link("/cases", T::NavCases)}
+            {link("/calls", T::NavCalls)}
             {link("/dashboard", T::NavDashboard)}
             {link("/returns", T::NavReturns)}
             {link("/admin", T::NavAdmin)}
@@ -251,8 +255,9 @@ pub fn App(bundle: Bundle) -> impl IntoView {
                     }
                     .into_any(),
                     Session::SignedIn(me) => {
-                        // Entries logged offline wait in this account's outbox.
-                        if matches!(me.role, Role::Officer | Role::Admin) {
+                        // Entries logged offline (an officer's sessions, a volunteer's
+                        // contacts) wait in this account's outbox.
+                        if matches!(me.role, Role::Officer | Role::Admin | Role::Volunteer) {
                             provide_context(Outbox::open(&me.username));
                         }
                         // Pages read who is signed in (an officer's station, say).

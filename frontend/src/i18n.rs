@@ -124,9 +124,63 @@ catalogue! {
     RoleSchool => "学校", "school";
     RoleVolunteer => "志愿者", "volunteer";
     NavMyCases => "我的帮教对象", "My cases";
+    NavCases => "帮教对象", "Cases";
+    NewCase => "新建帮教对象（编号由系统发放）", "Open a case (the server issues its code)";
+    OpenCases => "在帮对象（逾期在前）", "Open cases (overdue first)";
+    NoOpenCases => "暂无在帮对象。", "No open case.";
+    OpenCasePage => "查看", "Open";
+    OpenCaseButton => "建档", "Open the case";
+    BirthYear => "出生年份", "Birth year";
+    Sex => "性别", "Sex";
+    CaseCategory => "帮教类别", "Category";
+    RiskGrade => "风险等级", "Risk grade";
+    OpenedOn => "立案日期", "Opened on";
+    ClosedOn => "结案日期", "Closed on";
+    ClosingReason => "结案原因", "Reason for closing";
+    SchoolOptional => "学校（可不填）", "School (optional)";
+    BackToCases => "← 帮教对象", "← Cases";
+    GradeHistory => "风险等级变化", "Grade history";
+    CaseTeam => "帮教小组", "Team";
+    CaseContacts => "帮教记录", "Contacts";
+    CaseEvents => "事件（再犯、复学）", "Events (re-offence, back in school)";
+    CloseCase => "结案", "Close the case";
+    PairVolunteer => "结对志愿者", "Volunteer to pair";
+    FromOn => "起始日期", "From";
+    Pair => "结对", "Pair";
+    TeamOfficer => "民警", "officer";
+    NavCalls => "警情与关爱", "Calls and care";
+    ImportRegisters => "从表格导入帮教对象或志愿者", "Import cases or volunteers from a spreadsheet";
+    RunawayCalls => "出走失联警情（逾期未回访在前）", "Runaway and missing-youth calls (overdue first)";
+    NightCare => "夜间游荡关爱", "Night-wandering care";
+    FoundAt => "找到/返回", "Found or back";
+    FoundAtOptional => "找到/返回时间（可不填）", "Found or back at (optional)";
+    FollowUps => "回访", "Follow-ups";
+    FollowUpToday => "记录今日回访", "Followed up today";
+    CalledAt => "报警时间", "Call received at";
+    LogCall => "登记警情", "Log the call";
+    NightOf => "日期（当晚）", "Night of";
+    MinorsCared => "关爱未成年人数", "Minors cared for";
+    LogNight => "登记", "Log the night";
+    EventKindLabel => "事件", "Event";
+    RecordEvent => "记录事件", "Record the event";
     NoCases => "暂无结对的帮教对象。", "No case is paired with you.";
     CaseOverdue => "已逾期", "Overdue";
     CaseLastContact => "最近联系", "Last contact";
+    ContactKindPick => "帮教方式", "Kind of contact";
+    ContactDay => "日期", "Date";
+    ContactNextDue => "下次联系日期", "Next contact due";
+    ContactNote => "备注（可不填）", "Note (optional)";
+    ContactNoteHint => "不写姓名、电话、身份证号", "No name, phone or ID number";
+    ContactSent => "帮教记录已发送。", "The contact was sent.";
+    ContactQueued => "没有网络：帮教记录已保存在手机上，联网后自动发送。",
+        "No network: the contact is kept on this phone and sent when the network returns.";
+    ContactsSentFromOutbox => "手机上保存的帮教记录已发送。", "The contacts kept on this phone were sent.";
+    ContactsRefusedHead => "以下帮教记录未被接受：", "These contacts were refused:";
+    ReadRefused => "知道了", "Dismiss";
+    NotKeptOffline => "没有网络，且浏览器无法保存这条记录，请联网后再保存。",
+        "No network, and the browser cannot keep this contact: save it once online.";
+    NotOnTeamToday => "您今天不在该对象的帮教小组中，不能记录。",
+        "You are not on this case's team today and cannot log a contact.";
     NetworkDown => "无法连接服务器，请检查网络后重试。", "Cannot reach the server; check the network and try again.";
     ServerError => "服务器返回错误", "The server answered with an error";
 
@@ -374,6 +428,50 @@ pub fn over_roll(lang: Lang, roll: i64) -> String {
 /// `3 条记录等待发送` / `3 entries waiting to be sent`.
 pub fn waiting(lang: Lang, n: usize) -> String {
     format!("{n} {}", T::WaitingToSend.get(lang))
+}
+
+/// Days since a case's last contact (or, with none yet, since it opened).
+pub fn days_since_contact(lang: Lang, days: i64, contacted: bool) -> String {
+    match (lang, contacted) {
+        (Lang::Zh, true) => format!("距上次联系 {days} 天"),
+        (Lang::Zh, false) => format!("尚未联系，开案 {days} 天"),
+        (Lang::En, true) => format!("{days} days since the last contact"),
+        (Lang::En, false) => format!("no contact yet, opened {days} days ago"),
+    }
+}
+
+/// The day a case's next contact is due.
+pub fn contact_due(lang: Lang, day: &str) -> String {
+    match lang {
+        Lang::Zh => format!("应于 {day} 前联系"),
+        Lang::En => format!("due by {day}"),
+    }
+}
+
+/// A case opened, with the code the server issued.
+pub fn case_opened(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已建档，编号 {code}（请记入本所纸质台账）。"),
+        Lang::En => {
+            format!("Case opened with code {code} (write it in the station's paper register).")
+        }
+    }
+}
+
+/// How many minors a night's care reached.
+pub fn minors_cared(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::Zh => format!("关爱 {n} 人"),
+        Lang::En => format!("{n} minors cared for"),
+    }
+}
+
+/// How many contacts wait on the phone.
+pub fn contacts_waiting(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 条帮教记录待发送（联网后自动发送）"),
+        Lang::En => format!("{n} contacts waiting to be sent (sent when the network returns)"),
+    }
 }
 
 /// A refused entry in the outbox: `2026-12-03 · 雕庄小学 · 80 人次`.

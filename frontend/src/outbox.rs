@@ -10,8 +10,12 @@
 //! An entry the server refuses (a duplicate, or a month whose return was submitted meanwhile:
 //! 409 `period_locked`, naming the return's state) is kept with the server's reason until the
 //! officer reopens it in the form, to correct or confirm it, or throws it away.
+//!
+//! A volunteer's contacts with their cases (帮教记录) wait here the same way, in lists of
+//! their own (an outbox stored before they existed reads as having none).
 
 use humiao_shared::error::FieldError;
+use humiao_shared::mentoring::contact::NewContact;
 use humiao_shared::session::NewSession;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -49,10 +53,69 @@ pub struct Refused {
     pub fields: Vec<FieldError>,
 }
 
+/// A contact with a case waiting to be sent, with the case's code for the page to show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitingContact {
+    pub key: String,
+    pub entry: NewContact,
+    pub code: String,
+}
+
+/// A contact the server refused, kept with its reason until the volunteer has read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusedContact {
+    pub entry: NewContact,
+    pub code: String,
+    pub reason: String,
+    /// The server's messages per field, shown under the reason.
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Stored {
     waiting: Vec<Waiting>,
     refused: Vec<Refused>,
+    #[serde(default)]
+    contacts: Vec<WaitingContact>,
+    #[serde(default)]
+    refused_contacts: Vec<RefusedContact>,
+}
+
+/// What became of one attempt to send an entry.
+enum Sent {
+    Stored,
+    /// No network, signed out, or the server failing: the entry waits.
+    Later,
+    Refused {
+        reason: String,
+        code: String,
+        fields: Vec<FieldError>,
+    },
+}
+
+impl Sent {
+    fn of<T>(result: Result<T, ApiFailure>) -> Sent {
+        match result {
+            Ok(_) => Sent::Stored,
+            Err(ApiFailure::Network(_)) => Sent::Later,
+            // Signed out: the entry waits for the next sign-in of this account.
+            Err(ApiFailure::Answer { status: 401, .. }) => Sent::Later,
+            // The server is up but failing: try later rather than drop it.
+            Err(ApiFailure::Answer { status, .. }) if status >= 500 => Sent::Later,
+            Err(refused) => {
+                let (code, fields) = match &refused {
+                    ApiFailure::Answer { body: Some(b), .. } => (b.code.clone(), b.fields.clone()),
+                    _ => Default::default(),
+                };
+                Sent::Refused {
+                    reason: refused.to_string(),
+                    code,
+                    fields,
+                }
+            }
+        }
+    }
 }
 
 /// The signed-in account's outbox, provided to the pages.
@@ -62,6 +125,9 @@ pub struct Outbox {
     /// Entries waiting, for the page to show.
     pub waiting: RwSignal<usize>,
     pub refused: RwSignal<Vec<Refused>>,
+    /// Contacts waiting, and those refused, for the volunteer's page.
+    pub contacts: RwSignal<Vec<WaitingContact>>,
+    pub refused_contacts: RwSignal<Vec<RefusedContact>>,
     /// Notified after entries were sent, so lists refetch.
     pub sent: Trigger,
     busy: StoredValue<bool>,
@@ -74,6 +140,8 @@ impl Outbox {
             storage_key: StoredValue::new(format!("humiao.outbox.{username}")),
             waiting: RwSignal::new(0),
             refused: RwSignal::new(Vec::new()),
+            contacts: RwSignal::new(Vec::new()),
+            refused_contacts: RwSignal::new(Vec::new()),
             sent: Trigger::new(),
             busy: StoredValue::new(false),
         };
@@ -83,7 +151,8 @@ impl Outbox {
         });
         let retry = set_interval_with_handle(
             move || {
-                if outbox.waiting.try_get_untracked().unwrap_or(0) > 0 {
+                let contacts = outbox.contacts.try_with_untracked(Vec::len).unwrap_or(0);
+                if outbox.waiting.try_get_untracked().unwrap_or(0) + contacts > 0 {
                     outbox.flush();
                 }
             },
@@ -128,6 +197,31 @@ impl Outbox {
     fn show(&self, stored: &Stored) {
         self.waiting.try_set(stored.waiting.len());
         self.refused.try_set(stored.refused.clone());
+        self.contacts.try_set(stored.contacts.clone());
+        self.refused_contacts
+            .try_set(stored.refused_contacts.clone());
+    }
+
+    /// Keeps a contact that could not be sent (`code`: its case's, to show). False if the
+    /// browser cannot store it, in which case the page must say it was not saved.
+    pub fn push_contact(&self, key: String, entry: NewContact, code: String) -> bool {
+        let mut stored = self.load();
+        if stored.contacts.iter().any(|w| w.key == key) {
+            return true;
+        }
+        stored.contacts.push(WaitingContact { key, entry, code });
+        self.save(&stored)
+    }
+
+    /// Throws away the `index`th refused contact, once the volunteer has read why.
+    pub fn take_refused_contact(&self, index: usize) -> Option<RefusedContact> {
+        let mut stored = self.load();
+        if index >= stored.refused_contacts.len() {
+            return None;
+        }
+        let taken = stored.refused_contacts.remove(index);
+        self.save(&stored);
+        Some(taken)
     }
 
     /// Keeps an entry that could not be sent. False if the browser cannot store it, in which
@@ -166,31 +260,47 @@ impl Outbox {
         spawn_local(async move {
             let mut sent_any = false;
             while let Some(next) = outbox.load().waiting.into_iter().next() {
-                let result = api::create_session(&next.entry, &next.key).await;
+                let sent = Sent::of(api::create_session(&next.entry, &next.key).await);
                 let mut stored = outbox.load();
-                match result {
-                    Ok(_) => {
+                match sent {
+                    Sent::Stored => {
                         stored.waiting.retain(|w| w.key != next.key);
                         sent_any = true;
                     }
-                    Err(ApiFailure::Network(_)) => break,
-                    // Signed out: the entry waits for the next sign-in of this account.
-                    Err(ApiFailure::Answer { status: 401, .. }) => break,
-                    // The server is up but failing: try later rather than drop it.
-                    Err(ApiFailure::Answer { status, .. }) if status >= 500 => break,
-                    Err(refused) => {
+                    Sent::Later => break,
+                    Sent::Refused {
+                        reason,
+                        code,
+                        fields,
+                    } => {
                         stored.waiting.retain(|w| w.key != next.key);
-                        let (code, fields) = match &refused {
-                            ApiFailure::Answer { body: Some(b), .. } => {
-                                (b.code.clone(), b.fields.clone())
-                            }
-                            _ => Default::default(),
-                        };
                         stored.refused.push(Refused {
                             entry: next.entry,
                             place: next.place,
-                            reason: refused.to_string(),
+                            reason,
                             code,
+                            fields,
+                        });
+                    }
+                }
+                outbox.save(&stored);
+            }
+            // Then the contacts, in the order they were logged, likewise.
+            while let Some(next) = outbox.load().contacts.into_iter().next() {
+                let sent = Sent::of(api::create_contact(&next.entry, &next.key).await);
+                let mut stored = outbox.load();
+                match sent {
+                    Sent::Stored => {
+                        stored.contacts.retain(|w| w.key != next.key);
+                        sent_any = true;
+                    }
+                    Sent::Later => break,
+                    Sent::Refused { reason, fields, .. } => {
+                        stored.contacts.retain(|w| w.key != next.key);
+                        stored.refused_contacts.push(RefusedContact {
+                            entry: next.entry,
+                            code: next.code,
+                            reason,
                             fields,
                         });
                     }

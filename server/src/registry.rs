@@ -139,6 +139,8 @@ pub const IMPORTS: &[Importer] = &[
     Importer::of::<import::speakers::Speakers>(),
     Importer::of::<import::sessions::Sessions>(),
     Importer::of::<import::confirmations::Confirmations>(),
+    Importer::of::<import::volunteers::VolunteerSheet>(),
+    Importer::of::<import::cases::CaseSheet>(),
 ];
 
 /// The import of `kind`.

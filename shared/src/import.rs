@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldCode;
 use crate::i18n::Text;
+use crate::mentoring::{case, volunteer};
 use crate::record::Field;
 use crate::{org, screening, session, training, Lang};
 
@@ -27,6 +28,11 @@ crate::coded_enum! {
         Speakers = "speakers",
         Sessions = "sessions",
         Confirmations = "confirmations",
+        /// A station's volunteers (志愿者): one row per person, found again by phone.
+        Volunteers = "volunteers",
+        /// Mentoring cases (帮教对象) by code: a row with a code is that case, a row
+        /// without one opens a case and is issued a code.
+        Cases = "cases",
     }
 }
 
@@ -197,6 +203,52 @@ const CONFIRMATIONS: &[Column] = &[
     of("method", screening::METHOD),
 ];
 
+/// An officer may leave a register's station blank: their own.
+const OWN_STATION: Text = Text::new(
+    "编码或名称；民警可留空（本所）",
+    "Code or name; officers may leave it blank (their own)",
+);
+
+const VOLUNTEERS: &[Column] = &[
+    hinted("station", org::STATION_ID, OWN_STATION),
+    of("team", volunteer::TEAM),
+    of("name", volunteer::NAME),
+    hinted(
+        "phone",
+        volunteer::PHONE,
+        Text::new(
+            "手机号或带区号的座机；同一派出所按电话识别同一人",
+            "A mobile, or a landline with its area code; a station's volunteer is found again by phone",
+        ),
+    ),
+    of("active_from", volunteer::ACTIVE_FROM),
+    of("active_to", volunteer::ACTIVE_TO),
+];
+
+const CASES: &[Column] = &[
+    col(
+        "code",
+        Text::new("帮教编号", "Case code"),
+        false,
+        Text::new(
+            "已有编号的行对应该对象（不覆盖已存内容）；留空则新建并由系统发号",
+            "A row with a code is that case (stored content is not overwritten); blank opens a case and the server issues its code",
+        ),
+    ),
+    hinted("station", org::STATION_ID, OWN_STATION),
+    of("birth_year", case::BIRTH_YEAR),
+    of("sex", case::SEX),
+    of("category", case::CATEGORY),
+    of("grade", case::GRADE),
+    of("opened_on", case::OPENED_ON),
+    hinted(
+        "school",
+        case::SCHOOL_ID,
+        Text::new("编码或名称；可留空", "Code or name; may be blank"),
+    ),
+    of("note", case::NOTE),
+];
+
 impl ImportKind {
     /// The title of the kind of record the file adds (`crate::record`).
     pub fn label(self, lang: Lang) -> &'static str {
@@ -213,6 +265,8 @@ impl ImportKind {
             ImportKind::Speakers => SPEAKERS,
             ImportKind::Sessions => SESSIONS,
             ImportKind::Confirmations => CONFIRMATIONS,
+            ImportKind::Volunteers => VOLUNTEERS,
+            ImportKind::Cases => CASES,
         }
     }
 }
@@ -713,6 +767,26 @@ const CONFIRMATIONS_EXAMPLE: &[(&str, &str)] = &[
     ("班级多媒体", "In classrooms"),
 ];
 
+const VOLUNTEERS_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：雕庄派出所", "Example: 雕庄派出所"),
+    ("雕庄先锋队", "雕庄先锋队"),
+    ("张建国", "张建国"),
+    ("139 0000 0000", "139 0000 0000"),
+    ("2024-03-01", "2024-03-01"),
+    ("", ""),
+];
+const CASES_EXAMPLE: &[(&str, &str)] = &[
+    ("示例：TN03-2024-017", "Example: TN03-2024-017"),
+    ("雕庄派出所", "雕庄派出所"),
+    ("2010", "2010"),
+    ("男", "Male"),
+    ("不良行为", "Misbehaviour"),
+    ("黄", "Yellow"),
+    ("2024-03-01", "2024-03-01"),
+    ("", ""),
+    ("", ""),
+];
+
 impl ImportKind {
     /// The template's example row in `lang`, one cell per column.
     pub fn example(self, lang: Lang) -> Vec<&'static str> {
@@ -722,6 +796,8 @@ impl ImportKind {
             ImportKind::Speakers => SPEAKERS_EXAMPLE,
             ImportKind::Sessions => SESSIONS_EXAMPLE,
             ImportKind::Confirmations => CONFIRMATIONS_EXAMPLE,
+            ImportKind::Volunteers => VOLUNTEERS_EXAMPLE,
+            ImportKind::Cases => CASES_EXAMPLE,
         };
         cells.iter().map(|(zh, en)| lang.pick(zh, en)).collect()
     }
@@ -730,7 +806,10 @@ impl ImportKind {
     pub fn summed(self) -> &'static [&'static str] {
         match self {
             ImportKind::Schools => &["students"],
-            ImportKind::Stations | ImportKind::Speakers => &[],
+            ImportKind::Stations
+            | ImportKind::Speakers
+            | ImportKind::Volunteers
+            | ImportKind::Cases => &[],
             ImportKind::Sessions => &["students", "parents", "teachers", "others", "duration"],
             ImportKind::Confirmations => &["students", "parents", "classes"],
         }

@@ -5,6 +5,7 @@
 
 mod outbox_status;
 mod recent_sessions;
+pub mod registers;
 mod school_picker;
 mod session_draft;
 mod session_form;

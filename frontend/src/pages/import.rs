@@ -1,4 +1,5 @@
-//! 导入: schools, stations, speakers, sessions or confirmations from an Excel or CSV file.
+//! 导入: schools, stations, speakers, sessions, confirmations, volunteers or cases from an
+//! Excel or CSV file (an officer is offered the kinds they may import: `kinds`).
 //!
 //! The page offers each kind's template, then checks the chosen file with a dry run (every
 //! problem listed by row and column, nothing stored) before the real import, which stores
@@ -20,8 +21,13 @@ enum Answer {
 }
 
 #[component]
-pub fn ImportPage() -> impl IntoView {
-    let kind = RwSignal::new(ImportKind::Schools);
+pub fn ImportPage(
+    /// The kinds offered, the first chosen; every kind when not given.
+    #[prop(optional)]
+    kinds: Option<&'static [ImportKind]>,
+) -> impl IntoView {
+    let kinds: &'static [ImportKind] = kinds.unwrap_or(&ImportKind::ALL);
+    let kind = RwSignal::new(kinds[0]);
     let file = RwSignal::new_local(None::<web_sys::File>);
     let progress = RwSignal::new(None::<f64>);
     let answer = RwSignal::new_local(None::<Answer>);
@@ -58,12 +64,12 @@ pub fn ImportPage() -> impl IntoView {
                 <div class="field">
                     <label for="import-kind">{tr(T::ImportKind)}</label>
                     <select id="import-kind" on:change=move |ev| {
-                        if let Some(k) = ImportKind::ALL.into_iter().find(|k| k.code() == event_target_value(&ev)) {
+                        if let Some(k) = kinds.iter().copied().find(|k| k.code() == event_target_value(&ev)) {
                             kind.set(k);
                             checked.set(false);
                         }
                     }>
-                        {move || ImportKind::ALL.into_iter().map(|k| view! {
+                        {move || kinds.iter().copied().map(|k| view! {
                             <option value=k.code() selected=move || kind.get() == k>{k.label(lang())}</option>
                         }).collect_view()}
                     </select>

@@ -6,6 +6,8 @@
 //! name pages.
 
 pub mod admin;
+pub mod case;
+pub mod cases;
 pub mod dashboard;
 pub mod import;
 pub mod log_session;
@@ -15,6 +17,7 @@ pub mod returns;
 pub mod school;
 pub mod sessions;
 pub mod todo;
+pub mod station_registers;
 
 use humiao_shared::account::{Me, Role};
 use humiao_shared::app::AppModule;
@@ -44,9 +47,25 @@ fn main_routes() -> AnyView {
             <Route path=path!("/returns") view=returns::Returns />
             <Route path=path!("/todo") view=todo::TodoPage />
             <Route path=path!("/todo/reminders") view=todo::Reminders />
+            <Route path=path!("/cases") view=cases::StationCases />
+            <Route path=path!("/cases/:id") view=case::CasePage />
+            <Route path=path!("/calls") view=station_registers::StationRegisters />
+            <Route path=path!("/import") view=OfficerImport />
         </Routes>
     }
     .into_any()
+}
+
+/// 导入 for officers: the kinds an officer may import (their own station's).
+#[component]
+fn OfficerImport() -> impl IntoView {
+    use humiao_shared::import::ImportKind;
+    const KINDS: &[ImportKind] = &[
+        ImportKind::Cases,
+        ImportKind::Volunteers,
+        ImportKind::Sessions,
+    ];
+    view! { <import::ImportPage kinds=KINDS /> }
 }
 
 /// The first page: a school's screenings for a school, a volunteer's cases for a

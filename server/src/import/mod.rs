@@ -8,6 +8,7 @@
 //! Rows whose record is already stored are never overwritten: they count as `unchanged`
 //! (same content) or `present` (other content).
 
+pub mod cases;
 pub mod confirmations;
 pub mod gate;
 pub mod read;
@@ -16,6 +17,7 @@ pub mod sessions;
 pub mod speakers;
 pub mod stations;
 pub mod template;
+pub mod volunteers;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -754,6 +756,19 @@ pub fn choice<T: Copy>(
             problems.push_with(column, problem, Detail::Labels(labels));
             None
         }
+    }
+}
+
+/// The free-text rule on a cell of a register's file: true, with the problem filed under
+/// `column`, when the cell holds what reads as an ID number, a phone or a name. Such a cell
+/// is reported by its code only, never echoed (a reference's "did you mean" would).
+pub fn identifying_cell(problems: &mut RowProblems, column: &'static str, text: &str) -> bool {
+    match humiao_shared::mentoring::free_text::identifying(text) {
+        Some(code) => {
+            problems.push(column, code);
+            true
+        }
+        None => false,
     }
 }
 

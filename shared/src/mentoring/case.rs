@@ -235,7 +235,7 @@ impl Described for NewCase {
         // The code is the natural key, but the server issues it: no create can clash.
         natural_key: &["station_id"],
         export: Some(&crate::columns::CASES),
-        import: None,
+        import: Some(crate::import::ImportKind::Cases),
     };
 
     fn example() -> Self {

@@ -134,6 +134,19 @@ impl Settings {
         })
     }
 
+    /// The last day a case may go to without a contact: its grade's interval after its last
+    /// contact (or, with none, the day it was opened). The day a volunteer's phone proposes
+    /// as the next due day of a contact made on `last_contact`, and the day a case becomes
+    /// overdue after (see [`Settings::case_overdue`]).
+    pub fn due_on(
+        &self,
+        grade: Grade,
+        opened_on: NaiveDate,
+        last_contact: Option<NaiveDate>,
+    ) -> NaiveDate {
+        last_contact.map_or(opened_on, |c| c.max(opened_on)) + self.interval(grade)
+    }
+
     /// Is an open case overdue on `today`? Its last contact (or, with none, the day it
     /// was opened) is further back than its grade's interval. A closed case never is.
     pub fn case_overdue(
@@ -266,6 +279,23 @@ mod tests {
             assert_eq!(got, want, "{grade:?} last {last:?} on {today}");
         }
         assert!(!s.case_overdue(Grade::Red, opened, None, true, day("2025-01-01")));
+    }
+
+    #[test]
+    fn a_case_is_due_its_grades_interval_after_its_last_contact_and_overdue_the_day_after() {
+        let s = Settings::default();
+        let opened = day("2024-01-01");
+        let due = s.due_on(Grade::Red, opened, Some(day("2024-03-01")));
+        assert_eq!(due, day("2024-03-08"));
+        assert!(!s.case_overdue(Grade::Red, opened, Some(day("2024-03-01")), false, due));
+        let after = due.succ_opt().unwrap();
+        assert!(s.case_overdue(Grade::Red, opened, Some(day("2024-03-01")), false, after));
+        // No contact yet: counted from the day it opened; a contact before it counts as then.
+        assert_eq!(s.due_on(Grade::Green, opened, None), day("2024-03-01"));
+        assert_eq!(
+            s.due_on(Grade::Yellow, opened, Some(day("2023-12-01"))),
+            day("2024-01-31")
+        );
     }
 
     #[test]

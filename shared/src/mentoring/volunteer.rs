@@ -152,7 +152,7 @@ impl Described for NewVolunteer {
         computed: &["id", "version"],
         natural_key: &["station_id", "phone"],
         export: Some(&crate::columns::VOLUNTEERS),
-        import: None,
+        import: Some(crate::import::ImportKind::Volunteers),
     };
 
     fn example() -> Self {

@@ -607,3 +607,46 @@ async fn volunteers_names_and_phones_are_masked_outside_the_station() {
         "no volunteer list for volunteers"
     );
 }
+
+/// What the volunteer's outbox relies on: a contact sent again with the key it was first
+/// sent with (its answer lost on a phone's bad signal) is answered as the first time and
+/// stored once; a new key is a new contact.
+#[tokio::test]
+async fn a_contact_sent_twice_with_one_idempotency_key_is_stored_once() {
+    let app = spawn_app().await;
+    let station = app.id_of("stations", "name", "雕庄派出所").await;
+    let (case, _) = new_case(&app, station, &days_ago(20), "red").await;
+    let member = pair(&app, case, demo_volunteer(&app).await, &days_ago(20), None).await;
+    let volunteer = app.client_as("volunteer.diaozhuang").await;
+    let contact = json!({"case_id": case, "contacted_on": days_ago(0), "kind": "phone",
+                         "team_member_id": member, "next_due_on": days_ago(-7)});
+    let send = |key: &'static str| {
+        let (volunteer, contact, url) = (&volunteer, &contact, &app.url);
+        async move {
+            let res = volunteer
+                .post(format!("{url}/api/v1/contacts"))
+                .header("Idempotency-Key", key)
+                .json(contact)
+                .send()
+                .await
+                .expect("sent");
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.expect("JSON"))
+        }
+    };
+    let (first, stored) = send("outbox-key-1").await;
+    let (again, replayed) = send("outbox-key-1").await;
+    assert_eq!((first, again), (201, 201));
+    assert_eq!(stored["id"], replayed["id"], "the first answer, replayed");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM contacts WHERE case_id = $1")
+        .bind(case)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("counted");
+    assert_eq!(n, 1);
+    let overdue = json_of(&volunteer, &app, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(
+        overdue["overdue"], false,
+        "the contact brought the case up to date"
+    );
+}
