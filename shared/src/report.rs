@@ -122,6 +122,10 @@ pub struct OutcomeTotals {
     pub volunteer_teams: Option<i64>,
     pub night_wandering_cared: Option<i64>,
     pub returned_to_school: Option<i64>,
+    /// Whether these figures were typed, counted from the registers, or each station-month
+    /// one or the other (see [`crate::derived`]).
+    #[serde(default)]
+    pub source: crate::derived::Source,
 }
 
 impl OutcomeTotals {
@@ -158,6 +162,7 @@ impl OutcomeTotals {
             volunteer_teams: totals[4],
             night_wandering_cared: totals[5],
             returned_to_school: totals[6],
+            source: Default::default(),
         }
     }
 
@@ -565,6 +570,11 @@ impl YearFigures {
             });
             out.push(text);
         }
+        // Where the outcome figures came from, once registers count them (typed totals
+        // were all there was before, and say nothing new).
+        if o.source != crate::derived::Source::Typed && o.minors_mentored != Some(0) {
+            out.push(o.source.note().get(lang).to_string());
+        }
         out
     }
 
@@ -726,10 +736,21 @@ impl YearFigures {
             alt: alt.get(lang),
         };
         let sessions = Text::new("护苗系统宣讲记录", "the sessions recorded in Humiao");
-        let outcomes = Text::new(
-            "各派出所每月填报的帮扶数据",
-            "the stations' monthly outcome reports",
-        );
+        let outcomes = match o.source {
+            crate::derived::Source::Typed => Text::new(
+                "各派出所每月填报的帮扶数据",
+                "the stations' monthly outcome reports",
+            ),
+            crate::derived::Source::Derived => Text::new(
+                "各派出所帮教台账（案件、走访、事件、警情）",
+                "the stations' mentoring registers (cases, contacts, events, calls)",
+            ),
+            crate::derived::Source::Mixed => Text::new(
+                "各派出所帮教台账及每月填报的帮扶数据（同一派出所同一月份只取其一）",
+                "the stations' mentoring registers and monthly outcome reports (a station's \
+                 month is one or the other)",
+            ),
+        };
         let mut out = Vec::new();
         if self.audience.sessions > 0 {
             out.push(chart(
@@ -921,6 +942,7 @@ mod tests {
                 volunteer_teams: Some(24),
                 night_wandering_cared: Some(162),
                 returned_to_school: Some(10),
+                source: Default::default(),
             },
         }
     }

@@ -55,6 +55,7 @@ pub async fn outcomes(
         .map(|p| (p.indicator, p.value));
     let mut totals = OutcomeTotals::sum(flows);
     totals.minors_mentored = Some(stock.total);
+    totals.source = crate::db::derived::source(conn, slice).await?;
     let true_reoffences = totals.reoffences.unwrap_or(0);
 
     // Re-offences per month from true counts, the months drawn being those from the
@@ -171,8 +172,9 @@ impl StockReports {
         slice.work_place(&mut c);
         let sql = format!(
             "SELECT t.station_id, t.month, t.value
-             FROM outcome_values t JOIN stations st ON st.id = t.station_id
+             FROM {} t JOIN stations st ON st.id = t.station_id
              WHERE {} ORDER BY t.station_id, t.month",
+            crate::db::derived::figures(crate::clock::today()),
             c.sql()
         );
         let rows: Vec<(i64, String, i64)> =

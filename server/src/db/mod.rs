@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod aggregates;
 pub mod audit;
+pub mod derived;
 pub mod district_figures;
 pub mod idempotency;
 pub mod rollups;

@@ -11,6 +11,7 @@ mod health;
 pub mod imports;
 pub mod links;
 pub mod org;
+pub mod registers_from;
 pub mod users;
 
 use std::collections::BTreeSet;
@@ -43,6 +44,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(org::configure)
                     .configure(registered)
                     .configure(case_viewers::configure)
+                    .configure(registers_from::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)

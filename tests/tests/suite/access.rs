@@ -422,6 +422,7 @@ impl World {
                 "password": "not-the-demo-password",
             }),
             "link_secret" => json!({"secret": self.new_link().await?.1}),
+            "registers_from" => json!({"registers_from": "2025-01"}),
             "password" => json!({"password": "access-matrix-new-password"}),
             "links" => json!({"campaign_id": self.ids["campaign"],
                               "school_ids": [self.ids["diaozhuang_school"]],
