@@ -98,7 +98,11 @@ mod tests {
             (Indicator::JuvenileThefts, Some("2024-01"), "2024-05", false),
         ];
         for (indicator, from, month, derived) in cases {
-            assert_eq!(is_derived(indicator, from, month), derived, "{indicator:?} {month}");
+            assert_eq!(
+                is_derived(indicator, from, month),
+                derived,
+                "{indicator:?} {month}"
+            );
         }
     }
 

@@ -44,10 +44,10 @@ impl Suppression {
                 super::derived::figures(crate::clock::today())
             );
             let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&sql)
-            .bind(format!("{year:04}-01"))
-            .bind(format!("{year:04}-12"))
-            .fetch_all(&mut *conn)
-            .await?;
+                .bind(format!("{year:04}-01"))
+                .bind(format!("{year:04}-12"))
+                .fetch_all(&mut *conn)
+                .await?;
             let mut hasher = DefaultHasher::new();
             rows.hash(&mut hasher);
             let fingerprint = hasher.finish();

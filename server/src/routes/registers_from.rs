@@ -19,9 +19,7 @@ use crate::records::stations::Stations;
 use crate::viewer::Viewer;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        super::resource("/stations/{id}/registers-from", "PUT").route(web::put().to(set)),
-    );
+    cfg.service(super::resource("/stations/{id}/registers-from", "PUT").route(web::put().to(set)));
 }
 
 /// A station's marker, as sent and answered.
