@@ -13,6 +13,7 @@ mod check;
 mod city_scope;
 mod dashboard;
 mod demo;
+mod derived;
 mod dist;
 mod duplicates;
 mod edits;
