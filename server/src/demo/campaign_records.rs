@@ -61,8 +61,8 @@ pub(super) async fn insert(
         screenings::insert(tx, campaign, stations, &films, &rolls, today, &now).await?;
         trainings::insert(tx, campaign, stations, &mut names, today, &now).await?;
     }
-    outcomes::insert(tx, stations, today, &now).await?;
-    registers::insert(tx, stations, today, &now).await
+    let typed = outcomes::insert(tx, stations, today, &now).await?;
+    registers::insert(tx, stations, &typed, today, &now).await
 }
 
 /// A campaign's id and year.

@@ -1,12 +1,14 @@
-//! The demo's mentoring registers, from which every station's outcome figures are counted
-//! from 2024-01 on (its `registers_from` marker): 322 volunteers, the cases with their
-//! teams, contacts and events, the runaway calls with their follow-ups and 三井's nights of
-//! care. 2024 reproduces the report (DOMAIN.md): 1,038 minors mentored at the year's end,
-//! 33 of whom offended again (3.2%); 1,046 runaway calls, each followed up within a week;
-//! 24 youths given a volunteer team; 162 night wanderers cared for at 三井 from September;
-//! 10 of 龙虎塘's squad of 53 back in school, none of whom re-offended. Later years go on in
-//! the same vein up to the last complete month. Each part of each year draws from a seed of
-//! its own, so a past year's records do not change as time passes.
+//! The demo's mentoring registers, from which the outcome figures of every station outside
+//! 天宁分局 are counted from 2024-01 on (its `registers_from` marker; 天宁's stations type
+//! their totals, so the demo shows both, never for the same station-month): 322 volunteers,
+//! the cases with their teams, contacts and events, the runaway calls with their follow-ups
+//! and 三井's nights of care. With 天宁's typed figures, 2024 reproduces the report
+//! (DOMAIN.md): 1,038 minors mentored at the year's end, 33 of whom offended again (3.2%);
+//! 1,046 runaway calls, each followed up within a week; 24 youths given a volunteer team;
+//! 162 night wanderers cared for at 三井 from September; 10 of 龙虎塘's squad of 53 back in
+//! school, none of whom re-offended. Later years go on in the same vein up to the last
+//! complete month. Each part of each year draws from a seed of its own, so a past year's
+//! records do not change as time passes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -18,7 +20,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use sqlx::{Any, Transaction};
 
+use super::outcomes::{TypedSums, TYPED_DISTRICT};
 use super::{insert_rows, seeded, stamp, ymd, StationSeed, Value, I, T};
+use humiao_shared::outcome::Indicator;
 
 /// The first month counted from the registers, at every demo station.
 pub const REGISTERS_FROM: &str = "2024-01";
@@ -49,17 +53,42 @@ struct CaseSeed {
     code: String,
 }
 
-/// Adds the registers and sets every station's marker.
+/// The report's 2024 figures less what the typed stations state.
+struct Targets {
+    mentored: usize,
+    reoffences: usize,
+    calls: usize,
+    teams: usize,
+}
+
+/// Adds the registers and sets the marker of every station outside the typed district.
 pub(super) async fn insert(
     tx: &mut Transaction<'_, Any>,
     stations: &[StationSeed],
+    typed: &TypedSums,
     today: NaiveDate,
     now: &str,
 ) -> anyhow::Result<()> {
-    sqlx::query("UPDATE stations SET registers_from = $1")
-        .bind(REGISTERS_FROM)
-        .execute(&mut **tx)
-        .await?;
+    for s in stations
+        .iter()
+        .filter(|s| s.district_code != TYPED_DISTRICT)
+    {
+        sqlx::query("UPDATE stations SET registers_from = $1 WHERE id = $2")
+            .bind(REGISTERS_FROM)
+            .bind(s.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let rest = |full: usize, indicator: Indicator| {
+        let typed = typed.get(&(2024, indicator)).copied().unwrap_or(0);
+        full.saturating_sub(usize::try_from(typed).unwrap_or(0))
+    };
+    let targets = Targets {
+        mentored: rest(MENTORED, Indicator::MinorsMentored),
+        reoffences: rest(REOFFENCES, Indicator::Reoffences),
+        calls: rest(CALLS, Indicator::RunawayCalls),
+        teams: rest(TEAMS, Indicator::VolunteerTeams),
+    };
     let last = today.with_day(1).context("date")? - Duration::days(1);
     let first = ymd(2024, 1, 1)?;
     if last < first {
@@ -70,28 +99,39 @@ pub(super) async fn insert(
         .await?
         .into_iter()
         .collect();
+    // The typed district's stations keep no registers.
     let weights: Vec<i64> = {
         let mut rng = seeded(4, 0);
-        stations.iter().map(|_| rng.random_range(6..=16)).collect()
+        stations
+            .iter()
+            .map(|s| {
+                let w = rng.random_range(6..=16);
+                if s.district_code == TYPED_DISTRICT {
+                    0
+                } else {
+                    w
+                }
+            })
+            .collect()
     };
     let at = |place: &str| stations.iter().position(|s| s.place == place);
     let (sanjing, longhutang) = (at("三井"), at("龙虎塘"));
 
     let volunteers = insert_volunteers(tx, stations, &weights, now).await?;
-    let cases = draw_cases(stations, &weights, longhutang, &codes, last)?;
+    let cases = draw_cases(stations, &weights, longhutang, &codes, &targets, last)?;
     let case_ids = insert_cases(tx, stations, &cases, now).await?;
     let teams = insert_teams(tx, &cases, &case_ids, &volunteers, now).await?;
     insert_contacts(tx, &cases, &case_ids, &teams, last, now).await?;
-    insert_events(tx, &cases, &case_ids, longhutang, last, now).await?;
-    insert_calls(tx, stations, &weights, today, last, now).await?;
+    insert_events(tx, &cases, &case_ids, longhutang, &targets, last, now).await?;
+    insert_calls(tx, stations, &weights, &targets, today, last, now).await?;
     if let Some(s) = sanjing {
         insert_night_care(tx, stations[s].id, last, now).await?;
     }
     Ok(())
 }
 
-/// 322 volunteers, at least one per station, the rest in proportion to the stations'
-/// weights: the ids of each station's.
+/// 322 volunteers, at least one per station keeping registers, the rest in proportion to
+/// the stations' weights: the ids of each station's.
 async fn insert_volunteers(
     tx: &mut Transaction<'_, Any>,
     stations: &[StationSeed],
@@ -99,8 +139,8 @@ async fn insert_volunteers(
     now: &str,
 ) -> anyhow::Result<Vec<Vec<i64>>> {
     let mut rng = seeded(4, 1);
-    let mut counts = vec![1usize; stations.len()];
-    for _ in stations.len()..VOLUNTEERS {
+    let mut counts: Vec<usize> = weights.iter().map(|&w| usize::from(w > 0)).collect();
+    for _ in counts.iter().sum::<usize>()..VOLUNTEERS {
         if let Some(s) = pick(&mut rng, weights) {
             counts[s] += 1;
         }
@@ -152,14 +192,15 @@ async fn insert_volunteers(
     Ok(by_station)
 }
 
-/// Every case: 1,014 opened in 2022–2023 (龙虎塘's squad of 53 among them) and 24
-/// runaways opened in 2024, all open at 2024's end; then each later year about 20 opened
-/// and 26 closed.
+/// Every case: those opened in 2022–2023 (龙虎塘's squad of 53 among them) and the
+/// runaways given a team in 2024, all open at 2024's end, the report's 1,038 and 24 less
+/// the typed stations'; then each later year about 20 opened and 26 closed.
 fn draw_cases(
     stations: &[StationSeed],
     weights: &[i64],
     longhutang: Option<usize>,
     codes: &HashMap<i64, String>,
+    targets: &Targets,
     last: NaiveDate,
 ) -> anyhow::Result<Vec<CaseSeed>> {
     let mut rng = seeded(4, 2);
@@ -182,7 +223,7 @@ fn draw_cases(
     };
     let mut cases = Vec::new();
     let mut others = weights.to_vec();
-    let before = MENTORED - TEAMS;
+    let before = targets.mentored.saturating_sub(targets.teams);
     if let Some(s) = longhutang {
         others[s] = 0;
         for i in 0..SQUAD {
@@ -215,7 +256,7 @@ fn draw_cases(
     }
     let this_year_end =
         |year: i32| -> anyhow::Result<NaiveDate> { Ok(ymd(year, 12, 31)?.min(last)) };
-    for _ in 0..TEAMS {
+    for _ in 0..targets.teams {
         let Some(s) = pick(&mut rng, weights) else {
             break;
         };
@@ -464,7 +505,7 @@ async fn insert_contacts(
     .await
 }
 
-/// Re-offences: 33 cases in 2024, none of 龙虎塘's squad, about 3% of the cases later;
+/// Re-offences: 33 cases in 2024 with the typed stations', none of 龙虎塘's squad, about 3% of the cases later;
 /// returns to school: 10 of 龙虎塘's squad in 2024 (3 in February, 5 in September, 2 in
 /// October), a few each later year. Each from the cases open all that year.
 async fn insert_events(
@@ -472,6 +513,7 @@ async fn insert_events(
     cases: &[CaseSeed],
     case_ids: &[i64],
     longhutang: Option<usize>,
+    targets: &Targets,
     last: NaiveDate,
     now: &str,
 ) -> anyhow::Result<()> {
@@ -489,7 +531,7 @@ async fn insert_events(
             .filter(|&i| Some(cases[i].station) != longhutang)
             .collect();
         let reoffences = if year == 2024 {
-            REOFFENCES
+            targets.reoffences
         } else {
             pool.len() * 3 / 100 * to.month() as usize / 12
         };
@@ -543,12 +585,13 @@ async fn insert_events(
     .await
 }
 
-/// Runaway and missing-youth calls: 1,046 in 2024, each found within a day and followed
+/// Runaway and missing-youth calls: 1,046 in 2024 with the typed stations', each found within a day and followed
 /// up within a week; about 980 a year later, a few followed up late or not yet.
 async fn insert_calls(
     tx: &mut Transaction<'_, Any>,
     stations: &[StationSeed],
     weights: &[i64],
+    targets: &Targets,
     today: NaiveDate,
     last: NaiveDate,
     now: &str,
@@ -560,9 +603,9 @@ async fn insert_calls(
         let mut rng = seeded(7, year);
         let (from, to) = (ymd(year, 1, 1)?, ymd(year, 12, 31)?.min(last));
         let n = if year == 2024 {
-            CALLS
+            targets.calls
         } else {
-            980 * to.month() as usize / 12
+            targets.calls * 94 / 100 * to.month() as usize / 12
         };
         let mut made = 0;
         while made < n {
