@@ -16,6 +16,9 @@
 //! | night wanderers cared for | minors of the station's nights of care |
 //! | returned to school | return-to-school events |
 
+use chrono::NaiveDate;
+
+use crate::mentoring::{Grade, Settings};
 use crate::outcome::Indicator;
 use crate::Text;
 
@@ -84,9 +87,93 @@ impl Source {
     }
 }
 
+/// What the contacts-on-time share reads of a case: when it was open, its grade's history
+/// and the days it was contacted (both in day order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseHistory {
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub grades: Vec<(NaiveDate, Grade)>,
+    pub contacts: Vec<NaiveDate>,
+}
+
+impl CaseHistory {
+    /// Whether the case was contacted on time at the end of `day`: `None` when it was not
+    /// open then (opened later, or closed on or before it, as the stock counts it);
+    /// otherwise not overdue by the grade it had that day (the rule of the case list).
+    pub fn on_time_at(&self, settings: &Settings, day: NaiveDate) -> Option<bool> {
+        if self.opened_on > day || self.closed_on.is_some_and(|c| c <= day) {
+            return None;
+        }
+        let grade = self
+            .grades
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= day)
+            .or(self.grades.first())
+            .map_or(Grade::Green, |(_, g)| *g);
+        let last = self.contacts.iter().rev().find(|c| **c <= day).copied();
+        Some(!settings.case_overdue(grade, self.opened_on, last, false, day))
+    }
+}
+
+/// Contacts on time (a leaders' chart): of the cases open at `day`'s end, how many were
+/// contacted within their grade's interval, and how many were open — the share of
+/// case-months on time when `day` is a month's last.
+pub fn contacts_on_time(cases: &[CaseHistory], settings: &Settings, day: NaiveDate) -> (i64, i64) {
+    cases
+        .iter()
+        .filter_map(|c| c.on_time_at(settings, day))
+        .fold((0, 0), |(on_time, open), ok| {
+            (on_time + i64::from(ok), open + 1)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("a day")
+    }
+
+    #[test]
+    fn a_case_month_is_on_time_when_contacted_within_its_grades_interval_then() {
+        let settings = Settings::default();
+        let case = CaseHistory {
+            opened_on: day("2024-01-10"),
+            closed_on: Some(day("2024-06-30")),
+            // Yellow (30 days) until April, red (7 days) after.
+            grades: vec![
+                (day("2024-01-10"), Grade::Yellow),
+                (day("2024-04-01"), Grade::Red),
+            ],
+            contacts: vec![day("2024-01-20"), day("2024-03-15"), day("2024-04-20")],
+        };
+        let cases = [
+            ("2023-12-31", None),
+            ("2024-01-31", Some(true)),
+            // 40 days since the last contact, yellow: overdue.
+            ("2024-02-29", Some(false)),
+            ("2024-03-31", Some(true)),
+            // Red by then: 10 days since the last contact is overdue.
+            ("2024-04-30", Some(false)),
+            ("2024-06-30", None),
+        ];
+        for (end, want) in cases {
+            assert_eq!(case.on_time_at(&settings, day(end)), want, "{end}");
+        }
+        let other = CaseHistory {
+            opened_on: day("2024-03-25"),
+            grades: vec![(day("2024-03-25"), Grade::Green)],
+            ..CaseHistory::default()
+        };
+        assert_eq!(
+            contacts_on_time(&[case, other], &settings, day("2024-03-31")),
+            (2, 2),
+            "a case just opened is on time"
+        );
+    }
 
     #[test]
     fn a_month_at_or_after_the_marker_is_derived_but_theft_cases_stay_typed() {

@@ -31,6 +31,8 @@ pub struct Outcomes {
     pub reoffence_by_month: Vec<RatePoint>,
     /// Each indicator's monthly total, hidden as the viewer sees it.
     pub series: Vec<OutcomePoint>,
+    /// Follow-ups ÷ runaway calls per month, from the series as the viewer sees it.
+    pub followed_up_in_time: Vec<RatePoint>,
 }
 
 /// The outcome figures of the slice as `viewer` may see them.
@@ -111,12 +113,37 @@ pub async fn outcomes(
             },
         })
         .collect();
+    let followed_up_in_time = followed_up(&series);
     Ok(Outcomes {
         totals,
         reoffence_rate,
         reoffence_by_month,
         series,
+        followed_up_in_time,
     })
+}
+
+/// Follow-ups ÷ runaway calls for each month with calls; `None` where either is hidden
+/// (a share of shown figures tells nothing they do not).
+fn followed_up(series: &[OutcomePoint]) -> Vec<RatePoint> {
+    let of = |indicator| {
+        series
+            .iter()
+            .filter(move |p| p.indicator == indicator)
+            .map(|p| (p.month.as_str(), p.value))
+            .collect::<BTreeMap<&str, Option<i64>>>()
+    };
+    let (calls, follow_ups) = (of(Indicator::RunawayCalls), of(Indicator::FollowUps));
+    calls
+        .iter()
+        .map(|(month, calls)| RatePoint {
+            month: month.to_string(),
+            rate: match (calls, follow_ups.get(month).copied().unwrap_or(Some(0))) {
+                (Some(calls), Some(done)) if *calls > 0 => Some(done as f64 / *calls as f64),
+                _ => None,
+            },
+        })
+        .collect()
 }
 
 /// The outcome figures of the slice as `viewer` may see them: what the report and

@@ -6,8 +6,12 @@
 //! marker on the counts of the registers, by the rules of `humiao_shared::derived`. So a
 //! station-month is counted once, typed or derived, whatever the question.
 
-use chrono::NaiveDate;
-use humiao_shared::derived::{Source, DERIVED};
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use humiao_shared::dashboard::RatePoint;
+use humiao_shared::derived::{contacts_on_time, CaseHistory, Source, DERIVED};
+use humiao_shared::mentoring::{Grade, Settings};
 use sqlx::AnyConnection;
 
 use super::aggregates::Slice;
@@ -165,4 +169,107 @@ pub async fn source(conn: &mut AnyConnection, slice: &Slice) -> Result<Source, s
     );
     let (derived,): (i64,) = c.bind(sqlx::query_as(&sql)).fetch_one(&mut *conn).await?;
     Ok(Source::of(typed > 0, derived > 0))
+}
+
+/// Contacts on time per month of the slice (a leaders' chart): of the cases open at each
+/// month's end at the slice's stations counting from registers that month, the share
+/// contacted within their grade's interval (`humiao_shared::derived::CaseHistory`). With
+/// `suppress`, a month whose open cases number 1–4 has no share: it could single a child
+/// out. Never a case's row: only the shares leave this function.
+pub async fn contacts_on_time_by_month(
+    conn: &mut AnyConnection,
+    slice: &Slice,
+    settings: &Settings,
+    suppress: bool,
+) -> Result<Vec<RatePoint>, sqlx::Error> {
+    let (from, to) = (slice.from, slice.to);
+    let mut c = Conditions::live();
+    c.raw("st.registers_from IS NOT NULL");
+    c.text("st.registers_from <= ?", to.format("%Y-%m").to_string());
+    c.text("t.opened_on <= ?", to.to_string());
+    c.text(
+        "(t.closed_on IS NULL OR t.closed_on >= ?)",
+        from.to_string(),
+    );
+    slice.work_place(&mut c);
+    let cases_sql = format!(
+        "SELECT t.id, t.opened_on, t.closed_on, st.registers_from
+         FROM cases t JOIN stations st ON st.id = t.station_id WHERE {}",
+        c.sql()
+    );
+    let rows: Vec<(i64, String, Option<String>, String)> = c
+        .bind(sqlx::query_as(&cases_sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let mut cases: HashMap<i64, (CaseHistory, String)> = HashMap::new();
+    for (id, opened, closed, marker) in rows {
+        let Some(opened_on) = day(&opened) else {
+            continue;
+        };
+        let history = CaseHistory {
+            opened_on,
+            closed_on: closed.as_deref().and_then(day),
+            ..CaseHistory::default()
+        };
+        cases.insert(id, (history, marker));
+    }
+    // The grades and contacts of those cases (the same conditions, as a subquery).
+    let of_cases = format!(
+        "SELECT t.id FROM cases t JOIN stations st ON st.id = t.station_id WHERE {}",
+        c.sql()
+    );
+    let grades: Vec<(i64, String, String)> = c
+        .bind(sqlx::query_as(&format!(
+            "SELECT g.case_id, g.grade, g.from_on FROM case_grades g
+             WHERE g.case_id IN ({of_cases}) ORDER BY g.case_id, g.from_on, g.id"
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+    for (case, grade, from_on) in grades {
+        if let (Some((history, _)), Some(grade), Some(from_on)) = (
+            cases.get_mut(&case),
+            Grade::from_code(&grade),
+            day(&from_on),
+        ) {
+            history.grades.push((from_on, grade));
+        }
+    }
+    let contacts: Vec<(i64, String)> = c
+        .bind(sqlx::query_as(&format!(
+            "SELECT x.case_id, x.contacted_on FROM contacts x
+             WHERE x.deleted_at IS NULL AND x.case_id IN ({of_cases})
+             ORDER BY x.case_id, x.contacted_on"
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+    for (case, on) in contacts {
+        if let (Some((history, _)), Some(on)) = (cases.get_mut(&case), day(&on)) {
+            history.contacts.push(on);
+        }
+    }
+
+    let mut points = Vec::new();
+    let mut month = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
+    while let Some(first) = month.filter(|m| *m <= to) {
+        let next = first + chrono::Months::new(1);
+        let end = (next - chrono::Duration::days(1)).min(to);
+        let label = first.format("%Y-%m").to_string();
+        // A case counts from its station's marker on.
+        let counted: Vec<CaseHistory> = cases
+            .values()
+            .filter(|(_, marker)| marker.as_str() <= label.as_str())
+            .map(|(history, _)| history.clone())
+            .collect();
+        let (on_time, open) = contacts_on_time(&counted, settings, end);
+        if open > 0 || !points.is_empty() {
+            let hidden = suppress && open < humiao_shared::outcome::SMALL_COUNT;
+            points.push(RatePoint {
+                month: label,
+                rate: (open > 0 && !hidden).then(|| on_time as f64 / open as f64),
+            });
+        }
+        month = Some(next);
+    }
+    Ok(points)
 }

@@ -24,6 +24,7 @@ mod juvenile_thefts;
 mod night_wandering;
 mod parts;
 mod reach_over_time;
+mod register_rates;
 mod reoffence_rate;
 mod screening_coverage;
 mod sessions_by_district;
@@ -43,6 +44,7 @@ pub use frame::{ChartWidth, Fit};
 pub use juvenile_thefts::juvenile_thefts;
 pub use night_wandering::night_wandering;
 pub use reach_over_time::reach_over_time;
+pub use register_rates::{contacts_on_time, followed_up_in_time};
 pub use reoffence_rate::reoffence_rate;
 pub use screening_coverage::screening_coverage;
 pub use sessions_by_district::sessions_by_district;
@@ -85,6 +87,8 @@ crate::coded_enum! {
         NightWandering = "night-wandering",
         JuvenileThefts = "juvenile-thefts",
         UniqueReach = "unique-reach",
+        ContactsOnTime = "contacts-on-time",
+        FollowedUpInTime = "followed-up-in-time",
     }
 }
 
@@ -127,6 +131,14 @@ impl ChartName {
             ChartName::ReoffenceRate => (
                 "结对帮扶未成年人再犯率（按月）",
                 "Re-offence rate of mentored minors, per month",
+            ),
+            ChartName::ContactsOnTime => (
+                "帮教个案按时联系率（按月）",
+                "Cases contacted on time, per month",
+            ),
+            ChartName::FollowedUpInTime => (
+                "出走失联警情回访率（7 日内，按月）",
+                "Runaway calls followed up within 7 days, per month",
             ),
             ChartName::NightWandering => (
                 "夜间游荡未成年人关爱人数（按月）",
@@ -418,6 +430,14 @@ pub(crate) mod testing {
             (
                 ChartName::ReoffenceRate,
                 super::reoffence_rate(&rates, lang, fit),
+            ),
+            (
+                ChartName::ContactsOnTime,
+                super::contacts_on_time(&rates, lang, fit),
+            ),
+            (
+                ChartName::FollowedUpInTime,
+                super::followed_up_in_time(&rates, lang, fit),
             ),
             (
                 ChartName::NightWandering,

@@ -28,7 +28,23 @@ enum Point {
 
 /// From the dashboard's `reoffence_by_month` (rates 0–1, month by month).
 pub fn reoffence_rate(points: &[RatePoint], lang: Lang, fit: Fit) -> String {
-    let title = ChartName::ReoffenceRate.title(lang);
+    let key = lang.pick(
+        "再犯率（再犯 ÷ 结对帮扶未成年人）",
+        "Re-offences ÷ minors mentored",
+    );
+    rate_by_month(ChartName::ReoffenceRate, key, points, lang, fit)
+}
+
+/// A share per month (0–1) as a line in percent, with gaps marked "*": the re-offence
+/// rate and the registers' other shares (`super::register_rates`) are drawn alike.
+pub(super) fn rate_by_month(
+    name: ChartName,
+    key: &str,
+    points: &[RatePoint],
+    lang: Lang,
+    fit: Fit,
+) -> String {
+    let title = name.title(lang);
     // Nothing to draw (no months, or none with a rate to show).
     if points.iter().all(|p| p.rate.is_none()) {
         return empty(title, lang, fit);
@@ -38,13 +54,7 @@ pub fn reoffence_rate(points: &[RatePoint], lang: Lang, fit: Fit) -> String {
         .iter()
         .map(|p| p.rate.map_or(Point::Hidden, |r| Point::Rate(r * 100.0)))
         .collect();
-    let mut keys = vec![Key::new(
-        lang.pick(
-            "再犯率（再犯 ÷ 结对帮扶未成年人）",
-            "Re-offences ÷ minors mentored",
-        ),
-        Mark::Line(SESSIONS_COLOUR),
-    )];
+    let mut keys = vec![Key::new(key, Mark::Line(SESSIONS_COLOUR))];
     if rates.contains(&Point::Hidden) {
         keys.push(Key::new(small_count_note(lang), Mark::None));
     }

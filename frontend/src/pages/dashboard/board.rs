@@ -62,6 +62,8 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         outcomes,
         reoffence_rate,
         reoffence_by_month,
+        contacts_on_time,
+        followed_up_in_time,
         outcome_series,
         by_place,
         by_month,
@@ -237,6 +239,8 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
             <section class="card">
                 <p class="muted" id="outcomes-source" data-source=source.code()>{source_note}</p>
                 {chart(ChartName::ReoffenceRate, format!("outcomes?{slice}"), Box::new(move |l, w| charts::reoffence_rate(&reoffence_by_month, l, w)))}
+                {chart(ChartName::ContactsOnTime, format!("outcomes?{slice}"), Box::new(move |l, w| charts::contacts_on_time(&contacts_on_time, l, w)))}
+                {chart(ChartName::FollowedUpInTime, format!("outcomes?{slice}"), Box::new(move |l, w| charts::followed_up_in_time(&followed_up_in_time, l, w)))}
                 {chart(ChartName::NightWandering, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l, w| charts::night_wandering(&p, l, w)) })}
                 {chart(ChartName::JuvenileThefts, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l, w| charts::juvenile_thefts(&p, None, l, w)) })}
                 <OutcomeTable points=series />
