@@ -253,6 +253,8 @@ mod tests {
                 "night-wandering",
                 "juvenile-thefts",
                 "unique-reach",
+                "contacts-on-time",
+                "followed-up-in-time",
             ]
         );
     }
