@@ -15,7 +15,8 @@ pub fn contacts_on_time(points: &[RatePoint], lang: Lang, fit: Fit) -> String {
         "按时联系的个案 ÷ 月末在帮个案",
         "Cases contacted on time ÷ cases open at the month's end",
     );
-    rate_by_month(ChartName::ContactsOnTime, key, points, lang, fit)
+    let axis = lang.pick("按时联系率（%）", "Contacted on time (%)");
+    rate_by_month(ChartName::ContactsOnTime, key, axis, points, lang, fit)
 }
 
 /// From the dashboard's `followed_up_in_time`.
@@ -24,5 +25,6 @@ pub fn followed_up_in_time(points: &[RatePoint], lang: Lang, fit: Fit) -> String
         "已回访警情 ÷ 当月警情",
         "Calls followed up ÷ the month's calls",
     );
-    rate_by_month(ChartName::FollowedUpInTime, key, points, lang, fit)
+    let axis = lang.pick("回访率（%）", "Followed up (%)");
+    rate_by_month(ChartName::FollowedUpInTime, key, axis, points, lang, fit)
 }
