@@ -6,7 +6,7 @@ use resvg::tiny_skia::Pixmap;
 use serde_json::{json, Value};
 
 /// The slugs everyone links to (see the README), in the list's order.
-const SLUGS: [&str; 10] = [
+const SLUGS: [&str; 12] = [
     "reach-over-time",
     "sessions-by-district",
     "sessions-by-station",
@@ -17,6 +17,8 @@ const SLUGS: [&str; 10] = [
     "night-wandering",
     "juvenile-thefts",
     "unique-reach",
+    "contacts-on-time",
+    "followed-up-in-time",
 ];
 
 async fn svg(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
