@@ -4,7 +4,7 @@
 //! A marker is refused (422 `typed_months` at `registers_from`) when typed values of the
 //! indicators the registers answer are stored from that month on: a station-month is typed
 //! or derived, never both, so they are deleted first. Register records dated before the
-//! marker stay stored but are not counted.
+//! marker stay stored but are not counted. A change is audited (`registers_from`).
 
 use actix_web::{web, HttpResponse};
 use humiao_shared::derived::DERIVED;
@@ -12,6 +12,7 @@ use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::outcome::parse_month;
 use serde::{Deserialize, Serialize};
 
+use crate::db::audit::{self, Change};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::Json;
@@ -56,6 +57,11 @@ async fn set(
     crate::records::fetch_visible::<Stations>(&mut tx, &viewer, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let (before,): (Option<String>,) =
+        sqlx::query_as("SELECT registers_from FROM stations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     if let Some(month) = &month {
         let codes = DERIVED
             .iter()
@@ -80,11 +86,31 @@ async fn set(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // Where a station's figures come from is a change to them: audited like an edit.
+    let (was, now) = (
+        RegistersFrom {
+            station_id: id,
+            registers_from: before,
+        },
+        RegistersFrom {
+            station_id: id,
+            registers_from: month,
+        },
+    );
+    audit::record(
+        &mut tx,
+        &[Change {
+            actor: Some(viewer.actor()),
+            action: "update",
+            resource: "registers_from",
+            resource_id: id,
+            before: Some(&was),
+            after: Some(&now),
+        }],
+    )
+    .await?;
     tx.commit().await?;
-    Ok(HttpResponse::Ok().json(RegistersFrom {
-        station_id: id,
-        registers_from: month,
-    }))
+    Ok(HttpResponse::Ok().json(now))
 }
 
 fn invalid(code: FieldCode) -> ApiError {

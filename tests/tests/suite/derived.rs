@@ -169,7 +169,10 @@ async fn a_station_month_is_typed_or_derived_never_both() {
     let app = spawn_app().await;
     // 南大街 counts its figures from its registers from 2024-01.
     let station = app.id_of("stations", "name", "南大街派出所").await;
-    let entry = |month: &str, indicator: &str, value: i64| json!({"station_id": station, "month": month, "indicator": indicator, "value": value});
+    let entry = |month: &str, indicator: &str, value: i64| {
+        json!({"station_id": station, "month": month, "indicator": indicator,
+               "value": value})
+    };
 
     // A typed value where the registers answer is refused; theft cases stay typed.
     let res = app
@@ -210,6 +213,16 @@ async fn a_station_month_is_typed_or_derived_never_both() {
         (status, body["registers_from"].as_str()),
         (200, Some("2024-06"))
     );
+    // Both changes audited, the refused ones not.
+    let audited = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM audit_log
+             WHERE resource = 'registers_from' AND resource_id = {station}"
+        ),
+    )
+    .await;
+    assert_eq!(audited, 2);
 
     // The city's visits: typed over typed station-months plus derived over derived ones,
     // recomputed from the rows; 南大街's contacts before June are stored, not counted.
