@@ -124,6 +124,11 @@ pub async fn charts(report: &mut Report) -> Result<()> {
                 charts::training_coverage(&inputs.training, Lang::Zh, Fit::EXPORT)
             }
             ChartName::ReoffenceRate => charts::reoffence_rate(&rates, Lang::Zh, Fit::EXPORT),
+            // The registers' shares draw like the re-offence rate: the same points do.
+            ChartName::ContactsOnTime => charts::contacts_on_time(&rates, Lang::Zh, Fit::EXPORT),
+            ChartName::FollowedUpInTime => {
+                charts::followed_up_in_time(&rates, Lang::Zh, Fit::EXPORT)
+            }
             ChartName::NightWandering => {
                 charts::night_wandering(&inputs.outcomes, Lang::Zh, Fit::EXPORT)
             }

@@ -84,6 +84,7 @@ fn described() -> OpenApi {
         (resource.document)(&mut doc);
     }
     doc.case_viewers();
+    doc.registers_from();
     doc.aggregates();
     doc.charts_and_audit();
     doc.links();
@@ -661,6 +662,25 @@ impl Doc {
             .ok(views, "")
             .admin_only();
         self.add(HttpMethod::Get, "/api/v1/cases/{id}/viewers", op);
+    }
+
+    /// A station's registers marker: administrators only.
+    fn registers_from(&mut self) {
+        use crate::routes::registers_from::RegistersFrom;
+        let marker = self.schema::<RegistersFrom>();
+        let op = self
+            .op(
+                "stations",
+                "set_registers_from",
+                "From which month (YYYY-MM) the station's outcome figures are counted from its \
+                 registers, or null for typed totals; refused (422 typed_months) while typed \
+                 values of those indicators are stored from that month on",
+            )
+            .id()
+            .body(marker.clone())
+            .ok(marker, "")
+            .admin_only();
+        self.add(HttpMethod::Put, "/api/v1/stations/{id}/registers-from", op);
     }
 
     /// Schools' links: administrators only.

@@ -38,6 +38,14 @@ pub struct Dashboard {
     pub outcome_series: Vec<OutcomePoint>,
     /// The re-offence rate per month, as the re-offence chart draws it.
     pub reoffence_by_month: Vec<RatePoint>,
+    /// The share of open cases contacted within their grade's interval at each month's
+    /// end, at the stations counting from registers (a leaders' chart; issue 18).
+    #[serde(default)]
+    pub contacts_on_time: Vec<RatePoint>,
+    /// The share of each month's runaway calls followed up (within the setting's 7 days
+    /// where counted from registers).
+    #[serde(default)]
+    pub followed_up_in_time: Vec<RatePoint>,
     /// Work figures one level down (`level`), every place of the level in scope listed.
     pub by_place: Vec<ReachRow>,
     pub by_month: Vec<ReachRow>,

@@ -122,10 +122,12 @@ impl Figure {
                  registers, its open cases), summed over the stations.",
             ),
             Figure::ReoffenceRate => Text::new(
-                "本期再犯人数 ÷ 结对帮扶未成年人数。由服务器用真实数字计算，然后整体显示或整体隐藏；任一数字因人数过少需隐藏时，显示“—”。",
-                "Re-offences in the period ÷ minors mentored, computed on the server from the \
-                 true counts and then shown or hidden as a whole; \"—\" when either count must \
-                 be hidden.",
+                "本期再犯人数 ÷ 结对帮扶未成年人数（期末存量）。使用帮教台账的派出所，再犯人数为每月有再犯记录的个案数，帮扶人数为期末在帮个案数，均可由台账逐条复算。由服务器用真实数字计算，然后整体显示或整体隐藏；任一数字因人数过少需隐藏时，显示“—”。",
+                "Re-offences in the period ÷ minors mentored (the stock at its end). Where a \
+                 station keeps registers, re-offences are the cases with a re-offence event in \
+                 each month and the minors its cases open at the period's end, both recomputable \
+                 from the rows. Computed on the server from the true counts and then shown or \
+                 hidden as a whole; \"—\" when either count must be hidden.",
             ),
         }
     }
@@ -170,9 +172,9 @@ impl Figure {
                 "a flow: officers who completed the course within the period",
             ),
             Figure::MinorsMentored => Text::new(
-                "帮扶人数为存量：各派出所截至期末最近一次填报的人数相加",
-                "the minors are a stock: each station's latest figure at the period's end, \
-                 added up",
+                "帮扶人数为存量：各派出所截至期末最近一次填报的人数（使用帮教台账的为期末在帮个案数）相加",
+                "the minors are a stock: each station's latest figure at the period's end (with \
+                 registers, its open cases), added up",
             ),
             Figure::ReoffenceRate => Text::new(
                 "本期重新涉案人数 ÷ 结对帮扶人数",

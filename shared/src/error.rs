@@ -94,6 +94,10 @@ pub enum FieldCode {
     OtherStation,
     /// Not a web address the server may post to (a WeCom webhook must be https).
     InvalidUrl,
+    /// A typed outcome value for a station-month whose figures come from its registers.
+    DerivedMonth,
+    /// A station's registers marker later than a month that already holds typed values.
+    TypedMonths,
 }
 
 impl FieldCode {
@@ -206,6 +210,14 @@ impl FieldCode {
             ),
             ChooseOne => ("只能选择其中一项", "Choose one of them, not both"),
             OtherStation => ("不属于该派出所", "This belongs to another station"),
+            DerivedMonth => (
+                "该派出所本月起的帮扶成效由帮教台账统计，不再手工填报",
+                "This station's figures for this month are counted from its registers, not typed",
+            ),
+            TypedMonths => (
+                "该月份及以后已有手工填报的帮扶成效，请先删除",
+                "Typed outcome values exist from this month on: delete them first",
+            ),
         };
         lang.pick(zh, en)
     }

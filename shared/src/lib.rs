@@ -18,6 +18,8 @@ pub mod columns;
 pub mod dashboard;
 /// The written definition (口径) of every figure leaders read.
 pub mod definitions;
+/// Outcome figures counted from the mentoring registers, and where an answer's came from.
+pub mod derived;
 pub mod error;
 /// Films (宣教片) that schools are asked to screen.
 pub mod film;

@@ -122,6 +122,10 @@ pub struct OutcomeTotals {
     pub volunteer_teams: Option<i64>,
     pub night_wandering_cared: Option<i64>,
     pub returned_to_school: Option<i64>,
+    /// Whether these figures were typed, counted from the registers, or each station-month
+    /// one or the other (see [`crate::derived`]).
+    #[serde(default)]
+    pub source: crate::derived::Source,
 }
 
 impl OutcomeTotals {
@@ -158,6 +162,7 @@ impl OutcomeTotals {
             volunteer_teams: totals[4],
             night_wandering_cared: totals[5],
             returned_to_school: totals[6],
+            source: Default::default(),
         }
     }
 
@@ -568,6 +573,11 @@ impl YearFigures {
             });
             out.push(text);
         }
+        // Where the outcome figures came from, once registers count them (typed totals
+        // were all there was before, and say nothing new).
+        if o.source != crate::derived::Source::Typed && o.minors_mentored != Some(0) {
+            out.push(o.source.note().get(lang).to_string());
+        }
         if let Some(text) = self.returns_sentence(lang) {
             out.push(text);
         }
@@ -782,10 +792,21 @@ impl YearFigures {
             alt: alt.get(lang),
         };
         let sessions = Text::new("护苗系统宣讲记录", "the sessions recorded in Humiao");
-        let outcomes = Text::new(
-            "各派出所每月填报的帮扶数据",
-            "the stations' monthly outcome reports",
-        );
+        let outcomes = match o.source {
+            crate::derived::Source::Typed => Text::new(
+                "各派出所每月填报的帮扶数据",
+                "the stations' monthly outcome reports",
+            ),
+            crate::derived::Source::Derived => Text::new(
+                "各派出所帮教台账（案件、走访、事件、警情）",
+                "the stations' mentoring registers (cases, contacts, events, calls)",
+            ),
+            crate::derived::Source::Mixed => Text::new(
+                "各派出所帮教台账及每月填报的帮扶数据（同一派出所同一月份只取其一）",
+                "the stations' mentoring registers and monthly outcome reports (a station's \
+                 month is one or the other)",
+            ),
+        };
         let mut out = Vec::new();
         if self.audience.sessions > 0 {
             out.push(chart(
@@ -977,6 +998,7 @@ mod tests {
                 volunteer_teams: Some(24),
                 night_wandering_cared: Some(162),
                 returned_to_school: Some(10),
+                source: Default::default(),
             },
             returns: Default::default(),
         }
@@ -1204,7 +1226,7 @@ mod tests {
             "宣教片已在 800 所学校播放（应收看 855 所，93.6%），至少 1,012,345 名学生和 290,001 名家长收看\
              （按人计，不是人次：每所学校、每类受众取观看人数最多的一部影片",
             "截至期末，87 个派出所中有 80 个有经过培训的宣讲员",
-            "占比 3.2%（帮扶人数为存量：各派出所截至期末最近一次填报的人数相加；重新涉案为本期人数）",
+            "占比 3.2%（帮扶人数为存量：各派出所截至期末最近一次填报的人数（使用帮教台账的为期末在帮个案数）相加；重新涉案为本期人数）",
             "建立了志愿者帮扶团队（各派出所本期每月填报数相加）",
         ] {
             assert!(text.contains(phrase), "{phrase:?} missing from:\n{text}");

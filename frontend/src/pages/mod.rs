@@ -16,8 +16,8 @@ pub mod my_cases;
 pub mod returns;
 pub mod school;
 pub mod sessions;
-pub mod todo;
 pub mod station_registers;
+pub mod todo;
 
 use humiao_shared::account::{Me, Role};
 use humiao_shared::app::AppModule;

@@ -102,6 +102,14 @@ pub async fn dashboard(
     let training = aggregates::training_coverage(&mut conn, &slice).await?;
     let outcomes = outcomes(&mut conn, viewer, &slice).await?;
     let reviewed = super::completeness::reviewed_badge(&mut conn, &slice).await?;
+    let settings = crate::records::registers::settings(&mut conn).await?;
+    let contacts_on_time = crate::db::derived::contacts_on_time_by_month(
+        &mut conn,
+        &slice,
+        &settings,
+        super::suppresses(viewer),
+    )
+    .await?;
     Ok(Dashboard {
         slice: Some(SliceInfo {
             campaign_id: slice.campaign_id,
@@ -117,6 +125,8 @@ pub async fn dashboard(
         reoffence_rate: outcomes.reoffence_rate,
         outcome_series: outcomes.series,
         reoffence_by_month: outcomes.reoffence_by_month,
+        contacts_on_time,
+        followed_up_in_time: outcomes.followed_up_in_time,
         outcomes: outcomes.totals,
         by_place,
         by_month,

@@ -31,6 +31,8 @@ pub struct Outcomes {
     pub reoffence_by_month: Vec<RatePoint>,
     /// Each indicator's monthly total, hidden as the viewer sees it.
     pub series: Vec<OutcomePoint>,
+    /// Follow-ups ÷ runaway calls per month, from the series as the viewer sees it.
+    pub followed_up_in_time: Vec<RatePoint>,
 }
 
 /// The outcome figures of the slice as `viewer` may see them.
@@ -55,6 +57,7 @@ pub async fn outcomes(
         .map(|p| (p.indicator, p.value));
     let mut totals = OutcomeTotals::sum(flows);
     totals.minors_mentored = Some(stock.total);
+    totals.source = crate::db::derived::source(conn, slice).await?;
     let true_reoffences = totals.reoffences.unwrap_or(0);
 
     // Re-offences per month from true counts, the months drawn being those from the
@@ -110,12 +113,37 @@ pub async fn outcomes(
             },
         })
         .collect();
+    let followed_up_in_time = followed_up(&series);
     Ok(Outcomes {
         totals,
         reoffence_rate,
         reoffence_by_month,
         series,
+        followed_up_in_time,
     })
+}
+
+/// Follow-ups ÷ runaway calls for each month with calls; `None` where either is hidden
+/// (a share of shown figures tells nothing they do not).
+fn followed_up(series: &[OutcomePoint]) -> Vec<RatePoint> {
+    let of = |indicator| {
+        series
+            .iter()
+            .filter(move |p| p.indicator == indicator)
+            .map(|p| (p.month.as_str(), p.value))
+            .collect::<BTreeMap<&str, Option<i64>>>()
+    };
+    let (calls, follow_ups) = (of(Indicator::RunawayCalls), of(Indicator::FollowUps));
+    calls
+        .iter()
+        .map(|(month, calls)| RatePoint {
+            month: month.to_string(),
+            rate: match (calls, follow_ups.get(month).copied().unwrap_or(Some(0))) {
+                (Some(calls), Some(done)) if *calls > 0 => Some(done as f64 / *calls as f64),
+                _ => None,
+            },
+        })
+        .collect()
 }
 
 /// The outcome figures of the slice as `viewer` may see them: what the report and
@@ -135,29 +163,39 @@ struct Stock {
     total: i64,
     /// The months those values were reported in.
     months: BTreeSet<String>,
-    /// Whether some month's values count only in part (a station reported again later):
-    /// the sum is then not a figure the suppression tables know, so it is never shown to
-    /// those who see suppressed figures.
+    /// Per month, the districts whose stations' values of that month count, and whether
+    /// they are all the month's values in the slice.
+    parts: BTreeMap<String, (BTreeSet<i64>, bool)>,
+    /// Whether some month's values of a district count only in part (a station reported
+    /// again later): the sum is then not a figure the suppression tables know, so it is
+    /// never shown to those who see suppressed figures.
     partial: bool,
 }
 
 impl Stock {
-    /// Hidden from a viewer of suppressed figures unless it is the sum of the place's
-    /// whole figures of some months, each shown.
+    /// Hidden from a viewer of suppressed figures unless it is the sum of whole figures of
+    /// some months, each shown: the place's month, or where only some districts' values of
+    /// a month count (stations typing a yearly stock beside others counting theirs from
+    /// registers every month), each of those districts' months.
     fn is_hidden(&self, suppression: &Suppression, places: &[Place]) -> bool {
         self.partial
-            || self
-                .months
-                .iter()
-                .any(|m| suppression.hides_month_in(Indicator::MinorsMentored, places, m))
+            || self.parts.iter().any(|(m, (districts, whole))| {
+                if *whole {
+                    suppression.hides_month_in(Indicator::MinorsMentored, places, m)
+                } else {
+                    districts.iter().any(|d| {
+                        suppression.hides_month(Indicator::MinorsMentored, Place::District(*d), m)
+                    })
+                }
+            })
     }
 }
 
-/// The reports of minors mentored of the slice's stations up to its end, per station in
-/// month order.
+/// The reports of minors mentored of the slice's stations up to its end, per station (with
+/// its district) in month order.
 #[derive(Debug, Default)]
 struct StockReports {
-    by_station: BTreeMap<i64, Vec<(String, i64)>>,
+    by_station: BTreeMap<i64, (i64, Vec<(String, i64)>)>,
 }
 
 impl StockReports {
@@ -174,32 +212,35 @@ impl StockReports {
             c.raw(crate::db::aggregates::ACCEPTED_MONTH);
         }
         let sql = format!(
-            "SELECT t.station_id, t.month, t.value
-             FROM outcome_values t JOIN stations st ON st.id = t.station_id
+            "SELECT t.station_id, st.district_id, t.month, t.value
+             FROM {} t JOIN stations st ON st.id = t.station_id
              WHERE {} ORDER BY t.station_id, t.month",
+            crate::db::derived::figures(crate::clock::today()),
             c.sql()
         );
-        let rows: Vec<(i64, String, i64)> =
+        let rows: Vec<(i64, i64, String, i64)> =
             c.bind(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
         let mut reports = StockReports::default();
-        for (station, month, value) in rows {
-            reports
+        for (station, district, month, value) in rows {
+            let entry = reports
                 .by_station
                 .entry(station)
-                .or_default()
-                .push((month, value));
+                .or_insert_with(|| (district, Vec::new()));
+            entry.1.push((month, value));
         }
         Ok(reports)
     }
 
+    /// Rows of (station, district, month, value), for the unit tests.
     #[cfg(test)]
-    fn from_rows(rows: &[(i64, &str, i64)]) -> StockReports {
+    fn from_rows(rows: &[(i64, i64, &str, i64)]) -> StockReports {
         let mut reports = StockReports::default();
-        for (station, month, value) in rows {
+        for (station, district, month, value) in rows {
             reports
                 .by_station
                 .entry(*station)
-                .or_default()
+                .or_insert_with(|| (*district, Vec::new()))
+                .1
                 .push((month.to_string(), *value));
         }
         reports
@@ -208,26 +249,35 @@ impl StockReports {
     /// The stock at the end of `month` (`YYYY-MM`).
     fn at(&self, month: &str) -> Stock {
         let mut stock = Stock::default();
-        // Reports per month up to `month`, and how many of them are a station's latest.
-        let mut reported: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        for reports in self.by_station.values() {
+        // Reports per month and district up to `month`, and how many are a station's latest.
+        let mut reported: BTreeMap<(&str, i64), (usize, usize)> = BTreeMap::new();
+        for (district, reports) in self.by_station.values() {
             let upto = reports.iter().filter(|(m, _)| m.as_str() <= month);
             let mut latest = None;
             for (m, value) in upto {
-                reported.entry(m.as_str()).or_default().0 += 1;
+                reported.entry((m.as_str(), *district)).or_default().0 += 1;
                 latest = Some((m, value));
             }
             if let Some((m, value)) = latest {
                 stock.total += value;
                 stock.months.insert(m.clone());
-                reported.entry(m.as_str()).or_default().1 += 1;
+                reported.entry((m.as_str(), *district)).or_default().1 += 1;
             }
         }
-        stock.partial = stock.months.iter().any(|m| {
-            reported
-                .get(m.as_str())
-                .is_some_and(|(all, latest)| all != latest)
-        });
+        for m in &stock.months {
+            let of_month = reported.iter().filter(|((rm, _), _)| rm == m);
+            let used: BTreeSet<i64> = of_month
+                .clone()
+                .filter(|(_, (_, latest))| *latest > 0)
+                .map(|((_, d), _)| *d)
+                .collect();
+            // A district whose values of the month count, but not all of them.
+            stock.partial |= of_month
+                .clone()
+                .any(|(_, (all, latest))| *latest > 0 && all != latest);
+            let whole = of_month.clone().all(|(_, (_, latest))| *latest > 0);
+            stock.parts.insert(m.clone(), (used, whole));
+        }
         stock
     }
 }
@@ -262,11 +312,12 @@ mod tests {
 
     #[test]
     fn minors_mentored_is_each_stations_latest_value_at_the_months_end() {
+        // One district: a month's values count whole or in part.
         let reports = StockReports::from_rows(&[
-            (1, "2023-12", 10),
-            (1, "2024-12", 12),
-            (2, "2023-12", 5),
-            (3, "2024-06", 7),
+            (1, 1, "2023-12", 10),
+            (1, 1, "2024-12", 12),
+            (2, 1, "2023-12", 5),
+            (3, 1, "2024-06", 7),
         ]);
         let months = |s: &[&str]| s.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>();
         let cases = [
@@ -291,6 +342,30 @@ mod tests {
                 "{month}"
             );
         }
+    }
+
+    #[test]
+    fn a_yearly_stock_beside_monthly_registers_counts_whole_districts() {
+        // District 1 types its stock each December; district 2 counts it every month.
+        let reports = StockReports::from_rows(&[
+            (1, 1, "2025-12", 10),
+            (2, 1, "2025-12", 6),
+            (3, 2, "2025-12", 8),
+            (3, 2, "2026-01", 9),
+            (3, 2, "2026-02", 7),
+        ]);
+        let stock = reports.at("2026-02");
+        assert_eq!((stock.total, stock.partial), (23, false));
+        let parts: Vec<(&str, Vec<i64>, bool)> = stock
+            .parts
+            .iter()
+            .map(|(m, (d, whole))| (m.as_str(), d.iter().copied().collect(), *whole))
+            .collect();
+        // December counts district 1's values only: its figure, not the city's month.
+        assert_eq!(
+            parts,
+            [("2025-12", vec![1], false), ("2026-02", vec![2], true)]
+        );
     }
 
     #[test]

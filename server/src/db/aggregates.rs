@@ -834,7 +834,8 @@ pub async fn training_coverage(
     })
 }
 
-/// Each indicator's monthly total over the slice's stations. With `suppress`, as a
+/// Each indicator's monthly total over the slice's stations, typed or derived per
+/// station-month (`super::derived`). With `suppress`, as a
 /// non-administrator sees it: a figure hidden by the city's suppression tables (a small
 /// station count, or one that would give a small count away) is unknown (`None`).
 pub async fn outcome_series(
@@ -851,8 +852,9 @@ pub async fn outcome_series(
     }
     let sql = format!(
         "SELECT t.month, t.indicator, CAST(SUM(t.value) AS BIGINT)
-         FROM outcome_values t JOIN stations st ON st.id = t.station_id
+         FROM {} t JOIN stations st ON st.id = t.station_id
          WHERE {} GROUP BY t.month, t.indicator ORDER BY t.month, t.indicator",
+        super::derived::figures(crate::clock::today()),
         c.sql()
     );
     let rows: Vec<(String, String, i64)> =

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod aggregates;
 pub mod audit;
 pub mod completeness;
+pub mod derived;
 pub mod district_figures;
 pub mod idempotency;
 pub mod rollups;

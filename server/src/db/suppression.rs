@@ -1,6 +1,6 @@
 //! What a non-administrator sees of the outcome figures: the suppression tables of
-//! `humiao_shared::suppression`, one per indicator and year, built from every live
-//! `outcome_values` row of the city, so that the same figures are hidden in every answer
+//! `humiao_shared::suppression`, one per indicator and year, built from every live figure
+//! of the city, typed or derived from the registers (`super::derived`), so that the same figures are hidden in every answer
 //! (lists, aggregates at any level, the report, charts, files and 409 bodies) whatever
 //! slice was asked for.
 
@@ -36,16 +36,18 @@ impl Suppression {
     ) -> Result<Suppression, sqlx::Error> {
         let mut built = HashMap::new();
         for year in years.into_iter().collect::<BTreeSet<_>>() {
-            let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            let sql = format!(
                 "SELECT st.district_id, t.station_id, t.month, t.indicator, t.value
-                 FROM outcome_values t JOIN stations st ON st.id = t.station_id
+                 FROM {} t JOIN stations st ON st.id = t.station_id
                  WHERE t.deleted_at IS NULL AND t.month >= $1 AND t.month <= $2
                  ORDER BY t.station_id, t.month, t.indicator",
-            )
-            .bind(format!("{year:04}-01"))
-            .bind(format!("{year:04}-12"))
-            .fetch_all(&mut *conn)
-            .await?;
+                super::derived::figures(crate::clock::today())
+            );
+            let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&sql)
+                .bind(format!("{year:04}-01"))
+                .bind(format!("{year:04}-12"))
+                .fetch_all(&mut *conn)
+                .await?;
             let mut hasher = DefaultHasher::new();
             rows.hash(&mut hasher);
             let fingerprint = hasher.finish();

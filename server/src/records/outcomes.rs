@@ -2,6 +2,7 @@
 //! mentored, re-offences, night-wandering minors cared for…). No child's name or identity
 //! is stored: the counts are all there is.
 
+use humiao_shared::derived::is_derived;
 use humiao_shared::error::{FieldCode, FieldErrors};
 use humiao_shared::outcome::{parse_month, Indicator, NewOutcome, Outcome, ValidOutcome};
 use humiao_shared::suppression::Place;
@@ -77,13 +78,21 @@ impl Resource for Outcomes {
             refs.push("station_id", FieldCode::UnknownValue);
         }
         let valid = checked(input.validate(clock::today()), refs)?;
-        let (closed_on,): (Option<String>,) =
-            sqlx::query_as("SELECT closed_on FROM stations WHERE id = $1")
+        let (closed_on, registers_from): (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT closed_on, registers_from FROM stations WHERE id = $1")
                 .bind(valid.station_id)
                 .fetch_one(&mut *conn)
                 .await?;
         let closed_on = closed_on.as_deref().map(super::date).transpose()?;
         valid.check_open(closed_on).map_err(ApiError::Validation)?;
+        // A station-month is typed or derived, never both: from the station's marker on,
+        // its registers answer this indicator (an import passes here too).
+        let month = valid.month.format("%Y-%m").to_string();
+        if is_derived(valid.indicator, registers_from.as_deref(), &month) {
+            let mut errors = FieldErrors::default();
+            errors.push("month", FieldCode::DerivedMonth);
+            return Err(ApiError::Validation(errors));
+        }
         Ok(valid)
     }
 

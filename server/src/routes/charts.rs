@@ -176,6 +176,36 @@ async fn svg_of(
             };
             charts::reoffence_rate(&rates, lang, fit)
         }
+        ChartName::ContactsOnTime => {
+            // Shares per month, drilled to a station at most: never a case.
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let points = match slice {
+                Some(slice) => {
+                    let settings = crate::records::registers::settings(&mut conn).await?;
+                    crate::db::derived::contacts_on_time_by_month(
+                        &mut conn,
+                        &slice,
+                        &settings,
+                        suppresses(viewer),
+                    )
+                    .await?
+                }
+                None => Vec::new(),
+            };
+            charts::contacts_on_time(&points, lang, fit)
+        }
+        ChartName::FollowedUpInTime => {
+            let (mut conn, slice) = sliced(db, viewer, filter).await?;
+            let points = match slice {
+                Some(slice) => {
+                    outcomes(&mut conn, viewer, &slice)
+                        .await?
+                        .followed_up_in_time
+                }
+                None => Vec::new(),
+            };
+            charts::followed_up_in_time(&points, lang, fit)
+        }
         ChartName::NightWandering | ChartName::JuvenileThefts => {
             let (mut conn, slice) = sliced(db, viewer, filter).await?;
             let mut points = Vec::new();

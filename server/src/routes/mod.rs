@@ -12,6 +12,7 @@ mod health;
 pub mod imports;
 pub mod links;
 pub mod org;
+pub mod registers_from;
 pub mod todo;
 pub mod users;
 
@@ -47,6 +48,7 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
                     .configure(case_viewers::configure)
                     .configure(crate::returns::configure)
                     .configure(crate::returns::digest::configure)
+                    .configure(registers_from::configure)
                     .configure(aggregates::configure)
                     .configure(charts::configure)
                     .configure(dashboard::configure)

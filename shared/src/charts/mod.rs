@@ -24,6 +24,7 @@ mod juvenile_thefts;
 mod night_wandering;
 mod parts;
 mod reach_over_time;
+mod register_rates;
 mod reoffence_rate;
 mod returns_completeness;
 mod screening_coverage;
@@ -44,6 +45,7 @@ pub use frame::{ChartWidth, Fit};
 pub use juvenile_thefts::juvenile_thefts;
 pub use night_wandering::night_wandering;
 pub use reach_over_time::reach_over_time;
+pub use register_rates::{contacts_on_time, followed_up_in_time};
 pub use reoffence_rate::reoffence_rate;
 pub use returns_completeness::returns_completeness;
 pub use screening_coverage::screening_coverage;
@@ -88,6 +90,8 @@ crate::coded_enum! {
         JuvenileThefts = "juvenile-thefts",
         UniqueReach = "unique-reach",
         ReturnsCompleteness = "returns-completeness",
+        ContactsOnTime = "contacts-on-time",
+        FollowedUpInTime = "followed-up-in-time",
     }
 }
 
@@ -130,6 +134,14 @@ impl ChartName {
             ChartName::ReoffenceRate => (
                 "结对帮扶未成年人再犯率（按月）",
                 "Re-offence rate of mentored minors, per month",
+            ),
+            ChartName::ContactsOnTime => (
+                "帮教个案按时联系率（按月）",
+                "Cases contacted on time, per month",
+            ),
+            ChartName::FollowedUpInTime => (
+                "出走失联警情回访率（7 日内，按月）",
+                "Runaway calls followed up within 7 days, per month",
             ),
             ChartName::NightWandering => (
                 "夜间游荡未成年人关爱人数（按月）",
@@ -249,6 +261,8 @@ mod tests {
                 "juvenile-thefts",
                 "unique-reach",
                 "returns-completeness",
+                "contacts-on-time",
+                "followed-up-in-time",
             ]
         );
     }
@@ -453,6 +467,14 @@ pub(crate) mod testing {
             (
                 ChartName::ReoffenceRate,
                 super::reoffence_rate(&rates, lang, fit),
+            ),
+            (
+                ChartName::ContactsOnTime,
+                super::contacts_on_time(&rates, lang, fit),
+            ),
+            (
+                ChartName::FollowedUpInTime,
+                super::followed_up_in_time(&rates, lang, fit),
             ),
             (
                 ChartName::NightWandering,

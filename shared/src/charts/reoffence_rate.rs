@@ -28,7 +28,25 @@ enum Point {
 
 /// From the dashboard's `reoffence_by_month` (rates 0–1, month by month).
 pub fn reoffence_rate(points: &[RatePoint], lang: Lang, fit: Fit) -> String {
-    let title = ChartName::ReoffenceRate.title(lang);
+    let key = lang.pick(
+        "再犯率（再犯 ÷ 结对帮扶未成年人）",
+        "Re-offences ÷ minors mentored",
+    );
+    let axis = lang.pick("再犯率（%）", "Re-offence rate (%)");
+    rate_by_month(ChartName::ReoffenceRate, key, axis, points, lang, fit)
+}
+
+/// A share per month (0–1) as a line in percent, with gaps marked "*": the re-offence
+/// rate and the registers' other shares (`super::register_rates`) are drawn alike.
+pub(super) fn rate_by_month(
+    name: ChartName,
+    key: &str,
+    axis: &str,
+    points: &[RatePoint],
+    lang: Lang,
+    fit: Fit,
+) -> String {
+    let title = name.title(lang);
     // Nothing to draw (no months, or none with a rate to show).
     if points.iter().all(|p| p.rate.is_none()) {
         return empty(title, lang, fit);
@@ -38,23 +56,17 @@ pub fn reoffence_rate(points: &[RatePoint], lang: Lang, fit: Fit) -> String {
         .iter()
         .map(|p| p.rate.map_or(Point::Hidden, |r| Point::Rate(r * 100.0)))
         .collect();
-    let mut keys = vec![Key::new(
-        lang.pick(
-            "再犯率（再犯 ÷ 结对帮扶未成年人）",
-            "Re-offences ÷ minors mentored",
-        ),
-        Mark::Line(SESSIONS_COLOUR),
-    )];
+    let mut keys = vec![Key::new(key, Mark::Line(SESSIONS_COLOUR))];
     if rates.contains(&Point::Hidden) {
         keys.push(Key::new(small_count_note(lang), Mark::None));
     }
     let head = Head::new(fit, title, &[], keys);
     render(fit.width(), &head, fit.plot_height(), |plot| {
-        draw(plot, &months, &rates, lang, fit)
+        draw(plot, &months, &rates, axis, fit)
     })
 }
 
-fn draw(root: &Area<'_>, months: &[String], rates: &[Point], lang: Lang, fit: Fit) -> DrawResult {
+fn draw(root: &Area<'_>, months: &[String], rates: &[Point], axis: &str, fit: Fit) -> DrawResult {
     let last = months.len().saturating_sub(1);
     let max = rates
         .iter()
@@ -63,7 +75,8 @@ fn draw(root: &Area<'_>, months: &[String], rates: &[Point], lang: Lang, fit: Fi
             _ => None,
         })
         .fold(0.0, f64::max);
-    let top = (max * 1.25).clamp(0.5, 100.0);
+    // Room above the highest point for its figure; a share near 100% gets the same.
+    let top = (max * 1.25).clamp(0.5, 125.0);
     let y_area = fit.y_axis_width("00.00");
     let plot_w = fit.width() as i32 - 2 * fit.margin() - y_area as i32;
     let step = month_step(fit, months.len(), plot_w);
@@ -81,7 +94,7 @@ fn draw(root: &Area<'_>, months: &[String], rates: &[Point], lang: Lang, fit: Fi
         .x_label_formatter(&|v| every_month_label(months, v, step))
         .x_label_style(font(fit.small()))
         .y_labels(y_ticks(fit))
-        .y_desc(lang.pick("再犯率（%）", "Re-offence rate (%)"))
+        .y_desc(axis)
         .y_label_formatter(&|v| format!("{v:.2}"))
         .y_label_style(font(fit.small()))
         .axis_desc_style(font(fit.body()))

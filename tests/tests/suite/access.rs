@@ -424,6 +424,7 @@ impl World {
                 "password": "not-the-demo-password",
             }),
             "link_secret" => json!({"secret": self.new_link().await?.1}),
+            "registers_from" => json!({"registers_from": "2025-01"}),
             "password" => json!({"password": "access-matrix-new-password"}),
             "transition" => json!({"reason": "访问矩阵"}),
             // Cleared, so that the digest the matrix runs posts nowhere.

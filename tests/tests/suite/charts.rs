@@ -6,7 +6,7 @@ use resvg::tiny_skia::Pixmap;
 use serde_json::{json, Value};
 
 /// The slugs everyone links to (see the README), in the list's order.
-const SLUGS: [&str; 11] = [
+const SLUGS: [&str; 13] = [
     "reach-over-time",
     "sessions-by-district",
     "sessions-by-station",
@@ -18,6 +18,8 @@ const SLUGS: [&str; 11] = [
     "juvenile-thefts",
     "unique-reach",
     "returns-completeness",
+    "contacts-on-time",
+    "followed-up-in-time",
 ];
 
 async fn svg(client: &reqwest::Client, app: &TestApp, path: &str) -> String {

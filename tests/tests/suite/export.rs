@@ -267,17 +267,18 @@ async fn a_district_leaders_export_holds_only_their_district() {
 #[tokio::test]
 async fn small_outcome_counts_read_as_hidden_for_a_leader_and_as_numbers_for_the_administrator() {
     let app = spawn_app().await;
+    // 三井 counts its other figures from its registers: theft cases by minors stay typed.
     let sanjing = app.id_of("stations", "name", "三井派出所").await;
     let month = clock::today().to_string()[..7].to_string();
     let res = app
         .post_json(
             "/api/v1/outcomes",
-            &json!({"station_id": sanjing, "month": month, "indicator": "reoffences", "value": 3}),
+            &json!({"station_id": sanjing, "month": month, "indicator": "juvenile_thefts", "value": 3}),
         )
         .await;
     assert!(res.status().is_success(), "{}", res.status());
     let list = format!(
-        "/api/v1/outcomes?station_id={sanjing}&indicator=reoffences&from={month}&to={month}"
+        "/api/v1/outcomes?station_id={sanjing}&indicator=juvenile_thefts&from={month}&to={month}"
     );
     let series = format!("/api/v1/aggregates/outcomes?station_id={sanjing}&from={month}-01");
     let leader = app.client_as("leader").await;
@@ -294,7 +295,7 @@ async fn small_outcome_counts_read_as_hidden_for_a_leader_and_as_numbers_for_the
         let rows = csv_of(&app, client, &series).await;
         let at = rows
             .iter()
-            .position(|r| r[0] == month && r[1] == Indicator::Reoffences.label(Lang::Zh))
+            .position(|r| r[0] == month && r[1] == Indicator::JuvenileThefts.label(Lang::Zh))
             .expect("the month's point");
         assert_eq!(rows[at][2], shown, "{who}: the aggregate");
     }

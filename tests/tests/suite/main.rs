@@ -14,6 +14,7 @@ mod city_scope;
 mod completeness;
 mod dashboard;
 mod demo;
+mod derived;
 mod dist;
 mod duplicates;
 mod edits;

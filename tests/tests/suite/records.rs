@@ -573,12 +573,13 @@ async fn a_method_a_path_does_not_take_is_405_naming_those_it_does() {
 #[tokio::test]
 async fn small_station_counts_are_hidden_from_all_but_administrators() {
     let app = spawn_app().await;
+    // 三井 counts its other figures from its registers: theft cases by minors stay typed.
     let sanjing = app.id_of("stations", "name", "三井派出所").await;
     let month = &clock::today().to_string()[..7];
     let created = create(
         &app,
         "outcomes",
-        &json!({"station_id": sanjing, "month": month, "indicator": "reoffences", "value": 3}),
+        &json!({"station_id": sanjing, "month": month, "indicator": "juvenile_thefts", "value": 3}),
     )
     .await;
     let path = format!("/api/v1/outcomes/{}", created["id"]);
@@ -592,7 +593,7 @@ async fn small_station_counts_are_hidden_from_all_but_administrators() {
         body.as_array()
             .unwrap()
             .iter()
-            .find(|p| p["indicator"] == "reoffences" && p["month"] == *month)
+            .find(|p| p["indicator"] == "juvenile_thefts" && p["month"] == *month)
             .map(|p| p["value"].clone())
             .expect("the month's point")
     };

@@ -340,6 +340,14 @@ async fn case_codes_are_issued_in_sequence_per_station_and_year_and_never_reused
     assert_eq!(res.status(), 204);
     let (_, fourth) = new_case(&app, diaozhuang, "2024-11-30", "green").await;
     let (_, earlier_year) = new_case(&app, diaozhuang, "2023-12-31", "green").await;
+    // 三井 keeps the demo's registers: its next number follows the demo's last.
+    let (demo_last,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(MAX(last_seq), 0) FROM case_codes WHERE station_id = $1 AND year = 2024",
+    )
+    .bind(sanjing)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let (_, elsewhere) = new_case(&app, sanjing, "2024-03-01", "green").await;
     let (other_code,): (String,) = sqlx::query_as("SELECT code FROM stations WHERE id = $1")
         .bind(sanjing)
@@ -357,7 +365,7 @@ async fn case_codes_are_issued_in_sequence_per_station_and_year_and_never_reused
         format!("{code}-2024-003"),
         format!("{code}-2024-004"),
         format!("{code}-2023-001"),
-        format!("{other_code}-2024-001"),
+        format!("{other_code}-2024-{:03}", demo_last + 1),
     ];
     assert_eq!(got, want);
     let list = app.get_json("/api/v1/cases?sort=code").await;

@@ -62,6 +62,8 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         outcomes,
         reoffence_rate,
         reoffence_by_month,
+        contacts_on_time,
+        followed_up_in_time,
         outcome_series,
         by_place,
         by_month,
@@ -182,6 +184,10 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
         }
     });
     let series = outcome_series;
+    // Where the outcome figures came from: typed, counted from the registers, or each
+    // station-month one or the other (issue 18).
+    let source = outcomes.source;
+    let source_note = move || source.note().get(lang());
     view! {
         <div class="figures" id="figures">
             <Figure def=Def::Sessions value=thousands(summary.sessions) id="figure-sessions" />
@@ -231,7 +237,10 @@ pub(super) fn Board(data: Dashboard, f: Filters) -> impl IntoView {
                     rows=training_rows />
             </section>
             <section class="card">
+                <p class="muted" id="outcomes-source" data-source=source.code()>{source_note}</p>
                 {chart(ChartName::ReoffenceRate, format!("outcomes?{slice}"), Box::new(move |l, w| charts::reoffence_rate(&reoffence_by_month, l, w)))}
+                {chart(ChartName::ContactsOnTime, format!("outcomes?{slice}"), Box::new(move |l, w| charts::contacts_on_time(&contacts_on_time, l, w)))}
+                {chart(ChartName::FollowedUpInTime, format!("outcomes?{slice}"), Box::new(move |l, w| charts::followed_up_in_time(&followed_up_in_time, l, w)))}
                 {chart(ChartName::NightWandering, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l, w| charts::night_wandering(&p, l, w)) })}
                 {chart(ChartName::JuvenileThefts, format!("outcomes?{slice}"), { let p = series.clone(); Box::new(move |l, w| charts::juvenile_thefts(&p, None, l, w)) })}
                 <OutcomeTable points=series />

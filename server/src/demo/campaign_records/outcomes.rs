@@ -1,4 +1,10 @@
-//! The stations' outcome figures (帮扶成效), as aggregate counts per station and month.
+//! The stations' typed outcome figures (帮扶成效), as aggregate counts per station and month.
+//!
+//! The figures are drawn for every station as if all typed them, so that the city's stay
+//! the report's; only 天宁分局's stations ([`TYPED_DISTRICT`]) keep them; the others count
+//! theirs from their registers from 2024-01 (see [`super::registers`], which draws records
+//! for what the typed stations leave of the report's figures). Theft cases by minors are
+//! not in the registers and stay typed everywhere.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +17,13 @@ use sqlx::{Any, Transaction};
 
 use super::{insert_rows, seeded, stamp, ymd_text, StationSeed, I, T};
 
+/// The district whose stations type their totals, as before registers.
+pub(super) const TYPED_DISTRICT: &str = "TN";
+
+/// What the typed stations' figures add up to per year and indicator: the registers draw
+/// the rest of the report's figures.
+pub(super) type TypedSums = std::collections::HashMap<(i32, Indicator), i64>;
+
 /// Outcome figures for each month up to the last complete one. The minors in mentoring
 /// are a stock, reported once a year in December; visits, activities, difficulties solved,
 /// runaway calls and their follow-ups are filed per quarter, in its last month; re-offences,
@@ -21,7 +34,7 @@ pub(super) async fn insert(
     stations: &[StationSeed],
     today: NaiveDate,
     now: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<TypedSums> {
     let last = today.with_day(1).context("date")? - Duration::days(1);
     let weights: Vec<i64> = {
         let mut rng = seeded(3, 0);
@@ -143,7 +156,15 @@ pub(super) async fn insert(
     }
 
     let mut rows = Vec::new();
+    let mut sums = TypedSums::new();
     for ((s, month, indicator), value) in values {
+        let typed = stations[s].district_code == TYPED_DISTRICT;
+        if !typed && indicator != Indicator::JuvenileThefts.code() {
+            continue;
+        }
+        if let (Some(i), Ok(year)) = (Indicator::from_code(indicator), month[..4].parse()) {
+            *sums.entry((year, i)).or_default() += value;
+        }
         // Filed on the first of the month after.
         let filed = ymd_text(&month)? + chrono::Months::new(1);
         rows.push(vec![
@@ -160,7 +181,8 @@ pub(super) async fn insert(
         &["station_id", "month", "indicator", "value", "created_at"],
         rows,
     )
-    .await
+    .await?;
+    Ok(sums)
 }
 
 /// `total` shared out one by one in proportion to `weights`.
