@@ -449,10 +449,15 @@ async fn an_officer_opens_a_case_pairs_a_volunteer_records_a_return_to_school_an
         .screenshot_whole_page("officer-calls-360")
         .await
         .unwrap();
-    let (follow_ups,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM runaway_follow_ups")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    // The station's own: the demo's registers hold other stations' follow-ups.
+    let (follow_ups,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM runaway_follow_ups f
+         JOIN runaway_calls r ON r.id = f.call_id WHERE r.station_id = $1",
+    )
+    .bind(station)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     assert_eq!(follow_ups, 1);
 }
 
