@@ -70,7 +70,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReturnQuery {
-    /// Every month of the year up to the current one (the default: this year).
+    /// Every month of the year up to the current one (the default: this year); with
+    /// `month`, the month only if it is of this year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// One month, `YYYY-MM` (instead of `year`).
     #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
@@ -358,14 +360,19 @@ fn months_asked(q: &ReturnQuery, today: NaiveDate) -> Result<Vec<NaiveDate>, Api
     let bad = |field: &str| ApiError::InvalidQuery {
         field: field.into(),
     };
-    let months = match (&q.month, q.year) {
-        (Some(_), Some(_)) => return Err(bad("year")),
-        (Some(text), None) => vec![rules::parse_month(text).ok_or_else(|| bad("month"))?],
+    if q.year.is_some_and(|year| !(2000..=2100).contains(&year)) {
+        return Err(bad("year"));
+    }
+    // Both are filters: a month and a year asked together leave the month if it is of
+    // that year, and nothing otherwise.
+    let months: Vec<NaiveDate> = match (&q.month, q.year) {
+        (Some(text), year) => {
+            let first = rules::parse_month(text).ok_or_else(|| bad("month"))?;
+            let of_year = year.is_none_or(|year| first.year() == year);
+            of_year.then_some(first).into_iter().collect()
+        }
         (None, year) => {
             let year = year.unwrap_or(today.year());
-            if !(2000..=2100).contains(&year) {
-                return Err(bad("year"));
-            }
             (1..=12)
                 .filter_map(|m| NaiveDate::from_ymd_opt(year, m, 1))
                 .collect()
