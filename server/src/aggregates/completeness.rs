@@ -66,7 +66,7 @@ pub async fn completeness(
                 to: ends,
                 window: (starts, ends),
             };
-            assignments(&mut conn, &slice)
+            assignments(&mut conn, &db.figures, &slice)
                 .await?
                 .into_iter()
                 .map(

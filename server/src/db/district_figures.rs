@@ -31,6 +31,9 @@ const ONE_BY_ONE: usize = 8;
 struct Kept {
     coverage: Coverage,
     films: Vec<FilmDistrict>,
+    /// Per screening assignment: the district's schools asked, and those that confirmed
+    /// every film (the completeness of the film windows).
+    windows: Vec<(i64, i64, i64)>,
 }
 
 /// A district's figures for a campaign, by (campaign, district): the version they were
@@ -78,6 +81,8 @@ pub struct DistrictFigures {
     /// Coverage per district, in the districts' order, with the district's city.
     pub coverage: Vec<(i64, i64, Coverage)>,
     pub films: Vec<FilmCoverage>,
+    /// Per screening assignment: schools asked, and those that confirmed every film.
+    pub windows: BTreeMap<i64, (i64, i64)>,
 }
 
 impl DistrictFigures {
@@ -154,9 +159,15 @@ pub async fn district_figures(
     // Rows by film, then in the districts' order, as `screening_rows` lists them.
     let mut films: Vec<(i64, usize, FilmDistrict)> = Vec::new();
     let mut coverage = Vec::with_capacity(districts.len());
+    let mut windows: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     for (order, d) in districts.iter().enumerate() {
         let Some(k) = kept.get(&d.id) else { continue };
         coverage.push((d.id, d.city_id, k.coverage.clone()));
+        for (assignment, asked, confirmed) in &k.windows {
+            let sum = windows.entry(*assignment).or_default();
+            sum.0 += asked;
+            sum.1 += confirmed;
+        }
         films.extend(k.films.iter().map(|f| {
             let row = FilmDistrict {
                 title: titles.get(&f.film_id).cloned().unwrap_or_default(),
@@ -170,6 +181,7 @@ pub async fn district_figures(
     Ok(DistrictFigures {
         coverage,
         films: films_of(films.into_iter().map(|(_, _, row)| row)),
+        windows,
     })
 }
 
@@ -221,6 +233,12 @@ async fn compute(
     }
     for row in screening_rows(conn, slice).await? {
         out.entry(row.district_id).or_default().films.push(row);
+    }
+    for (district, assignment, asked, confirmed) in
+        super::completeness::window_counts(conn, slice).await?
+    {
+        let kept = out.entry(district).or_default();
+        kept.windows.push((assignment, asked, confirmed));
     }
     Ok(out)
 }

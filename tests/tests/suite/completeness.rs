@@ -397,6 +397,45 @@ async fn screening_windows_count_schools_confirmed_and_say_closed_rather_than_da
             (Some(true), Some(0))
         );
     }
+
+    // The whole database's counts are sums kept per district between requests: a school's
+    // confirmation taken back after the first read counts in the next one.
+    let (confirmation, assignment): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, c.assignment_id FROM screening_confirmations c
+         JOIN screening_assignments a ON a.id = c.assignment_id
+         JOIN campaigns cp ON cp.id = a.campaign_id
+         WHERE cp.year = $1 AND c.deleted_at IS NULL
+           AND (SELECT COUNT(DISTINCT d.film_id) FROM screening_confirmations d
+                WHERE d.assignment_id = c.assignment_id AND d.school_id = c.school_id
+                  AND d.deleted_at IS NULL)
+               >= (SELECT COUNT(*) FROM assignment_films af
+                   WHERE af.assignment_id = c.assignment_id)
+         ORDER BY c.id LIMIT 1",
+    )
+    .bind(i64::from(YEAR))
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a school that confirmed every film");
+    let res = app
+        .client
+        .delete(format!("{}/api/v1/confirmations/{confirmation}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let again = app
+        .get_json(&format!("/api/v1/completeness?year={YEAR}"))
+        .await;
+    let confirmed = |got: &Value| {
+        got["screenings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["assignment_id"].as_i64() == Some(assignment))
+            .and_then(|s| s["confirmed"].as_i64())
+            .unwrap()
+    };
+    assert_eq!(confirmed(&again), confirmed(&got) - 1);
 }
 
 /// Sessions of the year's campaign in station-months whose return is accepted, counted
