@@ -292,7 +292,13 @@ async fn try_post(
     url: &str,
     body: &serde_json::Value,
 ) -> anyhow::Result<()> {
-    let res = client.post(url).json(body).send().await?;
+    // The URL holds the robot's key: an error that names it would put a secret in the log.
+    let res = client
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .map_err(reqwest::Error::without_url)?;
     let status = res.status();
     anyhow::ensure!(status.is_success(), "HTTP {status}");
     // WeCom answers 200 with `errcode` 0, or another code (a bad key, too many messages).
